@@ -1,0 +1,17 @@
+/**
+ * The Shopify platform adapter's manifest. Issue #6 turns this into the full SDK shape
+ * (defineAdapter, config schema, capabilities); the webhook slice already reads it.
+ */
+export const shopifyManifest = {
+  id: 'shopify',
+  contractVersion: 1,
+  version: '0.1.0',
+  status: 'beta',
+  kind: 'platform',
+  displayName: 'Shopify',
+  summary: 'Shopify orders/create webhooks verified by HMAC-SHA256 and mapped to canonical orders.',
+  capabilities: ['order.webhook'],
+  mappings: { inbound: ['shopify/order.v1'] },
+  /** Topics whose body is a full REST order. */
+  orderTopics: ['orders/create', 'orders/paid', 'orders/updated', 'orders/cancelled'],
+} as const;

@@ -1,0 +1,38 @@
+# Shared helpers for the provisioning scripts. Sourced, not run.
+set -euo pipefail
+
+ZS_CACHE_DIR="${ZHONGSHU_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zhongshu}"
+TEMPORAL_CLI_VERSION="v1.5.1"
+TEMPORAL_BIN="$ZS_CACHE_DIR/temporal-cli-$TEMPORAL_CLI_VERSION/temporal"
+
+say() { printf '[zhongshu] %s\n' "$*" >&2; }
+die() { printf '[zhongshu] error: %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" = "0" ]; }
+
+APT_UPDATED_MARK="$ZS_CACHE_DIR/.apt-updated"
+
+# Installs Debian packages when missing; a clear message (not a stack trace) when it cannot.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing packages ${missing[*]} and no apt-get here: install them with your package manager"
+  is_root || die "missing packages ${missing[*]}: run as root, or install them first (sudo apt-get install ${missing[*]})"
+  mkdir -p "$ZS_CACHE_DIR"
+  # One 'apt-get update' per day is enough; it is the slow part.
+  if [ ! -f "$APT_UPDATED_MARK" ] || [ -n "$(find "$APT_UPDATED_MARK" -mmin +1440 2>/dev/null)" ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || die "apt-get update failed"
+    touch "$APT_UPDATED_MARK"
+  fi
+  say "installing ${missing[*]} from Debian's packages"
+  # policy-rc.d 101 keeps Debian from auto-starting the system services: the hub starts its own.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created_policy=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ $created_policy = 1 ] && rm -f "$policy"; die "apt-get install ${missing[*]} failed"; }
+  [ $created_policy = 1 ] && rm -f "$policy"
+  return 0
+}

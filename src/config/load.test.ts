@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText, formatPath } from './load.js';
+
+const base = `
+channels:
+  - id: shopify-a
+    adapter: shopify
+    shop: a.myshopify.com
+    secret: \${SHOPIFY_A}
+    mapping: shopify/order.v1
+`;
+
+describe('config', () => {
+  it('resolves secret references from the environment and applies defaults', () => {
+    const r = parseConfigText(base, { SHOPIFY_A: 's3cret' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.channels[0]?.secret).toBe('s3cret');
+    expect(r.config.server.port).toBe(8080);
+    expect(r.config.server.bodyLimitBytes).toBe(1024 * 1024);
+    expect(r.config.temporal.address).toBeUndefined();
+  });
+
+  it('names the path and the missing variable', () => {
+    const r = parseConfigText(base, {});
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toContainEqual({ path: 'channels[0].secret', message: 'missing env SHOPIFY_A' });
+  });
+
+  it('refuses a literal secret', () => {
+    const r = parseConfigText(base.replace('${SHOPIFY_A}', 'hunter2'), {});
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems[0]?.path).toBe('channels[0].secret');
+    expect(r.problems[0]?.message).toMatch(/never a literal/);
+  });
+
+  it('reports every problem, not just the first', () => {
+    const text = `
+server:
+  port: 99999
+channels:
+  - id: Bad_Id
+    adapter: shopify
+    shop: x
+    secret: \${NOPE}
+    mapping: shopify/order
+  - id: dup
+    adapter: shopify
+    shop: x
+    secret: \${S}
+    mapping: shopify/order.v1
+  - id: dup
+    adapter: shopify
+    shop: x
+    secret: \${S}
+    mapping: shopify/order.v1
+    surprise: 1
+`;
+    const r = parseConfigText(text, { S: 'x' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const paths = r.problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['server.port', 'channels[0].id', 'channels[0].secret', 'channels[0].mapping', 'channels[2]']));
+  });
+
+  it('interpolates non-secret values with defaults and numbers', () => {
+    const r = parseConfigText('server:\n  port: ${PORT:-9000}\ntemporal:\n  address: ${TEMPORAL_ADDRESS:-}\n', {});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.server.port).toBe(9000);
+  });
+
+  it('reports YAML syntax errors as a problem', () => {
+    const r = parseConfigText('channels: [\n', {});
+    expect(r.ok).toBe(false);
+  });
+
+  it('formats paths like a person writes them', () => {
+    expect(formatPath(['channels', 2, 'secret'])).toBe('channels[2].secret');
+    expect(formatPath([])).toBe('');
+  });
+});

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { envInt, envString, secretRef, type Env } from './env-ref.js';
+
+export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+const MAPPING_REF = /^[a-z0-9-]+\/[a-z0-9-]+\.v\d+$/;
+
+/** The whole config schema, built against an environment so `${VAR}` references resolve during parsing. */
+export function configSchema(env: Env) {
+  const str = envString(env);
+  const channel = z
+    .object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'kebab-case id expected'),
+      adapter: z.string().min(1),
+      shop: str.pipe(z.string().min(1, 'shop is required')),
+      secret: secretRef(env),
+      mapping: z.string().regex(MAPPING_REF, 'expected <adapter>/<name>.v<N>, e.g. shopify/order.v1'),
+      currency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+      enabled: z.boolean().default(true),
+    })
+    .strict();
+
+  const apiKey = z
+    .object({
+      name: z.string().min(1),
+      roles: z.array(RoleSchema).min(1),
+      key: secretRef(env).optional(),
+      keySha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'expected the lowercase hex SHA-256 of the key')
+        .optional(),
+    })
+    .strict()
+    .refine((k) => (k.key === undefined) !== (k.keySha256 === undefined), {
+      message: 'give exactly one of key (an ${ENV_VAR} reference) or keySha256',
+    });
+
+  return z
+    .object({
+      server: z
+        .object({
+          host: str.default('127.0.0.1'),
+          port: envInt(env, { min: 0, max: 65535 }).default(8080),
+          bodyLimitBytes: envInt(env, { min: 1024 }).default(1024 * 1024),
+        })
+        .strict()
+        .prefault({}),
+      temporal: z
+        .object({
+          address: str.optional(),
+          namespace: str.default('default'),
+          taskQueue: str.default('zhongshu-orders'),
+        })
+        .strict()
+        .prefault({}),
+      redis: z.object({ url: str.optional(), keyPrefix: str.default('zs:') }).strict().prefault({}),
+      embedded: z
+        .object({
+          dataDir: str.default('.data'),
+          temporalPort: envInt(env, { min: 1, max: 65535 }).default(7233),
+          temporalUiPort: envInt(env, { min: 1, max: 65535 }).default(8233),
+          redisPort: envInt(env, { min: 1, max: 65535 }).default(6390),
+        })
+        .strict()
+        .prefault({}),
+      mappings: z
+        .object({
+          dir: str.default('mappings'),
+          hotReload: z.boolean().default(false),
+          timeoutMs: envInt(env, { min: 1 }).default(500),
+          maxDepth: envInt(env, { min: 10 }).default(500),
+          maxSequence: envInt(env, { min: 100 }).default(100_000),
+        })
+        .strict()
+        .prefault({}),
+      webhooks: z
+        .object({ dedupeTtlSeconds: envInt(env, { min: 60 }).default(7 * 24 * 3600) })
+        .strict()
+        .prefault({}),
+      auth: z.object({ apiKeys: z.array(apiKey).default([]) }).strict().prefault({}),
+      channels: z.array(channel).default([]),
+      log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
+    })
+    .strict()
+    .superRefine((cfg, ctx) => {
+      const seen = new Map<string, number>();
+      cfg.channels.forEach((c, i) => {
+        const prev = seen.get(c.id);
+        if (prev !== undefined) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `duplicate channel id (also channels[${prev}])` });
+        seen.set(c.id, i);
+      });
+    });
+}
+
+export type HubConfig = z.output<ReturnType<typeof configSchema>>;
+export type ChannelConfig = HubConfig['channels'][number];

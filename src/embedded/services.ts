@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { Logger } from '../logger.js';
+import { findRedisServer, findTemporalBinary } from './binaries.js';
+import { startProcess, tcpReachable, waitFor, type ManagedProcess } from './process.js';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+
+export interface EmbeddedTemporalOptions {
+  dataDir: string;
+  port: number;
+  uiPort: number | null;
+  namespace: string;
+  /** Faster, less durable SQLite settings for tests. */
+  fastSqlite?: boolean;
+  logger: Logger;
+  startTimeoutMs?: number;
+}
+
+const SA_TYPE_FLAG: Record<string, string> = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
+
+/** `temporal server start-dev` on a SQLite file under dataDir, so a restart keeps every workflow. */
+export async function startEmbeddedTemporal(o: EmbeddedTemporalOptions): Promise<{ address: string; uiUrl: string | null; process: ManagedProcess }> {
+  const bin = findTemporalBinary();
+  await mkdir(o.dataDir, { recursive: true });
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(o.port),
+    '--db-filename', path.join(o.dataDir, 'temporal.db'),
+    '--namespace', o.namespace,
+    '--log-level', 'warn',
+    // Search attributes SREs filter on are registered at start (idempotent across restarts).
+    ...ORDER_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${SA_TYPE_FLAG[k.type] ?? 'Keyword'}`]),
+  ];
+  if (o.uiPort === null) args.push('--headless');
+  else args.push('--ui-port', String(o.uiPort));
+  if (o.fastSqlite) args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
+  const logFile = path.join(o.dataDir, 'temporal.log');
+  o.logger.info({ bin, port: o.port }, 'starting embedded Temporal dev server');
+  const proc = startProcess('temporal', bin, args, { logFile, logger: o.logger });
+  const address = `127.0.0.1:${o.port}`;
+  await waitFor(
+    'Temporal dev server',
+    async () => {
+      if (!(await tcpReachable('127.0.0.1', o.port))) return false;
+      try {
+        const conn = await Connection.connect({ address, connectTimeout: 1000 });
+        try {
+          await conn.workflowService.describeNamespace({ namespace: o.namespace });
+          return true;
+        } finally {
+          await conn.close();
+        }
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: o.startTimeoutMs ?? 60_000, child: proc.child, logFile },
+  );
+  return { address, uiUrl: o.uiPort === null ? null : `http://127.0.0.1:${o.uiPort}`, process: proc };
+}
+
+export interface EmbeddedRedisOptions {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  startTimeoutMs?: number;
+}
+
+/** redis-server with append-only persistence under dataDir. */
+export async function startEmbeddedRedis(o: EmbeddedRedisOptions): Promise<{ url: string; process: ManagedProcess }> {
+  const bin = findRedisServer();
+  const dir = path.join(o.dataDir, 'redis');
+  await mkdir(dir, { recursive: true });
+  const args = ['--port', String(o.port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no', '--protected-mode', 'yes', '--logfile', ''];
+  const logFile = path.join(o.dataDir, 'redis.log');
+  o.logger.info({ bin, port: o.port }, 'starting embedded Redis');
+  const proc = startProcess('redis', bin, args, { logFile, logger: o.logger });
+  await waitFor('redis-server', () => tcpReachable('127.0.0.1', o.port), { timeoutMs: o.startTimeoutMs ?? 15_000, child: proc.child, logFile });
+  return { url: `redis://127.0.0.1:${o.port}`, process: proc };
+}

@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
+import type { Client } from '@temporalio/client';
+import type { HubConfig } from '../config/schema.js';
+import type { OrderIntake } from '../intake/order-intake.js';
+import type { Logger } from '../logger.js';
+import type { MappingEngine } from '../mapping/engine.js';
+import type { OrderIndex } from '../store/orders.js';
+import type { QuarantineStore } from '../store/quarantine.js';
+import { errorMessage } from '../util/errors.js';
+import type { ApiKeyEntry } from './auth.js';
+import { HttpError, type ErrorBody } from './errors.js';
+import type { Metrics } from './metrics.js';
+import { buildOpenApi } from './openapi.js';
+import { healthRoutes, type Probe } from './routes/health.js';
+import { orderRoutes } from './routes/orders.js';
+import { quarantineRoutes } from './routes/quarantine.js';
+import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
+import type { AppEnv } from './types.js';
+
+export interface AppDeps {
+  config: HubConfig;
+  logger: Logger;
+  metrics: Metrics;
+  temporal: Client;
+  intake: OrderIntake;
+  mappings: MappingEngine;
+  quarantine: QuarantineStore;
+  orders: OrderIndex;
+  apiKeys: readonly ApiKeyEntry[];
+  probes: readonly Probe[];
+  version: string;
+}
+
+/** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
+export function createApp(d: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const end = d.metrics.httpDuration.startTimer();
+    await next();
+    const route = routePath(c) || 'unmatched';
+    d.metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    end({ route, method: c.req.method });
+  });
+  app.use(
+    '/webhooks/*',
+    bodyLimit({
+      maxSize: d.config.server.bodyLimitBytes,
+      onError: () => {
+        d.metrics.webhookRejections.inc({ adapter: 'any', reason: 'body_too_large' });
+        throw new HttpError(413, 'body_too_large', `body: larger than the ${d.config.server.bodyLimitBytes}-byte limit`);
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes(d.probes));
+  app.get('/metrics', async (c) => c.text(await d.metrics.registry.metrics(), 200, { 'content-type': d.metrics.registry.contentType }));
+  const openapi = buildOpenApi(d.version);
+  app.get('/openapi.json', (c) => c.json(openapi));
+  app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger }));
+  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys }));
+  app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
+
+  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));
+  app.onError((err, c) => {
+    const requestId = c.get('requestId');
+    if (err instanceof HttpError) {
+      const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}), requestId } };
+      return c.json(body, err.status, err.headers);
+    }
+    d.logger.error({ reqId: requestId, err: errorMessage(err), route: c.req.path }, 'unhandled error');
+    return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error; see the hub log for this request id', requestId } }, 500);
+  });
+  return app;
+}
+
+export type HubApp = ReturnType<typeof createApp>;

@@ -1,0 +1,47 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per hub instance, so two hubs in one process (tests, embedding) never collide. */
+export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'zhongshu_' });
+  const httpRequests = new Counter({
+    name: 'zhongshu_http_requests_total',
+    help: 'HTTP requests by matched route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'zhongshu_http_request_duration_seconds',
+    help: 'HTTP request duration by matched route',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const workflowsStarted = new Counter({
+    name: 'zhongshu_workflows_started_total',
+    help: 'Order workflows started (duplicates not counted)',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  const webhookDuplicates = new Counter({
+    name: 'zhongshu_webhook_duplicates_total',
+    help: 'Webhook deliveries answered as duplicates',
+    labelNames: ['adapter', 'by'] as const,
+    registers: [registry],
+  });
+  const webhookRejections = new Counter({
+    name: 'zhongshu_webhook_rejections_total',
+    help: 'Webhook deliveries rejected, by reason',
+    labelNames: ['adapter', 'reason'] as const,
+    registers: [registry],
+  });
+  const quarantined = new Counter({
+    name: 'zhongshu_quarantined_total',
+    help: 'Payloads kept in quarantine because mapping or validation failed',
+    labelNames: ['channel', 'code'] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, workflowsStarted, webhookDuplicates, webhookRejections, quarantined };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { CanonicalOrder } from '../canonical/order.js';
+import { QuarantineEntry, QuarantineSummary } from '../store/quarantine.js';
+import { ErrorBody } from './errors.js';
+import { OrderStateResponse } from './routes/orders.js';
+
+interface Operation {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  roles?: string[];
+  response: z.ZodType;
+  errors?: number[];
+}
+
+const AcceptedBody = z.object({ ok: z.boolean(), orderKey: z.string().optional(), workflowId: z.string().optional(), duplicate: z.boolean() }).meta({ id: 'WebhookAccepted' });
+
+/** Every operation the hub serves; the document below is generated from these zod schemas. */
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/healthz', summary: 'Process is up', response: z.object({ status: z.literal('ok') }) },
+  { method: 'get', path: '/readyz', summary: 'Temporal and Redis reachable (503 naming the failing check otherwise)', response: z.object({ status: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string().optional() })) }), errors: [503] },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', response: z.string() },
+  { method: 'post', path: '/webhooks/shopify', summary: 'Shopify order webhook (X-Shopify-Hmac-Sha256 signed)', response: AcceptedBody, errors: [400, 401, 413, 422, 503] },
+  { method: 'get', path: '/api/orders', summary: 'Most recent orders', roles: ['any'], response: z.object({ orders: z.array(z.unknown()) }), errors: [401, 403] },
+  { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline, from its workflow', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/quarantine', summary: 'Payloads that failed mapping, kept for replay', roles: ['platform_engineer', 'sre'], response: z.object({ items: z.array(QuarantineSummary), total: z.number().int() }), errors: [401, 403] },
+  { method: 'get', path: '/api/quarantine/{id}', summary: 'One quarantined payload with its raw body', roles: ['platform_engineer', 'sre'], response: QuarantineEntry, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/quarantine/{id}/replay', summary: 'Map the kept payload again with the current mapping and start the order', roles: ['platform_engineer', 'sre'], response: AcceptedBody, errors: [401, 403, 404, 422] },
+  { method: 'post', path: '/api/quarantine/{id}/discard', summary: 'Drop a quarantined payload (audited)', roles: ['platform_engineer', 'sre'], response: z.object({ ok: z.boolean(), discarded: z.string() }), errors: [401, 403, 404] },
+];
+
+export function buildOpenApi(version: string): Record<string, unknown> {
+  const registry = z.registry<{ id?: string }>();
+  const components: Record<string, unknown> = {};
+  const schemaOf = (s: z.ZodType) => {
+    const js = z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any', io: 'output', metadata: registry });
+    return js;
+  };
+  components['Error'] = schemaOf(ErrorBody);
+  components['CanonicalOrder'] = schemaOf(CanonicalOrder);
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const responses: Record<string, unknown> = {
+      '200': {
+        description: 'OK',
+        content: op.path === '/metrics' ? { 'text/plain': { schema: { type: 'string' } } } : { 'application/json': { schema: schemaOf(op.response) } },
+      },
+    };
+    for (const code of op.errors ?? []) responses[String(code)] = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      ...(op.roles ? { security: [{ apiKey: [] }, { bearer: [] }], description: `Roles: ${op.roles.join(', ')} (operations_lead may call everything).` } : {}),
+      ...(params.length ? { parameters: params } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Zhongshu order hub', version },
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' }, bearer: { type: 'http', scheme: 'bearer' } },
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { Redis } from 'ioredis';
+import path from 'node:path';
+import { createActivities } from './activities/index.js';
+import type { HubConfig } from './config/schema.js';
+import { apiKeysFromConfig } from './http/auth.js';
+import { createApp, type HubApp } from './http/app.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { OrderIntake } from './intake/order-intake.js';
+import { createLogger, type Logger } from './logger.js';
+import { MappingEngine } from './mapping/engine.js';
+import { OrderIndex } from './store/orders.js';
+import { QuarantineStore } from './store/quarantine.js';
+import { ensureSearchAttributes } from './temporal/search-attributes.js';
+import { errorMessage } from './util/errors.js';
+import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
+
+export interface HubOptions {
+  logger?: Logger;
+  /** Pre-built workflow bundle (tests build it once); default: bundle workflows/ at start. */
+  workflowBundle?: WorkflowBundleOption;
+  /** Run a worker in this process (default true). `zhongshu start --role http` sets false. */
+  worker?: boolean;
+  /** Include Node process metrics in /metrics (default true). */
+  processMetrics?: boolean;
+  /** Resolved addresses; default from config (which the CLI fills from env or embedded services). */
+  temporalAddress?: string;
+  redisUrl?: string;
+}
+
+export interface Hub {
+  app: HubApp;
+  config: HubConfig;
+  client: Client;
+  redis: Redis;
+  mappings: MappingEngine;
+  metrics: Metrics;
+  logger: Logger;
+  /** The in-process worker; null when this hub runs HTTP only. */
+  worker: { readonly state: string } | null;
+  /** Starts the worker polling (returns once it runs). */
+  start(): Promise<void>;
+  /** Drains the worker, closes Redis and Temporal connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds a hub from config: the hono app, a Temporal client and worker, Redis, the mapping engine.
+ * Does not listen on a port: mount `hub.app.fetch` in an existing server, or use `zhongshu start`.
+ */
+export async function createHub(config: HubConfig, opts: HubOptions = {}): Promise<Hub> {
+  const logger = opts.logger ?? createLogger({ level: config.log.level });
+  const temporalAddress = opts.temporalAddress ?? config.temporal.address;
+  const redisUrl = opts.redisUrl ?? config.redis.url;
+  if (!temporalAddress) throw new Error('no Temporal address: set temporal.address (or TEMPORAL_ADDRESS), or use `zhongshu start` to run the embedded dev server');
+  if (!redisUrl) throw new Error('no Redis URL: set redis.url (or REDIS_URL), or use `zhongshu start` to run an embedded redis-server');
+
+  const mappingsDir = path.isAbsolute(config.mappings.dir) ? config.mappings.dir : path.resolve(config.mappings.dir);
+  const mappings = new MappingEngine({ dir: mappingsDir, logger, limits: { timeoutMs: config.mappings.timeoutMs, maxDepth: config.mappings.maxDepth, maxSequence: config.mappings.maxSequence } });
+  const loadErrors = await mappings.loadAll();
+  for (const ch of config.channels) {
+    if (!mappings.has(ch.mapping)) {
+      throw new Error(`channel ${ch.id}: mapping ${ch.mapping} is not available${loadErrors.get(ch.mapping) ? ` (${loadErrors.get(ch.mapping)})` : ` in ${mappingsDir}`}`);
+    }
+  }
+  if (config.mappings.hotReload) mappings.watch();
+
+  // Fail fast while disconnected instead of queueing: callers decide what an outage means.
+  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(200 * n, 2000), lazyConnect: true });
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+  try {
+    await redis.connect();
+  } catch (err) {
+    logger.warn({ err: errorMessage(err) }, 'Redis not reachable yet; the hub will keep trying');
+  }
+
+  // Lazy: the hub comes up (and /readyz says why it is not ready) even when Temporal is down.
+  const connection = Connection.lazy({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace, logger);
+
+  const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
+  const prefix = config.redis.keyPrefix;
+  const quarantine = new QuarantineStore(redis, prefix);
+  const orders = new OrderIndex(redis, prefix);
+  const intake = new OrderIntake({
+    temporal: client,
+    taskQueue: config.temporal.taskQueue,
+    searchAttributes,
+    redis,
+    keyPrefix: prefix,
+    mappings,
+    quarantine,
+    metrics,
+    logger,
+    dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
+    startDeadlineMs: 4000,
+  });
+
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    temporal: client,
+    intake,
+    mappings,
+    quarantine,
+    orders,
+    apiKeys: apiKeysFromConfig(config.auth.apiKeys),
+    version: packageVersion(),
+    probes: [
+      {
+        name: 'temporal',
+        check: async () => {
+          await connection.withDeadline(Date.now() + 1500, () => connection.workflowService.describeNamespace({ namespace: config.temporal.namespace }));
+        },
+      },
+      {
+        name: 'redis',
+        check: async () => {
+          if (redis.status !== 'ready') throw new Error(`redis connection is ${redis.status}`);
+          await redis.ping();
+        },
+      },
+    ],
+  });
+
+  let worker: Worker | null = null;
+  let nativeConnection: NativeConnection | null = null;
+  let running: Promise<void> | null = null;
+
+  const hub: Hub = {
+    app,
+    config,
+    client,
+    redis,
+    mappings,
+    metrics,
+    logger,
+    get worker() {
+      return worker ? { state: worker.getState() } : null;
+    },
+    async start() {
+      if (opts.worker === false || worker) return;
+      nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+      worker = await Worker.create({
+        connection: nativeConnection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+        activities: createActivities({ redis, keyPrefix: prefix, logger }),
+      });
+      const w = worker;
+      running = w.run().catch((err: unknown) => {
+        logger.error({ err: errorMessage(err) }, 'worker stopped with an error');
+      });
+      logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot() }, 'worker running');
+    },
+    async stop() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await nativeConnection?.close();
+      mappings.close();
+      await connection.close();
+      redis.disconnect();
+    },
+  };
+  return hub;
+}

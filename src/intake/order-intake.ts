@@ -1,0 +1,177 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Redis } from 'ioredis';
+import { orderKey as makeOrderKey, type CanonicalOrder } from '../canonical/order.js';
+import type { ChannelConfig } from '../config/schema.js';
+import type { Metrics } from '../http/metrics.js';
+import { HttpError } from '../http/errors.js';
+import type { Logger } from '../logger.js';
+import { MappingError, parseMappingId, type MappingEngine } from '../mapping/engine.js';
+import { mapInboundOrder } from '../mapping/inbound.js';
+import type { QuarantineStore } from '../store/quarantine.js';
+import { errorMessage } from '../util/errors.js';
+import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
+import type { OrderLifecycleInput } from '../../workflows/order-lifecycle.js';
+import { LIFECYCLE_STATE } from '../../workflows/states.js';
+
+export interface IntakeDeps {
+  temporal: Client;
+  taskQueue: string;
+  searchAttributes: boolean;
+  redis: Redis;
+  keyPrefix: string;
+  mappings: MappingEngine;
+  quarantine: QuarantineStore;
+  metrics: Metrics;
+  logger: Logger;
+  dedupeTtlSeconds: number;
+  /** Deadline for Temporal to accept a start; platforms time out webhooks after ~5 s. */
+  startDeadlineMs: number;
+}
+
+export interface Delivery {
+  channel: ChannelConfig;
+  platform: string;
+  /** Already parsed with big-integer-safe JSON. */
+  payload: unknown;
+  rawBody: string;
+  deliveryId: string | null;
+  receivedAt: string;
+  kind: OrderLifecycleInput['receivedVia']['kind'];
+}
+
+export interface Accepted {
+  orderKey: string;
+  workflowId: string;
+  duplicate: boolean;
+  duplicateBy?: 'delivery' | 'workflow';
+}
+
+/** A delivery that failed mapping and is now kept in quarantine under `quarantineId`. */
+export class QuarantinedError extends Error {
+  constructor(
+    readonly mapping: MappingError,
+    readonly quarantineId: string,
+  ) {
+    super(mapping.message);
+    this.name = 'QuarantinedError';
+  }
+}
+
+export function workflowIdFor(orderKey: string): string {
+  return `order:${orderKey}`;
+}
+
+/**
+ * Turns an accepted delivery into a durable workflow: map, validate, start. A payload that fails
+ * mapping is quarantined before the error is returned, so it is never lost; a response is 2xx
+ * only once Temporal has stored the start (or already had it).
+ */
+export class OrderIntake {
+  constructor(private readonly d: IntakeDeps) {}
+
+  private dedupeKey(channel: string, deliveryId: string) {
+    return `${this.d.keyPrefix}delivery:${channel}:${deliveryId}`;
+  }
+
+  /** Fast path for redeliveries: a delivery id seen after a successful start. Redis trouble is not fatal here. */
+  async seenDelivery(channel: string, deliveryId: string | null): Promise<boolean> {
+    if (!deliveryId) return false;
+    try {
+      return (await this.d.redis.exists(this.dedupeKey(channel, deliveryId))) === 1;
+    } catch (err) {
+      this.d.logger.warn({ err: errorMessage(err) }, 'delivery dedupe unavailable; relying on workflow ids');
+      return false;
+    }
+  }
+
+  async accept(delivery: Delivery): Promise<Accepted> {
+    const { channel } = delivery;
+    let order: CanonicalOrder;
+    try {
+      order = await mapInboundOrder(this.d.mappings, channel.mapping, delivery.payload, {
+        platform: delivery.platform,
+        channel: channel.id,
+        shop: channel.shop,
+        currency: channel.currency,
+        receivedAt: delivery.receivedAt,
+      });
+    } catch (err) {
+      if (!(err instanceof MappingError)) throw err;
+      throw new QuarantinedError(err, await this.quarantine(delivery, err));
+    }
+    return this.start(order, delivery);
+  }
+
+  async quarantine(delivery: Delivery, err: MappingError): Promise<string> {
+    let id: string;
+    try {
+      const entry = await this.d.quarantine.put({
+        channel: delivery.channel.id,
+        adapter: delivery.channel.adapter,
+        mappingId: delivery.channel.mapping,
+        receivedAt: delivery.receivedAt,
+        deliveryId: delivery.deliveryId,
+        error: { code: err.code, message: err.message, issues: err.issues },
+        rawBody: delivery.rawBody,
+      });
+      id = entry.id;
+    } catch (qerr) {
+      // Cannot keep it: refuse it, so the platform redelivers later instead of us losing it.
+      this.d.logger.error({ err: errorMessage(qerr) }, 'quarantine unavailable');
+      throw new HttpError(503, 'quarantine_unavailable', 'the payload failed mapping and could not be kept for replay; retry later', undefined, { 'Retry-After': '30' });
+    }
+    this.d.metrics.quarantined.inc({ channel: delivery.channel.id, code: err.code });
+    this.d.logger.warn({ channel: delivery.channel.id, mappingId: err.mappingId, code: err.code, quarantineId: id, issues: err.issues.slice(0, 5) }, `payload quarantined: ${err.message}`);
+    return id;
+  }
+
+  async start(order: CanonicalOrder, delivery: Pick<Delivery, 'channel' | 'deliveryId' | 'kind'>): Promise<Accepted> {
+    const orderKey = makeOrderKey(delivery.channel.id, order.source.platformOrderId);
+    const workflowId = workflowIdFor(orderKey);
+    const ref = parseMappingId(delivery.channel.mapping);
+    const input: OrderLifecycleInput = {
+      orderKey,
+      order,
+      mappings: ref ? { [`${ref.adapter}/${ref.name}`]: ref.version } : {},
+      receivedVia: { kind: delivery.kind, deliveryId: delivery.deliveryId },
+      searchAttributes: this.d.searchAttributes,
+    };
+    let duplicate = false;
+    try {
+      await this.d.temporal.connection.withDeadline(Date.now() + this.d.startDeadlineMs, () =>
+        this.d.temporal.workflow.start('orderLifecycle', {
+          taskQueue: this.d.taskQueue,
+          workflowId,
+          args: [input],
+          // A finished order's id is never reused: a late redelivery must not start it again.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...(this.d.searchAttributes
+            ? {
+                typedSearchAttributes: [
+                  { key: SA_ORDER_ID, value: orderKey },
+                  { key: SA_CHANNEL, value: delivery.channel.id },
+                  { key: SA_SHOP, value: delivery.channel.shop },
+                  { key: SA_ORDER_STATUS, value: LIFECYCLE_STATE.RECEIVED },
+                ],
+              }
+            : {}),
+        }),
+      );
+      this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) duplicate = true;
+      else {
+        this.d.logger.error({ workflowId, err: errorMessage(err) }, 'Temporal did not accept the workflow start');
+        throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
+      }
+    }
+    if (delivery.deliveryId) {
+      try {
+        await this.d.redis.set(this.dedupeKey(delivery.channel.id, delivery.deliveryId), workflowId, 'EX', this.d.dedupeTtlSeconds);
+      } catch (err) {
+        this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
+      }
+    }
+    return duplicate ? { orderKey, workflowId, duplicate, duplicateBy: 'workflow' } : { orderKey, workflowId, duplicate };
+  }
+}

@@ -1,0 +1,33 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { Logger } from '../logger.js';
+import { errorMessage } from '../util/errors.js';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+
+const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+};
+
+/**
+ * Makes sure the custom search attributes exist (the embedded dev server registers them at start;
+ * a production cluster may need them added once). Returns false when they are missing and cannot
+ * be added: workflows then run without them rather than failing to start.
+ */
+export async function ensureSearchAttributes(client: Client, namespace: string, logger: Logger): Promise<boolean> {
+  try {
+    const res = await client.connection.operatorService.listSearchAttributes({ namespace });
+    const have = new Set(Object.keys(res.customAttributes ?? {}));
+    const missing = ORDER_SEARCH_ATTRIBUTES.filter((k) => !have.has(k.name));
+    if (!missing.length) return true;
+    await client.connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED[k.type] ?? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    });
+    logger.info({ added: missing.map((k) => k.name) }, 'registered custom search attributes');
+    return true;
+  } catch (err) {
+    logger.warn({ err: errorMessage(err) }, 'custom search attributes unavailable; workflows will run without them');
+    return false;
+  }
+}

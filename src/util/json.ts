@@ -1,0 +1,57 @@
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact by turning them into strings.
+ *
+ * Taobao `tid`/`oid` and some JD ids exceed Number.MAX_SAFE_INTEGER; a plain JSON.parse would
+ * silently round them (and a rounded order id ships the wrong parcel). Node 20 has no
+ * source-text reviver, so unsafe integer literals outside strings are quoted before parsing.
+ */
+export function parseJsonSafe(text: string): unknown {
+  return JSON.parse(quoteUnsafeIntegers(text));
+}
+
+const DIGIT_0 = 48;
+const DIGIT_9 = 57;
+
+export function quoteUnsafeIntegers(text: string): string {
+  let out: string[] | null = null;
+  let last = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // skip string literal
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i += 2;
+        else if (d === 34) {
+          i++;
+          break;
+        } else i++;
+      }
+      continue;
+    }
+    if (c === 45 /* - */ || (c >= DIGIT_0 && c <= DIGIT_9)) {
+      const start = i;
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if ((d >= DIGIT_0 && d <= DIGIT_9) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) i++;
+        else break;
+      }
+      const tok = text.slice(start, i);
+      // Only plain integers with 16+ digits can be unsafe; decimals/exponents are left alone.
+      if (/^-?\d{16,}$/.test(tok) && !Number.isSafeInteger(Number(tok))) {
+        out ??= [];
+        out.push(text.slice(last, start), `"${tok}"`);
+        last = i;
+      }
+      continue;
+    }
+    i++;
+  }
+  if (!out) return text;
+  out.push(text.slice(last));
+  return out.join('');
+}

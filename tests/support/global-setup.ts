@@ -1,0 +1,59 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { createLogger } from '../../src/logger.js';
+import { startEmbeddedRedis, startEmbeddedTemporal } from '../../src/embedded/services.js';
+import { workflowsPath } from '../../src/util/package-info.js';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalPort: number;
+    redisUrl: string;
+    redisPort: number;
+    workflowBundlePath: string;
+    dataDir: string;
+  }
+}
+
+/**
+ * One real Temporal dev server (SQLite, WAL, synchronous=OFF) and one real redis-server for the
+ * whole integration run, plus the workflow bundle built once. Nothing here is mocked.
+ */
+export default async function setup(project: TestProject) {
+  const logger = createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'warn', name: 'test-infra' });
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'zhongshu-it-'));
+  const [temporalPort, redisPort] = [await freePort(), await freePort()];
+  const [temporal, redis, bundle] = await Promise.all([
+    startEmbeddedTemporal({ dataDir, port: temporalPort, uiPort: null, namespace: 'default', fastSqlite: true, logger, startTimeoutMs: 90_000 }),
+    startEmbeddedRedis({ dataDir, port: redisPort, logger }),
+    bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } }),
+  ]);
+  const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
+  await writeFile(workflowBundlePath, bundle.code);
+  project.provide('temporalAddress', temporal.address);
+  project.provide('temporalPort', temporalPort);
+  project.provide('redisUrl', redis.url);
+  project.provide('redisPort', redisPort);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('dataDir', dataDir);
+  return async () => {
+    await Promise.all([temporal.process.stop(), redis.process.stop()]);
+    if (!process.env['KEEP_TEST_DATA']) await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { createHub, type Hub } from '../../src/hub.js';
+import { createLogger } from '../../src/logger.js';
+
+export const TEST_SECRET = 'test-shopify-secret';
+export const ADMIN_KEY = 'test-admin-key';
+export const CS_KEY = 'test-cs-key';
+export const SHOP = 'zhongshu-test.myshopify.com';
+
+/**
+ * A hub wired to the shared test servers, with its own task queue and Redis key prefix so tests
+ * in one run never see each other's orders.
+ */
+export async function startTestHub(overrides: { config?: Record<string, unknown>; worker?: boolean } = {}): Promise<Hub & { prefix: string; taskQueue: string }> {
+  const id = randomUUID().slice(0, 8);
+  const prefix = `t${id}:`;
+  const taskQueue = `tq-${id}`;
+  const env = { TEST_SHOPIFY_SECRET: TEST_SECRET, ADMIN_KEY, CS_KEY };
+  const r = parseConfig(
+    {
+      temporal: { address: inject('temporalAddress'), taskQueue },
+      redis: { url: inject('redisUrl'), keyPrefix: prefix },
+      auth: {
+        apiKeys: [
+          { name: 'admin', key: '${ADMIN_KEY}', roles: ['operations_lead'] },
+          { name: 'cs', key: '${CS_KEY}', roles: ['customer_service'] },
+        ],
+      },
+      channels: [{ id: 'shopify-test', adapter: 'shopify', shop: SHOP, secret: '${TEST_SHOPIFY_SECRET}', mapping: 'shopify/order.v1', currency: 'USD' }],
+      log: { level: process.env['TEST_LOG_LEVEL'] ?? 'silent' },
+      ...overrides.config,
+    },
+    env,
+  );
+  if (!r.ok) throw new Error(`test config invalid: ${JSON.stringify(r.problems)}`);
+  const hub = await createHub(r.config, {
+    logger: createLogger({ level: r.config.log.level }),
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    processMetrics: false,
+    worker: overrides.worker ?? true,
+  });
+  await hub.start();
+  return Object.assign(hub, { prefix, taskQueue });
+}

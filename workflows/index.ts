@@ -1,0 +1,3 @@
+// The workflow bundle's entry point: every workflow the worker runs is exported here.
+export { orderLifecycle, getOrderState } from './order-lifecycle.js';
+export type { OrderLifecycleInput, OrderState } from './order-lifecycle.js';
