@@ -34,7 +34,8 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Node builtins are not deterministic: keep them in activities.' })),
           patterns: [
             {
-              group: ['*', '!@temporalio/workflow', '!./*'],
+              // Anything but the workflow SDK or a sibling file (./x.js) is a value import we refuse.
+              regex: '^(?!@temporalio/workflow$)(?!\\./[^/]+$)',
               allowTypeImports: true,
               message: 'Workflows import only @temporalio/workflow and sibling workflow files; use `import type` for activities.',
             },

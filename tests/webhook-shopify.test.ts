@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { ADMIN_KEY, CS_KEY, startTestHub } from './support/hub.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
+import { json } from './support/json.js';
 
 let hub: Hub & { prefix: string; taskQueue: string };
 beforeAll(async () => {
@@ -17,7 +18,7 @@ async function waitForState(orderKey: string, state: string) {
   for (let i = 0; i < 100; i++) {
     const res = await hub.app.request(`/api/orders/${orderKey}`, admin);
     if (res.status === 200) {
-      const body = await res.json();
+      const body = await json(res);
       if (body.state === state) return body;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -36,7 +37,7 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
     const orderId = newOrderId();
     const res = await hub.app.request('/webhooks/shopify', shopifyRequest(sampleOrder(orderId)));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({ ok: true, duplicate: false, orderKey: `shopify-test:${orderId}`, workflowId: `order:shopify-test:${orderId}` });
 
     const state = await waitForState(body.orderKey, 'paid');
@@ -49,7 +50,7 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
 
     // The activity really wrote the read model.
     const list = await hub.app.request('/api/orders?limit=5', admin);
-    expect((await list.json()).orders.map((o: { orderKey: string }) => o.orderKey)).toContain(body.orderKey);
+    expect((await json(list)).orders.map((o: { orderKey: string }) => o.orderKey)).toContain(body.orderKey);
   });
 
   it('answers five concurrent copies of one delivery with one workflow', async () => {
@@ -57,13 +58,13 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
     const req = shopifyRequest(sampleOrder(orderId), { webhookId: 'same-delivery-' + orderId });
     const results = await Promise.all(Array.from({ length: 5 }, () => hub.app.request('/webhooks/shopify', req)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    const bodies = await Promise.all(results.map((r) => r.json()));
+    const bodies = await Promise.all(results.map((r) => json(r)));
     expect(bodies.filter((b) => b.duplicate === false)).toHaveLength(1);
     await waitForState(`shopify-test:${orderId}`, 'paid');
     expect(await countWorkflows(`order:shopify-test:${orderId}`)).toBe(1);
     // A later redelivery with a new delivery id (Shopify retry of another topic) still starts nothing.
     const again = await hub.app.request('/webhooks/shopify', shopifyRequest(sampleOrder(orderId)));
-    expect(await again.json()).toMatchObject({ duplicate: true });
+    expect(await json(again)).toMatchObject({ duplicate: true });
     expect(await countWorkflows(`order:shopify-test:${orderId}`)).toBe(1);
   });
 
@@ -71,7 +72,7 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
     const body = sampleOrder(newOrderId());
     const wrong = await hub.app.request('/webhooks/shopify', shopifyRequest(body, { secret: 'not-the-secret' }));
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error.code).toBe('invalid_signature');
+    expect((await json(wrong)).error.code).toBe('invalid_signature');
     const good = shopifyRequest(body);
     const tampered = await hub.app.request('/webhooks/shopify', { ...good, body: body.replace('"403.00"', '"0.01"') });
     expect(tampered.status).toBe(401);
@@ -85,11 +86,11 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
   it('gives invalid JSON a 400 and an oversized body a 413, naming the problem', async () => {
     const bad = await hub.app.request('/webhooks/shopify', shopifyRequest('{"id": 1,'));
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatchObject({ code: 'invalid_json', message: expect.stringMatching(/^body: not valid JSON/) });
+    expect((await json(bad)).error).toMatchObject({ code: 'invalid_json', message: expect.stringMatching(/^body: not valid JSON/) });
     const huge = JSON.stringify({ id: 1, padding: 'x'.repeat(1024 * 1024 + 10) });
     const big = await hub.app.request('/webhooks/shopify', shopifyRequest(huge));
     expect(big.status).toBe(413);
-    expect((await big.json()).error.code).toBe('body_too_large');
+    expect((await json(big)).error.code).toBe('body_too_large');
   });
 
   it('keeps a body that fails the canonical schema in quarantine, with the path of the failure', async () => {
@@ -97,13 +98,13 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
     const body = sampleOrder(orderId, (o) => o.replace('"price": "199.00"', '"price": "abc"'));
     const res = await hub.app.request('/webhooks/shopify', shopifyRequest(body));
     expect(res.status).toBe(422);
-    const err = (await res.json()).error;
+    const err = (await json(res)).error;
     expect(err.code).toBe('mapping_failed');
     expect(err.message).toMatch(/shopify\/order\.v1.*toMinor.*"abc"/);
     const q = await hub.app.request('/api/quarantine', admin);
-    const items = (await q.json()).items;
+    const items = (await json(q)).items;
     expect(items.map((i: { id: string }) => i.id)).toContain(err.details.quarantineId);
-    const one = await (await hub.app.request(`/api/quarantine/${err.details.quarantineId}`, admin)).json();
+    const one = await json(await hub.app.request(`/api/quarantine/${err.details.quarantineId}`, admin));
     expect(one.rawBody).toBe(body); // byte-for-byte, for replay
   });
 
@@ -118,8 +119,8 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
   it('reports readiness and serves OpenAPI and metrics', async () => {
     const ready = await hub.app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect((await ready.json()).checks).toEqual([{ name: 'temporal', ok: true }, { name: 'redis', ok: true }]);
-    const spec = await (await hub.app.request('/openapi.json')).json();
+    expect((await json(ready)).checks).toEqual([{ name: 'temporal', ok: true }, { name: 'redis', ok: true }]);
+    const spec = await json(await hub.app.request('/openapi.json'));
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/orders/{id}', '/api/quarantine/{id}/replay', '/webhooks/shopify']));
     expect(spec.components.schemas.CanonicalOrder.properties.totals).toBeDefined();
     const metrics = await (await hub.app.request('/metrics')).text();

@@ -61,3 +61,13 @@ export function secretRef(env: Env) {
       return v;
     });
 }
+
+/** A boolean that may also be written as a `${VAR}` reference ("true"/"false"/"1"/"0"). */
+export function envBool(env: Env) {
+  return z.union([
+    z.boolean(),
+    envString(env).pipe(
+      z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' }).transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    ),
+  ]);
+}

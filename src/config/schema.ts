@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envString, secretRef, type Env } from './env-ref.js';
+import { envBool, envInt, envString, secretRef, type Env } from './env-ref.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -18,7 +18,7 @@ export function configSchema(env: Env) {
       secret: secretRef(env),
       mapping: z.string().regex(MAPPING_REF, 'expected <adapter>/<name>.v<N>, e.g. shopify/order.v1'),
       currency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
-      enabled: z.boolean().default(true),
+      enabled: envBool(env).default(true),
     })
     .strict();
 
@@ -49,13 +49,13 @@ export function configSchema(env: Env) {
         .prefault({}),
       temporal: z
         .object({
-          address: str.optional(),
+          address: str.optional().transform((v) => v || undefined),
           namespace: str.default('default'),
           taskQueue: str.default('zhongshu-orders'),
         })
         .strict()
         .prefault({}),
-      redis: z.object({ url: str.optional(), keyPrefix: str.default('zs:') }).strict().prefault({}),
+      redis: z.object({ url: str.optional().transform((v) => v || undefined), keyPrefix: str.default('zs:') }).strict().prefault({}),
       embedded: z
         .object({
           dataDir: str.default('.data'),
@@ -68,7 +68,7 @@ export function configSchema(env: Env) {
       mappings: z
         .object({
           dir: str.default('mappings'),
-          hotReload: z.boolean().default(false),
+          hotReload: envBool(env).default(false),
           timeoutMs: envInt(env, { min: 1 }).default(500),
           maxDepth: envInt(env, { min: 10 }).default(500),
           maxSequence: envInt(env, { min: 100 }).default(100_000),
@@ -81,7 +81,7 @@ export function configSchema(env: Env) {
         .prefault({}),
       auth: z.object({ apiKeys: z.array(apiKey).default([]) }).strict().prefault({}),
       channels: z.array(channel).default([]),
-      log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).strict().prefault({}),
+      log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()
     .superRefine((cfg, ctx) => {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm test`: every check, from a fresh clone. Provisions what it needs (temporal CLI build cached
+# outside the clone, redis-server from Debian), installs npm deps, then lint, types, build,
+# unit and integration tests, and the mapping fixtures through the CLI.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+start=$(date +%s)
+bash scripts/provision/all.sh
+bash scripts/ensure-deps.sh
+export ZHONGSHU_TEMPORAL_BIN="${ZHONGSHU_TEMPORAL_BIN:-$(bash scripts/provision/temporal.sh)}"
+
+echo "== lint"; npx eslint .
+echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
+echo "== build"; npx tsc -p tsconfig.build.json
+echo "== mappings (CLI)"; node bin/zhongshu.js mappings test
+mkdir -p .data
+report=.data/vitest-report.json
+echo "== vitest (unit + integration)"
+set +e
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report"
+status=$?
+set -e
+# One closing line CI can read whatever the runner printed above.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$report" || echo "tests: 0 passed, 1 failed"
+echo "== done in $(( $(date +%s) - start ))s"
+exit $status

@@ -1,0 +1,62 @@
+import { Command } from 'commander';
+import { configCheckCommand } from './cli/config-check.js';
+import { mapCommand, mappingsTestCommand } from './cli/map.js';
+import { demoSendCommand } from './cli/demo.js';
+import { startCommand } from './standalone.js';
+import { packageVersion } from './util/package-info.js';
+import { errorMessage } from './util/errors.js';
+
+const program = new Command('zhongshu').description('Zhongshu (中枢) order hub').version(packageVersion());
+
+const exit = (p: Promise<number>) =>
+  p.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`error: ${errorMessage(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+
+program
+  .command('start')
+  .description('run the hub; with no TEMPORAL_ADDRESS / REDIS_URL it starts an embedded Temporal dev server and redis-server')
+  .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
+  .option('--role <role>', 'all | http | worker', 'all')
+  .option('--demo', 'send the sample Shopify orders once the hub is ready')
+  .action((o: { config: string; role: string; demo?: boolean }) => exit(startCommand({ configFile: o.config, role: o.role, demo: Boolean(o.demo) })));
+
+const config = program.command('config').description('configuration tools');
+config
+  .command('check [file]')
+  .description('validate a config file; prints every problem with its path')
+  .action((file: string | undefined) => exit(configCheckCommand(file ?? 'config/zhongshu.yaml')));
+
+program
+  .command('map <mappingId> <file>')
+  .description('map a payload (file or - for stdin) and print the validated canonical order')
+  .option('-d, --dir <dir>', 'mappings directory', 'mappings')
+  .option('--context <json>', 'context overrides, e.g. {"channel":"tb-main"}')
+  .action((id: string, file: string, o: { dir: string; context?: string }) => exit(mapCommand(id, file, o)));
+
+const mappings = program.command('mappings').description('mapping tools');
+mappings
+  .command('test [mappingId]')
+  .description('run every fixture pair (or those of one mapping / adapter) and print diffs')
+  .option('-d, --dir <dir>', 'mappings directory', 'mappings')
+  .action((id: string | undefined, o: { dir: string }) => exit(mappingsTestCommand(id, o)));
+
+const demo = program.command('demo').description('sample traffic');
+demo
+  .command('send')
+  .description('send signed sample Shopify orders to a running hub')
+  .option('-c, --config <file>', 'config file (for the channel secret and the port)', 'config/zhongshu.yaml')
+  .option('-u, --url <url>', 'hub base URL (default from config)')
+  .option('-n, --count <n>', 'how many distinct orders', '3')
+  .action((o: { config: string; url?: string; count: string }) => exit(demoSendCommand(o)));
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`error: ${errorMessage(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,112 @@
+import { serve, type ServerType } from '@hono/node-server';
+import path from 'node:path';
+import { ConfigError, loadConfigFile } from './config/load.js';
+import { startEmbeddedRedis, startEmbeddedTemporal } from './embedded/services.js';
+import type { ManagedProcess } from './embedded/process.js';
+import { createHub } from './hub.js';
+import { createLogger } from './logger.js';
+import { demoChannel, sendDemoTraffic } from './cli/demo.js';
+import { errorMessage } from './util/errors.js';
+
+/**
+ * `zhongshu start`: the hub as a standalone process. Without TEMPORAL_ADDRESS / REDIS_URL it runs
+ * the embedded defaults as children under one data directory, so a restart keeps everything.
+ */
+export async function startCommand(o: { configFile: string; role: string; demo: boolean }): Promise<number> {
+  let config;
+  try {
+    config = await loadConfigFile(o.configFile);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  if (!['all', 'http', 'worker'].includes(o.role)) {
+    process.stderr.write(`--role: expected all, http or worker, got "${o.role}"\n`);
+    return 1;
+  }
+  const logger = createLogger({ level: config.log.level });
+  const children: ManagedProcess[] = [];
+  const dataDir = path.resolve(config.embedded.dataDir);
+  let temporalAddress = process.env['TEMPORAL_ADDRESS'] || config.temporal.address || undefined;
+  let redisUrl = process.env['REDIS_URL'] || config.redis.url || undefined;
+  let uiUrl: string | null = null;
+
+  const stopChildren = async () => {
+    await Promise.all(children.reverse().map((c) => c.stop()));
+  };
+  try {
+    const [t, r] = await Promise.all([
+      temporalAddress
+        ? null
+        : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: config.embedded.temporalPort, uiPort: config.embedded.temporalUiPort, namespace: config.temporal.namespace, logger }),
+      redisUrl ? null : startEmbeddedRedis({ dataDir, port: config.embedded.redisPort, logger }),
+    ]);
+    if (t) {
+      children.push(t.process);
+      temporalAddress = t.address;
+      uiUrl = t.uiUrl;
+    }
+    if (r) {
+      children.push(r.process);
+      redisUrl = r.url;
+    }
+  } catch (err) {
+    await stopChildren();
+    process.stderr.write(`cannot start embedded services: ${errorMessage(err)}\n`);
+    return 1;
+  }
+
+  const hub = await createHub(config, { logger, temporalAddress, redisUrl, worker: o.role !== 'http' });
+  await hub.start();
+
+  let server: ServerType | null = null;
+  const { host, port } = config.server;
+  if (o.role !== 'worker') {
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: hub.app.fetch, hostname: host, port }, () => resolve(s));
+    });
+  }
+  const hubUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  const lines = [
+    `Zhongshu is up (role: ${o.role})`,
+    ...(server ? [`  hub:         ${hubUrl}   (webhooks: ${hubUrl}/webhooks/shopify)`, `  admin API:   ${hubUrl}/api   (OpenAPI: ${hubUrl}/openapi.json, metrics: ${hubUrl}/metrics)`] : []),
+    `  temporal:    ${temporalAddress}${children.length ? ' (embedded dev server)' : ''}`,
+    ...(uiUrl ? [`  temporal UI: ${uiUrl}`] : []),
+    `  redis:       ${redisUrl?.replace(/\/\/[^@]*@/, '//***@')}`,
+    `  data:        ${dataDir}`,
+    'Ctrl-C drains the worker and stops everything.',
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+
+  if (o.demo && server) {
+    try {
+      await sendDemoTraffic(hubUrl, demoChannel(config), 3, (l) => process.stderr.write(`[demo] ${l}\n`));
+    } catch (err) {
+      process.stderr.write(`[demo] failed: ${errorMessage(err)}\n`);
+    }
+  }
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`second ${sig}: exiting now\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`${sig}: draining the worker, closing HTTP, stopping services...\n`);
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  // Stop taking requests first, then let in-flight activities finish, then stop the servers.
+  if (server) await new Promise<void>((r) => server.close(() => r()));
+  await hub.stop();
+  await stopChildren();
+  process.stderr.write('stopped.\n');
+  return 0;
+}
