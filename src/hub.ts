@@ -76,7 +76,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   }
 
   // Lazy: the hub comes up (and /readyz says why it is not ready) even when Temporal is down.
-  const connection = Connection.lazy({ address: temporalAddress });
+  const connection = Connection.lazy({ address: temporalAddress, connectTimeout: 2000 });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace, logger);
 

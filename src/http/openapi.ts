@@ -26,6 +26,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/quarantine', summary: 'Payloads that failed mapping, kept for replay', roles: ['platform_engineer', 'sre'], response: z.object({ items: z.array(QuarantineSummary), total: z.number().int() }), errors: [401, 403] },
   { method: 'get', path: '/api/quarantine/{id}', summary: 'One quarantined payload with its raw body', roles: ['platform_engineer', 'sre'], response: QuarantineEntry, errors: [401, 403, 404] },
   { method: 'post', path: '/api/quarantine/{id}/replay', summary: 'Map the kept payload again with the current mapping and start the order', roles: ['platform_engineer', 'sre'], response: AcceptedBody, errors: [401, 403, 404, 422] },
+  { method: 'get', path: '/api/mappings', summary: 'Loaded mappings and any compile errors', roles: ['platform_engineer'], response: z.object({ mappings: z.array(z.object({ id: z.string(), file: z.string(), loadedAt: z.string(), error: z.string().optional() })) }), errors: [401, 403] },
+  { method: 'post', path: '/api/mappings/{adapter}/{mapping}/dry-run', summary: 'Map an arbitrary body with a mapping (e.g. shopify/order.v1) and validate it; nothing is stored', roles: ['platform_engineer'], response: z.object({ ok: z.boolean(), mappingId: z.string(), order: CanonicalOrder }), errors: [400, 401, 403, 404, 422] },
   { method: 'post', path: '/api/quarantine/{id}/discard', summary: 'Drop a quarantined payload (audited)', roles: ['platform_engineer', 'sre'], response: z.object({ ok: z.boolean(), discarded: z.string() }), errors: [401, 403, 404] },
 ];
 

@@ -16,7 +16,8 @@ const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
  */
 export async function ensureSearchAttributes(client: Client, namespace: string, logger: Logger): Promise<boolean> {
   try {
-    const res = await client.connection.operatorService.listSearchAttributes({ namespace });
+    // Bounded: with Temporal down at start the hub must still come up and report not-ready.
+    const res = await client.connection.withDeadline(Date.now() + 3000, () => client.connection.operatorService.listSearchAttributes({ namespace }));
     const have = new Set(Object.keys(res.customAttributes ?? {}));
     const missing = ORDER_SEARCH_ATTRIBUTES.filter((k) => !have.has(k.name));
     if (!missing.length) return true;

@@ -1,0 +1,102 @@
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MappingEngine, MappingError } from './engine.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'zs-map-'));
+  await mkdir(path.join(dir, 'demo'));
+  await mkdir(path.join(dir, '_tables'));
+  await writeFile(path.join(dir, '_tables', 'colors.json'), JSON.stringify({ r: 'red', g: 'green' }));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function engineWith(files: Record<string, string>, limits = {}) {
+  for (const [name, src] of Object.entries(files)) await writeFile(path.join(dir, 'demo', name), src);
+  const e = new MappingEngine({ dir, limits });
+  await e.loadAll();
+  return e;
+}
+
+async function failure(p: Promise<unknown>): Promise<MappingError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof MappingError) return err;
+    throw err;
+  }
+  throw new Error('expected a MappingError');
+}
+
+describe('MappingEngine', () => {
+  it('evaluates with the function library and tables', async () => {
+    const e = await engineWith({ 'x.v1.jsonata': '{ "c": $lookup("colors", code), "m": $toMinor(price, "CNY") }' });
+    expect(await e.evaluate('demo/x.v1', { code: 'r', price: '323.58' })).toEqual({ c: 'red', m: 32358 });
+    const err = await failure(e.evaluate('demo/x.v1', { code: 'b', price: '1' }));
+    expect(err.message).toMatch(/value "b" is not in table "colors"/);
+    expect(err.file).toContain(path.join('demo', 'x.v1.jsonata'));
+  });
+
+  it('stops infinite recursion with a clear error, quickly, without affecting other payloads', async () => {
+    const e = await engineWith({ 'loop.v1.jsonata': '( $f := function($n) { $f($n + 1) }; $f(0) )', 'ok.v1.jsonata': '{"v": v}' });
+    const t0 = Date.now();
+    const [bad, good] = await Promise.allSettled([e.evaluate('demo/loop.v1', {}), e.evaluate('demo/ok.v1', { v: 1 })]);
+    expect(Date.now() - t0).toBeLessThan(5000); // generous: the limit itself is asserted by the error below
+    expect(bad.status).toBe('rejected');
+    if (bad.status === 'rejected') expect(String(bad.reason.message)).toMatch(/stack depth limit|time limit/);
+    expect(good).toEqual({ status: 'fulfilled', value: { v: 1 } });
+  });
+
+  it('refuses a 10^9-element range and a sequence past the limit', async () => {
+    const e = await engineWith({ 'big.v1.jsonata': '$count([1..1000000000])', 'seq.v1.jsonata': '$count([1..200000].($ * 2))' }, { maxSequence: 100_000 });
+    expect((await failure(e.evaluate('demo/big.v1', {}))).message).toMatch(/10\^7|range/);
+    expect((await failure(e.evaluate('demo/seq.v1', {}))).message).toMatch(/sequence exceeded the limit of 100000|time limit/);
+  });
+
+  it('bounds a long-running expression by the time limit', async () => {
+    const e = await engineWith({ 'slow.v1.jsonata': '$sum([1..5000000].($ % 7))' }, { timeoutMs: 100, maxSequence: 10_000_000 });
+    const t0 = Date.now();
+    const err = await failure(e.evaluate('demo/slow.v1', {}));
+    expect(err.code).toBe('D1012');
+    expect(err.message).toMatch(/100 ms time limit/);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  it('reports a file that does not compile, with its position, and keeps the previous version on reload', async () => {
+    const e = await engineWith({ 'x.v1.jsonata': '{"a": 1}', 'broken.v1.jsonata': '{"a": ' });
+    expect(e.errors().get('demo/broken.v1')).toMatch(/broken\.v1\.jsonata/);
+    expect((await failure(e.evaluate('demo/broken.v1', {}))).code).toBe('E_MAPPING_NOT_FOUND');
+    await writeFile(path.join(dir, 'demo', 'x.v1.jsonata'), '{"a": '); // a typo during development
+    expect(await e.loadOne({ id: 'demo/x.v1', adapter: 'demo', name: 'x', version: 1 })).toBe(false);
+    expect(await e.evaluate('demo/x.v1', {})).toEqual({ a: 1 });
+    expect(e.list().find((m) => m.id === 'demo/x.v1')?.error).toBeTruthy();
+    await writeFile(path.join(dir, 'demo', 'x.v1.jsonata'), '{"a": 2}');
+    expect(await e.loadOne({ id: 'demo/x.v1', adapter: 'demo', name: 'x', version: 1 })).toBe(true);
+    expect(await e.evaluate('demo/x.v1', {})).toEqual({ a: 2 });
+  });
+
+  it('hot-reloads a changed file when watching', async () => {
+    const e = await engineWith({ 'x.v1.jsonata': '{"a": 1}' });
+    e.watch();
+    await new Promise((r) => setTimeout(r, 100));
+    await writeFile(path.join(dir, 'demo', 'x.v1.jsonata'), '{"a": 3}');
+    let v: unknown;
+    for (let i = 0; i < 50; i++) {
+      v = await e.evaluate('demo/x.v1', {});
+      if (JSON.stringify(v) === '{"a":3}') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    e.close();
+    expect(v).toEqual({ a: 3 });
+  });
+
+  it('names unknown and malformed mapping ids', async () => {
+    const e = await engineWith({});
+    expect((await failure(e.evaluate('demo/none.v1', {}))).code).toBe('E_MAPPING_NOT_FOUND');
+    expect((await failure(e.evaluate('nonsense', {}))).code).toBe('E_MAPPING_ID');
+  });
+});
