@@ -5,6 +5,7 @@ import { startEmbeddedRedis, startEmbeddedTemporal } from './embedded/services.j
 import type { ManagedProcess } from './embedded/process.js';
 import { createHub } from './hub.js';
 import { createLogger } from './logger.js';
+import { installTemporalLogger } from './temporal/runtime-logger.js';
 import { demoChannel, sendDemoTraffic } from './cli/demo.js';
 import { errorMessage } from './util/errors.js';
 
@@ -28,6 +29,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     return 1;
   }
   const logger = createLogger({ level: config.log.level });
+  installTemporalLogger(logger);
   const children: ManagedProcess[] = [];
   const dataDir = path.resolve(config.embedded.dataDir);
   let temporalAddress = process.env['TEMPORAL_ADDRESS'] || config.temporal.address || undefined;

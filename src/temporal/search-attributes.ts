@@ -1,12 +1,14 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: named ESM imports of it fail at run time under Node.
+import proto from '@temporalio/proto';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../util/errors.js';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 
-const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const INDEXED: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
 };
 
 /**
@@ -23,7 +25,7 @@ export async function ensureSearchAttributes(client: Client, namespace: string, 
     if (!missing.length) return true;
     await client.connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED[k.type] ?? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED[k.type] ?? IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
     });
     logger.info({ added: missing.map((k) => k.name) }, 'registered custom search attributes');
     return true;

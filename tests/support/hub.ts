@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { createHub, type Hub } from '../../src/hub.js';
 import { createLogger } from '../../src/logger.js';
+import { installTemporalLogger } from '../../src/temporal/runtime-logger.js';
 
 export const TEST_SECRET = 'test-shopify-secret';
 export const ADMIN_KEY = 'test-admin-key';
@@ -35,6 +36,7 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
     env,
   );
   if (!r.ok) throw new Error(`test config invalid: ${JSON.stringify(r.problems)}`);
+  installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'warn', name: 'temporal-sdk' }));
   const hub = await createHub(r.config, {
     logger: createLogger({ level: r.config.log.level }),
     workflowBundle: { codePath: inject('workflowBundlePath') },
