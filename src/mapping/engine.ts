@@ -123,6 +123,7 @@ export class MappingEngine {
       normalizeRegion: fn.normalizeRegion,
       stripRegionPrefix: fn.stripRegionPrefix,
       pii: fn.pii,
+      piiOf: fn.piiOf,
       isCiphertext: fn.isCiphertext,
       allocate: fn.allocate,
       idString: fn.idString,

@@ -42,7 +42,8 @@ export function toMinor(value: unknown, currency = 'CNY'): number | undefined {
   }
   const minor = Number((m[2] ?? '0') + frac.padEnd(exp, '0'));
   if (!Number.isSafeInteger(minor)) throw new MappingFunctionError('toMinor', `amount out of range: "${text}"`);
-  return m[1] ? -minor : minor;
+  // "-0.00" is zero: a negative zero would survive into comparisons and print oddly.
+  return m[1] && minor !== 0 ? -minor : minor;
 }
 
 /** A money object from a decimal amount. */
@@ -54,9 +55,10 @@ export function money(value: unknown, currency = 'CNY'): { minor: number; curren
 /** A money object from an integer already in minor units (Douyin fen). */
 export function minorMoney(value: unknown, currency = 'CNY'): { minor: number; currency: string } | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'string' ? Number(value) : value;
+  // Number(" ") is 0 and Number("0x10") is 16: only plain integer text is an amount.
+  const n = typeof value === 'string' ? (/^-?\d+$/.test(value.trim()) ? Number(value.trim()) : NaN) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new MappingFunctionError('minorMoney', `expected an integer amount in minor units, got ${JSON.stringify(value)}`);
-  return { minor: n, currency };
+  return { minor: n === 0 ? 0 : n, currency };
 }
 
 /** "2026-11-11 00:00:05" in GMT+8 (TOP, JD, PDD, Youzan) -> "2026-11-11T00:00:05+08:00". */
@@ -66,15 +68,21 @@ export function gmt8ToIso(value: unknown): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(value.trim());
   if (!m) throw new MappingFunctionError('gmt8ToIso', `expected "yyyy-MM-dd HH:mm:ss", got "${value}"`);
   const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`;
-  if (Number.isNaN(Date.parse(iso))) throw new MappingFunctionError('gmt8ToIso', `not a real date: "${value}"`);
+  // Date.parse accepts "02-30" and "24:00" by rolling over; compare the fields back instead.
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number);
+  const t = new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, sec ?? 0));
+  const same = t.getUTCFullYear() === y && t.getUTCMonth() + 1 === mo && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
+  if (!same) throw new MappingFunctionError('gmt8ToIso', `not a real date: "${value}"`);
   return iso;
 }
 
 /** Epoch seconds (Douyin, PDD windows) -> ISO-8601 in GMT+8, the sellers' local time. */
 export function epochToIso(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '' || value === 0 || value === '0') return undefined;
-  const n = typeof value === 'string' ? Number(value) : value;
+  const n = typeof value === 'string' ? (/^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new MappingFunctionError('epochToIso', `expected epoch seconds, got ${JSON.stringify(value)}`);
+  // 1e11 s is the year 5138: anything larger is milliseconds passed by mistake, not a date.
+  if (n >= 1e11) throw new MappingFunctionError('epochToIso', `${n} looks like epoch milliseconds; expected seconds`);
   const d = new Date(n * 1000 + 8 * 3600 * 1000);
   return d.toISOString().replace(/\.\d{3}Z$/, '+08:00');
 }
@@ -117,15 +125,22 @@ export function normalizeRegion(province: unknown, city: unknown, district: unkn
 }
 
 /**
- * Taobao's receiver_address may repeat province, city and district in front of the detail:
- * strip them so the detail holds only what is below the street.
+ * Taobao's receiver_address (and JD's fullAddress) may repeat province, city, district and street
+ * in front of the detail, sometimes twice ("北京 北京市 朝阳区 ..."), sometimes in a shorter or
+ * longer spelling than the structured fields ("北京" vs "北京市"). Strips, as long as one
+ * matches, the longest given part the text starts with, so the detail holds only what is below
+ * the street. Pass both the raw and the normalised region names.
  */
 export function stripRegionPrefix(detail: unknown, ...parts: unknown[]): string | null {
   let s = clean(detail);
   if (!s) return null;
-  for (const part of parts) {
-    const p = clean(part);
-    if (p && s.startsWith(p)) s = s.slice(p.length).trimStart();
+  // Longest first, so "北京市..." loses "北京市" rather than "北京" (which would leave "市...").
+  const ps = parts.flatMap((p) => (Array.isArray(p) ? p : [p])).map(clean).filter((p): p is string => p !== null).sort((x, y) => y.length - x.length);
+  for (let hit = true; hit && s; ) {
+    const cur: string = s;
+    const p = ps.find((x) => cur.startsWith(x));
+    hit = p !== undefined;
+    if (p !== undefined) s = cur.slice(p.length).trimStart();
   }
   return s || null;
 }
@@ -142,6 +157,18 @@ export function pii(ciphertext: unknown, masked: unknown, plaintext?: unknown): 
   return Object.keys(out).length ? out : null;
 }
 
+/**
+ * Wraps one platform value whose form is not labelled (Taobao/JD receiver fields): ciphertext if it
+ * has a known ciphertext shape, masked if it contains "*", otherwise plaintext.
+ */
+export function piiOf(value: unknown): { ciphertext?: string; masked?: string; plaintext?: string } | null {
+  const v = clean(value);
+  if (!v) return null;
+  if (isCiphertext(v)) return { ciphertext: v };
+  if (v.includes('*')) return { masked: v };
+  return { plaintext: v };
+}
+
 /** True for the ciphertext shapes PDD, Douyin and Youzan use (`~..~0~`, `$..$0$`, `##..#1##`, `$$..$1$$`). */
 export function isCiphertext(value: unknown): boolean {
   return typeof value === 'string' && /^(~.+~\d+~|\$.+\$\d+\$|#{1,2}.+#\d+#{1,2}|\${2}.+\$\d+\${2})$/.test(value);
@@ -149,28 +176,41 @@ export function isCiphertext(value: unknown): boolean {
 
 /**
  * Spreads an amount over weights in integer minor units (largest remainder), so the parts always
- * add up exactly to the total. Used to allocate an order discount over lines.
+ * add up exactly to the total. Used to allocate an order discount over lines, weighted by line
+ * totals. Weights are integers (minor units or quantities); the arithmetic is BigInt so large
+ * totals times large weights never lose precision. Ties go to the earlier weight; a zero weight
+ * gets nothing unless every weight is zero (then the first takes all).
  */
 export function allocate(total: unknown, weights: unknown): number[] {
   if (typeof total !== 'number' || !Number.isSafeInteger(total)) throw new MappingFunctionError('allocate', `total must be an integer, got ${JSON.stringify(total)}`);
-  const ws = Array.isArray(weights) ? weights : [weights];
-  if (!ws.every((w): w is number => typeof w === 'number' && Number.isFinite(w) && w >= 0)) throw new MappingFunctionError('allocate', 'weights must be non-negative numbers');
-  const sum = ws.reduce((a, b) => a + b, 0);
-  if (ws.length === 0) return [];
-  if (sum === 0) {
-    const base = ws.map(() => 0);
-    base[0] = total;
-    return base;
+  // JSONata collapses a one-item sequence to its item: accept a bare number as one weight.
+  const ws: unknown[] = Array.isArray(weights) ? weights : weights === undefined ? [] : [weights];
+  if (!ws.every((w): w is number => typeof w === 'number' && Number.isSafeInteger(w) && w >= 0)) {
+    throw new MappingFunctionError('allocate', `weights must be non-negative integers, got ${JSON.stringify(weights)}`);
   }
-  const raw = ws.map((w) => (total * w) / sum);
-  const floors = raw.map((r) => Math.floor(r));
-  let rest = total - floors.reduce((a, b) => a + b, 0);
-  const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
-  for (let k = 0; rest > 0; k = (k + 1) % order.length, rest--) {
-    const idx = order[k]?.i ?? 0;
-    floors[idx] = (floors[idx] ?? 0) + 1;
+  if (ws.length === 0) {
+    if (total !== 0) throw new MappingFunctionError('allocate', `cannot spread ${total} over no weights`);
+    return [];
   }
-  return floors;
+  const sum = ws.reduce((a, b) => a + BigInt(b), 0n);
+  if (sum === 0n) return ws.map((_w, i) => (i === 0 ? total : 0));
+  // Work on the magnitude so floor division and remainders behave the same for refunds (< 0).
+  const sign = total < 0 ? -1n : 1n;
+  const abs = BigInt(total) * sign;
+  const parts = ws.map((w) => (abs * BigInt(w)) / sum);
+  const rems = ws.map((w, i) => ({ i, rem: (abs * BigInt(w)) % sum }));
+  let rest = abs - parts.reduce((a, b) => a + b, 0n);
+  rems.sort((a, b) => (a.rem === b.rem ? a.i - b.i : a.rem > b.rem ? -1 : 1));
+  // rest < number of weights with a non-zero remainder, so one pass is enough.
+  for (const { i } of rems) {
+    if (rest === 0n) break;
+    parts[i] = (parts[i] ?? 0n) + 1n;
+    rest -= 1n;
+  }
+  return parts.map((p) => {
+    const v = Number(p * sign);
+    return v === 0 ? 0 : v;
+  });
 }
 
 /** Coerces an id (possibly a number) to a string; refuses numbers that already lost precision. */
