@@ -1,0 +1,217 @@
+/**
+ * Lua source of the inventory pool. Each script runs atomically inside Redis, so "check available
+ * then lock" can never interleave with another order's lock: that interleaving is how a pool
+ * oversells. Every script touches only keys of one warehouse (one hash tag, see keys.ts).
+ *
+ * Replies are JSON strings (cjson.encode) parsed with zod on the TypeScript side. Redis's cjson
+ * encodes an empty Lua table as `{}`, so list fields may arrive as `{}` when empty (replies.ts
+ * accepts that).
+ *
+ * A hold (one order in one warehouse) is a hash:
+ *   state     'locked' | 'released' | 'committed'  (absent = no hold)
+ *   exp       epoch ms when an unpaid hold expires (absent = no expiry)
+ *   paid      '1' once confirmPaid ran: expiry is never set again
+ *   reason    why it was released
+ *   l:<lineId> cjson {sku, qty}: what this line holds
+ * A released or committed hold stays as a tombstone (with a TTL) so a late retry of the lock,
+ * still in flight when the order was cancelled, is refused instead of locking again.
+ */
+
+/**
+ * Shared by release, commit and the expiry sweep: moves a hold out of 'locked', giving back
+ * (release) or consuming (commit) what it held. A hold that is already closed is left as it is;
+ * a hold that never existed becomes a tombstone so a lock arriving after this cannot succeed.
+ */
+const SETTLE = `
+local function settle(hold, onhand, locked, expiry, orderKey, toState, reason, ttl)
+  local state = redis.call('HGET', hold, 'state')
+  if state == 'released' or state == 'committed' then
+    return state, state, {}
+  end
+  local lines = {}
+  if state == 'locked' then
+    local flat = redis.call('HGETALL', hold)
+    for i = 1, #flat, 2 do
+      local field = flat[i]
+      if string.sub(field, 1, 2) == 'l:' then
+        local line = cjson.decode(flat[i + 1])
+        local left = redis.call('HINCRBY', locked, line.sku, -line.qty)
+        -- Zero means nothing locked: drop the field. Below zero cannot happen with these
+        -- scripts; if it ever does, it stays visible rather than being tidied away.
+        if left == 0 then redis.call('HDEL', locked, line.sku) end
+        if toState == 'committed' then redis.call('HINCRBY', onhand, line.sku, -line.qty) end
+        lines[#lines + 1] = { lineId = string.sub(field, 3), sku = line.sku, qty = line.qty }
+      end
+    end
+  end
+  local t = redis.call('TIME')
+  redis.call('HSET', hold, 'state', toState, 'reason', reason, 'closedAt', string.format('%d', t[1] * 1000 + math.floor(t[2] / 1000)))
+  redis.call('HDEL', hold, 'exp')
+  redis.call('ZREM', expiry, orderKey)
+  redis.call('EXPIRE', hold, ttl)
+  return state or 'none', toState, lines
+end
+`;
+
+/**
+ * KEYS: onhand, locked, expiry, hold
+ * ARGV: orderKey, expiresAt ('' = none), lineCount, then lineId, sku, qty per line.
+ *
+ * All-or-nothing: either every line not yet held is locked, or nothing changes. A line already
+ * held with the same sku and qty is not locked again (idempotent per order line), so a retried
+ * call returns the same result. The same lineId with another sku or qty is a conflict, not a
+ * silent re-lock. Requests for one SKU on several lines are summed before the check.
+ * The expiry is fixed when the hold is created; later calls never move it, so a retry landing
+ * after confirmPaid cannot put an expiry back on a paid order.
+ */
+export const LOCK = `
+local onhand, locked, expiry, hold = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local orderKey, expiresAt, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+
+local state = redis.call('HGET', hold, 'state')
+if state == 'released' or state == 'committed' then
+  return cjson.encode({ ok = false, reason = 'closed', state = state })
+end
+
+local lines, fresh, need, skus, conflicts = {}, {}, {}, {}, {}
+for i = 0, n - 1 do
+  local lineId, sku, qty = ARGV[4 + i * 3], ARGV[5 + i * 3], tonumber(ARGV[6 + i * 3])
+  local line = { lineId = lineId, sku = sku, qty = qty }
+  lines[#lines + 1] = line
+  local held = redis.call('HGET', hold, 'l:' .. lineId)
+  if held then
+    local h = cjson.decode(held)
+    if h.sku ~= sku or h.qty ~= qty then
+      conflicts[#conflicts + 1] = { lineId = lineId, heldSku = h.sku, heldQty = h.qty, sku = sku, qty = qty }
+    end
+  else
+    fresh[#fresh + 1] = line
+    if not need[sku] then
+      need[sku] = 0
+      skus[#skus + 1] = sku
+    end
+    need[sku] = need[sku] + qty
+  end
+end
+if #conflicts > 0 then
+  return cjson.encode({ ok = false, reason = 'conflict', conflicts = conflicts })
+end
+
+-- Check every SKU before touching any: this is what makes the lock all-or-nothing.
+local unknown, short = {}, {}
+for _, sku in ipairs(skus) do
+  local on = redis.call('HGET', onhand, sku)
+  if not on then
+    unknown[#unknown + 1] = { sku = sku, requested = need[sku], available = 0 }
+  else
+    local avail = tonumber(on) - tonumber(redis.call('HGET', locked, sku) or '0')
+    if avail < need[sku] then
+      short[#short + 1] = { sku = sku, requested = need[sku], available = avail }
+    end
+  end
+end
+-- An unknown SKU is a different business exception (frozen order, purchasing alerted) from a
+-- shortage (wait or decide), so it wins when both happen.
+if #unknown > 0 then return cjson.encode({ ok = false, reason = 'unknown_sku', shortages = unknown }) end
+if #short > 0 then return cjson.encode({ ok = false, reason = 'insufficient', shortages = short }) end
+
+for _, sku in ipairs(skus) do redis.call('HINCRBY', locked, sku, need[sku]) end
+for _, line in ipairs(fresh) do
+  redis.call('HSET', hold, 'l:' .. line.lineId, cjson.encode({ sku = line.sku, qty = line.qty }))
+end
+if not state then
+  redis.call('HSET', hold, 'state', 'locked')
+  if expiresAt ~= '' then
+    redis.call('HSET', hold, 'exp', expiresAt)
+    redis.call('ZADD', expiry, expiresAt, orderKey)
+  end
+end
+local exp = redis.call('HGET', hold, 'exp')
+return cjson.encode({ ok = true, locked = lines, expiresAt = exp and tonumber(exp) or nil })
+`;
+
+/**
+ * KEYS: onhand, locked, expiry, hold
+ * ARGV: orderKey, toState ('released' | 'committed'), reason, tombstone TTL seconds
+ * Release gives the units back to available; commit (on shipment) removes them from on hand too.
+ */
+export const SETTLE_HOLD = `${SETTLE}
+local previous, state, lines = settle(KEYS[4], KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
+return cjson.encode({ previous = previous, state = state, lines = lines })
+`;
+
+/**
+ * KEYS: onhand, locked, expiry
+ * ARGV: nowMs, limit, holdPrefix, tombstone TTL seconds
+ *
+ * Releases unpaid holds whose expiry is due. The check "still locked, still has an expiry, and it
+ * is due" runs inside the same script as the release, so a confirmPaid that got in first (it
+ * clears exp) is never undone. Hold keys are built from holdPrefix: they are not declared in
+ * KEYS, which Redis allows for scripts without flags; they share the warehouse hash tag, so on
+ * Cluster they are in this script's slot.
+ */
+export const RELEASE_EXPIRED = `${SETTLE}
+local onhand, locked, expiry = KEYS[1], KEYS[2], KEYS[3]
+local now, limit, holdPrefix, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local due = redis.call('ZRANGEBYSCORE', expiry, '-inf', now, 'LIMIT', 0, limit)
+local out = {}
+for _, orderKey in ipairs(due) do
+  local hold = holdPrefix .. orderKey
+  local exp = redis.call('HGET', hold, 'exp')
+  local state = redis.call('HGET', hold, 'state')
+  if state == 'locked' and exp and tonumber(exp) <= now then
+    local _, _, lines = settle(hold, onhand, locked, expiry, orderKey, 'released', 'expired', ttl)
+    out[#out + 1] = { orderKey = orderKey, lines = lines }
+  elseif state == 'locked' and exp then
+    -- Index and hold disagree (should not happen): trust the hold, re-index it.
+    redis.call('ZADD', expiry, exp, orderKey)
+  else
+    -- Paid or closed in the meantime: a stale index entry, nothing to release.
+    redis.call('ZREM', expiry, orderKey)
+  end
+end
+return cjson.encode(out)
+`;
+
+/**
+ * KEYS: expiry, hold
+ * ARGV: orderKey
+ * Clears the expiry of a locked hold and marks it paid. Reports the state it found, so a caller
+ * learns when the countdown already released the stock and the order must lock again.
+ */
+export const CONFIRM_PAID = `
+local expiry, hold, orderKey = KEYS[1], KEYS[2], ARGV[1]
+local state = redis.call('HGET', hold, 'state')
+if state == 'locked' then
+  redis.call('HSET', hold, 'paid', '1')
+  redis.call('HDEL', hold, 'exp')
+  redis.call('ZREM', expiry, orderKey)
+end
+return cjson.encode({ state = state or 'none' })
+`;
+
+/**
+ * KEYS: onhand, locked, asof
+ * ARGV: sku, qty, asOf ('' = unknown)
+ * Replaces on hand with the WMS figure. Locks are untouched: if the WMS reports fewer units than
+ * are locked, available goes negative and the caller is told, because hiding it would hide an
+ * oversell that already happened. A report older than the one already applied is dropped (stock
+ * query responses can arrive out of order).
+ */
+export const SET_ON_HAND = `
+local onhand, locked, asof = KEYS[1], KEYS[2], KEYS[3]
+local sku, qty, at = ARGV[1], ARGV[2], ARGV[3]
+local applied = true
+local prev = redis.call('HGET', asof, sku)
+if at ~= '' and prev and tonumber(prev) > tonumber(at) then
+  applied = false
+else
+  redis.call('HSET', onhand, sku, qty)
+  if at ~= '' then redis.call('HSET', asof, sku, at) end
+end
+return cjson.encode({
+  applied = applied,
+  onHand = tonumber(redis.call('HGET', onhand, sku)),
+  locked = tonumber(redis.call('HGET', locked, sku) or '0'),
+})
+`;
