@@ -98,6 +98,19 @@ export function isoTime(value: unknown): string | undefined {
 
 const MUNICIPALITIES = ['北京', '上海', '天津', '重庆'];
 
+/**
+ * JD, PDD and others send short province names ("广东", "广西"); Taobao and GB/T 2260 use the
+ * full name. One spelling per province lets addresses from every platform match the same
+ * division data and dedupe by region.
+ */
+const PROVINCE_FULL: Readonly<Record<string, string>> = {
+  河北: '河北省', 山西: '山西省', 辽宁: '辽宁省', 吉林: '吉林省', 黑龙江: '黑龙江省', 江苏: '江苏省', 浙江: '浙江省',
+  安徽: '安徽省', 福建: '福建省', 江西: '江西省', 山东: '山东省', 河南: '河南省', 湖北: '湖北省', 湖南: '湖南省',
+  广东: '广东省', 海南: '海南省', 四川: '四川省', 贵州: '贵州省', 云南: '云南省', 陕西: '陕西省', 甘肃: '甘肃省',
+  青海: '青海省', 台湾: '台湾省', 内蒙古: '内蒙古自治区', 广西: '广西壮族自治区', 西藏: '西藏自治区',
+  宁夏: '宁夏回族自治区', 新疆: '新疆维吾尔自治区', 香港: '香港特别行政区', 澳门: '澳门特别行政区',
+};
+
 /** Trims and drops placeholder values platforms send for "none". */
 function clean(v: unknown): string | null {
   if (typeof v !== 'string') return v === undefined || v === null ? null : String(v);
@@ -109,7 +122,8 @@ function clean(v: unknown): string | null {
  * Normalises province/city/district the way Chinese platforms actually send them:
  * municipalities come as "北京", "北京市" or with city "市辖区"/"县"; county-level units directly
  * under a province come with an empty city. Returns {province, city, district} with the
- * municipality spelled "北京市" as both province and city.
+ * municipality spelled "北京市" as both province and city, and short province names ("广东")
+ * spelled in full ("广东省").
  */
 export function normalizeRegion(province: unknown, city: unknown, district: unknown): { province: string | null; city: string | null; district: string | null } {
   let p = clean(province);
@@ -120,6 +134,7 @@ export function normalizeRegion(province: unknown, city: unknown, district: unkn
     p = `${muni}市`;
     if (!c || c === '市辖区' || c === '县' || c === muni || c === `${muni}市`) c = `${muni}市`;
   }
+  if (p && Object.prototype.hasOwnProperty.call(PROVINCE_FULL, p)) p = PROVINCE_FULL[p] ?? p;
   if (c === '市辖区' || c === '省直辖县级行政区划' || c === '自治区直辖县级行政区划') c = null;
   return { province: p, city: c, district: d };
 }
