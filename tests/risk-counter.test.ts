@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CanonicalOrder } from '../src/canonical/order.js';
+import { CanonicalOrder } from '../src/canonical/order.js';
+import { createRulesChecker, skusToCheck } from '../src/rules/check.js';
+import { rulesConfigSchema } from '../src/rules/config.js';
 import { RiskCounter } from '../src/rules/risk-counter.js';
 
 type Who = Pick<CanonicalOrder, 'source' | 'recipient' | 'buyer'>;
@@ -123,5 +125,72 @@ describe('RiskCounter on a real Redis', () => {
     const all = await Promise.all(Array.from({ length: 8 }, (_, i) => c.count({ orderKey: `shop:${i}`, order: who, at: T0 + i })));
     expect(all.map((r) => r.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(all.filter((r) => r.held)).toHaveLength(3);
+  });
+});
+
+describe('createRulesChecker: the rules activity on a real Redis', () => {
+  const config = rulesConfigSchema({}).parse({
+    gifts: [
+      {
+        id: 'fountain-filter-299',
+        mainSku: 'ZP-2026-01',
+        minAmount: { minor: 29900, currency: 'CNY' },
+        gift: { sku: 'FP-001', title: 'water fountain filter', labelPosition: 'top right of the waybill' },
+      },
+    ],
+    remoteAreas: { surcharge: { minor: 1500, currency: 'CNY' }, districts: ['540000'] },
+  });
+
+  function tmallOrder(id: number, paidAt: string): CanonicalOrder {
+    const cny = (minor: number) => ({ minor, currency: 'CNY' });
+    return CanonicalOrder.parse({
+      schemaVersion: 1,
+      source: { platform: 'tmall', channel: 'tmall-it', shop: 's', platformOrderId: String(4000000000000000000n + BigInt(id)), receivedAt: paidAt },
+      status: 'paid',
+      platformStatus: 'WAIT_SELLER_SEND_GOODS',
+      createdAt: paidAt,
+      paidAt,
+      currency: 'CNY',
+      totals: { goods: cny(29900), freight: cny(0), discount: cny(0), paid: cny(29900) },
+      lines: [{ lineId: '1', merchantSku: 'ZP-2026-01', title: '智能饮水机', quantity: 1, unitPrice: cny(29900), lineTotal: cny(29900), discount: cny(0), refundStatus: 'none' }],
+      buyer: { handle: `oaid-${process.pid}-${run}` },
+      recipient: { phone: { ciphertext: `~random-${id}~0~`, masked: '138****8000' } },
+      address: { country: 'CN', province: '西藏', city: '拉萨市', district: '城关区' },
+    });
+  }
+
+  it('matches, counts, checks the pool and evaluates in one idempotent call', async () => {
+    const prefix = `it-rules-${process.pid}-${++run}:`;
+    const asked: string[] = [];
+    const check = createRulesChecker({
+      redis,
+      keyPrefix: prefix,
+      config,
+      knownSku: (sku) => {
+        asked.push(sku);
+        return Promise.resolve(sku === 'ZP-2026-01' || sku === 'FP-001');
+      },
+      now: () => T0 + 6 * HOUR,
+    });
+    const results = [];
+    for (let i = 1; i <= 6; i++) results.push(await check({ orderKey: `tmall-it:${i}`, order: tmallOrder(i, new Date(T0 + i * HOUR).toISOString()) }));
+    const sixth = results[5];
+    expect(results.slice(0, 5).every((r) => r.holds.length === 0)).toBe(true);
+    expect(sixth?.holds).toMatchObject([{ level: 2, code: 'order_frequency' }]);
+    expect(sixth?.risk).toEqual({ count: 6, held: true, identity: 'buyer_handle' });
+    expect(sixth?.address).toMatchObject({ matched: true, divisionCode: '540102' });
+    expect(sixth).toMatchObject({ carrier: 'EMS', surcharge: { minor: 1500, currency: 'CNY' }, waybillNotes: ['Gift: water fountain filter x1'] });
+    expect(sixth?.giftLines.map((l) => [l.merchantSku, l.gift?.labelPosition])).toEqual([['FP-001', 'top right of the waybill']]);
+    expect([...new Set(asked)].sort()).toEqual(['FP-001', 'ZP-2026-01']);
+
+    // The activity retried: same answer, still six orders counted.
+    const again = await check({ orderKey: 'tmall-it:6', order: tmallOrder(6, new Date(T0 + 6 * HOUR).toISOString()) });
+    expect(again).toEqual(sixth);
+  });
+
+  it('asks the pool about the gift only when its main SKU is on the order', () => {
+    const o = tmallOrder(1, new Date(T0).toISOString());
+    expect(skusToCheck(o, config)).toEqual(['ZP-2026-01', 'FP-001']);
+    expect(skusToCheck({ lines: o.lines.map((l) => ({ ...l, merchantSku: 'A-1' })) }, config)).toEqual(['A-1']);
   });
 });
