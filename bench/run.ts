@@ -1,0 +1,167 @@
+// `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3).
+// Numbers are only compared within one run (ratios against a baseline measured alongside),
+// because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { pino } from 'pino';
+import { createLogger } from '../src/logger.js';
+import { errorMessage } from '../src/util/errors.js';
+import { packageRoot } from '../src/util/package-info.js';
+import { runEngineBench, type EngineOptions, type EngineResult, type SideName } from './engine.js';
+import { runMappingBench, type MappingOptions, type MappingResult } from './mapping.js';
+import { installCleanupHandlers, startBenchServices } from './services.js';
+import { ms, rate, table, verdict } from './table.js';
+
+function envInt(name: string, fallback: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}=${raw}: expected an integer >= ${min}`);
+  return n;
+}
+
+const started = Date.now();
+const progress = (msg: string) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
+
+const engineOpts: EngineOptions = {
+  n: envInt('BENCH_N', 200, 1),
+  concurrency: envInt('BENCH_CONCURRENCY', 16, 1),
+  rounds: envInt('BENCH_ROUNDS', 2, 1),
+  warmup: envInt('BENCH_WARMUP', 40),
+  http: process.env['BENCH_HTTP'] !== '0',
+  hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
+};
+const mappingOpts: MappingOptions = {
+  dir: path.join(packageRoot(), 'mappings'),
+  budgetMs: envInt('BENCH_MAP_MS', 300, 10),
+  sizes: [5, 100],
+  blockLines: 200,
+  blockRuns: envInt('BENCH_BLOCK_RUNS', 10, 1),
+  ...(process.env['BENCH_MAPPING'] ? { only: process.env['BENCH_MAPPING'] } : {}),
+};
+// BENCH_ONLY=engine or BENCH_ONLY=mapping runs one section.
+const only = process.env['BENCH_ONLY'] ?? '';
+
+const SIDE_LABEL: Record<SideName, string> = { floor: 'floor (Temporal client, bench workflow)', hub: 'hub (app.request, in-process)', 'hub-http': 'hub (HTTP over loopback)' };
+
+function printEngine(r: EngineResult): void {
+  const o = r.options;
+  console.log(`\nA. Engine floor vs hub (issue 2)`);
+  console.log(`   ${o.n} workflows x ${o.rounds} rounds per side, ${o.concurrency} in flight, ${r.activityCount} activity per workflow, warm-up ${o.warmup}, hub log level ${o.hubLogLevel}`);
+  console.log(`   rate = workflows started AND completed per second; answer = start accepted (floor) / webhook 200 (hub)\n`);
+  console.log(
+    table(
+      ['side', 'wf/s', 'per round', 'answer p50', 'p99', 'e2e p50', 'p99'],
+      r.sides.map((s) => [SIDE_LABEL[s.side], rate(s.rate), s.rounds.map((x) => rate(x.rate)).join(' / '), ms(s.answer.p50), ms(s.answer.p99), ms(s.endToEnd.p50), ms(s.endToEnd.p99)]),
+    ),
+  );
+  console.log(`\n   hub/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
+  if (r.ratioHttp !== null) console.log(`   hub over HTTP/floor = ${r.ratioHttp.toFixed(3)}  (socket cost shown for information; the target applies in-process)`);
+}
+
+function printMapping(r: MappingResult, o: MappingOptions): void {
+  console.log(`\nB. Mapping engine speed (issue 3), ${o.budgetMs} ms per measurement after warm-up; times in ms per evaluation`);
+  console.log(`   cached = engine.evaluate + canonical validation (mapInboundOrder); per-call = jsonata(source) compiled every time; x parse = cached p50 / JSON.parse p50 of the same text\n`);
+  const rows: string[][] = [];
+  for (const m of r.rows) {
+    for (const s of m.sizes) {
+      rows.push([
+        m.mappingId,
+        String(s.lines) + (s.outLines !== s.lines ? `->${s.outLines}` : '') + (s.distinctIds ? '*' : ''),
+        String(s.bytes),
+        rate(s.cached.rate),
+        ms(s.cached.p50),
+        ms(s.cached.p99),
+        rate(s.compilePerCall.rate),
+        ms(s.compilePerCall.p50),
+        ms(s.compilePerCall.p99),
+        ms(s.jsonParse.p50),
+        ms(s.parseJsonSafe.p50),
+        (s.cached.p50 / s.jsonParse.p50).toFixed(1),
+        (s.compilePerCall.p50 / s.cached.p50).toFixed(1),
+      ]);
+    }
+  }
+  console.log(table(['mapping', 'lines', 'bytes', 'cached/s', 'p50', 'p99', 'per-call/s', 'p50', 'p99', 'JSON.parse', 'parseJsonSafe', 'x parse', 'per-call/cached'], rows));
+  console.log(`   (* = copies got distinct line ids because the canonical schema rejects duplicates; a->b = a input lines, b canonical lines)`);
+
+  console.log(`\n   Event-loop block while mapping a ${o.blockLines}-line order (${o.blockRuns} runs, longest gap between setImmediate probe ticks)\n`);
+  console.log(
+    table(
+      ['mapping', 'mapping', '+parseJsonSafe', 'histogram max', `p50 (5 lines) < ${0.5}`, `block <= ${20}`, 'note'],
+      r.rows.map((m) => [
+        m.mappingId,
+        m.block ? ms(m.block.mappingMs) : '-',
+        m.block ? ms(m.block.parseAndMappingMs) : '-',
+        m.block ? ms(m.block.histogramMaxMs) : '-',
+        verdict(m.pass.p50),
+        verdict(m.pass.block),
+        m.block?.failure ? (m.block.failure.includes('D1012') ? `fails: ${o.blockLines} lines exceed the mapping time limit` : 'fails mapping (see below)') : '',
+      ]),
+    ),
+  );
+  for (const m of r.rows) for (const p of m.problems) console.log(`   ${m.mappingId}: ${p}`);
+  if (r.skipped.length) {
+    console.log(`\n   Skipped:`);
+    for (const s of r.skipped) console.log(`   - ${s.mappingId}: ${s.reason}`);
+  }
+}
+
+async function main(): Promise<number> {
+  const logger = createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'warn', name: 'bench' });
+  installCleanupHandlers(logger);
+  // The worker's Rust core logs to the console at INFO by default, which would cut through the tables.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  let engine: EngineResult | null = null;
+  let engineError: string | null = null;
+  if (only !== 'mapping') {
+    progress('starting a Temporal dev server (SQLite WAL, synchronous=OFF, headless) and redis-server on free ports');
+    const services = await startBenchServices(logger);
+    try {
+      // Synchronous file writes, like pino's default stdout: the hub pays for its logging as in production.
+      const hubLogger = createLogger({ level: engineOpts.hubLogLevel, name: 'zhongshu' }, pino.destination({ dest: path.join(services.dataDir, 'hub.log'), sync: true }));
+      engine = await runEngineBench(engineOpts, { temporalAddress: services.temporalAddress, redisUrl: services.redisUrl, logger, hubLogger, progress });
+    } catch (err) {
+      engineError = errorMessage(err);
+      progress(`engine bench failed: ${engineError}`);
+    } finally {
+      // Stop the servers before section B so their background work does not disturb it.
+      await services.stop();
+    }
+    if (engine) printEngine(engine);
+    else console.log(`\nA. Engine floor vs hub: FAILED: ${engineError}`);
+  }
+
+  let mapping: MappingResult | null = null;
+  if (only !== 'engine') {
+    progress('mapping bench');
+    mapping = await runMappingBench(mappingOpts, progress);
+    printMapping(mapping, mappingOpts);
+  }
+
+  const out = path.join(packageRoot(), '.bench', 'results.json');
+  await mkdir(path.dirname(out), { recursive: true });
+  const summary = {
+    at: new Date().toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version, platform: process.platform },
+    engine: engine ?? (engineError ? { error: engineError } : null),
+    mapping: mapping ? { options: mappingOpts, ...mapping } : null,
+  };
+  await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
+  console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);
+  return engineError ? 1 : 0;
+}
+
+// Exit explicitly: a leftover gRPC or Redis handle must not keep a finished bench alive. The
+// 'exit' handler in services.ts then makes sure no child process outlives us.
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
