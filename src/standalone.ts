@@ -61,8 +61,23 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     return 1;
   }
 
-  const hub = await createHub(config, { logger, temporalAddress, redisUrl, worker: o.role !== 'http' });
-  await hub.start();
+  let hub;
+  try {
+    hub = await createHub(config, { logger, temporalAddress, redisUrl, worker: o.role !== 'http' });
+  } catch (err) {
+    await stopChildren();
+    process.stderr.write(`cannot create the hub: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  try {
+    await hub.start();
+  } catch (err) {
+    // Exit non-zero rather than hang with open connections: a supervisor's restart policy can act.
+    await hub.stop().catch(() => undefined);
+    await stopChildren();
+    process.stderr.write(`cannot start the worker (is Temporal at ${temporalAddress} reachable?): ${errorMessage(err)}\n`);
+    return 1;
+  }
 
   let server: ServerType | null = null;
   const { host, port } = config.server;
