@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { parseJsonSafe } from '../util/json.js';
+import { allocate, epochToIso, gmt8ToIso, idString, isCiphertext, minorMoney, normalizeRegion, pii, piiOf, stripRegionPrefix, toMinor } from './functions.js';
+
+describe('toMinor', () => {
+  it('parses decimal strings digit by digit, never through floats', () => {
+    expect(toMinor('323.58')).toBe(32358);
+    expect(toMinor('0.1')).toBe(10);
+    expect(toMinor('19.9')).toBe(1990);
+    expect(toMinor('1,299.00')).toBe(129900);
+    expect(toMinor(' 12 ')).toBe(1200);
+    expect(toMinor('12.500')).toBe(1250);
+  });
+  it('accepts JSON numbers as platforms send them (PDD 29.9)', () => {
+    expect(toMinor(29.9)).toBe(2990);
+    expect(toMinor(0)).toBe(0);
+  });
+  it('respects the currency exponent', () => {
+    expect(toMinor('1200', 'JPY')).toBe(1200);
+    expect(toMinor('1.234', 'KWD')).toBe(1234);
+    expect(() => toMinor('12.5', 'JPY')).toThrow(/more decimals than JPY/);
+  });
+  it('keeps signs and never returns negative zero', () => {
+    expect(toMinor('-5.01')).toBe(-501);
+    expect(Object.is(toMinor('-0.00'), 0)).toBe(true);
+  });
+  it('treats absent values as absent', () => {
+    expect(toMinor(undefined)).toBeUndefined();
+    expect(toMinor(null)).toBeUndefined();
+    expect(toMinor('')).toBeUndefined();
+  });
+  it('refuses what it cannot represent exactly', () => {
+    expect(() => toMinor('12.345')).toThrow(/more decimals than CNY/);
+    expect(() => toMinor(0.1 + 0.2)).toThrow(/more decimals/);
+    expect(() => toMinor('abc')).toThrow(/not a decimal amount/);
+    expect(() => toMinor('1e3')).toThrow(/not a decimal amount/);
+    expect(() => toMinor(Number.NaN)).toThrow(/finite/);
+    expect(() => toMinor('99999999999999999')).toThrow(/out of range/);
+    expect(() => toMinor({})).toThrow(/decimal string or number/);
+  });
+});
+
+describe('minorMoney', () => {
+  it('wraps integer minor units', () => {
+    expect(minorMoney(24660)).toEqual({ minor: 24660, currency: 'CNY' });
+    expect(minorMoney('800', 'CNY')).toEqual({ minor: 800, currency: 'CNY' });
+  });
+  it('refuses text that Number() would quietly accept', () => {
+    expect(() => minorMoney(' ')).toThrow(/integer amount/);
+    expect(() => minorMoney('0x10')).toThrow(/integer amount/);
+    expect(() => minorMoney(12.5)).toThrow(/integer amount/);
+  });
+});
+
+describe('gmt8ToIso', () => {
+  it('attaches the +08:00 offset the platforms mean', () => {
+    expect(gmt8ToIso('2026-11-11 00:00:05')).toBe('2026-11-11T00:00:05+08:00');
+    expect(gmt8ToIso('2028-02-29 08:00:00')).toBe('2028-02-29T08:00:00+08:00');
+    expect(gmt8ToIso('')).toBeUndefined();
+  });
+  it('refuses dates that do not exist instead of rolling them over', () => {
+    expect(() => gmt8ToIso('2026-02-29 08:00:00')).toThrow(/not a real date/);
+    expect(() => gmt8ToIso('2026-02-30 00:00:00')).toThrow(/not a real date/);
+    expect(() => gmt8ToIso('2026-01-01 24:00:00')).toThrow(/not a real date/);
+    expect(() => gmt8ToIso('2026/01/01 00:00:00')).toThrow(/expected "yyyy-MM-dd HH:mm:ss"/);
+    expect(() => gmt8ToIso(1794326405)).toThrow(/expected/);
+  });
+});
+
+describe('epochToIso', () => {
+  it('renders epoch seconds in GMT+8', () => {
+    expect(epochToIso(1794326405)).toBe('2026-11-11T00:00:05+08:00');
+    expect(epochToIso('1794326405')).toBe('2026-11-11T00:00:05+08:00');
+    // 1970-01-01T00:00:01Z is 08:00:01 in Beijing.
+    expect(epochToIso(1)).toBe('1970-01-01T08:00:01+08:00');
+  });
+  it('reads 0 as "not yet" (Douyin pay_time of an unpaid order)', () => {
+    expect(epochToIso(0)).toBeUndefined();
+    expect(epochToIso('0')).toBeUndefined();
+  });
+  it('refuses milliseconds and junk', () => {
+    expect(() => epochToIso(1794326405000)).toThrow(/milliseconds/);
+    expect(() => epochToIso(-1)).toThrow(/epoch seconds/);
+    expect(() => epochToIso('12a')).toThrow(/epoch seconds/);
+    expect(() => epochToIso(1.5)).toThrow(/epoch seconds/);
+  });
+});
+
+describe('normalizeRegion', () => {
+  it('spells every municipality variant as 北京市 / 北京市', () => {
+    const want = { province: '北京市', city: '北京市', district: '朝阳区' };
+    expect(normalizeRegion('北京', '北京市', '朝阳区')).toEqual(want);
+    expect(normalizeRegion('北京市', '市辖区', '朝阳区')).toEqual(want);
+    expect(normalizeRegion('北京', null, '朝阳区')).toEqual(want);
+    expect(normalizeRegion('北京市', '北京', '朝阳区')).toEqual(want);
+    expect(normalizeRegion('重庆', '县', '城口县')).toEqual({ province: '重庆市', city: '重庆市', district: '城口县' });
+  });
+  it('leaves the city empty for county-level units under a province (济源, 仙桃)', () => {
+    expect(normalizeRegion('河南省', '', '济源市')).toEqual({ province: '河南省', city: null, district: '济源市' });
+    expect(normalizeRegion('河南省', '省直辖县级行政区划', '济源市')).toEqual({ province: '河南省', city: null, district: '济源市' });
+    expect(normalizeRegion('湖北', '', '仙桃市')).toEqual({ province: '湖北省', city: null, district: '仙桃市' });
+  });
+  it('spells short province names in full', () => {
+    expect(normalizeRegion('广东', '深圳市', '南山区').province).toBe('广东省');
+    expect(normalizeRegion('广西', '南宁市', '青秀区').province).toBe('广西壮族自治区');
+    expect(normalizeRegion('内蒙古自治区', '呼和浩特市', '新城区').province).toBe('内蒙古自治区');
+  });
+  it('drops placeholders', () => {
+    expect(normalizeRegion(' 浙江省 ', '无', 'null')).toEqual({ province: '浙江省', city: null, district: null });
+  });
+});
+
+describe('stripRegionPrefix', () => {
+  it('removes repeated region names, longest first', () => {
+    expect(stripRegionPrefix('浙江省杭州市西湖区文新街道文一西路1**号', '浙江省', '杭州市', '西湖区', '文新街道')).toBe('文一西路1**号');
+    expect(stripRegionPrefix('北京 北京市 朝阳区 建外街道 建国路8*号院', '北京', '北京市', '朝阳区', '建外街道', '北京市')).toBe('建国路8*号院');
+    // With only "北京" matched first, "北京市..." would have left "市朝阳区...".
+    expect(stripRegionPrefix('北京市朝阳区建国路1号', '北京', '朝阳区', '北京市')).toBe('建国路1号');
+  });
+  it('leaves a detail without a prefix alone and maps empty to null', () => {
+    expect(stripRegionPrefix('文一西路1号', '浙江省', null, undefined)).toBe('文一西路1号');
+    expect(stripRegionPrefix('浙江省', '浙江省')).toBeNull();
+    expect(stripRegionPrefix('', '浙江省')).toBeNull();
+  });
+});
+
+describe('pii / piiOf / isCiphertext', () => {
+  it('recognises the platforms ciphertext shapes', () => {
+    expect(isCiphertext('~AgAAAAbc123~0~')).toBe(true);
+    expect(isCiphertext('$Qn/ZHaMby1MzBq3Rw2t7fw==$1$')).toBe(true);
+    expect(isCiphertext('##AbCdEfName01==#1##')).toBe(true);
+    expect(isCiphertext('$$AbCdEfTel01==$1$$')).toBe(true);
+    expect(isCiphertext('138****0000')).toBe(false);
+    expect(isCiphertext(42)).toBe(false);
+  });
+  it('keeps ciphertext and mask side by side, dropping empties', () => {
+    expect(pii('~AgAAAAbc123~0~', '张*')).toEqual({ ciphertext: '~AgAAAAbc123~0~', masked: '张*' });
+    expect(pii('', '张*')).toEqual({ masked: '张*' });
+    expect(pii(null, null)).toBeNull();
+  });
+  it('classifies an unlabelled value by its shape', () => {
+    expect(piiOf('张*')).toEqual({ masked: '张*' });
+    expect(piiOf('~AgAAAAbc123~0~')).toEqual({ ciphertext: '~AgAAAAbc123~0~' });
+    expect(piiOf('Steve Shipper')).toEqual({ plaintext: 'Steve Shipper' });
+    expect(piiOf('')).toBeNull();
+  });
+});
+
+describe('allocate', () => {
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  it('splits by largest remainder and always sums exactly', () => {
+    expect(allocate(1000, [8900, 9100])).toEqual([494, 506]);
+    expect(allocate(2000, [15900, 5970, 3990])).toEqual([1230, 462, 308]);
+    expect(allocate(100, [1, 1, 1])).toEqual([34, 33, 33]);
+    for (const [total, ws] of [
+      [12345, Array.from({ length: 200 }, (_v, i) => (i % 7) * 199 + i + 1)],
+      [1, [3, 3, 3]],
+      [Number.MAX_SAFE_INTEGER, [Number.MAX_SAFE_INTEGER, 1, 7]],
+    ] as const) {
+      expect(sum(allocate(total, [...ws]))).toBe(total);
+    }
+  });
+  it('handles negative totals, zero weights and a bare weight', () => {
+    expect(allocate(-100, [1, 1, 1])).toEqual([-34, -33, -33]);
+    expect(allocate(300, [3000, 0])).toEqual([300, 0]);
+    expect(allocate(5, [0, 0])).toEqual([5, 0]);
+    expect(allocate(7, 10)).toEqual([7]);
+    expect(allocate(0, [])).toEqual([]);
+  });
+  it('refuses what it cannot split exactly', () => {
+    expect(() => allocate(1.5, [1])).toThrow(/total must be an integer/);
+    expect(() => allocate(10, [1.5, 2])).toThrow(/non-negative integers/);
+    expect(() => allocate(10, [-1, 2])).toThrow(/non-negative integers/);
+    expect(() => allocate(10, [])).toThrow(/no weights/);
+  });
+});
+
+describe('idString', () => {
+  it('stringifies safe integers and passes strings through', () => {
+    expect(idString(300123456789)).toBe('300123456789');
+    expect(idString('4012345678901234567')).toBe('4012345678901234567');
+    expect(idString('')).toBeUndefined();
+  });
+  it('refuses a number that was already rounded past 2^53', () => {
+    expect(() => idString(4012345678901234567)).toThrow(/beyond 2\^53/);
+    expect(() => idString(2 ** 53)).toThrow(/beyond 2\^53/);
+  });
+  it('gets the exact id when the payload was read with parseJsonSafe', () => {
+    const parsed = parseJsonSafe('{"tid": 4012345678901234567}');
+    const tid = typeof parsed === 'object' && parsed !== null && 'tid' in parsed ? parsed.tid : undefined;
+    expect(idString(tid)).toBe('4012345678901234567');
+  });
+});
