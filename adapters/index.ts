@@ -1,0 +1,11 @@
+import type { AdapterDefinition } from '../src/sdk/define.js';
+import shopify from './shopify/index.js';
+
+/**
+ * The built-in adapters, registered explicitly. Each definition is small (manifest + config
+ * schema); its implementation is imported inside `create`, so it loads only when a connector
+ * using it is first called. One line per adapter: keep it sorted.
+ */
+export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
+  shopify,
+];

@@ -1,0 +1,27 @@
+/** What an adapter can do. Workflows ask for a capability of a connector, never for an adapter. */
+export const CAPABILITY = {
+  ORDER_PULL: 'order.pull',
+  ORDER_WEBHOOK: 'order.webhook',
+  SHIPMENT_CONFIRM: 'shipment.confirm',
+  INVENTORY_PUSH: 'inventory.push',
+  STOCK_QUERY: 'stock.query',
+  WAYBILL_CREATE: 'waybill.create',
+  WAYBILL_UPDATE: 'waybill.update',
+  WAYBILL_CANCEL: 'waybill.cancel',
+  TRACKING_QUERY: 'tracking.query',
+  SALES_ORDER_PUSH: 'sales-order.push',
+  WMS_ORDER_PUSH: 'wms.order.push',
+  WMS_ORDER_INTERCEPT: 'wms.order.intercept',
+  LOGISTICS_SYNC: 'logistics.sync',
+  ALERT_SEND: 'alert.send',
+} as const;
+export type Capability = (typeof CAPABILITY)[keyof typeof CAPABILITY];
+
+export const ADAPTER_KIND = { PLATFORM: 'platform', ERP: 'erp', WMS: 'wms', COURIER: 'courier', NOTIFIER: 'notifier' } as const;
+export type AdapterKind = (typeof ADAPTER_KIND)[keyof typeof ADAPTER_KIND];
+
+export const ADAPTER_STATUS = { STABLE: 'stable', BETA: 'beta', EXPERIMENTAL: 'experimental' } as const;
+export type AdapterStatus = (typeof ADAPTER_STATUS)[keyof typeof ADAPTER_STATUS];
+
+/** The adapter contract this hub implements; an adapter built for another is refused at start. */
+export const ADAPTER_CONTRACT_VERSION = 1;
