@@ -79,7 +79,7 @@ function measured(samples: number[]): Measured {
 
 // At least this many timed runs even when one run outlasts the budget (a 100-line order on a
 // slow mapping); p99 of so few samples is simply their maximum, which the JSON keeps as n.
-const MIN_SAMPLES = 10;
+const MIN_SAMPLES = 8;
 
 async function sampleAsync(fn: () => Promise<unknown>, budgetMs: number): Promise<number[]> {
   const warmEnd = performance.now() + budgetMs / 4;
