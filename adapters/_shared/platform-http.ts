@@ -1,0 +1,49 @@
+import { AdapterError } from '../../src/sdk/errors.js';
+
+/**
+ * One HTTP exchange for the platform transports: honours the caller's cancellation, adds a
+ * timeout, and turns network failures into retryable AdapterErrors. It returns the body as text
+ * so each transport parses it its own way (TOP needs parseJsonSafe for ids beyond 2^53) and maps
+ * the platform's error body before falling back to the HTTP status.
+ */
+export interface HttpExchange {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export async function exchange(opts: {
+  adapter: string;
+  fetch: typeof fetch;
+  url: string;
+  init: RequestInit;
+  signal: AbortSignal;
+  timeoutMs: number;
+}): Promise<HttpExchange> {
+  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
+  try {
+    const res = await opts.fetch(opts.url, { ...opts.init, signal });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text };
+  } catch (err) {
+    // The workflow cancelled us: propagate the cancellation itself, not a retryable failure.
+    if (opts.signal.aborted) throw opts.signal.reason ?? err;
+    const timedOut = signal.aborted;
+    throw AdapterError.retryable(opts.adapter, timedOut ? 'timeout' : 'network', timedOut ? `no response within ${opts.timeoutMs} ms` : 'network error');
+  }
+}
+
+/** At most this much of an error body is kept on the error (bodies may carry buyer data). */
+export function bodySnippet(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Retry-After in seconds or an HTTP date -> milliseconds, when present and sane. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const v = headers.get('retry-after');
+  if (!v) return undefined;
+  const s = Number(v);
+  if (Number.isFinite(s) && s >= 0) return s * 1000;
+  const d = Date.parse(v);
+  return Number.isNaN(d) ? undefined : Math.max(0, d - now);
+}

@@ -1,0 +1,20 @@
+import { createLogger } from '../../src/logger.js';
+import type { AdapterDeps, InvokeContext } from '../../src/sdk/define.js';
+
+/** Test doubles for platform adapters: a silent logger, the global fetch (msw intercepts it). */
+export function testDeps(now = new Date('2024-05-01T02:00:00Z')): AdapterDeps {
+  return { logger: createLogger({ level: 'silent' }), fetch: (input, init) => globalThis.fetch(input, init), mappings: null, now: () => now };
+}
+
+export function testContext(signal = new AbortController().signal): InvokeContext & { beats: number } {
+  const ctx = {
+    signal,
+    idempotencyKey: 'wf-1:step-1',
+    logger: createLogger({ level: 'silent' }),
+    beats: 0,
+    heartbeat() {
+      ctx.beats++;
+    },
+  };
+  return ctx;
+}
