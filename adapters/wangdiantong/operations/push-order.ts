@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { CanonicalOrder } from '../../../src/canonical/order.js';
+import type { WdtConfig } from '../config.js';
+import { enterpriseTrade, ultimateArgs } from '../trade.js';
+import type { WdtTransport } from '../transport.js';
+
+/** wms.order.push input: the canonical order (gift lines already added by the gift matrix). */
+export const PushOrderInput = z.object({ order: CanonicalOrder }).strict();
+export type PushOrderInput = z.output<typeof PushOrderInput>;
+
+export interface PushOrderOutput {
+  tid: string;
+  edition: WdtConfig['edition'];
+  /** The WMS's own return code and message, kept for the audit trail (0 = accepted). */
+  wmsCode: number;
+  wmsMessage: string;
+  /** 1 when the WMS created the trade, 0 when it updated one already pushed (same tid). */
+  newCount: number;
+  chgCount: number;
+}
+
+const Counts = z.object({ new_count: z.coerce.number().int().default(0), chg_count: z.coerce.number().int().default(0) });
+const EnterpriseBody = Counts.extend({ message: z.string().nullish() });
+const UltimateBody = z.object({ message: z.string().nullish(), data: Counts.nullish() });
+
+/** `trade_push.php` / `sales.RawTrade.pushSelf`: idempotent per tid (a repeat updates, never duplicates). */
+export async function pushOrder(t: WdtTransport, config: WdtConfig, input: PushOrderInput, signal: AbortSignal): Promise<PushOrderOutput> {
+  const { order } = input;
+  const tid = order.source.platformOrderId;
+  if (t.edition === 'enterprise') {
+    const trade = enterpriseTrade(order, { kind: 'push' });
+    const body = EnterpriseBody.parse(await t.enterprise('trade_push.php', { shop_no: config.shopNo, trade_list: JSON.stringify([trade]) }, signal));
+    return { tid, edition: t.edition, wmsCode: 0, wmsMessage: body.message ?? '', newCount: body.new_count, chgCount: body.chg_count };
+  }
+  const body = UltimateBody.parse(await t.ultimate('sales.RawTrade.pushSelf', ultimateArgs(order, { kind: 'push' }, config.shopNo), signal));
+  return { tid, edition: t.edition, wmsCode: 0, wmsMessage: body.message ?? '', newCount: body.data?.new_count ?? 0, chgCount: body.data?.chg_count ?? 0 };
+}
