@@ -1,5 +1,6 @@
 import type { AdapterDefinition } from '../src/sdk/define.js';
 import shopify from './shopify/index.js';
+import taobao from './taobao/index.js';
 
 /**
  * The built-in adapters, registered explicitly. Each definition is small (manifest + config
@@ -8,4 +9,5 @@ import shopify from './shopify/index.js';
  */
 export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   shopify,
+  taobao,
 ];

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AdapterError } from '../../src/sdk/errors.js';
 
 /**
@@ -46,4 +47,16 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   if (Number.isFinite(s) && s >= 0) return s * 1000;
   const d = Date.parse(v);
   return Number.isNaN(d) ? undefined : Math.max(0, d - now);
+}
+
+/**
+ * Parses with a zod schema or throws a rejected AdapterError naming the first paths. Used for
+ * operation inputs (a malformed input never gets better on retry) and platform responses (a
+ * shape we do not understand must stop, not be half-read). Values are never put in the message.
+ */
+export function parseOrReject<S extends z.ZodType>(adapter: string, schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const where = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  throw AdapterError.rejected(adapter, what.endsWith('input') ? 'invalid-input' : 'unexpected-response', `${what}: ${where}`);
 }

@@ -134,3 +134,17 @@ describe('backward paging', () => {
     expect(previousPage(0, 0)).toBeNull();
   });
 });
+
+describe('polling config and window input', () => {
+  it('defaults, caps the window at the platform ceiling, and builds a policy', async () => {
+    const { pollingConfig, policyFrom, windowInput } = await import('./polling.js');
+    const cfg = pollingConfig(30, 30 * MIN);
+    expect(cfg.parse(undefined)).toEqual({ windowMinutes: 30, overlapSeconds: 120 });
+    expect(cfg.safeParse({ windowMinutes: 31 }).success).toBe(false);
+    expect(policyFrom(PLATFORM_POLLING.pinduoduo, { windowMinutes: 10, overlapSeconds: 60 })).toMatchObject({ maxWindowMs: 10 * MIN, overlapMs: 60_000, minLagMs: 3 * MIN });
+    const w = windowInput(30 * MIN);
+    expect(w.parse({ start: '2024-05-01T00:00:00Z', end: '2024-05-01T00:30:00Z' }).end.toISOString()).toBe('2024-05-01T00:30:00.000Z');
+    expect(w.safeParse({ start: '2024-05-01T00:00:00Z', end: '2024-05-01T00:30:01Z' }).success).toBe(false);
+    expect(w.safeParse({ start: '2024-05-01T00:00:00Z', end: '2024-05-01T00:00:00Z' }).success).toBe(false);
+  });
+});

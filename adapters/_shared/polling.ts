@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Polling windows for platforms that must be pulled by modified time (Taobao, JD, Pinduoduo,
  * Douyin, Amazon). Pure: given the durable cursor and `now`, say which [start, end] windows to
@@ -141,4 +143,31 @@ export function lastPage(total: number, pageSize: number, firstIndex: 0 | 1): nu
 
 export function previousPage(current: number, firstIndex: 0 | 1): number | null {
   return current > firstIndex ? current - 1 : null;
+}
+
+/**
+ * The `polling` block of a pulling connector's config: its own window (never above the
+ * platform's ceiling) and overlap. The scheduler turns it into a policy with {@link policyFrom}.
+ */
+export function pollingConfig(defaultWindowMinutes: number, maxWindowMs: number) {
+  return z
+    .object({
+      windowMinutes: z.number().int().min(1).max(Math.floor(maxWindowMs / MINUTE)).default(defaultWindowMinutes),
+      overlapSeconds: z.number().int().min(0).max(3600).default(DEFAULT_OVERLAP_MS / 1000),
+    })
+    .strict()
+    .prefault({});
+}
+
+export function policyFrom(base: PollingPolicy, cfg: { windowMinutes: number; overlapSeconds: number }): PollingPolicy {
+  return { ...base, maxWindowMs: cfg.windowMinutes * MINUTE, overlapMs: cfg.overlapSeconds * 1000 };
+}
+
+/** The window an order.pull receives, as JSON crosses Temporal: ISO strings or Dates. */
+export function windowInput(maxWindowMs: number) {
+  return z
+    .object({ start: z.coerce.date(), end: z.coerce.date() })
+    .strict()
+    .refine((w) => w.end.getTime() > w.start.getTime(), 'window.end must be after window.start')
+    .refine((w) => w.end.getTime() - w.start.getTime() <= maxWindowMs, `window longer than the platform allows (${maxWindowMs / MINUTE} min)`);
 }
