@@ -49,9 +49,23 @@ export const jsonText = z.string().transform((s, ctx): unknown => {
   }
 });
 
-/** A value SF may send either as a JSON string or already as an object. */
+/**
+ * A value SF may send either as a JSON string or already as an object. Not a z.union: a union
+ * reports "Invalid input" at the root and hides which field broke.
+ */
 export function jsonOrObject<T extends z.ZodType>(schema: T) {
-  return z.union([jsonText.pipe(schema), schema]);
+  return z
+    .unknown()
+    .transform((v, ctx): unknown => {
+      if (typeof v !== 'string') return v;
+      try {
+        return parseJsonSafe(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 }
 
 const SfEnvelope = z.object({
