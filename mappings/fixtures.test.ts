@@ -5,7 +5,9 @@ import { discoverFixtures, runFixture } from '../src/mapping/fixtures.js';
 
 // Every fixture pair under mappings/ runs here (and through `zhongshu mappings test`).
 const dir = path.resolve(import.meta.dirname);
-const engine = new MappingEngine({ dir });
+// Fixtures test correctness; the time limit is tested in src/mapping/engine.test.ts and a loaded
+// CI machine must not turn a 200-line fixture into a flaky failure.
+const engine = new MappingEngine({ dir, limits: { timeoutMs: 10_000 } });
 await engine.loadAll();
 const fixtures = await discoverFixtures(dir);
 

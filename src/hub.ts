@@ -13,6 +13,10 @@ import { MappingEngine } from './mapping/engine.js';
 import { OrderIndex } from './store/orders.js';
 import { QuarantineStore } from './store/quarantine.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
+import { lifecycleSettings } from './lifecycle/settings.js';
+import { AdapterRegistry } from './sdk/registry.js';
+import { BUILTIN_ADAPTERS } from '../adapters/index.js';
+import { DecisionQueue } from './store/decisions.js';
 import { errorMessage } from './util/errors.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
 
@@ -27,6 +31,12 @@ export interface HubOptions {
   /** Resolved addresses; default from config (which the CLI fills from env or embedded services). */
   temporalAddress?: string;
   redisUrl?: string;
+  /** Where relative partner-adapter paths in config resolve from (default: the working directory). */
+  configDir?: string;
+  /** Environment for connector secrets (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** fetch used by adapters and hooks (tests may pass one that records). */
+  fetch?: typeof fetch;
 }
 
 export interface Hub {
@@ -37,6 +47,7 @@ export interface Hub {
   mappings: MappingEngine;
   metrics: Metrics;
   logger: Logger;
+  registry: AdapterRegistry;
   /** The in-process worker; null when this hub runs HTTP only. */
   worker: { readonly state: string } | null;
   /** Starts the worker polling (returns once it runs). */
@@ -80,6 +91,12 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace, logger);
 
+  // Adapters: built-ins and partner modules registered explicitly; connector configs checked now.
+  const registry = new AdapterRegistry({ logger, fetch: opts.fetch ?? fetch, mappings, now: () => new Date() }, opts.env ?? process.env);
+  for (const def of BUILTIN_ADAPTERS) registry.register(def);
+  for (const m of config.adapters.modules) await registry.registerModule(m, opts.configDir ?? process.cwd());
+  registry.configure(config.connectors);
+
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
   const prefix = config.redis.keyPrefix;
   const quarantine = new QuarantineStore(redis, prefix);
@@ -96,6 +113,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     logger,
     dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
     startDeadlineMs: 4000,
+    settings: lifecycleSettings(config),
   });
 
   const app = createApp({
@@ -107,6 +125,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     mappings,
     quarantine,
     orders,
+    decisions: new DecisionQueue(redis, prefix),
+    registry,
     apiKeys: apiKeysFromConfig(config.auth.apiKeys),
     version: packageVersion(),
     probes: [
@@ -138,6 +158,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     mappings,
     metrics,
     logger,
+    registry,
     get worker() {
       return worker ? { state: worker.getState() } : null;
     },
@@ -149,7 +170,17 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-        activities: createActivities({ redis, keyPrefix: prefix, logger }),
+        activities: createActivities({
+          redis,
+          keyPrefix: prefix,
+          logger,
+          registry,
+          mappings,
+          rules: config.rules,
+          warehouse: config.lifecycle.warehouse,
+          pickupHookUrl: config.lifecycle.pickupHookUrl,
+          ...(opts.fetch ? { fetch: opts.fetch } : {}),
+        }),
       });
       const w = worker;
       running = w.run().catch((err: unknown) => {
@@ -162,6 +193,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       await running;
       await nativeConnection?.close();
       mappings.close();
+      await registry.close();
       await connection.close();
       redis.disconnect();
     },

@@ -1,18 +1,56 @@
-import { defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { Activities } from '../src/activities/index.js';
-import type { CanonicalOrder } from '../src/canonical/order.js';
+import type { CanonicalOrder, Money, OrderLine } from '../src/canonical/order.js';
 import { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from './states.js';
-import { SA_ORDER_STATUS } from './search-attributes.js';
+import { SA_HOLD_REASON, SA_ORDER_STATUS } from './search-attributes.js';
+
+/** Downstream settings, resolved from config when the order starts and pinned for its life. */
+export interface LifecycleSettings {
+  warehouse: string;
+  courier: string | null;
+  remoteCourier: string | null;
+  wms: string | null;
+  mappings: { waybill: string | null; wms: string | null };
+  sender: { name: string; phone: string; province: string; city: string; district: string; address: string };
+  unpaidLockMinutes: number;
+  onLockFailure: 'wait' | 'hold';
+  lockRetrySeconds: number;
+  pickupTimeoutHours: number;
+  retry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
+  adapterRetry: Record<string, { maximumAttempts: number }>;
+  rules: boolean;
+}
 
 /** Workflow arguments are plain JSON: the canonical order plus what produced it. */
 export interface OrderLifecycleInput {
   orderKey: string;
   order: CanonicalOrder;
-  /** Which inbound mapping made the order; recorded so in-flight orders keep their versions. */
+  /** Which mappings made and will translate the order; recorded so in-flight orders keep their versions. */
   mappings: Record<string, number>;
   receivedVia: { kind: 'webhook' | 'poll' | 'replay' | 'api'; deliveryId?: string | null };
   /** False when the cluster lacks the custom search attributes (see src/temporal/search-attributes.ts). */
   searchAttributes: boolean;
+  /** Null: intake only (record the order, no downstream), for hubs without connectors. */
+  settings?: LifecycleSettings | null;
+}
+
+export interface Hold {
+  reason: string;
+  level: number | null;
+  message: string;
+  since: string;
 }
 
 export interface OrderState {
@@ -22,44 +60,397 @@ export interface OrderState {
   timeline: TimelineEntry[];
   mappings: Record<string, number>;
   order: CanonicalOrder;
+  hold: Hold | null;
+  carrier: string | null;
+  surcharge: Money | null;
+  waybillNo: string | null;
+  wmsFeedback: string | null;
+  compensationsPending: string[];
+}
+
+export type DecisionInput = { action: 'approve' | 'reject'; actor: string; note?: string } | { action: 'edit'; actor: string; address: CanonicalOrder['address']; note?: string };
+export interface PlatformEvent {
+  kind: 'paid' | 'balance_paid' | 'cancelled' | 'refunded';
+  at: string;
+  reason?: string;
+}
+export interface TrackingEvent {
+  event: 'picked_up' | 'in_transit' | 'delivered';
+  at: string;
+  waybillNo?: string | null;
+  source: string;
 }
 
 export const getOrderState = defineQuery<OrderState>('getOrderState');
+export const platformEvent = defineSignal<[PlatformEvent]>('platformEvent');
+export const trackingEvent = defineSignal<[TrackingEvent]>('trackingEvent');
+/** Operator decision on a held order; answers once the workflow has acted on it. */
+export const decide = defineUpdate<{ state: LifecycleState; hold: Hold | null }, [DecisionInput]>('decide');
+/** Cancel before shipping; answers after compensations ran (or why it could not). */
+export const cancelOrder = defineUpdate<{ cancelled: boolean; state: LifecycleState; failedCompensations: string[] }, [{ cause: string; actor: string }]>('cancelOrder');
 
-const { recordOrder } = proxyActivities<Activities>({
+const SHIPPED_STATES: readonly LifecycleState[] = [LIFECYCLE_STATE.IN_TRANSIT, LIFECYCLE_STATE.DELIVERED, LIFECYCLE_STATE.COMPLETED];
+const FINAL_STATES: readonly LifecycleState[] = [LIFECYCLE_STATE.COMPLETED, LIFECYCLE_STATE.CANCELLED, LIFECYCLE_STATE.CLOSED];
+
+const store = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 3, initialInterval: '200 milliseconds', backoffCoefficient: 2 },
+  retry: { maximumAttempts: 5, initialInterval: '200 milliseconds', backoffCoefficient: 2 },
 });
+// Compensations must not give up early: a failure here means a parcel or a lock left behind.
+const compensate = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 8, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+function adapterActivities(s: LifecycleSettings, connector: string) {
+  const opts: ActivityOptions = {
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      maximumAttempts: s.adapterRetry[connector]?.maximumAttempts ?? s.retry.maximumAttempts,
+      initialInterval: s.retry.initialIntervalMs,
+      backoffCoefficient: s.retry.backoffCoefficient,
+      nonRetryableErrorTypes: ['AdapterRejected', 'CapabilityNotSupported', 'MappingFailed', 'NotConfigured'],
+    },
+  };
+  return proxyActivities<Activities>(opts);
+}
+
+function stringField(v: unknown, key: string): string | null {
+  if (typeof v !== 'object' || v === null || !(key in v)) return null;
+  const x: unknown = Object.getOwnPropertyDescriptor(v, key)?.value;
+  return typeof x === 'string' && x !== '' ? x : typeof x === 'number' ? String(x) : null;
+}
 
 export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderState> {
   const { workflowId } = workflowInfo();
+  const s = input.settings ?? null;
+  const order: CanonicalOrder = { ...input.order, lines: [...input.order.lines] };
   const timeline: TimelineEntry[] = [];
   let state: LifecycleState = LIFECYCLE_STATE.RECEIVED;
+  let hold: Hold | null = null;
+  let carrier: string | null = null;
+  let surcharge: Money | null = null;
+  let waybillNo: string | null = null;
+  let wmsFeedback: string | null = null;
+  let paid = order.status !== 'awaiting_payment';
+  let balancePaid = order.orderType !== 'presale' || Boolean(order.presale?.balancePaidAt);
+  let cancelRequest: { cause: string; actor: string } | null = null;
+  let cancelOutcome: { cancelled: boolean; failedCompensations: string[] } | null = null;
+  let pendingDecision: DecisionInput | null = null;
+  let decisionsTaken = 0;
+  // Set from signal handlers: held in an object so the compiler does not narrow them to null.
+  const tracking: { pickedUp: TrackingEvent | null; delivered: TrackingEvent | null } = { pickedUp: null, delivered: null };
+  // Saga: each compensation is pushed BEFORE its step runs (a step that timed out may still have
+  // taken effect at the other end), and they run in reverse.
+  const compensations: { name: string; run: () => Promise<unknown> }[] = [];
 
+  const now = () => new Date().toISOString();
+  const note = (cause: string, actor = 'hub') => timeline.push({ state, at: now(), cause, actor });
   const moveTo = (next: LifecycleState, cause: string, actor = 'hub') => {
     state = next;
-    timeline.push({ state: next, at: new Date().toISOString(), cause, actor });
+    timeline.push({ state: next, at: now(), cause, actor });
     if (input.searchAttributes) upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: next }]);
   };
-
-  setHandler(getOrderState, () => ({
+  const snapshot = (): OrderState => ({
     orderKey: input.orderKey,
     state,
-    platformStatus: input.order.platformStatus,
+    platformStatus: order.platformStatus,
     timeline,
     mappings: input.mappings,
-    order: input.order,
-  }));
+    order,
+    hold,
+    carrier,
+    surcharge,
+    waybillNo,
+    wmsFeedback,
+    compensationsPending: compensations.map((c) => c.name),
+  });
+
+  setHandler(getOrderState, snapshot);
+  setHandler(platformEvent, (e) => {
+    if (e.kind === 'paid') paid = true;
+    else if (e.kind === 'balance_paid') balancePaid = true;
+    else cancelRequest ??= { cause: `platform: ${e.kind}${e.reason ? ` (${e.reason})` : ''}`, actor: 'platform' };
+    note(`platform event ${e.kind}`, 'platform');
+  });
+  setHandler(trackingEvent, (e) => {
+    if (e.event === 'delivered') {
+      tracking.delivered ??= e;
+      tracking.pickedUp ??= e;
+    } else tracking.pickedUp ??= e;
+  });
+  setHandler(
+    decide,
+    async (d) => {
+      pendingDecision = d;
+      const taken = decisionsTaken;
+      await condition(() => decisionsTaken > taken);
+      return { state, hold };
+    },
+    {
+      validator: (d) => {
+        if (state !== LIFECYCLE_STATE.ON_HOLD) throw new Error(`order is ${state}, not on hold: nothing to decide`);
+        if (d.action === 'edit' && !d.address) throw new Error('edit needs an address');
+      },
+    },
+  );
+  setHandler(
+    cancelOrder,
+    async (c) => {
+      cancelRequest ??= c;
+      await condition(() => cancelOutcome !== null);
+      return { cancelled: cancelOutcome?.cancelled ?? false, state, failedCompensations: cancelOutcome?.failedCompensations ?? [] };
+    },
+    {
+      validator: (_c) => {
+        if (SHIPPED_STATES.includes(state)) throw new Error(`order is ${state}: cancelling after pickup is an after-sales return`);
+        if (FINAL_STATES.includes(state)) throw new Error(`order is already ${state}`);
+      },
+    },
+  );
+
+  /** Puts the order in the pending-decision queue and waits for an operator. */
+  const waitForDecision = async (reason: string, level: number | null, message: string, actions: ('approve' | 'reject' | 'edit')[]): Promise<DecisionInput | 'cancelled'> => {
+    const before = state;
+    hold = { reason, level, message, since: now() };
+    moveTo(LIFECYCLE_STATE.ON_HOLD, `${reason}: ${message}`);
+    if (input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: reason }]);
+    await store.requestDecision({ orderKey: input.orderKey, workflowId, reason, level, message, since: hold.since, actions });
+    await condition(() => pendingDecision !== null || cancelRequest !== null);
+    const d: DecisionInput | null = pendingDecision;
+    pendingDecision = null;
+    hold = null;
+    if (input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: null }]);
+    await store.clearDecision({ orderKey: input.orderKey });
+    if (!d) return 'cancelled';
+    state = before;
+    timeline.push({ state: before, at: now(), cause: `decision: ${d.action}${d.note ? ` (${d.note})` : ''}`, actor: d.actor });
+    if (input.searchAttributes) upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: before }]);
+    return d;
+  };
+  const markDecisionTaken = () => {
+    decisionsTaken++;
+  };
+
+  /** Runs the saga backwards; a compensation that still fails after its retries goes to a person. */
+  const runCompensations = async (cause: string, actor: string): Promise<string[]> => {
+    const failed: string[] = [];
+    await CancellationScope.nonCancellable(async () => {
+      while (compensations.length) {
+        const c = compensations.pop();
+        if (!c) break;
+        try {
+          await c.run();
+          note(`compensated: ${c.name}`, actor);
+        } catch (err) {
+          failed.push(c.name);
+          note(`compensation failed: ${c.name}: ${err instanceof Error ? err.message : String(err)}`, actor);
+        }
+      }
+    });
+    if (failed.length) {
+      await CancellationScope.nonCancellable(async () => {
+        hold = { reason: 'compensation_failed', level: null, message: `could not undo: ${failed.join(', ')}`, since: now() };
+        await store.requestDecision({ orderKey: input.orderKey, workflowId, reason: 'compensation_failed', level: null, message: `${cause}; could not undo: ${failed.join(', ')}`, since: hold.since, actions: ['approve'] });
+      });
+    }
+    return failed;
+  };
+
+  const cancel = async (): Promise<OrderState> => {
+    const req = cancelRequest ?? { cause: 'cancelled', actor: 'hub' };
+    const failed = await runCompensations(req.cause, req.actor);
+    moveTo(order.status === 'closed_by_refund' ? LIFECYCLE_STATE.CLOSED : LIFECYCLE_STATE.CANCELLED, req.cause, req.actor);
+    cancelOutcome = { cancelled: true, failedCompensations: failed };
+    markDecisionTaken();
+    return snapshot();
+  };
 
   moveTo(LIFECYCLE_STATE.RECEIVED, `received via ${input.receivedVia.kind}`, input.order.source.channel);
-
   // Idempotency key = workflow id + step: a retried activity writes the same record once.
-  await recordOrder({ idempotencyKey: `${workflowId}:record`, orderKey: input.orderKey, order: input.order });
+  await store.recordOrder({ idempotencyKey: `${workflowId}:record`, orderKey: input.orderKey, order: input.order });
 
-  if (input.order.status === 'awaiting_payment') moveTo(LIFECYCLE_STATE.AWAITING_PAYMENT, 'platform reports unpaid', 'platform');
-  else if (input.order.status === 'cancelled') moveTo(LIFECYCLE_STATE.CANCELLED, 'platform reports cancelled', 'platform');
-  else if (input.order.status === 'closed_by_refund') moveTo(LIFECYCLE_STATE.CLOSED, 'platform reports refunded', 'platform');
-  else moveTo(LIFECYCLE_STATE.PAID, `platform status ${input.order.platformStatus}`, 'platform');
+  if (!s) {
+    // Intake only: no downstream configured for this hub.
+    if (order.status === 'awaiting_payment') moveTo(LIFECYCLE_STATE.AWAITING_PAYMENT, 'platform reports unpaid', 'platform');
+    else if (order.status === 'cancelled') moveTo(LIFECYCLE_STATE.CANCELLED, 'platform reports cancelled', 'platform');
+    else if (order.status === 'closed_by_refund') moveTo(LIFECYCLE_STATE.CLOSED, 'platform reports refunded', 'platform');
+    else moveTo(LIFECYCLE_STATE.PAID, `platform status ${order.platformStatus}`, 'platform');
+    return snapshot();
+  }
 
-  return { orderKey: input.orderKey, state, platformStatus: input.order.platformStatus, timeline, mappings: input.mappings, order: input.order };
+  if (order.status === 'cancelled' || order.status === 'closed_by_refund') {
+    cancelRequest = { cause: `platform reports ${order.status}`, actor: 'platform' };
+    return cancel();
+  }
+
+  const stockLines = (): { lineId: string; sku: string; qty: number }[] =>
+    order.lines.filter((l) => l.refundStatus !== 'refunded' && l.merchantSku).map((l) => ({ lineId: l.lineId, sku: l.merchantSku ?? '', qty: l.quantity }));
+
+  let lockAttempt = 0;
+  let holdKey = `${workflowId}:lock-${lockAttempt}`;
+
+  try {
+    // 1. Payment. An unpaid order reserves stock for its countdown; a pre-sale order waits for its
+    //    balance before any stock is allocated.
+    if (!paid) {
+      moveTo(LIFECYCLE_STATE.AWAITING_PAYMENT, 'platform reports unpaid', 'platform');
+      const expiresAt = Date.now() + s.unpaidLockMinutes * 60_000;
+      compensations.push({ name: 'release unpaid lock', run: () => compensate.releaseInventory({ holdKey, reason: 'unpaid' }) });
+      const lock = await store.lockInventory({ holdKey, warehouse: s.warehouse, lines: stockLines(), expiresAt });
+      note(lock.ok ? 'stock reserved for the payment countdown' : `no stock reserved while unpaid (${lock.reason})`);
+      const inTime = await condition(() => paid || cancelRequest !== null, s.unpaidLockMinutes * 60_000);
+      if (!inTime) cancelRequest = { cause: `unpaid after ${s.unpaidLockMinutes} minutes`, actor: 'hub' };
+      if (cancelRequest) return await cancel();
+      if (lock.ok) {
+        const c = await store.confirmInventoryPaid({ holdKey });
+        if (!c.confirmed) {
+          // The countdown sweep released it first: lock again under a new key.
+          compensations.pop();
+          lockAttempt++;
+          holdKey = `${workflowId}:lock-${lockAttempt}`;
+        }
+      } else {
+        compensations.pop();
+      }
+    }
+    if (!balancePaid) {
+      moveTo(LIFECYCLE_STATE.AWAITING_PAYMENT, 'pre-sale: deposit paid, waiting for the balance', 'platform');
+      await condition(() => balancePaid || cancelRequest !== null);
+      if (cancelRequest) return await cancel();
+    }
+    moveTo(LIFECYCLE_STATE.PAID, `platform status ${order.platformStatus}`, 'platform');
+
+    // 2. Risk check and rules: interception levels, gifts, carrier.
+    for (;;) {
+      if (!s.rules) break;
+      moveTo(LIFECYCLE_STATE.RISK_CHECK, 'rules');
+      const check = await store.checkOrderRules({ orderKey: input.orderKey, order });
+      carrier = check.carrier;
+      surcharge = check.surcharge;
+      for (const g of check.giftLines) {
+        if (!order.lines.some((l: OrderLine) => l.lineId === g.lineId)) {
+          order.lines.push(g);
+          note(`gift added: ${g.title} x${g.quantity} (${g.gift?.labelPosition ?? 'no label'})`);
+        }
+      }
+      const first = check.holds[0];
+      if (!first) break;
+      const d = await waitForDecision(first.code, first.level, check.holds.map((h) => h.reason).join('; '), first.level === 1 ? ['approve', 'reject', 'edit'] : ['approve', 'reject']);
+      if (d === 'cancelled' || d.action === 'reject') {
+        if (d !== 'cancelled') cancelRequest = { cause: `rejected: ${first.code}`, actor: d.actor };
+        return await cancel();
+      }
+      if (d.action === 'edit') {
+        order.address = d.address;
+        markDecisionTaken();
+        continue; // re-check with the corrected address
+      }
+      markDecisionTaken();
+      break; // approved despite the hold
+    }
+    if (cancelRequest) return await cancel();
+
+    // 3. Inventory: never proceed unlocked.
+    for (;;) {
+      compensations.push({ name: 'release stock', run: () => compensate.releaseInventory({ holdKey, reason: 'cancelled' }) });
+      const lock = await store.lockInventory({ holdKey, warehouse: s.warehouse, lines: stockLines(), expiresAt: null });
+      if (lock.ok) {
+        moveTo(LIFECYCLE_STATE.INVENTORY_LOCKED, `locked ${lock.locked.length} line(s) in ${s.warehouse}`);
+        break;
+      }
+      compensations.pop();
+      if (lock.reason === 'closed') {
+        lockAttempt++;
+        holdKey = `${workflowId}:lock-${lockAttempt}`;
+        continue;
+      }
+      const why = lock.reason === 'insufficient' || lock.reason === 'unknown_sku' ? lock.shortages.map((x) => `${x.sku}: need ${x.requested}, have ${x.available}`).join('; ') : lock.reason;
+      if (s.onLockFailure === 'wait') {
+        note(`no stock (${why}); retrying in ${s.lockRetrySeconds}s`);
+        if (await condition(() => cancelRequest !== null, s.lockRetrySeconds * 1000)) return await cancel();
+        continue;
+      }
+      const d = await waitForDecision('insufficient_stock', 3, why, ['approve', 'reject']);
+      if (d === 'cancelled' || d.action === 'reject') {
+        if (d !== 'cancelled') cancelRequest = { cause: 'rejected: insufficient stock', actor: d.actor };
+        return await cancel();
+      }
+      markDecisionTaken(); // approve = stock was added: try again
+    }
+    if (cancelRequest) return await cancel();
+
+    // 4. Waybill. The courier's orderId is our idempotency key, so a retry never makes a second one.
+    const courier = carrier === 'EMS' ? (s.remoteCourier ?? s.courier) : s.courier;
+    if (courier) {
+      const waybillKey = `${workflowId}:waybill-1`;
+      const a = adapterActivities(s, courier);
+      compensations.push({ name: `cancel waybill at ${courier}`, run: () => adapterActivities(s, courier).invokeAdapter({ connector: courier, capability: 'waybill.cancel', idempotencyKey: waybillKey, input: { orderId: waybillKey, waybillNo } }) });
+      const res = await a.invokeAdapter({
+        connector: courier,
+        capability: 'waybill.create',
+        idempotencyKey: waybillKey,
+        input: { order, orderId: waybillKey, sender: s.sender, surcharge, notes: order.lines.filter((l) => l.gift).map((l) => `Gift: ${l.title} x${l.quantity}`) },
+        mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: waybillKey } } : null,
+      });
+      waybillNo = stringField(res, 'waybillNo');
+      carrier ??= courier;
+      moveTo(LIFECYCLE_STATE.WAYBILL_ISSUED, `waybill ${waybillNo ?? '(pending)'} from ${courier}`);
+    }
+    if (cancelRequest) return await cancel();
+
+    // 5. WMS outbound instruction, gift lines and their label positions included.
+    if (s.wms) {
+      const wms = s.wms;
+      const wmsKey = `${workflowId}:wms-1`;
+      compensations.push({ name: `intercept at ${wms}`, run: () => adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: 'wms.order.intercept', idempotencyKey: `${wmsKey}:intercept`, input: { orderKey: input.orderKey, tid: order.source.platformOrderId } }) });
+      const res = await adapterActivities(s, wms).invokeAdapter({
+        connector: wms,
+        capability: 'wms.order.push',
+        idempotencyKey: wmsKey,
+        input: { order, orderKey: input.orderKey, waybillNo, carrier },
+        mapping: s.mappings.wms ? { id: s.mappings.wms, context: { waybillNo, carrier } } : null,
+      });
+      wmsFeedback = stringField(res, 'feedbackCode') ?? stringField(res, 'code');
+      moveTo(LIFECYCLE_STATE.PUSHED_TO_WMS, `pushed to ${wms}${wmsFeedback ? ` (feedback ${wmsFeedback})` : ''}`);
+    }
+    if (cancelRequest) return await cancel();
+
+    // 6. Pickup: from here on the parcel moves and cancelling is an after-sales return.
+    const gotPickup = await condition(() => tracking.pickedUp !== null || cancelRequest !== null, s.pickupTimeoutHours * 3_600_000);
+    if (cancelRequest && !tracking.pickedUp) return await cancel();
+    if (!gotPickup) {
+      const d = await waitForDecision('pickup_overdue', null, `no pickup within ${s.pickupTimeoutHours} h`, ['approve', 'reject']);
+      if (d === 'cancelled' || d.action === 'reject') {
+        if (d !== 'cancelled') cancelRequest = { cause: 'rejected: pickup overdue', actor: d.actor };
+        return await cancel();
+      }
+      markDecisionTaken();
+      await condition(() => tracking.pickedUp !== null);
+    }
+    compensations.length = 0;
+    const pickup = tracking.pickedUp;
+    moveTo(LIFECYCLE_STATE.IN_TRANSIT, `picked up (${pickup?.source ?? 'tracking'})`, 'courier');
+    await store.commitInventory({ holdKey });
+    try {
+      const n = await store.notifyPickup({ idempotencyKey: `${workflowId}:notify-pickup`, orderKey: input.orderKey, waybillNo, carrier: carrier ?? 'unknown', at: pickup?.at ?? now() });
+      if (n.sent) note('customer notified of pickup');
+    } catch (err) {
+      // A failed notice must not hold a moving parcel; it is on the timeline for customer service.
+      note(`customer notice failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+
+    await condition(() => tracking.delivered !== null);
+    moveTo(LIFECYCLE_STATE.DELIVERED, `delivered (${tracking.delivered?.source ?? 'tracking'})`, 'courier');
+    moveTo(LIFECYCLE_STATE.COMPLETED, 'delivered');
+    return snapshot();
+  } catch (err) {
+    if (isCancellation(err)) {
+      // The workflow itself was cancelled (an SRE): undo what was done, then let it end cancelled.
+      cancelRequest ??= { cause: 'workflow cancelled', actor: 'temporal' };
+      await CancellationScope.nonCancellable(() => cancel());
+      throw err;
+    }
+    throw err;
+  }
 }

@@ -1,22 +1,95 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Redis } from 'ioredis';
 import type { CanonicalOrder } from '../canonical/order.js';
 import type { Logger } from '../logger.js';
+import type { MappingEngine } from '../mapping/engine.js';
+import { InventoryPool } from '../inventory/pool.js';
+import type { LockResult } from '../inventory/schema.js';
+import type { RulesConfig } from '../rules/config.js';
+import { createRulesChecker, type RulesCheck } from '../rules/check.js';
+import type { AdapterRegistry } from '../sdk/registry.js';
+import { DecisionQueue, type DecisionRequest } from '../store/decisions.js';
 import { OrderIndex } from '../store/orders.js';
+import { errorMessage } from '../util/errors.js';
+import { createInvokeAdapter } from './invoke-adapter.js';
 
 export interface ActivityDeps {
   redis: Redis;
   keyPrefix: string;
   logger: Logger;
+  /** Absent in hubs built before the lifecycle settings existed (tests of the intake slice). */
+  registry?: AdapterRegistry;
+  mappings?: MappingEngine;
+  rules?: RulesConfig;
+  warehouse?: string;
+  pickupHookUrl?: string | undefined;
+  fetch?: typeof fetch;
 }
 
 /** Activities are built from their dependencies, so tests and the worker wire them the same way. */
 export function createActivities(deps: ActivityDeps) {
   const index = new OrderIndex(deps.redis, deps.keyPrefix);
+  const pool = new InventoryPool(deps.redis, deps.keyPrefix);
+  const decisions = new DecisionQueue(deps.redis, deps.keyPrefix);
+  const warehouse = deps.warehouse ?? 'WH1';
+  const checker = deps.rules
+    ? createRulesChecker({ redis: deps.redis, keyPrefix: deps.keyPrefix, config: deps.rules, knownSku: (sku) => pool.knownSku(warehouse, sku) })
+    : null;
+  const invokeAdapter = deps.registry && deps.mappings ? createInvokeAdapter({ registry: deps.registry, mappings: deps.mappings, logger: deps.logger }) : null;
+  const doFetch = deps.fetch ?? fetch;
+
   return {
     async recordOrder(input: { idempotencyKey: string; orderKey: string; order: CanonicalOrder }): Promise<{ firstWrite: boolean }> {
       const firstWrite = await index.record(input.idempotencyKey, input.orderKey, input.order);
       deps.logger.debug({ orderKey: input.orderKey, firstWrite }, 'order recorded');
       return { firstWrite };
+    },
+
+    async checkOrderRules(input: { orderKey: string; order: CanonicalOrder }): Promise<RulesCheck> {
+      if (!checker) throw ApplicationFailure.nonRetryable('rules are not configured on this worker', 'NotConfigured');
+      return checker(input);
+    },
+
+    /** All-or-nothing per order, idempotent per hold key (workflow id + lock step). */
+    async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult> {
+      return pool.lock({ orderKey: input.holdKey, warehouse: input.warehouse, lines: input.lines, expiresAt: input.expiresAt });
+    },
+    async confirmInventoryPaid(input: { holdKey: string }): Promise<{ confirmed: boolean }> {
+      const r = await pool.confirmPaid(input.holdKey);
+      return { confirmed: r.confirmed };
+    },
+    async releaseInventory(input: { holdKey: string; reason: string }): Promise<void> {
+      await pool.release(input.holdKey, input.reason);
+    },
+    async commitInventory(input: { holdKey: string }): Promise<void> {
+      await pool.commit(input.holdKey);
+    },
+
+    async requestDecision(input: DecisionRequest): Promise<void> {
+      await decisions.put(input);
+    },
+    async clearDecision(input: { orderKey: string }): Promise<void> {
+      await decisions.clear(input.orderKey);
+    },
+
+    async invokeAdapter(req: Parameters<NonNullable<typeof invokeAdapter>>[0]): Promise<unknown> {
+      if (!invokeAdapter) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', 'NotConfigured');
+      return invokeAdapter(req);
+    },
+
+    /** The customer-notice hook: POST to the configured URL; a failure is retried, then reported. */
+    async notifyPickup(input: { idempotencyKey: string; orderKey: string; waybillNo: string | null; carrier: string; at: string }): Promise<{ sent: boolean }> {
+      if (!deps.pickupHookUrl) return { sent: false };
+      const res = await doFetch(deps.pickupHookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': input.idempotencyKey },
+        body: JSON.stringify({ event: 'order.picked_up', orderKey: input.orderKey, waybillNo: input.waybillNo, carrier: input.carrier, at: input.at }),
+        signal: AbortSignal.timeout(10_000),
+      }).catch((err: unknown) => {
+        throw new Error(`pickup hook unreachable: ${errorMessage(err)}`);
+      });
+      if (!res.ok) throw new Error(`pickup hook answered HTTP ${res.status}`);
+      return { sent: true };
     },
   };
 }

@@ -14,7 +14,9 @@ async function readInput(file: string): Promise<string> {
 }
 
 async function engineFor(dir: string): Promise<MappingEngine> {
-  const engine = new MappingEngine({ dir });
+  // Offline tools check correctness, not speed: a generous limit keeps a busy machine from
+  // failing a 200-line fixture. Runaway expressions are still stopped (depth, sequence, time).
+  const engine = new MappingEngine({ dir, limits: { timeoutMs: 10_000 } });
   await engine.loadAll();
   return engine;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envBool, envInt, envString, secretRef, type Env } from './env-ref.js';
+import { rulesConfigSchema } from '../rules/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -80,11 +81,65 @@ export function configSchema(env: Env) {
         .strict()
         .prefault({}),
       auth: z.object({ apiKeys: z.array(apiKey).default([]) }).strict().prefault({}),
+      /** Partner adapters by npm package name or path (relative to the config file's directory). */
+      adapters: z.object({ modules: z.array(z.string().min(1)).default([]) }).strict().prefault({}),
+      /**
+       * Connector instances: one adapter may back several (two SF accounts). `config` is checked
+       * against the adapter's own zod schema at start, where secrets must be ${ENV} references.
+       */
+      connectors: z
+        .array(z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'kebab-case id expected'), adapter: z.string().min(1), config: z.record(z.string(), z.unknown()).default({}) }).strict())
+        .default([]),
+      rules: rulesConfigSchema(env).prefault({}),
+      lifecycle: z
+        .object({
+          /**
+           * Off: intake only (record the order, no stock, rules or downstream), for a hub that only
+           * translates. On: the full lifecycle with the connectors below.
+           */
+          enabled: envBool(env).default(false),
+          /** Stock pool warehouse orders lock against. */
+          warehouse: str.default('WH1'),
+          /** Courier connectors: default, and the one for remote-area districts. */
+          courier: str.optional(),
+          remoteCourier: str.optional(),
+          /** WMS connector receiving outbound instructions. */
+          wms: str.optional(),
+          /** Outbound mapping ids per step; pinned into each workflow at start. */
+          mappings: z.object({ waybill: z.string().regex(MAPPING_REF).optional(), wms: z.string().regex(MAPPING_REF).optional() }).strict().prefault({}),
+          /** Sender printed on waybills. */
+          sender: z
+            .object({ name: str.default('Zhongshu Warehouse'), phone: str.default('4000000000'), province: str.default('广东省'), city: str.default('深圳市'), district: str.default('南山区'), address: str.default('科技园 1 号仓') })
+            .strict()
+            .prefault({}),
+          /** An unpaid order's lock is released after this countdown. */
+          unpaidLockMinutes: envInt(env, { min: 1 }).default(30),
+          /** No stock: `wait` retries every lockRetrySeconds; `hold` goes to the decision queue. */
+          onLockFailure: z.enum(['wait', 'hold']).default('hold'),
+          lockRetrySeconds: envInt(env, { min: 1 }).default(60),
+          /** How long an order waits for courier pickup before it is flagged for review. */
+          pickupTimeoutHours: envInt(env, { min: 1 }).default(72),
+          retry: z
+            .object({ maximumAttempts: envInt(env, { min: 1 }).default(3), initialIntervalMs: envInt(env, { min: 10 }).default(1000), backoffCoefficient: z.number().min(1).default(2) })
+            .strict()
+            .prefault({}),
+          /** Per-connector overrides of the retry policy. */
+          adapterRetry: z.record(z.string(), z.object({ maximumAttempts: envInt(env, { min: 1 }) }).strict()).default({}),
+          /** URL notified (POST JSON) when a parcel is picked up: the customer-notice hook. */
+          pickupHookUrl: str.optional(),
+        })
+        .strict()
+        .prefault({}),
       channels: z.array(channel).default([]),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()
     .superRefine((cfg, ctx) => {
+      const connectorIds = new Set(cfg.connectors.map((c) => c.id));
+      for (const k of ['courier', 'remoteCourier', 'wms'] as const) {
+        const v = cfg.lifecycle[k];
+        if (v && !connectorIds.has(v)) ctx.addIssue({ code: 'custom', path: ['lifecycle', k], message: `no connector "${v}" in connectors` });
+      }
       const seen = new Map<string, number>();
       cfg.channels.forEach((c, i) => {
         const prev = seen.get(c.id);

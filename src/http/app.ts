@@ -8,6 +8,9 @@ import type { OrderIntake } from '../intake/order-intake.js';
 import type { Logger } from '../logger.js';
 import type { MappingEngine } from '../mapping/engine.js';
 import type { OrderIndex } from '../store/orders.js';
+import type { DecisionQueue } from '../store/decisions.js';
+import type { AdapterRegistry } from '../sdk/registry.js';
+import { decisionRoutes } from './routes/decisions.js';
 import type { QuarantineStore } from '../store/quarantine.js';
 import { errorMessage } from '../util/errors.js';
 import type { ApiKeyEntry } from './auth.js';
@@ -30,6 +33,8 @@ export interface AppDeps {
   mappings: MappingEngine;
   quarantine: QuarantineStore;
   orders: OrderIndex;
+  decisions: DecisionQueue;
+  registry: AdapterRegistry;
   apiKeys: readonly ApiKeyEntry[];
   probes: readonly Probe[];
   version: string;
@@ -63,6 +68,7 @@ export function createApp(d: AppDeps) {
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger }));
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys }));
+  app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
 

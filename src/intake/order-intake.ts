@@ -10,7 +10,7 @@ import { mapInboundOrder } from '../mapping/inbound.js';
 import type { QuarantineStore } from '../store/quarantine.js';
 import { errorMessage } from '../util/errors.js';
 import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
-import type { OrderLifecycleInput } from '../../workflows/order-lifecycle.js';
+import type { LifecycleSettings, OrderLifecycleInput } from '../../workflows/order-lifecycle.js';
 import { LIFECYCLE_STATE } from '../../workflows/states.js';
 
 export interface IntakeDeps {
@@ -26,6 +26,8 @@ export interface IntakeDeps {
   dedupeTtlSeconds: number;
   /** Deadline for Temporal to accept a start; platforms time out webhooks after ~5 s. */
   startDeadlineMs: number;
+  /** Pinned into each workflow; null = intake only. */
+  settings: LifecycleSettings | null;
 }
 
 export interface Delivery {
@@ -135,6 +137,7 @@ export class OrderIntake {
       mappings: ref ? { [`${ref.adapter}/${ref.name}`]: ref.version } : {},
       receivedVia: { kind: delivery.kind, deliveryId: delivery.deliveryId },
       searchAttributes: this.d.searchAttributes,
+      settings: this.d.settings,
     };
     let duplicate = false;
     try {

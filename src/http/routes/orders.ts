@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { getOrderState } from '../../../workflows/order-lifecycle.js';
+import { cancelOrder, getOrderState, trackingEvent } from '../../../workflows/order-lifecycle.js';
+import { errorMessage } from '../../util/errors.js';
+import { zodProblem } from './decisions.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
 import type { OrderIndex } from '../../store/orders.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
@@ -21,13 +23,67 @@ export const OrderStateResponse = z
   })
   .meta({ id: 'OrderState' });
 
+export const CancelBody = z
+  .object({
+    cause: z.string().min(1).max(500),
+    /** Cancelling a paid order needs a second confirmation (DOMAIN: roles and audit). */
+    confirm: z.literal(true, { message: 'cancelling a paid order needs "confirm": true' }),
+  })
+  .strict()
+  .meta({ id: 'CancelOrder' });
+
+export const TrackingBody = z
+  .object({
+    event: z.enum(['picked_up', 'in_transit', 'delivered']),
+    at: z.iso.datetime({ offset: true }),
+    waybillNo: z.string().nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'TrackingEvent' });
+
+async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'body: not valid JSON');
+  }
+}
+
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[] }) {
   const app = new Hono<AppEnv>();
-  app.use('*', requireRole(d.apiKeys, 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'));
+  const readers = requireRole(d.apiKeys, 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre');
+  const handleFor = (id: string) => d.temporal.workflow.getHandle(id.startsWith('order:') ? id : workflowIdFor(id));
 
-  app.get('/', async (c) => {
+  /** Customer service may not close orders: only the operations lead cancels. */
+  app.post('/:id/cancel', requireRole(d.apiKeys), async (c) => {
+    const body = CancelBody.safeParse(await jsonBody(c.req));
+    if (!body.success) throw new HttpError(400, 'invalid_body', zodProblem(body.error));
+    try {
+      const res = await handleFor(c.req.param('id')).executeUpdate(cancelOrder, { args: [{ cause: body.data.cause, actor: c.get('principal').name }] });
+      return c.json({ ok: true, ...res });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${c.req.param('id')}`);
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'cannot_cancel', errorMessage(err.cause ?? err));
+      throw err;
+    }
+  });
+
+  /** Warehouse staff (or a courier integration) report pickup and delivery. */
+  app.post('/:id/tracking', requireRole(d.apiKeys, 'warehouse'), async (c) => {
+    const body = TrackingBody.safeParse(await jsonBody(c.req));
+    if (!body.success) throw new HttpError(400, 'invalid_body', zodProblem(body.error));
+    try {
+      await handleFor(c.req.param('id')).signal(trackingEvent, { ...body.data, source: `api:${c.get('principal').name}` });
+      return c.json({ ok: true });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${c.req.param('id')}`);
+      throw err;
+    }
+  });
+
+  app.get('/', readers, async (c) => {
     const q = ListQuery.safeParse(c.req.query());
     if (!q.success) throw new HttpError(400, 'invalid_query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const keys = await d.index.recent(q.data.limit);
@@ -36,7 +92,7 @@ export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: r
   });
 
   /** `:id` is the hub's order key (`<channel>:<platform order id>`) or the workflow id. */
-  app.get('/:id', async (c) => {
+  app.get('/:id', readers, async (c) => {
     const id = c.req.param('id');
     const workflowId = id.startsWith('order:') ? id : workflowIdFor(id);
     const handle = d.temporal.workflow.getHandle(workflowId);

@@ -1,0 +1,64 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { MappingEngine } from '../mapping/engine.js';
+import type { Logger } from '../logger.js';
+import { AdapterError } from '../sdk/errors.js';
+import type { AdapterRegistry } from '../sdk/registry.js';
+import { CAPABILITY, type Capability } from '../sdk/capabilities.js';
+import { errorMessage } from '../util/errors.js';
+
+export interface InvokeAdapterInput {
+  connector: string;
+  capability: Capability;
+  /** Idempotency key: workflow id + step, passed to the external system where it takes one. */
+  idempotencyKey: string;
+  input: unknown;
+  /** Outbound mapping applied to `input` first (pinned version), with extra context. */
+  mapping?: { id: string; context?: Record<string, unknown> } | null;
+}
+
+const CAPABILITIES: ReadonlySet<string> = new Set(Object.values(CAPABILITY));
+
+/**
+ * The one activity every external call goes through: resolve the connector, build the request
+ * with its outbound mapping, call the adapter with this attempt's AbortSignal, and turn the
+ * adapter's verdict into Temporal's: retryable errors are retried by policy, business
+ * rejections fail the workflow step at once with an explicit type.
+ */
+export function createInvokeAdapter(deps: { registry: AdapterRegistry; mappings: MappingEngine; logger: Logger }) {
+  return async function invokeAdapter(req: InvokeAdapterInput): Promise<unknown> {
+    if (!CAPABILITIES.has(req.capability)) throw ApplicationFailure.nonRetryable(`unknown capability ${req.capability}`, 'UnknownCapability');
+    if (!deps.registry.supports(req.connector, req.capability)) {
+      throw ApplicationFailure.nonRetryable(`connector ${req.connector} does not offer ${req.capability}`, 'CapabilityNotSupported');
+    }
+    const ctx = Context.current();
+    let payload = req.input;
+    if (req.mapping) {
+      try {
+        payload = await deps.mappings.evaluate(req.mapping.id, req.input, req.mapping.context ?? {});
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable(`outbound mapping ${req.mapping.id}: ${errorMessage(err)}`, 'MappingFailed');
+      }
+    }
+    const { instance } = await deps.registry.connector(req.connector);
+    const log = deps.logger.child({ connector: req.connector, capability: req.capability, attempt: ctx.info.attempt });
+    try {
+      return await instance.invoke(req.capability, payload, {
+        signal: ctx.cancellationSignal,
+        idempotencyKey: req.idempotencyKey,
+        logger: log,
+        heartbeat: (d?: unknown) => ctx.heartbeat(d),
+      });
+    } catch (err) {
+      if (err instanceof AdapterError && !err.retryable) {
+        log.warn({ code: err.code }, `rejected: ${err.message}`);
+        throw ApplicationFailure.nonRetryable(err.message, 'AdapterRejected', { code: err.code, connector: req.connector });
+      }
+      log.warn({ err: errorMessage(err) }, 'call failed; Temporal will retry by policy');
+      if (err instanceof AdapterError && err.details?.retryAfterMs) {
+        // Honour the system's Retry-After (429/503) instead of the policy's backoff.
+        throw ApplicationFailure.create({ message: err.message, type: 'AdapterUnavailable', nextRetryDelay: err.details.retryAfterMs, details: [{ code: err.code }] });
+      }
+      throw err;
+    }
+  };
+}

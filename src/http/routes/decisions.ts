@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import { decide } from '../../../workflows/order-lifecycle.js';
+import { Address } from '../../canonical/order.js';
+import { workflowIdFor } from '../../intake/order-intake.js';
+import type { DecisionQueue } from '../../store/decisions.js';
+import { errorMessage } from '../../util/errors.js';
+import { requireRole, type ApiKeyEntry } from '../auth.js';
+import { HttpError } from '../errors.js';
+import type { AppEnv } from '../types.js';
+
+export const DecisionBody = z
+  .discriminatedUnion('action', [
+    z.object({ action: z.literal('approve'), note: z.string().max(500).optional() }).strict(),
+    z.object({ action: z.literal('reject'), note: z.string().max(500).optional() }).strict(),
+    z.object({ action: z.literal('edit'), address: Address, note: z.string().max(500).optional() }).strict(),
+  ])
+  .meta({ id: 'Decision' });
+
+export function zodProblem(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');
+}
+
+/** The pending-decision queue: held orders, and an operator's verdict delivered as a workflow update. */
+export function decisionRoutes(d: { temporal: Client; decisions: DecisionQueue; apiKeys: readonly ApiKeyEntry[] }) {
+  const app = new Hono<AppEnv>();
+  app.get('/', requireRole(d.apiKeys, 'customer_service', 'sre'), async (c) => c.json({ items: await d.decisions.list() }));
+
+  app.post('/:orderId', requireRole(d.apiKeys), async (c) => {
+    const orderId = c.req.param('orderId');
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      throw new HttpError(400, 'invalid_json', 'body: not valid JSON');
+    }
+    const body = DecisionBody.safeParse(raw);
+    if (!body.success) throw new HttpError(400, 'invalid_body', zodProblem(body.error));
+    const workflowId = orderId.startsWith('order:') ? orderId : workflowIdFor(orderId);
+    try {
+      const res = await d.temporal.workflow.getHandle(workflowId).executeUpdate(decide, { args: [{ ...body.data, actor: c.get('principal').name }] });
+      return c.json({ ok: true, orderKey: orderId, ...res });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${orderId}`);
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'not_on_hold', errorMessage(err.cause ?? err));
+      throw err;
+    }
+  });
+  return app;
+}
