@@ -30,5 +30,6 @@ describe('logger redaction', () => {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('[redacted]');
+    expect(JSON.parse(lines[0] ?? '{}').name).toBe('zhongshu');
   });
 });

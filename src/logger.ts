@@ -10,13 +10,10 @@ export type { Logger };
 const PII_KEYS = [
   'recipient',
   'buyer',
-  'name',
+  'address',
   'phone',
   'mobile',
   'email',
-  'address1',
-  'address2',
-  'detail',
   'receiver_name',
   'receiver_mobile',
   'receiver_phone',
@@ -32,10 +29,12 @@ const PII_KEYS = [
   'ShippingAddress',
 ];
 
+// Top level and one level down: each extra wildcard level multiplies pino's redaction cost
+// (measured by the bench at ~130 us a line with three levels), and handlers never log bodies.
+// `name` is deliberately not here: it is the logger's own field.
 export const redactPaths: string[] = [
   ...PII_KEYS,
   ...PII_KEYS.map((k) => `*.${k}`),
-  ...PII_KEYS.map((k) => `*.*.${k}`),
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   '*.secret',
