@@ -1,4 +1,5 @@
 import type { AdapterDefinition } from '../src/sdk/define.js';
+import douyin from './douyin/index.js';
 import shopify from './shopify/index.js';
 import taobao from './taobao/index.js';
 
@@ -8,6 +9,7 @@ import taobao from './taobao/index.js';
  * using it is first called. One line per adapter: keep it sorted.
  */
 export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
+  douyin,
   shopify,
   taobao,
 ];

@@ -23,14 +23,12 @@ export interface TimeWindow {
   end: Date;
 }
 
-/** Which page to read first. Backwards over a newest-first list can duplicate but never skip. */
+/** Which page to read first. Backwards can duplicate a row but never skip one (see lastPage). */
 export const PAGING = {
   /** Read the last page first, then page towards the first (TOP, PDD, Douyin). */
   LAST_PAGE_FIRST: 'last-page-first',
   /** Opaque continuation token (Amazon NextToken): the server keeps the snapshot. */
   TOKEN: 'token',
-  /** First page onwards; used only where windows are kept small enough to be one page (JD). */
-  FIRST_PAGE_FIRST: 'first-page-first',
 } as const;
 export type Paging = (typeof PAGING)[keyof typeof PAGING];
 
@@ -53,7 +51,7 @@ export const PLATFORM_POLLING = {
   /** TOP: at most one day per window, 30 min advised; only the last 3 months are served. */
   taobao: { maxWindowMs: 30 * MINUTE, minLagMs: 0, overlapMs: DEFAULT_OVERLAP_MS, granularityMs: 1000, maxLookbackMs: 90 * DAY, paging: PAGING.LAST_PAGE_FIRST },
   /** JD: <= 1 month per window, but small windows are rolled instead of paging deep. */
-  jd: { maxWindowMs: 30 * MINUTE, minLagMs: 0, overlapMs: DEFAULT_OVERLAP_MS, granularityMs: 1000, paging: PAGING.FIRST_PAGE_FIRST },
+  jd: { maxWindowMs: 30 * MINUTE, minLagMs: 0, overlapMs: DEFAULT_OVERLAP_MS, granularityMs: 1000, paging: PAGING.LAST_PAGE_FIRST },
   /** PDD: <= 30 min, end at least 3 min before server time. */
   pinduoduo: { maxWindowMs: 30 * MINUTE, minLagMs: 3 * MINUTE, overlapMs: DEFAULT_OVERLAP_MS, granularityMs: 1000, paging: PAGING.LAST_PAGE_FIRST },
   /** Douyin: unix-second windows; kept at 30 min so a window stays a few pages. */
@@ -127,11 +125,12 @@ export function advanceCursor(cursor: Date | null, completed: TimeWindow): Date 
 }
 
 /**
- * Pages of a newest-first list read from the last page backwards. Why: while we page, orders
- * modified again leave the window (their new time is after `end`) and every later row moves up
- * one place. Reading forwards, the row that moves from page k+1 onto the already-read page k is
- * skipped for good; reading backwards, a moved row lands on a page still to be read or one read
- * already, so it is at worst read twice.
+ * Pages of a windowed list read from the last page backwards. Why: while we page, an order
+ * modified again leaves the window (its new time is after `end`, which is in the past, so nothing
+ * enters) and every row after it moves up one place, whichever way the list is sorted. Reading
+ * forwards, the row that moves from page k+1 onto the already-read page k is skipped for good,
+ * and it is not modified again so no later window finds it; reading backwards, the rows that move
+ * come from pages already read, so a row is at worst read twice (intake dedupes).
  *
  * `firstIndex` is 1 for TOP/PDD, 0 for Douyin. Returns the page to read after `current`, or null.
  */

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { secret } from '../../src/sdk/connector-config.js';
+import { defineAdapter } from '../../src/sdk/define.js';
+import { ADAPTER_ID } from './constants.js';
+import { douyinPollingConfig } from './polling.js';
+
+export const douyinConfig = z
+  .object({
+    appKey: z.string().min(1),
+    appSecret: secret('App secret: signs API calls and verifies push messages'),
+    accessToken: secret("The shop's access token"),
+    baseUrl: z.url().default('https://openapi-fxg.jinritemai.com'),
+    pageSize: z.number().int().min(1).max(100).default(100),
+    timeoutMs: z.number().int().positive().default(30_000),
+    polling: douyinPollingConfig,
+  })
+  .strict();
+export type DouyinConfig = z.output<typeof douyinConfig>;
+
+export default defineAdapter({
+  manifest: {
+    id: ADAPTER_ID,
+    contractVersion: 1,
+    version: '0.1.0',
+    status: 'beta',
+    kind: 'platform',
+    displayName: 'Douyin shop (抖店)',
+    summary:
+      'Push messages verified by event-sign (MD5 of app key + raw body + secret; reply {"code":0,"msg":"success"}), order.pull by update-time window (order.searchList read from the last page back, then order.orderDetail), shipment.confirm with order.logisticsAdd; calls signed with HMAC-SHA256.',
+    capabilities: ['order.pull', 'order.webhook', 'shipment.confirm'],
+    mappings: { inbound: ['douyin/order.v1'] },
+    docs: 'https://op.jinritemai.com/docs/guide-docs/10/23',
+  },
+  configSchema: douyinConfig,
+  async create(config, deps) {
+    const { createDouyinInstance } = await import('./instance.js');
+    return createDouyinInstance(config, deps);
+  },
+});

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { InvokeContext } from '../../../src/sdk/define.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { lastPage, PLATFORM_MAX_WINDOW_MS, previousPage, windowInput } from '../../_shared/polling.js';
+import { unixSeconds } from '../../_shared/signing.js';
+import { ADAPTER_ID, DouyinId, type DouyinTransport } from '../transport.js';
+
+export const DouyinPullInput = z
+  .object({ window: windowInput(PLATFORM_MAX_WINDOW_MS.douyin), page: z.number().int().nonnegative().optional() })
+  .strict();
+
+const SearchData = z.looseObject({
+  total: z.coerce.number().int().nonnegative(),
+  shop_order_list: z.array(z.looseObject({ order_id: DouyinId })).nullish(),
+});
+const DetailData = z.looseObject({ shop_order_detail: z.looseObject({ order_id: DouyinId }) });
+
+export interface DouyinPullDeps {
+  transport: DouyinTransport;
+  pageSize: number;
+}
+
+/**
+ * `order.searchList` by update time (unix seconds, pages from 0), then `order.orderDetail` per
+ * shop order. Read from the last page back like TOP/PDD (see polling.ts lastPage): page 0 first
+ * only to learn the total. Each order is returned as `{data: {shop_order_detail}}`, which the
+ * douyin/order.v1 mapping accepts.
+ */
+export async function pullOrders(deps: DouyinPullDeps, rawInput: unknown, ctx: InvokeContext) {
+  const input = parseOrReject(ADAPTER_ID, DouyinPullInput, rawInput, 'order.pull input');
+  const list = async (page: number) => {
+    const data = await deps.transport.call(
+      'order.searchList',
+      { update_time_start: unixSeconds(input.window.start), update_time_end: unixSeconds(input.window.end), order_by: 'update_time', page, size: deps.pageSize },
+      ctx.signal,
+    );
+    const r = parseOrReject(ADAPTER_ID, SearchData, data, 'order.searchList response');
+    return { total: r.total, ids: (r.shop_order_list ?? []).map((o) => o.order_id) };
+  };
+  let page = input.page;
+  let ids: string[];
+  if (page === undefined) {
+    const first = await list(0);
+    const last = lastPage(first.total, deps.pageSize, 0);
+    page = last;
+    ids = last === 0 ? first.ids : (await list(last)).ids;
+  } else {
+    ids = (await list(page)).ids;
+  }
+  const orders: unknown[] = [];
+  for (const id of new Set(ids)) {
+    const data = await deps.transport.call('order.orderDetail', { shop_order_id: id }, ctx.signal);
+    orders.push({ data: parseOrReject(ADAPTER_ID, DetailData, data, 'order.orderDetail response') });
+    ctx.heartbeat({ page, orderId: id });
+  }
+  const nextPage = previousPage(page, 0);
+  return { orders, nextPage, highWater: nextPage === null ? input.window.end.toISOString() : null };
+}
