@@ -3,6 +3,7 @@ import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
+import { recordHistory } from './support/histories.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 
 /**
@@ -89,6 +90,7 @@ describe('order lifecycle', () => {
     const result = await hub.client.workflow.getHandle(`order:${key}`).result();
     expect(result.state).toBe('completed');
     expect((await stateOf(key)).runStatus).toBe('COMPLETED');
+    await recordHistory(`order:${key}`, 'lifecycle-completed');
   });
 
   it('freezes an order whose SKU the stock pool does not know, and a reject cancels it', async () => {
@@ -106,6 +108,7 @@ describe('order lifecycle', () => {
     expect(cancelled.timeline.some((t: Json) => t.cause === 'decision: reject (discontinued)' && t.actor === 'admin')).toBe(true);
     expect((await json(await hub.app.request('/api/decisions', { headers: admin }))).items.map((d: Json) => d.orderKey)).not.toContain(key);
     expect(await pool.get(WH, 'L2-A')).toMatchObject({ locked: 0, available: 5 });
+    await recordHistory(`order:${key}`, 'lifecycle-sku-unknown-rejected');
   });
 
   it('adds the gift line from the gift matrix and locks the gift too', async () => {
@@ -117,6 +120,7 @@ describe('order lifecycle', () => {
     const gift = locked.order.lines.find((l: Json) => l.merchantSku === 'FP-001');
     expect(gift).toMatchObject({ quantity: 1, gift: { labelPosition: 'top right of the waybill' }, unitPrice: { minor: 0 } });
     expect(await pool.get(WH, 'FP-001')).toMatchObject({ locked: 1 });
+    await recordHistory(`order:${key}`, 'lifecycle-gift-locked');
   });
 
   it('holds the third order from one phone in 24 h (risk level 2); approve lets it continue', async () => {
@@ -130,6 +134,7 @@ describe('order lifecycle', () => {
     expect(held.hold.reason).toBe('order_frequency');
     expect((await post(`/api/decisions/${keys[2]}`, { action: 'approve', note: 'known wholesale buyer' })).status).toBe(200);
     await waitFor(keys[2] ?? '', 'inventory_locked');
+    await recordHistory(`order:${keys[2]}`, 'lifecycle-risk-approved');
   });
 
   it('holds an order that cannot lock, and cancellation releases what was locked', async () => {
@@ -154,5 +159,6 @@ describe('order lifecycle', () => {
     expect(await pool.get(WH, 'L5-A')).toMatchObject({ locked: 0, available: 1 });
     const final = await stateOf(short);
     expect(final.timeline.map((t: Json) => t.cause)).toContain('compensated: release stock');
+    await recordHistory(`order:${short}`, 'lifecycle-insufficient-approved-cancelled');
   });
 });

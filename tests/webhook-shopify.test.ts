@@ -3,6 +3,7 @@ import type { Hub } from '../src/hub.js';
 import { ADMIN_KEY, CS_KEY, startTestHub } from './support/hub.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 import { json } from './support/json.js';
+import { recordHistory } from './support/histories.js';
 
 let hub: Hub & { prefix: string; taskQueue: string };
 beforeAll(async () => {
@@ -51,6 +52,7 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
     // The activity really wrote the read model.
     const list = await hub.app.request('/api/orders?limit=5', admin);
     expect((await json(list)).orders.map((o: { orderKey: string }) => o.orderKey)).toContain(body.orderKey);
+    await recordHistory(body.workflowId, 'intake-only-paid');
   });
 
   it('answers five concurrent copies of one delivery with one workflow', async () => {
