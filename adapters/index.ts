@@ -2,6 +2,7 @@ import type { AdapterDefinition } from '../src/sdk/define.js';
 import douyin from './douyin/index.js';
 import shopify from './shopify/index.js';
 import taobao from './taobao/index.js';
+import youzan from './youzan/index.js';
 
 /**
  * The built-in adapters, registered explicitly. Each definition is small (manifest + config
@@ -12,4 +13,5 @@ export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   douyin,
   shopify,
   taobao,
+  youzan,
 ];
