@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { CanonicalOrder } from '../canonical/order.js';
 import { QuarantineEntry, QuarantineSummary } from '../store/quarantine.js';
 import { ErrorBody } from './errors.js';
-import { OrderStateResponse } from './routes/orders.js';
+import { CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
+import { DecisionBody } from './routes/decisions.js';
+import { DecisionRequest } from '../store/decisions.js';
 
 interface Operation {
   method: 'get' | 'post';
   path: string;
   summary: string;
   roles?: string[];
+  request?: z.ZodType;
   response: z.ZodType;
   errors?: number[];
 }
@@ -23,6 +26,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/webhooks/shopify', summary: 'Shopify order webhook (X-Shopify-Hmac-Sha256 signed)', response: AcceptedBody, errors: [400, 401, 413, 422, 503] },
   { method: 'get', path: '/api/orders', summary: 'Most recent orders', roles: ['any'], response: z.object({ orders: z.array(z.unknown()) }), errors: [401, 403] },
   { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline, from its workflow', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/orders/{id}/cancel', summary: 'Cancel before pickup; compensations run in reverse (waybill, WMS, stock). Needs confirm: true', roles: ['operations_lead'], request: CancelBody, response: z.object({ ok: z.boolean(), cancelled: z.boolean(), state: z.string(), failedCompensations: z.array(z.string()) }), errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/orders/{id}/tracking', summary: 'Report pickup or delivery (courier integrations, warehouse staff)', roles: ['warehouse'], request: TrackingBody, response: z.object({ ok: z.boolean() }), errors: [400, 401, 403, 404] },
+  { method: 'get', path: '/api/decisions', summary: 'The pending-decision queue: held orders and why', roles: ['customer_service', 'sre'], response: z.object({ items: z.array(DecisionRequest) }), errors: [401, 403] },
+  { method: 'post', path: '/api/decisions/{orderId}', summary: 'Approve, reject (cancel with compensation) or edit (corrected address) a held order', roles: ['operations_lead'], request: DecisionBody, response: z.object({ ok: z.boolean(), orderKey: z.string(), state: z.string(), hold: z.unknown() }), errors: [400, 401, 403, 404, 409] },
   { method: 'get', path: '/api/quarantine', summary: 'Payloads that failed mapping, kept for replay', roles: ['platform_engineer', 'sre'], response: z.object({ items: z.array(QuarantineSummary), total: z.number().int() }), errors: [401, 403] },
   { method: 'get', path: '/api/quarantine/{id}', summary: 'One quarantined payload with its raw body', roles: ['platform_engineer', 'sre'], response: QuarantineEntry, errors: [401, 403, 404] },
   { method: 'post', path: '/api/quarantine/{id}/replay', summary: 'Map the kept payload again with the current mapping and start the order', roles: ['platform_engineer', 'sre'], response: AcceptedBody, errors: [401, 403, 404, 422] },
@@ -54,6 +61,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       summary: op.summary,
       ...(op.roles ? { security: [{ apiKey: [] }, { bearer: [] }], description: `Roles: ${op.roles.join(', ')} (operations_lead may call everything).` } : {}),
       ...(params.length ? { parameters: params } : {}),
+      ...(op.request ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(op.request, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) } } } } : {}),
       responses,
     };
   }
