@@ -127,6 +127,8 @@ export class MappingEngine {
       isCiphertext: fn.isCiphertext,
       allocate: fn.allocate,
       idString: fn.idString,
+      get: fn.get,
+      tally: fn.tally,
       lookup,
     };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonSafe } from '../util/json.js';
-import { allocate, epochToIso, gmt8ToIso, idString, isCiphertext, minorMoney, normalizeRegion, pii, piiOf, stripRegionPrefix, toMinor } from './functions.js';
+import { allocate, epochToIso, get, gmt8ToIso, idString, isCiphertext, minorMoney, normalizeRegion, pii, piiOf, stripRegionPrefix, tally, toMinor } from './functions.js';
 
 describe('toMinor', () => {
   it('parses decimal strings digit by digit, never through floats', () => {
@@ -189,5 +189,59 @@ describe('idString', () => {
     const parsed = parseJsonSafe('{"tid": 4012345678901234567}');
     const tid = typeof parsed === 'object' && parsed !== null && 'tid' in parsed ? parsed.tid : undefined;
     expect(idString(tid)).toBe('4012345678901234567');
+  });
+});
+
+describe('get', () => {
+  const qty = { '4242': 2, '17': 0 };
+  it('reads a key of an object built once (a grouping), by string or safe integer key', () => {
+    expect(get(qty, '4242')).toBe(2);
+    expect(get(qty, 4242)).toBe(2);
+    expect(get(qty, '17', 9)).toBe(0);
+  });
+  it('gives the fallback (else undefined) for an absent key, an absent key value or an absent object', () => {
+    expect(get(qty, '1')).toBeUndefined();
+    expect(get(qty, '1', 0)).toBe(0);
+    expect(get(qty, undefined, 0)).toBe(0);
+    expect(get(undefined, '4242', 0)).toBe(0);
+    expect(get(null, '4242')).toBeUndefined();
+  });
+  it('reads own keys only', () => {
+    expect(get({}, 'toString', 'none')).toBe('none');
+    expect(get({}, 'constructor')).toBeUndefined();
+  });
+  it('refuses what is not an object, and keys that cannot be compared exactly', () => {
+    expect(() => get([1, 2], 0)).toThrow(/\$get: expected an object, got an array/);
+    expect(() => get('abc', 0)).toThrow(/\$get: expected an object, got string/);
+    expect(() => get(qty, 2 ** 53 + 2)).toThrow(/\$get: key must be a string or a safe integer/);
+    expect(() => get(qty, 1.5)).toThrow(/safe integer/);
+    expect(() => get(qty, { a: 1 })).toThrow(/got object/);
+  });
+});
+
+describe('tally', () => {
+  it('counts keys, or sums amounts per key, in one pass', () => {
+    expect(tally(['A', 'B', 'A'])).toEqual({ A: 2, B: 1 });
+    expect(tally(['7', 7, '8'], [1, 2, 5])).toEqual({ '7': 3, '8': 5 });
+    expect(tally([4242], [-1])).toEqual({ '4242': -1 });
+  });
+  it('accepts what JSONata collapses: a bare key (and amount), and no keys at all', () => {
+    expect(tally('A')).toEqual({ A: 1 });
+    expect(tally('A', 3)).toEqual({ A: 3 });
+    expect(tally(undefined)).toEqual({});
+    expect(tally(undefined, undefined)).toEqual({});
+  });
+  it('is safe for any key, and reads back with get', () => {
+    const t = tally(['__proto__', 'constructor', '__proto__']);
+    expect(get(t, '__proto__')).toBe(2);
+    expect(get(t, 'constructor')).toBe(1);
+    expect(get(t, 'toString')).toBeUndefined();
+  });
+  it('refuses a wrong pairing, unusable keys and non-integer amounts', () => {
+    expect(() => tally(['A', 'B'], [1])).toThrow(/\$tally: 2 keys but 1 amounts/);
+    expect(() => tally([1.5])).toThrow(/\$tally: keys must be strings or safe integers, got 1.5/);
+    expect(() => tally([null])).toThrow(/keys must be/);
+    expect(() => tally(['A'], ['1'])).toThrow(/\$tally: amounts must be integers, got "1"/);
+    expect(() => tally(['A', 'A'], [2 ** 53 - 1, 1])).toThrow(/beyond 2\^53/);
   });
 });

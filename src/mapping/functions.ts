@@ -238,3 +238,52 @@ export function idString(value: unknown): string | undefined {
   }
   throw new MappingFunctionError('idString', `expected a string or integer id, got ${typeof value}`);
 }
+
+/**
+ * The value under `key` in an object built once by the mapping (e.g. a grouping such as
+ * `refunds.refund_line_items{$string(line_item_id): $sum(quantity)}`), or `fallback` when the key
+ * is absent. A hash lookup: JSONata has no path step with a computed key, its built-in `$lookup` is
+ * replaced by the table `$lookup`, and filtering (`$xs[id = $k]`) scans, so per-line lookups
+ * through a filter make line mapping quadratic. Own properties only; keys are compared as strings
+ * (an integer key must be safe, as with $idString).
+ */
+export function get(object: unknown, key: unknown, fallback?: unknown): unknown {
+  if (object === undefined || object === null) return fallback;
+  if (typeof object !== 'object' || Array.isArray(object)) throw new MappingFunctionError('get', `expected an object, got ${Array.isArray(object) ? 'an array' : typeof object}`);
+  if (key === undefined || key === null) return fallback;
+  let k: string;
+  if (typeof key === 'string') k = key;
+  else if (typeof key === 'number' && Number.isSafeInteger(key)) k = String(key);
+  else throw new MappingFunctionError('get', `key must be a string or a safe integer, got ${typeof key === 'number' ? String(key) : typeof key}`);
+  return Object.prototype.hasOwnProperty.call(object, k) ? (object as Record<string, unknown>)[k] : fallback;
+}
+
+/**
+ * Counts (or sums) per key in one pass: `$tally(keys)` = {key: occurrences}, `$tally(keys, amounts)`
+ * = {key: sum of the amounts at the same positions}. Read the result with `$get`. For per-line
+ * facts about other lines (does this sku repeat? how much of this line was refunded?) without a
+ * per-line scan, and without a JSONata grouping `xs{key: $count(..)}`, which evaluates every group
+ * at once and hits the stack depth limit at about 250 distinct keys. Keys are strings or safe
+ * integers (compared as strings); amounts are safe integers; a length mismatch is an error (the
+ * pairing would be wrong). Absent keys (`undefined` means an empty list) give `{}`.
+ */
+export function tally(keys: unknown, amounts?: unknown): Record<string, number> {
+  // JSONata collapses a one-item sequence to its item: accept a bare key / amount as a list of one.
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  const ks = list(keys);
+  const as = amounts === undefined ? undefined : list(amounts);
+  if (as && as.length !== ks.length) throw new MappingFunctionError('tally', `${ks.length} keys but ${as.length} amounts`);
+  const out: Record<string, number> = Object.create(null) as Record<string, number>;
+  ks.forEach((key, i) => {
+    let k: string;
+    if (typeof key === 'string') k = key;
+    else if (typeof key === 'number' && Number.isSafeInteger(key)) k = String(key);
+    else throw new MappingFunctionError('tally', `keys must be strings or safe integers, got ${JSON.stringify(key)}`);
+    const a = as ? as[i] : 1;
+    if (typeof a !== 'number' || !Number.isSafeInteger(a)) throw new MappingFunctionError('tally', `amounts must be integers, got ${JSON.stringify(a)}`);
+    const sum = (out[k] ?? 0) + a;
+    if (!Number.isSafeInteger(sum)) throw new MappingFunctionError('tally', `the sum for "${k}" is beyond 2^53`);
+    out[k] = sum;
+  });
+  return out;
+}
