@@ -1,0 +1,21 @@
+import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import type { KdniaoConfig } from './index.js';
+import { queryTracking } from './operations/query-tracking.js';
+import { KDNIAO_ADAPTER_ID, KdniaoTransport } from './transport.js';
+
+export function createKdniaoClient(config: KdniaoConfig, deps: AdapterDeps): AdapterInstance {
+  const t = new KdniaoTransport({ url: config.url, eBusinessId: config.eBusinessId, appKey: config.appKey, timeoutMs: config.timeoutMs, fetch: deps.fetch, logger: deps.logger });
+  return {
+    async testConnection() {
+      // No ping service exists; the signed call is exercised by the first real query.
+      return { ok: true, detail: `KDNiao ${config.url} as EBusinessID ${config.eBusinessId} (RequestType ${config.requestType})` };
+    },
+    async invoke(capability, input, ctx) {
+      if (capability !== CAPABILITY.TRACKING_QUERY) throw AdapterError.rejected(KDNIAO_ADAPTER_ID, 'unsupported_capability', `capability ${capability} is not implemented`);
+      return queryTracking(t, config.requestType, input, ctx);
+    },
+    async close() {},
+  };
+}
