@@ -1,0 +1,34 @@
+import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
+import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import type { KingdeeConfig } from './config.js';
+import { pushSalesOrder, PushSalesOrderInput } from './operations/push-sales-order.js';
+import { ADAPTER_ID, KingdeeTransport } from './transport.js';
+
+/** The implementation behind index.ts, loaded on first use. */
+export function createKingdeeAdapter(config: KingdeeConfig, deps: AdapterDeps): AdapterInstance & { transport: KingdeeTransport } {
+  const transport = new KingdeeTransport(config, deps);
+  return {
+    transport,
+    async testConnection() {
+      // A one-row query proves login, session and permission without writing anything.
+      try {
+        await transport.billQuery({ FormId: 'SAL_SaleOrder', FieldKeys: 'FID', FilterString: '', TopRowCount: 0, StartRow: 0, Limit: 1 }, AbortSignal.timeout(config.timeoutMs));
+        return { ok: true, detail: `logged in to ${config.baseUrl} as ${config.username}` };
+      } catch (err) {
+        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+      }
+    },
+    async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
+      if (capability !== CAPABILITY.SALES_ORDER_PUSH) throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
+      const r = PushSalesOrderInput.safeParse(input);
+      if (!r.success) {
+        // Paths and messages only: the order holds buyer PII.
+        const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+        throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `${capability}: invalid input: ${issues}`);
+      }
+      return pushSalesOrder(transport, config, r.data, ctx);
+    },
+    async close() {},
+  };
+}
