@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { configCheckCommand } from './cli/config-check.js';
 import { mapCommand, mappingsTestCommand } from './cli/map.js';
 import { demoSendCommand } from './cli/demo.js';
+import { adaptersDocsCommand, adaptersListCommand } from './cli/adapters.js';
 import { startCommand } from './standalone.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
@@ -46,6 +47,14 @@ mappings
   .description('run every fixture pair (or those of one mapping / adapter) and print diffs')
   .option('-d, --dir <dir>', 'mappings directory', 'mappings')
   .action((id: string | undefined, o: { dir: string }) => exit(mappingsTestCommand(id, o)));
+
+const adapters = program.command('adapters').description('adapter registry');
+adapters.command('list').description('registered adapters with kind, status and capabilities').action(() => exit(adaptersListCommand()));
+adapters
+  .command('docs')
+  .description('generate docs/adapters/ from the manifests (--check: fail if stale)')
+  .option('--check', 'exit 1 if the generated docs are stale')
+  .action((o: { check?: boolean }) => exit(adaptersDocsCommand(o)));
 
 const demo = program.command('demo').description('sample traffic');
 demo
