@@ -1,5 +1,6 @@
 import type { AdapterDefinition } from '../src/sdk/define.js';
 import douyin from './douyin/index.js';
+import pinduoduo from './pinduoduo/index.js';
 import shopify from './shopify/index.js';
 import taobao from './taobao/index.js';
 import youzan from './youzan/index.js';
@@ -11,6 +12,7 @@ import youzan from './youzan/index.js';
  */
 export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   douyin,
+  pinduoduo,
   shopify,
   taobao,
   youzan,

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { secret } from '../../src/sdk/connector-config.js';
+import { defineAdapter } from '../../src/sdk/define.js';
+import { ADAPTER_ID } from './constants.js';
+import { pinduoduoPollingConfig } from './polling.js';
+
+export const pinduoduoConfig = z
+  .object({
+    clientId: z.string().min(1),
+    clientSecret: secret('PDD client_secret that signs every request'),
+    accessToken: secret("The shop's access token"),
+    baseUrl: z.url().default('https://gw-api.pinduoduo.com/api/router'),
+    pageSize: z.number().int().min(1).max(100).default(100),
+    timeoutMs: z.number().int().positive().default(30_000),
+    polling: pinduoduoPollingConfig,
+  })
+  .strict();
+export type PinduoduoConfig = z.output<typeof pinduoduoConfig>;
+
+export default defineAdapter({
+  manifest: {
+    id: ADAPTER_ID,
+    contractVersion: 1,
+    version: '0.1.0',
+    status: 'beta',
+    kind: 'platform',
+    displayName: 'Pinduoduo (拼多多)',
+    summary:
+      'Pulls orders by update window (pdd.order.number.list.increment.get: <= 30 min ending >= 3 min before now, read from the last page back; then pdd.order.information.get) and confirms shipment with pdd.logistics.online.send; MD5-signed api/router calls.',
+    capabilities: ['order.pull', 'shipment.confirm'],
+    mappings: { inbound: ['pinduoduo/order.v1'] },
+    docs: 'https://open.pinduoduo.com/application/document/api',
+  },
+  configSchema: pinduoduoConfig,
+  async create(config, deps) {
+    const { createPinduoduoInstance } = await import('./instance.js');
+    return createPinduoduoInstance(config, deps);
+  },
+});
