@@ -1,0 +1,44 @@
+import { AdapterError } from '../../../src/sdk/errors.js';
+import { AlertInput, maskedAlert, truncateUtf8 } from '../alert.js';
+import { postRobot } from '../transport.js';
+
+export const ADAPTER_ID = 'wecom';
+
+/**
+ * WeCom errcodes treated as transient: 45009 "api freq out of limit" (a robot takes 20 messages a
+ * minute) and -1 "system busy". Everything else (93000 invalid webhook key, 40008 bad message
+ * type, 40058 bad content...) needs the config fixed: rejected.
+ */
+export const WECOM_TRANSIENT: Readonly<Record<number, number>> = { 45009: 60_000, [-1]: 5_000 };
+
+/** WeCom limits: markdown content 4096 bytes, text content 2048 bytes (UTF-8). */
+const LIMIT = { markdown: 4096, text: 2048 } as const;
+
+export interface WecomSettings {
+  webhookUrl: string;
+  key: string;
+  msgtype: 'markdown' | 'text';
+  timeoutMs: number;
+}
+
+export function wecomBody(input: AlertInput, msgtype: WecomSettings['msgtype']): Record<string, unknown> {
+  const a = maskedAlert(input);
+  const order = a.orderKey ? `order: ${a.orderKey}` : '';
+  if (msgtype === 'markdown') {
+    const color = input.severity === 'info' ? 'info' : input.severity === 'warning' ? 'comment' : 'warning';
+    const content = [`**<font color="${color}">[${a.label}]</font> ${a.title}**`, a.text, order ? `> ${order}` : ''].filter((x) => x).join('\n');
+    return { msgtype: 'markdown', markdown: { content: truncateUtf8(content, LIMIT.markdown) } };
+  }
+  const content = [`[${a.label}] ${a.title}`, a.text, order].filter((x) => x).join('\n');
+  return { msgtype: 'text', text: { content: truncateUtf8(content, LIMIT.text) } };
+}
+
+/** alert.send: POST {msgtype, ...} to `{webhookUrl}?key=...`. */
+export async function sendAlert(f: typeof fetch, s: WecomSettings, input: unknown, signal: AbortSignal): Promise<{ sent: true; msgtype: string }> {
+  const r = AlertInput.safeParse(input);
+  if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `alert.send: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const url = new URL(s.webhookUrl);
+  url.searchParams.set('key', s.key);
+  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: url.toString(), body: wecomBody(r.data, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: WECOM_TRANSIENT });
+  return { sent: true, msgtype: s.msgtype };
+}
