@@ -1,5 +1,6 @@
 import type { AdapterDefinition } from '../src/sdk/define.js';
 import douyin from './douyin/index.js';
+import jd from './jd/index.js';
 import pinduoduo from './pinduoduo/index.js';
 import shopify from './shopify/index.js';
 import taobao from './taobao/index.js';
@@ -12,6 +13,7 @@ import youzan from './youzan/index.js';
  */
 export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   douyin,
+  jd,
   pinduoduo,
   shopify,
   taobao,

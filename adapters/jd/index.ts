@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { secret } from '../../src/sdk/connector-config.js';
+import { defineAdapter } from '../../src/sdk/define.js';
+import { ADAPTER_ID, JD_ORDER_STATES } from './constants.js';
+import { jdPollingConfig } from './polling.js';
+
+export const jdConfig = z
+  .object({
+    appKey: z.string().min(1),
+    appSecret: secret('JOS app secret that signs every request'),
+    accessToken: secret("The shop's access token"),
+    baseUrl: z.url().default('https://api.jd.com/routerjson'),
+    orderStates: z.array(z.string().min(1)).min(1).default([...JD_ORDER_STATES]),
+    pageSize: z.number().int().min(1).max(100).default(100),
+    timeoutMs: z.number().int().positive().default(30_000),
+    polling: jdPollingConfig,
+  })
+  .strict();
+export type JdConfig = z.output<typeof jdConfig>;
+
+export default defineAdapter({
+  manifest: {
+    id: ADAPTER_ID,
+    contractVersion: 1,
+    version: '0.1.0',
+    status: 'experimental',
+    kind: 'platform',
+    displayName: 'JD POP (JOS)',
+    summary:
+      'Pulls POP orders by modified window (jingdong.pop.order.search, dateType 0, small rolled windows read from the last page back) and confirms shipment with jingdong.pop.order.shipment; MD5-signed routerjson calls, `_responce` and `_response` wrappers both read.',
+    capabilities: ['order.pull', 'shipment.confirm'],
+    mappings: { inbound: ['jd/order.v1'] },
+    docs: 'https://jos.jd.com/',
+  },
+  configSchema: jdConfig,
+  async create(config, deps) {
+    const { createJdInstance } = await import('./instance.js');
+    return createJdInstance(config, deps);
+  },
+});
