@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findLineArray, withLineCount } from '../bench/lines.js';
+import { MappingEngine } from '../src/mapping/engine.js';
+import { discoverFixtures, fixtureContext, type Fixture } from '../src/mapping/fixtures.js';
+import { mapInboundOrder, type InboundContext } from '../src/mapping/inbound.js';
+import { parseJsonSafe } from '../src/util/json.js';
+
+// Big orders must map under the DEFAULT limits (500 ms, stack depth 500). A mapping that looks a
+// per-line value up with `$xs[$i]` or a per-line filter is quadratic and blew the time limit at
+// 100-200 lines; a grouping over the lines hit the stack depth limit at ~250 distinct keys. Every
+// mapping gets an order of LINES lines built from its first fixture that maps: the fixture's
+// line array repeated, each copy's id fields shifted so line ids stay distinct (bench/lines.ts,
+// the same construction `npm run bench` measures). Speed itself is the bench's job: this asserts
+// only that the order maps, completely, within the limits.
+const LINES = 200;
+const dir = path.resolve(import.meta.dirname);
+const engine = new MappingEngine({ dir });
+await engine.loadAll();
+const warm = new MappingEngine({ dir, limits: { timeoutMs: 60_000 } });
+await warm.loadAll();
+
+interface Case {
+  mappingId: string;
+  fixture: Fixture;
+  input: unknown;
+  ctx: InboundContext;
+}
+
+async function firstMappingFixture(mappingId: string, fixtures: Fixture[]): Promise<Case | null> {
+  const adapter = mappingId.split('/')[0] ?? '';
+  for (const fixture of fixtures.filter((f) => f.mappingId === mappingId)) {
+    const expected: unknown = JSON.parse(await readFile(fixture.expectedFile, 'utf8'));
+    if (typeof expected === 'object' && expected !== null && '$error' in expected) continue;
+    const override: unknown = fixture.contextFile ? JSON.parse(await readFile(fixture.contextFile, 'utf8')) : {};
+    const ctx = { ...fixtureContext(adapter), ...(typeof override === 'object' && override !== null ? override : {}) };
+    return { mappingId, fixture, input: parseJsonSafe(await readFile(fixture.inputFile, 'utf8')), ctx };
+  }
+  return null;
+}
+
+const fixtures = await discoverFixtures(dir);
+const cases: (Case & { big: unknown })[] = [];
+for (const mappingId of [...new Set(fixtures.map((f) => f.mappingId))].sort()) {
+  const c = await firstMappingFixture(mappingId, fixtures);
+  const where = c ? findLineArray(c.input) : null;
+  if (c) cases.push({ ...c, big: where ? withLineCount(c.input, where, LINES, true) : null });
+}
+
+describe(`${LINES}-line orders map under the default limits`, () => {
+  // Every big order is mapped once first, without the time limit, so the runs under the default
+  // limits do not also pay for JIT-compiling the engine (a quadratic mapping still fails them).
+  beforeAll(async () => {
+    for (const c of cases) if (c.big) await mapInboundOrder(warm, c.mappingId, c.big, c.ctx).catch(() => undefined);
+  }, 120_000);
+
+  it('the engine runs with the default limits and every mapping with fixtures is covered', () => {
+    expect(engine.limits).toEqual({ timeoutMs: 500, maxDepth: 500, maxSequence: 100_000 });
+    expect(cases.map((c) => c.mappingId)).toEqual(expect.arrayContaining(['amazon/order.v1', 'legacy-erp/order.v1', 'youzan/order.v1', 'jd/order.v1', 'taobao/order.v1']));
+  });
+
+  // One retry: the limit is wall-clock, and a machine busy with other work can stall any single
+  // run. A quadratic mapping fails every run, so a retry does not hide one.
+  it.each(cases.map((c) => [`${c.mappingId} (from ${c.fixture.name})`, c] as const))('%s', { retry: 1 }, async (_name, c) => {
+    expect(c.big, 'no line array found in the fixture input').not.toBeNull();
+    const order = await mapInboundOrder(engine, c.mappingId, c.big, c.ctx);
+    expect(order.lines).toHaveLength(LINES);
+    expect(new Set(order.lines.map((l) => l.lineId)).size).toBe(LINES);
+  });
+});
