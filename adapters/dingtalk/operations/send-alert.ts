@@ -1,0 +1,50 @@
+import { AdapterError } from '../../../src/sdk/errors.js';
+import { AlertInput, maskedAlert, truncateUtf8 } from '../../wecom/alert.js';
+import { postRobot } from '../../wecom/transport.js';
+import { dingtalkSign } from '../sign.js';
+
+export const ADAPTER_ID = 'dingtalk';
+
+/**
+ * DingTalk errcodes treated as transient: 130101 "send too fast" (20 messages a minute per robot,
+ * then a 10-minute block) and -1 "system busy". Others (300001 bad token, 310000 keyword / sign /
+ * IP check failed, 400xxx bad message) need the config fixed: rejected.
+ */
+export const DINGTALK_TRANSIENT: Readonly<Record<number, number>> = { 130101: 600_000, [-1]: 5_000 };
+
+/** DingTalk caps a message at 20000 bytes; alerts stay far below it. */
+const LIMIT = 18_000;
+
+export interface DingtalkSettings {
+  webhookUrl: string;
+  accessToken: string;
+  signSecret?: string;
+  msgtype: 'markdown' | 'text';
+  timeoutMs: number;
+}
+
+export function dingtalkBody(input: AlertInput, msgtype: DingtalkSettings['msgtype']): Record<string, unknown> {
+  const a = maskedAlert(input);
+  const order = a.orderKey ? `order: ${a.orderKey}` : '';
+  if (msgtype === 'markdown') {
+    const text = [`### [${a.label}] ${a.title}`, a.text, order ? `> ${order}` : ''].filter((x) => x).join('\n\n');
+    return { msgtype: 'markdown', markdown: { title: truncateUtf8(`[${a.label}] ${a.title}`, 200), text: truncateUtf8(text, LIMIT) } };
+  }
+  return { msgtype: 'text', text: { content: truncateUtf8([`[${a.label}] ${a.title}`, a.text, order].filter((x) => x).join('\n'), LIMIT) } };
+}
+
+/** alert.send: POST to `{webhookUrl}?access_token=...[&timestamp=...&sign=...]`. */
+export async function sendAlert(f: typeof fetch, s: DingtalkSettings, input: unknown, signal: AbortSignal, now: () => Date): Promise<{ sent: true; msgtype: string }> {
+  const r = AlertInput.safeParse(input);
+  if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `alert.send: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const url = new URL(s.webhookUrl);
+  url.searchParams.set('access_token', s.accessToken);
+  let href = url.toString();
+  if (s.signSecret) {
+    const ts = now().getTime();
+    // The sign is already URL-encoded; appended by hand so URLSearchParams does not encode it twice.
+    href += `&timestamp=${ts}&sign=${dingtalkSign(ts, s.signSecret)}`;
+  }
+  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: href, body: dingtalkBody(r.data, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: DINGTALK_TRANSIENT });
+  return { sent: true, msgtype: s.msgtype };
+}
