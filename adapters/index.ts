@@ -1,9 +1,16 @@
 import type { AdapterDefinition } from '../src/sdk/define.js';
+import dingtalk from './dingtalk/index.js';
 import douyin from './douyin/index.js';
+import ems from './ems/index.js';
 import jd from './jd/index.js';
+import kdniao from './kdniao/index.js';
+import kingdee from './kingdee/index.js';
 import pinduoduo from './pinduoduo/index.js';
+import sfExpress from './sf-express/index.js';
 import shopify from './shopify/index.js';
 import taobao from './taobao/index.js';
+import wangdiantong from './wangdiantong/index.js';
+import wecom from './wecom/index.js';
 import youzan from './youzan/index.js';
 
 /**
@@ -12,10 +19,17 @@ import youzan from './youzan/index.js';
  * using it is first called. One line per adapter: keep it sorted.
  */
 export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
+  dingtalk,
   douyin,
+  ems,
   jd,
+  kdniao,
+  kingdee,
   pinduoduo,
+  sfExpress,
   shopify,
   taobao,
+  wangdiantong,
+  wecom,
   youzan,
 ];
