@@ -1,4 +1,5 @@
 import type { AdapterDefinition } from '../src/sdk/define.js';
+import amazon from './amazon/index.js';
 import dingtalk from './dingtalk/index.js';
 import douyin from './douyin/index.js';
 import ems from './ems/index.js';
@@ -19,6 +20,7 @@ import youzan from './youzan/index.js';
  * using it is first called. One line per adapter: keep it sorted.
  */
 export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
+  amazon,
   dingtalk,
   douyin,
   ems,
