@@ -14,6 +14,7 @@ import { OrderIndex } from './store/orders.js';
 import { QuarantineStore } from './store/quarantine.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
+import { ensureSchedules } from './temporal/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
@@ -35,6 +36,8 @@ export interface HubOptions {
   configDir?: string;
   /** Environment for connector secrets (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Create the stock-sync and lock-expiry schedules at start (default true with the lifecycle on). */
+  schedules?: boolean;
   /** fetch used by adapters and hooks (tests may pass one that records). */
   fetch?: typeof fetch;
 }
@@ -187,6 +190,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         logger.error({ err: errorMessage(err) }, 'worker stopped with an error');
       });
       logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot() }, 'worker running');
+      if (config.lifecycle.enabled && opts.schedules !== false) await ensureSchedules(client, config, logger);
     },
     async stop() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();

@@ -4,6 +4,8 @@ import { InventoryPool } from '../src/inventory/pool.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
+import { pushes } from './support/test-platform-adapter.js';
+import { stockSyncScheduleId, lockExpiryScheduleId } from '../src/temporal/schedules.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 
 /**
@@ -19,7 +21,9 @@ const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'applicati
 beforeAll(async () => {
   hub = await startTestHub({
     config: {
-      lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold' },
+      lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold', stockSync: { platforms: ['plat'] } },
+      adapters: { modules: ['./tests/support/test-platform-adapter.ts'] },
+      connectors: [{ id: 'plat', adapter: 'test-platform', config: { name: 'plat' } }],
       rules: {
         risk: { maxOrdersPer24h: 2 },
         gifts: [{ id: 'g1', mainSku: 'ZP-2026-01', minAmount: { minor: 29900, currency: 'USD' }, gift: { sku: 'FP-001', title: 'water fountain filter', qty: 1, labelPosition: 'top right of the waybill' } }],
@@ -160,5 +164,30 @@ describe('order lifecycle', () => {
     const final = await stateOf(short);
     expect(final.timeline.map((t: Json) => t.cause)).toContain('compensated: release stock');
     await recordHistory(`order:${short}`, 'lifecycle-insufficient-approved-cancelled');
+  });
+
+  it('pushes a sold-out SKU to the platforms at once, and the schedule pushes the whole pool', async () => {
+    await pool.setOnHand(WH, 'L6-A', 1);
+    await pool.setOnHand(WH, 'L6-B', 9);
+    const key = await send(order(newOrderId(), { skus: ['L6-A', 'L6-B'] }));
+    await waitFor(key, 'inventory_locked');
+    let urgent;
+    for (let i = 0; i < 100 && !urgent; i++) {
+      urgent = pushes.find((p) => p.idempotencyKey.startsWith(`order:${key}:stock-push`));
+      if (!urgent) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(urgent?.items).toEqual([{ sku: 'L6-A', available: 0 }]);
+    expect((await stateOf(key)).timeline.map((t: Json) => t.cause)).toContain('sold out: L6-A; pushing 0 to plat');
+
+    // The schedules exist for SREs; triggering the stock sync pushes every SKU with its availability.
+    const tq = (hub as { taskQueue?: string }).taskQueue ?? '';
+    const sched = hub.client.schedule.getHandle(stockSyncScheduleId(tq));
+    expect((await sched.describe()).spec.intervals?.[0]?.every).toBe(5 * 60_000);
+    await hub.client.schedule.getHandle(lockExpiryScheduleId(tq)).describe();
+    const before = pushes.length;
+    await sched.trigger();
+    for (let i = 0; i < 100 && pushes.length === before; i++) await new Promise((r) => setTimeout(r, 100));
+    const full = pushes.at(-1)?.items ?? [];
+    expect(full).toEqual(expect.arrayContaining([{ sku: 'L6-A', available: 0 }, { sku: 'L6-B', available: 8 }]));
   });
 });

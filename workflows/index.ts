@@ -1,3 +1,5 @@
 // The workflow bundle's entry point: every workflow the worker runs is exported here.
 export { orderLifecycle, getOrderState } from './order-lifecycle.js';
 export type { OrderLifecycleInput, OrderState } from './order-lifecycle.js';
+export { stockSync, releaseExpiredLocks } from './stock-sync.js';
+export type { StockSyncInput } from './stock-sync.js';

@@ -1,5 +1,8 @@
 import {
   CancellationScope,
+  ParentClosePolicy,
+  patched,
+  startChild,
   condition,
   defineQuery,
   defineSignal,
@@ -15,6 +18,7 @@ import type { Activities } from '../src/activities/index.js';
 import type { CanonicalOrder, Money, OrderLine } from '../src/canonical/order.js';
 import { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from './states.js';
 import { SA_HOLD_REASON, SA_ORDER_STATUS } from './search-attributes.js';
+import { stockSync } from './stock-sync.js';
 
 /** Downstream settings, resolved from config when the order starts and pinned for its life. */
 export interface LifecycleSettings {
@@ -31,6 +35,8 @@ export interface LifecycleSettings {
   retry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
   adapterRetry: Record<string, { maximumAttempts: number }>;
   rules: boolean;
+  /** Platform connectors told at once when this order's lock takes a SKU to zero. */
+  stockPushPlatforms?: string[];
 }
 
 /** Workflow arguments are plain JSON: the canonical order plus what produced it. */
@@ -357,6 +363,16 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
       const lock = await store.lockInventory({ holdKey, warehouse: s.warehouse, lines: stockLines(), expiresAt: null });
       if (lock.ok) {
         moveTo(LIFECYCLE_STATE.INVENTORY_LOCKED, `locked ${lock.locked.length} line(s) in ${s.warehouse}`);
+        const platforms = s.stockPushPlatforms ?? [];
+        if (patched('stock-push-on-depletion') && lock.depleted.length && platforms.length) {
+          // A SKU just sold out: tell every platform now rather than at the next scheduled push.
+          await startChild(stockSync, {
+            workflowId: `${workflowId}:stock-push`,
+            args: [{ warehouse: s.warehouse, wms: null, platforms, skus: lock.depleted }],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+          note(`sold out: ${lock.depleted.join(', ')}; pushing 0 to ${platforms.join(', ')}`);
+        }
         break;
       }
       compensations.pop();

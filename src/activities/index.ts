@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import type { CanonicalOrder } from '../canonical/order.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,9 @@ import { DecisionQueue, type DecisionRequest } from '../store/decisions.js';
 import { OrderIndex } from '../store/orders.js';
 import { errorMessage } from '../util/errors.js';
 import { createInvokeAdapter } from './invoke-adapter.js';
+
+/** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
+const StockItems = z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative() }).loose());
 
 export interface ActivityDeps {
   redis: Redis;
@@ -51,8 +55,13 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** All-or-nothing per order, idempotent per hold key (workflow id + lock step). */
-    async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult> {
-      return pool.lock({ orderKey: input.holdKey, warehouse: input.warehouse, lines: input.lines, expiresAt: input.expiresAt });
+    async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult & { depleted: string[] }> {
+      const r = await pool.lock({ orderKey: input.holdKey, warehouse: input.warehouse, lines: input.lines, expiresAt: input.expiresAt });
+      if (!r.ok) return { ...r, depleted: [] };
+      // SKUs this lock took to zero: the workflow pushes them to the platforms at once.
+      const skus = [...new Set(input.lines.map((l) => l.sku))];
+      const levels = await Promise.all(skus.map(async (sku) => ({ sku, level: await pool.get(input.warehouse, sku) })));
+      return { ...r, depleted: levels.filter((x) => x.level.available <= 0).map((x) => x.sku) };
     },
     async confirmInventoryPaid(input: { holdKey: string }): Promise<{ confirmed: boolean }> {
       const r = await pool.confirmPaid(input.holdKey);
@@ -63,6 +72,28 @@ export function createActivities(deps: ActivityDeps) {
     },
     async commitInventory(input: { holdKey: string }): Promise<void> {
       await pool.commit(input.holdKey);
+    },
+
+    /** On-hand figures from the WMS stock query, applied with their time so an old answer never wins. */
+    async syncStockFromWms(input: { warehouse: string; wms: string; skus: string[] }): Promise<{ updated: number }> {
+      if (!deps.registry) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', 'NotConfigured');
+      const skus = input.skus.length ? input.skus : (await pool.snapshot(input.warehouse)).map((x) => x.sku);
+      if (!skus.length) return { updated: 0 };
+      const asOf = Date.now();
+      const { instance } = await deps.registry.connector(input.wms);
+      const ctx = Context.current();
+      const raw = await instance.invoke('stock.query', { skus, warehouse: input.warehouse }, { signal: ctx.cancellationSignal, idempotencyKey: `stock-query:${asOf}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d) });
+      const items = StockItems.parse(raw);
+      for (const it of items) await pool.setOnHand(input.warehouse, it.sku, it.onHand, asOf);
+      return { updated: items.length };
+    },
+    async stockSnapshot(input: { warehouse: string; skus: string[] }): Promise<{ sku: string; available: number }[]> {
+      const all = await pool.snapshot(input.warehouse);
+      const want = new Set(input.skus);
+      return all.filter((x) => !want.size || want.has(x.sku)).map((x) => ({ sku: x.sku, available: Math.max(0, x.available) }));
+    },
+    async releaseExpiredInventory(input: { limit: number }): Promise<number> {
+      return (await pool.releaseExpired(Date.now(), input.limit)).length;
     },
 
     async requestDecision(input: DecisionRequest): Promise<void> {

@@ -125,6 +125,13 @@ export function configSchema(env: Env) {
             .prefault({}),
           /** Per-connector overrides of the retry policy. */
           adapterRetry: z.record(z.string(), z.object({ maximumAttempts: envInt(env, { min: 1 }) }).strict()).default({}),
+          /** Available stock pushed to platforms on a Temporal Schedule, and at once when a SKU hits zero. */
+          stockSync: z
+            .object({ everyMinutes: envInt(env, { min: 1 }).default(5), platforms: z.array(z.string()).default([]) })
+            .strict()
+            .prefault({}),
+          /** Safety-net sweep releasing unpaid locks whose countdown ended. */
+          expirySweepSeconds: envInt(env, { min: 5 }).default(30),
           /** URL notified (POST JSON) when a parcel is picked up: the customer-notice hook. */
           pickupHookUrl: str.optional(),
         })
@@ -140,6 +147,9 @@ export function configSchema(env: Env) {
         const v = cfg.lifecycle[k];
         if (v && !connectorIds.has(v)) ctx.addIssue({ code: 'custom', path: ['lifecycle', k], message: `no connector "${v}" in connectors` });
       }
+      cfg.lifecycle.stockSync.platforms.forEach((p, i) => {
+        if (!connectorIds.has(p)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'stockSync', 'platforms', i], message: `no connector "${p}" in connectors` });
+      });
       const seen = new Map<string, number>();
       cfg.channels.forEach((c, i) => {
         const prev = seen.get(c.id);

@@ -22,5 +22,6 @@ export function lifecycleSettings(config: HubConfig): LifecycleSettings | null {
     retry: { ...l.retry },
     adapterRetry: Object.fromEntries(Object.entries(l.adapterRetry).map(([k, v]) => [k, { maximumAttempts: v.maximumAttempts }])),
     rules: true,
+    stockPushPlatforms: [...l.stockSync.platforms],
   };
 }
