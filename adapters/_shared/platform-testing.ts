@@ -6,7 +6,7 @@ export function testDeps(now = new Date('2024-05-01T02:00:00Z')): AdapterDeps {
   return { logger: createLogger({ level: 'silent' }), fetch: (input, init) => globalThis.fetch(input, init), mappings: null, now: () => now };
 }
 
-export function testContext(signal = new AbortController().signal): InvokeContext & { beats: number } {
+export function testContext(signal: AbortSignal = new AbortController().signal): InvokeContext & { beats: number } {
   const ctx = {
     signal,
     idempotencyKey: 'wf-1:step-1',

@@ -5,7 +5,7 @@ import { EmsTransport } from './transport.js';
 
 export const EMS_TEST = { baseUrl: 'https://ems-bridge.test/v1', partnerId: 'ZS', secret: 'ems-secret' } as const;
 
-export function emsCtx(signal = new AbortController().signal): InvokeContext {
+export function emsCtx(signal: AbortSignal = new AbortController().signal): InvokeContext {
   return { signal, idempotencyKey: 'wf-1_waybill', logger: createLogger({ level: 'silent' }), heartbeat() {} };
 }
 
