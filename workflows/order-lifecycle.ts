@@ -401,7 +401,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     if (courier) {
       const waybillKey = `${workflowId}:waybill-1`;
       const a = adapterActivities(s, courier);
-      compensations.push({ name: `cancel waybill at ${courier}`, run: () => adapterActivities(s, courier).invokeAdapter({ connector: courier, capability: 'waybill.cancel', idempotencyKey: waybillKey, input: { orderId: waybillKey, waybillNo } }) });
+      // The carrier's own order id comes back from create; until then the key it was derived from.
+      let carrierOrderId: string | null = null;
+      compensations.push({ name: `cancel waybill at ${courier}`, run: () => adapterActivities(s, courier).invokeAdapter({ connector: courier, capability: 'waybill.cancel', idempotencyKey: waybillKey, input: { orderId: carrierOrderId ?? waybillKey, ...(waybillNo ? { waybillNo } : {}) } }) });
       const res = await a.invokeAdapter({
         connector: courier,
         capability: 'waybill.create',
@@ -410,6 +412,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
         mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: waybillKey } } : null,
       });
       waybillNo = stringField(res, 'waybillNo');
+      carrierOrderId = stringField(res, 'orderId');
       carrier ??= courier;
       moveTo(LIFECYCLE_STATE.WAYBILL_ISSUED, `waybill ${waybillNo ?? '(pending)'} from ${courier}`);
     }
@@ -419,7 +422,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     if (s.wms) {
       const wms = s.wms;
       const wmsKey = `${workflowId}:wms-1`;
-      compensations.push({ name: `intercept at ${wms}`, run: () => adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: 'wms.order.intercept', idempotencyKey: `${wmsKey}:intercept`, input: { orderKey: input.orderKey, tid: order.source.platformOrderId } }) });
+      compensations.push({ name: `intercept at ${wms}`, run: () => adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: 'wms.order.intercept', idempotencyKey: `${wmsKey}:intercept`, input: { order, reason: (cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } }) });
       const res = await adapterActivities(s, wms).invokeAdapter({
         connector: wms,
         capability: 'wms.order.push',

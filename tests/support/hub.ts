@@ -14,11 +14,12 @@ export const SHOP = 'zhongshu-test.myshopify.com';
  * A hub wired to the shared test servers, with its own task queue and Redis key prefix so tests
  * in one run never see each other's orders.
  */
-export async function startTestHub(overrides: { config?: Record<string, unknown>; worker?: boolean } = {}): Promise<Hub & { prefix: string; taskQueue: string }> {
+export async function startTestHub(overrides: { config?: Record<string, unknown>; worker?: boolean; env?: Record<string, string>; prefix?: string; taskQueue?: string } = {}): Promise<Hub & { prefix: string; taskQueue: string }> {
   const id = randomUUID().slice(0, 8);
-  const prefix = `t${id}:`;
-  const taskQueue = `tq-${id}`;
-  const env = { TEST_SHOPIFY_SECRET: TEST_SECRET, ADMIN_KEY, CS_KEY };
+  // A second hub may join the same queue and keys (a restarted worker) by passing them.
+  const prefix = overrides.prefix ?? `t${id}:`;
+  const taskQueue = overrides.taskQueue ?? `tq-${id}`;
+  const env = { TEST_SHOPIFY_SECRET: TEST_SECRET, ADMIN_KEY, CS_KEY, ...overrides.env };
   const r = parseConfig(
     {
       temporal: { address: inject('temporalAddress'), taskQueue },
@@ -42,6 +43,7 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
     workflowBundle: { codePath: inject('workflowBundlePath') },
     processMetrics: false,
     worker: overrides.worker ?? true,
+    env,
   });
   await hub.start();
   return Object.assign(hub, { prefix, taskQueue });
