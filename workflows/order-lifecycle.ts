@@ -26,7 +26,9 @@ export interface LifecycleSettings {
   courier: string | null;
   remoteCourier: string | null;
   wms: string | null;
-  mappings: { waybill: string | null; wms: string | null };
+  mappings: { waybill: string | null; wms: string | null; waybillUpdate?: string | null };
+  /** Minutes after payment in which an address change may still overwrite or re-issue the waybill. */
+  addressWindowMinutes: number;
   sender: { name: string; phone: string; province: string; city: string; district: string; address: string };
   unpaidLockMinutes: number;
   onLockFailure: 'wait' | 'hold';
@@ -87,7 +89,23 @@ export interface TrackingEvent {
   source: string;
 }
 
+export interface AddressChangeInput {
+  address: CanonicalOrder['address'];
+  source: 'platform' | 'customer_service';
+  actor: string;
+}
+export interface AddressChangeOutcome {
+  outcome: 'updated' | 'overwritten' | 'reissued' | 'needs_review';
+  reason?: string;
+  waybillNo: string | null;
+  carrier: string | null;
+  /** A later change arrived before this one was applied; the later address won. */
+  superseded: boolean;
+}
+
 export const getOrderState = defineQuery<OrderState>('getOrderState');
+/** A changed delivery address, answered with what was done about it. */
+export const changeAddress = defineUpdate<AddressChangeOutcome, [AddressChangeInput]>('changeAddress');
 export const platformEvent = defineSignal<[PlatformEvent]>('platformEvent');
 export const trackingEvent = defineSignal<[TrackingEvent]>('trackingEvent');
 /** Operator decision on a held order; answers once the workflow has acted on it. */
@@ -222,7 +240,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     moveTo(LIFECYCLE_STATE.ON_HOLD, `${reason}: ${message}`);
     if (input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: reason }]);
     await store.requestDecision({ orderKey: input.orderKey, workflowId, reason, level, message, since: hold.since, actions });
-    await condition(() => pendingDecision !== null || cancelRequest !== null);
+    for (;;) {
+      await condition(() => pendingDecision !== null || cancelRequest !== null || addressQueue.length > 0);
+      if (pendingDecision !== null || cancelRequest !== null) break;
+      await processAddressChanges(); // a held order's address may still change (no waybill yet)
+    }
     const d: DecisionInput | null = pendingDecision;
     pendingDecision = null;
     hold = null;
@@ -270,6 +292,141 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     cancelOutcome = { cancelled: true, failedCompensations: failed };
     markDecisionTaken();
     return snapshot();
+  };
+
+  // ---- waybill, WMS and address changes (issue: dual-track waybill) ----
+  let courierConn: string | null = null;
+  let waybillSeq = 0;
+  let waybillKey: string | null = null;
+  let carrierOrderId: string | null = null;
+  let wmsSeq = 0;
+  let reviewPending = false;
+  const paidAtMs = (): number => (order.paidAt ? Date.parse(order.paidAt) : paidSeenAt);
+  let paidSeenAt = Date.now();
+
+  const courierFor = (c: string | null): string | null => (s ? (c === 'EMS' ? (s.remoteCourier ?? s.courier) : s.courier) : null);
+  const issueWaybill = async (conn: string): Promise<void> => {
+    if (!s) return;
+    waybillSeq++;
+    const key = `${workflowId}:waybill-${waybillSeq}`;
+    waybillKey = key;
+    carrierOrderId = null;
+    const res = await adapterActivities(s, conn).invokeAdapter({
+      connector: conn,
+      capability: 'waybill.create',
+      idempotencyKey: key,
+      input: { order, orderId: key, sender: s.sender, surcharge, notes: order.lines.filter((l) => l.gift).map((l) => `Gift: ${l.title} x${l.quantity}`) },
+      mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: key } } : null,
+    });
+    waybillNo = stringField(res, 'waybillNo');
+    carrierOrderId = stringField(res, 'orderId');
+    courierConn = conn;
+  };
+  const cancelCurrentWaybill = async (why: string): Promise<void> => {
+    if (!s || !courierConn || !waybillKey) return;
+    const conn = courierConn;
+    // The carrier's own order id comes back from create; until then the key it was derived from.
+    await adapterActivities(s, conn).invokeAdapter({ connector: conn, capability: 'waybill.cancel', idempotencyKey: `${waybillKey}:cancel`, input: { orderId: carrierOrderId ?? waybillKey, ...(waybillNo ? { waybillNo } : {}) } });
+    note(`waybill ${waybillNo ?? waybillKey} cancelled at ${conn}: ${why}`);
+  };
+  const pushToWms = async (): Promise<void> => {
+    if (!s?.wms) return;
+    wmsSeq++;
+    const res = await adapterActivities(s, s.wms).invokeAdapter({
+      connector: s.wms,
+      capability: 'wms.order.push',
+      idempotencyKey: `${workflowId}:wms-${wmsSeq}`,
+      input: { order, orderKey: input.orderKey, waybillNo, carrier },
+      mapping: s.mappings.wms ? { id: s.mappings.wms, context: { waybillNo, carrier } } : null,
+    });
+    wmsFeedback = stringField(res, 'feedbackCode') ?? stringField(res, 'wmsCode') ?? stringField(res, 'code');
+  };
+
+  const addressQueue: { seq: number; input: AddressChangeInput }[] = [];
+  const addressResults = new Map<number, AddressChangeOutcome>();
+  let addressSeq = 0;
+  setHandler(
+    changeAddress,
+    async (change) => {
+      const seq = ++addressSeq;
+      addressQueue.push({ seq, input: change });
+      await condition(() => addressResults.has(seq));
+      return addressResults.get(seq) ?? { outcome: 'needs_review', reason: 'lost', waybillNo, carrier: courierConn, superseded: false };
+    },
+    {
+      validator: (_change) => {
+        if (FINAL_STATES.includes(state)) throw new Error(`order is ${state}: its address can no longer change`);
+      },
+    },
+  );
+
+  const applyAddressChange = async (change: AddressChangeInput): Promise<AddressChangeOutcome> => {
+    const before = order.address;
+    const after = change.address;
+    const audit = (outcome: AddressChangeOutcome['outcome'], reason?: string) =>
+      store.auditAddressChange({ orderKey: input.orderKey, at: now(), actor: change.actor, source: change.source, outcome, reason: reason ?? null, before, after });
+    const review = async (reason: string): Promise<AddressChangeOutcome> => {
+      note(`address change needs review: ${reason}`, change.actor);
+      reviewPending = true;
+      await store.requestDecision({ orderKey: input.orderKey, workflowId, reason: 'address_change_review', level: null, message: `address change from ${change.source} (${change.actor}): ${reason}`, since: now(), actions: ['approve'] });
+      await audit('needs_review', reason);
+      return { outcome: 'needs_review', reason, waybillNo, carrier: courierConn, superseded: false };
+    };
+    if (SHIPPED_STATES.includes(state) || tracking.pickedUp) return review('the parcel has been picked up');
+    if (!s || !waybillNo) {
+      order.address = after;
+      if (s?.rules) {
+        const check = await store.checkOrderRules({ orderKey: input.orderKey, order });
+        carrier = check.carrier;
+        surcharge = check.surcharge;
+      }
+      note(`address updated (no waybill yet) by ${change.source}`, change.actor);
+      await audit('updated');
+      return { outcome: 'updated', waybillNo, carrier: courierConn, superseded: false };
+    }
+    const windowEnds = paidAtMs() + s.addressWindowMinutes * 60_000;
+    if (Date.now() > windowEnds) return review(`outside the ${s.addressWindowMinutes}-minute window after payment`);
+    const regionChanged = before.province !== after.province || before.city !== after.city || before.district !== after.district || before.country !== after.country;
+    order.address = after;
+    if (!regionChanged) {
+      // Same district: overwrite the receiver on the live waybill.
+      const conn = courierConn ?? '';
+      await adapterActivities(s, conn).invokeAdapter({
+        connector: conn,
+        capability: 'waybill.update',
+        idempotencyKey: `${waybillKey ?? workflowId}:update-${addressSeq}`,
+        input: { order, orderId: carrierOrderId ?? waybillKey, waybillNo, sender: s.sender, surcharge, notes: [] },
+        mapping: s.mappings.waybillUpdate ? { id: s.mappings.waybillUpdate, context: {} } : null,
+      });
+      await pushToWms();
+      note(`waybill ${waybillNo} overwritten with the new street address (${change.source})`, change.actor);
+      await audit('overwritten');
+      return { outcome: 'overwritten', waybillNo, carrier: courierConn, superseded: false };
+    }
+    // Another city or district: cancel, re-choose the carrier (remote areas go EMS), issue anew.
+    await cancelCurrentWaybill('address moved to another district');
+    if (s.rules) {
+      const check = await store.checkOrderRules({ orderKey: input.orderKey, order });
+      carrier = check.carrier;
+      surcharge = check.surcharge;
+    }
+    const conn = courierFor(carrier) ?? courierConn ?? '';
+    await issueWaybill(conn);
+    note(`waybill re-issued: ${waybillNo} from ${conn}; re-pickup requested`, change.actor);
+    await pushToWms();
+    await audit('reissued');
+    return { outcome: 'reissued', waybillNo, carrier: courierConn, superseded: false };
+  };
+
+  /** Applies queued changes between steps, never during one: the last address wins, one re-issue at most. */
+  const processAddressChanges = async (): Promise<void> => {
+    while (addressQueue.length) {
+      const batch = addressQueue.splice(0);
+      const last = batch[batch.length - 1];
+      if (!last) break;
+      const outcome = await applyAddressChange(last.input);
+      for (const b of batch) addressResults.set(b.seq, b === last ? outcome : { ...outcome, superseded: true });
+    }
   };
 
   moveTo(LIFECYCLE_STATE.RECEIVED, `received via ${input.receivedVia.kind}`, input.order.source.channel);
@@ -325,7 +482,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
       await condition(() => balancePaid || cancelRequest !== null);
       if (cancelRequest) return await cancel();
     }
+    paidSeenAt = Date.now();
     moveTo(LIFECYCLE_STATE.PAID, `platform status ${order.platformStatus}`, 'platform');
+    await processAddressChanges();
 
     // 2. Risk check and rules: interception levels, gifts, carrier.
     for (;;) {
@@ -396,49 +555,37 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     }
     if (cancelRequest) return await cancel();
 
-    // 4. Waybill. The courier's orderId is our idempotency key, so a retry never makes a second one.
-    const courier = carrier === 'EMS' ? (s.remoteCourier ?? s.courier) : s.courier;
-    if (courier) {
-      const waybillKey = `${workflowId}:waybill-1`;
-      const a = adapterActivities(s, courier);
-      // The carrier's own order id comes back from create; until then the key it was derived from.
-      let carrierOrderId: string | null = null;
-      compensations.push({ name: `cancel waybill at ${courier}`, run: () => adapterActivities(s, courier).invokeAdapter({ connector: courier, capability: 'waybill.cancel', idempotencyKey: waybillKey, input: { orderId: carrierOrderId ?? waybillKey, ...(waybillNo ? { waybillNo } : {}) } }) });
-      const res = await a.invokeAdapter({
-        connector: courier,
-        capability: 'waybill.create',
-        idempotencyKey: waybillKey,
-        input: { order, orderId: waybillKey, sender: s.sender, surcharge, notes: order.lines.filter((l) => l.gift).map((l) => `Gift: ${l.title} x${l.quantity}`) },
-        mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: waybillKey } } : null,
-      });
-      waybillNo = stringField(res, 'waybillNo');
-      carrierOrderId = stringField(res, 'orderId');
-      carrier ??= courier;
-      moveTo(LIFECYCLE_STATE.WAYBILL_ISSUED, `waybill ${waybillNo ?? '(pending)'} from ${courier}`);
+    // 4. Waybill. The courier's orderId derives from our idempotency key, so a retry never makes a second one.
+    courierConn = courierFor(carrier);
+    if (courierConn) {
+      // One compensation for whichever waybill is current (a re-issue replaces it).
+      compensations.push({ name: `cancel waybill`, run: () => cancelCurrentWaybill('order cancelled') });
+      await issueWaybill(courierConn);
+      moveTo(LIFECYCLE_STATE.WAYBILL_ISSUED, `waybill ${waybillNo ?? '(pending)'} from ${courierConn}`);
     }
+    await processAddressChanges();
     if (cancelRequest) return await cancel();
 
     // 5. WMS outbound instruction, gift lines and their label positions included.
     if (s.wms) {
       const wms = s.wms;
-      const wmsKey = `${workflowId}:wms-1`;
-      compensations.push({ name: `intercept at ${wms}`, run: () => adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: 'wms.order.intercept', idempotencyKey: `${wmsKey}:intercept`, input: { order, reason: (cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } }) });
-      const res = await adapterActivities(s, wms).invokeAdapter({
-        connector: wms,
-        capability: 'wms.order.push',
-        idempotencyKey: wmsKey,
-        input: { order, orderKey: input.orderKey, waybillNo, carrier },
-        mapping: s.mappings.wms ? { id: s.mappings.wms, context: { waybillNo, carrier } } : null,
-      });
-      wmsFeedback = stringField(res, 'feedbackCode') ?? stringField(res, 'code');
+      compensations.push({ name: `intercept at ${wms}`, run: () => adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: 'wms.order.intercept', idempotencyKey: `${workflowId}:wms-intercept`, input: { order, reason: (cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } }) });
+      await pushToWms();
       moveTo(LIFECYCLE_STATE.PUSHED_TO_WMS, `pushed to ${wms}${wmsFeedback ? ` (feedback ${wmsFeedback})` : ''}`);
     }
+    await processAddressChanges();
     if (cancelRequest) return await cancel();
 
     // 6. Pickup: from here on the parcel moves and cancelling is an after-sales return.
-    const gotPickup = await condition(() => tracking.pickedUp !== null || cancelRequest !== null, s.pickupTimeoutHours * 3_600_000);
-    if (cancelRequest && !tracking.pickedUp) return await cancel();
-    if (!gotPickup) {
+    const pickupDeadline = Date.now() + s.pickupTimeoutHours * 3_600_000;
+    for (;;) {
+      const woke = await condition(() => tracking.pickedUp !== null || cancelRequest !== null || addressQueue.length > 0, Math.max(1, pickupDeadline - Date.now()));
+      if (addressQueue.length && !tracking.pickedUp) {
+        await processAddressChanges();
+        continue;
+      }
+      if (cancelRequest && !tracking.pickedUp) return await cancel();
+      if (woke) break;
       const d = await waitForDecision('pickup_overdue', null, `no pickup within ${s.pickupTimeoutHours} h`, ['approve', 'reject']);
       if (d === 'cancelled' || d.action === 'reject') {
         if (d !== 'cancelled') cancelRequest = { cause: 'rejected: pickup overdue', actor: d.actor };
@@ -446,6 +593,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
       }
       markDecisionTaken();
       await condition(() => tracking.pickedUp !== null);
+      break;
     }
     compensations.length = 0;
     const pickup = tracking.pickedUp;
@@ -459,7 +607,12 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
       note(`customer notice failed: ${err instanceof Error ? err.message : String(err)}`);
     }
 
-    await condition(() => tracking.delivered !== null);
+    for (;;) {
+      await condition(() => tracking.delivered !== null || addressQueue.length > 0);
+      if (tracking.delivered) break;
+      await processAddressChanges(); // after pickup: every change goes to review
+    }
+    if (reviewPending) await store.clearDecision({ orderKey: input.orderKey });
     moveTo(LIFECYCLE_STATE.DELIVERED, `delivered (${tracking.delivered?.source ?? 'tracking'})`, 'courier');
     moveTo(LIFECYCLE_STATE.COMPLETED, 'delivered');
     return snapshot();

@@ -17,6 +17,12 @@ import { createInvokeAdapter } from './invoke-adapter.js';
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
 const StockItems = z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative() }).loose());
 
+/** Region kept, street detail masked: enough to audit a change without copying the address. */
+export function maskAddress(a: CanonicalOrder['address']): Record<string, string | null> {
+  const pick = (p: { plaintext?: string | null; ciphertext?: string | null; masked?: string | null } | null | undefined) => p?.masked ?? (p?.plaintext ? `${p.plaintext.slice(0, 2)}***` : p?.ciphertext ? '[ciphertext]' : null);
+  return { country: a.country, province: a.province, city: a.city, district: a.district, street: a.street ? `${a.street.slice(0, 2)}***` : null, detail: pick(a.detail) };
+}
+
 export interface ActivityDeps {
   redis: Redis;
   keyPrefix: string;
@@ -94,6 +100,12 @@ export function createActivities(deps: ActivityDeps) {
     },
     async releaseExpiredInventory(input: { limit: number }): Promise<number> {
       return (await pool.releaseExpired(Date.now(), input.limit)).length;
+    },
+
+    /** Audit trail of address changes: who, when, outcome, old and new address masked. */
+    async auditAddressChange(input: { orderKey: string; at: string; actor: string; source: string; outcome: string; reason: string | null; before: CanonicalOrder['address']; after: CanonicalOrder['address'] }): Promise<void> {
+      const entry = { ...input, before: maskAddress(input.before), after: maskAddress(input.after) };
+      await deps.redis.rpush(`${deps.keyPrefix}audit:order:${input.orderKey}`, JSON.stringify({ kind: 'address_change', ...entry }));
     },
 
     async requestDecision(input: DecisionRequest): Promise<void> {

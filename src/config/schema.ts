@@ -106,7 +106,12 @@ export function configSchema(env: Env) {
           /** WMS connector receiving outbound instructions. */
           wms: str.optional(),
           /** Outbound mapping ids per step; pinned into each workflow at start. */
-          mappings: z.object({ waybill: z.string().regex(MAPPING_REF).optional(), wms: z.string().regex(MAPPING_REF).optional() }).strict().prefault({}),
+          mappings: z
+            .object({ waybill: z.string().regex(MAPPING_REF).optional(), waybillUpdate: z.string().regex(MAPPING_REF).optional(), wms: z.string().regex(MAPPING_REF).optional() })
+            .strict()
+            .prefault({}),
+          /** Dual-track waybill: minutes after payment in which an address change overwrites or re-issues. */
+          addressWindowMinutes: envInt(env, { min: 1 }).default(120),
           /** Sender printed on waybills. */
           sender: z
             .object({ name: str.default('Zhongshu Warehouse'), phone: str.default('4000000000'), province: str.default('广东省'), city: str.default('深圳市'), district: str.default('南山区'), address: str.default('科技园 1 号仓') })

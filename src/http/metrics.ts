@@ -41,7 +41,13 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['channel', 'code'] as const,
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, workflowsStarted, webhookDuplicates, webhookRejections, quarantined };
+  const addressChanges = new Counter({
+    name: 'zhongshu_address_changes_total',
+    help: 'Address changes by outcome: updated, overwritten, reissued, needs_review',
+    labelNames: ['outcome', 'source'] as const,
+    registers: [registry],
+  });
+  return { registry, addressChanges, httpRequests, httpDuration, workflowsStarted, webhookDuplicates, webhookRejections, quarantined };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

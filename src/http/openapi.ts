@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CanonicalOrder } from '../canonical/order.js';
 import { QuarantineEntry, QuarantineSummary } from '../store/quarantine.js';
 import { ErrorBody } from './errors.js';
-import { CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
+import { AddressChangeBody, CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
 import { DecisionBody } from './routes/decisions.js';
 import { DecisionRequest } from '../store/decisions.js';
 
@@ -27,6 +27,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/orders', summary: 'Most recent orders', roles: ['any'], response: z.object({ orders: z.array(z.unknown()) }), errors: [401, 403] },
   { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline, from its workflow', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
   { method: 'post', path: '/api/orders/{id}/cancel', summary: 'Cancel before pickup; compensations run in reverse (waybill, WMS, stock). Needs confirm: true', roles: ['operations_lead'], request: CancelBody, response: z.object({ ok: z.boolean(), cancelled: z.boolean(), state: z.string(), failedCompensations: z.array(z.string()) }), errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/orders/{id}/address', summary: 'Change the delivery address: updated (no waybill yet), overwritten, reissued, or needs_review with the reason', roles: ['customer_service'], request: AddressChangeBody, response: z.object({ ok: z.boolean(), outcome: z.enum(['updated', 'overwritten', 'reissued', 'needs_review']), reason: z.string().optional(), waybillNo: z.string().nullable(), carrier: z.string().nullable(), superseded: z.boolean() }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/orders/{id}/tracking', summary: 'Report pickup or delivery (courier integrations, warehouse staff)', roles: ['warehouse'], request: TrackingBody, response: z.object({ ok: z.boolean() }), errors: [400, 401, 403, 404] },
   { method: 'get', path: '/api/decisions', summary: 'The pending-decision queue: held orders and why', roles: ['customer_service', 'sre'], response: z.object({ items: z.array(DecisionRequest) }), errors: [401, 403] },
   { method: 'post', path: '/api/decisions/{orderId}', summary: 'Approve, reject (cancel with compensation) or edit (corrected address) a held order', roles: ['operations_lead'], request: DecisionBody, response: z.object({ ok: z.boolean(), orderKey: z.string(), state: z.string(), hold: z.unknown() }), errors: [400, 401, 403, 404, 409] },

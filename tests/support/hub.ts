@@ -37,7 +37,7 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
     env,
   );
   if (!r.ok) throw new Error(`test config invalid: ${JSON.stringify(r.problems)}`);
-  installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'warn', name: 'temporal-sdk' }));
+  installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'error', name: 'temporal-sdk' }));
   const hub = await createHub(r.config, {
     logger: createLogger({ level: r.config.log.level }),
     workflowBundle: { codePath: inject('workflowBundlePath') },

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { cancelOrder, getOrderState, trackingEvent } from '../../../workflows/order-lifecycle.js';
+import { cancelOrder, changeAddress, getOrderState, trackingEvent } from '../../../workflows/order-lifecycle.js';
+import { Address } from '../../canonical/order.js';
+import type { Metrics } from '../metrics.js';
 import { errorMessage } from '../../util/errors.js';
 import { zodProblem } from './decisions.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
@@ -41,6 +43,8 @@ export const TrackingBody = z
   .strict()
   .meta({ id: 'TrackingEvent' });
 
+export const AddressChangeBody = z.object({ address: Address, note: z.string().max(500).optional() }).strict().meta({ id: 'AddressChange' });
+
 async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
   try {
     return await req.json();
@@ -51,7 +55,7 @@ async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
-export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[] }) {
+export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[]; metrics: Metrics }) {
   const app = new Hono<AppEnv>();
   const readers = requireRole(d.apiKeys, 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre');
   const handleFor = (id: string) => d.temporal.workflow.getHandle(id.startsWith('order:') ? id : workflowIdFor(id));
@@ -66,6 +70,24 @@ export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: r
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${c.req.param('id')}`);
       if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'cannot_cancel', errorMessage(err.cause ?? err));
+      throw err;
+    }
+  });
+
+  /**
+   * Customer service changes the delivery address; the answer says what happened to the waybill:
+   * updated (none yet), overwritten, reissued, or needs_review with the reason.
+   */
+  app.post('/:id/address', requireRole(d.apiKeys, 'customer_service'), async (c) => {
+    const body = AddressChangeBody.safeParse(await jsonBody(c.req));
+    if (!body.success) throw new HttpError(400, 'invalid_body', zodProblem(body.error));
+    try {
+      const res = await handleFor(c.req.param('id')).executeUpdate(changeAddress, { args: [{ address: body.data.address, source: 'customer_service', actor: c.get('principal').name }] });
+      d.metrics.addressChanges.inc({ outcome: res.outcome, source: 'customer_service' });
+      return c.json({ ok: true, ...res });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${c.req.param('id')}`);
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'cannot_change_address', errorMessage(err.cause ?? err));
       throw err;
     }
   });

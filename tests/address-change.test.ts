@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hub } from '../src/hub.js';
+import { InventoryPool } from '../src/inventory/pool.js';
+import { carrierOrderId } from '../adapters/_shared/waybill.js';
+import { startFakeSf, type FakeSf } from './support/fake-sf.js';
+import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { ADMIN_KEY, startTestHub } from './support/hub.js';
+import { json, type Json } from './support/json.js';
+import { recordHistory } from './support/histories.js';
+import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
+
+/**
+ * The dual-track waybill rule on the real dev server, with SF and Wangdiantong stand-ins that
+ * count what they receive: one update for an overwrite, one cancel plus one create for a
+ * re-issue, nothing for needs_review.
+ */
+const WH = 'WH-A';
+const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+let sf: FakeSf;
+let wdt: FakeWdt;
+let hub: Hub & { prefix: string; taskQueue: string };
+
+beforeAll(async () => {
+  sf = await startFakeSf({ checkword: 'sf-check' });
+  wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise' });
+  hub = await startTestHub({
+    env: { SF_CHECKWORD: 'sf-check', WDT_SECRET: 'wdt-secret' },
+    config: {
+      lifecycle: {
+        enabled: true,
+        warehouse: WH,
+        courier: 'sf',
+        wms: 'wdt',
+        addressWindowMinutes: 120,
+        mappings: { waybill: 'sf-express/waybill.v1', waybillUpdate: 'sf-express/waybill-update.v1', wms: 'wangdiantong/trade-push.v1' },
+        retry: { maximumAttempts: 20, initialIntervalMs: 200, backoffCoefficient: 1.2 },
+      },
+      connectors: [
+        { id: 'sf', adapter: 'sf-express', config: { url: sf.url, partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 5_000 } },
+        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } },
+      ],
+    },
+  });
+  const pool = new InventoryPool(hub.redis, hub.prefix);
+  for (const sku of ['AC-A', 'AC-B', 'AC-X']) await pool.setOnHand(WH, sku, 1000);
+});
+afterAll(async () => {
+  await hub?.stop();
+  await sf?.close();
+  await wdt?.close();
+});
+
+/** An order paid `paidMinutesAgo` minutes ago (processed_at), so the window edge needs no waiting. */
+function order(id: string, paidMinutesAgo: number, skuB = 'AC-B'): string {
+  const paid = new Date(Date.now() - paidMinutesAgo * 60_000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  return sampleOrder(id, (o) => o.replace('"sku": "IPOD2008PINK"', '"sku": "AC-A"').replace('"sku": "IPOD2008BLUE"', `"sku": "${skuB}"`).replaceAll('"processed_at": "2021-12-31T19:00:00-05:00"', `"processed_at": "${paid}"`)
+      // A phone per order: the risk rule would otherwise hold the sixth order from one buyer.
+      .replaceAll('"phone": "555-555-SHIP"', `"phone": "555-${id.slice(-7)}"`));
+}
+async function send(body: string): Promise<string> {
+  const res = await hub.app.request('/webhooks/shopify', shopifyRequest(body));
+  expect(res.status).toBe(200);
+  return (await json(res)).orderKey;
+}
+async function stateOf(key: string): Promise<Json> {
+  return json(await hub.app.request(`/api/orders/${key}`, { headers: admin }));
+}
+async function waitFor(key: string, state: string): Promise<Json> {
+  let last: Json = null;
+  for (let i = 0; i < 300; i++) {
+    last = await stateOf(key);
+    if (last?.state === state) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${key} stuck in ${last?.state}, wanted ${state}: ${JSON.stringify(last?.timeline?.slice(-3))}`);
+}
+function newAddress(current: Json, change: { city?: string; detail?: string }): Json {
+  return { ...current, city: change.city ?? current.city, detail: { plaintext: change.detail ?? current.detail.plaintext } };
+}
+const changeAddress = (key: string, address: Json) => hub.app.request(`/api/orders/${key}/address`, { method: 'POST', headers: admin, body: JSON.stringify({ address }) });
+/** SF requests for one order (its carrier order ids derive from the workflow's idempotency keys). */
+function sfFor(id: string) {
+  const ids = [1, 2, 3].map((n) => carrierOrderId(`order:shopify-test:${id}:waybill-${n}`));
+  // Only requests SF accepted (a 'down' courier answers HTTP 503 and keeps nothing).
+  const all = sf.requests.filter((r) => ids.some((x) => JSON.stringify(r.msgData).includes(x)));
+  const reqs = all.filter((r) => !r.answer.startsWith('HTTP'));
+  return {
+    creates: reqs.filter((r) => r.serviceCode === 'EXP_RECE_CREATE_ORDER').length,
+    updates: reqs.filter((r) => r.serviceCode === 'EXP_RECE_UPDATE_ORDER' && JSON.stringify(r.msgData).includes('"dealType":1')).length,
+    cancels: reqs.filter((r) => r.serviceCode === 'EXP_RECE_UPDATE_ORDER' && JSON.stringify(r.msgData).includes('"dealType":2')).length,
+    refused: all.length - reqs.length,
+    live: [...sf.orders.values()].filter((o) => ids.includes(o.orderId) && !o.cancelled),
+  };
+}
+
+describe('address change after payment (dual-track waybill)', () => {
+  it('a street-only change inside the window overwrites the waybill and updates the WMS', async () => {
+    const id = newOrderId();
+    const key = await send(order(id, 5));
+    const s = await waitFor(key, 'pushed_to_wms');
+    const res = await changeAddress(key, newAddress(s.order.address, { detail: '456 New Street, Apt 9' }));
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ outcome: 'overwritten', waybillNo: s.waybillNo });
+    expect(sfFor(id)).toMatchObject({ creates: 1, updates: 1, cancels: 0 });
+    expect(wdt.trades.get(id)?.pushes).toBe(2);
+    expect([...sf.orders.values()].find((o) => o.waybillNo === s.waybillNo)?.receiver).toMatchObject({ address: expect.stringContaining('456 New Street') });
+    await recordHistory(`order:${key}`, 'address-overwritten');
+  });
+
+  it('a city change inside the window cancels the waybill, issues a new one and updates the WMS', async () => {
+    const id = newOrderId();
+    const key = await send(order(id, 119)); // one minute before the window closes
+    const s = await waitFor(key, 'pushed_to_wms');
+    const res = await changeAddress(key, newAddress(s.order.address, { city: 'Louisville' }));
+    const body = await json(res);
+    expect(body).toMatchObject({ outcome: 'reissued' });
+    expect(body.waybillNo).not.toBe(s.waybillNo);
+    const counts = sfFor(id);
+    expect(counts).toMatchObject({ creates: 2, cancels: 1, updates: 0 });
+    expect(counts.live.map((o) => o.waybillNo)).toEqual([body.waybillNo]);
+    expect(wdt.trades.get(id)?.pushes).toBe(2);
+    const after = await stateOf(key);
+    expect(after.timeline.map((t: Json) => t.cause).join('\n')).toMatch(/re-issued.*re-pickup requested/);
+    await recordHistory(`order:${key}`, 'address-reissued');
+  });
+
+  it('outside the window (paid 121 minutes ago) the change goes to review and nothing is sent', async () => {
+    const id = newOrderId();
+    const key = await send(order(id, 121));
+    const s = await waitFor(key, 'pushed_to_wms');
+    const before = sfFor(id);
+    const res = await changeAddress(key, newAddress(s.order.address, { city: 'Lexington' }));
+    expect(await json(res)).toMatchObject({ outcome: 'needs_review', reason: 'outside the 120-minute window after payment' });
+    expect({ ...sfFor(id), live: [] }).toEqual({ ...before, live: [] });
+    expect(wdt.trades.get(id)?.pushes).toBe(1);
+    const queue = await json(await hub.app.request('/api/decisions', { headers: admin }));
+    expect(queue.items).toContainEqual(expect.objectContaining({ orderKey: key, reason: 'address_change_review' }));
+    const metrics = await (await hub.app.request('/metrics')).text();
+    expect(metrics).toMatch(/zhongshu_address_changes_total\{outcome="needs_review",source="customer_service"\} \d/);
+    const audit = await hub.redis.lrange(`${hub.prefix}audit:order:${key}`, 0, -1);
+    expect(audit.join()).toContain('"outcome":"needs_review"');
+    expect(audit.join()).not.toContain('123 Shipping Street'); // masked in the audit trail
+  });
+
+  it('after pickup every change goes to review', async () => {
+    const id = newOrderId();
+    const key = await send(order(id, 5));
+    const s = await waitFor(key, 'pushed_to_wms');
+    await hub.app.request(`/api/orders/${key}/tracking`, { method: 'POST', headers: admin, body: JSON.stringify({ event: 'picked_up', at: new Date().toISOString() }) });
+    await waitFor(key, 'in_transit');
+    const res = await changeAddress(key, newAddress(s.order.address, { detail: '1 Other Road' }));
+    expect(await json(res)).toMatchObject({ outcome: 'needs_review', reason: 'the parcel has been picked up' });
+    expect(sfFor(id)).toMatchObject({ updates: 0, cancels: 0 });
+  });
+
+  it('before any waybill (a held order) the address is simply updated', async () => {
+    const id = newOrderId();
+    const key = await send(order(id, 5, 'NOT-STOCKED'));
+    const held = await waitFor(key, 'on_hold');
+    const res = await changeAddress(key, newAddress(held.order.address, { detail: '9 Early Lane' }));
+    expect(await json(res)).toMatchObject({ outcome: 'updated', waybillNo: null });
+    expect((await stateOf(key)).order.address.detail.plaintext).toBe('9 Early Lane');
+    expect(sfFor(id).creates).toBe(0);
+  });
+
+  it('two quick changes end with the last address and at most one re-issue', async () => {
+    const id = newOrderId();
+    const key = await send(order(id, 5));
+    const s = await waitFor(key, 'pushed_to_wms');
+    const [a, b] = await Promise.all([
+      changeAddress(key, newAddress(s.order.address, { city: 'Frankfort' })).then(json),
+      changeAddress(key, newAddress(s.order.address, { city: 'Bowling Green' })).then(json),
+    ]);
+    const outcomes = [a, b].map((x: Json) => `${x.outcome}${x.superseded ? '(superseded)' : ''}`).sort();
+    // Either both were applied in one batch (one re-issue, the other superseded), or one after
+    // the other (the second moves the new waybill again); never two live waybills.
+    const counts = sfFor(id);
+    expect(counts.live).toHaveLength(1);
+    expect((await stateOf(key)).order.address.city).toBe(a.superseded ? 'Bowling Green' : b.superseded ? 'Frankfort' : 'Bowling Green');
+    expect(outcomes.filter((o) => o === 'reissued').length).toBeGreaterThanOrEqual(1);
+    expect(counts.creates).toBe(1 + outcomes.filter((o) => o === 'reissued').length);
+  });
+
+  it('a change arriving while the waybill request is in flight is applied after it', async () => {
+    const id = newOrderId();
+    sf.setMode('slow', { delayMs: 1500 });
+    const key = await send(order(id, 5));
+    const firstId = carrierOrderId(`order:shopify-test:${id}:waybill-1`);
+    for (let i = 0; i < 100 && !sf.requests.some((r) => JSON.stringify(r.msgData).includes(firstId)); i++) await new Promise((r) => setTimeout(r, 50));
+    const current = (await stateOf(key)).order.address;
+    const pending = changeAddress(key, newAddress(current, { city: 'Paducah' }));
+    sf.setMode('ok');
+    const res = await json(await pending);
+    expect(res.outcome).toBe('reissued');
+    const counts = sfFor(id);
+    expect(counts.live).toHaveLength(1);
+    expect(counts.cancels).toBe(1);
+  });
+
+  it('a change while the courier is unreachable waits for it and is not dropped', async () => {
+    const id = newOrderId();
+    const key = await send(order(id, 5));
+    const s = await waitFor(key, 'pushed_to_wms');
+    sf.setMode('down');
+    const pending = changeAddress(key, newAddress(s.order.address, { detail: '77 Patience Ave' }));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sfFor(id)).toMatchObject({ updates: 0 }); // nothing accepted while the courier is down
+    expect(sfFor(id).refused).toBeGreaterThanOrEqual(1); // but the hub kept trying
+    sf.setMode('ok');
+    expect(await json(await pending)).toMatchObject({ outcome: 'overwritten' });
+    expect(sfFor(id).updates).toBe(1);
+  });
+});
