@@ -77,7 +77,7 @@ async function waitFor(key: string, state: string): Promise<Json> {
 function newAddress(current: Json, change: { city?: string; detail?: string }): Json {
   return { ...current, city: change.city ?? current.city, detail: { plaintext: change.detail ?? current.detail.plaintext } };
 }
-const changeAddress = (key: string, address: Json) => hub.app.request(`/api/orders/${key}/address`, { method: 'POST', headers: admin, body: JSON.stringify({ address }) });
+const changeAddress = async (key: string, address: Json): Promise<Response> => hub.app.request(`/api/orders/${key}/address`, { method: 'POST', headers: admin, body: JSON.stringify({ address }) });
 /** SF requests for one order (its carrier order ids derive from the workflow's idempotency keys). */
 function sfFor(id: string) {
   const ids = [1, 2, 3].map((n) => carrierOrderId(`order:shopify-test:${id}:waybill-${n}`));

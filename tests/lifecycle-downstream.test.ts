@@ -107,8 +107,9 @@ describe('lifecycle with courier and WMS', () => {
     expect(wdt.trades.get(id)?.pushes).toBe(2); // the push, then the intercept (re-push as refunded)
     expect(await pool.get(WH, 'D2-A')).toMatchObject({ locked: 0, available: 1 });
     const causes = (await stateOf(key)).timeline.map((t: Json) => t.cause);
+    expect(causes).toContain(`waybill ${pushed.waybillNo} cancelled at sf: order cancelled`);
     // Reverse order: WMS first, then the waybill, then the stock.
-    expect(causes.filter((c: string) => c.startsWith('compensated'))).toEqual(['compensated: intercept at wdt', 'compensated: cancel waybill at sf', 'compensated: release stock']);
+    expect(causes.filter((c: string) => c.startsWith('compensated'))).toEqual(['compensated: intercept at wdt', 'compensated: cancel waybill', 'compensated: release stock']);
     await recordHistory(`order:${key}`, 'downstream-cancelled-after-waybill');
   });
 

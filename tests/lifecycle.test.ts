@@ -83,6 +83,8 @@ describe('order lifecycle', () => {
 
     expect((await post(`/api/orders/${key}/tracking`, { event: 'picked_up', at: '2026-11-21T10:00:00+08:00' })).status).toBe(200);
     await waitFor(key, 'in_transit');
+    // Stock is committed by the activity right after the state changes.
+    for (let i = 0; i < 50 && (await pool.get(WH, 'L1-A')).onHand !== 4; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await pool.get(WH, 'L1-A')).toMatchObject({ onHand: 4, locked: 0, available: 4 });
     // Cancelling after pickup is refused with the reason.
     const late = await post(`/api/orders/${key}/cancel`, { cause: 'buyer changed mind', confirm: true });
@@ -189,5 +191,43 @@ describe('order lifecycle', () => {
     for (let i = 0; i < 100 && pushes.length === before; i++) await new Promise((r) => setTimeout(r, 100));
     const full = pushes.at(-1)?.items ?? [];
     expect(full).toEqual(expect.arrayContaining([{ sku: 'L6-A', available: 0 }, { sku: 'L6-B', available: 8 }]));
+  });
+
+  it('reserves stock for an unpaid order, and proceeds when the platform says it is paid', async () => {
+    await pool.setOnHand(WH, 'L7-A', 2);
+    await pool.setOnHand(WH, 'L7-B', 2);
+    const id = newOrderId();
+    const unpaid = order(id, { skus: ['L7-A', 'L7-B'] }).replace('"financial_status": "paid"', '"financial_status": "pending"');
+    const key = await send(unpaid);
+    await waitFor(key, 'awaiting_payment');
+    let causes: string[] = [];
+    for (let i = 0; i < 50 && !causes.includes('stock reserved for the payment countdown'); i++) {
+      causes = (await stateOf(key)).timeline.map((t: Json) => t.cause);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(causes).toContain('stock reserved for the payment countdown');
+    expect(await pool.get(WH, 'L7-A')).toMatchObject({ locked: 1, available: 1 });
+    // orders/paid: the same order again, now paid: the running workflow hears it.
+    const paid = await hub.app.request('/webhooks/shopify', shopifyRequest(order(id, { skus: ['L7-A', 'L7-B'] }), { topic: 'orders/paid' }));
+    expect(await json(paid)).toMatchObject({ duplicate: true });
+    const locked = await waitFor(key, 'inventory_locked');
+    expect(locked.timeline.map((t: Json) => `${t.state}: ${t.cause}`)).toEqual([
+      'received: received via webhook',
+      'awaiting_payment: platform reports unpaid',
+      'awaiting_payment: stock reserved for the payment countdown',
+      'awaiting_payment: platform event paid',
+      'paid: platform status paid',
+      'risk_check: rules',
+      expect.stringMatching(/^inventory_locked: locked 2 line/),
+    ]);
+    expect(await pool.get(WH, 'L7-A')).toMatchObject({ locked: 1, available: 1 }); // the reservation, not a second lock
+    // SREs find held and locked orders by status in Temporal's visibility store.
+    const found: string[] = [];
+    for (let i = 0; i < 50 && !found.includes(`order:${key}`); i++) {
+      for await (const w of hub.client.workflow.list({ query: `OrderStatus = 'inventory_locked' AND Channel = 'shopify-test'` })) found.push(w.workflowId);
+      if (!found.includes(`order:${key}`)) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toContain(`order:${key}`);
+    await recordHistory(`order:${key}`, 'lifecycle-unpaid-then-paid');
   });
 });

@@ -2,7 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { HISTORY_DIR } from './support/histories.js';
+
+const Saved = z.object({ workflowId: z.string().min(1), history: z.object({ events: z.array(z.unknown()).min(1) }).loose() });
 
 /** Saved histories of every workflow path, replayed against the current workflow code. */
 const files = (await readdir(HISTORY_DIR)).filter((f) => f.endsWith('.json')).sort();
@@ -12,8 +15,8 @@ describe('workflow determinism (replay of saved histories)', () => {
     expect(files.length).toBeGreaterThanOrEqual(5);
   });
   it.each(files)('%s replays without non-determinism', async (file) => {
-    // The worker converts the exported JSON itself.
-    const history: unknown = JSON.parse(await readFile(path.join(HISTORY_DIR, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file.replace(/\.json$/, ''))).resolves.toBeUndefined();
+    const saved = Saved.parse(JSON.parse(await readFile(path.join(HISTORY_DIR, file), 'utf8')));
+    // The worker converts the exported JSON history itself.
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, saved.history, saved.workflowId)).resolves.toBeUndefined();
   });
 });

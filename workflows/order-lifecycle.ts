@@ -157,6 +157,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
   let waybillNo: string | null = null;
   let wmsFeedback: string | null = null;
   let paid = order.status !== 'awaiting_payment';
+  let paidVia: string | null = null;
   let balancePaid = order.orderType !== 'presale' || Boolean(order.presale?.balancePaidAt);
   let cancelRequest: { cause: string; actor: string } | null = null;
   let cancelOutcome: { cancelled: boolean; failedCompensations: string[] } | null = null;
@@ -192,9 +193,18 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
 
   setHandler(getOrderState, snapshot);
   setHandler(platformEvent, (e) => {
-    if (e.kind === 'paid') paid = true;
-    else if (e.kind === 'balance_paid') balancePaid = true;
-    else cancelRequest ??= { cause: `platform: ${e.kind}${e.reason ? ` (${e.reason})` : ''}`, actor: 'platform' };
+    // Redeliveries repeat news: only what changes something goes on the timeline.
+    if (e.kind === 'paid') {
+      if (paid) return;
+      paid = true;
+      paidVia = e.reason ?? 'platform event paid';
+    } else if (e.kind === 'balance_paid') {
+      if (balancePaid) return;
+      balancePaid = true;
+    } else {
+      if (cancelRequest) return;
+      cancelRequest = { cause: `platform: ${e.kind}${e.reason ? ` (${e.reason})` : ''}`, actor: 'platform' };
+    }
     note(`platform event ${e.kind}`, 'platform');
   });
   setHandler(trackingEvent, (e) => {
@@ -483,7 +493,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
       if (cancelRequest) return await cancel();
     }
     paidSeenAt = Date.now();
-    moveTo(LIFECYCLE_STATE.PAID, `platform status ${order.platformStatus}`, 'platform');
+    moveTo(LIFECYCLE_STATE.PAID, paidVia ?? `platform status ${order.platformStatus}`, 'platform');
     await processAddressChanges();
 
     // 2. Risk check and rules: interception levels, gifts, carrier.

@@ -10,7 +10,7 @@ import { mapInboundOrder } from '../mapping/inbound.js';
 import type { QuarantineStore } from '../store/quarantine.js';
 import { errorMessage } from '../util/errors.js';
 import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
-import type { LifecycleSettings, OrderLifecycleInput } from '../../workflows/order-lifecycle.js';
+import { platformEvent, type LifecycleSettings, type OrderLifecycleInput, type PlatformEvent } from '../../workflows/order-lifecycle.js';
 import { LIFECYCLE_STATE } from '../../workflows/states.js';
 
 export interface IntakeDeps {
@@ -127,6 +127,21 @@ export class OrderIntake {
     return id;
   }
 
+  /**
+   * A later delivery of a known order (orders/paid, orders/cancelled, a re-pull) carries news the
+   * running workflow must hear: payment, cancellation, refund. Signals are idempotent there.
+   */
+  private async forwardStatus(workflowId: string, order: CanonicalOrder): Promise<void> {
+    const kind: PlatformEvent['kind'] | null = order.status === 'cancelled' ? 'cancelled' : order.status === 'closed_by_refund' ? 'refunded' : order.status === 'awaiting_payment' ? null : 'paid';
+    if (!kind) return;
+    try {
+      await this.d.temporal.workflow.getHandle(workflowId).signal(platformEvent, { kind, at: order.updatedAt ?? new Date().toISOString(), reason: `platform status ${order.platformStatus}` });
+    } catch (err) {
+      // A finished order ignores news; anything else is logged, the delivery is still stored.
+      this.d.logger.debug({ workflowId, err: errorMessage(err) }, 'status not forwarded');
+    }
+  }
+
   async start(order: CanonicalOrder, delivery: Pick<Delivery, 'channel' | 'deliveryId' | 'kind'>): Promise<Accepted> {
     const orderKey = makeOrderKey(delivery.channel.id, order.source.platformOrderId);
     const workflowId = workflowIdFor(orderKey);
@@ -162,7 +177,10 @@ export class OrderIntake {
       );
       this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) duplicate = true;
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        duplicate = true;
+        await this.forwardStatus(workflowId, order);
+      }
       else {
         this.d.logger.error({ workflowId, err: errorMessage(err) }, 'Temporal did not accept the workflow start');
         throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });

@@ -20,5 +20,6 @@ export async function recordHistory(workflowId: string, name: string): Promise<v
   if (process.env['RECORD_HISTORIES'] !== '1') return;
   const { stdout } = await run(findTemporalBinary(), ['workflow', 'show', '--address', inject('temporalAddress'), '--workflow-id', workflowId, '-o', 'json'], { maxBuffer: 64 * 1024 * 1024 });
   await mkdir(HISTORY_DIR, { recursive: true });
-  await writeFile(path.join(HISTORY_DIR, `${name}.json`), stdout);
+  // The workflow id travels with the history: replay needs it (child workflow ids derive from it).
+  await writeFile(path.join(HISTORY_DIR, `${name}.json`), `${JSON.stringify({ workflowId, history: JSON.parse(stdout) }, null, 1)}\n`);
 }
