@@ -2,16 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { signShopifyBody } from '../adapters/shopify/webhook.js';
 import { parseConfig } from '../src/config/load.js';
 import { createHub, type Hub } from '../src/hub.js';
 import type { Logger } from '../src/logger.js';
 import { discoverFixtures } from '../src/mapping/fixtures.js';
-import { packageRoot, workflowsPath } from '../src/util/package-info.js';
+import { packageRoot } from '../src/util/package-info.js';
+import { workflowBundles } from './bundles.js';
 import { ratePerSecond, summarize, type Summary } from '../src/util/stats.js';
 import { runPool } from './pool.js';
 import { FLOOR_ACTIVITY_COUNT, type benchFloor, type FloorActivities } from './workflows.js';
@@ -54,11 +54,9 @@ export interface EngineResult {
 
 const FLOOR_TASK_QUEUE = 'bench-floor';
 const HUB_TASK_QUEUE = 'bench-hub';
-const SECRET = 'bench-shopify-secret';
-const SHOP = 'zhongshu-bench.myshopify.com';
+export const SECRET = 'bench-shopify-secret';
+export const SHOP = 'zhongshu-bench.myshopify.com';
 const TARGET = 0.9;
-
-const quietBundlerLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 interface Request {
   url: string;
@@ -75,7 +73,7 @@ async function shopifySample(mappingsDir: string): Promise<{ mappingId: string; 
   return { mappingId: first.mappingId, text };
 }
 
-function signedRequest(sample: string, orderId: string): Request {
+export function signedRequest(sample: string, orderId: string): Request {
   // Replace only the first "id" (the order's; line ids come later in Shopify's field order), as text so it stays exact.
   const body = sample.replace(/"id":\s*\d+/, `"id": ${orderId}`);
   return {
@@ -95,14 +93,14 @@ function signedRequest(sample: string, orderId: string): Request {
   };
 }
 
-function workflowIdOf(body: unknown): string {
+export function workflowIdOf(body: unknown): string {
   if (typeof body === 'object' && body !== null && 'workflowId' in body && typeof body.workflowId === 'string') return body.workflowId;
   throw new Error(`webhook answer has no workflowId: ${JSON.stringify(body).slice(0, 200)}`);
 }
 
 let orderSeq = 0;
 /** 19-digit ids beyond 2^53 like real Shopify ids, unique within this run. */
-function nextOrderId(): string {
+export function nextOrderId(): string {
   orderSeq++;
   return `${Date.now()}${String(orderSeq).padStart(6, '0')}`;
 }
@@ -110,12 +108,9 @@ function nextOrderId(): string {
 export async function runEngineBench(o: EngineOptions, env: { temporalAddress: string; redisUrl: string; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<EngineResult> {
   const mappingsDir = path.join(packageRoot(), 'mappings');
   const sample = await shopifySample(mappingsDir);
-  const benchWorkflows = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
-  env.progress('bundling workflows (hub and floor bundles, each once, before any timing)');
-  // One after the other: two webpack runs at once only fight over the two cores.
-  const hubBundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietBundlerLogger });
-  const floorBundle = await bundleWorkflowCode({ workflowsPath: benchWorkflows, logger: quietBundlerLogger });
+  env.progress('bundling workflows (hub and floor bundles, each once per run, before any timing)');
+  const { hub: hubBundle, floor: floorBundle } = await workflowBundles();
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });

@@ -1,4 +1,5 @@
-// `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3).
+// `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
+// C. full lifecycle vs a floor with the same activity count (issue 4).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { createLogger } from '../src/logger.js';
 import { errorMessage } from '../src/util/errors.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { runEngineBench, type EngineOptions, type EngineResult, type SideName } from './engine.js';
+import { runLifecycleBench, type LifecycleOptions, type LifecycleResult } from './lifecycle.js';
 import { runMappingBench, type MappingOptions, type MappingResult } from './mapping.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
@@ -43,8 +45,21 @@ const mappingOpts: MappingOptions = {
   blockRuns: envInt('BENCH_BLOCK_RUNS', 5, 1),
   ...(process.env['BENCH_MAPPING'] ? { only: process.env['BENCH_MAPPING'] } : {}),
 };
-// BENCH_ONLY=engine or BENCH_ONLY=mapping runs one section.
-const only = process.env['BENCH_ONLY'] ?? '';
+// Concurrency 8 is the "moderate load" the paid-to-WMS target (p50 < 300 ms) is stated for; the
+// defaults keep section C (services, warm-up, 2 rounds per side) near 90 s on 2 busy cores.
+const lifecycleOpts: LifecycleOptions = {
+  n: envInt('BENCH_LIFECYCLE_N', 60, 1),
+  concurrency: envInt('BENCH_LIFECYCLE_CONCURRENCY', 8, 1),
+  rounds: envInt('BENCH_LIFECYCLE_ROUNDS', 2, 1),
+  warmup: envInt('BENCH_LIFECYCLE_WARMUP', 10),
+  orderTimeoutMs: envInt('BENCH_LIFECYCLE_TIMEOUT_S', 60, 1) * 1000,
+  hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
+};
+// BENCH_ONLY=engine, lifecycle or mapping (comma-separated for several) runs only those sections.
+const SECTIONS = ['engine', 'lifecycle', 'mapping'];
+const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
+const runs = (section: string) => only.length === 0 || only.includes(section);
 
 const SIDE_LABEL: Record<SideName, string> = { floor: 'floor (Temporal client, bench workflow)', hub: 'hub (app.request, in-process)', 'hub-http': 'hub (HTTP over loopback)' };
 
@@ -61,6 +76,23 @@ function printEngine(r: EngineResult): void {
   );
   console.log(`\n   hub/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
   if (r.ratioHttp !== null) console.log(`   hub over HTTP/floor = ${r.ratioHttp.toFixed(3)}  (socket cost shown for information; the target applies in-process)`);
+}
+
+function printLifecycle(r: LifecycleResult): void {
+  const o = r.options;
+  console.log(`\nC. Full lifecycle vs engine floor (issue 4)`);
+  console.log(`   ${o.n} orders x ${o.rounds} rounds per side, ${o.concurrency} in flight, ${r.activityCount} activities per order up to the WMS push, warm-up ${o.warmup}, hub log level ${o.hubLogLevel}`);
+  console.log(`   hub: signed Shopify webhook -> record, rules, stock lock, SF waybill, WDT push (local fake servers); done = the WDT server stored the trade`);
+  console.log(`   floor: bench workflow with ${r.activityCount} no-op activities via the Temporal client; done = workflow returned\n`);
+  console.log(
+    table(
+      ['side', 'orders/s', 'per round', 'answer p50', 'p99', 'answer->done p50', 'p99'],
+      [r.floor, r.hub].map((s) => [s.side === 'floor' ? 'floor (Temporal client, bench workflow)' : 'hub (app.request, lifecycle)', rate(s.rate), s.rounds.map((x) => rate(x.rate)).join(' / '), ms(s.answer.p50), ms(s.answer.p99), ms(s.afterAnswer.p50), ms(s.afterAnswer.p99)]),
+    ),
+  );
+  console.log(`\n   hub/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
+  console.log(`   paid-to-WMS (webhook answer -> trade stored at WDT) at ${o.concurrency} in flight: p50 ${ms(r.paidToWms.p50)} ms, p99 ${ms(r.paidToWms.p99)} ms, max ${ms(r.paidToWms.max)} ms  (target p50 < ${r.latencyTargetP50Ms} ms)  ${verdict(r.latencyPass)}`);
+  console.log(`   WMS receive time: ${r.latencySource}`);
 }
 
 function printMapping(r: MappingResult, o: MappingOptions): void {
@@ -119,7 +151,7 @@ async function main(): Promise<number> {
 
   let engine: EngineResult | null = null;
   let engineError: string | null = null;
-  if (only !== 'mapping') {
+  if (runs('engine')) {
     progress('starting a Temporal dev server (SQLite WAL, synchronous=OFF, headless) and redis-server on free ports');
     const services = await startBenchServices(logger);
     try {
@@ -137,8 +169,29 @@ async function main(): Promise<number> {
     else console.log(`\nA. Engine floor vs hub: FAILED: ${engineError}`);
   }
 
+  let lifecycle: LifecycleResult | null = null;
+  let lifecycleError: string | null = null;
+  if (runs('lifecycle')) {
+    // Fresh servers: section A's thousands of closed workflows must not weigh on section C's SQLite.
+    progress('section C: starting its own Temporal dev server and redis-server');
+    const services = await startBenchServices(logger);
+    try {
+      const hubLogger = createLogger({ level: lifecycleOpts.hubLogLevel, name: 'zhongshu' }, pino.destination({ dest: path.join(services.dataDir, 'hub-lifecycle.log'), sync: true }));
+      const t0 = Date.now();
+      lifecycle = await runLifecycleBench(lifecycleOpts, { temporalAddress: services.temporalAddress, redisUrl: services.redisUrl, logger, hubLogger, progress });
+      progress(`section C measured in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    } catch (err) {
+      lifecycleError = errorMessage(err);
+      progress(`lifecycle bench failed: ${lifecycleError}`);
+    } finally {
+      await services.stop();
+    }
+    if (lifecycle) printLifecycle(lifecycle);
+    else console.log(`\nC. Full lifecycle vs engine floor: FAILED: ${lifecycleError}`);
+  }
+
   let mapping: MappingResult | null = null;
-  if (only !== 'engine') {
+  if (runs('mapping')) {
     progress('mapping bench');
     mapping = await runMappingBench(mappingOpts, progress);
     printMapping(mapping, mappingOpts);
@@ -152,10 +205,11 @@ async function main(): Promise<number> {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version, platform: process.platform },
     engine: engine ?? (engineError ? { error: engineError } : null),
     mapping: mapping ? { options: mappingOpts, ...mapping } : null,
+    lifecycle: lifecycle ?? (lifecycleError ? { error: lifecycleError } : null),
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);
-  return engineError ? 1 : 0;
+  return engineError || lifecycleError ? 1 : 0;
 }
 
 // Exit explicitly: a leftover gRPC or Redis handle must not keep a finished bench alive. The

@@ -23,22 +23,58 @@ export interface BenchServices {
   dataDir: string;
   temporalAddress: string;
   redisUrl: string;
-  /** Stops both children and removes the temp dir; safe to call more than once. */
+  /** Stops both children (and whatever else is registered) and removes the temp dir; safe to call more than once. */
   stop(): Promise<void>;
 }
 
 const children: ManagedProcess[] = [];
 const dirs: string[] = [];
+/** In-process servers and hubs (fake SF/WDT, the section C hub) closed before the children stop. */
+const closers = new Set<() => Promise<void>>();
 let cleaning: Promise<void> | null = null;
 
-/** Stops every child this bench started and removes its temp dirs (once, however often it is called). */
+/**
+ * Registers something to close on cleanup (also on Ctrl-C); returns the function that closes it
+ * now and unregisters it, so the normal path and the interrupted path close it exactly once.
+ */
+export function onCleanup(close: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  const once = () => {
+    closers.delete(once);
+    done ??= close();
+    return done;
+  };
+  closers.add(once);
+  return once;
+}
+
+/** A close that hangs (a worker draining a stuck activity) must not keep an interrupted bench alive. */
+function bounded(p: Promise<void>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    p.catch(() => undefined).finally(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Stops every child this bench started so far and removes its temp dirs. Calls while one runs
+ * share it; a later call (after a section started new services) stops those too.
+ */
 export function cleanup(): Promise<void> {
   cleaning ??= (async () => {
-    await Promise.allSettled(children.map((c) => c.stop(3000)));
-    for (const d of dirs) {
+    await Promise.allSettled([...closers].map((c) => bounded(c(), 5000)));
+    const stopping = [...children];
+    await Promise.allSettled(stopping.map((c) => c.stop(3000)));
+    for (const c of stopping) children.splice(children.indexOf(c), 1);
+    for (const d of dirs.splice(0)) {
       if (!process.env['BENCH_KEEP_DATA']) rmSync(d, { recursive: true, force: true });
     }
-  })();
+  })().finally(() => {
+    cleaning = null;
+  });
   return cleaning;
 }
 
