@@ -129,6 +129,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     quarantine,
     orders,
     decisions: new DecisionQueue(redis, prefix),
+    redis,
     registry,
     apiKeys: apiKeysFromConfig(config.auth.apiKeys),
     version: packageVersion(),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
-import { startFakeSf, type FakeSf } from './support/fake-sf.js';
+import { createServer, type Server } from 'node:http';
+import { sfRoutePushBody, sfTime, startFakeSf, type FakeSf } from './support/fake-sf.js';
 import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
@@ -19,6 +20,10 @@ let sf: FakeSf;
 let wdt: FakeWdt;
 let hub: Hub & { prefix: string; taskQueue: string };
 let pool: InventoryPool;
+// The customer-notice hook: a local endpoint recording what the hub posts on pickup.
+let hookServer: Server;
+let hookUrl = '';
+const hookCalls: { idem: string | undefined; body: Json }[] = [];
 
 function hubConfig() {
   return {
@@ -29,16 +34,29 @@ function hubConfig() {
       wms: 'wdt',
       mappings: { waybill: 'sf-express/waybill.v1', wms: 'wangdiantong/trade-push.v1' },
       retry: { maximumAttempts: 5, initialIntervalMs: 200, backoffCoefficient: 1.5 },
+      pickupHookUrl: hookUrl,
     },
+    webhooks: { sfRoutePushToken: '${SF_ROUTE_TOKEN}' },
     connectors: [
       { id: 'sf', adapter: 'sf-express', config: { url: sf.url, partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 10_000 } },
       { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 10_000 } },
     ],
   };
 }
-const env = { SF_CHECKWORD: 'sf-check', WDT_SECRET: 'wdt-secret' };
+const env = { SF_CHECKWORD: 'sf-check', WDT_SECRET: 'wdt-secret', SF_ROUTE_TOKEN: 'r0ute-t0ken' };
 
 beforeAll(async () => {
+  hookServer = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      hookCalls.push({ idem: typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : undefined, body: JSON.parse(body) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', () => r()));
+  const addr = hookServer.address();
+  hookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/pickup`;
   sf = await startFakeSf({ checkword: 'sf-check' });
   wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise' });
   hub = await startTestHub({ config: hubConfig(), env });
@@ -48,6 +66,7 @@ afterAll(async () => {
   await hub?.stop();
   await sf?.close();
   await wdt?.close();
+  await new Promise<void>((r) => hookServer?.close(() => r()));
 });
 
 async function stateOf(orderKey: string): Promise<Json> {
@@ -85,8 +104,16 @@ describe('lifecycle with courier and WMS', () => {
     expect(trade?.pushes).toBe(1);
     expect(JSON.stringify(trade)).toContain(pushed.waybillNo);
 
-    await hub.app.request(`/api/orders/${key}/tracking`, { method: 'POST', headers: admin, body: JSON.stringify({ event: 'picked_up', at: '2026-11-21T10:00:00+08:00' }) });
-    await hub.app.request(`/api/orders/${key}/tracking`, { method: 'POST', headers: admin, body: JSON.stringify({ event: 'delivered', at: '2026-11-22T10:00:00+08:00' }) });
+    // SF's route push moves the order: a wrong token is refused, a re-push changes nothing.
+    const push = (opCode: string) => sfRoutePushBody([{ mailno: pushed.waybillNo, opCode, acceptTime: sfTime(new Date()), acceptAddress: '深圳' }]);
+    expect((await hub.app.request('/webhooks/sf-express/routes/wrong', { method: 'POST', body: push('50') })).status).toBe(404);
+    const pick = await hub.app.request('/webhooks/sf-express/routes/r0ute-t0ken', { method: 'POST', body: push('50') });
+    expect(await json(pick)).toEqual({ return_code: '0000', return_msg: '成功' });
+    const inTransit = await waitFor(key, 'in_transit');
+    expect(inTransit.timeline.at(-1).cause).toBe('picked up (sf-route-push:50)');
+    for (let i = 0; i < 50 && !hookCalls.some((h) => h.body.orderKey === key); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(hookCalls.filter((h) => h.body.orderKey === key)).toEqual([{ idem: `order:${key}:notify-pickup`, body: expect.objectContaining({ event: 'order.picked_up', waybillNo: pushed.waybillNo }) }]);
+    await hub.app.request('/webhooks/sf-express/routes/r0ute-t0ken', { method: 'POST', body: push('80') });
     await waitFor(key, 'completed');
     expect(await pool.get(WH, 'D1-A')).toMatchObject({ onHand: 2, locked: 0 });
     await recordHistory(`order:${key}`, 'downstream-completed');

@@ -45,7 +45,17 @@ export function createActivities(deps: ActivityDeps) {
   const checker = deps.rules
     ? createRulesChecker({ redis: deps.redis, keyPrefix: deps.keyPrefix, config: deps.rules, knownSku: (sku) => pool.knownSku(warehouse, sku) })
     : null;
-  const invokeAdapter = deps.registry && deps.mappings ? createInvokeAdapter({ registry: deps.registry, mappings: deps.mappings, logger: deps.logger }) : null;
+  const invokeAdapter =
+    deps.registry && deps.mappings
+      ? createInvokeAdapter({
+          registry: deps.registry,
+          mappings: deps.mappings,
+          logger: deps.logger,
+          onWaybill: async (w) => {
+            await deps.redis.set(`${deps.keyPrefix}waybill:${w.waybillNo}`, w.workflowId, 'EX', 180 * 24 * 3600);
+          },
+        })
+      : null;
   const doFetch = deps.fetch ?? fetch;
 
   return {

@@ -24,7 +24,7 @@ const CAPABILITIES: ReadonlySet<string> = new Set(Object.values(CAPABILITY));
  * adapter's verdict into Temporal's: retryable errors are retried by policy, business
  * rejections fail the workflow step at once with an explicit type.
  */
-export function createInvokeAdapter(deps: { registry: AdapterRegistry; mappings: MappingEngine; logger: Logger }) {
+export function createInvokeAdapter(deps: { registry: AdapterRegistry; mappings: MappingEngine; logger: Logger; onWaybill?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void> }) {
   return async function invokeAdapter(req: InvokeAdapterInput): Promise<unknown> {
     if (!CAPABILITIES.has(req.capability)) throw ApplicationFailure.nonRetryable(`unknown capability ${req.capability}`, 'UnknownCapability');
     if (!deps.registry.supports(req.connector, req.capability)) {
@@ -42,12 +42,16 @@ export function createInvokeAdapter(deps: { registry: AdapterRegistry; mappings:
     const { instance } = await deps.registry.connector(req.connector);
     const log = deps.logger.child({ connector: req.connector, capability: req.capability, attempt: ctx.info.attempt });
     try {
-      return await instance.invoke(req.capability, payload, {
+      const out = await instance.invoke(req.capability, payload, {
         signal: ctx.cancellationSignal,
         idempotencyKey: req.idempotencyKey,
         logger: log,
         heartbeat: (d?: unknown) => ctx.heartbeat(d),
       });
+      // Courier route pushes name the waybill, not the order: remember which workflow owns it.
+      const waybillNo = req.capability === CAPABILITY.WAYBILL_CREATE && typeof out === 'object' && out !== null && 'waybillNo' in out && typeof out.waybillNo === 'string' ? out.waybillNo : null;
+      if (waybillNo && deps.onWaybill && ctx.info.workflowExecution) await deps.onWaybill({ waybillNo, workflowId: ctx.info.workflowExecution?.workflowId ?? '', connector: req.connector });
+      return out;
     } catch (err) {
       if (err instanceof AdapterError && !err.retryable) {
         log.warn({ code: err.code }, `rejected: ${err.message}`);

@@ -77,7 +77,14 @@ export function configSchema(env: Env) {
         .strict()
         .prefault({}),
       webhooks: z
-        .object({ dedupeTtlSeconds: envInt(env, { min: 60 }).default(7 * 24 * 3600) })
+        .object({
+          dedupeTtlSeconds: envInt(env, { min: 60 }).default(7 * 24 * 3600),
+          /**
+           * SF route pushes carry no signature: the receiver URL holds this token
+           * (POST /webhooks/sf-express/routes/<token>). Unset = receiver off.
+           */
+          sfRoutePushToken: secretRef(env).optional(),
+        })
         .strict()
         .prefault({}),
       auth: z.object({ apiKeys: z.array(apiKey).default([]) }).strict().prefault({}),

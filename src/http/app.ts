@@ -22,6 +22,8 @@ import { mappingRoutes } from './routes/mappings.js';
 import { orderRoutes } from './routes/orders.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
+import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
+import type { Redis } from 'ioredis';
 import type { AppEnv } from './types.js';
 
 export interface AppDeps {
@@ -34,6 +36,7 @@ export interface AppDeps {
   quarantine: QuarantineStore;
   orders: OrderIndex;
   decisions: DecisionQueue;
+  redis: Redis;
   registry: AdapterRegistry;
   apiKeys: readonly ApiKeyEntry[];
   probes: readonly Probe[];
@@ -67,6 +70,7 @@ export function createApp(d: AppDeps) {
   const openapi = buildOpenApi(d.version);
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger }));
+  app.route('/webhooks/sf-express/routes', sfRouteRoutes({ token: d.config.webhooks.sfRoutePushToken, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, metrics: d.metrics, logger: d.logger }));
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
