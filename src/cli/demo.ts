@@ -36,12 +36,12 @@ export async function sendDemoTraffic(baseUrl: string, channel: ChannelConfig, c
     const body = sample.replace('"id": 820982911946154508,', `"id": ${orderId},`).replace('"name": "#9999"', `"name": "#D${i + 1}"`);
     const webhookId = `demo-${orderId}`;
     first ??= { body, id: webhookId };
-    const r = await post(body, webhookId, channel.secret);
+    const r = await post(body, webhookId, channel.secret ?? '');
     print(`order ${orderId}: HTTP ${r.status} ${r.body}`);
     if (r.status === 200) accepted.push(`${channel.id}:${orderId}`);
   }
   if (first) {
-    const dup = await post(first.body, first.id, channel.secret);
+    const dup = await post(first.body, first.id, channel.secret ?? '');
     print(`redelivery of the first order: HTTP ${dup.status} ${dup.body}`);
     const bad = await post(first.body, 'demo-bad-signature', 'wrong-secret');
     print(`badly signed copy: HTTP ${bad.status} ${bad.body}`);

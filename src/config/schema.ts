@@ -16,7 +16,10 @@ export function configSchema(env: Env) {
       id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'kebab-case id expected'),
       adapter: z.string().min(1),
       shop: str.pipe(z.string().min(1, 'shop is required')),
-      secret: secretRef(env),
+      /** Webhook secret for adapters the hub verifies itself (Shopify). */
+      secret: secretRef(env).optional(),
+      /** Connector whose verifyWebhook/parseWebhook serve this channel (Youzan, Douyin...). */
+      connector: z.string().optional(),
       mapping: z.string().regex(MAPPING_REF, 'expected <adapter>/<name>.v<N>, e.g. shopify/order.v1'),
       currency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
       enabled: envBool(env).default(true),
@@ -161,6 +164,11 @@ export function configSchema(env: Env) {
       }
       cfg.lifecycle.stockSync.platforms.forEach((p, i) => {
         if (!connectorIds.has(p)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'stockSync', 'platforms', i], message: `no connector "${p}" in connectors` });
+      });
+      cfg.channels.forEach((c, i) => {
+        if (c.adapter === 'shopify' && !c.secret) ctx.addIssue({ code: 'custom', path: ['channels', i, 'secret'], message: 'a Shopify channel needs its webhook secret' });
+        if (c.adapter !== 'shopify' && !c.connector) ctx.addIssue({ code: 'custom', path: ['channels', i, 'connector'], message: `a ${c.adapter} channel needs a connector (its webhook verification and pulls)` });
+        if (c.connector && !connectorIds.has(c.connector)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'connector'], message: `no connector "${c.connector}" in connectors` });
       });
       const seen = new Map<string, number>();
       cfg.channels.forEach((c, i) => {

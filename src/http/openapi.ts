@@ -24,6 +24,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/readyz', summary: 'Temporal and Redis reachable (503 naming the failing check otherwise)', response: z.object({ status: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string().optional() })) }), errors: [503] },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', response: z.string() },
   { method: 'post', path: '/webhooks/shopify', summary: 'Shopify order webhook (X-Shopify-Hmac-Sha256 signed)', response: AcceptedBody, errors: [400, 401, 413, 422, 503] },
+  { method: 'post', path: '/webhooks/{adapter}/{channel}', summary: 'Pushes of platforms whose adapter verifies them (Youzan, Douyin): deduplicated by message id, orders mapped and started; answers {code:0,msg:"success"}', response: z.object({ code: z.number(), msg: z.string() }), errors: [400, 401, 404, 503] },
   { method: 'post', path: '/webhooks/sf-express/routes/{token}', summary: 'SF route push receiver (opCode 50 pickup, 80 delivery); the token is webhooks.sfRoutePushToken', response: z.object({ return_code: z.string(), return_msg: z.string() }), errors: [400, 404, 503] },
   { method: 'get', path: '/api/orders', summary: 'Most recent orders', roles: ['any'], response: z.object({ orders: z.array(z.unknown()) }), errors: [401, 403] },
   { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline, from its workflow', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },

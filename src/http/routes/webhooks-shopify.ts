@@ -41,7 +41,7 @@ export function shopifyWebhookRoutes(d: ShopifyWebhookDeps) {
     const channel = candidates[0];
     if (!channel) return reject('unknown_shop', 401, `no enabled Shopify channel for shop ${shop ?? '(none)'}`, log);
 
-    const verdict = verifyShopifyHmac(raw, c.req.header('x-shopify-hmac-sha256'), channel.secret);
+    const verdict = verifyShopifyHmac(raw, c.req.header('x-shopify-hmac-sha256'), channel.secret ?? '');
     if (!verdict.ok) reject(verdict.reason, 401, `X-Shopify-Hmac-Sha256: ${verdict.reason.replace(/_/g, ' ')}`, log);
 
     if (await d.intake.seenDelivery(channel.id, deliveryId)) {
