@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfigText } from '../config/load.js';
-import { errorCode } from '../util/errors.js';
+import { errorCode, errorMessage } from '../util/errors.js';
+import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
+import { createLogger } from '../logger.js';
+import { AdapterRegistry } from '../sdk/registry.js';
 
 /** `zhongshu config check [file]`: every problem with its path, exit 1 if any. */
 export async function configCheckCommand(file: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -12,6 +15,19 @@ export async function configCheckCommand(file: string, env: NodeJS.ProcessEnv = 
     return 1;
   }
   const r = parseConfigText(text, env);
+  if (r.ok && r.config.connectors.length) {
+    // Connector configs belong to their adapters' schemas: check them here too, secrets included.
+    const registry = new AdapterRegistry({ logger: createLogger({ level: 'silent' }), fetch, mappings: null, now: () => new Date() }, env);
+    for (const def of BUILTIN_ADAPTERS) registry.register(def);
+    try {
+      registry.configure(r.config.connectors);
+    } catch (err) {
+      const lines = errorMessage(err).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+      for (const l of lines) process.stderr.write(`${l}\n`);
+      process.stderr.write(`${file}: ${lines.length} problem(s)\n`);
+      return 1;
+    }
+  }
   if (r.ok) {
     process.stdout.write(`${file}: ok (${r.config.channels.length} channel(s), ${r.config.auth.apiKeys.length} API key(s))\n`);
     return 0;

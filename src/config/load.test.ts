@@ -82,3 +82,16 @@ channels:
     expect(formatPath([])).toBe('');
   });
 });
+
+describe('shipped example configs', () => {
+  it('config/lifecycle.example.yaml parses with its variables set, and names each one missing', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../config/lifecycle.example.yaml', import.meta.url), 'utf8');
+    const vars = [...new Set([...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1] ?? ''))];
+    const r = parseConfigText(text, Object.fromEntries(vars.map((v) => [v, `value-of-${v}`])));
+    expect(r.ok ? [] : r.problems).toEqual([]);
+    const missing = parseConfigText(text, {});
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.problems).toContainEqual({ path: 'channels[0].secret', message: 'missing env SHOPIFY_WEBHOOK_SECRET' });
+  });
+});
