@@ -1,5 +1,6 @@
 import {
   CancellationScope,
+  sleep,
   ParentClosePolicy,
   patched,
   startChild,
@@ -112,6 +113,9 @@ export const trackingEvent = defineSignal<[TrackingEvent]>('trackingEvent');
 export const decide = defineUpdate<{ state: LifecycleState; hold: Hold | null }, [DecisionInput]>('decide');
 /** Cancel before shipping; answers after compensations ran (or why it could not). */
 export const cancelOrder = defineUpdate<{ cancelled: boolean; state: LifecycleState; failedCompensations: string[] }, [{ cause: string; actor: string }]>('cancelOrder');
+
+/** Changes arriving within this time of each other are applied once, with the last address. */
+const ADDRESS_DEBOUNCE_MS = 2000;
 
 const SHIPPED_STATES: readonly LifecycleState[] = [LIFECYCLE_STATE.IN_TRANSIT, LIFECYCLE_STATE.DELIVERED, LIFECYCLE_STATE.COMPLETED];
 const FINAL_STATES: readonly LifecycleState[] = [LIFECYCLE_STATE.COMPLETED, LIFECYCLE_STATE.CANCELLED, LIFECYCLE_STATE.CLOSED];
@@ -431,6 +435,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
   /** Applies queued changes between steps, never during one: the last address wins, one re-issue at most. */
   const processAddressChanges = async (): Promise<void> => {
     while (addressQueue.length) {
+      // A short quiet period lets a burst of changes (a buyer correcting twice) become one.
+      if (patched('address-change-debounce')) await sleep(ADDRESS_DEBOUNCE_MS);
       const batch = addressQueue.splice(0);
       const last = batch[batch.length - 1];
       if (!last) break;

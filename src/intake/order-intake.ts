@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { orderKey as makeOrderKey, type CanonicalOrder } from '../canonical/order.js';
 import type { ChannelConfig } from '../config/schema.js';
@@ -10,7 +10,7 @@ import { mapInboundOrder } from '../mapping/inbound.js';
 import type { QuarantineStore } from '../store/quarantine.js';
 import { errorMessage } from '../util/errors.js';
 import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
-import { platformEvent, type LifecycleSettings, type OrderLifecycleInput, type PlatformEvent } from '../../workflows/order-lifecycle.js';
+import { changeAddress, getOrderState, platformEvent, type LifecycleSettings, type OrderLifecycleInput, type PlatformEvent } from '../../workflows/order-lifecycle.js';
 import { LIFECYCLE_STATE } from '../../workflows/states.js';
 
 export interface IntakeDeps {
@@ -142,6 +142,25 @@ export class OrderIntake {
     }
   }
 
+  /**
+   * A platform's later copy of the order with another delivery address (an address-changed
+   * message, orders/updated) becomes the same address-change update customer service uses. It is
+   * only accepted here, durably; the workflow applies it between steps.
+   */
+  private async forwardAddress(workflowId: string, order: CanonicalOrder, channel: string): Promise<void> {
+    try {
+      const handle = this.d.temporal.workflow.getHandle(workflowId);
+      const current = await handle.query(getOrderState);
+      const key = (a: CanonicalOrder['address']) => JSON.stringify([a.country, a.province, a.city, a.district, a.street ?? null, a.detail ?? null]);
+      if (key(current.order.address) === key(order.address)) return;
+      await handle.startUpdate(changeAddress, { args: [{ address: order.address, source: 'platform', actor: channel }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      this.d.metrics.addressChanges.inc({ outcome: 'accepted', source: 'platform' });
+    } catch (err) {
+      // A finished order refuses the update; the delivery itself is still answered as stored.
+      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform address change not forwarded');
+    }
+  }
+
   async start(order: CanonicalOrder, delivery: Pick<Delivery, 'channel' | 'deliveryId' | 'kind'>): Promise<Accepted> {
     const orderKey = makeOrderKey(delivery.channel.id, order.source.platformOrderId);
     const workflowId = workflowIdFor(orderKey);
@@ -180,6 +199,7 @@ export class OrderIntake {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         duplicate = true;
         await this.forwardStatus(workflowId, order);
+        if (this.d.settings) await this.forwardAddress(workflowId, order, delivery.channel.id);
       }
       else {
         this.d.logger.error({ workflowId, err: errorMessage(err) }, 'Temporal did not accept the workflow start');
