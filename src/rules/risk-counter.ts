@@ -61,9 +61,10 @@ export function riskIdentity(order: Pick<CanonicalOrder, 'source' | 'recipient' 
 /**
  * Trim, add, count in one script so concurrent orders of one buyer cannot both read a stale count.
  * ZADD NX keeps the first score: a retried activity neither adds a second member nor moves the
- * order in time, so its count is the same on every attempt. The count is over the window that
- * ends at this order's own time, which keeps a late-arriving old order from being judged by
- * orders placed after it.
+ * order in time. The count covers the window on BOTH sides of this order's time: orders of one
+ * buyer are checked concurrently and in any order, and a window ending at the order's own time
+ * let a burst slip through (orders 1, 3, 2 checked in that order each saw only two). Counting
+ * both sides holds whichever of them is checked last.
  *
  * KEYS[1] zset; ARGV[1] order time ms, ARGV[2] now ms, ARGV[3] window ms, ARGV[4] order key.
  */
@@ -74,7 +75,7 @@ local window = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - window))
 redis.call('ZADD', KEYS[1], 'NX', at, ARGV[4])
 local t = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[4]))
-local count = redis.call('ZCOUNT', KEYS[1], '(' .. (t - window), t)
+local count = redis.call('ZCOUNT', KEYS[1], '(' .. (t - window), '(' .. (t + window))
 redis.call('PEXPIRE', KEYS[1], window + 3600000)
 return count
 `;
