@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MappingEngine } from '../mapping/engine.js';
 import type { Logger } from '../logger.js';
+import type { Breakers } from '../resilience/breakers.js';
 import { AdapterError } from '../sdk/errors.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { CAPABILITY, type Capability } from '../sdk/capabilities.js';
@@ -24,7 +25,14 @@ const CAPABILITIES: ReadonlySet<string> = new Set(Object.values(CAPABILITY));
  * adapter's verdict into Temporal's: retryable errors are retried by policy, business
  * rejections fail the workflow step at once with an explicit type.
  */
-export function createInvokeAdapter(deps: { registry: AdapterRegistry; mappings: MappingEngine; logger: Logger; onWaybill?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void> }) {
+export function createInvokeAdapter(deps: {
+  registry: AdapterRegistry;
+  mappings: MappingEngine;
+  logger: Logger;
+  onWaybill?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void>;
+  /** Per (connector, capability) circuit breakers with a per-call deadline; absent = calls go straight through. */
+  breakers?: Breakers | null;
+}) {
   return async function invokeAdapter(req: InvokeAdapterInput): Promise<unknown> {
     if (!CAPABILITIES.has(req.capability)) throw ApplicationFailure.nonRetryable(`unknown capability ${req.capability}`, 'UnknownCapability');
     if (!deps.registry.supports(req.connector, req.capability)) {
@@ -42,12 +50,11 @@ export function createInvokeAdapter(deps: { registry: AdapterRegistry; mappings:
     const { instance } = await deps.registry.connector(req.connector);
     const log = deps.logger.child({ connector: req.connector, capability: req.capability, attempt: ctx.info.attempt });
     try {
-      const out = await instance.invoke(req.capability, payload, {
-        signal: ctx.cancellationSignal,
-        idempotencyKey: req.idempotencyKey,
-        logger: log,
-        heartbeat: (d?: unknown) => ctx.heartbeat(d),
-      });
+      const call = (signal: AbortSignal) =>
+        instance.invoke(req.capability, payload, { signal, idempotencyKey: req.idempotencyKey, logger: log, heartbeat: (d?: unknown) => ctx.heartbeat(d) });
+      // The breaker hands the adapter a signal of its own: this attempt's cancellation plus the
+      // call's deadline. An open circuit fails fast with retryAfterMs, which becomes nextRetryDelay below.
+      const out = deps.breakers ? await deps.breakers.call({ connector: req.connector, capability: req.capability }, ctx.cancellationSignal, call) : await call(ctx.cancellationSignal);
       // Courier route pushes name the waybill, not the order: remember which workflow owns it.
       const waybillNo = req.capability === CAPABILITY.WAYBILL_CREATE && typeof out === 'object' && out !== null && 'waybillNo' in out && typeof out.waybillNo === 'string' ? out.waybillNo : null;
       if (waybillNo && deps.onWaybill && ctx.info.workflowExecution) await deps.onWaybill({ waybillNo, workflowId: ctx.info.workflowExecution?.workflowId ?? '', connector: req.connector });
