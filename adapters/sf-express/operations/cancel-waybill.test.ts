@@ -1,28 +1,11 @@
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { useSfGateway } from '../msw-gateway.test-helper.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
-import { TEST_URL, readSfRequest, sfEnvelope, sfFail, sfOk, testCtx, testTransport, type SfWireRequest } from '../testing.js';
+import { sfEnvelope, sfFail, sfOk, testCtx, testTransport } from '../testing.js';
 import { CancelWaybillOutput, cancelWaybill } from './cancel-waybill.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const seen: SfWireRequest[] = [];
-afterEach(() => {
-  seen.length = 0;
-});
-function reply(fn: (req: SfWireRequest) => Response) {
-  server.use(
-    http.post(TEST_URL, async ({ request }) => {
-      const req = await readSfRequest(request);
-      seen.push(req);
-      return fn(req);
-    }),
-  );
-}
+const { seen, reply } = useSfGateway();
 
 async function failure(p: Promise<unknown>): Promise<AdapterError> {
   const err: unknown = await p.then(

@@ -1,28 +1,11 @@
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { useSfGateway } from '../msw-gateway.test-helper.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
-import { TEST_URL, capturingLogger, readSfRequest, sfFail, sfOk, testCtx, testTransport, type SfWireRequest } from '../testing.js';
+import { capturingLogger, sfFail, sfOk, testCtx, testTransport } from '../testing.js';
 import { CreateWaybillOutput, createWaybill, type CreateWaybillInput } from './create-waybill.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const seen: SfWireRequest[] = [];
-afterEach(() => {
-  seen.length = 0;
-});
-function reply(fn: (req: SfWireRequest) => Response) {
-  server.use(
-    http.post(TEST_URL, async ({ request }) => {
-      const req = await readSfRequest(request);
-      seen.push(req);
-      return fn(req);
-    }),
-  );
-}
+const { server, seen, reply } = useSfGateway();
 
 // Receiver values as a Pinduoduo order gives them: ciphertext and mask, never plaintext.
 const INPUT: CreateWaybillInput = {

@@ -1,28 +1,11 @@
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { useSfGateway } from '../msw-gateway.test-helper.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
-import { TEST_URL, readSfRequest, sfFail, sfOk, testCtx, testTransport, type SfWireRequest } from '../testing.js';
+import { sfFail, sfOk, testCtx, testTransport } from '../testing.js';
 import { UpdateWaybillOutput, updateWaybill } from './update-waybill.js';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-const seen: SfWireRequest[] = [];
-afterEach(() => {
-  seen.length = 0;
-});
-function reply(fn: (req: SfWireRequest) => Response) {
-  server.use(
-    http.post(TEST_URL, async ({ request }) => {
-      const req = await readSfRequest(request);
-      seen.push(req);
-      return fn(req);
-    }),
-  );
-}
+const { server, seen, reply } = useSfGateway();
 
 const RECEIVER = { name: '~NAME~0~', mobile: '$139****0000$0$', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园路1号 12楼1203' };
 
