@@ -1,11 +1,11 @@
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
-import { AdapterError } from '../../src/sdk/errors.js';
 import type { DouyinConfig } from './index.js';
 import { pullOrders } from './operations/order-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, DouyinTransport } from './transport.js';
 import { parseDouyinPush, verifyDouyinPush } from './webhook.js';
+import { dispatch } from '../_shared/dispatch.js';
 
 export function createDouyinInstance(config: DouyinConfig, deps: AdapterDeps): AdapterInstance {
   const transport = new DouyinTransport({
@@ -21,16 +21,10 @@ export function createDouyinInstance(config: DouyinConfig, deps: AdapterDeps): A
     async testConnection() {
       return { ok: true, detail: 'credentials are checked on the first call; push messages are verified with the app secret' };
     },
-    async invoke(capability, input, ctx) {
-      switch (capability) {
-        case CAPABILITY.ORDER_PULL:
-          return pullOrders({ transport, pageSize: config.pageSize }, input, ctx);
-        case CAPABILITY.SHIPMENT_CONFIRM:
-          return confirmShipment(transport, input, ctx);
-        default:
-          throw AdapterError.rejected(ADAPTER_ID, 'unsupported-capability', `capability ${capability} is not implemented`);
-      }
-    },
+    invoke: dispatch(ADAPTER_ID, {
+      [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize }, input, ctx),
+      [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
+    }),
     verifyWebhook(req) {
       return verifyDouyinPush(req.rawBody, req.headers, config.appKey, config.appSecret);
     },

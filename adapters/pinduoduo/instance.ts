@@ -1,10 +1,10 @@
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
-import { AdapterError } from '../../src/sdk/errors.js';
 import type { PinduoduoConfig } from './index.js';
 import { pullOrders } from './operations/order-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, PddTransport } from './transport.js';
+import { dispatch } from '../_shared/dispatch.js';
 
 export function createPinduoduoInstance(config: PinduoduoConfig, deps: AdapterDeps): AdapterInstance {
   const transport = new PddTransport({
@@ -20,16 +20,10 @@ export function createPinduoduoInstance(config: PinduoduoConfig, deps: AdapterDe
     async testConnection() {
       return { ok: true, detail: 'credentials are checked on the first call' };
     },
-    async invoke(capability, input, ctx) {
-      switch (capability) {
-        case CAPABILITY.ORDER_PULL:
-          return pullOrders({ transport, pageSize: config.pageSize, now: deps.now }, input, ctx);
-        case CAPABILITY.SHIPMENT_CONFIRM:
-          return confirmShipment(transport, input, ctx);
-        default:
-          throw AdapterError.rejected(ADAPTER_ID, 'unsupported-capability', `capability ${capability} is not implemented`);
-      }
-    },
+    invoke: dispatch(ADAPTER_ID, {
+      [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize, now: deps.now }, input, ctx),
+      [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
+    }),
     async close() {},
   };
 }
