@@ -66,6 +66,22 @@ describe('MappingEngine', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
+  it('runs concurrent evaluations one at a time, so the time limit measures each one\'s own work', async () => {
+    // Each evaluation does some tens of milliseconds of work. Interleaved (as JSONata does when
+    // evaluations overlap), forty of them each needed forty times that on the wall clock and blew
+    // a limit none of them came near alone.
+    const e = await engineWith({ 'work.v1.jsonata': '{"n": n, "s": $sum([1..10000].($ * 2))}' }, { timeoutMs: 1_000, maxSequence: 1_000_000 });
+    const finished: number[] = [];
+    const runs = Array.from({ length: 40 }, (_, n) => e.evaluate('demo/work.v1', { n }).then((out) => (finished.push(n), out)));
+    const results = await Promise.allSettled(runs);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r.status === 'rejected' ? String(r.reason) : ''))).toEqual([]);
+    expect(finished).toEqual(Array.from({ length: 40 }, (_, n) => n)); // first come, first mapped
+    // A failure does not stall the queue behind it.
+    const [bad, good] = await Promise.allSettled([e.evaluate('demo/work.v1', null).then(() => e.evaluate('demo/missing.v1', {})), e.evaluate('demo/work.v1', { n: 41 })]);
+    expect(bad.status).toBe('rejected');
+    expect(good).toMatchObject({ status: 'fulfilled', value: { n: 41 } });
+  });
+
   it('reports a file that does not compile, with its position, and keeps the previous version on reload', async () => {
     const e = await engineWith({ 'x.v1.jsonata': '{"a": 1}', 'broken.v1.jsonata': '{"a": ' });
     expect(e.errors().get('demo/broken.v1')).toMatch(/broken\.v1\.jsonata/);
