@@ -35,6 +35,9 @@ beforeAll(async () => {
         mappings: { wms: 'wangdiantong/trade-push.v1' },
         retry: { maximumAttempts: 2, initialIntervalMs: 200, backoffCoefficient: 1.5 },
       },
+      // The mapping time limit is a per-payload safety net; on a 2-core box shared with other test
+      // runs (load 8) 500 ms of CPU time is not guaranteed, and a refused webhook is not this test's subject.
+      mappings: { timeoutMs: 5_000 },
       // 200 orders from one sample buyer: the risk counter would hold them, which is not the point here.
       rules: { interception: { risk: false } },
       connectors: [{ id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } }],
@@ -96,12 +99,12 @@ describe('the 504 incident', () => {
     expect(await metric('zhongshu_lkg_fallbacks_total', { connector: 'wdt', capability: 'stock.query', outcome: 'served' })).toBeGreaterThanOrEqual(1);
 
     const ids = Array.from({ length: ORDERS }, () => newOrderId());
-    const statuses: number[] = [];
-    for (let i = 0; i < ids.length; i += 20) {
-      const batch = await Promise.all(ids.slice(i, i + 20).map((id) => hub.app.request('/webhooks/shopify', shopifyRequest(order(id), { webhookId: `w504-${id}` }))));
-      statuses.push(...batch.map((r) => r.status));
+    const refused: string[] = [];
+    for (let i = 0; i < ids.length; i += 10) {
+      const batch = await Promise.all(ids.slice(i, i + 10).map((id) => hub.app.request('/webhooks/shopify', shopifyRequest(order(id), { webhookId: `w504-${id}` }))));
+      for (const r of batch) if (r.status !== 200) refused.push(`${r.status} ${JSON.stringify((await json(r))?.error)}`);
     }
-    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(refused).toEqual([]);
 
     // The circuit opens, and from then on orders fail fast instead of each hammering the gateway.
     await eventually('the breaker to open', 60_000, async () => ((await metric('zhongshu_breaker_opens_total', { connector: 'wdt', capability: 'wms.order.push' })) >= 1 ? true : null));
