@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
-import { Breakers } from './breakers.js';
+import { BREAKER_STATE, Breakers } from './breakers.js';
 import type { ResilienceConfig } from './config.js';
 import { LastKnownGood, type LkgResult } from './last-known-good.js';
 import { registerResilienceMetrics } from './metrics.js';
@@ -35,7 +35,8 @@ export function guardCall<T>(
   opts: { allowStale?: boolean } = {},
 ): Promise<LkgResult<T>> {
   const live = async () => {
-    if (layers.limiter) await layers.limiter.acquire(key.connector, key.capability, callerSignal);
+    // An open circuit fails fast without sending anything: it must not spend the quota's tokens.
+    if (layers.limiter && layers.breakers.state(key) !== BREAKER_STATE.OPEN) await layers.limiter.acquire(key.connector, key.capability, callerSignal);
     return layers.breakers.call(key, callerSignal, action);
   };
   if (!layers.lkg) return live().then((value) => ({ stale: false, value }));

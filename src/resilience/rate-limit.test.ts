@@ -3,6 +3,8 @@ import { Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
 import { createLogger } from '../logger.js';
 import { AdapterError } from '../sdk/errors.js';
+import { Breakers } from './breakers.js';
+import { guardCall } from './index.js';
 import { registerResilienceMetrics } from './metrics.js';
 import { LocalBuckets, RateLimiter, RateLimitsConfig, bucketsFor } from './rate-limit.js';
 
@@ -86,5 +88,19 @@ describe('RateLimiter with Redis down', () => {
     expect(fallbacks?.values[0]?.value).toBe(22);
     // A connector without a quota is never limited, Redis or not.
     await limiter.acquire('unknown', 'order.pull');
+  });
+});
+
+describe('guardCall with a rate limiter', () => {
+  it('takes a token for each live call, but none while the circuit is open (nothing is sent)', async () => {
+    const breakers = new Breakers({ config: { defaults: { volumeThreshold: 1, resetTimeout: 60_000 } }, logger });
+    const acquired: string[] = [];
+    const limiter = { acquire: async (c: string, cap: string) => void acquired.push(`${c}/${cap}`) } as unknown as RateLimiter;
+    const key = { connector: 'tb', capability: 'order.pull' };
+    const down = () => Promise.reject(AdapterError.retryable('tb', 'http_503', 'down'));
+    await expect(guardCall({ breakers, lkg: null, limiter }, key, {}, undefined, down)).rejects.toMatchObject({ code: 'http_503' });
+    await expect(guardCall({ breakers, lkg: null, limiter }, key, {}, undefined, down)).rejects.toMatchObject({ code: 'circuit_open' });
+    expect(acquired).toEqual(['tb/order.pull']);
+    breakers.shutdown();
   });
 });
