@@ -1,5 +1,5 @@
 // `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
-// C. full lifecycle vs a floor with the same activity count (issue 4).
+// C. full lifecycle vs a floor with the same activity count (issue 4), D. resilience layers (issue 7).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { packageRoot } from '../src/util/package-info.js';
 import { runEngineBench, type EngineOptions, type EngineResult, type SideName } from './engine.js';
 import { runLifecycleBench, type LifecycleOptions, type LifecycleResult } from './lifecycle.js';
 import { runMappingBench, type MappingOptions, type MappingResult } from './mapping.js';
+import { runResilienceBench, type ResilienceResult } from './resilience.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
 
@@ -55,8 +56,10 @@ const lifecycleOpts: LifecycleOptions = {
   orderTimeoutMs: envInt('BENCH_LIFECYCLE_TIMEOUT_S', 60, 1) * 1000,
   hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
 };
-// BENCH_ONLY=engine, lifecycle or mapping (comma-separated for several) runs only those sections.
-const SECTIONS = ['engine', 'lifecycle', 'mapping'];
+// Section D (issue 7): resilience layers on the hot path, calls/s with and without.
+const resilienceOpts = { budgetMs: envInt('BENCH_RES_MS', 400, 50), rounds: envInt('BENCH_RES_ROUNDS', 3, 1), concurrency: envInt('BENCH_RES_CONCURRENCY', 16, 1) };
+// BENCH_ONLY=engine, lifecycle, mapping or resilience (comma-separated for several) runs only those sections.
+const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience'];
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
 const runs = (section: string) => only.length === 0 || only.includes(section);
@@ -143,6 +146,14 @@ function printMapping(r: MappingResult, o: MappingOptions): void {
   }
 }
 
+function printResilience(r: ResilienceResult): void {
+  const o = r.options;
+  console.log(`\nD. Resilience layers on the hot path (issue 7)`);
+  console.log(`   one instant adapter action, ${o.concurrency} in flight, ${o.rounds} rounds x ${o.budgetMs} ms per variant (interleaved), real redis-server on loopback`);
+  console.log(`   ratio = calls/s / bare calls/s of the same answer time; overhead = 1/rate - 1/bare rate, i.e. throughput cost per call\n`);
+  console.log(table(['variant', 'calls/s', 'per round', 'ratio', 'overhead us/call'], r.rows.map((x) => [x.variant, rate(x.rate), x.perRound.map(rate).join(' / '), x.ratio.toFixed(3), x.variant.startsWith('bare') ? '-' : x.overheadUs.toFixed(1)])));
+}
+
 async function main(): Promise<number> {
   const logger = createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'warn', name: 'bench' });
   installCleanupHandlers(logger);
@@ -197,6 +208,13 @@ async function main(): Promise<number> {
     printMapping(mapping, mappingOpts);
   }
 
+  let resilience: ResilienceResult | null = null;
+  if (runs('resilience')) {
+    progress('section D: resilience layers (own redis-server)');
+    resilience = await runResilienceBench(resilienceOpts, { logger, progress });
+    printResilience(resilience);
+  }
+
   const out = path.join(packageRoot(), '.bench', 'results.json');
   await mkdir(path.dirname(out), { recursive: true });
   const summary = {
@@ -206,6 +224,7 @@ async function main(): Promise<number> {
     engine: engine ?? (engineError ? { error: engineError } : null),
     mapping: mapping ? { options: mappingOpts, ...mapping } : null,
     lifecycle: lifecycle ?? (lifecycleError ? { error: lifecycleError } : null),
+    resilience,
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);

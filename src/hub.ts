@@ -19,6 +19,7 @@ import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
 import { errorMessage } from './util/errors.js';
+import { createResilience } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
 
 export interface HubOptions {
@@ -102,6 +103,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
 
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
   const prefix = config.redis.keyPrefix;
+  // One set of breakers, last-known-good cache and rate limiter per hub, shared by its activities.
+  const resilience = createResilience({ config: config.resilience, redis, keyPrefix: prefix, logger, registry: metrics.registry, connectors: config.connectors });
   const quarantine = new QuarantineStore(redis, prefix);
   const orders = new OrderIndex(redis, prefix);
   const intake = new OrderIntake({
@@ -115,7 +118,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     metrics,
     logger,
     dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
-    startDeadlineMs: 4000,
+    startDeadlineMs: config.resilience.temporalStartDeadlineMs,
     settings: lifecycleSettings(config),
   });
 
@@ -183,6 +186,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           rules: config.rules,
           warehouse: config.lifecycle.warehouse,
           pickupHookUrl: config.lifecycle.pickupHookUrl,
+          resilience,
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
         }),
       });
@@ -199,6 +203,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       await nativeConnection?.close();
       mappings.close();
       await registry.close();
+      resilience.shutdown();
       await connection.close();
       redis.disconnect();
     },

@@ -2,66 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { z } from 'zod';
 import { createLogger } from '../src/logger.js';
 import { BREAKER_STATE, Breakers, guardCall, LastKnownGood, registerResilienceMetrics, type LkgResult } from '../src/resilience/index.js';
 import { CAPABILITY, type Capability } from '../src/sdk/capabilities.js';
-import { defineAdapter, type AdapterInstance } from '../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../src/sdk/errors.js';
-import { errorMessage } from '../src/util/errors.js';
+import type { AdapterInstance } from '../src/sdk/define.js';
+import { AdapterError } from '../src/sdk/errors.js';
 import { freePort } from './support/global-setup.js';
 import { FAULT, startFaultServer, type FaultServer } from './support/fault-server.js';
+import { FaultAdapter } from './support/fault-adapter.js';
 
 const logger = createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent', name: 'resilience-test' });
-const ADAPTER = 'fault-test';
-
-/** A courier-ish adapter over the fault server: stock.query is a read, waybill.create a write. */
-const FaultAdapter = defineAdapter({
-  manifest: {
-    id: ADAPTER,
-    contractVersion: 1,
-    version: '0.0.1',
-    status: 'experimental',
-    kind: 'courier',
-    displayName: 'Fault test',
-    summary: 'Talks to the fault-injecting test server (tests only).',
-    capabilities: ['stock.query', 'waybill.create'],
-  },
-  configSchema: z.object({ baseUrl: z.string() }).strict(),
-  create: (config, deps) => ({
-    testConnection: async () => ({ ok: true }),
-    close: async () => {},
-    invoke: async (capability, input, ctx) => {
-      const write = capability === CAPABILITY.WAYBILL_CREATE;
-      let res: Response;
-      try {
-        res = await deps.fetch(`${config.baseUrl}${write ? '/waybills' : '/stock'}`, {
-          method: write ? 'POST' : 'GET',
-          headers: { 'idempotency-key': ctx.idempotencyKey },
-          ...(write ? { body: JSON.stringify(input) } : {}),
-          signal: ctx.signal,
-        });
-      } catch (err) {
-        if (ctx.signal.aborted) throw err;
-        throw AdapterError.retryable(ADAPTER, 'network', errorMessage(err));
-      }
-      const text = await res.text();
-      if (!res.ok) {
-        const retryAfter = Number(res.headers.get('retry-after'));
-        const details = { status: res.status, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
-        if (isRetryableStatus(res.status)) throw AdapterError.retryable(ADAPTER, `http_${res.status}`, `HTTP ${res.status}`, details);
-        throw AdapterError.rejected(ADAPTER, `http_${res.status}`, `HTTP ${res.status}`, details);
-      }
-      try {
-        const body: unknown = JSON.parse(text);
-        return body;
-      } catch {
-        throw AdapterError.retryable(ADAPTER, 'malformed_body', 'response body is not JSON');
-      }
-    },
-  }),
-});
-
 const BREAKER = { volumeThreshold: 3, errorThresholdPercentage: 50, resetTimeout: 600, timeout: 400, rollingCountTimeout: 10_000 } as const;
 const MAX_AGE_MS = 60_000;
 

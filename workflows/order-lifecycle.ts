@@ -1,4 +1,6 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   sleep,
   ParentClosePolicy,
@@ -40,6 +42,8 @@ export interface LifecycleSettings {
   rules: boolean;
   /** Platform connectors told at once when this order's lock takes a SKU to zero. */
   stockPushPlatforms?: string[];
+  /** Wait between tries of a write whose system is down (its activity retries used up). */
+  outageRetryMs?: number;
 }
 
 /** Workflow arguments are plain JSON: the canonical order plus what produced it. */
@@ -120,15 +124,19 @@ const ADDRESS_DEBOUNCE_MS = 2000;
 const SHIPPED_STATES: readonly LifecycleState[] = [LIFECYCLE_STATE.IN_TRANSIT, LIFECYCLE_STATE.DELIVERED, LIFECYCLE_STATE.COMPLETED];
 const FINAL_STATES: readonly LifecycleState[] = [LIFECYCLE_STATE.COMPLETED, LIFECYCLE_STATE.CANCELLED, LIFECYCLE_STATE.CLOSED];
 
+// Redis-backed steps (record, rules, locks): retried for as long as Redis is down, so an outage
+// makes the order wait at the step it reached (never past the lock unlocked), instead of failing it.
 const store = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
-  retry: { maximumAttempts: 5, initialInterval: '200 milliseconds', backoffCoefficient: 2 },
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
 // Compensations must not give up early: a failure here means a parcel or a lock left behind.
 const compensate = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 8, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+const NON_RETRYABLE_TYPES: readonly string[] = ['AdapterRejected', 'CapabilityNotSupported', 'MappingFailed', 'NotConfigured', 'UnknownCapability'];
 
 function adapterActivities(s: LifecycleSettings, connector: string) {
   const opts: ActivityOptions = {
@@ -137,10 +145,18 @@ function adapterActivities(s: LifecycleSettings, connector: string) {
       maximumAttempts: s.adapterRetry[connector]?.maximumAttempts ?? s.retry.maximumAttempts,
       initialInterval: s.retry.initialIntervalMs,
       backoffCoefficient: s.retry.backoffCoefficient,
-      nonRetryableErrorTypes: ['AdapterRejected', 'CapabilityNotSupported', 'MappingFailed', 'NotConfigured'],
+      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
     },
   };
   return proxyActivities<Activities>(opts);
+}
+
+/** An activity that gave up on something retrying may fix: the system was down, not wrong. */
+function isOutage(err: unknown): err is ActivityFailure {
+  if (!(err instanceof ActivityFailure) || isCancellation(err)) return false;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return !cause.nonRetryable && !NON_RETRYABLE_TYPES.includes(cause.type ?? '');
+  return true; // timeouts and lost workers
 }
 
 function stringField(v: unknown, key: string): string | null {
@@ -308,6 +324,35 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     return snapshot();
   };
 
+  /**
+   * A write to a system that is down never falls back and never fails the order: once the
+   * activity's retries (each waiting out the open circuit) are used up, the order notes the
+   * outage, shows it in its hold-reason search attribute, waits outageRetryMs and tries again with
+   * the same idempotency key, so the receiver sees the push once however often it is retried.
+   */
+  const outageRetrying = async <T>(what: string, connector: string, run: () => Promise<T>): Promise<T> => {
+    let waiting = false;
+    for (;;) {
+      try {
+        const out = await run();
+        if (waiting) {
+          note(`${connector} reachable again: ${what} done`);
+          if (input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: hold?.reason ?? null }]);
+        }
+        return out;
+      } catch (err) {
+        if (!isOutage(err) || !patched('wait-out-outages')) throw err;
+        const waitMs = s?.outageRetryMs ?? 30_000;
+        if (!waiting) {
+          waiting = true;
+          note(`${what}: ${connector} unavailable (${err.cause?.message ?? err.message}); retrying every ${Math.round(waitMs / 1000)}s until it answers`);
+          if (input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: 'downstream_unavailable' }]);
+        }
+        await sleep(waitMs);
+      }
+    }
+  };
+
   // ---- waybill, WMS and address changes (issue: dual-track waybill) ----
   let courierConn: string | null = null;
   let waybillSeq = 0;
@@ -325,13 +370,15 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     const key = `${workflowId}:waybill-${waybillSeq}`;
     waybillKey = key;
     carrierOrderId = null;
-    const res = await adapterActivities(s, conn).invokeAdapter({
-      connector: conn,
-      capability: 'waybill.create',
-      idempotencyKey: key,
-      input: { order, orderId: key, sender: s.sender, surcharge, notes: order.lines.filter((l) => l.gift).map((l) => `Gift: ${l.title} x${l.quantity}`) },
-      mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: key } } : null,
-    });
+    const res = await outageRetrying('waybill', conn, () =>
+      adapterActivities(s, conn).invokeAdapter({
+        connector: conn,
+        capability: 'waybill.create',
+        idempotencyKey: key,
+        input: { order, orderId: key, sender: s.sender, surcharge, notes: order.lines.filter((l) => l.gift).map((l) => `Gift: ${l.title} x${l.quantity}`) },
+        mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: key } } : null,
+      }),
+    );
     waybillNo = stringField(res, 'waybillNo');
     carrierOrderId = stringField(res, 'orderId');
     courierConn = conn;
@@ -346,13 +393,17 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
   const pushToWms = async (): Promise<void> => {
     if (!s?.wms) return;
     wmsSeq++;
-    const res = await adapterActivities(s, s.wms).invokeAdapter({
-      connector: s.wms,
-      capability: 'wms.order.push',
-      idempotencyKey: `${workflowId}:wms-${wmsSeq}`,
-      input: { order, orderKey: input.orderKey, waybillNo, carrier },
-      mapping: s.mappings.wms ? { id: s.mappings.wms, context: { waybillNo, carrier } } : null,
-    });
+    const wms = s.wms;
+    const key = `${workflowId}:wms-${wmsSeq}`;
+    const res = await outageRetrying('WMS push', wms, () =>
+      adapterActivities(s, wms).invokeAdapter({
+        connector: wms,
+        capability: 'wms.order.push',
+        idempotencyKey: key,
+        input: { order, orderKey: input.orderKey, waybillNo, carrier },
+        mapping: s.mappings.wms ? { id: s.mappings.wms, context: { waybillNo, carrier } } : null,
+      }),
+    );
     wmsFeedback = stringField(res, 'feedbackCode') ?? stringField(res, 'wmsCode') ?? stringField(res, 'code');
   };
 
@@ -405,13 +456,16 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     if (!regionChanged) {
       // Same district: overwrite the receiver on the live waybill.
       const conn = courierConn ?? '';
-      await adapterActivities(s, conn).invokeAdapter({
-        connector: conn,
-        capability: 'waybill.update',
-        idempotencyKey: `${waybillKey ?? workflowId}:update-${addressSeq}`,
-        input: { order, orderId: carrierOrderId ?? waybillKey, waybillNo, sender: s.sender, surcharge, notes: [] },
-        mapping: s.mappings.waybillUpdate ? { id: s.mappings.waybillUpdate, context: {} } : null,
-      });
+      const updateKey = `${waybillKey ?? workflowId}:update-${addressSeq}`;
+      await outageRetrying('waybill update', conn, () =>
+        adapterActivities(s, conn).invokeAdapter({
+          connector: conn,
+          capability: 'waybill.update',
+          idempotencyKey: updateKey,
+          input: { order, orderId: carrierOrderId ?? waybillKey, waybillNo, sender: s.sender, surcharge, notes: [] },
+          mapping: s.mappings.waybillUpdate ? { id: s.mappings.waybillUpdate, context: {} } : null,
+        }),
+      );
       await pushToWms();
       note(`waybill ${waybillNo} overwritten with the new street address (${change.source})`, change.actor);
       await audit('overwritten');
@@ -538,6 +592,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
       const lock = await store.lockInventory({ holdKey, warehouse: s.warehouse, lines: stockLines(), expiresAt: null });
       if (lock.ok) {
         moveTo(LIFECYCLE_STATE.INVENTORY_LOCKED, `locked ${lock.locked.length} line(s) in ${s.warehouse}`);
+        // The WMS could not confirm these figures at the last sync: say what the check relied on.
+        if (lock.staleStock?.length) note(`availability checked against cached stock (WMS unreachable): ${lock.staleStock.map((x) => `${x.sku} as of ${x.fetchedAt}, ${Math.round(x.ageMs / 1000)}s old`).join('; ')}`);
         const platforms = s.stockPushPlatforms ?? [];
         if (patched('stock-push-on-depletion') && lock.depleted.length && platforms.length) {
           // A SKU just sold out: tell every platform now rather than at the next scheduled push.

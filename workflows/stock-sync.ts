@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../src/activities/index.js';
 
 export interface StockSyncInput {
@@ -22,9 +22,20 @@ const remote = proxyActivities<Activities>({
  * a platform never sells what is not there. Run by a Temporal Schedule (default every 5 minutes;
  * the seeds' 15 minutes is the bar) and at once by an order whose lock took a SKU to zero.
  */
-export async function stockSync(input: StockSyncInput): Promise<{ skus: number; pushed: string[]; failed: string[] }> {
+export async function stockSync(input: StockSyncInput): Promise<{ skus: number; pushed: string[]; failed: string[]; wms?: 'live' | 'stale' | 'unavailable' }> {
   const { workflowId, runId } = workflowInfo();
-  if (input.wms) await remote.syncStockFromWms({ warehouse: input.warehouse, wms: input.wms, skus: input.skus });
+  let wms: 'live' | 'stale' | 'unavailable' | undefined;
+  if (input.wms) {
+    try {
+      const r = await remote.syncStockFromWms({ warehouse: input.warehouse, wms: input.wms, skus: input.skus });
+      wms = r.stale ? 'stale' : 'live';
+    } catch (err) {
+      // WMS down past its last-known-good age: the pool's own figures (on hand as last confirmed,
+      // minus every lock since) are still the best answer, and platforms must keep hearing it.
+      if (!patched('stock-sync-survives-wms-outage')) throw err;
+      wms = 'unavailable';
+    }
+  }
   const items = await local.stockSnapshot({ warehouse: input.warehouse, skus: input.skus });
   const pushed: string[] = [];
   const failed: string[] = [];
@@ -37,7 +48,7 @@ export async function stockSync(input: StockSyncInput): Promise<{ skus: number; 
       failed.push(platform);
     }
   }
-  return { skus: items.length, pushed, failed };
+  return { skus: items.length, pushed, failed, ...(wms ? { wms } : {}) };
 }
 
 /** Safety net under each order's own countdown: releases unpaid locks whose time is up. */

@@ -12,6 +12,8 @@ import type { AdapterRegistry } from '../sdk/registry.js';
 import { DecisionQueue, type DecisionRequest } from '../store/decisions.js';
 import { OrderIndex } from '../store/orders.js';
 import { errorMessage } from '../util/errors.js';
+import { guardCall, type ResilienceLayers } from '../resilience/index.js';
+import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.js';
 import { createInvokeAdapter } from './invoke-adapter.js';
 
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
@@ -34,6 +36,8 @@ export interface ActivityDeps {
   warehouse?: string;
   pickupHookUrl?: string | undefined;
   fetch?: typeof fetch;
+  /** Breakers, last-known-good reads and rate limits for every outbound call (src/resilience). */
+  resilience?: ResilienceLayers | null;
 }
 
 /** Activities are built from their dependencies, so tests and the worker wire them the same way. */
@@ -42,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
   const pool = new InventoryPool(deps.redis, deps.keyPrefix);
   const decisions = new DecisionQueue(deps.redis, deps.keyPrefix);
   const warehouse = deps.warehouse ?? 'WH1';
+  const freshness = new StockFreshness(deps.redis, deps.keyPrefix);
   const checker = deps.rules
     ? createRulesChecker({ redis: deps.redis, keyPrefix: deps.keyPrefix, config: deps.rules, knownSku: (sku) => pool.knownSku(warehouse, sku) })
     : null;
@@ -51,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
           registry: deps.registry,
           mappings: deps.mappings,
           logger: deps.logger,
+          resilience: deps.resilience ?? null,
           onWaybill: async (w) => {
             await deps.redis.set(`${deps.keyPrefix}waybill:${w.waybillNo}`, w.workflowId, 'EX', 180 * 24 * 3600);
           },
@@ -71,13 +77,19 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** All-or-nothing per order, idempotent per hold key (workflow id + lock step). */
-    async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult & { depleted: string[] }> {
+    /**
+     * Redis down: the lock fails (retryably) and the order waits; it never proceeds unlocked.
+     * `staleStock` names SKUs whose figures the WMS could not confirm at the last sync (it was
+     * down): the order's timeline records that its availability check used cached stock.
+     */
+    async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult & { depleted: string[]; staleStock?: StaleStock[] }> {
       const r = await pool.lock({ orderKey: input.holdKey, warehouse: input.warehouse, lines: input.lines, expiresAt: input.expiresAt });
       if (!r.ok) return { ...r, depleted: [] };
       // SKUs this lock took to zero: the workflow pushes them to the platforms at once.
       const skus = [...new Set(input.lines.map((l) => l.sku))];
       const levels = await Promise.all(skus.map(async (sku) => ({ sku, level: await pool.get(input.warehouse, sku) })));
-      return { ...r, depleted: levels.filter((x) => x.level.available <= 0).map((x) => x.sku) };
+      const staleStock = await freshness.staleOf(input.warehouse, skus);
+      return { ...r, depleted: levels.filter((x) => x.level.available <= 0).map((x) => x.sku), ...(staleStock.length ? { staleStock } : {}) };
     },
     async confirmInventoryPaid(input: { holdKey: string }): Promise<{ confirmed: boolean }> {
       const r = await pool.confirmPaid(input.holdKey);
@@ -90,18 +102,29 @@ export function createActivities(deps: ActivityDeps) {
       await pool.commit(input.holdKey);
     },
 
-    /** On-hand figures from the WMS stock query, applied with their time so an old answer never wins. */
-    async syncStockFromWms(input: { warehouse: string; wms: string; skus: string[] }): Promise<{ updated: number }> {
+    /**
+     * On-hand figures from the WMS stock query, applied with their time so an old answer never
+     * wins. With the WMS down, the last-known-good answer (within maxAgeMs) is applied with the
+     * time it was fetched, never now: it cannot overwrite anything newer, and the SKUs are marked
+     * stale so orders locking them say so on their timeline.
+     */
+    async syncStockFromWms(input: { warehouse: string; wms: string; skus: string[] }): Promise<{ updated: number; stale: boolean; ageMs: number; fetchedAt: string }> {
       if (!deps.registry) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', 'NotConfigured');
       const skus = input.skus.length ? input.skus : (await pool.snapshot(input.warehouse)).map((x) => x.sku);
-      if (!skus.length) return { updated: 0 };
-      const asOf = Date.now();
+      const requested = Date.now();
+      if (!skus.length) return { updated: 0, stale: false, ageMs: 0, fetchedAt: new Date(requested).toISOString() };
       const { instance } = await deps.registry.connector(input.wms);
       const ctx = Context.current();
-      const raw = await instance.invoke('stock.query', { skus, warehouse: input.warehouse }, { signal: ctx.cancellationSignal, idempotencyKey: `stock-query:${asOf}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d) });
-      const items = StockItems.parse(raw);
+      const query = { skus, warehouse: input.warehouse };
+      const call = (signal: AbortSignal) => instance.invoke('stock.query', query, { signal, idempotencyKey: `stock-query:${requested}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d) });
+      const answer = deps.resilience ? await guardCall(deps.resilience, { connector: input.wms, capability: 'stock.query' }, query, ctx.cancellationSignal, call) : { stale: false as const, value: await call(ctx.cancellationSignal) };
+      const asOf = answer.stale ? Date.parse(answer.fetchedAt) : requested;
+      const items = StockItems.parse(answer.value);
       for (const it of items) await pool.setOnHand(input.warehouse, it.sku, it.onHand, asOf);
-      return { updated: items.length };
+      const fetchedAt = new Date(asOf).toISOString();
+      await freshness.record(input.warehouse, items.map((it) => it.sku), { stale: answer.stale, fetchedAt });
+      if (answer.stale) deps.logger.warn({ event: 'stock_sync_stale', warehouse: input.warehouse, wms: input.wms, ageMs: answer.ageMs, skus: items.length }, 'WMS unreachable: stock applied from its last-known-good answer');
+      return { updated: items.length, stale: answer.stale, ageMs: answer.stale ? answer.ageMs : 0, fetchedAt };
     },
     async stockSnapshot(input: { warehouse: string; skus: string[] }): Promise<{ sku: string; available: number }[]> {
       const all = await pool.snapshot(input.warehouse);

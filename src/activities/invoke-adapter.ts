@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MappingEngine } from '../mapping/engine.js';
 import type { Logger } from '../logger.js';
-import type { Breakers } from '../resilience/breakers.js';
+import { guardCall, type ResilienceLayers } from '../resilience/index.js';
 import { AdapterError } from '../sdk/errors.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { CAPABILITY, type Capability } from '../sdk/capabilities.js';
@@ -15,7 +15,16 @@ export interface InvokeAdapterInput {
   input: unknown;
   /** Outbound mapping applied to `input` first (pinned version), with extra context. */
   mapping?: { id: string; context?: Record<string, unknown> } | null;
+  /**
+   * A read (stock.query, tracking.query, configured reads) may be answered from its last-known-good
+   * value when the system is down. Only callers that ask get it, and with allowStale the answer is
+   * always a ReadResult envelope saying how fresh it is, so a stale value is never taken for a live one.
+   */
+  allowStale?: boolean;
 }
+
+/** What invokeAdapter answers for a read with allowStale: the value and its freshness. */
+export type ReadResult = { value: unknown; stale: false; ageMs: 0; fetchedAt: string } | { value: unknown; stale: true; ageMs: number; fetchedAt: string };
 
 const CAPABILITIES: ReadonlySet<string> = new Set(Object.values(CAPABILITY));
 
@@ -30,8 +39,8 @@ export function createInvokeAdapter(deps: {
   mappings: MappingEngine;
   logger: Logger;
   onWaybill?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void>;
-  /** Per (connector, capability) circuit breakers with a per-call deadline; absent = calls go straight through. */
-  breakers?: Breakers | null;
+  /** Breakers (per-call deadline), last-known-good reads, shared rate limits; absent = calls go straight through. */
+  resilience?: ResilienceLayers | null;
 }) {
   return async function invokeAdapter(req: InvokeAdapterInput): Promise<unknown> {
     if (!CAPABILITIES.has(req.capability)) throw ApplicationFailure.nonRetryable(`unknown capability ${req.capability}`, 'UnknownCapability');
@@ -53,11 +62,20 @@ export function createInvokeAdapter(deps: {
       const call = (signal: AbortSignal) =>
         instance.invoke(req.capability, payload, { signal, idempotencyKey: req.idempotencyKey, logger: log, heartbeat: (d?: unknown) => ctx.heartbeat(d) });
       // The breaker hands the adapter a signal of its own: this attempt's cancellation plus the
-      // call's deadline. An open circuit fails fast with retryAfterMs, which becomes nextRetryDelay below.
-      const out = deps.breakers ? await deps.breakers.call({ connector: req.connector, capability: req.capability }, ctx.cancellationSignal, call) : await call(ctx.cancellationSignal);
+      // call's deadline. An open circuit or an empty rate-limit bucket fails fast with
+      // retryAfterMs, which becomes nextRetryDelay below.
+      const key = { connector: req.connector, capability: req.capability };
+      const guarded = deps.resilience
+        ? await guardCall(deps.resilience, key, payload, ctx.cancellationSignal, call, { allowStale: req.allowStale === true })
+        : { stale: false as const, value: await call(ctx.cancellationSignal) };
+      const out = guarded.value;
       // Courier route pushes name the waybill, not the order: remember which workflow owns it.
       const waybillNo = req.capability === CAPABILITY.WAYBILL_CREATE && typeof out === 'object' && out !== null && 'waybillNo' in out && typeof out.waybillNo === 'string' ? out.waybillNo : null;
       if (waybillNo && deps.onWaybill && ctx.info.workflowExecution) await deps.onWaybill({ waybillNo, workflowId: ctx.info.workflowExecution?.workflowId ?? '', connector: req.connector });
+      if (req.allowStale) {
+        const read: ReadResult = guarded.stale ? { value: out, stale: true, ageMs: guarded.ageMs, fetchedAt: guarded.fetchedAt } : { value: out, stale: false, ageMs: 0, fetchedAt: new Date().toISOString() };
+        return read;
+      }
       return out;
     } catch (err) {
       if (err instanceof AdapterError && !err.retryable) {

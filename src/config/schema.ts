@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envBool, envInt, envString, secretRef, type Env } from './env-ref.js';
 import { rulesConfigSchema } from '../rules/config.js';
+import { ResilienceConfig } from '../resilience/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -153,6 +154,8 @@ export function configSchema(env: Env) {
         .strict()
         .prefault({}),
       channels: z.array(channel).default([]),
+      /** Breakers, last-known-good reads, shared rate limits: src/resilience/config.ts. */
+      resilience: ResilienceConfig.prefault({}),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()
@@ -170,6 +173,11 @@ export function configSchema(env: Env) {
         if (c.adapter !== 'shopify' && !c.connector) ctx.addIssue({ code: 'custom', path: ['channels', i, 'connector'], message: `a ${c.adapter} channel needs a connector (its webhook verification and pulls)` });
         if (c.connector && !connectorIds.has(c.connector)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'connector'], message: `no connector "${c.connector}" in connectors` });
       });
+      for (const section of ['breakers', 'rateLimits'] as const) {
+        for (const id of Object.keys(cfg.resilience[section].connectors)) {
+          if (!connectorIds.has(id)) ctx.addIssue({ code: 'custom', path: ['resilience', section, 'connectors', id], message: `no connector "${id}" in connectors` });
+        }
+      }
       const seen = new Map<string, number>();
       cfg.channels.forEach((c, i) => {
         const prev = seen.get(c.id);

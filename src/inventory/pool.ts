@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../util/lua-script.js';
 import { z } from 'zod';
-import { errorMessage } from '../util/errors.js';
 import { assertTagSafe, orderDirectoryKey, warehouseKeys, warehousesKey, type WarehouseKeys } from './keys.js';
 import {
   ConfirmPaidReply,
@@ -53,23 +52,6 @@ export interface ConfirmPaidResult {
   /** True when every hold of the order was still locked and is now exempt from expiry. */
   confirmed: boolean;
   holds: { warehouse: string; state: HoldState | 'none' }[];
-}
-
-/** A script run by EVALSHA, falling back to EVAL once when the server does not have it cached. */
-class LuaScript {
-  readonly sha: string;
-  constructor(readonly lua: string) {
-    this.sha = createHash('sha1').update(lua).digest('hex');
-  }
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      // After a restart or SCRIPT FLUSH the cache is empty; EVAL also caches it again.
-      if (!errorMessage(err).startsWith('NOSCRIPT')) throw err;
-      return redis.eval(this.lua, keys.length, ...keys, ...args);
-    }
-  }
 }
 
 const scripts = {

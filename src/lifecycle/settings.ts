@@ -24,5 +24,6 @@ export function lifecycleSettings(config: HubConfig): LifecycleSettings | null {
     adapterRetry: Object.fromEntries(Object.entries(l.adapterRetry).map(([k, v]) => [k, { maximumAttempts: v.maximumAttempts }])),
     rules: true,
     stockPushPlatforms: [...l.stockSync.platforms],
+    outageRetryMs: config.resilience.outageRetryMs ?? config.resilience.breakers.defaults.resetTimeout,
   };
 }

@@ -141,3 +141,15 @@ describe('Breakers', () => {
     expect(r.error?.issues[0]?.path).toEqual(['connectors', 'sf', 'rollingCountTimeout']);
   });
 });
+
+describe('Breakers settings per endpoint', () => {
+  it('layers defaults, capability, connector and connector+capability overrides; order.pull gets a long deadline', () => {
+    const b = new Breakers({ config: { defaults: { timeout: 5_000 }, capabilities: { 'stock.query': { timeout: 2_000 } }, connectors: { wdt: { resetTimeout: 7_000, capabilities: { 'wms.order.push': { timeout: 9_000 } } } } }, logger });
+    expect(b.settingsFor('any', 'order.pull').timeout).toBe(120_000);
+    expect(b.settingsFor('any', 'stock.query').timeout).toBe(2_000);
+    expect(b.settingsFor('wdt', 'stock.query')).toMatchObject({ timeout: 2_000, resetTimeout: 7_000 });
+    expect(b.settingsFor('wdt', 'wms.order.push')).toMatchObject({ timeout: 9_000, resetTimeout: 7_000 });
+    expect(b.settingsFor('other', 'wms.order.push')).toMatchObject({ timeout: 5_000, resetTimeout: 30_000 });
+    b.shutdown();
+  });
+});

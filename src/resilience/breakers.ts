@@ -42,11 +42,26 @@ export type BreakerSettings = z.output<typeof BreakerSettings>;
 
 const BreakerOverride = z.object(BreakerFields).partial().strict();
 
+/**
+ * Paged pulls walk many pages inside one guarded call: the default per-call deadline would cut
+ * them off halfway, so they get a longer one unless the config says otherwise.
+ */
+export const DEFAULT_CAPABILITY_OVERRIDES: Readonly<Record<string, z.input<typeof BreakerOverride>>> = { 'order.pull': { timeout: 120_000 } };
+
 export const BreakersConfig = z
   .object({
     defaults: BreakerSettings.prefault({}),
-    /** Per connector id: only the fields given replace the defaults. */
-    connectors: z.record(z.string(), BreakerOverride).default({}),
+    /** Per capability (any connector): e.g. a longer timeout for `order.pull`. Merged over the built-in ones. */
+    capabilities: z
+      .record(z.string(), BreakerOverride)
+      .default({})
+      .transform((c) => ({ ...DEFAULT_CAPABILITY_OVERRIDES, ...c })),
+    /**
+     * Per connector id: only the fields given replace the defaults; `capabilities` inside narrows
+     * it to one endpoint of that connector. Precedence, lowest first: defaults, capabilities,
+     * connectors.<id>, connectors.<id>.capabilities.<capability>.
+     */
+    connectors: z.record(z.string(), BreakerOverride.extend({ capabilities: z.record(z.string(), BreakerOverride).default({}) }).strict()).default({}),
   })
   .strict();
 export type BreakersConfig = z.output<typeof BreakersConfig>;
@@ -95,8 +110,11 @@ export class Breakers {
     this.now = deps.now ?? Date.now;
   }
 
-  settingsFor(connector: string): BreakerSettings {
-    return { ...this.config.defaults, ...this.config.connectors[connector] };
+  settingsFor(connector: string, capability?: string): BreakerSettings {
+    const { capabilities: perEndpoint, ...perConnector } = this.config.connectors[connector] ?? { capabilities: {} };
+    const byCapability = capability ? this.config.capabilities[capability] : undefined;
+    const byEndpoint = capability ? perEndpoint[capability] : undefined;
+    return { ...this.config.defaults, ...byCapability, ...perConnector, ...byEndpoint };
   }
 
   state(key: BreakerKey): BreakerState {
@@ -190,7 +208,7 @@ export class Breakers {
     const k = mapKey(key);
     const existing = this.entries.get(k);
     if (existing) return existing;
-    const settings = this.settingsFor(key.connector);
+    const settings = this.settingsFor(key.connector, key.capability);
     const breaker = new CircuitBreaker<[Thunk], void>((run: Thunk) => run(), {
       name: k,
       // Our own deadline aborts the action; opossum's timeout only stops waiting for it.

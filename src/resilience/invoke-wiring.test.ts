@@ -39,7 +39,7 @@ function build() {
   registry.register(Flaky);
   registry.configure([{ id: 'sf', adapter: 'flaky', config: {} }]);
   const breakers = new Breakers({ config: { defaults: { volumeThreshold: 2, resetTimeout: 60_000, timeout: 200 } }, logger });
-  const invoke = createInvokeAdapter({ registry, mappings: new MappingEngine({ dir: '.' }), logger, breakers });
+  const invoke = createInvokeAdapter({ registry, mappings: new MappingEngine({ dir: '.' }), logger, resilience: { breakers, lkg: null } });
   const req: InvokeAdapterInput = { connector: 'sf', capability: 'waybill.create', idempotencyKey: 'wf-1:waybill', input: {} };
   // A silent activity logger: the failures below are the point, not noise to print.
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };

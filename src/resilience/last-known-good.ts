@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { AdapterError } from '../sdk/errors.js';
 import { errorMessage } from '../util/errors.js';
+import { boundedWait } from './bounded.js';
 import { FALLBACK_OUTCOME, type FallbackOutcome, type ResilienceMetrics } from './metrics.js';
 
 /** Reads that may be answered from the last known good value; everything else is a write. */
@@ -64,14 +65,18 @@ export class LastKnownGood {
     return `${this.deps.keyPrefix ?? ''}lkg:${key.connector}:${key.capability}:${hash}`;
   }
 
-  async call<T>(key: LkgKey, input: unknown, live: () => Promise<T>): Promise<LkgResult<T>> {
+  /**
+   * `fallback: false` still refreshes the entry on success but never answers from it: for callers
+   * that cannot handle a stale answer (they did not ask for one).
+   */
+  async call<T>(key: LkgKey, input: unknown, live: () => Promise<T>, opts: { fallback?: boolean } = {}): Promise<LkgResult<T>> {
     if (!this.isRead(key.capability)) return { stale: false, value: await live() };
     const redisKey = this.key(key, input);
     let value: T;
     try {
       value = await live();
     } catch (err) {
-      if (err instanceof AdapterError && !err.retryable) throw err;
+      if (opts.fallback === false || (err instanceof AdapterError && !err.retryable)) throw err;
       const fallback = await this.lookup(key, redisKey);
       if (!fallback) throw err;
       return fallback;
@@ -84,7 +89,7 @@ export class LastKnownGood {
     try {
       const body = JSON.stringify({ value, fetchedAt: this.now() });
       // Expire with the max age: an entry past it would be refused anyway.
-      await this.bounded(this.deps.redis.set(redisKey, body, 'PX', this.config.maxAgeMs));
+      await boundedWait(this.deps.redis.set(redisKey, body, 'PX', this.config.maxAgeMs), this.config.redisTimeoutMs);
     } catch (err) {
       this.deps.logger.warn({ connector: key.connector, capability: key.capability, event: 'lkg_store_failed', err: errorMessage(err) }, 'last-known-good not refreshed');
     }
@@ -95,7 +100,7 @@ export class LastKnownGood {
     const count = (outcome: FallbackOutcome) => this.deps.metrics?.fallbacks.inc({ ...key, outcome });
     let raw: string | null;
     try {
-      raw = await this.bounded(this.deps.redis.get(redisKey));
+      raw = await boundedWait(this.deps.redis.get(redisKey), this.config.redisTimeoutMs);
     } catch (err) {
       count(FALLBACK_OUTCOME.CACHE_ERROR);
       log.warn({ event: 'lkg_lookup_failed', err: errorMessage(err) }, 'last-known-good unavailable');
@@ -115,16 +120,6 @@ export class LastKnownGood {
     count(FALLBACK_OUTCOME.SERVED);
     log.warn({ event: 'lkg_served', ageMs }, 'live read failed; serving last-known-good value');
     return { stale: true, value: parsed.value, ageMs, fetchedAt: new Date(parsed.fetchedAt).toISOString() };
-  }
-
-  private bounded<T>(p: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis did not answer within ${this.config.redisTimeoutMs}ms`)), this.config.redisTimeoutMs);
-    });
-    // The command may still settle after we stopped waiting; its rejection must not go unhandled.
-    p.catch(() => {});
-    return Promise.race([p, limit]).finally(() => clearTimeout(timer));
   }
 }
 

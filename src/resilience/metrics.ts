@@ -51,6 +51,24 @@ export function registerResilienceMetrics(registry: Registry) {
       labelNames: [...labelNames, 'outcome'] as const,
       registers: [registry],
     }),
+    rateLimitWaits: new Counter({
+      name: 'zhongshu_rate_limit_waits_total',
+      help: 'Calls that waited for a rate-limit token (each wait counted)',
+      labelNames,
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'zhongshu_rate_limited_total',
+      help: 'Calls refused by the rate limiter after waiting maxWaitMs; retried later by Temporal',
+      labelNames,
+      registers: [registry],
+    }),
+    rateLimitFallbacks: new Counter({
+      name: 'zhongshu_rate_limit_local_fallback_total',
+      help: 'Rate-limit decisions taken by the in-process bucket because Redis did not answer',
+      labelNames,
+      registers: [registry],
+    }),
   };
 }
 

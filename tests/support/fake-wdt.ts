@@ -24,7 +24,8 @@ export const FAKE_WDT_CODE = {
   APP_ERROR: 100,
 } as const;
 
-export type FakeWdtMode = 'ok' | 'down' | 'slow';
+/** down: HTTP 503; gateway_timeout: HTTP 504 from the gateway in front (the seeds' incident); slow: holds answers. */
+export type FakeWdtMode = 'ok' | 'down' | 'gateway_timeout' | 'slow';
 export type FakeWdtEdition = 'enterprise' | 'ultimate';
 
 export interface FakeWdtOptions {
@@ -295,9 +296,10 @@ export async function startFakeWdt(opts: FakeWdtOptions): Promise<FakeWdt> {
       else reply = () => ultimate(method, args, q);
     }
     requests.push(rec);
-    if (mode === 'down') {
-      rec.answer = 'HTTP 503';
-      send(res, 503, 'Service Unavailable', 'text/plain');
+    if (mode === 'down' || mode === 'gateway_timeout') {
+      const status = mode === 'down' ? 503 : 504;
+      rec.answer = `HTTP ${status}`;
+      send(res, status, mode === 'down' ? 'Service Unavailable' : 'Gateway Time-out', 'text/plain');
       return;
     }
     if (mode === 'slow') await new Promise((r) => setTimeout(r, opts.slowMs ?? 5_000));
