@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, chownSync, constants, readdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 import { MissingBinaryError } from './binaries.js';
@@ -55,22 +56,20 @@ export interface EmbeddedPostgres {
   process: ManagedProcess;
 }
 
-export async function startEmbeddedPostgres(o: { dataDir: string; port: number; logger: Logger; startTimeoutMs?: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(o: { port: number; logger: Logger; startTimeoutMs?: number }): Promise<EmbeddedPostgres> {
   const bin = findPostgresBin();
-  const dir = path.join(o.dataDir, 'postgres');
-  await mkdir(dir, { recursive: true });
+  // Its own directory straight under the temp dir: as root the server runs as `postgres`, which
+  // must reach it (callers' data dirs are mode 0700 root). Removed when the server stops.
+  const home = await mkdtemp(path.join(tmpdir(), 'zhongshu-pg-'));
+  const dir = path.join(home, 'data');
   const account = serverAccount();
-  if (account) {
-    chownSync(dir, account.uid, account.gid);
-    // initdb and the server must be able to reach the directory through its parents.
-    chownSync(o.dataDir, account.uid, account.gid);
-  }
+  if (account) chownSync(home, account.uid, account.gid);
   const user = 'zhongshu';
   const database = 'erp';
   const runAs = account ? { uid: account.uid, gid: account.gid } : {};
   // Trust auth on a loopback-only server that lives for one test run; fsync off for speed.
   execFileSync(path.join(bin, 'initdb'), ['-D', dir, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale', 'C'], { stdio: 'pipe', ...runAs });
-  const logFile = path.join(o.dataDir, 'postgres.log');
+  const logFile = path.join(home, 'postgres.log');
   const args = ['-D', dir, '-p', String(o.port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=50'];
   o.logger.info({ bin, port: o.port }, 'starting embedded PostgreSQL');
   const proc = startProcess('postgres', path.join(bin, 'postgres'), args, { logFile, logger: o.logger, ...runAs });
@@ -87,5 +86,13 @@ export async function startEmbeddedPostgres(o: { dataDir: string; port: number; 
     }
   }
   const odbcConnectionString = `Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=${o.port};Database=${database};Uid=${user};Pwd=unused`;
-  return { port: o.port, user, database, odbcConnectionString, process: proc };
+  const stop = proc.stop.bind(proc);
+  const managed: ManagedProcess = {
+    ...proc,
+    async stop(timeoutMs?: number) {
+      await stop(timeoutMs);
+      if (!process.env['KEEP_TEST_DATA']) await rm(home, { recursive: true, force: true });
+    },
+  };
+  return { port: o.port, user, database, odbcConnectionString, process: managed };
 }
