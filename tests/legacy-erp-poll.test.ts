@@ -87,7 +87,7 @@ describe('legacy ERP polling over ODBC (PostgreSQL + psqlODBC)', () => {
     const d = await hub.client.schedule.getHandle(erpPollScheduleId(CHANNEL, hub.taskQueue)).describe();
     expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'erpPoll' });
     expect(d.policies.overlap).toBe('SKIP');
-    expect(d.spec.intervals[0]?.every).toBe(3_600_000);
+    expect(d.spec.intervals?.[0]?.every).toBe(3_600_000);
   });
 
   it('picks up inserts, with rows sharing one timestamp across a batch boundary neither skipped nor repeated', async () => {
