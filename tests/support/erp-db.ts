@@ -45,10 +45,17 @@ export interface ErpRowInput {
   sku?: string;
 }
 
+/** One order row as the ERP holds it (and as an ERP webhook's order.approved carries it). */
+export function erpOrderRow(r: ErpRowInput & { phone?: string }): Record<string, string | number | null> {
+  return {
+    order_no: r.orderNo, shop_code: 'S1', status: r.status ?? 'PAID', created_at: r.updatedAt, paid_at: r.updatedAt, updated_at: r.updatedAt,
+    buyer_name: '张三', buyer_phone: r.phone ?? '13800000000', province: '广东省', city: '深圳市', district: '南山区', address: '科技园 1 号', freight: 0,
+    lines_json: JSON.stringify([{ line_no: '1', sku: r.sku ?? 'SKU-1', name: '中性笔', qty: 1, price: '15.00' }]),
+  };
+}
+
 export async function insertOrder(db: odbc.Connection, table: string, r: ErpRowInput): Promise<void> {
-  await db.query(
-    `INSERT INTO ${table} (order_no, shop_code, status, created_at, paid_at, updated_at, buyer_name, buyer_phone, province, city, district, address, freight, lines_json)
-     VALUES (?, 'S1', ?, ?, ?, ?, '张三', '13800000000', '广东省', '深圳市', '南山区', '科技园 1 号', 0, ?)`,
-    [r.orderNo, r.status ?? 'PAID', r.updatedAt, r.updatedAt, r.updatedAt, JSON.stringify([{ line_no: '1', sku: r.sku ?? 'SKU-1', name: '中性笔', qty: 1, price: '15.00' }])],
-  );
+  const row = erpOrderRow(r);
+  const cols = Object.keys(row);
+  await db.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, cols.map((c) => (row[c] === null ? '' : String(row[c]))));
 }
