@@ -147,7 +147,10 @@ export async function runLegacyErpBench(o: LegacyErpOptions, env: { temporalAddr
     const backlogMs = performance.now() - t0;
     const rows = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${TABLE} WHERE order_no LIKE 'BL-%' AND is_synced = 1`);
     const flagged = Number(rows[0]?.n ?? 0);
-    if (flagged !== o.backlog) throw new Error(`backlog: ${flagged} of ${o.backlog} rows flagged after the poll`);
+    if (flagged !== o.backlog) {
+      const left = await db.query<{ order_no: string; updated_at: string; is_synced: number }>(`SELECT order_no, updated_at, is_synced FROM ${TABLE} WHERE order_no LIKE 'BL-%' AND is_synced <> 1 ORDER BY updated_at, order_no LIMIT 5`);
+      throw new Error(`backlog: ${flagged} of ${o.backlog} rows flagged after the poll; first unflagged: ${JSON.stringify(Array.from(left))}`);
+    }
     // Let the backlog's own workflows finish before the floor runs on the same server.
     await new Promise((r) => setTimeout(r, 2000));
 

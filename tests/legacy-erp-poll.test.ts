@@ -213,6 +213,24 @@ describe('legacy ERP polling over ODBC (PostgreSQL + psqlODBC)', () => {
     await expect(instance.invoke('shipment.confirm', { ...shipped, event: 'lost' }, ctx)).rejects.toThrow(/event/);
   });
 
+  it('writes back through a procedure when one is configured (PostgreSQL procedure, CALL)', async () => {
+    await erp.db.query(`CREATE PROCEDURE ${erp.shipments}_proc(p_order varchar, p_event varchar, p_status varchar, p_carrier varchar, p_tracking varchar, p_at varchar) LANGUAGE sql AS $$
+      INSERT INTO ${erp.shipments} VALUES (p_order, p_event, p_status, p_carrier, p_tracking, p_at)
+      ON CONFLICT (order_no, event) DO UPDATE SET status = excluded.status, tracking_no = excluded.tracking_no $$`);
+    const LegacyErp = (await import('../adapters/legacy-erp/index.js')).default;
+    const conn = await LegacyErp.create(LegacyErp.configSchema.parse({ connection: inject('odbcConnectionString'), writeBack: { procedure: `${erp.shipments}_proc`, callStyle: 'call' } }), { logger: hub.logger, fetch, mappings: null, now: () => new Date() });
+    try {
+      const ctx = { signal: new AbortController().signal, idempotencyKey: 'wb-p', logger: hub.logger, heartbeat() {} };
+      const v = { orderNo: 'P-01', event: 'shipped', status: 'SHIPPED', carrier: 'EMS', trackingNo: 'EMS1', at: '2026-03-01T10:00:00+08:00' };
+      expect(await conn.invoke('shipment.confirm', v, ctx)).toMatchObject({ written: true, mode: 'procedure' });
+      await conn.invoke('shipment.confirm', { ...v, trackingNo: 'EMS2' }, ctx);
+      const rows = await erp.db.query<{ tracking_no: string }>(`SELECT tracking_no FROM ${erp.shipments} WHERE order_no = 'P-01'`);
+      expect(Array.from(rows)).toEqual([{ tracking_no: 'EMS2' }]);
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('reports a broken connection string as a failed poll, not a silent one', async () => {
     const bad = await startTestHub({
       env: { ERP_ODBC: 'Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;Database=erp;Uid=x;Pwd=y' },

@@ -49,6 +49,12 @@ const writeBack = z
      */
     table: ident('writeBack.table').optional(),
     procedure: ident('writeBack.procedure').optional(),
+    /**
+     * How the procedure is invoked: `escape` = the ODBC escape {CALL p(?, ...)} (SQL Server,
+     * MySQL/MariaDB, PostgreSQL functions); `call` = CALL p(?, ...) (PostgreSQL 11+ procedures,
+     * which psqlODBC's escape would call as a function).
+     */
+    callStyle: z.enum(['escape', 'call']).default('escape'),
   })
   .strict()
   .refine((w) => (w.table === undefined) !== (w.procedure === undefined), { message: 'give exactly one of table or procedure', path: ['table'] });

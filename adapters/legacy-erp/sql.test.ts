@@ -70,11 +70,12 @@ describe('legacy-erp SQL', () => {
   });
   it('upserts write-backs by order + event, or calls the procedure', () => {
     const v = { orderNo: 'SO1', event: 'shipped', status: 'SHIPPED', carrier: 'SF', trackingNo: 'SF1', eventAt: '2026-01-01T10:00:00+08:00' };
-    const t = buildWriteBack({ table: 'erp_ship' }, v);
+    const t = buildWriteBack({ table: 'erp_ship', callStyle: 'escape' }, v);
     expect(t.update?.sql).toBe('UPDATE erp_ship SET status = ?, carrier = ?, tracking_no = ?, event_at = ? WHERE order_no = ? AND event = ?');
     expect(t.update?.params).toEqual(['SHIPPED', 'SF', 'SF1', '2026-01-01T10:00:00+08:00', 'SO1', 'shipped']);
     expect(t.insert?.params).toEqual(['SO1', 'shipped', 'SHIPPED', 'SF', 'SF1', '2026-01-01T10:00:00+08:00']);
-    expect(buildWriteBack({ procedure: 'dbo.hub_shipment' }, v).call?.sql).toBe('{CALL dbo.hub_shipment(?, ?, ?, ?, ?, ?)}');
+    expect(buildWriteBack({ procedure: 'dbo.hub_shipment', callStyle: 'escape' }, v).call?.sql).toBe('{CALL dbo.hub_shipment(?, ?, ?, ?, ?, ?)}');
+    expect(buildWriteBack({ procedure: 'hub_shipment', callStyle: 'call' }, v).call?.sql).toBe('CALL hub_shipment(?, ?, ?, ?, ?, ?)');
   });
 });
 

@@ -125,7 +125,10 @@ export interface ShipmentWriteBack {
  */
 export function buildWriteBack(w: WriteBackConfig, v: ShipmentWriteBack): { update?: Statement; insert?: Statement; call?: Statement } {
   const vals = [v.status, v.carrier ?? '', v.trackingNo ?? '', v.eventAt];
-  if (w.procedure) return { call: { sql: `{CALL ${w.procedure}(?, ?, ?, ?, ?, ?)}`, params: [v.orderNo, v.event, ...vals] } };
+  if (w.procedure) {
+    const call = `${w.procedure}(?, ?, ?, ?, ?, ?)`;
+    return { call: { sql: w.callStyle === 'call' ? `CALL ${call}` : `{CALL ${call}}`, params: [v.orderNo, v.event, ...vals] } };
+  }
   const t = w.table ?? '';
   return {
     update: { sql: `UPDATE ${t} SET status = ?, carrier = ?, tracking_no = ?, event_at = ? WHERE order_no = ? AND event = ?`, params: [...vals, v.orderNo, v.event] },

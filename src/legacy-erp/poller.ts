@@ -1,7 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Redis } from 'ioredis';
 import type { ChannelConfig } from '../config/schema.js';
-import { QuarantinedError, type OrderIntake } from '../intake/order-intake.js';
+import type { Delivery, OrderIntake } from '../intake/order-intake.js';
+import type { CanonicalOrder } from '../canonical/order.js';
+import { MappingError, type MappingEngine } from '../mapping/engine.js';
+import { mapInboundOrder } from '../mapping/inbound.js';
 import type { Logger } from '../logger.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { errorMessage } from '../util/errors.js';
@@ -35,6 +38,7 @@ export interface LegacyErpDeps {
   logger: Logger;
   registry?: AdapterRegistry;
   intake?: OrderIntake;
+  mappings?: MappingEngine;
   channels?: readonly ChannelConfig[];
 }
 
@@ -102,13 +106,13 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
   const seenKey = (connector: string, key: string) => `${deps.keyPrefix}erp:seen:${connector}:${key}`;
 
   async function resolve(input: { connector: string; channel: string }) {
-    if (!deps.registry || !deps.intake) throw ApplicationFailure.nonRetryable('the legacy-ERP poller needs adapters and the intake on this worker', 'NotConfigured');
+    if (!deps.registry || !deps.intake || !deps.mappings) throw ApplicationFailure.nonRetryable('the legacy-ERP poller needs adapters and the intake on this worker', 'NotConfigured');
     const channel = deps.channels?.find((c) => c.id === input.channel);
     if (!channel) throw ApplicationFailure.nonRetryable(`no channel "${input.channel}" is configured`, 'NotConfigured');
     const { instance } = await deps.registry.connector(input.connector);
     if (!(instance instanceof LegacyErpConnector)) throw ApplicationFailure.nonRetryable(`connector ${input.connector} is not a legacy-erp connector`, 'NotConfigured');
     if (!instance.config.poll) throw ApplicationFailure.nonRetryable(`connector ${input.connector} has no poll section`, 'NotConfigured');
-    return { channel, conn: instance, poll: instance.config.poll, intake: deps.intake };
+    return { channel, conn: instance, poll: instance.config.poll, intake: deps.intake, mappings: deps.mappings };
   }
 
   return {
@@ -120,7 +124,7 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
      * nothing is skipped, the duplicates are refused by Temporal, the flags are written then.
      */
     async pollLegacyErpBatch(input: PollBatchInput): Promise<PollBatchResult> {
-      const { channel, conn, poll, intake } = await resolve(input);
+      const { channel, conn, poll, intake, mappings } = await resolve(input);
       const ctx = Context.current();
       const log = deps.logger.child({ connector: input.connector, channel: channel.id });
       const cursor = poll.updatedAtColumn ? await cursors.get(input.connector) : null;
@@ -142,26 +146,43 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
         const flag = poll.syncedColumn ? column(r.row, poll.syncedColumn) : undefined;
         const flagged = flag !== undefined && flag !== null && (Number(flag) === poll.syncedValue || Number(flag) === poll.errorValue);
         const reRead = cursor !== null && r.updatedAt !== null && compareCursor({ updatedAt: r.updatedAt, key: r.key }, cursor) <= 0;
-        // In the overlap window: a row already taken at this version is left alone; a late commit is not.
-        if (reRead && (flagged || seen[i] === (r.updatedAt ?? ''))) skipped++;
+        // A row already taken at this version (remembered after its flag was written, or flagged in
+        // the overlap window) is left alone; a late commit, or a row whose flag never got written, is not.
+        const taken = r.updatedAt !== null && seen[i] === r.updatedAt;
+        if (taken || (reRead && flagged)) skipped++;
         else todo.push(r);
       });
 
       const receivedAt = new Date().toISOString();
-      const results = await mapLimit(todo, poll.concurrency, async (r) => {
+      // Mapping one row after another, starts in parallel: JSONata evaluations interleave on the
+      // event loop, and under its wall-clock time limit parallel ones would time each other out.
+      type Mapped = { r: Row; delivery: Delivery; order: CanonicalOrder } | { r: Row; quarantineId: string };
+      const mapped: Mapped[] = [];
+      for (const r of todo) {
+        const delivery: Delivery = { channel, platform: 'legacy-erp', payload: r.row, rawBody: JSON.stringify(r.row), deliveryId: `${r.key}@${r.updatedAt ?? ''}`, receivedAt, kind: 'poll' };
         try {
-          const res = await intake.accept({ channel, platform: 'legacy-erp', payload: r.row, rawBody: JSON.stringify(r.row), deliveryId: `${r.key}@${r.updatedAt ?? ''}`, receivedAt, kind: 'poll' });
-          return { r, outcome: res.duplicate ? ('duplicate' as const) : ('started' as const) };
+          mapped.push({ r, delivery, order: await mapInboundOrder(mappings, channel.mapping, r.row, { platform: 'legacy-erp', channel: channel.id, shop: channel.shop, currency: channel.currency, receivedAt }) });
         } catch (err) {
-          if (err instanceof QuarantinedError) return { r, outcome: 'quarantined' as const, quarantineId: err.quarantineId };
-          throw err;
+          if (!(err instanceof MappingError)) throw err;
+          mapped.push({ r, quarantineId: await intake.quarantine(delivery, err) });
         }
+      }
+      ctx.heartbeat({ phase: 'mapped', rows: todo.length });
+      let n = 0;
+      const results = await mapLimit(mapped, poll.concurrency, async (m) => {
+        if (!('order' in m)) return { r: m.r, outcome: 'quarantined' as const };
+        // Per row (the SDK throttles them): a slow Temporal must not look like a dead worker.
+        ctx.heartbeat({ phase: 'starting', done: n++, of: mapped.length });
+        const res = await intake.start(m.order, m.delivery);
+        return { r: m.r, outcome: res.duplicate ? ('duplicate' as const) : ('started' as const) };
       });
       ctx.heartbeat({ phase: 'started', rows: todo.length });
 
       // Rows are processed up to the first failure; the cursor must not pass it.
       const firstFailure = results.findIndex((x) => x.status === 'rejected');
-      const done = (firstFailure === -1 ? results : results.slice(0, firstFailure)).flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []));
+      // Quarantined rows are done wherever they are (the quarantine holds them): flagged and
+      // remembered now, so a retry of this batch does not quarantine them a second time.
+      const done = results.flatMap((x, i) => (x.status === 'fulfilled' && (firstFailure === -1 || i < firstFailure || x.value.outcome === 'quarantined') ? [x.value] : []));
       const ok = done.filter((d) => d.outcome !== 'quarantined').map((d) => d.r.key);
       const bad = done.filter((d) => d.outcome === 'quarantined').map((d) => d.r.key);
       // Flags strictly after the starts above returned: a flagged row always has its workflow (or its quarantine entry).
@@ -176,7 +197,7 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       const failed = firstFailure === -1 ? null : results[firstFailure];
       // The cursor covers the skipped rows before the first failure and every processed one.
       const lastOk = firstFailure === -1 ? parsed[parsed.length - 1] : (() => {
-        const failedRow = todo[firstFailure];
+        const failedRow = mapped[firstFailure]?.r;
         const idx = failedRow ? parsed.indexOf(failedRow) : 0;
         return idx > 0 ? parsed[idx - 1] : undefined;
       })();
