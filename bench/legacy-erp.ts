@@ -15,6 +15,7 @@ import { packageRoot } from '../src/util/package-info.js';
 import { ratePerSecond, summarize, percentile, type Summary } from '../src/util/stats.js';
 import { workflowBundles } from './bundles.js';
 import { ErpCursorStore } from '../src/legacy-erp/poller.js';
+import { QuarantineStore } from '../src/store/quarantine.js';
 import { runPool } from './pool.js';
 import { freePort, onCleanup } from './services.js';
 import type { benchFloor, FloorActivities } from './workflows.js';
@@ -149,7 +150,8 @@ export async function runLegacyErpBench(o: LegacyErpOptions, env: { temporalAddr
     const flagged = Number(rows[0]?.n ?? 0);
     if (flagged !== o.backlog) {
       const left = await db.query<{ order_no: string; updated_at: string; is_synced: number }>(`SELECT order_no, updated_at, is_synced FROM ${TABLE} WHERE order_no LIKE 'BL-%' AND is_synced <> 1 ORDER BY updated_at, order_no LIMIT 5`);
-      throw new Error(`backlog: ${flagged} of ${o.backlog} rows flagged after the poll; first unflagged: ${JSON.stringify(Array.from(left))}`);
+      const kept = await new QuarantineStore(hub.redis, 'bench-erp:').list({ limit: 3 });
+      throw new Error(`backlog: ${flagged} of ${o.backlog} rows flagged after the poll; first unflagged: ${JSON.stringify(Array.from(left))}; quarantined: ${JSON.stringify(kept.map((k) => k.error))}`);
     }
     // Let the backlog's own workflows finish before the floor runs on the same server.
     await new Promise((r) => setTimeout(r, 2000));

@@ -8,6 +8,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { startTestHub, ADMIN_KEY } from './support/hub.js';
 import { createErpTables, erpTime, insertOrder } from './support/erp-db.js';
 import { json } from './support/json.js';
+import { recordHistory } from './support/histories.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { erpPollScheduleId } from '../src/legacy-erp/schedules.js';
 import { ErpCursorStore } from '../src/legacy-erp/poller.js';
@@ -54,8 +55,10 @@ afterAll(async () => {
   await rm(mappingsDir, { recursive: true, force: true });
 });
 
+let lastPollId = '';
 async function poll(): Promise<ErpPollResult> {
-  return hub.client.workflow.execute('erpPoll', { taskQueue: hub.taskQueue, workflowId: `test-poll-${randomUUID()}`, args: [{ connector: 'erp-acme', channel: CHANNEL }] });
+  lastPollId = `test-poll-${randomUUID()}`;
+  return hub.client.workflow.execute('erpPoll', { taskQueue: hub.taskQueue, workflowId: lastPollId, args: [{ connector: 'erp-acme', channel: CHANNEL }] });
 }
 
 async function workflowExists(orderNo: string): Promise<boolean> {
@@ -98,6 +101,7 @@ describe('legacy ERP polling over ODBC (PostgreSQL + psqlODBC)', () => {
     const r = await poll();
     expect(r).toMatchObject({ rows: 7, started: 7, duplicates: 0, quarantined: 0 });
     expect(r.batches).toBe(3);
+    await recordHistory(lastPollId, 'erp-poll-three-batches');
     for (const k of keys) expect(await workflowExists(k)).toBe(true);
     const f = await flags();
     for (const k of keys) expect(f.get(k)).toBe(1);

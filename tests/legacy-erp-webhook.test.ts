@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestHub, ADMIN_KEY } from './support/hub.js';
 import { createErpTables, erpOrderRow, erpTime } from './support/erp-db.js';
 import { json, type Json } from './support/json.js';
+import { recordHistory } from './support/histories.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { signErpBody } from '../adapters/legacy-erp/signature.js';
@@ -131,6 +132,13 @@ describe('ERP webhooks', () => {
       if (!rows.length) await new Promise((r) => setTimeout(r, 100));
     }
     expect(rows).toEqual([{ event: 'shipped', status: 'SHIPPED', tracking_no: 'SF7000000001' }]);
+    let timeline = '';
+    for (let i = 0; i < 100 && !timeline.includes('shipped written back'); i++) {
+      timeline = JSON.stringify((await stateOf(`erp-signed:${orderNo}`))?.timeline);
+      if (!timeline.includes('shipped written back')) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(timeline).toContain('ERP erp-signed: shipped written back');
+    await recordHistory(`order:erp-signed:${orderNo}`, 'legacy-erp-shipped-written-back');
     expect(JSON.stringify(moving?.timeline)).toContain('picked up (erp:erp-signed:SF)');
   });
 

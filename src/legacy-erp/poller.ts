@@ -100,6 +100,9 @@ function str(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
+/** jsonata's code for an evaluation past the engine's time limit (see src/mapping/engine.ts). */
+const MAPPING_TIMEOUT = 'D1012';
+
 /** Activities of the ERP poll workflow (workflows/erp-poll.ts). */
 export function createLegacyErpActivities(deps: LegacyErpDeps) {
   const cursors = new ErpCursorStore(deps.redis, deps.keyPrefix);
@@ -158,12 +161,29 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       // event loop, and under its wall-clock time limit parallel ones would time each other out.
       type Mapped = { r: Row; delivery: Delivery; order: CanonicalOrder } | { r: Row; quarantineId: string };
       const mapped: Mapped[] = [];
+      const mapRow = async (r: Row) => {
+        for (let i = 0; ; i++) {
+          try {
+            return await mapInboundOrder(mappings, channel.mapping, r.row, { platform: 'legacy-erp', channel: channel.id, shop: channel.shop, currency: channel.currency, receivedAt });
+          } catch (err) {
+            // The time limit is wall-clock: a starved event loop (a busy machine) can trip it on a good row.
+            if (!(err instanceof MappingError && err.code === MAPPING_TIMEOUT && i < 2)) throw err;
+          }
+        }
+      };
+      // A row whose mapping keeps timing out on this attempt: the batch stops before it and is retried.
+      let timedOut: { r: Row; err: MappingError } | null = null;
       for (const r of todo) {
         const delivery: Delivery = { channel, platform: 'legacy-erp', payload: r.row, rawBody: JSON.stringify(r.row), deliveryId: `${r.key}@${r.updatedAt ?? ''}`, receivedAt, kind: 'poll' };
         try {
-          mapped.push({ r, delivery, order: await mapInboundOrder(mappings, channel.mapping, r.row, { platform: 'legacy-erp', channel: channel.id, shop: channel.shop, currency: channel.currency, receivedAt }) });
+          mapped.push({ r, delivery, order: await mapRow(r) });
         } catch (err) {
           if (!(err instanceof MappingError)) throw err;
+          // Load is transient; a row that still times out on the third attempt is quarantined like any failure.
+          if (err.code === MAPPING_TIMEOUT && ctx.info.attempt < 3) {
+            timedOut = { r, err };
+            break;
+          }
           mapped.push({ r, quarantineId: await intake.quarantine(delivery, err) });
         }
       }
@@ -195,12 +215,9 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
         await m.exec();
       }
       const failed = firstFailure === -1 ? null : results[firstFailure];
-      // The cursor covers the skipped rows before the first failure and every processed one.
-      const lastOk = firstFailure === -1 ? parsed[parsed.length - 1] : (() => {
-        const failedRow = mapped[firstFailure]?.r;
-        const idx = failedRow ? parsed.indexOf(failedRow) : 0;
-        return idx > 0 ? parsed[idx - 1] : undefined;
-      })();
+      // The cursor covers every row before the first one not handled (skipped ones included).
+      const stopRow = firstFailure !== -1 ? mapped[firstFailure]?.r : timedOut?.r;
+      const lastOk = stopRow === undefined ? parsed[parsed.length - 1] : parsed[parsed.indexOf(stopRow) - 1];
       const next = lastOk?.updatedAt ? { updatedAt: lastOk.updatedAt, key: lastOk.key } : null;
       if (next) await cursors.advance(input.connector, next);
       const summary = {
@@ -213,6 +230,10 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       if (failed && failed.status === 'rejected') {
         log.warn({ ...summary, err: errorMessage(failed.reason) }, 'ERP batch stopped at a row that could not be started; retrying');
         throw failed.reason;
+      }
+      if (timedOut) {
+        log.warn({ ...summary, key: timedOut.r.key }, `ERP batch stopped: ${timedOut.err.message}; retrying`);
+        throw ApplicationFailure.retryable(`row ${timedOut.r.key}: ${timedOut.err.message}`, 'MappingTimeout');
       }
       if (summary.rows) log.info(summary, 'ERP batch polled');
       return { ...summary, next: next ?? from, more: rows.length >= poll.batchSize && (poll.updatedAtColumn !== undefined || ok.length + bad.length > 0) };
