@@ -1,4 +1,4 @@
-import odbc from 'odbc';
+import type odbc from 'odbc';
 import { z } from 'zod';
 import type { AdapterDeps, AdapterInstance, InvokeContext, WebhookRequest, WebhookVerdict } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
@@ -55,6 +55,18 @@ export function column(row: ErpRow, name: string): unknown {
   return undefined;
 }
 
+/**
+ * The native `odbc` binding loads libodbc.so.2 (unixODBC) when imported: loaded on first use, so a
+ * hub without legacy ERPs runs on a machine without unixODBC, and one with them gets this error.
+ */
+async function loadOdbc(): Promise<typeof odbc> {
+  try {
+    return (await import('odbc')).default;
+  } catch (err) {
+    throw AdapterError.rejected(ADAPTER_ID, 'odbc_unavailable', `the odbc module could not load (${errorMessage(err)}): install unixODBC (Debian: apt-get install unixodbc) and the database's ODBC driver`);
+  }
+}
+
 export class LegacyErpConnector implements AdapterInstance {
   private pool: Promise<odbc.Pool> | null = null;
 
@@ -64,11 +76,11 @@ export class LegacyErpConnector implements AdapterInstance {
   ) {}
 
   private getPool(): Promise<odbc.Pool> {
-    this.pool ??= odbc
-      .pool({ connectionString: this.config.connection, initialSize: 1, incrementSize: 1, maxSize: this.config.poolSize, loginTimeout: this.config.loginTimeoutSeconds, shrink: true })
+    this.pool ??= loadOdbc()
+      .then((m) => m.pool({ connectionString: this.config.connection, initialSize: 1, incrementSize: 1, maxSize: this.config.poolSize, loginTimeout: this.config.loginTimeoutSeconds, shrink: true }))
       .catch((err: unknown) => {
         this.pool = null; // the next call tries again (the ERP may be back)
-        throw toAdapterError(err, 'connect');
+        throw err instanceof AdapterError ? err : toAdapterError(err, 'connect');
       });
     return this.pool;
   }
