@@ -1,5 +1,6 @@
 // `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
-// C. full lifecycle vs a floor with the same activity count (issue 4), D. resilience layers (issue 7).
+// C. full lifecycle vs a floor with the same activity count (issue 4), D. resilience layers (issue 7),
+// E. legacy ERP over ODBC (issue 8).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { runEngineBench, type EngineOptions, type EngineResult, type SideName } 
 import { runLifecycleBench, type LifecycleOptions, type LifecycleResult } from './lifecycle.js';
 import { runMappingBench, type MappingOptions, type MappingResult } from './mapping.js';
 import { runResilienceBench, type ResilienceResult } from './resilience.js';
+import { runLegacyErpBench, type LegacyErpOptions, type LegacyErpResult } from './legacy-erp.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
 
@@ -58,8 +60,18 @@ const lifecycleOpts: LifecycleOptions = {
 };
 // Section D (issue 7): resilience layers on the hot path, calls/s with and without.
 const resilienceOpts = { budgetMs: envInt('BENCH_RES_MS', 400, 50), rounds: envInt('BENCH_RES_ROUNDS', 3, 1), concurrency: envInt('BENCH_RES_CONCURRENCY', 16, 1) };
-// BENCH_ONLY=engine, lifecycle, mapping or resilience (comma-separated for several) runs only those sections.
-const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience'];
+// Section E (issue 8): legacy ERP over ODBC. The issue's backlog is 100,000 rows (BENCH_ERP_BACKLOG=100000,
+// about an hour at the ~25 rows/s measured on 2 shared cores); the default is smaller so `npm run bench` stays short.
+const legacyErpOpts: LegacyErpOptions = {
+  samples: envInt('BENCH_ERP_SAMPLES', 10, 1),
+  backlog: envInt('BENCH_ERP_BACKLOG', 2000, 1),
+  intervalSeconds: envInt('BENCH_ERP_INTERVAL_S', 10, 1),
+  batchSize: envInt('BENCH_ERP_BATCH', 500, 1),
+  concurrency: envInt('BENCH_ERP_CONCURRENCY', 8, 1),
+  hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
+};
+// BENCH_ONLY=engine, lifecycle, mapping, resilience or legacy-erp (comma-separated for several) runs only those sections.
+const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp'];
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
 const runs = (section: string) => only.length === 0 || only.includes(section);
@@ -96,6 +108,15 @@ function printLifecycle(r: LifecycleResult): void {
   console.log(`\n   hub/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
   console.log(`   paid-to-WMS (webhook answer -> trade stored at WDT) at ${o.concurrency} in flight: p50 ${ms(r.paidToWms.p50)} ms, p99 ${ms(r.paidToWms.p99)} ms, max ${ms(r.paidToWms.max)} ms  (target p50 < ${r.latencyTargetP50Ms} ms)  ${verdict(r.latencyPass)}`);
   console.log(`   WMS receive time: ${r.latencySource}`);
+}
+
+function printLegacyErp(r: LegacyErpResult): void {
+  const o = r.options;
+  console.log(`\nE. Legacy ERP over ODBC (issue 8): PostgreSQL through unixODBC + psqlODBC, is_synced + updated-at cursor`);
+  console.log(`   insert -> workflow start at the ${o.intervalSeconds} s interval (real Temporal Schedule), ${r.latency.n} samples: p50 ${ms(r.latency.p50)} ms, p95 ${ms(r.latency.p95)} ms, max ${ms(r.latency.max)} ms  (target p95 < ${r.latencyTargetMs} ms)  ${verdict(r.latencyPass)}`);
+  console.log(`   backlog: ${r.backlog.rows} rows present at start${r.backlog.rows < 100_000 ? ' (full size 100,000: BENCH_ERP_BACKLOG=100000)' : ''}, batch ${o.batchSize}, ${o.concurrency} starts in flight: ${rate(r.backlog.rate)} rows/s (${(r.backlog.ms / 1000).toFixed(1)} s until every workflow started and every row flagged)`);
+  console.log(`   engine workflow-start floor (${r.floor.starts} client starts, ${o.concurrency} in flight, same servers): ${rate(r.floor.rate)} starts/s`);
+  console.log(`\n   backlog/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
 }
 
 function printMapping(r: MappingResult, o: MappingOptions): void {
@@ -201,6 +222,24 @@ async function main(): Promise<number> {
     else console.log(`\nC. Full lifecycle vs engine floor: FAILED: ${lifecycleError}`);
   }
 
+  let legacyErp: LegacyErpResult | null = null;
+  let legacyErpError: string | null = null;
+  if (runs('legacy-erp')) {
+    progress('section D: starting its own Temporal dev server and redis-server');
+    const services = await startBenchServices(logger);
+    try {
+      const hubLogger = createLogger({ level: legacyErpOpts.hubLogLevel, name: 'zhongshu' }, pino.destination({ dest: path.join(services.dataDir, 'hub-legacy-erp.log'), sync: true }));
+      legacyErp = await runLegacyErpBench(legacyErpOpts, { temporalAddress: services.temporalAddress, redisUrl: services.redisUrl, logger, hubLogger, progress });
+    } catch (err) {
+      legacyErpError = errorMessage(err);
+      progress(`legacy-erp bench failed: ${legacyErpError}`);
+    } finally {
+      await services.stop();
+    }
+    if (legacyErp) printLegacyErp(legacyErp);
+    else console.log(`\nE. Legacy ERP over ODBC: FAILED: ${legacyErpError}`);
+  }
+
   let mapping: MappingResult | null = null;
   if (runs('mapping')) {
     progress('mapping bench');
@@ -225,10 +264,11 @@ async function main(): Promise<number> {
     mapping: mapping ? { options: mappingOpts, ...mapping } : null,
     lifecycle: lifecycle ?? (lifecycleError ? { error: lifecycleError } : null),
     resilience,
+    legacyErp: legacyErp ?? (legacyErpError ? { error: legacyErpError } : null),
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);
-  return engineError || lifecycleError ? 1 : 0;
+  return engineError || lifecycleError || legacyErpError ? 1 : 0;
 }
 
 // Exit explicitly: a leftover gRPC or Redis handle must not keep a finished bench alive. The

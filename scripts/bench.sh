@@ -2,9 +2,12 @@
 # npm run bench: provisions what the bench needs (temporal CLI, redis-server, node_modules), then
 # runs bench/run.ts. Tunables: BENCH_N, BENCH_CONCURRENCY, BENCH_ROUNDS, BENCH_WARMUP, BENCH_HTTP=0,
 # BENCH_HUB_LOG, BENCH_MAP_MS, BENCH_BLOCK_RUNS, BENCH_MAPPING=<adapter or id>,
-# BENCH_ONLY=engine|lifecycle|mapping|resilience (comma-separated for several; default all).
 # Section D (resilience layers, issue 7): BENCH_RES_MS (400 per variant and round), BENCH_RES_ROUNDS (3),
 # BENCH_RES_CONCURRENCY (16).
+# BENCH_ONLY=engine|lifecycle|mapping|resilience|legacy-erp (comma-separated for several; default all).
+# Section E (legacy ERP over ODBC, issue 8): BENCH_ERP_SAMPLES (10 insert-to-start samples at the
+# 10 s interval), BENCH_ERP_BACKLOG (2000 rows; the issue's full size is 100000), BENCH_ERP_BATCH (500),
+# BENCH_ERP_CONCURRENCY (8), BENCH_ERP_INTERVAL_S (10).
 # Section C (full lifecycle vs a floor with the same activity count, issue 4): BENCH_LIFECYCLE_N
 # (orders per round and side, 60), BENCH_LIFECYCLE_CONCURRENCY (in flight, 8 = the "moderate load"
 # the paid-to-WMS p50 < 300 ms target is read at), BENCH_LIFECYCLE_ROUNDS (2), BENCH_LIFECYCLE_WARMUP

@@ -15,6 +15,7 @@ import { QuarantineStore } from './store/quarantine.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
+import { ensureLegacyErpSchedules } from './legacy-erp/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
@@ -187,6 +188,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           warehouse: config.lifecycle.warehouse,
           pickupHookUrl: config.lifecycle.pickupHookUrl,
           resilience,
+          intake,
+          channels: config.channels,
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
         }),
       });
@@ -196,6 +199,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       });
       logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot() }, 'worker running');
       if (config.lifecycle.enabled && opts.schedules !== false) await ensureSchedules(client, config, logger);
+      // ERP polls run whether or not the lifecycle is on: they feed the intake.
+      if (opts.schedules !== false) await ensureLegacyErpSchedules(client, config, registry, logger);
     },
     async stop() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();

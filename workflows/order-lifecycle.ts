@@ -44,6 +44,8 @@ export interface LifecycleSettings {
   stockPushPlatforms?: string[];
   /** Wait between tries of a write whose system is down (its activity retries used up). */
   outageRetryMs?: number;
+  /** Channel id -> legacy-ERP connector that takes shipment status + tracking number back (shipment.confirm). */
+  shipmentWriteBack?: Record<string, string>;
 }
 
 /** Workflow arguments are plain JSON: the canonical order plus what produced it. */
@@ -499,6 +501,27 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     }
   };
 
+  /**
+   * Orders from a legacy ERP get their shipment status and tracking number written back to it
+   * (the ERP's table or procedure, by ODBC), keyed by order + event so a retry writes once. A
+   * failed write-back is put on the timeline and never holds a moving parcel.
+   */
+  const writeBackShipment = async (event: 'shipped' | 'delivered', status: string, e: TrackingEvent | null): Promise<void> => {
+    const conn = s?.shipmentWriteBack?.[input.order.source.channel];
+    if (!s || !conn || !patched('erp-shipment-write-back')) return;
+    try {
+      await adapterActivities(s, conn).invokeAdapter({
+        connector: conn,
+        capability: 'shipment.confirm',
+        idempotencyKey: `${workflowId}:erp-write-back-${event}`,
+        input: { orderNo: order.source.platformOrderId, event, status, carrier: courierConn ?? carrier, trackingNo: waybillNo ?? e?.waybillNo ?? null, at: e?.at ?? now() },
+      });
+      note(`ERP ${conn}: ${event} written back`);
+    } catch (err) {
+      note(`ERP ${conn}: ${event} write-back failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
   moveTo(LIFECYCLE_STATE.RECEIVED, `received via ${input.receivedVia.kind}`, input.order.source.channel);
   // Idempotency key = workflow id + step: a retried activity writes the same record once.
   await store.recordOrder({ idempotencyKey: `${workflowId}:record`, orderKey: input.orderKey, order: input.order });
@@ -671,6 +694,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     const pickup = tracking.pickedUp;
     moveTo(LIFECYCLE_STATE.IN_TRANSIT, `picked up (${pickup?.source ?? 'tracking'})`, 'courier');
     await store.commitInventory({ holdKey });
+    await writeBackShipment('shipped', 'SHIPPED', pickup);
     try {
       const n = await store.notifyPickup({ idempotencyKey: `${workflowId}:notify-pickup`, orderKey: input.orderKey, waybillNo, carrier: carrier ?? 'unknown', at: pickup?.at ?? now() });
       if (n.sent) note('customer notified of pickup');
@@ -686,6 +710,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     }
     if (reviewPending) await store.clearDecision({ orderKey: input.orderKey });
     moveTo(LIFECYCLE_STATE.DELIVERED, `delivered (${tracking.delivered?.source ?? 'tracking'})`, 'courier');
+    await writeBackShipment('delivered', 'DELIVERED', tracking.delivered);
     moveTo(LIFECYCLE_STATE.COMPLETED, 'delivered');
     return snapshot();
   } catch (err) {

@@ -15,6 +15,9 @@ import { errorMessage } from '../util/errors.js';
 import { guardCall, type ResilienceLayers } from '../resilience/index.js';
 import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.js';
 import { createInvokeAdapter } from './invoke-adapter.js';
+import { createLegacyErpActivities } from '../legacy-erp/poller.js';
+import type { OrderIntake } from '../intake/order-intake.js';
+import type { ChannelConfig } from '../config/schema.js';
 
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
 const StockItems = z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative() }).loose());
@@ -38,6 +41,9 @@ export interface ActivityDeps {
   fetch?: typeof fetch;
   /** Breakers, last-known-good reads and rate limits for every outbound call (src/resilience). */
   resilience?: ResilienceLayers | null;
+  /** For the legacy-ERP poller: rows become orders through the same intake as webhooks. */
+  intake?: OrderIntake;
+  channels?: readonly ChannelConfig[];
 }
 
 /** Activities are built from their dependencies, so tests and the worker wire them the same way. */
@@ -65,6 +71,8 @@ export function createActivities(deps: ActivityDeps) {
   const doFetch = deps.fetch ?? fetch;
 
   return {
+    ...createLegacyErpActivities(deps),
+
     async recordOrder(input: { idempotencyKey: string; orderKey: string; order: CanonicalOrder }): Promise<{ firstWrite: boolean }> {
       const firstWrite = await index.record(input.idempotencyKey, input.orderKey, input.order);
       deps.logger.debug({ orderKey: input.orderKey, firstWrite }, 'order recorded');

@@ -24,6 +24,7 @@ import { quarantineRoutes } from './routes/quarantine.js';
 import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
 import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
 import { platformWebhookRoutes } from './routes/webhooks-platform.js';
+import { erpEventReplayer, erpWebhookRoutes } from './routes/webhooks-erp.js';
 import type { Redis } from 'ioredis';
 import type { AppEnv } from './types.js';
 
@@ -72,11 +73,14 @@ export function createApp(d: AppDeps) {
   app.get('/openapi.json', (c) => c.json(openapi));
   app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger }));
   app.route('/webhooks/sf-express/routes', sfRouteRoutes({ token: d.config.webhooks.sfRoutePushToken, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, metrics: d.metrics, logger: d.logger }));
+  const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger };
+  // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
+  app.route('/webhooks/legacy-erp', erpWebhookRoutes(erpDeps));
   app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger }));
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
-  app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
+  app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));
   app.onError((err, c) => {

@@ -8,6 +8,7 @@ import type { LifecycleSettings } from '../../workflows/order-lifecycle.js';
 export function lifecycleSettings(config: HubConfig): LifecycleSettings | null {
   const l = config.lifecycle;
   if (!l.enabled) return null;
+  const writeBacks = legacyErpWriteBacks(config);
   return {
     warehouse: l.warehouse,
     courier: l.courier ?? null,
@@ -25,5 +26,17 @@ export function lifecycleSettings(config: HubConfig): LifecycleSettings | null {
     rules: true,
     stockPushPlatforms: [...l.stockSync.platforms],
     outageRetryMs: config.resilience.outageRetryMs ?? config.resilience.breakers.defaults.resetTimeout,
+    ...(Object.keys(writeBacks).length ? { shipmentWriteBack: writeBacks } : {}),
   };
+}
+
+/** Legacy-ERP channels whose connector has a writeBack target: their orders' shipments go back to it. */
+function legacyErpWriteBacks(config: HubConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const ch of config.channels) {
+    if (ch.adapter !== 'legacy-erp' || !ch.connector) continue;
+    const conn = config.connectors.find((c) => c.id === ch.connector);
+    if (conn?.config['writeBack']) out[ch.id] = conn.id;
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { createLogger } from '../../src/logger.js';
 import { startEmbeddedRedis, startEmbeddedTemporal } from '../../src/embedded/services.js';
+import { startEmbeddedPostgres } from '../../src/embedded/postgres.js';
 import { workflowsPath } from '../../src/util/package-info.js';
 
 export function freePort(): Promise<number> {
@@ -28,6 +29,9 @@ declare module 'vitest' {
     redisPort: number;
     workflowBundlePath: string;
     dataDir: string;
+    /** The legacy-ERP stand-in: PostgreSQL read through unixODBC + psqlODBC. */
+    pgPort: number;
+    odbcConnectionString: string;
   }
 }
 
@@ -38,11 +42,12 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const logger = createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'warn', name: 'test-infra' });
   const dataDir = await mkdtemp(path.join(tmpdir(), 'zhongshu-it-'));
-  const [temporalPort, redisPort] = [await freePort(), await freePort()];
-  const [temporal, redis, bundle] = await Promise.all([
+  const [temporalPort, redisPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const [temporal, redis, bundle, pg] = await Promise.all([
     startEmbeddedTemporal({ dataDir, port: temporalPort, uiPort: null, namespace: 'default', fastSqlite: true, logger, startTimeoutMs: 90_000 }),
     startEmbeddedRedis({ dataDir, port: redisPort, logger }),
     bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } }),
+    startEmbeddedPostgres({ port: pgPort, logger }),
   ]);
   const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
@@ -52,8 +57,10 @@ export default async function setup(project: TestProject) {
   project.provide('redisPort', redisPort);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('dataDir', dataDir);
+  project.provide('pgPort', pg.port);
+  project.provide('odbcConnectionString', pg.odbcConnectionString);
   return async () => {
-    await Promise.all([temporal.process.stop(), redis.process.stop()]);
+    await Promise.all([temporal.process.stop(), redis.process.stop(), pg.process.stop()]);
     if (!process.env['KEEP_TEST_DATA']) await rm(dataDir, { recursive: true, force: true });
   };
 }

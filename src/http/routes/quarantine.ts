@@ -4,7 +4,7 @@ import type { ChannelConfig } from '../../config/schema.js';
 import type { OrderIntake } from '../../intake/order-intake.js';
 import { MappingError, type MappingEngine } from '../../mapping/engine.js';
 import { mapInboundOrder } from '../../mapping/inbound.js';
-import type { QuarantineStore } from '../../store/quarantine.js';
+import type { QuarantineEntry, QuarantineStore } from '../../store/quarantine.js';
 import { parseJsonSafe } from '../../util/json.js';
 import { errorMessage } from '../../util/errors.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
@@ -13,7 +13,10 @@ import type { AppEnv } from '../types.js';
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), channel: z.string().optional() });
 
-export function quarantineRoutes(d: { store: QuarantineStore; intake: OrderIntake; mappings: MappingEngine; channels: readonly ChannelConfig[]; apiKeys: readonly ApiKeyEntry[] }) {
+/** Replays entries that are not orders of the channel's mapping (e.g. ERP events); null = not mine. */
+export type QuarantineReplayer = (e: QuarantineEntry, channel: ChannelConfig) => Promise<({ orderKey?: string } & Record<string, unknown>) | null>;
+
+export function quarantineRoutes(d: { store: QuarantineStore; intake: OrderIntake; mappings: MappingEngine; channels: readonly ChannelConfig[]; apiKeys: readonly ApiKeyEntry[]; replayers?: readonly QuarantineReplayer[] }) {
   const app = new Hono<AppEnv>();
   app.use('*', requireRole(d.apiKeys, 'platform_engineer', 'sre'));
 
@@ -45,6 +48,12 @@ export function quarantineRoutes(d: { store: QuarantineStore; intake: OrderIntak
     }
     const now = new Date().toISOString();
     try {
+      for (const replay of d.replayers ?? []) {
+        const res = await replay(e, channel);
+        if (!res) continue;
+        await d.store.remove(id, { action: 'replayed', by: c.get('principal').name, at: now, ...(res.orderKey ? { orderKey: res.orderKey } : {}) });
+        return c.json({ ok: true, replayed: id, mappingId: e.mappingId, ...res });
+      }
       const order = await mapInboundOrder(d.mappings, channel.mapping, payload, {
         platform: channel.adapter,
         channel: channel.id,

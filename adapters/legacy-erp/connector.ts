@@ -1,0 +1,172 @@
+import type odbc from 'odbc';
+import { z } from 'zod';
+import type { AdapterDeps, AdapterInstance, InvokeContext, WebhookRequest, WebhookVerdict } from '../../src/sdk/define.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
+import { errorMessage } from '../../src/util/errors.js';
+import type { LegacyErpConfig, PollConfig } from './config.js';
+import { buildMarkRows, buildSelect, buildWriteBack, type Cursor, type Statement } from './sql.js';
+import { verifyErpSignature } from './signature.js';
+
+const ADAPTER_ID = 'legacy-erp';
+
+export type ErpRow = Record<string, unknown>;
+
+/** shipment.confirm input: what the lifecycle knows when a parcel moves. */
+export const ShipmentWriteBackInput = z
+  .object({
+    orderNo: z.string().min(1),
+    event: z.enum(['shipped', 'delivered']),
+    status: z.string().min(1),
+    carrier: z.string().nullable().default(null),
+    trackingNo: z.string().nullable().default(null),
+    at: z.string().min(1),
+  })
+  .strict();
+
+const PullInput = z.object({ from: z.object({ updatedAt: z.string(), key: z.string() }).nullable().default(null) }).strict();
+
+/** SQLSTATE classes that a retry can fix: connection trouble, deadlocks/serialization, timeouts. */
+function retryableState(state: string): boolean {
+  return state.startsWith('08') || state === '40001' || state === '40P01' || state === 'HYT00' || state === 'HYT01' || state.startsWith('57') || state === '';
+}
+
+/** ODBC failures become AdapterErrors: connection loss is retryable, a bad statement is not. */
+function toAdapterError(err: unknown, what: string): AdapterError {
+  const odbcErrors = typeof err === 'object' && err !== null && 'odbcErrors' in err && Array.isArray(err.odbcErrors) ? (err.odbcErrors as { state?: string; message?: string }[]) : [];
+  const first = odbcErrors[0];
+  const state = first?.state ?? '';
+  const msg = `${what}: ${first?.message ?? errorMessage(err)}${state ? ` (SQLSTATE ${state})` : ''}`;
+  return retryableState(state) ? AdapterError.retryable(ADAPTER_ID, 'odbc_error', msg) : AdapterError.rejected(ADAPTER_ID, 'odbc_statement_failed', msg);
+}
+
+/** Driver values as JSON for the mapping: 64-bit integers become strings so no digit is lost. */
+function plainRow(row: ErpRow): ErpRow {
+  const out: ErpRow = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'bigint' ? v.toString() : v instanceof ArrayBuffer || Buffer.isBuffer(v) ? Buffer.from(v as ArrayBuffer).toString('base64') : v;
+  return out;
+}
+
+/** A column of a row by name; drivers differ in the case they report (PostgreSQL folds to lower). */
+export function column(row: ErpRow, name: string): unknown {
+  if (name in row) return row[name];
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(row)) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+/**
+ * The native `odbc` binding loads libodbc.so.2 (unixODBC) when imported: loaded on first use, so a
+ * hub without legacy ERPs runs on a machine without unixODBC, and one with them gets this error.
+ */
+async function loadOdbc(): Promise<typeof odbc> {
+  try {
+    return (await import('odbc')).default;
+  } catch (err) {
+    throw AdapterError.rejected(ADAPTER_ID, 'odbc_unavailable', `the odbc module could not load (${errorMessage(err)}): install unixODBC (Debian: apt-get install unixodbc) and the database's ODBC driver`);
+  }
+}
+
+export class LegacyErpConnector implements AdapterInstance {
+  private pool: Promise<odbc.Pool> | null = null;
+
+  constructor(
+    readonly config: LegacyErpConfig,
+    private readonly deps: AdapterDeps,
+  ) {}
+
+  private getPool(): Promise<odbc.Pool> {
+    this.pool ??= loadOdbc()
+      .then((m) => m.pool({ connectionString: this.config.connection, initialSize: 1, incrementSize: 1, maxSize: this.config.poolSize, loginTimeout: this.config.loginTimeoutSeconds, shrink: true }))
+      .catch((err: unknown) => {
+        this.pool = null; // the next call tries again (the ERP may be back)
+        throw err instanceof AdapterError ? err : toAdapterError(err, 'connect');
+      });
+    return this.pool;
+  }
+
+  async run(st: Statement, what: string): Promise<odbc.Result<ErpRow>> {
+    const pool = await this.getPool();
+    try {
+      return await pool.query<ErpRow>(st.sql, st.params);
+    } catch (err) {
+      throw toAdapterError(err, what);
+    }
+  }
+
+  get poll(): PollConfig {
+    if (!this.config.poll) throw AdapterError.rejected(ADAPTER_ID, 'not_configured', 'no poll section in this connector config');
+    return this.config.poll;
+  }
+
+  /** The next batch after `from` (null = from the beginning), as plain JSON rows. */
+  async fetchBatch(from: Cursor | null): Promise<ErpRow[]> {
+    const res = await this.run(buildSelect(this.poll, from), 'select batch');
+    return Array.from(res, plainRow);
+  }
+
+  /** Sets the change-capture flag; a no-op without syncedColumn. */
+  async markRows(value: number, keys: readonly string[]): Promise<void> {
+    for (const st of buildMarkRows(this.poll, value, keys)) await this.run(st, 'flag rows');
+  }
+
+  async writeShipment(raw: unknown): Promise<{ written: boolean; mode: 'table' | 'procedure' | 'none'; action?: 'inserted' | 'updated' | 'called' }> {
+    const r = ShipmentWriteBackInput.safeParse(raw);
+    if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'invalid_input', `shipment.confirm input: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const w = this.config.writeBack;
+    if (!w) return { written: false, mode: 'none' };
+    const v = r.data;
+    const st = buildWriteBack(w, { orderNo: v.orderNo, event: v.event, status: v.status, carrier: v.carrier, trackingNo: v.trackingNo, eventAt: v.at });
+    if (st.call) {
+      await this.run(st.call, 'write-back procedure');
+      return { written: true, mode: 'procedure', action: 'called' };
+    }
+    if (!st.update || !st.insert) throw new Error('write-back statements missing');
+    if ((await this.run(st.update, 'write-back update')).count > 0) return { written: true, mode: 'table', action: 'updated' };
+    try {
+      await this.run(st.insert, 'write-back insert');
+      return { written: true, mode: 'table', action: 'inserted' };
+    } catch (err) {
+      // A concurrent attempt inserted first (unique order_no + event): update that row instead.
+      if ((await this.run(st.update, 'write-back update')).count > 0) return { written: true, mode: 'table', action: 'updated' };
+      throw err;
+    }
+  }
+
+  async testConnection(): Promise<{ ok: boolean; detail?: string }> {
+    try {
+      await this.run({ sql: 'SELECT 1', params: [] }, 'test');
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, detail: errorMessage(err) };
+    }
+  }
+
+  async invoke(capability: Capability, input: unknown, ctx: InvokeContext): Promise<unknown> {
+    if (capability === CAPABILITY.SHIPMENT_CONFIRM) {
+      const res = await this.writeShipment(input);
+      ctx.logger.info({ ...res }, 'shipment written back to the ERP');
+      return res;
+    }
+    if (capability === CAPABILITY.ORDER_PULL) {
+      const r = PullInput.safeParse(input ?? {});
+      if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'invalid_input', `order.pull input: ${r.error.message}`);
+      const rows = await this.fetchBatch(r.data.from);
+      ctx.heartbeat({ rows: rows.length });
+      return { rows };
+    }
+    throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by ${ADAPTER_ID}`);
+  }
+
+  verifyWebhook(req: WebhookRequest): WebhookVerdict {
+    const w = this.config.webhook;
+    if (!w) return { ok: false, reason: 'webhooks_not_configured' };
+    return verifyErpSignature(req, { secret: w.secret, apiKey: w.apiKey, toleranceSeconds: w.toleranceSeconds }, this.deps.now().getTime());
+  }
+
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    if (p) await (await p.catch(() => null))?.close();
+  }
+}
