@@ -16,6 +16,12 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# unixODBC and the PostgreSQL and MariaDB/MySQL drivers, so a legacy-erp connector can poll an ERP
+# database from the image (SQL Server's msodbcsql18 comes from Microsoft's repository: add it in a
+# derived image). The hub loads the odbc module only when such a connector first connects.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends unixodbc odbc-postgresql odbc-mariadb \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -386,6 +386,12 @@ describe('Dockerfile', () => {
     expect(user?.split(/\s+/)[1]).not.toMatch(/^(root|0)(:|$)/);
   });
 
+  it('installs unixODBC and the documented ODBC drivers in the runtime image', () => {
+    // The legacy-erp connector loads libodbc.so.2 and a driver by name (README: Legacy ERPs).
+    const installs = finalStage.filter((l) => /^RUN\s.*apt-get install/i.test(l)).join(' ');
+    for (const pkg of ['unixodbc', 'odbc-postgresql', 'odbc-mariadb']) expect(installs, `the final stage does not install ${pkg}`).toMatch(new RegExp(`\\s${pkg}(\\s|$)`));
+  });
+
   it('ships what the hub reads at run time', () => {
     // packageRoot() needs package.json next to workflows/; config and mappings are read from the cwd.
     const copied = finalStage.filter((l) => /^COPY\s/i.test(l)).join('\n');
