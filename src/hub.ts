@@ -15,6 +15,9 @@ import { QuarantineStore } from './store/quarantine.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
+import { createPollingActivities } from './polling/activities.js';
+import { PollCursorStore } from './polling/cursor.js';
+import { ensurePollSchedules, pollTargets } from './polling/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
@@ -99,6 +102,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   for (const def of BUILTIN_ADAPTERS) registry.register(def);
   for (const m of config.adapters.modules) await registry.registerModule(m, opts.configDir ?? process.cwd());
   registry.configure(config.connectors);
+  // Polling config checked now (a window above the platform's limit fails the start, not a run).
+  pollTargets(config, registry);
 
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
   const prefix = config.redis.keyPrefix;
@@ -174,7 +179,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-        activities: createActivities({
+        // The poll workflow's activities sit beside the order activities on the same worker.
+        activities: Object.assign(createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger }), createActivities({
           redis,
           keyPrefix: prefix,
           logger,
@@ -184,7 +190,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           warehouse: config.lifecycle.warehouse,
           pickupHookUrl: config.lifecycle.pickupHookUrl,
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
-        }),
+        })),
       });
       const w = worker;
       running = w.run().catch((err: unknown) => {
@@ -192,6 +198,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       });
       logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot() }, 'worker running');
       if (config.lifecycle.enabled && opts.schedules !== false) await ensureSchedules(client, config, logger);
+      if (opts.schedules !== false) await ensurePollSchedules(client, config, registry, logger);
     },
     async stop() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();

@@ -3,3 +3,5 @@ export { orderLifecycle, getOrderState } from './order-lifecycle.js';
 export type { OrderLifecycleInput, OrderState } from './order-lifecycle.js';
 export { stockSync, releaseExpiredLocks } from './stock-sync.js';
 export type { StockSyncInput } from './stock-sync.js';
+export { orderPoll } from './order-poll.js';
+export type { OrderPollInput, OrderPollResult } from './order-poll.js';
