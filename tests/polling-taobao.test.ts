@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { pollScheduleId } from '../src/polling/schedules.js';
@@ -17,15 +18,33 @@ const CHANNEL = 'tb-shop';
 let top: Awaited<ReturnType<typeof startFakeTop>>;
 let hubA: (Hub & { prefix: string; taskQueue: string }) | null = null;
 let hubB: (Hub & { prefix: string; taskQueue: string }) | null = null;
+// The ops chat robot (WeCom) that hears about lost ranges.
+let robot: Server;
+let robotUrl = '';
+const alerts: { markdown?: { content?: string } }[] = [];
 
 const config = (url: string) => ({
-  connectors: [{ id: 'tb', adapter: 'taobao', config: { appKey: 'tb-app', appSecret: '${TOP_SECRET}', sessionKey: '${TOP_SESSION}', baseUrl: url, pageSize: 2, signMethod: 'hmac-sha256' } }],
+  connectors: [
+    { id: 'tb', adapter: 'taobao', config: { appKey: 'tb-app', appSecret: '${TOP_SECRET}', sessionKey: '${TOP_SESSION}', baseUrl: url, pageSize: 2, signMethod: 'hmac-sha256' } },
+    { id: 'ops', adapter: 'wecom', config: { key: '${ROBOT_KEY}', webhookUrl: robotUrl } },
+  ],
   // A day's interval never fires during the test: runs are triggered, so the test owns the timing.
-  channels: [{ id: CHANNEL, adapter: 'taobao', shop: 'tb-shop-1', connector: 'tb', mapping: 'taobao/order.v1', poll: { everyMinutes: 1440 } }],
+  channels: [{ id: CHANNEL, adapter: 'taobao', shop: 'tb-shop-1', connector: 'tb', mapping: 'taobao/order.v1', poll: { everyMinutes: 1440, maxWindowsPerRun: 4, alertConnector: 'ops' } }],
 });
-const env = { TOP_SECRET: SECRET, TOP_SESSION: 'sess' };
+const env = { TOP_SECRET: SECRET, TOP_SESSION: 'sess', ROBOT_KEY: 'robot-key' };
 
 beforeAll(async () => {
+  robot = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      alerts.push(JSON.parse(body) as (typeof alerts)[number]);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
+    });
+  });
+  await new Promise<void>((r) => robot.listen(0, '127.0.0.1', () => r()));
+  const addr = robot.address();
+  robotUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/cgi-bin/webhook/send`;
   top = await startFakeTop({ appSecret: SECRET });
   hubA = await startTestHub({ env, config: config(top.url) });
 });
@@ -33,11 +52,15 @@ afterAll(async () => {
   await hubA?.stop();
   await hubB?.stop();
   await top?.close();
+  await new Promise<void>((r) => (robot ? robot.close(() => r()) : r()));
 });
 
 /** Triggers the schedule now and returns the id of the run it started. */
 async function trigger(client: Client, scheduleId: string): Promise<string> {
   const handle = client.schedule.getHandle(scheduleId);
+  // Overlap SKIP: a trigger while the schedule still counts the last run as running is skipped,
+  // and it learns of a finished run a moment after the run's result is available.
+  for (let i = 0; i < 100 && (await handle.describe()).info.runningActions.length > 0; i++) await new Promise((r) => setTimeout(r, 100));
   const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
   await handle.trigger();
   for (let i = 0; i < 100; i++) {
@@ -139,5 +162,36 @@ describe('order polling on Temporal Schedules (Taobao)', () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     const closed = await hub.client.workflow.getHandle(`order:${CHANNEL}:${ids.B}`).describe();
     expect(closed.workflowId).toBe(`order:${CHANNEL}:${ids.B}`);
+  });
+});
+
+describe('a cursor older than Taobao serves', () => {
+  it('reports the lost range once (log, metric, Redis, alert) and catches up from the oldest readable time in bounded runs', async () => {
+    const hub = hubB;
+    if (!hub) throw new Error('the first test did not leave a running hub');
+    const scheduleId = pollScheduleId(CHANNEL, hub.taskQueue);
+    const cursorKey = `${hub.prefix}poll:cursor:${CHANNEL}`;
+    const stale = new Date(Date.now() - 100 * 24 * 3600_000);
+    await hub.redis.set(cursorKey, stale.toISOString());
+
+    const r: OrderPollResult = await hub.client.workflow.getHandle(await trigger(hub.client, scheduleId)).result();
+    if (!r.lost) throw new Error('no lost range reported');
+    expect(r.lost.start).toBe(stale.toISOString());
+    const lostDays = (new Date(r.lost.end).getTime() - stale.getTime()) / (24 * 3600_000);
+    expect(lostDays).toBeGreaterThan(9.9);
+    expect(lostDays).toBeLessThan(10.1);
+    // Four windows (maxWindowsPerRun) of 30 minutes from the oldest readable second; more to come.
+    expect(r).toMatchObject({ windows: 4, more: true, started: 0 });
+    expect(r.cursorAfter).toBe(new Date(new Date(r.lost.end).getTime() + 4 * 30 * 60_000).toISOString());
+    expect(await hub.redis.get(cursorKey)).toBe(r.cursorAfter);
+    expect(Object.keys(await hub.redis.hgetall(`${hub.prefix}poll:lost:${CHANNEL}`))).toEqual([`${r.lost.start}/${r.lost.end}`]);
+    expect((await hub.metrics.pollLostRanges.get()).values.find((v) => v.labels['channel'] === CHANNEL)?.value).toBe(1);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.markdown?.content ?? JSON.stringify(alerts[0])).toContain(`could not read ${r.lost.start}`);
+
+    // The next run continues where this one stopped; nothing more is lost or alerted.
+    const r2: OrderPollResult = await hub.client.workflow.getHandle(await trigger(hub.client, scheduleId)).result();
+    expect(r2).toMatchObject({ cursorBefore: r.cursorAfter, windows: 4, lost: null });
+    expect(alerts).toHaveLength(1);
   });
 });
