@@ -5,6 +5,7 @@ import type { Hub } from '../src/hub.js';
 import { pollScheduleId } from '../src/polling/schedules.js';
 import type { OrderPollResult } from '../workflows/order-poll.js';
 import { startFakeTop, type ListCall } from './support/fake-top.js';
+import { recordHistory } from './support/histories.js';
 import { startTestHub } from './support/hub.js';
 
 /**
@@ -55,18 +56,19 @@ afterAll(async () => {
   await new Promise<void>((r) => (robot ? robot.close(() => r()) : r()));
 });
 
-/** Triggers the schedule now and returns the id of the run it started. */
-async function trigger(client: Client, scheduleId: string): Promise<string> {
+/** Triggers the schedule now and returns a handle on the run it started. */
+async function trigger(client: Client, scheduleId: string) {
   const handle = client.schedule.getHandle(scheduleId);
   // Overlap SKIP: a trigger while the schedule still counts the last run as running is skipped,
   // and it learns of a finished run a moment after the run's result is available.
   for (let i = 0; i < 100 && (await handle.describe()).info.runningActions.length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
+  // Runs are told apart by run id: two runs started in the same second share a workflow id.
+  const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.firstExecutionRunId));
   await handle.trigger();
   for (let i = 0; i < 100; i++) {
     const d = await handle.describe();
-    const run = [...d.info.runningActions, ...d.info.recentActions.map((a) => a.action)].find((a) => !before.has(a.workflow.workflowId));
-    if (run) return run.workflow.workflowId;
+    const run = [...d.info.runningActions, ...d.info.recentActions.map((a) => a.action)].find((a) => !before.has(a.workflow.firstExecutionRunId));
+    if (run) return { id: run.workflow.workflowId, handle: client.workflow.getHandle(run.workflow.workflowId, run.workflow.firstExecutionRunId) };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the schedule did not start a run');
@@ -111,7 +113,7 @@ describe('order polling on Temporal Schedules (Taobao)', () => {
       return released;
     });
 
-    const run1 = await trigger(hubA.client, scheduleId);
+    const run1 = (await trigger(hubA.client, scheduleId)).id;
     await pageTwo;
     // Crash: the worker goes away mid-page. Nothing of the window is committed yet.
     const { prefix, taskQueue } = hubA;
@@ -121,7 +123,9 @@ describe('order polling on Temporal Schedules (Taobao)', () => {
     hubB = await startTestHub({ env, config: config(top.url), prefix, taskQueue });
     expect(await hubB.redis.get(cursorKey)).toBeNull();
 
+    // The run continues on the new worker (same workflow id, replayed from its history).
     const r1: OrderPollResult = await hubB.client.workflow.getHandle(run1).result();
+    await recordHistory(run1, 'poll-worker-lost-mid-window');
     const w1Start = top.listCalls[0]?.start;
     if (!w1Start) throw new Error('no list call');
     // Last page first (page 1 only to learn the total), the lost page read again, then page 1.
@@ -140,8 +144,7 @@ describe('order polling on Temporal Schedules (Taobao)', () => {
     top.put({ tid: ids.G, modified: new Date(cursor1.getTime() - 60_000), status: 'WAIT_SELLER_SEND_GOODS' });
     top.setHold(null);
 
-    const run2 = await trigger(hubB.client, scheduleId);
-    const r2: OrderPollResult = await hubB.client.workflow.getHandle(run2).result();
+    const r2: OrderPollResult = await (await trigger(hubB.client, scheduleId)).handle.result();
     const w2 = top.listCalls.at(-1);
     // The second window re-reads the overlap (2 min before the cursor) and ends at the new cursor.
     expect(w2?.start.toISOString()).toBe(new Date(cursor1.getTime() - 120_000).toISOString());
@@ -174,7 +177,9 @@ describe('a cursor older than Taobao serves', () => {
     const stale = new Date(Date.now() - 100 * 24 * 3600_000);
     await hub.redis.set(cursorKey, stale.toISOString());
 
-    const r: OrderPollResult = await hub.client.workflow.getHandle(await trigger(hub.client, scheduleId)).result();
+    const lostRun = await trigger(hub.client, scheduleId);
+    const r: OrderPollResult = await lostRun.handle.result();
+    await recordHistory(lostRun.id, 'poll-lost-range-catch-up');
     if (!r.lost) throw new Error('no lost range reported');
     expect(r.lost.start).toBe(stale.toISOString());
     const lostDays = (new Date(r.lost.end).getTime() - stale.getTime()) / (24 * 3600_000);
@@ -190,7 +195,7 @@ describe('a cursor older than Taobao serves', () => {
     expect(alerts[0]?.markdown?.content ?? JSON.stringify(alerts[0])).toContain(`could not read ${r.lost.start}`);
 
     // The next run continues where this one stopped; nothing more is lost or alerted.
-    const r2: OrderPollResult = await hub.client.workflow.getHandle(await trigger(hub.client, scheduleId)).result();
+    const r2: OrderPollResult = await (await trigger(hub.client, scheduleId)).handle.result();
     expect(r2).toMatchObject({ cursorBefore: r.cursorAfter, windows: 4, lost: null });
     expect(alerts).toHaveLength(1);
   });
