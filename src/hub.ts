@@ -39,7 +39,7 @@ export interface HubOptions {
   configDir?: string;
   /** Environment for connector secrets (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Create the stock-sync and lock-expiry schedules at start (default true with the lifecycle on). */
+  /** Create the stock-sync and lock-expiry schedules (with the lifecycle on) and the per-shop poll schedules at start (default true). */
   schedules?: boolean;
   /** fetch used by adapters and hooks (tests may pass one that records). */
   fetch?: typeof fetch;

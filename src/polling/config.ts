@@ -9,7 +9,10 @@ import { envBool, envInt, type Env } from '../config/env-ref.js';
 export function channelPollSchema(env: Env) {
   return z
     .object({
-      /** Unset: on when the channel's connector offers order.pull. false pauses nothing; it removes the schedule. */
+      /**
+       * Unset: on when the channel's connector offers order.pull. false: no schedule (an existing one
+       * is deleted at the next start; the cursor is kept). To pause a shop briefly, pause its schedule.
+       */
       enabled: envBool(env).optional(),
       /** Schedule interval. The seeds poll every 15 min; 2 keeps the paid-to-WMS path fast. */
       everyMinutes: envInt(env, { min: 1, max: 24 * 60 }).default(2),
