@@ -17,8 +17,8 @@ export interface PollingActivityDeps {
   channels: readonly ChannelConfig[];
   registry: AdapterRegistry;
   mappings: MappingEngine;
-  intake: OrderIntake;
-  cursors: PollCursorStore;
+  intake: Pick<OrderIntake, 'accept'>;
+  cursors: Pick<PollCursorStore, 'get' | 'advance' | 'recordLost'>;
   metrics: Metrics;
   logger: Logger;
   now?: () => Date;
