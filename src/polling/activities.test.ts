@@ -71,7 +71,7 @@ describe('pullPollPage', () => {
     const { acts, metrics, env } = build(async (d) => {
       seen.push(d);
       const o = outcomes.shift();
-      if (o === 'quarantined') throw new QuarantinedError(new MappingError('taobao/order.v1', 'validation', 'bad'), 'q-1');
+      if (o === 'quarantined') throw new QuarantinedError(new MappingError('taobao/order.v1', undefined, 'validation', 'bad'), 'q-1');
       return { duplicate: o === 'duplicate' };
     });
     pulls.length = 0;
