@@ -40,6 +40,9 @@ beforeAll(async () => {
       connectors: [{ id: 'dy', adapter: 'douyin', config: { appKey: APP_KEY, appSecret: '${DY_SECRET}', accessToken: '${DY_TOKEN}', baseUrl: 'https://dy.test' } }],
       // Pushes only here; the poll has its own test (tests/polling-taobao.test.ts).
       channels: [{ id: 'dy-main', adapter: 'douyin', shop: '12345', connector: 'dy', mapping: 'douyin/order.v1', poll: { enabled: false } }],
+      // The full lifecycle keeps the order's workflow open (its SKU is unknown to the stock pool, so
+      // it waits for a decision): an intake-only workflow may finish before the cancel arrives.
+      lifecycle: { enabled: true },
     },
   });
 });
@@ -65,6 +68,7 @@ describe('POST /webhooks/douyin/:channel', () => {
   });
 
   it('a later cancel tag fetches again and reaches the running workflow as a platform event', async () => {
+    expect((await hub.client.workflow.getHandle(`order:dy-main:${pid}`).describe()).status.name).toBe('RUNNING');
     statusOf.set(pid, 4);
     const res = await post(body([{ tag: 106, msgId: `72${pid}`, data: { p_id: pid, shop_id: 12345 } }]));
     expect(res.status).toBe(200);
