@@ -18,7 +18,9 @@ let hub: Hub & { prefix: string };
 let pool: InventoryPool;
 
 beforeAll(async () => {
-  hub = await startTestHub({ config: { lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold' }, rules: { risk: { maxOrdersPer24h: 100_000 } } } });
+  // Mapping time limit raised: 25 concurrent evaluations on a shared two-core box under a full
+  // test run exceeded the 500 ms default (422 mapping_failed, D1012); this test is about locks.
+  hub = await startTestHub({ config: { lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold' }, rules: { risk: { maxOrdersPer24h: 100_000 } }, mappings: { timeoutMs: 5000 } } });
   pool = new InventoryPool(hub.redis, hub.prefix);
   await pool.setOnHand(WH, 'HOT-1', UNITS);
   await pool.setOnHand(WH, 'COLD-1', 10_000);
