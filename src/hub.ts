@@ -16,6 +16,9 @@ import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
 import { ensureLegacyErpSchedules } from './legacy-erp/schedules.js';
+import { createPollingActivities } from './polling/activities.js';
+import { PollCursorStore } from './polling/cursor.js';
+import { ensurePollSchedules, pollTargets } from './polling/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
@@ -38,7 +41,7 @@ export interface HubOptions {
   configDir?: string;
   /** Environment for connector secrets (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Create the stock-sync and lock-expiry schedules at start (default true with the lifecycle on). */
+  /** Create the stock-sync and lock-expiry schedules (with the lifecycle on) and the per-shop poll schedules at start (default true). */
   schedules?: boolean;
   /** fetch used by adapters and hooks (tests may pass one that records). */
   fetch?: typeof fetch;
@@ -101,6 +104,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   for (const def of BUILTIN_ADAPTERS) registry.register(def);
   for (const m of config.adapters.modules) await registry.registerModule(m, opts.configDir ?? process.cwd());
   registry.configure(config.connectors);
+  // Polling config checked now (a window above the platform's limit fails the start, not a run).
+  pollTargets(config, registry);
 
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
   const prefix = config.redis.keyPrefix;
@@ -178,7 +183,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-        activities: createActivities({
+        // The poll workflow's activities sit beside the order activities on the same worker.
+        activities: Object.assign(createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience }), createActivities({
           redis,
           keyPrefix: prefix,
           logger,
@@ -191,7 +197,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           intake,
           channels: config.channels,
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
-        }),
+        })),
       });
       const w = worker;
       running = w.run().catch((err: unknown) => {
@@ -201,6 +207,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       if (config.lifecycle.enabled && opts.schedules !== false) await ensureSchedules(client, config, logger);
       // ERP polls run whether or not the lifecycle is on: they feed the intake.
       if (opts.schedules !== false) await ensureLegacyErpSchedules(client, config, registry, logger);
+      if (opts.schedules !== false) await ensurePollSchedules(client, config, registry, logger);
     },
     async stop() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();

@@ -5,3 +5,5 @@ export { stockSync, releaseExpiredLocks } from './stock-sync.js';
 export type { StockSyncInput } from './stock-sync.js';
 export { erpPoll } from './erp-poll.js';
 export type { ErpPollInput, ErpPollResult } from './erp-poll.js';
+export { orderPoll } from './order-poll.js';
+export type { OrderPollInput, OrderPollResult } from './order-poll.js';

@@ -26,8 +26,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Douyin shop (抖店)',
     summary:
-      'Push messages verified by event-sign (MD5 of app key + raw body + secret; reply {"code":0,"msg":"success"}), order.pull by update-time window (order.searchList read from the last page back, then order.orderDetail), shipment.confirm with order.logisticsAdd; calls signed with HMAC-SHA256.',
-    capabilities: ['order.pull', 'order.webhook', 'shipment.confirm'],
+      'Push messages verified by event-sign (MD5 of app key + raw body + secret; reply {"code":0,"msg":"success"}), order.pull by update-time window (order.searchList read from the last page back, then order.orderDetail), order.get (order.orderDetail: order push tags carry only the id, the hub fetches the order before intake), shipment.confirm with order.logisticsAdd; calls signed with HMAC-SHA256.',
+    capabilities: ['order.pull', 'order.get', 'order.webhook', 'shipment.confirm'],
     mappings: { inbound: ['douyin/order.v1'] },
     docs: 'https://op.jinritemai.com/docs/guide-docs/10/23',
   },

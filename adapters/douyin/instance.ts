@@ -1,6 +1,7 @@
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { DouyinConfig } from './index.js';
+import { getOrder } from './operations/order-get.js';
 import { pullOrders } from './operations/order-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, DouyinTransport } from './transport.js';
@@ -23,6 +24,7 @@ export function createDouyinInstance(config: DouyinConfig, deps: AdapterDeps): A
     },
     invoke: dispatch(ADAPTER_ID, {
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize }, input, ctx),
+      [CAPABILITY.ORDER_GET]: (input, ctx) => getOrder(transport, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
     }),
     verifyWebhook(req) {

@@ -31,8 +31,8 @@ describe('Douyin push parsing', () => {
       { messageId: '7012345678901234567', topic: 'order.address-changed', orderId: '4987654321098765432', payload: { tag: '105', data: { p_id: '4987654321098765432', shop_id: 12345, receiver_msg: {} } } },
     ]);
   });
-  it('keeps unknown and after-sales tags as numbers, and refuses a body that is not the array', () => {
-    const events = parseDouyinPush(raw('[{"tag":101,"msg_id":"1","data":"{\\"p_id\\":\\"42\\"}"},{"tag":"201","msg_id":"2","data":"{\\"aftersale_id\\":7}"}]'));
+  it('keeps unknown and after-sales tags as numbers without an order to fetch, and refuses a body that is not the array', () => {
+    const events = parseDouyinPush(raw('[{"tag":101,"msg_id":"1","data":"{\\"p_id\\":\\"42\\"}"},{"tag":"201","msg_id":"2","data":"{\\"aftersale_id\\":7,\\"p_id\\":\\"43\\"}"}]'));
     expect(events.map((e) => [e.messageId, e.topic, e.orderId])).toEqual([['1', 'order.paid', '42'], ['2', '201', null]]);
     expect(() => parseDouyinPush(raw('{"tag":"101"}'))).toThrow();
   });

@@ -29,7 +29,7 @@ const OrderData = z.looseObject({ p_id: DouyinId.optional(), shop_id: DouyinId.o
 /**
  * The body is a JSON array of {tag, msg_id, data}, `data` a JSON string. Order tags (100-109)
  * become topics such as `order.address-changed` (105); other tags keep their number. The
- * order id is the parent order `p_id`. Throws on a body that is not that shape, so the route
+ * order id is the parent order `p_id`, set for order tags only. Throws on a body that is not that shape, so the route
  * answers 400 rather than acknowledging something it did not understand.
  */
 export function parseDouyinPush(rawBody: Uint8Array): WebhookEvent[] {
@@ -38,6 +38,9 @@ export function parseDouyinPush(rawBody: Uint8Array): WebhookEvent[] {
     const data: unknown = parseJsonSafe(item.data);
     const ids = OrderData.safeParse(data);
     const topic = TAG_TOPICS.get(item.tag) ?? item.tag;
-    return { messageId: item.msg_id, topic, orderId: ids.success ? (ids.data.p_id ?? null) : null, payload: { tag: item.tag, data } };
+    // Only order tags name an order the hub fetches; after-sales and unknown tags carry none, so
+    // the route acknowledges, logs and counts them instead of acting on them.
+    const orderId = TAG_TOPICS.has(item.tag) && ids.success ? (ids.data.p_id ?? null) : null;
+    return { messageId: item.msg_id, topic, orderId, payload: { tag: item.tag, data } };
   });
 }

@@ -112,3 +112,19 @@ describe('config/zhongshu.yaml', () => {
     expect(lines(stderr)).toEqual(['auth.apiKeys[0].key: missing env ZHONGSHU_ADMIN_KEY', 'channels[0].secret: missing env SHOPIFY_WEBHOOK_SECRET', `${shipped}: 2 problem(s)`]);
   });
 });
+
+describe('polling config', () => {
+  it('names a channel whose window is longer than its platform allows', async () => {
+    const file = write(
+      'poll.yaml',
+      `
+connectors:
+  - { id: pdd, adapter: pinduoduo, config: { clientId: c, clientSecret: "\${PDD_SECRET}", accessToken: "\${PDD_TOKEN}" } }
+channels:
+  - { id: pdd-a, adapter: pinduoduo, shop: a, connector: pdd, mapping: pinduoduo/order.v1, poll: { windowMinutes: 45 } }
+`,
+    );
+    expect(await configCheckCommand(file, { PDD_SECRET: 's', PDD_TOKEN: 't' })).toBe(1);
+    expect(lines(stderr)).toEqual(['channels[0]: channels.pdd-a.poll.windowMinutes: 45 min is longer than pinduoduo allows (30 min)', `${file}: 1 problem(s)`]);
+  });
+});

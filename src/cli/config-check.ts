@@ -4,6 +4,7 @@ import { errorCode, errorMessage } from '../util/errors.js';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { createLogger } from '../logger.js';
 import { AdapterRegistry } from '../sdk/registry.js';
+import { pollTargets } from '../polling/schedules.js';
 
 /** `zhongshu config check [file]`: every problem with its path, exit 1 if any. */
 export async function configCheckCommand(file: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -21,6 +22,8 @@ export async function configCheckCommand(file: string, env: NodeJS.ProcessEnv = 
     for (const def of BUILTIN_ADAPTERS) registry.register(def);
     try {
       registry.configure(r.config.connectors);
+      // Polling: a channel asking for a pull its connector lacks, or a window above the platform's limit.
+      pollTargets(r.config, registry);
     } catch (err) {
       const lines = errorMessage(err).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
       for (const l of lines) process.stderr.write(`${l}\n`);

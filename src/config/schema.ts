@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envBool, envInt, envString, secretRef, type Env } from './env-ref.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { ResilienceConfig } from '../resilience/config.js';
+import { channelPollSchema } from '../polling/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -24,6 +25,8 @@ export function configSchema(env: Env) {
       mapping: z.string().regex(MAPPING_REF, 'expected <adapter>/<name>.v<N>, e.g. shopify/order.v1'),
       currency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
       enabled: envBool(env).default(true),
+      /** Incremental pull on a Temporal Schedule (see src/polling/); on by default when the connector offers order.pull. */
+      poll: channelPollSchema(env),
     })
     .strict();
 
@@ -172,6 +175,7 @@ export function configSchema(env: Env) {
         if (c.adapter === 'shopify' && !c.secret) ctx.addIssue({ code: 'custom', path: ['channels', i, 'secret'], message: 'a Shopify channel needs its webhook secret' });
         if (c.adapter !== 'shopify' && !c.connector) ctx.addIssue({ code: 'custom', path: ['channels', i, 'connector'], message: `a ${c.adapter} channel needs a connector (its webhook verification and pulls)` });
         if (c.connector && !connectorIds.has(c.connector)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'connector'], message: `no connector "${c.connector}" in connectors` });
+        if (c.poll.alertConnector && !connectorIds.has(c.poll.alertConnector)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'poll', 'alertConnector'], message: `no connector "${c.poll.alertConnector}" in connectors` });
       });
       for (const section of ['breakers', 'rateLimits'] as const) {
         for (const id of Object.keys(cfg.resilience[section].connectors)) {

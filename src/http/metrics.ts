@@ -47,7 +47,25 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['outcome', 'source'] as const,
     registers: [registry],
   });
-  return { registry, addressChanges, httpRequests, httpDuration, workflowsStarted, webhookDuplicates, webhookRejections, quarantined };
+  const polledOrders = new Counter({
+    name: 'zhongshu_poll_orders_total',
+    help: 'Orders read by incremental polls, by outcome: started, duplicate, quarantined',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [registry],
+  });
+  const pollLostRanges = new Counter({
+    name: 'zhongshu_poll_lost_ranges_total',
+    help: 'Modified-time ranges a poll could no longer read (older than the platform serves): orders there must be checked by hand',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  const webhookUnhandled = new Counter({
+    name: 'zhongshu_webhook_unhandled_messages_total',
+    help: 'Pushed messages acknowledged but not acted on (unknown or non-order tags), by topic',
+    labelNames: ['adapter', 'topic'] as const,
+    registers: [registry],
+  });
+  return { registry, polledOrders, pollLostRanges, webhookUnhandled, addressChanges, httpRequests, httpDuration, workflowsStarted, webhookDuplicates, webhookRejections, quarantined };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

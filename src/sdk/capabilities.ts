@@ -1,6 +1,8 @@
 /** What an adapter can do. Workflows ask for a capability of a connector, never for an adapter. */
 export const CAPABILITY = {
   ORDER_PULL: 'order.pull',
+  /** One order's detail by platform order id: pushes that carry only ids (Douyin tags) are completed with it. */
+  ORDER_GET: 'order.get',
   ORDER_WEBHOOK: 'order.webhook',
   SHIPMENT_CONFIRM: 'shipment.confirm',
   INVENTORY_PUSH: 'inventory.push',

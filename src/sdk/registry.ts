@@ -111,6 +111,21 @@ export class AdapterRegistry {
     return { instance: await p, def };
   }
 
+  /** The connector's config as its adapter's schema resolves it (defaults applied); the polling planner reads its `polling` block. */
+  resolvedConfig(id: string): unknown {
+    const spec = this.specs.get(id);
+    const def = spec ? this.defs.get(spec.adapter) : undefined;
+    if (!spec || !def) throw new RegistryError(`no connector "${id}" is configured`);
+    const r = resolveConnectorConfig(def.configSchema, spec.config, this.env);
+    if (!r.ok) throw new RegistryError(`connector ${id}: ${r.problems.map((x) => `${x.path}: ${x.message}`).join('; ')}`);
+    return r.config;
+  }
+
+  /** The adapter id behind a connector, or undefined. */
+  adapterOf(id: string): string | undefined {
+    return this.specs.get(id)?.adapter;
+  }
+
   supports(id: string, capability: Capability): boolean {
     const spec = this.specs.get(id);
     const def = spec ? this.defs.get(spec.adapter) : undefined;

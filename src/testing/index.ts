@@ -20,6 +20,12 @@ export interface ContractOptions {
   webhookVectors?: { name: string; request: WebhookRequest; valid: boolean }[];
   /** Mappings directory whose fixtures for the manifest's inbound/outbound mappings must pass. */
   mappingsDir?: string;
+  /**
+   * Fields whose name looks like a secret but that are public identifiers (a platform's
+   * `app_key`, sent in clear text with every request), each with the reason. Only these escape
+   * the "looks like a secret but is not marked" check.
+   */
+  publicFields?: { path: string; reason: string }[];
   /** Skip creating an instance (adapters whose create() needs the network). */
   skipCreate?: boolean;
 }
@@ -42,11 +48,17 @@ export async function checkAdapterContract(def: AdapterDefinition, opts: Contrac
 
   // Secrets: every secret-looking field must be marked, so config refuses literals for it.
   const secrets = secretPaths(def.configSchema);
+  const publicFields = new Set<string>();
+  for (const f of opts.publicFields ?? []) {
+    if (!f.reason.trim()) problems.push(`publicFields.${f.path}: give the reason it is not a secret`);
+    else if (secrets.has(f.path)) problems.push(`publicFields.${f.path}: the schema marks it secret()`);
+    else publicFields.add(f.path);
+  }
   const walkKeys = (v: unknown, at: string[]): string[] =>
     typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v).flatMap(([k, x]) => [[...at, k].join('.'), ...walkKeys(x, [...at, k])]) : [];
   for (const key of walkKeys(opts.validConfig, [])) {
     const last = key.split('.').pop() ?? '';
-    if (SECRET_LOOKING.test(last) && !secrets.has(key)) problems.push(`config.${key}: looks like a secret but the schema does not mark it secret()`);
+    if (SECRET_LOOKING.test(last) && !secrets.has(key) && !publicFields.has(key)) problems.push(`config.${key}: looks like a secret but the schema does not mark it secret()`);
   }
   const cfg = resolveConnectorConfig(def.configSchema, opts.validConfig, opts.env ?? {});
   if (!cfg.ok) {

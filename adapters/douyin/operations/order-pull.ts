@@ -4,6 +4,7 @@ import { parseOrReject } from '../../_shared/platform-http.js';
 import { lastPage, PLATFORM_MAX_WINDOW_MS, previousPage, windowInput } from '../../_shared/polling.js';
 import { unixSeconds } from '../../_shared/signing.js';
 import { ADAPTER_ID, DouyinId, type DouyinTransport } from '../transport.js';
+import { fetchOrderDetail } from './order-get.js';
 
 export const DouyinPullInput = z
   .object({ window: windowInput(PLATFORM_MAX_WINDOW_MS.douyin), page: z.number().int().nonnegative().optional() })
@@ -13,7 +14,6 @@ const SearchData = z.looseObject({
   total: z.coerce.number().int().nonnegative(),
   shop_order_list: z.array(z.looseObject({ order_id: DouyinId })).nullish(),
 });
-const DetailData = z.looseObject({ shop_order_detail: z.looseObject({ order_id: DouyinId }) });
 
 export interface DouyinPullDeps {
   transport: DouyinTransport;
@@ -49,8 +49,7 @@ export async function pullOrders(deps: DouyinPullDeps, rawInput: unknown, ctx: I
   }
   const orders: unknown[] = [];
   for (const id of new Set(ids)) {
-    const data = await deps.transport.call('order.orderDetail', { shop_order_id: id }, ctx.signal);
-    orders.push({ data: parseOrReject(ADAPTER_ID, DetailData, data, 'order.orderDetail response') });
+    orders.push(await fetchOrderDetail(deps.transport, id, ctx.signal));
     ctx.heartbeat({ page, orderId: id });
   }
   const nextPage = previousPage(page, 0);

@@ -4,6 +4,9 @@ import type { ChannelConfig } from '../../config/schema.js';
 import { QuarantinedError, type OrderIntake } from '../../intake/order-intake.js';
 import type { Logger } from '../../logger.js';
 import type { AdapterRegistry } from '../../sdk/registry.js';
+import { CAPABILITY } from '../../sdk/capabilities.js';
+import type { AdapterInstance } from '../../sdk/define.js';
+import { AdapterError } from '../../sdk/errors.js';
 import { errorMessage } from '../../util/errors.js';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -16,12 +19,37 @@ function orderOf(payload: unknown): unknown {
   return typeof payload === 'object' && payload !== null && 'order' in payload ? payload.order : undefined;
 }
 
+/** Platforms answer a push within a few seconds; a detail fetch that takes longer is retried by their re-push. */
+const DETAIL_TIMEOUT_MS = 3000;
+
+/**
+ * The order a push only names (Douyin tags carry the parent order id, nothing else), fetched
+ * with the connector's order.get. A transient failure answers 503 so the platform pushes again
+ * (the message is not marked seen); a refusal (order gone, no permission) returns undefined:
+ * acknowledged, logged and counted, and the channel's poll still reads the order by update time.
+ */
+async function fetchPushedOrder(a: { instance: AdapterInstance; adapter: string; channel: string; orderId: string; messageId: string; logger: Logger }): Promise<unknown> {
+  const log = a.logger.child({ adapter: a.adapter, channel: a.channel, messageId: a.messageId });
+  try {
+    return await a.instance.invoke(CAPABILITY.ORDER_GET, { orderId: a.orderId }, { signal: AbortSignal.timeout(DETAIL_TIMEOUT_MS), idempotencyKey: `push:${a.channel}:${a.messageId}`, logger: log, heartbeat() {} });
+  } catch (err) {
+    if (err instanceof AdapterError && !err.retryable) {
+      log.warn({ code: err.code, orderId: a.orderId }, `pushed order could not be fetched: ${err.message}`);
+      return undefined;
+    }
+    log.warn({ err: errorMessage(err) }, 'pushed order fetch failed; the platform will push again');
+    throw new HttpError(503, 'platform_unavailable', `the order named by message ${a.messageId} could not be fetched right now; retry later`, undefined, { 'Retry-After': '10' });
+  }
+}
+
 /**
  * POST /webhooks/:adapter/:channel for platforms whose adapter verifies and parses its own
  * pushes (Youzan, Douyin). Each message is deduplicated by its id; a message that carries the
- * order is mapped and started like any webhook; one that only names an order is acknowledged
- * and left to the channel's pull. A delivery is acknowledged only when every message in it is
- * stored.
+ * order is mapped and started like any webhook; one that only names an order is completed with
+ * the connector's order.get (Douyin) and then handled the same way (a known order's status and
+ * address changes reach its workflow through intake), or, without order.get, left to the
+ * channel's pull. Messages about no order are acknowledged, logged and counted. A delivery is
+ * acknowledged only when every message in it is stored.
  */
 export function platformWebhookRoutes(d: { channels: readonly ChannelConfig[]; registry: AdapterRegistry; intake: OrderIntake; redis: Redis; keyPrefix: string; dedupeTtlSeconds: number; metrics: Metrics; logger: Logger }) {
   const app = new Hono<AppEnv>();
@@ -54,10 +82,27 @@ export function platformWebhookRoutes(d: { channels: readonly ChannelConfig[]; r
         results.push({ messageId: ev.messageId, result: 'duplicate' });
         continue;
       }
-      const order = orderOf(ev.payload);
-      if (ev.topic === 'test' || order === undefined) {
-        results.push({ messageId: ev.messageId, result: ev.topic === 'test' ? 'test' : 'noted' });
+      let order = orderOf(ev.payload);
+      if (ev.topic === 'test') {
+        results.push({ messageId: ev.messageId, result: 'test' });
+      } else if (order === undefined && !ev.orderId) {
+        // A tag the hub does not act on (after-sales, a tag added after this release): acknowledged
+        // so the platform stops pushing it, but never dropped silently.
+        d.metrics.webhookUnhandled.inc({ adapter, topic: ev.topic });
+        d.logger.warn({ adapter, channel: channel.id, messageId: ev.messageId, topic: ev.topic }, 'pushed message acknowledged but not handled');
+        results.push({ messageId: ev.messageId, result: 'unhandled' });
+      } else if (order === undefined && !d.registry.supports(channel.connector, CAPABILITY.ORDER_GET)) {
+        results.push({ messageId: ev.messageId, result: 'noted' });
       } else {
+        if (order === undefined && ev.orderId) {
+          order = await fetchPushedOrder({ instance, adapter, channel: channel.id, orderId: ev.orderId, messageId: ev.messageId, logger: d.logger });
+          if (order === undefined) {
+            d.metrics.webhookUnhandled.inc({ adapter, topic: 'detail_unavailable' });
+            results.push({ messageId: ev.messageId, result: 'detail_unavailable' });
+            await d.redis.set(seenKey, '1', 'EX', d.dedupeTtlSeconds).catch(() => undefined);
+            continue;
+          }
+        }
         try {
           const res = await d.intake.accept({ channel, platform: adapter, payload: order, rawBody: JSON.stringify(order), deliveryId: ev.messageId, receivedAt: new Date().toISOString(), kind: 'webhook' });
           results.push({ messageId: ev.messageId, result: res.duplicate ? 'duplicate' : `started ${res.orderKey}` });

@@ -1,0 +1,94 @@
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { ChannelConfig, HubConfig } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import { CAPABILITY } from '../sdk/capabilities.js';
+import type { AdapterRegistry } from '../sdk/registry.js';
+import { errorMessage } from '../util/errors.js';
+import type { OrderPollInput } from '../../workflows/order-poll.js';
+import { channelPolicy } from './policy.js';
+
+/** One schedule per shop and task queue, named like the hub's other schedules (src/temporal/schedules.ts). */
+export const POLL_SCHEDULE_PREFIX = 'zhongshu-poll:';
+export const pollScheduleId = (channel: string, taskQueue: string) => `${POLL_SCHEDULE_PREFIX}${channel}@${taskQueue}`;
+
+export interface PollTarget {
+  channel: ChannelConfig;
+  connector: string;
+  adapter: string;
+  everyMinutes: number;
+}
+
+/**
+ * The channels this hub polls: enabled, with a connector that offers order.pull, and not
+ * switched off with `poll.enabled: false`. Throws, naming the field, for a channel that asks
+ * for polling its connector cannot do or a window above the platform's limit, so a bad config
+ * fails at start rather than in the first scheduled run.
+ */
+export function pollTargets(config: HubConfig, registry: AdapterRegistry): PollTarget[] {
+  const out: PollTarget[] = [];
+  const problems: string[] = [];
+  config.channels.forEach((ch, i) => {
+    if (!ch.enabled || ch.poll.enabled === false || !ch.connector) return;
+    if (!registry.supports(ch.connector, CAPABILITY.ORDER_PULL)) {
+      if (ch.poll.enabled === true) problems.push(`channels[${i}].poll.enabled: connector ${ch.connector} does not offer order.pull`);
+      return;
+    }
+    const adapter = registry.adapterOf(ch.connector) ?? ch.adapter;
+    try {
+      channelPolicy(adapter, registry.resolvedConfig(ch.connector), ch.poll, ch.id);
+    } catch (err) {
+      problems.push(`channels[${i}]: ${errorMessage(err)}`);
+      return;
+    }
+    out.push({ channel: ch, connector: ch.connector, adapter, everyMinutes: ch.poll.everyMinutes });
+  });
+  if (problems.length) throw new Error(`invalid polling config:\n  ${problems.join('\n  ')}`);
+  return out;
+}
+
+/**
+ * Creates or updates one Temporal Schedule per polled shop (overlap SKIP: a slow poll is never
+ * joined by a second one), and deletes this task queue's poll schedules whose channel no longer
+ * polls. An update keeps the schedule's state: a schedule an SRE paused stays paused.
+ */
+export async function ensurePollSchedules(client: Client, config: HubConfig, registry: AdapterRegistry, logger: Logger): Promise<string[]> {
+  const taskQueue = config.temporal.taskQueue;
+  const targets = pollTargets(config, registry);
+  const wanted = new Set<string>();
+  for (const t of targets) {
+    const scheduleId = pollScheduleId(t.channel.id, taskQueue);
+    wanted.add(scheduleId);
+    const args: [OrderPollInput] = [{ channel: t.channel.id }];
+    const action = { type: 'startWorkflow' as const, workflowType: 'orderPoll', args, taskQueue, workflowId: `${scheduleId}-run` };
+    const spec = { intervals: [{ every: `${t.everyMinutes} minutes` }] };
+    const memo = { purpose: `incremental order pull of shop ${t.channel.shop} (${t.adapter}, channel ${t.channel.id}, connector ${t.connector})`, channel: t.channel.id };
+    try {
+      // catchupWindow short: runs missed while the hub was down are not replayed one by one; the
+      // next run starts from the durable cursor and catches up the whole gap in bounded windows.
+      await client.schedule.create({ scheduleId, spec, action, policies: { overlap: 'SKIP', catchupWindow: '1 minute' }, memo });
+      logger.info({ scheduleId, everyMinutes: t.everyMinutes }, 'poll schedule created');
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) {
+        logger.warn({ scheduleId, err: errorMessage(err) }, 'cannot create poll schedule');
+        continue;
+      }
+      await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
+      logger.debug({ scheduleId }, 'poll schedule updated');
+    }
+  }
+  try {
+    for await (const s of client.schedule.list()) {
+      if (!s.scheduleId.startsWith(POLL_SCHEDULE_PREFIX) || !s.scheduleId.endsWith(`@${taskQueue}`) || wanted.has(s.scheduleId)) continue;
+      await client.schedule
+        .getHandle(s.scheduleId)
+        .delete()
+        .catch((err: unknown) => {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        });
+      logger.info({ scheduleId: s.scheduleId }, 'poll schedule deleted: its channel no longer polls');
+    }
+  } catch (err) {
+    logger.warn({ err: errorMessage(err) }, 'could not clean up old poll schedules');
+  }
+  return [...wanted];
+}
