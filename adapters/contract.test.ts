@@ -9,6 +9,7 @@ import { emsSignature } from './ems/transport.js';
 import { BUILTIN_ADAPTERS } from './index.js';
 import { signJd } from './jd/transport.js';
 import { kdniaoDataSign } from './kdniao/transport.js';
+import { signErpBody } from './legacy-erp/signature.js';
 import { signPdd } from './pinduoduo/transport.js';
 import { sfMsgDigest } from './sf-express/transport.js';
 import { signShopifyBody } from './shopify/webhook.js';
@@ -33,6 +34,9 @@ const raw = (s: string) => new TextEncoder().encode(s);
 const DOUYIN_PUSH = '[{"tag":"105","msg_id":"7012345678901234567","data":"{\\"p_id\\":4987654321098765432,\\"shop_id\\":12345,\\"receiver_msg\\":{}}"}]';
 const YOUZAN_MSG = '%7B%22full_order_info%22%3A%7B%22order_info%22%3A%7B%22tid%22%3A%22E20240501100000012345%22%2C%22status%22%3A%22WAIT_SELLER_SEND_GOODS%22%7D%7D%7D';
 const youzanPush = (sign: string) => raw(JSON.stringify({ client_id: 'yz-client', id: 'E20240501100000012345', kdt_id: 1, type: 'trade_TradePaid', msg: YOUZAN_MSG, msg_id: 'm-1', version: 1, sendCount: 0, test: false, sign }));
+// ERP webhooks carry their own timestamp inside the MAC and are refused 5 minutes off: sign now.
+const ERP_TS = String(Math.floor(Date.now() / 1000));
+const ERP_EVENT = '{"id":"evt-1","type":"order.shipped","data":{"order_no":"SO1","tracking_no":"SF1","carrier":"SF"}}';
 const TOP_PARAMS = { method: 'taobao.trade.fullinfo.get', app_key: '12345678', session: 'test-session', timestamp: '2024-05-01 10:00:00', format: 'json', v: '2.0', fields: 'tid,status,payment', tid: '4012345678901234567' };
 
 const CASES: Record<string, ContractOptions> = {
@@ -85,6 +89,20 @@ const CASES: Record<string, ContractOptions> = {
   // Kingdee authenticates with a session login (LoginByAppSecret), it signs nothing: no vectors.
   kingdee: {
     validConfig: { baseUrl: 'https://erp.example/k3cloud', acctId: 'acct', username: 'zs', appId: 'app', appSecret: '${SECRET}', saleOrgNumber: '100', customerNumber: 'C001', materials: { 'SKU-1': '1.01.001' } },
+  },
+  'legacy-erp': {
+    validConfig: {
+      connection: '${SECRET}',
+      poll: { table: 'sales_orders', keyColumn: 'order_no', updatedAtColumn: 'updated_at', syncedColumn: 'is_synced' },
+      writeBack: { table: 'hub_shipments' },
+      webhook: { secret: '${TOKEN}' },
+    },
+    signatureVectors: [{ name: 'webhook HMAC (pinned: key "k", timestamp 1700000000, body "{}")', compute: () => signErpBody('k', '1700000000', '{}'), expected: 'sha256=c6ef4734033cee2367414a0939385eca0397754aa7a59716da7463a9298b5146' }],
+    webhookVectors: [
+      { name: 'signed event', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.TOKEN, ERP_TS, ERP_EVENT) }, rawBody: raw(ERP_EVENT) }, valid: true },
+      { name: 'tampered body', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.TOKEN, ERP_TS, ERP_EVENT) }, rawBody: raw(ERP_EVENT.replace('SF1', 'SF2')) }, valid: false },
+      { name: 'timestamp an hour old', request: { headers: { 'x-zhongshu-timestamp': String(Number(ERP_TS) - 3600), 'x-zhongshu-signature': signErpBody(env.TOKEN, String(Number(ERP_TS) - 3600), ERP_EVENT) }, rawBody: raw(ERP_EVENT) }, valid: false },
+    ],
   },
   pinduoduo: {
     validConfig: { clientId: 'pdd-client-1', clientSecret: '${SECRET}', accessToken: '${TOKEN}' },

@@ -1,12 +1,13 @@
 import type odbc from 'odbc';
 import { z } from 'zod';
-import type { AdapterDeps, AdapterInstance, InvokeContext, WebhookRequest, WebhookVerdict } from '../../src/sdk/define.js';
+import type { AdapterDeps, AdapterInstance, InvokeContext, WebhookEvent, WebhookRequest, WebhookVerdict } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import { errorMessage } from '../../src/util/errors.js';
 import type { LegacyErpConfig, PollConfig } from './config.js';
 import { buildMarkRows, buildSelect, buildWriteBack, type Cursor, type Statement } from './sql.js';
 import { verifyErpSignature } from './signature.js';
+import { parseErpEvent } from './webhook.js';
 
 const ADAPTER_ID = 'legacy-erp';
 
@@ -162,6 +163,10 @@ export class LegacyErpConnector implements AdapterInstance {
     const w = this.config.webhook;
     if (!w) return { ok: false, reason: 'webhooks_not_configured' };
     return verifyErpSignature(req, { secret: w.secret, apiKey: w.apiKey, toleranceSeconds: w.toleranceSeconds }, this.deps.now().getTime());
+  }
+
+  parseWebhook(req: WebhookRequest): WebhookEvent[] {
+    return parseErpEvent(req.rawBody);
   }
 
   async close(): Promise<void> {
