@@ -73,7 +73,13 @@ describe('Temporal stopped and started during traffic', () => {
     const acked = [...deliveries.filter((d) => d.status === 200), ...redelivered];
     const expected = new Set(acked.map((d) => `order:${d.orderKey ?? ''}`));
     expect(expected.size).toBe(deliveries.length);
-    expect([...(await orderWorkflowIds(hub))].sort()).toEqual([...expected].sort());
+    // Stored: each acknowledged order's workflow exists (describe reads the execution itself).
+    const missing: string[] = [];
+    for (const id of expected) await hub.client.workflow.getHandle(id).describe().catch(() => missing.push(id));
+    expect(missing).toEqual([]);
+    // And nothing unacknowledged exists. The list comes from visibility, which the restarted
+    // server fills asynchronously from its task queue, so it is read until it settles.
+    await expect.poll(async () => [...(await orderWorkflowIds(hub))].sort(), { timeout: 30_000, interval: 500 }).toEqual([...expected].sort());
 
     // The hub's own worker picked the queue up again: orders received before, during and after
     // the outage all ran (intake-only hub: they end 'paid').
