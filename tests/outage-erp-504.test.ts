@@ -35,9 +35,6 @@ beforeAll(async () => {
         mappings: { wms: 'wangdiantong/trade-push.v1' },
         retry: { maximumAttempts: 2, initialIntervalMs: 200, backoffCoefficient: 1.5 },
       },
-      // The mapping time limit is a per-payload safety net; on a 2-core box shared with other test
-      // runs (load 8) 500 ms of CPU time is not guaranteed, and a refused webhook is not this test's subject.
-      mappings: { timeoutMs: 5_000 },
       // 200 orders from one sample buyer: the risk counter would hold them, which is not the point here.
       rules: { interception: { risk: false } },
       connectors: [{ id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } }],
