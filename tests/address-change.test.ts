@@ -8,6 +8,7 @@ import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
+import { orderApi } from './support/orders.js';
 
 /**
  * The dual-track waybill rule on the real dev server, with SF and Wangdiantong stand-ins that
@@ -62,18 +63,7 @@ async function send(body: string): Promise<string> {
   expect(res.status).toBe(200);
   return (await json(res)).orderKey;
 }
-async function stateOf(key: string): Promise<Json> {
-  return json(await hub.app.request(`/api/orders/${key}`, { headers: admin }));
-}
-async function waitFor(key: string, state: string): Promise<Json> {
-  let last: Json = null;
-  for (let i = 0; i < 300; i++) {
-    last = await stateOf(key);
-    if (last?.state === state) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${key} stuck in ${last?.state}, wanted ${state}: ${JSON.stringify(last?.timeline?.slice(-3))}`);
-}
+const { stateOf, waitFor } = orderApi(() => hub);
 function newAddress(current: Json, change: { city?: string; detail?: string }): Json {
   return { ...current, city: change.city ?? current.city, detail: { plaintext: change.detail ?? current.detail.plaintext } };
 }

@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestHub, ADMIN_KEY } from './support/hub.js';
 import { createErpTables, erpOrderRow, erpTime } from './support/erp-db.js';
-import { json, type Json } from './support/json.js';
+import { json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { signErpBody } from '../adapters/legacy-erp/signature.js';
+import { orderApi } from './support/orders.js';
 
 type Hub = Awaited<ReturnType<typeof startTestHub>>;
 let hub: Hub;
@@ -54,18 +55,7 @@ function signed(body: string, opts: { ts?: number; secret?: string } = {}) {
 const send = (body: unknown, opts: { ts?: number; secret?: string } = {}) => hub.app.request('/webhooks/legacy-erp/erp-signed', signed(typeof body === 'string' ? body : JSON.stringify(body), opts));
 const event = (type: string, data: Record<string, unknown>, id = `evt-${randomUUID()}`) => ({ id, type, occurredAt: erpTime(), data });
 
-async function stateOf(orderKey: string): Promise<Json> {
-  return json(await hub.app.request(`/api/orders/${orderKey}`, { headers: admin }));
-}
-async function waitFor(orderKey: string, state: string): Promise<Json> {
-  let last: Json = null;
-  for (let i = 0; i < 150; i++) {
-    last = await stateOf(orderKey);
-    if (last?.state === state) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${orderKey} stuck in ${last?.state} (wanted ${state}): ${JSON.stringify(last?.timeline?.slice(-3))}`);
-}
+const { stateOf, waitFor } = orderApi(() => hub);
 
 describe('ERP webhooks', () => {
   it('authenticates by HMAC over timestamp + "." + raw body, refusing skew beyond 5 minutes', async () => {

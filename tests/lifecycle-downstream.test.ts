@@ -9,6 +9,7 @@ import { json, type Json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 import { recordHistory } from './support/histories.js';
 import { carrierOrderId } from '../adapters/_shared/waybill.js';
+import { orderApi } from './support/orders.js';
 
 /**
  * Waybill and WMS push against real local servers that speak SF's and Wangdiantong's wire
@@ -69,18 +70,7 @@ afterAll(async () => {
   await new Promise<void>((r) => hookServer?.close(() => r()));
 });
 
-async function stateOf(orderKey: string): Promise<Json> {
-  return json(await hub.app.request(`/api/orders/${orderKey}`, { headers: admin }));
-}
-async function waitFor(orderKey: string, state: string, ms = 30_000): Promise<Json> {
-  let last: Json = null;
-  for (const end = Date.now() + ms; Date.now() < end; ) {
-    last = await stateOf(orderKey);
-    if (last?.state === state) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${orderKey} stuck in ${last?.state} (wanted ${state}): ${JSON.stringify(last?.timeline?.slice(-3))}`);
-}
+const { stateOf, waitFor } = orderApi(() => hub);
 function order(id: string, sku: string): string {
   return sampleOrder(id, (o) => o.replace('"sku": "IPOD2008PINK"', `"sku": "${sku}-A"`).replace('"sku": "IPOD2008BLUE"', `"sku": "${sku}-B"`));
 }

@@ -7,6 +7,7 @@ import { recordHistory } from './support/histories.js';
 import { pushes } from './support/test-platform-adapter.js';
 import { stockSyncScheduleId, lockExpiryScheduleId } from '../src/temporal/schedules.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
+import { orderApi } from './support/orders.js';
 
 /**
  * The lifecycle on the real dev server and Redis, without downstream connectors (courier and
@@ -56,19 +57,7 @@ async function send(body: string): Promise<string> {
   return (await json(res)).orderKey;
 }
 
-async function stateOf(orderKey: string): Promise<Json> {
-  return json(await hub.app.request(`/api/orders/${orderKey}`, { headers: admin }));
-}
-
-async function waitFor(orderKey: string, state: string): Promise<Json> {
-  let last: Json = null;
-  for (let i = 0; i < 150; i++) {
-    last = await stateOf(orderKey);
-    if (last?.state === state) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${orderKey} stuck in ${last?.state} (wanted ${state}): ${JSON.stringify(last?.timeline?.slice(-3))}`);
-}
+const { stateOf, waitFor } = orderApi(() => hub);
 
 const post = (path: string, body: unknown) => hub.app.request(path, { method: 'POST', headers: admin, body: JSON.stringify(body) });
 
