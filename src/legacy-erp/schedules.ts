@@ -1,12 +1,13 @@
-import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
-import { errorMessage } from '../util/errors.js';
+import { deleteUnwantedSchedules, upsertSchedule } from '../temporal/schedules.js';
 import { LegacyErpConnector } from '../../adapters/legacy-erp/connector.js';
 import type { ErpPollInput } from '../../workflows/erp-poll.js';
 
-export const erpPollScheduleId = (channel: string, taskQueue: string) => `zhongshu-erp-poll:${channel}@${taskQueue}`;
+export const ERP_POLL_SCHEDULE_PREFIX = 'zhongshu-erp-poll:';
+export const erpPollScheduleId = (channel: string, taskQueue: string) => `${ERP_POLL_SCHEDULE_PREFIX}${channel}@${taskQueue}`;
 
 /** Every enabled legacy-erp channel whose connector has a poll section, with its interval. */
 export async function legacyErpPolls(config: HubConfig, registry: AdapterRegistry): Promise<{ channel: string; connector: string; intervalSeconds: number }[]> {
@@ -22,27 +23,18 @@ export async function legacyErpPolls(config: HubConfig, registry: AdapterRegistr
 
 /**
  * One Temporal Schedule per polled ERP channel (overlap SKIP: a long backlog run is never joined
- * by a second one), visible in `temporal schedule list` and the web UI.
+ * by a second one), visible in `temporal schedule list` and the web UI; schedules of ERP
+ * channels that no longer poll are deleted.
  */
 export async function ensureLegacyErpSchedules(client: Client, config: HubConfig, registry: AdapterRegistry, logger: Logger): Promise<string[]> {
   const taskQueue = config.temporal.taskQueue;
-  const ids: string[] = [];
+  const wanted = new Set<string>();
   for (const p of await legacyErpPolls(config, registry)) {
     const scheduleId = erpPollScheduleId(p.channel, taskQueue);
+    wanted.add(scheduleId);
     const args: [ErpPollInput] = [{ connector: p.connector, channel: p.channel }];
-    const action = { type: 'startWorkflow' as const, workflowType: 'erpPoll', args, taskQueue, workflowId: `${scheduleId}-run` };
-    const spec = { intervals: [{ every: `${p.intervalSeconds} seconds` }] };
-    try {
-      await client.schedule.create({ scheduleId, spec, action, policies: { overlap: 'SKIP', catchupWindow: '1 minute' }, memo: { purpose: `poll legacy ERP ${p.connector} into channel ${p.channel}` } });
-      logger.info({ scheduleId, every: p.intervalSeconds }, 'ERP poll schedule created');
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) {
-        logger.warn({ scheduleId, err: errorMessage(err) }, 'cannot create ERP poll schedule');
-        continue;
-      }
-      await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
-    }
-    ids.push(scheduleId);
+    await upsertSchedule(client, { scheduleId, every: `${p.intervalSeconds} seconds`, workflowType: 'erpPoll', args, taskQueue, memo: { purpose: `poll legacy ERP ${p.connector} into channel ${p.channel}` } }, logger);
   }
-  return ids;
+  await deleteUnwantedSchedules(client, { prefix: ERP_POLL_SCHEDULE_PREFIX, taskQueue }, wanted, logger);
+  return [...wanted];
 }

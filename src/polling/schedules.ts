@@ -1,9 +1,10 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { ChannelConfig, HubConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { errorMessage } from '../util/errors.js';
+import { deleteUnwantedSchedules, upsertSchedule } from '../temporal/schedules.js';
 import type { OrderPollInput } from '../../workflows/order-poll.js';
 import { channelPolicy } from './policy.js';
 
@@ -53,42 +54,15 @@ export function pollTargets(config: HubConfig, registry: AdapterRegistry): PollT
  */
 export async function ensurePollSchedules(client: Client, config: HubConfig, registry: AdapterRegistry, logger: Logger): Promise<string[]> {
   const taskQueue = config.temporal.taskQueue;
-  const targets = pollTargets(config, registry);
   const wanted = new Set<string>();
-  for (const t of targets) {
+  for (const t of pollTargets(config, registry)) {
     const scheduleId = pollScheduleId(t.channel.id, taskQueue);
     wanted.add(scheduleId);
     const args: [OrderPollInput] = [{ channel: t.channel.id }];
-    const action = { type: 'startWorkflow' as const, workflowType: 'orderPoll', args, taskQueue, workflowId: `${scheduleId}-run` };
-    const spec = { intervals: [{ every: `${t.everyMinutes} minutes` }] };
     const memo = { purpose: `incremental order pull of shop ${t.channel.shop} (${t.adapter}, channel ${t.channel.id}, connector ${t.connector})`, channel: t.channel.id };
-    try {
-      // catchupWindow short: runs missed while the hub was down are not replayed one by one; the
-      // next run starts from the durable cursor and catches up the whole gap in bounded windows.
-      await client.schedule.create({ scheduleId, spec, action, policies: { overlap: 'SKIP', catchupWindow: '1 minute' }, memo });
-      logger.info({ scheduleId, everyMinutes: t.everyMinutes }, 'poll schedule created');
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) {
-        logger.warn({ scheduleId, err: errorMessage(err) }, 'cannot create poll schedule');
-        continue;
-      }
-      await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
-      logger.debug({ scheduleId }, 'poll schedule updated');
-    }
+    // A missed run is not replayed: the next one starts from the durable cursor and catches up the gap.
+    await upsertSchedule(client, { scheduleId, every: `${t.everyMinutes} minutes`, workflowType: 'orderPoll', args, taskQueue, memo }, logger);
   }
-  try {
-    for await (const s of client.schedule.list()) {
-      if (!s.scheduleId.startsWith(POLL_SCHEDULE_PREFIX) || !s.scheduleId.endsWith(`@${taskQueue}`) || wanted.has(s.scheduleId)) continue;
-      await client.schedule
-        .getHandle(s.scheduleId)
-        .delete()
-        .catch((err: unknown) => {
-          if (!(err instanceof ScheduleNotFoundError)) throw err;
-        });
-      logger.info({ scheduleId: s.scheduleId }, 'poll schedule deleted: its channel no longer polls');
-    }
-  } catch (err) {
-    logger.warn({ err: errorMessage(err) }, 'could not clean up old poll schedules');
-  }
+  await deleteUnwantedSchedules(client, { prefix: POLL_SCHEDULE_PREFIX, taskQueue }, wanted, logger);
   return [...wanted];
 }
