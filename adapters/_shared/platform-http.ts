@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { AdapterError } from '../../src/sdk/errors.js';
+import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
+import { parseJsonSafe } from '../../src/util/json.js';
 
 /**
  * One HTTP exchange for the platform transports: honours the caller's cancellation, adds a
@@ -31,6 +32,25 @@ export async function exchange(opts: {
     if (opts.signal.aborted) throw opts.signal.reason ?? err;
     const timedOut = signal.aborted;
     throw AdapterError.retryable(opts.adapter, timedOut ? 'timeout' : 'network', timedOut ? `no response within ${opts.timeoutMs} ms` : 'network error');
+  }
+}
+
+/** A form POST, the request shape of the TOP, JD and PDD gateways (the text signed is the text sent). */
+export function formPost(params: Record<string, string>): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() };
+}
+
+/**
+ * A gateway's body as JSON, ids beyond 2^53 kept exact. A body that is not JSON (a gateway's
+ * HTML 502 page, a body truncated under a 2xx) fails as an AdapterError naming the call:
+ * retryable when the status says so, or when a success status came with a broken body.
+ */
+export function parseGatewayJson(adapter: string, what: string, res: HttpExchange): unknown {
+  try {
+    return parseJsonSafe(res.text);
+  } catch {
+    const retryable = isRetryableStatus(res.status) || (res.status >= 200 && res.status < 300);
+    throw new AdapterError(adapter, `http-${res.status}`, `${what}: unparseable response (HTTP ${res.status})`, retryable, { status: res.status, body: bodySnippet(res.text) });
   }
 }
 

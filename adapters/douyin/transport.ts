@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
-import { bodySnippet, exchange } from '../_shared/platform-http.js';
+import { bodySnippet, exchange, parseGatewayJson } from '../_shared/platform-http.js';
 import { hmacHex, unixSeconds } from '../_shared/signing.js';
 import { ADAPTER_ID } from './constants.js';
 
@@ -91,12 +90,7 @@ export class DouyinTransport {
       signal,
       timeoutMs: this.o.timeoutMs,
     });
-    let body: unknown;
-    try {
-      body = parseJsonSafe(res.text);
-    } catch {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method}: unparseable response (HTTP ${res.status})`, isRetryableStatus(res.status) || res.status === 200, { status: res.status, body: bodySnippet(res.text) });
-    }
+    const body = parseGatewayJson(ADAPTER_ID, method, res);
     const env = Envelope.safeParse(body);
     if (env.success) {
       const c = classifyDouyinError(env.data);

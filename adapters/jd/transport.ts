@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
-import { bodySnippet, exchange } from '../_shared/platform-http.js';
+import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
 import { formatGmt8, md5Hex, sortedKeyValues } from '../_shared/signing.js';
 import { ADAPTER_ID } from './constants.js';
 
@@ -65,16 +64,11 @@ export class JdTransport {
       adapter: ADAPTER_ID,
       fetch: this.o.fetch,
       url: this.o.baseUrl,
-      init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() },
+      init: formPost(params),
       signal,
       timeoutMs: this.o.timeoutMs,
     });
-    let body: unknown;
-    try {
-      body = parseJsonSafe(res.text);
-    } catch {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method}: unparseable response (HTTP ${res.status})`, isRetryableStatus(res.status) || res.status === 200, { status: res.status, body: bodySnippet(res.text) });
-    }
+    const body = parseGatewayJson(ADAPTER_ID, method, res);
     const err = JdErrorBody.safeParse(body);
     if (err.success) {
       const e = err.data.error_response;

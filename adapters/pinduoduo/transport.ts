@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
-import { bodySnippet, exchange } from '../_shared/platform-http.js';
+import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
 import { md5Hex, sortedKeyValues, unixSeconds, withoutEmpty } from '../_shared/signing.js';
 import { ADAPTER_ID } from './constants.js';
 
@@ -71,16 +70,11 @@ export class PddTransport {
       adapter: ADAPTER_ID,
       fetch: this.o.fetch,
       url: this.o.baseUrl,
-      init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() },
+      init: formPost(params),
       signal,
       timeoutMs: this.o.timeoutMs,
     });
-    let body: unknown;
-    try {
-      body = parseJsonSafe(res.text);
-    } catch {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${type}: unparseable response (HTTP ${res.status})`, isRetryableStatus(res.status) || res.status === 200, { status: res.status, body: bodySnippet(res.text) });
-    }
+    const body = parseGatewayJson(ADAPTER_ID, type, res);
     const err = PddErrorBody.safeParse(body);
     if (err.success) {
       const e = err.data.error_response;

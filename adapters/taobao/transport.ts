@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
-import { bodySnippet, exchange } from '../_shared/platform-http.js';
+import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
 import { ADAPTER_ID, type TopSignMethod } from './constants.js';
 import { formatGmt8, hmacHex, md5Hex, sortedKeyValues, withoutEmpty } from '../_shared/signing.js';
 
@@ -93,20 +92,11 @@ export class TopTransport {
       adapter: ADAPTER_ID,
       fetch: this.o.fetch,
       url: this.o.baseUrl,
-      init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() },
+      init: formPost(params),
       signal,
       timeoutMs: this.o.timeoutMs,
     });
-    let body: unknown;
-    try {
-      body = parseJsonSafe(res.text);
-    } catch {
-      // A gateway page (HTML 502) or a truncated body: transient when the status says so.
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method}: unparseable response (HTTP ${res.status})`, isRetryableStatus(res.status) || res.status === 200, {
-        status: res.status,
-        body: bodySnippet(res.text),
-      });
-    }
+    const body = parseGatewayJson(ADAPTER_ID, method, res);
     const err = TopErrorBody.safeParse(body);
     if (err.success) {
       const e = err.data.error_response;
