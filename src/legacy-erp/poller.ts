@@ -100,9 +100,6 @@ function str(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
-/** jsonata's code for an evaluation past the engine's time limit (see src/mapping/engine.ts). */
-const MAPPING_TIMEOUT = 'D1012';
-
 /** Activities of the ERP poll workflow (workflows/erp-poll.ts). */
 export function createLegacyErpActivities(deps: LegacyErpDeps) {
   const cursors = new ErpCursorStore(deps.redis, deps.keyPrefix);
@@ -157,33 +154,16 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       });
 
       const receivedAt = new Date().toISOString();
-      // Mapping one row after another, starts in parallel: JSONata evaluations interleave on the
-      // event loop, and under its wall-clock time limit parallel ones would time each other out.
+      // Mapped in row order, then started in parallel. (The engine runs evaluations one at a time,
+      // so its time limit measures each row's own mapping, not the load.)
       type Mapped = { r: Row; delivery: Delivery; order: CanonicalOrder } | { r: Row; quarantineId: string };
       const mapped: Mapped[] = [];
-      const mapRow = async (r: Row) => {
-        for (let i = 0; ; i++) {
-          try {
-            return await mapInboundOrder(mappings, channel.mapping, r.row, { platform: 'legacy-erp', channel: channel.id, shop: channel.shop, currency: channel.currency, receivedAt });
-          } catch (err) {
-            // The time limit is wall-clock: a starved event loop (a busy machine) can trip it on a good row.
-            if (!(err instanceof MappingError && err.code === MAPPING_TIMEOUT && i < 2)) throw err;
-          }
-        }
-      };
-      // A row whose mapping keeps timing out on this attempt: the batch stops before it and is retried.
-      let timedOut: { r: Row; err: MappingError } | null = null;
       for (const r of todo) {
         const delivery: Delivery = { channel, platform: 'legacy-erp', payload: r.row, rawBody: JSON.stringify(r.row), deliveryId: `${r.key}@${r.updatedAt ?? ''}`, receivedAt, kind: 'poll' };
         try {
-          mapped.push({ r, delivery, order: await mapRow(r) });
+          mapped.push({ r, delivery, order: await mapInboundOrder(mappings, channel.mapping, r.row, { platform: 'legacy-erp', channel: channel.id, shop: channel.shop, currency: channel.currency, receivedAt }) });
         } catch (err) {
           if (!(err instanceof MappingError)) throw err;
-          // Load is transient; a row that still times out on the third attempt is quarantined like any failure.
-          if (err.code === MAPPING_TIMEOUT && ctx.info.attempt < 3) {
-            timedOut = { r, err };
-            break;
-          }
           mapped.push({ r, quarantineId: await intake.quarantine(delivery, err) });
         }
       }
@@ -216,7 +196,7 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       }
       const failed = firstFailure === -1 ? null : results[firstFailure];
       // The cursor covers every row before the first one not handled (skipped ones included).
-      const stopRow = firstFailure !== -1 ? mapped[firstFailure]?.r : timedOut?.r;
+      const stopRow = firstFailure !== -1 ? mapped[firstFailure]?.r : undefined;
       const lastOk = stopRow === undefined ? parsed[parsed.length - 1] : parsed[parsed.indexOf(stopRow) - 1];
       const next = lastOk?.updatedAt ? { updatedAt: lastOk.updatedAt, key: lastOk.key } : null;
       if (next) await cursors.advance(input.connector, next);
@@ -230,10 +210,6 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       if (failed && failed.status === 'rejected') {
         log.warn({ ...summary, err: errorMessage(failed.reason) }, 'ERP batch stopped at a row that could not be started; retrying');
         throw failed.reason;
-      }
-      if (timedOut) {
-        log.warn({ ...summary, key: timedOut.r.key }, `ERP batch stopped: ${timedOut.err.message}; retrying`);
-        throw ApplicationFailure.retryable(`row ${timedOut.r.key}: ${timedOut.err.message}`, 'MappingTimeout');
       }
       if (summary.rows) log.info(summary, 'ERP batch polled');
       return { ...summary, next: next ?? from, more: rows.length >= poll.batchSize && (poll.updatedAtColumn !== undefined || ok.length + bad.length > 0) };
