@@ -52,8 +52,16 @@ describe('InventoryPool on a real Redis', () => {
     if (!pool || !other) throw new Error('no pool');
     await pool.setOnHand('WH1', 'A', 10);
     const req = { orderKey: 'o1', warehouse: 'WH1', lines: [{ lineId: 'l1', sku: 'A', qty: 3 }], expiresAt: Date.now() + 60_000 };
+    expect(await pool.hold('WH1', 'o1')).toBeNull();
+    const before = Date.now();
     const first = await pool.lock(req);
     expect(first.ok).toBe(true);
+    // Redis's clock stamps the moment stock was taken (same machine, so comparable to ours).
+    const held = await pool.hold('WH1', 'o1');
+    expect(held?.state).toBe('locked');
+    expect(held?.lockedAt).toBeGreaterThanOrEqual(before - 5);
+    expect(held?.lockedAt).toBeLessThanOrEqual(Date.now() + 5);
+    await new Promise((r) => setTimeout(r, 20));
     const retries = await Promise.all([pool.lock(req), other.lock(req), pool.lock(req)]);
     for (const r of retries) expect(r).toEqual(first);
     expect(await pool.get('WH1', 'A')).toMatchObject({ locked: 3, available: 7 });
@@ -65,6 +73,8 @@ describe('InventoryPool on a real Redis', () => {
     const conflict = await pool.lock({ ...req, lines: [{ lineId: 'l1', sku: 'A', qty: 4 }] });
     expect(conflict).toEqual({ ok: false, reason: 'conflict', conflicts: [{ lineId: 'l1', heldSku: 'A', heldQty: 3, sku: 'A', qty: 4 }] });
     expect(await pool.get('WH1', 'A')).toMatchObject({ locked: 5 });
+    // Retries and added lines never move the first lock's time.
+    expect(await pool.hold('WH1', 'o1')).toEqual(held);
   });
 
   it('locks all lines or none when one SKU is short, and sums lines of the same SKU', async () => {
@@ -92,7 +102,9 @@ describe('InventoryPool on a real Redis', () => {
     expect((await pool.lock({ orderKey: 'o1', warehouse: 'WH1', lines: one('A') })).ok).toBe(true);
     expect(await pool.lock({ orderKey: 'o2', warehouse: 'WH1', lines: one('A') })).toMatchObject({ ok: false, reason: 'insufficient' });
 
+    const lockedAt = (await pool.hold('WH1', 'o1'))?.lockedAt;
     const rel = await pool.release('o1', 'cancelled');
+    expect(await pool.hold('WH1', 'o1')).toEqual({ state: 'released', lockedAt });
     expect(rel).toEqual({ holds: [{ warehouse: 'WH1', previous: 'locked', state: 'released' }], lines: [{ warehouse: 'WH1', lineId: 'l1', sku: 'A', qty: 1 }] });
     // Immediately available: no sweep, no delay.
     expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 1, locked: 0, available: 1 });

@@ -32,7 +32,7 @@ export interface WarehouseKeys {
   expiry: string;
   /** Prefix of the per-order hold hashes; the expiry sweep builds hold keys from it. */
   holdPrefix: string;
-  /** Hash of one order's hold in this warehouse: state, exp, paid, and `l:<lineId>` -> {sku, qty}. */
+  /** Hash of one order's hold in this warehouse: state, at, exp, paid, and `l:<lineId>` -> {sku, qty}. */
   hold(orderKey: string): string;
 }
 

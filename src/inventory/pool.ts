@@ -63,6 +63,7 @@ const scripts = {
 } as const;
 
 const DirectoryState = z.enum(['released', 'committed']);
+const HoldState = z.enum(['locked', 'released', 'committed']);
 const WH_FIELD = 'wh:';
 
 /**
@@ -149,6 +150,18 @@ export class InventoryPool {
     for (const l of req.lines) args.push(l.lineId, l.sku, String(l.qty));
     const raw = await scripts.lock.run(this.redis, [k.onHand, k.locked, k.expiry, k.hold(req.orderKey)], args);
     return parseLuaJson(LockReply, raw);
+  }
+
+  /**
+   * One order's hold in one warehouse as Redis has it, or null when it never held stock there:
+   * its state and when it was first locked (Redis's clock). For SREs and tests asking when stock
+   * was really taken, which the order's timeline can only record later.
+   */
+  async hold(warehouse: string, orderKey: string): Promise<{ state: 'locked' | 'released' | 'committed'; lockedAt: number | null } | null> {
+    z.string().min(1).parse(orderKey);
+    const [state, at] = await this.redis.hmget(this.keys(warehouse).hold(orderKey), 'state', 'at');
+    if (state == null) return null;
+    return { state: HoldState.parse(state), lockedAt: at == null ? null : z.coerce.number().int().parse(at) };
   }
 
   /** Gives back everything the order holds, in every warehouse (cancellation, unpaid timeout). Repeating it is a no-op. */

@@ -12,6 +12,9 @@
  *   exp       epoch ms when an unpaid hold expires (absent = no expiry)
  *   paid      '1' once confirmPaid ran: expiry is never set again
  *   reason    why it was released
+ *   at        epoch ms (Redis's own clock) when the hold was first locked: the moment stock was
+ *             really taken, which an order's timeline (written when its workflow next runs) can
+ *             only follow
  *   l:<lineId> cjson {sku, qty}: what this line holds
  * A released or committed hold stays as a tombstone (with a TTL) so a late retry of the lock,
  * still in flight when the order was cancelled, is refused instead of locking again.
@@ -120,7 +123,8 @@ for _, line in ipairs(fresh) do
   redis.call('HSET', hold, 'l:' .. line.lineId, cjson.encode({ sku = line.sku, qty = line.qty }))
 end
 if not state then
-  redis.call('HSET', hold, 'state', 'locked')
+  local t = redis.call('TIME')
+  redis.call('HSET', hold, 'state', 'locked', 'at', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
   if expiresAt ~= '' then
     redis.call('HSET', hold, 'exp', expiresAt)
     redis.call('ZADD', expiry, expiresAt, orderKey)
