@@ -105,7 +105,8 @@ describe('fake SF gateway <-> SF adapter over a real socket', () => {
       const started = Date.now();
       setTimeout(() => ctrl.abort(), 150);
       expect(await failure(sfInst.invoke('tracking.query', { waybillNo: 'SF1' }, ctx('wf-F_track', ctrl.signal)))).toMatchObject({ code: 'aborted', retryable: true });
-      expect(Date.now() - started).toBeLessThan(2_000);
+      // Cut well before the fake's 5 s answer (the margin is for a loaded machine, not a speed target).
+      expect(Date.now() - started).toBeLessThan(4_000);
     } finally {
       fake.setMode('ok');
     }

@@ -33,7 +33,12 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'zhongshu-temporal-outage-'));
   port = await freePort();
   await start();
-  hub = await startTestHub({ config: { temporal: { address: temporal?.address, taskQueue: `tq-tdown-${port}` } }, taskQueue: `tq-tdown-${port}` });
+  // A start deadline well under the platform's 5 s leaves the 503 check room on a loaded machine
+  // (the default 2.5 s left 2 s for everything else in the request).
+  hub = await startTestHub({
+    config: { temporal: { address: temporal?.address, taskQueue: `tq-tdown-${port}` }, resilience: { temporalStartDeadlineMs: 1_000 } },
+    taskQueue: `tq-tdown-${port}`,
+  });
 });
 afterAll(async () => {
   await hub?.stop();
