@@ -140,6 +140,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     decisions: new DecisionQueue(redis, prefix),
     redis,
     registry,
+    resilience,
     apiKeys: apiKeysFromConfig(config.auth.apiKeys),
     version: packageVersion(),
     probes: [

@@ -18,7 +18,7 @@ const APP_KEY = '7000000000000000001';
 const SECRET = 'dy-secret';
 const fixture = JSON.parse(readFileSync(path.join(packageRoot(), 'mappings/douyin/__fixtures__/order.v1/bare-county-level-no-optionals.input.json'), 'utf8')) as Record<string, unknown>;
 const details: string[] = [];
-let detailMode: 'ok' | 'rate-limited' = 'ok';
+let detailMode: 'ok' | 'rate-limited' | 'down' = 'ok';
 const statusOf = new Map<string, number>();
 
 const server = setupServer(
@@ -26,6 +26,7 @@ const server = setupServer(
     const p = z.object({ shop_order_id: z.string() }).parse(JSON.parse(await request.text()));
     details.push(p.shop_order_id);
     if (detailMode === 'rate-limited') return HttpResponse.json({ err_no: 1, code: 90000, msg: '请求过于频繁，请稍后重试' });
+    if (detailMode === 'down') return new HttpResponse('bad gateway', { status: 502 });
     return HttpResponse.json({ err_no: 0, code: 10000, data: { shop_order_detail: { ...fixture, order_id: p.shop_order_id, order_status: statusOf.get(p.shop_order_id) ?? 2, main_status: 103 } } });
   }),
 );
@@ -43,6 +44,8 @@ beforeAll(async () => {
       // The full lifecycle keeps the order's workflow open (its SKU is unknown to the stock pool, so
       // it waits for a decision): an intake-only workflow may finish before the cancel arrives.
       lifecycle: { enabled: true },
+      // The order-detail breaker, small enough to open and close within a test.
+      resilience: { breakers: { connectors: { dy: { capabilities: { 'order.get': { volumeThreshold: 3, resetTimeout: 1_500 } } } } } },
     },
   });
 });
@@ -116,5 +119,35 @@ describe('POST /webhooks/douyin/:channel', () => {
     detailMode = 'ok';
     expect((await post(raw)).status).toBe(200);
     expect(await json(await orderState(other))).toMatchObject({ orderKey: `dy-main:${other}` });
+  });
+
+  it('an order API outage opens the circuit: pushes answer 503 without calling the API, and go through once it is back', async () => {
+    const opened = async () => (await hub.metrics.registry.getSingleMetric('zhongshu_breaker_opens_total')?.get())?.values.find((v) => v.labels['connector'] === 'dy' && v.labels['capability'] === 'order.get')?.value ?? 0;
+    const opensBefore = await opened();
+    detailMode = 'down';
+    const ids = Array.from({ length: 12 }, (_, i) => `${pid}8${i}`);
+    const push = (id: string) => post(body([{ tag: 100, msgId: `77${id}`, data: { p_id: id, shop_id: 12345 } }]));
+    // Pushes while the API is down: each refused with 503, until the circuit opens and a push is
+    // refused without a request reaching the API.
+    let shortCircuited = 0;
+    for (const id of ids) {
+      const before = details.length;
+      const res = await push(id);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('10');
+      if (details.length === before) shortCircuited++;
+    }
+    expect(shortCircuited).toBeGreaterThan(0);
+    expect(await opened()).toBeGreaterThan(opensBefore);
+    for (const id of ids) expect((await orderState(id)).status).toBe(404);
+
+    // The API is back: after the reset period a trial goes through and closes the circuit; the
+    // platform's re-pushes (same message ids) are then each fetched and started once.
+    detailMode = 'ok';
+    const fetchedBefore = details.length;
+    await expect.poll(async () => (await push(ids[0] ?? '')).status, { timeout: 15_000, interval: 300 }).toBe(200);
+    for (const id of ids) expect((await push(id)).status).toBe(200);
+    for (const id of ids) expect(await json(await orderState(id))).toMatchObject({ orderKey: `dy-main:${id}` });
+    expect(details.slice(fetchedBefore).sort()).toEqual([...ids].sort());
   });
 });

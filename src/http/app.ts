@@ -26,6 +26,7 @@ import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
 import { platformWebhookRoutes } from './routes/webhooks-platform.js';
 import { erpEventReplayer, erpWebhookRoutes } from './routes/webhooks-erp.js';
 import type { Redis } from 'ioredis';
+import type { ResilienceLayers } from '../resilience/index.js';
 import type { AppEnv } from './types.js';
 
 export interface AppDeps {
@@ -43,6 +44,8 @@ export interface AppDeps {
   apiKeys: readonly ApiKeyEntry[];
   probes: readonly Probe[];
   version: string;
+  /** The hub's breakers, cache and rate limits, for outbound calls made while answering a request. */
+  resilience?: ResilienceLayers;
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -76,7 +79,7 @@ export function createApp(d: AppDeps) {
   const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger };
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
   app.route('/webhooks/legacy-erp', erpWebhookRoutes(erpDeps));
-  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger }));
+  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience }));
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));

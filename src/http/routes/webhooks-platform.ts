@@ -7,6 +7,7 @@ import type { AdapterRegistry } from '../../sdk/registry.js';
 import { CAPABILITY } from '../../sdk/capabilities.js';
 import type { AdapterInstance } from '../../sdk/define.js';
 import { AdapterError } from '../../sdk/errors.js';
+import { guardCall, type ResilienceLayers } from '../../resilience/index.js';
 import { errorMessage } from '../../util/errors.js';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -28,10 +29,27 @@ const DETAIL_TIMEOUT_MS = 3000;
  * (the message is not marked seen); a refusal (order gone, no permission) returns undefined:
  * acknowledged, logged and counted, and the channel's poll still reads the order by update time.
  */
-async function fetchPushedOrder(a: { instance: AdapterInstance; adapter: string; channel: string; orderId: string; messageId: string; logger: Logger }): Promise<unknown> {
+async function fetchPushedOrder(a: {
+  instance: AdapterInstance;
+  adapter: string;
+  connector: string;
+  channel: string;
+  orderId: string;
+  messageId: string;
+  logger: Logger;
+  resilience: ResilienceLayers | undefined;
+}): Promise<unknown> {
   const log = a.logger.child({ adapter: a.adapter, channel: a.channel, messageId: a.messageId });
+  const input = { orderId: a.orderId };
+  const fetchOrder = (signal: AbortSignal) => a.instance.invoke(CAPABILITY.ORDER_GET, input, { signal, idempotencyKey: `push:${a.channel}:${a.messageId}`, logger: log, heartbeat() {} });
+  const signal = AbortSignal.timeout(DETAIL_TIMEOUT_MS);
   try {
-    return await a.instance.invoke(CAPABILITY.ORDER_GET, { orderId: a.orderId }, { signal: AbortSignal.timeout(DETAIL_TIMEOUT_MS), idempotencyKey: `push:${a.channel}:${a.messageId}`, logger: log, heartbeat() {} });
+    // Through the same breaker and rate limit as the connector's other calls: a burst of pushes
+    // during a platform outage fails fast (503, pushed again later) instead of each waiting out
+    // its deadline, and the fetches spend the app's API quota like the polls do. Never stale: an
+    // order detail decides what the workflow is told.
+    if (!a.resilience) return await fetchOrder(signal);
+    return (await guardCall(a.resilience, { connector: a.connector, capability: CAPABILITY.ORDER_GET }, input, signal, fetchOrder, { allowStale: false })).value;
   } catch (err) {
     if (err instanceof AdapterError && !err.retryable) {
       log.warn({ code: err.code, orderId: a.orderId }, `pushed order could not be fetched: ${err.message}`);
@@ -51,7 +69,17 @@ async function fetchPushedOrder(a: { instance: AdapterInstance; adapter: string;
  * channel's pull. Messages about no order are acknowledged, logged and counted. A delivery is
  * acknowledged only when every message in it is stored.
  */
-export function platformWebhookRoutes(d: { channels: readonly ChannelConfig[]; registry: AdapterRegistry; intake: OrderIntake; redis: Redis; keyPrefix: string; dedupeTtlSeconds: number; metrics: Metrics; logger: Logger }) {
+export function platformWebhookRoutes(d: {
+  channels: readonly ChannelConfig[];
+  registry: AdapterRegistry;
+  intake: OrderIntake;
+  redis: Redis;
+  keyPrefix: string;
+  dedupeTtlSeconds: number;
+  metrics: Metrics;
+  logger: Logger;
+  resilience?: ResilienceLayers | undefined;
+}) {
   const app = new Hono<AppEnv>();
   app.post('/:adapter/:channel', async (c) => {
     const adapter = c.req.param('adapter');
@@ -95,7 +123,7 @@ export function platformWebhookRoutes(d: { channels: readonly ChannelConfig[]; r
         results.push({ messageId: ev.messageId, result: 'noted' });
       } else {
         if (order === undefined && ev.orderId) {
-          order = await fetchPushedOrder({ instance, adapter, channel: channel.id, orderId: ev.orderId, messageId: ev.messageId, logger: d.logger });
+          order = await fetchPushedOrder({ instance, adapter, connector: channel.connector, channel: channel.id, orderId: ev.orderId, messageId: ev.messageId, logger: d.logger, resilience: d.resilience });
           if (order === undefined) {
             d.metrics.webhookUnhandled.inc({ adapter, topic: 'detail_unavailable' });
             results.push({ messageId: ev.messageId, result: 'detail_unavailable' });
