@@ -1,4 +1,4 @@
-// Section D (issue 8): legacy ERP polled over ODBC. (1) Time from an ERP row insert to its order
+// Section E (issue 8): legacy ERP polled over ODBC. (1) Time from an ERP row insert to its order
 // workflow's start at the default 10 s interval, driven by the real Temporal Schedule. (2) Backlog
 // throughput: N rows present at start, rows/s until every workflow has started, against the
 // engine's workflow-start floor (plain client starts of the floor workflow) measured in the same run.
@@ -76,7 +76,7 @@ async function waitStarted(client: Client, workflowId: string, timeoutMs: number
 }
 
 export async function runLegacyErpBench(o: LegacyErpOptions, env: { temporalAddress: string; redisUrl: string; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<LegacyErpResult> {
-  env.progress('section D: starting PostgreSQL (the ERP stand-in, read through unixODBC + psqlODBC)');
+  env.progress('section E: starting PostgreSQL (the ERP stand-in, read through unixODBC + psqlODBC)');
   const pg = await startEmbeddedPostgres({ port: await freePort(), logger: env.logger });
   const stopPg = onCleanup(() => pg.process.stop());
   const db = await odbc.connect(pg.odbcConnectionString);
@@ -113,7 +113,7 @@ export async function runLegacyErpBench(o: LegacyErpOptions, env: { temporalAddr
 
     // (1) Insert-to-start latency through the scheduled polls. Inserts land at random points of
     //     the interval, so the samples see the whole 0..interval wait.
-    env.progress(`section D: ${o.samples} insert-to-start samples at the ${o.intervalSeconds} s interval (about ${Math.round((o.samples * o.intervalSeconds * 1.1) / 60)} min)`);
+    env.progress(`section E: ${o.samples} insert-to-start samples at the ${o.intervalSeconds} s interval (about ${Math.round((o.samples * o.intervalSeconds * 1.1) / 60)} min)`);
     const latencies: number[] = [];
     for (let i = 0; i < o.samples; i++) {
       await new Promise((r) => setTimeout(r, Math.random() * o.intervalSeconds * 1000));
@@ -130,7 +130,7 @@ export async function runLegacyErpBench(o: LegacyErpOptions, env: { temporalAddr
     await new Promise((r) => setTimeout(r, 1000));
 
     // (2) Backlog: N rows present before the poll starts (bulk insert, not timed).
-    env.progress(`section D: inserting a backlog of ${o.backlog} rows`);
+    env.progress(`section E: inserting a backlog of ${o.backlog} rows`);
     const base = Date.now() - 3600_000;
     await db.query(
       `INSERT INTO ${TABLE} (order_no, status, created_at, paid_at, updated_at, province, city, district, address, lines_json)
@@ -140,7 +140,7 @@ export async function runLegacyErpBench(o: LegacyErpOptions, env: { temporalAddr
     );
     // "Present at start": the poller meets them with no cursor, as on its first day.
     await new ErpCursorStore(hub.redis, 'bench-erp:').reset('erp-bench');
-    env.progress('section D: polling the backlog');
+    env.progress('section E: polling the backlog');
     const t0 = performance.now();
     const poll = await client.workflow.start('erpPoll', { taskQueue: 'bench-erp', workflowId: `bench-erp-backlog-${randomUUID()}`, args: [{ connector: 'erp-bench', channel: 'erp-bench' }] });
     // result() follows the continue-as-new chain a long backlog makes, to its last run.
@@ -159,7 +159,7 @@ export async function runLegacyErpBench(o: LegacyErpOptions, env: { temporalAddr
     // (3) Floor: the same number of in-flight starts as the poller uses, plain client starts of the
     //     bench floor workflow (its worker running, as the hub's worker runs the order workflows).
     const floorN = Math.min(o.backlog, 2000);
-    env.progress(`section D: engine workflow-start floor (${floorN} starts, ${o.concurrency} in flight)`);
+    env.progress(`section E: engine workflow-start floor (${floorN} starts, ${o.concurrency} in flight)`);
     const floorConnection = await NativeConnection.connect({ address: env.temporalAddress });
     const activities: FloorActivities = { async noop() {} };
     const floorWorker = await Worker.create({ connection: floorConnection, namespace: 'default', taskQueue: FLOOR_TASK_QUEUE, workflowBundle: { code: floorBundle.code }, activities });

@@ -225,7 +225,7 @@ async function main(): Promise<number> {
   let legacyErp: LegacyErpResult | null = null;
   let legacyErpError: string | null = null;
   if (runs('legacy-erp')) {
-    progress('section D: starting its own Temporal dev server and redis-server');
+    progress('section E: starting its own Temporal dev server and redis-server');
     const services = await startBenchServices(logger);
     try {
       const hubLogger = createLogger({ level: legacyErpOpts.hubLogLevel, name: 'zhongshu' }, pino.destination({ dest: path.join(services.dataDir, 'hub-legacy-erp.log'), sync: true }));

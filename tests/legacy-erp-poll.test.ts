@@ -11,6 +11,7 @@ import { json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { erpPollScheduleId } from '../src/legacy-erp/schedules.js';
+import { pollScheduleId } from '../src/polling/schedules.js';
 import { ErpCursorStore } from '../src/legacy-erp/poller.js';
 import { compareTimestamps } from '../adapters/legacy-erp/sql.js';
 import type { ErpPollResult } from '../workflows/erp-poll.js';
@@ -91,6 +92,8 @@ describe('legacy ERP polling over ODBC (PostgreSQL + psqlODBC)', () => {
     expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'erpPoll' });
     expect(d.policies.overlap).toBe('SKIP');
     expect(d.spec.intervals?.[0]?.every).toBe(3_600_000);
+    // Only that one: the shop poll (a platform's windowed order.pull) never runs on an ERP channel.
+    await expect(hub.client.schedule.getHandle(pollScheduleId(CHANNEL, hub.taskQueue)).describe()).rejects.toThrow(/not found/i);
   });
 
   it('picks up inserts, with rows sharing one timestamp across a batch boundary neither skipped nor repeated', async () => {

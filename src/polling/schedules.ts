@@ -20,10 +20,14 @@ export interface PollTarget {
 }
 
 /**
- * The channels this hub polls: enabled, with a connector that offers order.pull, and not
- * switched off with `poll.enabled: false`. Throws, naming the field, for a channel that asks
+ * The channels this hub polls: enabled, with a platform connector that offers order.pull, and
+ * not switched off with `poll.enabled: false`. Throws, naming the field, for a channel that asks
  * for polling its connector cannot do or a window above the platform's limit, so a bad config
  * fails at start rather than in the first scheduled run.
+ *
+ * Only platform connectors: their order.pull reads a modified-time window. An ERP's order.pull
+ * (legacy-erp) reads rows after a cursor and is driven by its own schedule (src/legacy-erp/), so a
+ * shop poll on it would fail on every run.
  */
 export function pollTargets(config: HubConfig, registry: AdapterRegistry): PollTarget[] {
   const out: PollTarget[] = [];
@@ -35,6 +39,11 @@ export function pollTargets(config: HubConfig, registry: AdapterRegistry): PollT
       return;
     }
     const adapter = registry.adapterOf(ch.connector) ?? ch.adapter;
+    const kind = registry.definition(adapter)?.manifest.kind;
+    if (kind !== 'platform') {
+      if (ch.poll.enabled === true) problems.push(`channels[${i}].poll.enabled: connector ${ch.connector} has kind "${kind ?? 'unknown'}"; shop polling is for platform connectors (an ERP's polling is configured on its connector)`);
+      return;
+    }
     try {
       channelPolicy(adapter, registry.resolvedConfig(ch.connector), ch.poll, ch.id);
     } catch (err) {
