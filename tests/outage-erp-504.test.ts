@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { recordHistory } from './support/histories.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
@@ -134,6 +135,21 @@ describe('the 504 incident', () => {
     expect(await pool.get(WH, SKU_A)).toMatchObject({ locked: ORDERS });
     const after = await json(await hub.app.request(`/api/orders/shopify-test:${ids[0]}`, { headers: admin }));
     expect(after.timeline.map((t: Json) => t.cause)).toContain('wdt reachable again: WMS push done');
+    await recordHistory(`order:shopify-test:${ids[0]}`, 'wms-outage-waited');
+    // The wait costs the history one activity, not one per try: after its own retries the push was
+    // scheduled once more and the server retried that until the WMS answered.
+    const events = (await hub.client.workflow.getHandle(`order:shopify-test:${ids[0]}`).fetchHistory()).events ?? [];
+    const isWmsPush = (e: (typeof events)[number]) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).some((p) => Buffer.from(p.data ?? []).toString('utf8').includes('"wms.order.push"'));
+    const pushes = events.filter(isWmsPush);
+    expect(pushes).toHaveLength(2);
+    const lastPush = pushes.at(-1)?.eventId;
+    const started = events.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === lastPush?.toString());
+    expect(started?.activityTaskStartedEventAttributes?.attempt).toBeGreaterThan(1);
+    const timerMs = (e: (typeof events)[number]) => {
+      const d = e.timerStartedEventAttributes?.startToFireTimeout;
+      return d ? Number(d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : null;
+    };
+    expect(events.filter((e) => timerMs(e) === RESET_MS).length, 'no workflow-side outage sleeps').toBe(0);
     // Logged for the report, not asserted (tests never assert timings).
     console.info(`504 incident: ${pushedWhileDown} gateway hits while down, ${shortCircuited} short-circuited calls, all ${ORDERS} pushed ${drainMs} ms after recovery`);
   });

@@ -140,15 +140,25 @@ const compensate = proxyActivities<Activities>({
 
 const NON_RETRYABLE_TYPES: readonly string[] = ['AdapterRejected', 'CapabilityNotSupported', 'MappingFailed', 'NotConfigured', 'UnknownCapability'];
 
-function adapterActivities(s: LifecycleSettings, connector: string) {
+/**
+ * `outageRetryMs` set: the call of an order waiting out an outage. Its retry policy has no attempt
+ * limit and a fixed interval, so the server retries it for as long as the outage lasts and the
+ * history holds one activity however long that is (a workflow-side sleep-and-retry loop adds
+ * about ten events per try: a weekend-long outage at 30 s would pass Temporal's 51,200-event limit
+ * and the order would be terminated). A breaker's `nextRetryDelay` still sets each wait.
+ */
+function adapterActivities(s: LifecycleSettings, connector: string, outageRetryMs?: number) {
   const opts: ActivityOptions = {
     startToCloseTimeout: '30 seconds',
-    retry: {
-      maximumAttempts: s.adapterRetry[connector]?.maximumAttempts ?? s.retry.maximumAttempts,
-      initialInterval: s.retry.initialIntervalMs,
-      backoffCoefficient: s.retry.backoffCoefficient,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
-    },
+    retry:
+      outageRetryMs === undefined
+        ? {
+            maximumAttempts: s.adapterRetry[connector]?.maximumAttempts ?? s.retry.maximumAttempts,
+            initialInterval: s.retry.initialIntervalMs,
+            backoffCoefficient: s.retry.backoffCoefficient,
+            nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
+          }
+        : { initialInterval: outageRetryMs, backoffCoefficient: 1, maximumInterval: outageRetryMs, nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
   };
   return proxyActivities<Activities>(opts);
 }
@@ -329,14 +339,19 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
   /**
    * A write to a system that is down never falls back and never fails the order: once the
    * activity's retries (each waiting out the open circuit) are used up, the order notes the
-   * outage, shows it in its hold-reason search attribute, waits outageRetryMs and tries again with
+   * outage, shows it in its hold-reason search attribute and tries again every outageRetryMs with
    * the same idempotency key, so the receiver sees the push once however often it is retried.
+   * `run(outageRetryMs)` is handed the interval once the order waits: the call is then one activity
+   * the server retries until the system answers (see adapterActivities); histories recorded before
+   * that (no 'outage-retries-by-server' marker) replay the workflow-side sleep loop.
    */
-  const outageRetrying = async <T>(what: string, connector: string, run: () => Promise<T>): Promise<T> => {
+  const outageRetrying = async <T>(what: string, connector: string, run: (outageRetryMs?: number) => Promise<T>): Promise<T> => {
     let waiting = false;
+    let serverRetries = false;
+    const waitMs = s?.outageRetryMs ?? 30_000;
     for (;;) {
       try {
-        const out = await run();
+        const out = await run(serverRetries ? waitMs : undefined);
         if (waiting) {
           note(`${connector} reachable again: ${what} done`);
           if (input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: hold?.reason ?? null }]);
@@ -344,12 +359,17 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
         return out;
       } catch (err) {
         if (!isOutage(err) || !patched('wait-out-outages')) throw err;
-        const waitMs = s?.outageRetryMs ?? 30_000;
         if (!waiting) {
           waiting = true;
           note(`${what}: ${connector} unavailable (${err.cause?.message ?? err.message}); retrying every ${Math.round(waitMs / 1000)}s until it answers`);
           if (input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: 'downstream_unavailable' }]);
+          if (patched('outage-retries-by-server')) {
+            serverRetries = true;
+            continue;
+          }
         }
+        // Only histories from before the marker get here again: the server-retried call never
+        // gives up on an outage.
         await sleep(waitMs);
       }
     }
@@ -372,8 +392,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     const key = `${workflowId}:waybill-${waybillSeq}`;
     waybillKey = key;
     carrierOrderId = null;
-    const res = await outageRetrying('waybill', conn, () =>
-      adapterActivities(s, conn).invokeAdapter({
+    const res = await outageRetrying('waybill', conn, (retryEveryMs) =>
+      adapterActivities(s, conn, retryEveryMs).invokeAdapter({
         connector: conn,
         capability: 'waybill.create',
         idempotencyKey: key,
@@ -397,8 +417,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     wmsSeq++;
     const wms = s.wms;
     const key = `${workflowId}:wms-${wmsSeq}`;
-    const res = await outageRetrying('WMS push', wms, () =>
-      adapterActivities(s, wms).invokeAdapter({
+    const res = await outageRetrying('WMS push', wms, (retryEveryMs) =>
+      adapterActivities(s, wms, retryEveryMs).invokeAdapter({
         connector: wms,
         capability: 'wms.order.push',
         idempotencyKey: key,
@@ -459,8 +479,8 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
       // Same district: overwrite the receiver on the live waybill.
       const conn = courierConn ?? '';
       const updateKey = `${waybillKey ?? workflowId}:update-${addressSeq}`;
-      await outageRetrying('waybill update', conn, () =>
-        adapterActivities(s, conn).invokeAdapter({
+      await outageRetrying('waybill update', conn, (retryEveryMs) =>
+        adapterActivities(s, conn, retryEveryMs).invokeAdapter({
           connector: conn,
           capability: 'waybill.update',
           idempotencyKey: updateKey,
