@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ const APP_KEY = '7000000000000000001';
 const SECRET = 'dy-secret';
 const fixture = JSON.parse(readFileSync(path.join(packageRoot(), 'mappings/douyin/__fixtures__/order.v1/bare-county-level-no-optionals.input.json'), 'utf8')) as Record<string, unknown>;
 const details: string[] = [];
-let detailMode: 'ok' | 'rate-limited' | 'down' = 'ok';
+let detailMode: 'ok' | 'rate-limited' | 'down' | 'hang' = 'ok';
 const statusOf = new Map<string, number>();
 
 const server = setupServer(
@@ -27,6 +27,7 @@ const server = setupServer(
     details.push(p.shop_order_id);
     if (detailMode === 'rate-limited') return HttpResponse.json({ err_no: 1, code: 90000, msg: '请求过于频繁，请稍后重试' });
     if (detailMode === 'down') return new HttpResponse('bad gateway', { status: 502 });
+    if (detailMode === 'hang') await delay(30_000);
     return HttpResponse.json({ err_no: 0, code: 10000, data: { shop_order_detail: { ...fixture, order_id: p.shop_order_id, order_status: statusOf.get(p.shop_order_id) ?? 2, main_status: 103 } } });
   }),
 );
@@ -38,14 +39,19 @@ beforeAll(async () => {
   hub = await startTestHub({
     env: { DY_SECRET: SECRET, DY_TOKEN: 'tok' },
     config: {
-      connectors: [{ id: 'dy', adapter: 'douyin', config: { appKey: APP_KEY, appSecret: '${DY_SECRET}', accessToken: '${DY_TOKEN}', baseUrl: 'https://dy.test' } }],
+      // Two shops, so each outage case below has a breaker of its own.
+      connectors: ['dy', 'dy2'].map((id) => ({ id, adapter: 'douyin', config: { appKey: APP_KEY, appSecret: '${DY_SECRET}', accessToken: '${DY_TOKEN}', baseUrl: 'https://dy.test' } })),
       // Pushes only here; the poll has its own test (tests/polling-taobao.test.ts).
-      channels: [{ id: 'dy-main', adapter: 'douyin', shop: '12345', connector: 'dy', mapping: 'douyin/order.v1', poll: { enabled: false } }],
+      channels: [
+        { id: 'dy-main', adapter: 'douyin', shop: '12345', connector: 'dy', mapping: 'douyin/order.v1', poll: { enabled: false } },
+        { id: 'dy-two', adapter: 'douyin', shop: '12346', connector: 'dy2', mapping: 'douyin/order.v1', poll: { enabled: false } },
+      ],
       // The full lifecycle keeps the order's workflow open (its SKU is unknown to the stock pool, so
       // it waits for a decision): an intake-only workflow may finish before the cancel arrives.
       lifecycle: { enabled: true },
       // The order-detail breaker, small enough to open and close within a test.
-      resilience: { breakers: { connectors: { dy: { capabilities: { 'order.get': { volumeThreshold: 3, resetTimeout: 1_500 } } } } } },
+      // Only volume and reset are shortened: the order.get deadline is the built-in one (3 s).
+      resilience: { breakers: { connectors: Object.fromEntries(['dy', 'dy2'].map((id) => [id, { capabilities: { 'order.get': { volumeThreshold: 3, resetTimeout: 1_500 } } }])) } },
     },
   });
 });
@@ -55,8 +61,9 @@ afterAll(async () => {
 });
 
 const body = (items: { tag: number | string; msgId: string; data: Record<string, unknown> }[]) => JSON.stringify(items.map((i) => ({ tag: String(i.tag), msg_id: i.msgId, data: JSON.stringify(i.data) })));
-const post = (raw: string, sign = signDouyinPush(raw, APP_KEY, SECRET)) => hub.app.request('/webhooks/douyin/dy-main', { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'app-id': APP_KEY, 'event-sign': sign } });
-const orderState = (id: string) => hub.app.request(`/api/orders/dy-main:${id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+const post = (raw: string, sign = signDouyinPush(raw, APP_KEY, SECRET), channel = 'dy-main') =>
+  hub.app.request(`/webhooks/douyin/${channel}`, { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'app-id': APP_KEY, 'event-sign': sign } });
+const orderState = (id: string, channel = 'dy-main') => hub.app.request(`/api/orders/${channel}:${id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
 const unhandled = async (topic: string) => (await hub.metrics.webhookUnhandled.get()).values.find((v) => v.labels['topic'] === topic)?.value ?? 0;
 
 describe('POST /webhooks/douyin/:channel', () => {
@@ -121,12 +128,17 @@ describe('POST /webhooks/douyin/:channel', () => {
     expect(await json(await orderState(other))).toMatchObject({ orderKey: `dy-main:${other}` });
   });
 
-  it('an order API outage opens the circuit: pushes answer 503 without calling the API, and go through once it is back', async () => {
-    const opened = async () => (await hub.metrics.registry.getSingleMetric('zhongshu_breaker_opens_total')?.get())?.values.find((v) => v.labels['connector'] === 'dy' && v.labels['capability'] === 'order.get')?.value ?? 0;
+  it.each(['down', 'hang'] as const)('an order API outage (%s) opens the circuit: pushes answer 503 without calling the API, and go through once it is back', async (mode) => {
+    const [connector, channel, shop] = mode === 'down' ? ['dy', 'dy-main', 12345] : ['dy2', 'dy-two', 12346];
+    const opened = async () => (await hub.metrics.registry.getSingleMetric('zhongshu_breaker_opens_total')?.get())?.values.find((v) => v.labels['connector'] === connector && v.labels['capability'] === 'order.get')?.value ?? 0;
     const opensBefore = await opened();
-    detailMode = 'down';
-    const ids = Array.from({ length: 12 }, (_, i) => `${pid}8${i}`);
-    const push = (id: string) => post(body([{ tag: 100, msgId: `77${id}`, data: { p_id: id, shop_id: 12345 } }]));
+    detailMode = mode;
+    // A hanging API must trip the circuit too: its deadline is the breaker's own, so it counts.
+    const ids = Array.from({ length: 12 }, (_, i) => `${pid}8${mode === 'down' ? 1 : 2}${i}`);
+    const push = (id: string) => {
+      const raw = body([{ tag: 100, msgId: `77${id}`, data: { p_id: id, shop_id: shop } }]);
+      return post(raw, signDouyinPush(raw, APP_KEY, SECRET), channel);
+    };
     // Pushes while the API is down: each refused with 503, until the circuit opens and a push is
     // refused without a request reaching the API.
     let shortCircuited = 0;
@@ -139,7 +151,7 @@ describe('POST /webhooks/douyin/:channel', () => {
     }
     expect(shortCircuited).toBeGreaterThan(0);
     expect(await opened()).toBeGreaterThan(opensBefore);
-    for (const id of ids) expect((await orderState(id)).status).toBe(404);
+    for (const id of ids) expect((await orderState(id, channel)).status).toBe(404);
 
     // The API is back: after the reset period a trial goes through and closes the circuit; the
     // platform's re-pushes (same message ids) are then each fetched and started once.
@@ -147,7 +159,7 @@ describe('POST /webhooks/douyin/:channel', () => {
     const fetchedBefore = details.length;
     await expect.poll(async () => (await push(ids[0] ?? '')).status, { timeout: 15_000, interval: 300 }).toBe(200);
     for (const id of ids) expect((await push(id)).status).toBe(200);
-    for (const id of ids) expect(await json(await orderState(id))).toMatchObject({ orderKey: `dy-main:${id}` });
+    for (const id of ids) expect(await json(await orderState(id, channel))).toMatchObject({ orderKey: `${channel}:${id}` });
     expect(details.slice(fetchedBefore).sort()).toEqual([...ids].sort());
   });
 });

@@ -143,9 +143,11 @@ describe('Breakers', () => {
 });
 
 describe('Breakers settings per endpoint', () => {
-  it('layers defaults, capability, connector and connector+capability overrides; order.pull gets a long deadline', () => {
+  it('layers defaults, capability, connector and connector+capability overrides; order.pull gets a long deadline, order.get a short one', () => {
     const b = new Breakers({ config: { defaults: { timeout: 5_000 }, capabilities: { 'stock.query': { timeout: 2_000 } }, connectors: { wdt: { resetTimeout: 7_000, capabilities: { 'wms.order.push': { timeout: 9_000 } } } } }, logger });
     expect(b.settingsFor('any', 'order.pull').timeout).toBe(120_000);
+    // A push-triggered order fetch must answer within the platform's push window.
+    expect(b.settingsFor('any', 'order.get').timeout).toBe(3_000);
     expect(b.settingsFor('any', 'stock.query').timeout).toBe(2_000);
     expect(b.settingsFor('wdt', 'stock.query')).toMatchObject({ timeout: 2_000, resetTimeout: 7_000 });
     expect(b.settingsFor('wdt', 'wms.order.push')).toMatchObject({ timeout: 9_000, resetTimeout: 7_000 });

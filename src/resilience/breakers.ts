@@ -43,10 +43,13 @@ export type BreakerSettings = z.output<typeof BreakerSettings>;
 const BreakerOverride = z.object(BreakerFields).partial().strict();
 
 /**
- * Paged pulls walk many pages inside one guarded call: the default per-call deadline would cut
- * them off halfway, so they get a longer one unless the config says otherwise.
+ * Built-in deadlines, unless the config says otherwise. Paged pulls walk many pages inside one
+ * guarded call: the default deadline would cut them off halfway. An order.get answers a
+ * platform's push (Douyin) that must be acknowledged within a few seconds: its deadline is the
+ * breaker's own, so an API that hangs counts as failing and opens the circuit (a deadline set by
+ * the caller is the caller giving up, which never counts).
  */
-export const DEFAULT_CAPABILITY_OVERRIDES: Readonly<Record<string, z.input<typeof BreakerOverride>>> = { 'order.pull': { timeout: 120_000 } };
+export const DEFAULT_CAPABILITY_OVERRIDES: Readonly<Record<string, z.input<typeof BreakerOverride>>> = { 'order.pull': { timeout: 120_000 }, 'order.get': { timeout: 3_000 } };
 
 export const BreakersConfig = z
   .object({

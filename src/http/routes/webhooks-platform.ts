@@ -20,8 +20,15 @@ function orderOf(payload: unknown): unknown {
   return typeof payload === 'object' && payload !== null && 'order' in payload ? payload.order : undefined;
 }
 
-/** Platforms answer a push within a few seconds; a detail fetch that takes longer is retried by their re-push. */
+/**
+ * Platforms expect a push answered within a few seconds; a detail fetch that takes longer is
+ * retried by their re-push. Through the hub's breakers the deadline is the breaker's own
+ * (`order.get`, 3 s by default) so a hanging API counts against the circuit; this is the bound
+ * without them.
+ */
 const DETAIL_TIMEOUT_MS = 3000;
+/** Through the breakers: the caller's outer bound, past the breaker's deadline (a wait for a rate-limit token comes first). */
+const DETAIL_OUTER_BOUND_MS = 4500;
 
 /**
  * The order a push only names (Douyin tags carry the parent order id, nothing else), fetched
@@ -42,14 +49,13 @@ async function fetchPushedOrder(a: {
   const log = a.logger.child({ adapter: a.adapter, channel: a.channel, messageId: a.messageId });
   const input = { orderId: a.orderId };
   const fetchOrder = (signal: AbortSignal) => a.instance.invoke(CAPABILITY.ORDER_GET, input, { signal, idempotencyKey: `push:${a.channel}:${a.messageId}`, logger: log, heartbeat() {} });
-  const signal = AbortSignal.timeout(DETAIL_TIMEOUT_MS);
   try {
     // Through the same breaker and rate limit as the connector's other calls: a burst of pushes
     // during a platform outage fails fast (503, pushed again later) instead of each waiting out
     // its deadline, and the fetches spend the app's API quota like the polls do. Never stale: an
     // order detail decides what the workflow is told.
-    if (!a.resilience) return await fetchOrder(signal);
-    return (await guardCall(a.resilience, { connector: a.connector, capability: CAPABILITY.ORDER_GET }, input, signal, fetchOrder, { allowStale: false })).value;
+    if (!a.resilience) return await fetchOrder(AbortSignal.timeout(DETAIL_TIMEOUT_MS));
+    return (await guardCall(a.resilience, { connector: a.connector, capability: CAPABILITY.ORDER_GET }, input, AbortSignal.timeout(DETAIL_OUTER_BOUND_MS), fetchOrder, { allowStale: false })).value;
   } catch (err) {
     if (err instanceof AdapterError && !err.retryable) {
       log.warn({ code: err.code, orderId: a.orderId }, `pushed order could not be fetched: ${err.message}`);
