@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestHub, ADMIN_KEY } from './support/hub.js';
+import odbc from 'odbc';
 import { createErpTables, erpOrderRow, erpTime } from './support/erp-db.js';
 import { json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
@@ -29,7 +30,9 @@ beforeAll(async () => {
     env: { ERP_ODBC: inject('odbcConnectionString'), ERP_SECRET: SECRET, ERP_KEY: API_KEY },
     config: {
       mappings: { dir: mappingsDir },
-      lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold' },
+      // Short retries and ERP deadlines, so the write-back outage case below plays out in seconds.
+      lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold', retry: { maximumAttempts: 2, initialIntervalMs: 200, backoffCoefficient: 1 } },
+      resilience: { breakers: { connectors: { 'erp-signed': { capabilities: { 'shipment.confirm': { timeout: 1_000, resetTimeout: 1_000 } } } } }, outageRetryMs: 1_000 },
       connectors: [
         { id: 'erp-signed', adapter: 'legacy-erp', config: { connection: '${ERP_ODBC}', webhook: { secret: '${ERP_SECRET}' }, writeBack: { table: erp.shipments } } },
         { id: 'erp-keyed', adapter: 'legacy-erp', config: { connection: '${ERP_ODBC}', webhook: { apiKey: '${ERP_KEY}', warehouse: 'WH-KEYED' } } },
@@ -130,6 +133,46 @@ describe('ERP webhooks', () => {
     expect(timeline).toContain('ERP erp-signed: shipped written back');
     await recordHistory(`order:erp-signed:${orderNo}`, 'legacy-erp-shipped-written-back');
     expect(JSON.stringify(moving?.timeline)).toContain('picked up (erp:erp-signed:SF)');
+  });
+
+  it('an ERP that hangs while the parcel moves: the order goes on, waits delivered, and completes once both write-backs land, once each', async () => {
+    const pool = new InventoryPool(hub.redis, hub.prefix);
+    await pool.setOnHand(WH, 'ERP-SKU-2', 5);
+    const orderNo = `H-${randomUUID().slice(0, 8)}`;
+    const key = `erp-signed:${orderNo}`;
+    expect((await send(event('order.approved', { order: erpOrderRow({ orderNo, updatedAt: erpTime(), sku: 'ERP-SKU-2' }) }))).status).toBe(200);
+    await waitFor(key, 'inventory_locked');
+
+    // The ERP's shipment table is locked by another session: every write-back hangs past its deadline.
+    const locker = await odbc.connect(inject('odbcConnectionString'));
+    await locker.beginTransaction();
+    await locker.query(`LOCK TABLE ${erp.shipments} IN ACCESS EXCLUSIVE MODE`);
+    try {
+      await send(event('order.shipped', { order_no: orderNo, tracking_no: 'SF7000000002', carrier: 'SF', shipped_at: erpTime() }));
+      await waitFor(key, 'in_transit');
+      await hub.client.workflow.getHandle(`order:${key}`).signal('trackingEvent', { event: 'delivered', at: new Date().toISOString(), waybillNo: 'SF7000000002', source: 'test' });
+      // The parcel did not wait for its ERP record; the order did not complete without it.
+      await waitFor(key, 'delivered');
+      await expect
+        .poll(async () => JSON.stringify((await stateOf(key))?.timeline), { timeout: 30_000, interval: 250 })
+        .toContain('ERP shipped write-back: erp-signed unavailable');
+      expect((await stateOf(key))?.state).toBe('delivered');
+    } finally {
+      await locker.rollback();
+      await locker.close();
+    }
+
+    const done = await waitFor(key, 'completed', 60_000);
+    await recordHistory(`order:${key}`, 'legacy-erp-write-back-waited-out');
+    const causes: string[] = (done?.timeline ?? []).map((t: { cause: string }) => t.cause);
+    const shippedAt = causes.indexOf('ERP erp-signed: shipped written back');
+    expect(shippedAt).toBeGreaterThan(-1);
+    expect(causes.indexOf('ERP erp-signed: delivered written back')).toBeGreaterThan(shippedAt);
+    const rows = await erp.db.query<{ event: string; status: string; tracking_no: string }>(`SELECT event, status, tracking_no FROM ${erp.shipments} WHERE order_no = ? ORDER BY event`, [orderNo]);
+    expect(Array.from(rows)).toEqual([
+      { event: 'delivered', status: 'DELIVERED', tracking_no: 'SF7000000002' },
+      { event: 'shipped', status: 'SHIPPED', tracking_no: 'SF7000000002' },
+    ]);
   });
 
   it('stock.changed sets on-hand in the pool; an older message never overwrites a newer figure', async () => {

@@ -526,20 +526,40 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
    * (the ERP's table or procedure, by ODBC), keyed by order + event so a retry writes once. A
    * failed write-back is put on the timeline and never holds a moving parcel.
    */
+  /** The ERP write-backs still on their way, in order: the ERP sees shipped before delivered. */
+  let writeBacks: Promise<void> = Promise.resolve();
+  /**
+   * Writes shipment status and tracking number back to the order's ERP. Like every write, it
+   * waits out an ERP outage (same idempotency key however often it is tried), but off the
+   * parcel's path: the order moves on while its ERP record catches up, and completes only once
+   * every write-back is done. A refusal (bad table, rejected row) is noted, not waited on.
+   * Histories from before 'erp-write-back-waits-out-outages' replay the single inline attempt.
+   */
   const writeBackShipment = async (event: 'shipped' | 'delivered', status: string, e: TrackingEvent | null): Promise<void> => {
     const conn = s?.shipmentWriteBack?.[input.order.source.channel];
     if (!s || !conn || !patched('erp-shipment-write-back')) return;
-    try {
-      await adapterActivities(s, conn).invokeAdapter({
-        connector: conn,
-        capability: 'shipment.confirm',
-        idempotencyKey: `${workflowId}:erp-write-back-${event}`,
-        input: { orderNo: order.source.platformOrderId, event, status, carrier: courierConn ?? carrier, trackingNo: waybillNo ?? e?.waybillNo ?? null, at: e?.at ?? now() },
-      });
-      note(`ERP ${conn}: ${event} written back`);
-    } catch (err) {
-      note(`ERP ${conn}: ${event} write-back failed: ${err instanceof Error ? err.message : String(err)}`);
+    // Taken now: a write-back that waits must still say what was true when the event happened.
+    const shipment = { orderNo: order.source.platformOrderId, event, status, carrier: courierConn ?? carrier, trackingNo: waybillNo ?? e?.waybillNo ?? null, at: e?.at ?? now() };
+    const write = (retryEveryMs?: number) =>
+      adapterActivities(s, conn, retryEveryMs).invokeAdapter({ connector: conn, capability: 'shipment.confirm', idempotencyKey: `${workflowId}:erp-write-back-${event}`, input: shipment });
+    const failed = (err: unknown) => note(`ERP ${conn}: ${event} write-back failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (!patched('erp-write-back-waits-out-outages')) {
+      try {
+        await write();
+        note(`ERP ${conn}: ${event} written back`);
+      } catch (err) {
+        failed(err);
+      }
+      return;
     }
+    writeBacks = writeBacks.then(async () => {
+      try {
+        await outageRetrying(`ERP ${event} write-back`, conn, write);
+        note(`ERP ${conn}: ${event} written back`);
+      } catch (err) {
+        failed(err);
+      }
+    });
   };
 
   moveTo(LIFECYCLE_STATE.RECEIVED, `received via ${input.receivedVia.kind}`, input.order.source.channel);
@@ -731,6 +751,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     if (reviewPending) await store.clearDecision({ orderKey: input.orderKey });
     moveTo(LIFECYCLE_STATE.DELIVERED, `delivered (${tracking.delivered?.source ?? 'tracking'})`, 'courier');
     await writeBackShipment('delivered', 'DELIVERED', tracking.delivered);
+    // Complete means every downstream record is written: an order whose ERP is down waits here,
+    // delivered, with its hold reason saying why.
+    await writeBacks;
     moveTo(LIFECYCLE_STATE.COMPLETED, 'delivered');
     return snapshot();
   } catch (err) {
