@@ -12,6 +12,7 @@ import { errorMessage } from '../util/errors.js';
 import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
 import { changeAddress, getOrderState, platformEvent, type LifecycleSettings, type OrderLifecycleInput, type PlatformEvent } from '../../workflows/order-lifecycle.js';
 import { LIFECYCLE_STATE } from '../../workflows/states.js';
+import { startDeadlineFor } from './start-deadline.js';
 
 export interface IntakeDeps {
   temporal: Client;
@@ -175,7 +176,7 @@ export class OrderIntake {
     };
     let duplicate = false;
     try {
-      await this.d.temporal.connection.withDeadline(Date.now() + this.d.startDeadlineMs, () =>
+      await this.d.temporal.connection.withDeadline(Date.now() + startDeadlineFor(delivery.kind, this.d.startDeadlineMs), () =>
         this.d.temporal.workflow.start('orderLifecycle', {
           taskQueue: this.d.taskQueue,
           workflowId,
