@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MappingEngine, MappingError } from './engine.js';
 
 let dir: string;
@@ -64,6 +64,21 @@ describe('MappingEngine', () => {
     expect(err.code).toBe('D1012');
     expect(err.message).toMatch(/100 ms time limit/);
     expect(Date.now() - t0).toBeLessThan(3000);
+  });
+
+  it('retries once when a stall, not the mapping, ran out its time limit (a runaway fails both times: test above)', async () => {
+    const e = await engineWith({ 'quick.v1.jsonata': '{"n": n, "s": $sum([1..200])}' }, { timeoutMs: 100 });
+    // The machine stalls for a second in the middle of the first evaluation: JSONata's clock jumps.
+    const real = Date.now.bind(Date);
+    let calls = 0;
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => real() + (++calls > 5 && calls < 1_000_000 ? 1_000 : 0));
+    try {
+      expect(await e.evaluate('demo/quick.v1', { n: 1 })).toEqual({ n: 1, s: 20100 });
+      // The first attempt did hit the limit: the jump happened during it.
+      expect(calls).toBeGreaterThan(5);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('runs concurrent evaluations one at a time, so the time limit measures each one\'s own work', async () => {
