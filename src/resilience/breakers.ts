@@ -187,6 +187,7 @@ export class Breakers {
     let remaining = timeoutMs;
     let runningSince = this.now();
     let holds = 0;
+    let settled = false;
     // Time spent in `hold` (waiting for a rate-limit token) is not the system's slowness: the
     // deadline stops while any hold is pending and resumes with what was left.
     const hold = async <U>(p: Promise<U>): Promise<U> => {
@@ -197,7 +198,8 @@ export class Breakers {
       try {
         return await p;
       } finally {
-        if (--holds === 0 && !deadline.signal.aborted) {
+        // A hold outliving the call (an adapter that did not await it) must not re-arm the timer.
+        if (--holds === 0 && !settled && !deadline.signal.aborted) {
           runningSince = this.now();
           timer = setTimeout(expire, Math.max(0, remaining));
         }
@@ -218,6 +220,7 @@ export class Breakers {
       if (signal.aborted) throw explain();
       throw err;
     } finally {
+      settled = true;
       clearTimeout(timer);
       if (onAbort) signal.removeEventListener('abort', onAbort);
       aborted.catch(() => {});
