@@ -23,7 +23,7 @@ import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
 import { errorMessage } from './util/errors.js';
-import { createResilience } from './resilience/index.js';
+import { createResilience, limiterConnectors } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
 
 export interface HubOptions {
@@ -110,7 +110,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
   const prefix = config.redis.keyPrefix;
   // One set of breakers, last-known-good cache and rate limiter per hub, shared by its activities.
-  const resilience = createResilience({ config: config.resilience, redis, keyPrefix: prefix, logger, registry: metrics.registry, connectors: config.connectors });
+  const resilience = createResilience({ config: config.resilience, redis, keyPrefix: prefix, logger, registry: metrics.registry, connectors: limiterConnectors(registry) });
   const quarantine = new QuarantineStore(redis, prefix);
   const orders = new OrderIndex(redis, prefix);
   const intake = new OrderIntake({

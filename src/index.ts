@@ -14,7 +14,7 @@ export { createLogger, type Logger } from './logger.js';
 export { parseJsonSafe } from './util/json.js';
 export { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from '../workflows/states.js';
 export type { OrderLifecycleInput, OrderState } from '../workflows/order-lifecycle.js';
-export { defineAdapter, type AdapterDefinition, type AdapterInstance, type AdapterDeps, type InvokeContext, type WebhookEvent } from './sdk/define.js';
+export { beforeRequest, defineAdapter, type AdapterDefinition, type AdapterInstance, type AdapterDeps, type InvokeContext, type RequestScope, type WebhookEvent } from './sdk/define.js';
 export { secret } from './sdk/connector-config.js';
 export { AdapterError } from './sdk/errors.js';
 export { CAPABILITY, ADAPTER_KIND, ADAPTER_STATUS, ADAPTER_CONTRACT_VERSION, type Capability } from './sdk/capabilities.js';

@@ -6,7 +6,7 @@ export function testDeps(now = new Date('2024-05-01T02:00:00Z')): AdapterDeps {
   return { logger: createLogger({ level: 'silent' }), fetch: (input, init) => globalThis.fetch(input, init), mappings: null, now: () => now };
 }
 
-export function testContext(signal: AbortSignal = new AbortController().signal): InvokeContext & { beats: number } {
+export function testContext(signal: AbortSignal = new AbortController().signal): InvokeContext & { beats: number; limited: string[] } {
   const ctx = {
     signal,
     idempotencyKey: 'wf-1:step-1',
@@ -14,6 +14,12 @@ export function testContext(signal: AbortSignal = new AbortController().signal):
     beats: 0,
     heartbeat() {
       ctx.beats++;
+    },
+    /** The API names the adapter spent a rate-limit token for, in order (one per request). */
+    limited: [] as string[],
+    rateLimit(api: string) {
+      ctx.limited.push(api);
+      return Promise.resolve();
     },
   };
   return ctx;

@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../src/sdk/errors.js';
-import { SpApiTransport } from './transport.js';
+import { SpApiTransport, spApiOperation } from './transport.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -68,5 +68,16 @@ describe('SP-API errors', () => {
     server.use(http.get(`${EP}/x`, () => HttpResponse.json({ errors: [{ code: 'Unauthorized', message: 'Access to requested resource is denied.' }] }, { status: 403 })));
     const e4 = await t.request('GET', '/x', null, undefined, sig).catch((e: unknown) => e);
     expect(e4 instanceof AdapterError && e4.retryable).toBe(false);
+  });
+});
+
+describe('spApiOperation', () => {
+  it('names each request by the SP-API operation its published quota is keyed under', () => {
+    expect(spApiOperation('GET', '/orders/v0/orders')).toBe('getOrders');
+    expect(spApiOperation('GET', '/orders/v0/orders/113-1%2F2/orderItems')).toBe('getOrderItems');
+    expect(spApiOperation('POST', '/orders/v0/orders/113-1/shipmentConfirmation')).toBe('confirmShipment');
+    expect(spApiOperation('GET', '/orders/v0/orders/113-1')).toBe('getOrder');
+    // No order id in a name (it would make one bucket and metric series per order).
+    expect(spApiOperation('GET', '/orders/v0/orders/113-1/buyerInfo')).toBe('GET /orders/v0/orders/{orderId}/buyerInfo');
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
 import { bodySnippet, exchange, retryAfterMs } from '../_shared/platform-http.js';
 import { ADAPTER_ID } from './constants.js';
@@ -78,6 +79,18 @@ export class LwaTokens {
 }
 
 /**
+ * The SP-API operation a request is, by the name Amazon publishes its usage plan (rate, burst)
+ * under. Unknown paths get their method and path with ids replaced, a stable name with no quota.
+ */
+export function spApiOperation(method: 'GET' | 'POST', path: string): string {
+  if (method === 'GET' && path === '/orders/v0/orders') return 'getOrders';
+  if (method === 'GET' && /^\/orders\/v0\/orders\/[^/]+\/orderItems$/.test(path)) return 'getOrderItems';
+  if (method === 'POST' && /^\/orders\/v0\/orders\/[^/]+\/shipmentConfirmation$/.test(path)) return 'confirmShipment';
+  if (method === 'GET' && /^\/orders\/v0\/orders\/[^/]+$/.test(path)) return 'getOrder';
+  return `${method} ${path.replace(/^(\/orders\/v0\/orders)\/[^/]+/, '$1/{orderId}')}`;
+}
+
+/**
  * SP-API calls: the LWA token in x-amz-access-token; errors are `{errors:[{code,message}]}` with
  * the HTTP status deciding: 429 (rate limited: getOrders is 0.0167 rps, burst 20) and 5xx are
  * retryable with Retry-After when given; 400/404 are rejected; a 403 whose message says the
@@ -90,7 +103,10 @@ export class SpApiTransport {
     this.tokens = new LwaTokens(o);
   }
 
-  async request(method: 'GET' | 'POST', path: string, query: URLSearchParams | null, body: unknown, signal: AbortSignal): Promise<unknown> {
+  async request(method: 'GET' | 'POST', path: string, query: URLSearchParams | null, body: unknown, scope: RequestScope | AbortSignal): Promise<unknown> {
+    // One token per SP-API request, under the operation's name (its published quota's key). The
+    // LWA token exchange is another service with no such quota and is not counted.
+    const signal = await beforeRequest(scope, spApiOperation(method, path));
     const token = await this.tokens.get(signal);
     const url = `${this.o.endpoint.replace(/\/$/, '')}${path}${query ? `?${query.toString()}` : ''}`;
     const res = await exchange({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
 import { bodySnippet, exchange, parseGatewayJson } from '../_shared/platform-http.js';
 import { hmacHex, unixSeconds } from '../_shared/signing.js';
@@ -77,7 +78,9 @@ export class DouyinTransport {
   constructor(private readonly o: DouyinTransportOptions) {}
 
   /** Calls `method` (e.g. `order.searchList`, posted to /order/searchList) and returns `data`. */
-  async call(method: string, params: { [k: string]: Json }, signal: AbortSignal): Promise<unknown> {
+  async call(method: string, params: { [k: string]: Json }, scope: RequestScope | AbortSignal): Promise<unknown> {
+    // One token of the shared rate limit per request, before it is signed (timestamps stay fresh).
+    const signal = await beforeRequest(scope, method);
     const paramJson = canonicalParamJson(params);
     const timestamp = String(unixSeconds(this.o.now()));
     const sign = signDouyin({ appKey: this.o.appKey, appSecret: this.o.appSecret, method, paramJson, timestamp });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
 import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
 import { formatGmt8, md5Hex, sortedKeyValues } from '../_shared/signing.js';
@@ -49,7 +50,9 @@ export class JdTransport {
   constructor(private readonly o: JdTransportOptions) {}
 
   /** POSTs to routerjson; returns the `<method>_responce` object. */
-  async call(method: string, business: { [k: string]: Json }, signal: AbortSignal): Promise<unknown> {
+  async call(method: string, business: { [k: string]: Json }, scope: RequestScope | AbortSignal): Promise<unknown> {
+    // One token of the shared rate limit per request, before it is signed (timestamps stay fresh).
+    const signal = await beforeRequest(scope, method);
     const params: Record<string, string> = {
       method,
       app_key: this.o.appKey,

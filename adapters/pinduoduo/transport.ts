@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
 import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
 import { md5Hex, sortedKeyValues, unixSeconds, withoutEmpty } from '../_shared/signing.js';
@@ -56,7 +57,9 @@ export class PddTransport {
   constructor(private readonly o: PddTransportOptions) {}
 
   /** Calls one `type` (method) on api/router; returns the parsed body. */
-  async call(type: string, apiParams: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<unknown> {
+  async call(type: string, apiParams: Readonly<Record<string, string | undefined>>, scope: RequestScope | AbortSignal): Promise<unknown> {
+    // One token of the shared rate limit per request, before it is signed (timestamps stay fresh).
+    const signal = await beforeRequest(scope, type);
     const params = withoutEmpty({
       ...apiParams,
       type,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
 import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
 import { ADAPTER_ID, type TopSignMethod } from './constants.js';
@@ -76,7 +77,9 @@ export class TopTransport {
    * Calls one TOP method and returns the parsed body. Bodies are parsed with parseJsonSafe:
    * tid/oid exceed 2^53 and JSON.parse would round them to another order's id.
    */
-  async call(method: string, apiParams: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<unknown> {
+  async call(method: string, apiParams: Readonly<Record<string, string | undefined>>, scope: RequestScope | AbortSignal): Promise<unknown> {
+    // One token of the shared rate limit per request, before it is signed (timestamps stay fresh).
+    const signal = await beforeRequest(scope, method);
     const params = withoutEmpty({
       ...apiParams,
       method,

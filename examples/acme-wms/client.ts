@@ -20,6 +20,9 @@ const ErrorReply = z.object({ error: z.object({ code: z.string(), message: z.str
 
 export function createAcmeClient(config: AcmeConfig, deps: AdapterDeps): AdapterInstance {
   const call = async (path: string, body: unknown, ctx: InvokeContext): Promise<unknown> => {
+    // One token of the hub's shared rate limit per request, named by the API (its quota's key).
+    // Optional: without it the hub limits each invoke as one request.
+    await ctx.rateLimit?.(path);
     const text = JSON.stringify(body);
     const ts = deps.now().toISOString();
     let res: Response;

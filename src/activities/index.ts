@@ -12,7 +12,7 @@ import type { AdapterRegistry } from '../sdk/registry.js';
 import { DecisionQueue, type DecisionRequest } from '../store/decisions.js';
 import { OrderIndex } from '../store/orders.js';
 import { errorMessage } from '../util/errors.js';
-import { guardCall, type ResilienceLayers } from '../resilience/index.js';
+import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
 import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.js';
 import { createInvokeAdapter } from './invoke-adapter.js';
 import { createLegacyErpActivities } from '../legacy-erp/poller.js';
@@ -124,7 +124,8 @@ export function createActivities(deps: ActivityDeps) {
       const { instance } = await deps.registry.connector(input.wms);
       const ctx = Context.current();
       const query = { skus, warehouse: input.warehouse };
-      const call = (signal: AbortSignal) => instance.invoke('stock.query', query, { signal, idempotencyKey: `stock-query:${requested}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d) });
+      const call = (signal: AbortSignal, rateLimit?: RequestRateLimit) =>
+        instance.invoke('stock.query', query, { signal, idempotencyKey: `stock-query:${requested}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d), ...(rateLimit ? { rateLimit } : {}) });
       const answer = deps.resilience ? await guardCall(deps.resilience, { connector: input.wms, capability: 'stock.query' }, query, ctx.cancellationSignal, call) : { stale: false as const, value: await call(ctx.cancellationSignal) };
       const asOf = answer.stale ? Date.parse(answer.fetchedAt) : requested;
       const items = StockItems.parse(answer.value);

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MappingEngine } from '../mapping/engine.js';
 import type { Logger } from '../logger.js';
-import { guardCall, type ResilienceLayers } from '../resilience/index.js';
+import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
 import { AdapterError } from '../sdk/errors.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { CAPABILITY, type Capability } from '../sdk/capabilities.js';
@@ -59,11 +59,12 @@ export function createInvokeAdapter(deps: {
     const { instance } = await deps.registry.connector(req.connector);
     const log = deps.logger.child({ connector: req.connector, capability: req.capability, attempt: ctx.info.attempt });
     try {
-      const call = (signal: AbortSignal) =>
-        instance.invoke(req.capability, payload, { signal, idempotencyKey: req.idempotencyKey, logger: log, heartbeat: (d?: unknown) => ctx.heartbeat(d) });
+      const call = (signal: AbortSignal, rateLimit?: RequestRateLimit) =>
+        instance.invoke(req.capability, payload, { signal, idempotencyKey: req.idempotencyKey, logger: log, heartbeat: (d?: unknown) => ctx.heartbeat(d), ...(rateLimit ? { rateLimit } : {}) });
       // The breaker hands the adapter a signal of its own: this attempt's cancellation plus the
-      // call's deadline. An open circuit or an empty rate-limit bucket fails fast with
-      // retryAfterMs, which becomes nextRetryDelay below.
+      // call's deadline, and the rate-limit hook its transport calls before each request. An open
+      // circuit or an empty rate-limit bucket fails fast with retryAfterMs, which becomes
+      // nextRetryDelay below.
       const key = { connector: req.connector, capability: req.capability };
       const guarded = deps.resilience
         ? await guardCall(deps.resilience, key, payload, ctx.cancellationSignal, call, { allowStale: req.allowStale === true })

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { AdapterError } from '../sdk/errors.js';
 import { errorCode, errorMessage } from '../util/errors.js';
+import { RateLimitedError } from './rate-limit.js';
 import { BREAKER_STATE_VALUE, CALL_OUTCOME, type CallOutcome, type ResilienceMetrics } from './metrics.js';
 
 // opossum's rolling window is split into this many buckets; the window must divide evenly.
@@ -88,6 +89,12 @@ class CallerCancelled extends Error {
 
 type Thunk = () => Promise<void>;
 
+/**
+ * What a breaker runs: the call's own signal (caller's cancellation plus the deadline), and
+ * `hold`, which pauses the deadline while the given promise (a wait for a rate-limit token) runs.
+ */
+export type DeadlineAction<T> = (signal: AbortSignal, hold: <U>(p: Promise<U>) => Promise<U>) => Promise<T>;
+
 interface Entry {
   breaker: CircuitBreaker<[Thunk], void>;
   settings: BreakerSettings;
@@ -136,7 +143,7 @@ export class Breakers {
    * is closed, and we do not wait for an action that ignores its signal); a retryable AdapterError
    * `circuit_open` with retryAfterMs while the circuit fails fast; the caller's abort reason.
    */
-  async call<T>(key: BreakerKey, callerSignal: AbortSignal | undefined, action: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async call<T>(key: BreakerKey, callerSignal: AbortSignal | undefined, action: DeadlineAction<T>): Promise<T> {
     const entry = this.entry(key);
     const { timeout } = entry.settings;
     let result: { value: T } | undefined;
@@ -157,7 +164,8 @@ export class Breakers {
         outcome = CALL_OUTCOME.CANCELLED;
         throw err.reason;
       }
-      outcome = err instanceof AdapterError ? (err.retryable ? (err.code === 'timeout' ? CALL_OUTCOME.TIMEOUT : CALL_OUTCOME.FAILURE) : CALL_OUTCOME.REJECTED) : CALL_OUTCOME.FAILURE;
+      if (err instanceof RateLimitedError) outcome = CALL_OUTCOME.RATE_LIMITED;
+      else outcome = err instanceof AdapterError ? (err.retryable ? (err.code === 'timeout' ? CALL_OUTCOME.TIMEOUT : CALL_OUTCOME.FAILURE) : CALL_OUTCOME.REJECTED) : CALL_OUTCOME.FAILURE;
       throw err;
     } finally {
       this.deps.metrics?.calls.inc({ ...key, outcome });
@@ -172,12 +180,34 @@ export class Breakers {
     this.entries.clear();
   }
 
-  private async runWithDeadline<T>(key: BreakerKey, timeoutMs: number, callerSignal: AbortSignal | undefined, action: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async runWithDeadline<T>(key: BreakerKey, timeoutMs: number, callerSignal: AbortSignal | undefined, action: DeadlineAction<T>): Promise<T> {
     if (callerSignal?.aborted) throw new CallerCancelled(callerSignal.reason);
     const deadline = new AbortController();
     const timeoutError = AdapterError.retryable(key.connector, 'timeout', `${key.capability} timed out after ${timeoutMs}ms`);
+    const expire = () => deadline.abort(timeoutError);
     // setTimeout rather than AbortSignal.timeout: fake clocks in tests control it, and it is cleared.
-    const timer = setTimeout(() => deadline.abort(timeoutError), timeoutMs);
+    let timer = setTimeout(expire, timeoutMs);
+    let remaining = timeoutMs;
+    let runningSince = this.now();
+    let holds = 0;
+    let settled = false;
+    // Time spent in `hold` (waiting for a rate-limit token) is not the system's slowness: the
+    // deadline stops while any hold is pending and resumes with what was left.
+    const hold = async <U>(p: Promise<U>): Promise<U> => {
+      if (holds++ === 0) {
+        clearTimeout(timer);
+        remaining -= this.now() - runningSince;
+      }
+      try {
+        return await p;
+      } finally {
+        // A hold outliving the call (an adapter that did not await it) must not re-arm the timer.
+        if (--holds === 0 && !settled && !deadline.signal.aborted) {
+          runningSince = this.now();
+          timer = setTimeout(expire, Math.max(0, remaining));
+        }
+      }
+    };
     const signal = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
     const explain = (): Error => (callerSignal?.aborted ? new CallerCancelled(callerSignal.reason) : timeoutError);
     let onAbort: (() => void) | undefined;
@@ -187,12 +217,13 @@ export class Breakers {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([action(signal), aborted]);
+      return await Promise.race([action(signal, hold), aborted]);
     } catch (err) {
       // The action's own AbortError (fetch rejects once its signal fires) means the same thing.
       if (signal.aborted) throw explain();
       throw err;
     } finally {
+      settled = true;
       clearTimeout(timer);
       if (onAbort) signal.removeEventListener('abort', onAbort);
       aborted.catch(() => {});
@@ -221,7 +252,8 @@ export class Breakers {
       resetTimeout: settings.resetTimeout,
       rollingCountTimeout: settings.rollingCountTimeout,
       rollingCountBuckets: ROLLING_BUCKETS,
-      errorFilter: (err: unknown) => err instanceof CallerCancelled || (err instanceof AdapterError && !err.retryable),
+      // Our own rate limiter saying no is no outage either.
+      errorFilter: (err: unknown) => err instanceof CallerCancelled || err instanceof RateLimitedError || (err instanceof AdapterError && !err.retryable),
     });
     const entry: Entry = { breaker, settings, openedAt: 0 };
     const log = this.deps.logger.child({ connector: key.connector, capability: key.capability });

@@ -10,8 +10,12 @@ import { RateLimiter, type ConnectorRef } from './rate-limit.js';
 export { BREAKER_STATE, Breakers, BreakersConfig, BreakerSettings, type BreakerKey, type BreakerState, type BreakersConfigInput } from './breakers.js';
 export { ResilienceConfig, type ResilienceConfigInput } from './config.js';
 export { DEFAULT_READ_CAPABILITIES, LastKnownGood, LastKnownGoodConfig, stableJson, type LastKnownGoodConfigInput, type LkgResult } from './last-known-good.js';
+export { limiterConnectors } from './connector-refs.js';
 export { registerResilienceMetrics, type ResilienceMetrics } from './metrics.js';
-export { PUBLISHED_QUOTAS, RateLimiter, RateLimitsConfig, bucketsFor, type RateLimitsConfigInput } from './rate-limit.js';
+export { CallTokens, PUBLISHED_QUOTAS, RateLimitedError, RateLimiter, RateLimitsConfig, bucketsFor, limiterIdentity, type ConnectorRef, type RateLimitsConfigInput } from './rate-limit.js';
+
+/** The per-request rate-limit hook a guarded call hands its adapter (InvokeContext.rateLimit). */
+export type RequestRateLimit = (api: string) => Promise<void>;
 
 /** The layers every outbound call goes through; the hub builds one set, shared by its activities. */
 export interface ResilienceLayers {
@@ -25,19 +29,25 @@ export interface ResilienceLayers {
  * breaker. An open circuit or an exhausted quota (both fail fast and retryably) is one more reason
  * to serve a recent read; a call waiting for a token does not count against its own deadline.
  * `allowStale: false` refreshes the last-known-good entry but never answers from it.
+ *
+ * Tokens: the call's own token is taken before it starts (see CallTokens); `action` also gets
+ * the per-request hook (undefined without a limiter), which spends one token per request the
+ * adapter sends, the first of them covered by the call's token, with the deadline paused while
+ * it waits.
  */
 export function guardCall<T>(
   layers: ResilienceLayers,
   key: { connector: string; capability: string },
   input: unknown,
   callerSignal: AbortSignal | undefined,
-  action: (signal: AbortSignal) => Promise<T>,
+  action: (signal: AbortSignal, rateLimit: RequestRateLimit | undefined) => Promise<T>,
   opts: { allowStale?: boolean } = {},
 ): Promise<LkgResult<T>> {
   const live = async () => {
+    const tokens = layers.limiter?.forCall(key.connector, key.capability);
     // An open circuit fails fast without sending anything: it must not spend the quota's tokens.
-    if (layers.limiter && layers.breakers.state(key) !== BREAKER_STATE.OPEN) await layers.limiter.acquire(key.connector, key.capability, callerSignal);
-    return layers.breakers.call(key, callerSignal, action);
+    if (tokens && layers.breakers.state(key) !== BREAKER_STATE.OPEN) await tokens.prepay(callerSignal);
+    return layers.breakers.call(key, callerSignal, (signal, hold) => action(signal, tokens ? (api) => hold(tokens.request(api, signal)) : undefined));
   };
   if (!layers.lkg) return live().then((value) => ({ stale: false, value }));
   return layers.lkg.call(key, input, live, { fallback: opts.allowStale ?? true });

@@ -13,6 +13,8 @@ export const CALL_OUTCOME = {
   /** Failed fast because the circuit was open. */
   SHORT_CIRCUITED: 'short_circuited',
   CANCELLED: 'cancelled',
+  /** A request inside the call found the shared rate limit exhausted (not counted against the breaker). */
+  RATE_LIMITED: 'rate_limited',
 } as const;
 export type CallOutcome = (typeof CALL_OUTCOME)[keyof typeof CALL_OUTCOME];
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
@@ -7,7 +8,10 @@ import { LuaScript } from '../util/lua-script.js';
 import { boundedWait } from './bounded.js';
 import type { ResilienceMetrics } from './metrics.js';
 
-/** A token bucket: `perSecond` tokens added continuously, at most `burst` kept. One call = one token. */
+/**
+ * A token bucket: `perSecond` tokens added continuously, at most `burst` kept. One request to the
+ * platform = one token (an adapter without the request hook: one call = one token).
+ */
 export const RateBucket = z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) }).strict();
 export type RateBucket = z.output<typeof RateBucket>;
 
@@ -17,7 +21,11 @@ const Rule = z
     perApp: RateBucket.nullable().optional(),
     /** Per shop (seller authorisation) across all APIs. null = no per-shop limit. */
     perShop: RateBucket.nullable().optional(),
-    /** Per API (capability) and shop, where the platform publishes per-API quotas. */
+    /**
+     * Per API and shop, where the platform publishes per-API quotas. Keyed by the platform's API
+     * name (what adapters pass to the request hook, e.g. `getOrderItems`), each request spends
+     * one; keyed by a capability (`order.pull`), each call spends one.
+     */
     apis: z.record(z.string(), RateBucket).optional(),
   })
   .strict();
@@ -28,7 +36,7 @@ type Rule = z.output<typeof Rule>;
  * format notes (WIRE-FORMATS.md, DOMAIN.md) publish no numbers.
  * - Shopify REST Admin API: a leaky bucket of 40 requests per app and store, leaking 2/s.
  * - Amazon SP-API: per selling partner and app, getOrders 0.0167/s burst 20, getOrderItems 0.5/s
- *   burst 30, confirmShipment 2/s burst 10 (the capabilities below use the scarcest call they make).
+ *   burst 30, confirmShipment 2/s burst 10, each by its operation name (the adapter's request hook).
  * - Taobao, JD, Pinduoduo, Douyin, Youzan: quotas are assigned per app in each developer console
  *   (by app tier and API) and no fixed number is published. The defaults are deliberately low
  *   (10/s per app, 5/s per shop); raise them to the figure your console shows.
@@ -36,7 +44,7 @@ type Rule = z.output<typeof Rule>;
  */
 export const PUBLISHED_QUOTAS: Readonly<Record<string, Rule>> = {
   shopify: { perShop: { perSecond: 2, burst: 40 } },
-  amazon: { apis: { 'order.pull': { perSecond: 0.0167, burst: 20 }, 'shipment.confirm': { perSecond: 2, burst: 10 } } },
+  amazon: { apis: { getOrders: { perSecond: 0.0167, burst: 20 }, getOrderItems: { perSecond: 0.5, burst: 30 }, confirmShipment: { perSecond: 2, burst: 10 } } },
   taobao: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
   jd: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
   pinduoduo: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
@@ -49,6 +57,13 @@ export const RateLimitsConfig = z
     enabled: z.boolean().default(true),
     /** How long a call may wait for a token before failing retryably with the wait as nextRetryDelay. */
     maxWaitMs: z.number().int().min(0).default(2_000),
+    /**
+     * The same for a request inside a call that already sent others (the detail requests of a
+     * poll page). Longer, because failing there throws away every token the call spent: the page
+     * is read again from its first request. The wait pauses the call's deadline, and stays well
+     * under the poll page's one-minute heartbeat timeout.
+     */
+    requestMaxWaitMs: z.number().int().min(0).default(30_000),
     /** Bound on the Redis round trip; past it the local fallback bucket decides. */
     redisTimeoutMs: z.number().int().positive().default(250),
     /**
@@ -81,6 +96,21 @@ export interface BucketSpec extends RateBucket {
 
 const APP_FIELDS = ['appKey', 'appkey', 'clientId', 'appId'] as const;
 const SHOP_FIELDS = ['shop', 'sellerId', 'sellerNick', 'shopNo'] as const;
+
+/**
+ * What the limiter keeps of a connector's resolved config: only the fields naming its app and
+ * shop, with `${ENV}` references already resolved (two connectors whose refs differ but resolve
+ * to one app share its bucket). A field the adapter's schema marks secret is replaced by a hash,
+ * so no secret reaches a Redis key, a log line or the limiter's memory.
+ */
+export function limiterIdentity(resolved: unknown, secretFields: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [...APP_FIELDS, ...SHOP_FIELDS]) {
+    const v = field(resolved, [name]);
+    if (v !== null) out[name] = secretFields.has(name) ? `h:${createHash('sha256').update(v).digest('hex').slice(0, 16)}` : v;
+  }
+  return out;
+}
 
 function field(config: unknown, names: readonly string[]): string | null {
   if (typeof config !== 'object' || config === null) return null;
@@ -219,19 +249,27 @@ export class RateLimiter {
 
   /**
    * Takes one token from each bucket of the call, waiting for them up to maxWaitMs. Throws a
-   * retryable AdapterError `rate_limited` with retryAfterMs when the wait would be longer.
+   * retryable RateLimitedError (`rate_limited`, retryAfterMs) when the wait would be longer.
    */
   async acquire(connector: string, capability: string, signal?: AbortSignal): Promise<void> {
-    const buckets = this.buckets(connector, capability);
+    await this.spend(this.buckets(connector, capability), { connector, capability }, this.config.maxWaitMs, signal);
+  }
+
+  /** The tokens of one guarded call: see CallTokens. */
+  forCall(connector: string, capability: string): CallTokens {
+    return new CallTokens(this, connector, capability);
+  }
+
+  /** @internal One token from each of `buckets`, waiting up to `maxWaitMs` in all. */
+  async spend(buckets: readonly BucketSpec[], labels: { connector: string; capability: string }, maxWaitMs: number, signal?: AbortSignal): Promise<void> {
     if (!buckets.length) return;
-    const labels = { connector, capability };
     let waited = 0;
     for (;;) {
       const wait = await this.take(buckets, labels);
       if (wait === 0) return;
-      if (waited + wait > this.config.maxWaitMs) {
+      if (waited + wait > maxWaitMs) {
         this.deps.metrics?.rateLimited.inc(labels);
-        throw AdapterError.retryable(connector, 'rate_limited', `${capability}: rate limit reached; next token in ${wait}ms`, { retryAfterMs: wait });
+        throw new RateLimitedError(labels.connector, `${labels.capability}: rate limit reached; next token in ${wait}ms`, wait);
       }
       this.deps.metrics?.rateLimitWaits.inc(labels);
       await (this.deps.sleep ?? sleep)(wait, signal);
@@ -239,7 +277,7 @@ export class RateLimiter {
     }
   }
 
-  private async take(buckets: BucketSpec[], labels: { connector: string; capability: string }): Promise<number> {
+  private async take(buckets: readonly BucketSpec[], labels: { connector: string; capability: string }): Promise<number> {
     try {
       const args = buckets.flatMap((b) => [String(b.perSecond / 1000), String(b.burst)]);
       const reply = await boundedWait(
@@ -263,6 +301,53 @@ export class RateLimiter {
       this.deps.metrics?.rateLimitFallbacks.inc(labels);
       return this.local.take(buckets, this.config.localFallbackShare);
     }
+  }
+}
+
+/**
+ * Our own limiter said no (not the platform): retryable, with the wait as retryAfterMs. The
+ * breakers do not count it as an outage, so a drained quota never opens a circuit.
+ */
+export class RateLimitedError extends AdapterError {
+  constructor(connector: string, message: string, retryAfterMs: number) {
+    super(connector, 'rate_limited', message, true, { retryAfterMs });
+    this.name = 'RateLimitedError';
+  }
+}
+
+/**
+ * Where the tokens of one guarded call are spent, so each request to the platform costs exactly
+ * one. `prepay` takes the call's token before the call starts (outside its deadline; skipped
+ * while the circuit is open, which sends nothing). An adapter that calls the request hook spends
+ * one token per request: the first request uses the prepaid token for the buckets it shares with
+ * the call (the app's and the shop's) and takes only what the call did not cover (its API's own
+ * quota); every later request takes a fresh token from each of its buckets. An adapter that never
+ * calls the hook has paid one token for the call, as before the hook existed.
+ */
+export class CallTokens {
+  private prepaid: ReadonlySet<string> = new Set();
+  private requests = 0;
+
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly connector: string,
+    private readonly capability: string,
+  ) {}
+
+  async prepay(signal?: AbortSignal): Promise<void> {
+    const buckets = this.limiter.buckets(this.connector, this.capability);
+    await this.limiter.spend(buckets, { connector: this.connector, capability: this.capability }, this.limiter.config.maxWaitMs, signal);
+    this.prepaid = new Set(buckets.map((b) => b.key));
+  }
+
+  /** The hook behind InvokeContext.rateLimit: one token for one request to `api`. */
+  async request(api: string, signal?: AbortSignal): Promise<void> {
+    const covered = this.prepaid;
+    this.prepaid = new Set();
+    const buckets = this.limiter.buckets(this.connector, api).filter((b) => !covered.has(b.key));
+    // Nothing sent yet: failing fast costs nothing. Later requests wait longer (requestMaxWaitMs).
+    const maxWaitMs = this.requests++ === 0 ? this.limiter.config.maxWaitMs : this.limiter.config.requestMaxWaitMs;
+    await this.limiter.spend(buckets, { connector: this.connector, capability: api }, maxWaitMs, signal);
   }
 }
 

@@ -10,6 +10,35 @@ export interface InvokeContext {
   idempotencyKey: string;
   logger: Logger;
   heartbeat(details?: unknown): void;
+  /**
+   * Spends one token of the hub's shared rate limits for one request to the external system;
+   * call it right before each HTTP request, with the platform's own API or method name (e.g.
+   * `taobao.trade.fullinfo.get`, `getOrderItems`), which is also the key of any per-API quota.
+   * It waits while the buckets are empty and rejects with a retryable AdapterError
+   * `rate_limited` (retryAfterMs set) when the wait would be too long.
+   *
+   * Optional both ways. The hub passes it only when rate limits apply; an adapter that never
+   * calls it is limited per call instead (one token per invoke), as before the hook existed. An
+   * adapter whose one call makes several requests (a page plus a detail request per order) must
+   * call it per request, or a backlog drains at many times the platform's quota.
+   */
+  rateLimit?(api: string): Promise<void>;
+}
+
+/**
+ * What a transport needs for one request: the call's signal and, when the hub gives one, its
+ * rate-limit hook. Operations pass their whole InvokeContext.
+ */
+export type RequestScope = Pick<InvokeContext, 'signal' | 'rateLimit'>;
+
+/**
+ * Spends the request's token (when the call has a hook) and returns its signal. A bare signal
+ * (a connection test outside any call) is never limited.
+ */
+export async function beforeRequest(scope: RequestScope | AbortSignal, api: string): Promise<AbortSignal> {
+  if (scope instanceof AbortSignal) return scope;
+  if (scope.rateLimit) await scope.rateLimit(api);
+  return scope.signal;
 }
 
 /** What the hub hands an adapter when it creates an instance. */

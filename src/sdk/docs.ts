@@ -90,6 +90,16 @@ export function renderAdapterIndex(defs: readonly AdapterDefinition[]): string {
     '',
     'Connector configs are also described by [connectors.schema.json](connectors.schema.json).',
     '',
+    '## Rate limits: one token per request',
+    '',
+    "The hub's shared rate limits (`resilience.rateLimits`) count requests to the external system. An adapter whose",
+    'one `invoke` sends several requests (a page, then a detail request per order) calls `await ctx.rateLimit?.(api)`',
+    "right before each request, with the platform's own API or method name, which is also the key of a per-API",
+    'quota (`rateLimits.adapters.<id>.apis.<api>`). Transports take the whole context for this (`RequestScope`,',
+    '`beforeRequest` from `zhongshu`). The hook waits for a token, or fails retryably with `rate_limited` and the',
+    'wait as `retryAfterMs`; its waits do not count against the call\'s deadline. An adapter that never calls it is',
+    'limited per `invoke` (one token each), so it suits only adapters that send one request per call.',
+    '',
   ].join('\n');
 }
 

@@ -36,6 +36,8 @@ export async function startFakeTop(opts: { appSecret: string }) {
   const trades = new Map<string, FakeTrade>();
   const listCalls: ListCall[] = [];
   const detailCalls: string[] = [];
+  /** When each request arrived (ms since epoch), any method: what a platform's quota counts. */
+  const requestTimes: number[] = [];
   let hold: ((call: ListCall) => Promise<void> | null) | null = null;
 
   const trade = (t: FakeTrade) => ({
@@ -64,6 +66,7 @@ export async function startFakeTop(opts: { appSecret: string }) {
   const fail = (res: ServerResponse, code: number, msg: string) => send(res, { error_response: { code, msg } });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    requestTimes.push(Date.now());
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
@@ -119,6 +122,7 @@ export async function startFakeTop(opts: { appSecret: string }) {
     trades,
     listCalls,
     detailCalls,
+    requestTimes,
     put(t: FakeTrade) {
       trades.set(t.tid, t);
     },

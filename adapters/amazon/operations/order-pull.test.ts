@@ -34,7 +34,11 @@ describe('amazon order.pull', () => {
         return HttpResponse.json({ payload: { OrderItems: [{ OrderItemId: q.get('NextToken') ? 'i2' : 'j1' }] } });
       }),
     );
-    const a = await pullOrders(deps, { window }, testContext());
+    const ctx = testContext();
+    const a = await pullOrders(deps, { window }, ctx);
+    // One token per SP-API request under its operation's name (items paged: two getOrderItems);
+    // the LWA token exchange is not an SP-API request.
+    expect(ctx.limited).toEqual(['getOrders', 'getOrderItems', 'getOrderItems']);
     expect(Object.fromEntries(queries[0] ?? [])).toEqual({ MarketplaceIds: 'ATVPDKIKX0DER', LastUpdatedAfter: '2024-05-01T01:00:00.000Z', LastUpdatedBefore: '2024-05-01T01:58:00.000Z', MaxResultsPerPage: '100' });
     expect(a).toEqual({ orders: [{ order: { AmazonOrderId: '113-0000000-0000001', OrderStatus: 'Unshipped' }, items: [{ OrderItemId: 'i1' }, { OrderItemId: 'i2' }] }], nextPage: 'tok-2', highWater: null });
     const b = await pullOrders(deps, { window, page: 'tok-2' }, testContext());

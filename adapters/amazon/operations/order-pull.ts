@@ -38,14 +38,14 @@ export async function pullOrders(deps: AmazonPullDeps, rawInput: unknown, ctx: I
     q.set('LastUpdatedBefore', input.window.end.toISOString());
     q.set('MaxResultsPerPage', '100');
   }
-  const page = parseOrReject(ADAPTER_ID, OrdersBody, await deps.transport.request('GET', '/orders/v0/orders', q, undefined, ctx.signal), 'getOrders response').payload;
+  const page = parseOrReject(ADAPTER_ID, OrdersBody, await deps.transport.request('GET', '/orders/v0/orders', q, undefined, ctx), 'getOrders response').payload;
   const orders: { order: unknown; items: unknown[] }[] = [];
   for (const order of page.Orders) {
     const items: unknown[] = [];
     let token: string | undefined;
     do {
       const iq = token ? new URLSearchParams({ NextToken: token }) : null;
-      const r = parseOrReject(ADAPTER_ID, ItemsBody, await deps.transport.request('GET', `/orders/v0/orders/${encodeURIComponent(order.AmazonOrderId)}/orderItems`, iq, undefined, ctx.signal), 'getOrderItems response').payload;
+      const r = parseOrReject(ADAPTER_ID, ItemsBody, await deps.transport.request('GET', `/orders/v0/orders/${encodeURIComponent(order.AmazonOrderId)}/orderItems`, iq, undefined, ctx), 'getOrderItems response').payload;
       items.push(...r.OrderItems);
       token = r.NextToken;
     } while (token);

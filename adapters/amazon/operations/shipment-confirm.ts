@@ -35,7 +35,7 @@ export async function confirmShipment(transport: SpApiTransport, rawInput: unkno
         orderItems: input.lines.map((l) => ({ orderItemId: l.lineId, quantity: l.quantity })),
       },
     },
-    ctx.signal,
+    ctx,
   );
   return { confirmed: true };
 }

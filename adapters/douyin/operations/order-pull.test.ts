@@ -38,8 +38,11 @@ describe('douyin order.pull', () => {
     const details: string[] = [];
     server.use(...api(pages, details));
     const deps = { transport, pageSize: 3 };
-    const a = await pullOrders(deps, { window }, testContext());
+    const ctx = testContext();
+    const a = await pullOrders(deps, { window }, ctx);
     expect(pages).toEqual([0, 2]);
+    // One rate-limit token per request: the two list requests and the page's one detail.
+    expect(ctx.limited).toEqual(['order.searchList', 'order.searchList', 'order.orderDetail']);
     expect(a.nextPage).toBe(1);
     expect(a.highWater).toBeNull();
     expect(a.orders).toEqual([{ data: { shop_order_detail: { order_id: IDS[6], sku_order_list: [] } } }]);

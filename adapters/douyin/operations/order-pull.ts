@@ -32,7 +32,7 @@ export async function pullOrders(deps: DouyinPullDeps, rawInput: unknown, ctx: I
     const data = await deps.transport.call(
       'order.searchList',
       { update_time_start: unixSeconds(input.window.start), update_time_end: unixSeconds(input.window.end), order_by: 'update_time', page, size: deps.pageSize },
-      ctx.signal,
+      ctx,
     );
     const r = parseOrReject(ADAPTER_ID, SearchData, data, 'order.searchList response');
     return { total: r.total, ids: (r.shop_order_list ?? []).map((o) => o.order_id) };
@@ -49,7 +49,7 @@ export async function pullOrders(deps: DouyinPullDeps, rawInput: unknown, ctx: I
   }
   const orders: unknown[] = [];
   for (const id of new Set(ids)) {
-    orders.push(await fetchOrderDetail(deps.transport, id, ctx.signal));
+    orders.push(await fetchOrderDetail(deps.transport, id, ctx));
     ctx.heartbeat({ page, orderId: id });
   }
   const nextPage = previousPage(page, 0);

@@ -15,6 +15,6 @@ export const DouyinShipInput = z
 /** `order.logisticsAdd`: the whole shop order ships under one waybill. */
 export async function confirmShipment(transport: DouyinTransport, rawInput: unknown, ctx: InvokeContext): Promise<{ confirmed: true }> {
   const input = parseOrReject(ADAPTER_ID, DouyinShipInput, rawInput, 'shipment.confirm input');
-  await transport.call('order.logisticsAdd', { order_id: input.orderId, company_code: input.carrierCode, logistics_code: input.trackingNumber }, ctx.signal);
+  await transport.call('order.logisticsAdd', { order_id: input.orderId, company_code: input.carrierCode, logistics_code: input.trackingNumber }, ctx);
   return { confirmed: true };
 }

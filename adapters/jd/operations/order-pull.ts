@@ -49,7 +49,7 @@ export async function pullOrders(deps: JdPullDeps, rawInput: unknown, ctx: Invok
         page_size: String(deps.pageSize),
         dateType: 0,
       },
-      ctx.signal,
+      ctx,
     );
     const r = parseOrReject(ADAPTER_ID, SearchResult, inner, 'jingdong.pop.order.search response').searchorderinfo_result;
     const failure = r.apiResult ? jdBusinessFailure('jingdong.pop.order.search', r.apiResult) : null;

@@ -19,7 +19,7 @@ const ShipResult = z.looseObject({
 /** `jingdong.pop.order.shipment` (UNVERIFIED names: order_id, logiCoprId, logiNo; result sopjosshipment_result). */
 export async function confirmShipment(transport: JdTransport, rawInput: unknown, ctx: InvokeContext): Promise<{ confirmed: true }> {
   const input = parseOrReject(ADAPTER_ID, JdShipInput, rawInput, 'shipment.confirm input');
-  const inner = await transport.call('jingdong.pop.order.shipment', { order_id: input.orderId, logiCoprId: input.carrierCode, logiNo: input.trackingNumber }, ctx.signal);
+  const inner = await transport.call('jingdong.pop.order.shipment', { order_id: input.orderId, logiCoprId: input.carrierCode, logiNo: input.trackingNumber }, ctx);
   const failure = jdBusinessFailure('jingdong.pop.order.shipment', parseOrReject(ADAPTER_ID, ShipResult, inner, 'jingdong.pop.order.shipment response').sopjosshipment_result);
   if (failure) throw failure;
   return { confirmed: true };

@@ -34,7 +34,11 @@ describe('pinduoduo order.pull', () => {
   it('unix-second window, page 1 for the count then 3, 2, 1; details per order_sn', async () => {
     const calls: URLSearchParams[] = [];
     server.use(api(calls));
-    const a = await pullOrders(deps, { window }, testContext());
+    const ctx = testContext();
+    const a = await pullOrders(deps, { window }, ctx);
+    // One rate-limit token per request, named by its type: two lists, one detail per order_sn.
+    expect(ctx.limited).toEqual(calls.map((c) => c.get('type')));
+    expect(ctx.limited).toEqual(['pdd.order.number.list.increment.get', 'pdd.order.number.list.increment.get', 'pdd.order.information.get']);
     const lists = calls.filter((c) => c.get('type') === 'pdd.order.number.list.increment.get');
     expect(lists.map((c) => c.get('page'))).toEqual(['1', '3']);
     expect([lists[0]?.get('start_updated_at'), lists[0]?.get('end_updated_at'), lists[0]?.get('order_status'), lists[0]?.get('refund_status')]).toEqual(['1714526820', '1714528620', '5', '5']);

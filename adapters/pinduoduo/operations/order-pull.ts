@@ -49,7 +49,7 @@ export async function pullOrders(deps: PddPullDeps, rawInput: unknown, ctx: Invo
         page_size: String(deps.pageSize),
         use_has_next: 'false',
       },
-      ctx.signal,
+      ctx,
     );
     const r = parseOrReject(ADAPTER_ID, IncrementBody, body, 'pdd.order.number.list.increment.get response').order_sn_increment_get_response;
     return { total: r.total_count, sns: (r.order_sn_list ?? []).map((o) => o.order_sn) };
@@ -66,7 +66,7 @@ export async function pullOrders(deps: PddPullDeps, rawInput: unknown, ctx: Invo
   }
   const orders: unknown[] = [];
   for (const sn of new Set(sns)) {
-    const body = await deps.transport.call('pdd.order.information.get', { order_sn: sn }, ctx.signal);
+    const body = await deps.transport.call('pdd.order.information.get', { order_sn: sn }, ctx);
     orders.push(parseOrReject(ADAPTER_ID, InfoBody, body, 'pdd.order.information.get response'));
     ctx.heartbeat({ page, orderSn: sn });
   }

@@ -20,7 +20,7 @@ const SendBody = z.object({
 /** `pdd.logistics.online.send`: order_sn, logistics_id, tracking_number. */
 export async function confirmShipment(transport: PddTransport, rawInput: unknown, ctx: InvokeContext): Promise<{ confirmed: true }> {
   const input = parseOrReject(ADAPTER_ID, PddShipInput, rawInput, 'shipment.confirm input');
-  const body = await transport.call('pdd.logistics.online.send', { order_sn: input.orderId, logistics_id: input.carrierCode, tracking_number: input.trackingNumber }, ctx.signal);
+  const body = await transport.call('pdd.logistics.online.send', { order_sn: input.orderId, logistics_id: input.carrierCode, tracking_number: input.trackingNumber }, ctx);
   if (!parseOrReject(ADAPTER_ID, SendBody, body, 'pdd.logistics.online.send response').logistics_online_send_response.is_success) {
     throw AdapterError.rejected(ADAPTER_ID, 'ship-refused', 'pdd.logistics.online.send: is_success=false');
   }

@@ -70,6 +70,9 @@ describe('taobao order.pull', () => {
     expect(third.nextPage).toBeNull();
     expect(third.highWater).toBe('2024-05-01T02:00:00.000Z');
     expect(new Set([...first.orders, ...second.orders, ...third.orders].map((o) => JSON.stringify(o))).size).toBe(250);
+    // One rate-limit token per TOP request, named by its method: 4 list + 250 fullinfo requests.
+    expect(ctx.limited).toEqual(calls.map((c) => c.method));
+    expect(ctx.limited).toHaveLength(254);
   });
 
   it('one page only: a single list call and the window is done', async () => {

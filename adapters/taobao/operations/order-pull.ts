@@ -64,7 +64,7 @@ export async function pullOrders(deps: TopPullDeps, rawInput: unknown, ctx: Invo
         page_size: String(deps.pageSize),
         use_has_next: 'false',
       },
-      ctx.signal,
+      ctx,
     );
     const r = parseOrReject(ADAPTER_ID, IncrementBody, body, 'taobao.trades.sold.increment.get response').trades_sold_increment_get_response;
     return { total: r.total_results, tids: (r.trades?.trade ?? []).map((t) => t.tid) };
@@ -89,7 +89,7 @@ export async function pullOrders(deps: TopPullDeps, rawInput: unknown, ctx: Invo
   const orders: unknown[] = [];
   // Backward paging may hand the same tid twice across pages; within a page, once is enough.
   for (const tid of new Set(tids)) {
-    const body = await deps.transport.call('taobao.trade.fullinfo.get', { fields: FULLINFO_FIELDS, tid }, ctx.signal);
+    const body = await deps.transport.call('taobao.trade.fullinfo.get', { fields: FULLINFO_FIELDS, tid }, ctx);
     orders.push(parseOrReject(ADAPTER_ID, FullinfoBody, body, 'taobao.trade.fullinfo.get response'));
     ctx.heartbeat({ page, tid });
   }

@@ -31,7 +31,7 @@ export async function confirmShipment(transport: TopTransport, rawInput: unknown
       sub_tid: input.lineIds?.join(','),
       is_split: input.lineIds ? '1' : undefined,
     },
-    ctx.signal,
+    ctx,
   );
   const r = parseOrReject(ADAPTER_ID, OfflineSendBody, body, 'taobao.logistics.offline.send response');
   if (!r.logistics_offline_send_response.shipping.is_success) {
