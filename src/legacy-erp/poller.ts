@@ -138,6 +138,10 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
     const ctx = Context.current();
     const timeoutMs = deps.resilience?.breakers.settingsFor(connector, capability).timeout;
     const call = (signal: AbortSignal) => action({ signal, ...(timeoutMs ? { deadline: Date.now() + timeoutMs } : {}) });
+    // A read may run up to its deadline (order.pull: 2 min built in), past the activity's 1 min
+    // heartbeat timeout: keep beating while it runs, or Temporal would start a second attempt
+    // beside a query that is still holding a connection.
+    const beat = setInterval(() => ctx.heartbeat({ phase: 'odbc', capability }), 10_000);
     try {
       if (!deps.resilience) return await call(ctx.cancellationSignal);
       // Without the last-known-good layer: with allowStale false it would only copy every batch of
@@ -147,6 +151,8 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       return r.value;
     } catch (err) {
       throw adapterFailure(err, connector, log.child({ capability, attempt: ctx.info.attempt }));
+    } finally {
+      clearInterval(beat);
     }
   }
 
