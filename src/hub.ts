@@ -15,7 +15,7 @@ import { QuarantineStore } from './store/quarantine.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
-import { ensureLegacyErpSchedules } from './legacy-erp/schedules.js';
+import { ensureLegacyErpSchedules, legacyErpPolls } from './legacy-erp/schedules.js';
 import { createPollingActivities } from './polling/activities.js';
 import { PollCursorStore } from './polling/cursor.js';
 import { ensurePollSchedules, pollTargets } from './polling/schedules.js';
@@ -104,8 +104,10 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   for (const def of BUILTIN_ADAPTERS) registry.register(def);
   for (const m of config.adapters.modules) await registry.registerModule(m, opts.configDir ?? process.cwd());
   registry.configure(config.connectors);
-  // Polling config checked now (a window above the platform's limit fails the start, not a run).
+  // Polling config checked now (a window above the platform's limit, a field an ERP channel would
+  // ignore, two channels on one ERP's cursor fail the start, not a run).
   pollTargets(config, registry);
+  await legacyErpPolls(config, registry);
 
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
   const prefix = config.redis.keyPrefix;

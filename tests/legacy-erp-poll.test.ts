@@ -4,7 +4,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import odbc from 'odbc';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { createServer, type Server, type Socket } from 'node:net';
 import { startTestHub, ADMIN_KEY } from './support/hub.js';
 import { createErpTables, erpTime, insertOrder } from './support/erp-db.js';
 import { json } from './support/json.js';
@@ -14,6 +15,8 @@ import { erpPollScheduleId } from '../src/legacy-erp/schedules.js';
 import { pollScheduleId } from '../src/polling/schedules.js';
 import { ErpCursorStore } from '../src/legacy-erp/poller.js';
 import { compareTimestamps } from '../adapters/legacy-erp/sql.js';
+import { LegacyErpConnector } from '../adapters/legacy-erp/connector.js';
+import { AdapterError } from '../src/sdk/errors.js';
 import type { ErpPollResult } from '../workflows/erp-poll.js';
 
 type Hub = Awaited<ReturnType<typeof startTestHub>>;
@@ -60,6 +63,16 @@ let lastPollId = '';
 async function poll(): Promise<ErpPollResult> {
   lastPollId = `test-poll-${randomUUID()}`;
   return hub.client.workflow.execute('erpPoll', { taskQueue: hub.taskQueue, workflowId: lastPollId, args: [{ connector: 'erp-acme', channel: CHANNEL }] });
+}
+
+/** The type of the ApplicationFailure under a failed workflow's activity failure. */
+function failureType(err: unknown): string | undefined {
+  let e: unknown = err;
+  while (e instanceof Error) {
+    if (e instanceof ApplicationFailure) return e.type ?? undefined;
+    e = e.cause;
+  }
+  return undefined;
 }
 
 async function workflowExists(orderNo: string): Promise<boolean> {
@@ -162,7 +175,14 @@ describe('legacy ERP polling over ODBC (PostgreSQL + psqlODBC)', () => {
     // The point between: started, not flagged; the cursor has not moved past them.
     const mid = await flags();
     for (const k of keys) expect(mid.get(k)).toBe(0);
-    await handle.terminate('test: poller killed mid-batch');
+    // A refused flag write (the trigger raises, SQLSTATE P0001) is a statement that cannot work: the
+    // run fails at once as AdapterRejected rather than retrying. Either way the run ends here.
+    const ended = await handle.result().then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(ended).toBeInstanceOf(WorkflowFailedError);
+    expect(failureType(ended)).toBe('AdapterRejected');
     await erp.db.query(`UPDATE ${erp.flagLog}_switch SET fail = false`);
 
     const r = await poll();
@@ -252,5 +272,155 @@ describe('legacy ERP polling over ODBC (PostgreSQL + psqlODBC)', () => {
     } finally {
       await bad.stop();
     }
+  });
+});
+
+describe('legacy ERP polls go through the resilience layers', () => {
+  // A dead ERP: accepts TCP connections and never answers, so each live attempt waits out its deadline.
+  let silent: Server;
+  const sockets = new Set<Socket>();
+  let failing: Hub | null = null;
+  const taskQueue = `tq-erp-fail-${randomUUID().slice(0, 8)}`;
+  const prefix = `t${randomUUID().slice(0, 8)}:`;
+  let deadOdbc = '';
+
+  const failingHub = (brokenChannel: Record<string, unknown> = {}) =>
+    startTestHub({
+      taskQueue,
+      prefix,
+      env: { ERP_ODBC: inject('odbcConnectionString'), DEAD_ODBC: deadOdbc },
+      config: {
+        // A 1 s per-call deadline and a circuit that opens after two failures; reset far beyond the test.
+        resilience: { breakers: { connectors: { 'erp-dead': { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeout: 600_000, capabilities: { 'order.pull': { timeout: 1000 } } } } } },
+        connectors: [
+          { id: 'erp-dead', adapter: 'legacy-erp', config: { connection: '${DEAD_ODBC}', intervalSeconds: 3600, loginTimeoutSeconds: 5, poll: { table: 'orders', keyColumn: 'order_no', syncedColumn: 'is_synced' } } },
+          // The table is there, the key column is not: SQLSTATE 42703 on every read, a config error no retry fixes.
+          { id: 'erp-broken', adapter: 'legacy-erp', config: { connection: '${ERP_ODBC}', intervalSeconds: 3600, poll: { table: erp.orders, keyColumn: 'no_such_column', updatedAtColumn: 'updated_at' } } },
+        ],
+        channels: [
+          { id: 'erp-dead', adapter: 'legacy-erp', shop: 'DEAD', connector: 'erp-dead', mapping: 'legacy-erp/order.v1' },
+          { id: 'erp-broken', adapter: 'legacy-erp', shop: 'BROKEN', connector: 'erp-broken', mapping: 'legacy-erp/order.v1', ...brokenChannel },
+        ],
+      },
+    });
+
+  beforeAll(async () => {
+    silent = createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const addr = silent.address();
+    const port = typeof addr === 'object' && addr ? addr.port : 0;
+    deadOdbc = `Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=${port};Database=erp;Uid=x;Pwd=y`;
+    failing = await failingHub();
+  });
+
+  afterAll(async () => {
+    await failing?.stop();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent?.close(r));
+  });
+
+  const metric = async (h: Hub, name: string, labels: string): Promise<number> => {
+    const text = await (await h.app.request('/metrics')).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && labels.split(',').every((kv) => l.includes(kv)));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const DEAD = 'connector="erp-dead",capability="order.pull"';
+
+  /** Waits until the run's pending poll activity has failed `attempts - 1` times; returns its last failure. */
+  async function pendingFailure(h: Hub, workflowId: string, attempts: number): Promise<string> {
+    const handle = h.client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const pending = (await handle.describe()).raw.pendingActivities?.[0];
+      if (pending && (pending.attempt ?? 0) >= attempts && pending.lastFailure) return pending.lastFailure.message ?? '';
+      if (Date.now() > deadline) throw new Error(`poll ${workflowId} did not reach attempt ${attempts}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('opens the breaker on a dead ERP: later polls fail fast without touching it, and /metrics shows it', async () => {
+    if (!failing) throw new Error('hub not started');
+    const h = failing;
+    const id = `test-poll-dead-${randomUUID()}`;
+    await h.client.workflow.start('erpPoll', { taskQueue: h.taskQueue, workflowId: id, args: [{ connector: 'erp-dead', channel: 'erp-dead' }] });
+    // Attempts 1 and 2 wait out the 1 s deadline and open the circuit; attempt 3 is refused by it.
+    expect(await pendingFailure(h, id, 4)).toMatch(/circuit for order\.pull is open/);
+    await h.client.workflow.getHandle(id).terminate('test done');
+    expect(await metric(h, 'zhongshu_breaker_state', DEAD)).toBe(2);
+    expect(await metric(h, 'zhongshu_breaker_opens_total', DEAD)).toBe(1);
+    expect(await metric(h, 'zhongshu_breaker_calls_total', `${DEAD},outcome="timeout"`)).toBe(2);
+    const shortBefore = await metric(h, 'zhongshu_breaker_calls_total', `${DEAD},outcome="short_circuited"`);
+    expect(shortBefore).toBeGreaterThanOrEqual(1);
+
+    // The next scheduled run: refused by the open circuit at once, its retry put off until half-open.
+    const next = `test-poll-dead-${randomUUID()}`;
+    await h.client.workflow.start('erpPoll', { taskQueue: h.taskQueue, workflowId: next, args: [{ connector: 'erp-dead', channel: 'erp-dead' }] });
+    expect(await pendingFailure(h, next, 2)).toMatch(/circuit for order\.pull is open/);
+    const pending = (await h.client.workflow.getHandle(next).describe()).raw.pendingActivities?.[0];
+    // nextRetryDelay from the breaker: the retry waits for the reset (600 s), not the policy's 1 s backoff.
+    expect(Number(pending?.currentRetryInterval?.seconds ?? 0)).toBeGreaterThan(60);
+    await h.client.workflow.getHandle(next).terminate('test done');
+    // No new call reached the ERP: only short-circuits were added.
+    expect(await metric(h, 'zhongshu_breaker_calls_total', `${DEAD},outcome="timeout"`)).toBe(2);
+    expect(await metric(h, 'zhongshu_breaker_calls_total', `${DEAD},outcome="short_circuited"`)).toBeGreaterThan(shortBefore);
+  });
+
+  it('fails a poll run on a permanent SQL error at once, without retries', async () => {
+    if (!failing) throw new Error('hub not started');
+    const id = `test-poll-broken-${randomUUID()}`;
+    const run = failing.client.workflow.execute('erpPoll', { taskQueue: failing.taskQueue, workflowId: id, args: [{ connector: 'erp-broken', channel: 'erp-broken' }] });
+    const err = await run.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect(failureType(err)).toBe('AdapterRejected');
+    const events = (await failing.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const attempts = events.flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+    expect(attempts).toEqual([1]);
+    const failed = events.find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes?.failure;
+    expect(failed?.message).toMatch(/SQLSTATE 42703/);
+    // A rejection is the ERP answering: it never counts against the breaker.
+    expect(await metric(failing, 'zhongshu_breaker_calls_total', 'connector="erp-broken",capability="order.pull",outcome="rejected"')).toBe(1);
+    expect(await metric(failing, 'zhongshu_breaker_state', 'connector="erp-broken",capability="order.pull"')).toBe(0);
+  });
+
+  it('deletes the ERP schedule of a channel switched to poll.enabled: false at the next start', async () => {
+    if (!failing) throw new Error('hub not started');
+    const schedule = (channel: string) => failing?.client.schedule.getHandle(erpPollScheduleId(channel, taskQueue)).describe();
+    await expect(schedule('erp-broken')).resolves.toMatchObject({ action: { workflowType: 'erpPoll' } });
+    await failing.stop();
+    failing = await failingHub({ poll: { enabled: false } });
+    await expect(schedule('erp-broken')).rejects.toThrow(/not found/i);
+    // The other ERP channel keeps its poll.
+    await expect(schedule('erp-dead')).resolves.toMatchObject({ action: { workflowType: 'erpPoll' } });
+  });
+});
+
+describe('legacy ERP calls hold a pooled connection no longer than their deadline', () => {
+  it('passes the deadline to the driver as the query timeout: the database cancels the statement (retryably)', async () => {
+    const { instance } = await hub.registry.connector('erp-acme');
+    if (!(instance instanceof LegacyErpConnector)) throw new Error('erp-acme is not a legacy-erp connector');
+    const started = Date.now();
+    const err = await instance.run({ sql: 'SELECT pg_sleep(30)', params: [] }, 'slow read', { deadline: Date.now() + 1000 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AdapterError);
+    expect(err).toMatchObject({ retryable: true });
+    // Cancelled by the server (57014) long before pg_sleep's 30 s: the connection went back to the pool.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await instance.testConnection()).toEqual({ ok: true });
+  });
+
+  it('does not take a connection for a call already abandoned', async () => {
+    const { instance } = await hub.registry.connector('erp-acme');
+    if (!(instance instanceof LegacyErpConnector)) throw new Error('erp-acme is not a legacy-erp connector');
+    const gone = new AbortController();
+    gone.abort();
+    await expect(instance.run({ sql: 'SELECT 1', params: [] }, 'late read', { signal: gone.signal })).rejects.toMatchObject({ code: 'aborted', retryable: true });
   });
 });

@@ -13,6 +13,18 @@ const ADAPTER_ID = 'legacy-erp';
 
 export type ErpRow = Record<string, unknown>;
 
+/**
+ * How long one guarded call may take. The `odbc` binding has no cancel: a query whose caller gave
+ * up keeps its pooled connection until the database answers. So the call's deadline also goes to
+ * the driver as the statement's query timeout (SQL_ATTR_QUERY_TIMEOUT, whole seconds), which makes
+ * the database give the connection back at about the time the breaker stopped waiting.
+ */
+export interface CallLimits {
+  signal?: AbortSignal;
+  /** Epoch ms by which the call must end. */
+  deadline?: number;
+}
+
 /** shipment.confirm input: what the lifecycle knows when a parcel moves. */
 export const ShipmentWriteBackInput = z
   .object({
@@ -86,10 +98,14 @@ export class LegacyErpConnector implements AdapterInstance {
     return this.pool;
   }
 
-  async run(st: Statement, what: string): Promise<odbc.Result<ErpRow>> {
+  async run(st: Statement, what: string, limits: CallLimits = {}): Promise<odbc.Result<ErpRow>> {
     const pool = await this.getPool();
+    // A caller that already gave up (deadline passed, activity cancelled) does not take a connection.
+    if (limits.signal?.aborted) throw AdapterError.retryable(ADAPTER_ID, 'aborted', `${what}: not sent, the call was abandoned`);
     try {
-      return await pool.query<ErpRow>(st.sql, st.params);
+      if (limits.deadline === undefined) return await pool.query<ErpRow>(st.sql, st.params);
+      const timeout = Math.max(1, Math.ceil((limits.deadline - Date.now()) / 1000));
+      return await pool.query<ErpRow, { timeout: number }>(st.sql, st.params, { timeout });
     } catch (err) {
       throw toAdapterError(err, what);
     }
@@ -101,17 +117,17 @@ export class LegacyErpConnector implements AdapterInstance {
   }
 
   /** The next batch after `from` (null = from the beginning), as plain JSON rows. */
-  async fetchBatch(from: Cursor | null): Promise<ErpRow[]> {
-    const res = await this.run(buildSelect(this.poll, from), 'select batch');
+  async fetchBatch(from: Cursor | null, limits: CallLimits = {}): Promise<ErpRow[]> {
+    const res = await this.run(buildSelect(this.poll, from), 'select batch', limits);
     return Array.from(res, plainRow);
   }
 
   /** Sets the change-capture flag; a no-op without syncedColumn. */
-  async markRows(value: number, keys: readonly string[]): Promise<void> {
-    for (const st of buildMarkRows(this.poll, value, keys)) await this.run(st, 'flag rows');
+  async markRows(value: number, keys: readonly string[], limits: CallLimits = {}): Promise<void> {
+    for (const st of buildMarkRows(this.poll, value, keys)) await this.run(st, 'flag rows', limits);
   }
 
-  async writeShipment(raw: unknown): Promise<{ written: boolean; mode: 'table' | 'procedure' | 'none'; action?: 'inserted' | 'updated' | 'called' }> {
+  async writeShipment(raw: unknown, limits: CallLimits = {}): Promise<{ written: boolean; mode: 'table' | 'procedure' | 'none'; action?: 'inserted' | 'updated' | 'called' }> {
     const r = ShipmentWriteBackInput.safeParse(raw);
     if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'invalid_input', `shipment.confirm input: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const w = this.config.writeBack;
@@ -119,17 +135,17 @@ export class LegacyErpConnector implements AdapterInstance {
     const v = r.data;
     const st = buildWriteBack(w, { orderNo: v.orderNo, event: v.event, status: v.status, carrier: v.carrier, trackingNo: v.trackingNo, eventAt: v.at });
     if (st.call) {
-      await this.run(st.call, 'write-back procedure');
+      await this.run(st.call, 'write-back procedure', limits);
       return { written: true, mode: 'procedure', action: 'called' };
     }
     if (!st.update || !st.insert) throw new Error('write-back statements missing');
-    if ((await this.run(st.update, 'write-back update')).count > 0) return { written: true, mode: 'table', action: 'updated' };
+    if ((await this.run(st.update, 'write-back update', limits)).count > 0) return { written: true, mode: 'table', action: 'updated' };
     try {
-      await this.run(st.insert, 'write-back insert');
+      await this.run(st.insert, 'write-back insert', limits);
       return { written: true, mode: 'table', action: 'inserted' };
     } catch (err) {
       // A concurrent attempt inserted first (unique order_no + event): update that row instead.
-      if ((await this.run(st.update, 'write-back update')).count > 0) return { written: true, mode: 'table', action: 'updated' };
+      if ((await this.run(st.update, 'write-back update', limits)).count > 0) return { written: true, mode: 'table', action: 'updated' };
       throw err;
     }
   }
@@ -145,14 +161,14 @@ export class LegacyErpConnector implements AdapterInstance {
 
   async invoke(capability: Capability, input: unknown, ctx: InvokeContext): Promise<unknown> {
     if (capability === CAPABILITY.SHIPMENT_CONFIRM) {
-      const res = await this.writeShipment(input);
+      const res = await this.writeShipment(input, { signal: ctx.signal });
       ctx.logger.info({ ...res }, 'shipment written back to the ERP');
       return res;
     }
     if (capability === CAPABILITY.ORDER_PULL) {
       const r = PullInput.safeParse(input ?? {});
       if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'invalid_input', `order.pull input: ${r.error.message}`);
-      const rows = await this.fetchBatch(r.data.from);
+      const rows = await this.fetchBatch(r.data.from, { signal: ctx.signal });
       ctx.heartbeat({ rows: rows.length });
       return { rows };
     }

@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MappingEngine } from '../mapping/engine.js';
 import type { Logger } from '../logger.js';
 import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
-import { AdapterError } from '../sdk/errors.js';
+import { adapterFailure } from './adapter-failure.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { CAPABILITY, type Capability } from '../sdk/capabilities.js';
 import { errorMessage } from '../util/errors.js';
@@ -79,16 +79,7 @@ export function createInvokeAdapter(deps: {
       }
       return out;
     } catch (err) {
-      if (err instanceof AdapterError && !err.retryable) {
-        log.warn({ code: err.code }, `rejected: ${err.message}`);
-        throw ApplicationFailure.nonRetryable(err.message, 'AdapterRejected', { code: err.code, connector: req.connector });
-      }
-      log.warn({ err: errorMessage(err) }, 'call failed; Temporal will retry by policy');
-      if (err instanceof AdapterError && err.details?.retryAfterMs) {
-        // Honour the system's Retry-After (429/503) instead of the policy's backoff.
-        throw ApplicationFailure.create({ message: err.message, type: 'AdapterUnavailable', nextRetryDelay: err.details.retryAfterMs, details: [{ code: err.code }] });
-      }
-      throw err;
+      throw adapterFailure(err, req.connector, log);
     }
   };
 }

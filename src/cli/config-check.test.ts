@@ -127,4 +127,26 @@ channels:
     expect(await configCheckCommand(file, { PDD_SECRET: 's', PDD_TOKEN: 't' })).toBe(1);
     expect(lines(stderr)).toEqual(['channels[0]: channels.pdd-a.poll.windowMinutes: 45 min is longer than pinduoduo allows (30 min)', `${file}: 1 problem(s)`]);
   });
+
+  it('names shop-poll fields on an ERP channel and two channels on one ERP poll, with the shop-poll problems', async () => {
+    const file = write(
+      'erp-poll.yaml',
+      `
+connectors:
+  - { id: pdd, adapter: pinduoduo, config: { clientId: c, clientSecret: "\${PDD_SECRET}", accessToken: "\${PDD_TOKEN}" } }
+  - { id: erp, adapter: legacy-erp, config: { connection: "\${ERP_ODBC}", poll: { table: orders, keyColumn: order_no, updatedAtColumn: updated_at } } }
+channels:
+  - { id: pdd-a, adapter: pinduoduo, shop: a, connector: pdd, mapping: pinduoduo/order.v1, poll: { windowMinutes: 45 } }
+  - { id: erp-a, adapter: legacy-erp, shop: A, connector: erp, mapping: legacy-erp/order.v1, poll: { everyMinutes: 1 } }
+  - { id: erp-b, adapter: legacy-erp, shop: B, connector: erp, mapping: legacy-erp/order.v1 }
+`,
+    );
+    expect(await configCheckCommand(file, { PDD_SECRET: 's', PDD_TOKEN: 't', ERP_ODBC: 'DSN=erp' })).toBe(1);
+    expect(lines(stderr)).toEqual([
+      'channels[0]: channels.pdd-a.poll.windowMinutes: 45 min is longer than pinduoduo allows (30 min)',
+      "channels[1].poll.everyMinutes: not used on a legacy-erp channel; an ERP's polling is set in connector erp's config (intervalSeconds, poll)",
+      'channels[2].connector: connector erp is already polled into channel erp-a (channels[1]); one ERP poll feeds one channel (its cursor is per connector), so set poll.enabled: false on all but one',
+      `${file}: 3 problem(s)`,
+    ]);
+  });
 });

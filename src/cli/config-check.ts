@@ -5,6 +5,14 @@ import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { createLogger } from '../logger.js';
 import { AdapterRegistry } from '../sdk/registry.js';
 import { pollTargets } from '../polling/schedules.js';
+import { legacyErpPolls } from '../legacy-erp/schedules.js';
+
+/** The problems of a config error (its lines after the heading). */
+function problemLines(err: unknown): string[] {
+  const msg = errorMessage(err);
+  const lines = msg.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+  return lines.length ? lines : [msg];
+}
 
 /** `zhongshu config check [file]`: every problem with its path, exit 1 if any. */
 export async function configCheckCommand(file: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -20,12 +28,26 @@ export async function configCheckCommand(file: string, env: NodeJS.ProcessEnv = 
     // Connector configs belong to their adapters' schemas: check them here too, secrets included.
     const registry = new AdapterRegistry({ logger: createLogger({ level: 'silent' }), fetch, mappings: null, now: () => new Date() }, env);
     for (const def of BUILTIN_ADAPTERS) registry.register(def);
+    const lines: string[] = [];
     try {
       registry.configure(r.config.connectors);
-      // Polling: a channel asking for a pull its connector lacks, or a window above the platform's limit.
-      pollTargets(r.config, registry);
     } catch (err) {
-      const lines = errorMessage(err).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+      lines.push(...problemLines(err));
+    }
+    if (!lines.length) {
+      // Polling: a channel asking for a pull its connector lacks, a window above the platform's
+      // limit, a shop-poll field on an ERP channel, two channels on one ERP's cursor. Both checks
+      // run so every problem is listed at once.
+      const checks: (() => unknown)[] = [() => pollTargets(r.config, registry), () => legacyErpPolls(r.config, registry)];
+      for (const check of checks) {
+        try {
+          await check();
+        } catch (err) {
+          lines.push(...problemLines(err));
+        }
+      }
+    }
+    if (lines.length) {
       for (const l of lines) process.stderr.write(`${l}\n`);
       process.stderr.write(`${file}: ${lines.length} problem(s)\n`);
       return 1;

@@ -8,7 +8,10 @@ import { mapInboundOrder } from '../mapping/inbound.js';
 import type { Logger } from '../logger.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { errorMessage } from '../util/errors.js';
-import { LegacyErpConnector, column, type ErpRow } from '../../adapters/legacy-erp/connector.js';
+import { guardCall, type ResilienceLayers } from '../resilience/index.js';
+import { CAPABILITY } from '../sdk/capabilities.js';
+import { adapterFailure } from '../activities/adapter-failure.js';
+import { LegacyErpConnector, column, type CallLimits, type ErpRow } from '../../adapters/legacy-erp/connector.js';
 import { compareCursor, overlapStart, type Cursor } from '../../adapters/legacy-erp/sql.js';
 
 export interface PollBatchInput {
@@ -40,7 +43,17 @@ export interface LegacyErpDeps {
   intake?: OrderIntake;
   mappings?: MappingEngine;
   channels?: readonly ChannelConfig[];
+  /** The hub's breakers (per-call deadline, fail fast on a dead ERP) and rate limits; absent = calls go straight through. */
+  resilience?: ResilienceLayers | null;
 }
+
+/**
+ * Breaker keys of the poll's two kinds of call. Reads are the connector's `order.pull` (the same
+ * key invokeAdapter uses, so `resilience.breakers.connectors.<erp>.capabilities.order.pull` tunes
+ * both, with the built-in long deadline of paged pulls). Flag writes get their own key: short
+ * UPDATEs that deserve the default deadline, not a long pull's, and whose circuit is tuned apart.
+ */
+export const ERP_POLL_CALL = { READ: CAPABILITY.ORDER_PULL, FLAG: 'order.pull.flag' } as const;
 
 /**
  * The durable cursor lives in Redis, the hub's own durable store (append-only file), beside the
@@ -115,6 +128,34 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
     return { channel, conn: instance, poll: instance.config.poll, intake: deps.intake, mappings: deps.mappings };
   }
 
+  /**
+   * One ODBC call through the layers every outbound call goes through (breaker with its per-call
+   * deadline, rate limit), never answered from a cache: a poll must see the table as it is. Its
+   * errors become Temporal's the way invokeAdapter's do, so a statement that can never work (bad
+   * column, missing driver) fails the run at once as AdapterRejected instead of being retried.
+   */
+  async function guarded<T>(connector: string, capability: string, input: unknown, log: Logger, action: (limits: CallLimits) => Promise<T>): Promise<T> {
+    const ctx = Context.current();
+    const timeoutMs = deps.resilience?.breakers.settingsFor(connector, capability).timeout;
+    const call = (signal: AbortSignal) => action({ signal, ...(timeoutMs ? { deadline: Date.now() + timeoutMs } : {}) });
+    // A read may run up to its deadline (order.pull: 2 min built in), past the activity's 1 min
+    // heartbeat timeout: keep beating while it runs, or Temporal would start a second attempt
+    // beside a query that is still holding a connection.
+    const beat = setInterval(() => ctx.heartbeat({ phase: 'odbc', capability }), 10_000);
+    try {
+      if (!deps.resilience) return await call(ctx.cancellationSignal);
+      // Without the last-known-good layer: with allowStale false it would only copy every batch of
+      // buyer rows into Redis (were order.pull listed as a read) for an answer never served.
+      const r = await guardCall({ ...deps.resilience, lkg: null }, { connector, capability }, input, ctx.cancellationSignal, call, { allowStale: false });
+      if (r.stale) throw new Error('a poll call was answered from the cache'); // no cache layer: cannot happen
+      return r.value;
+    } catch (err) {
+      throw adapterFailure(err, connector, log.child({ capability, attempt: ctx.info.attempt }));
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
   return {
     /**
      * One batch: read rows after the scan position, start each row's order workflow (the id comes
@@ -129,7 +170,7 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       const log = deps.logger.child({ connector: input.connector, channel: channel.id });
       const cursor = poll.updatedAtColumn ? await cursors.get(input.connector) : null;
       const from = input.first ? overlapStart(cursor, poll.overlapSeconds) : input.scan;
-      const rows = await conn.fetchBatch(from);
+      const rows = await guarded(input.connector, ERP_POLL_CALL.READ, { from }, log, (limits) => conn.fetchBatch(from, limits));
       ctx.heartbeat({ phase: 'read', rows: rows.length });
 
       type Row = { row: ErpRow; key: string; updatedAt: string | null };
@@ -186,8 +227,9 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       const ok = done.filter((d) => d.outcome !== 'quarantined').map((d) => d.r.key);
       const bad = done.filter((d) => d.outcome === 'quarantined').map((d) => d.r.key);
       // Flags strictly after the starts above returned: a flagged row always has its workflow (or its quarantine entry).
-      await conn.markRows(poll.syncedValue, ok);
-      await conn.markRows(poll.errorValue, bad);
+      for (const [value, keys] of [[poll.syncedValue, ok], [poll.errorValue, bad]] as const) {
+        if (keys.length && poll.syncedColumn) await guarded(input.connector, ERP_POLL_CALL.FLAG, { value, keys }, log, (limits) => conn.markRows(value, keys, limits));
+      }
       if (done.length) {
         const ttl = Math.max(3600, poll.overlapSeconds * 4);
         const m = deps.redis.multi();

@@ -11,6 +11,7 @@ import type { ResilienceLayers } from '../resilience/index.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { errorMessage } from '../util/errors.js';
+import { CHANNEL_POLL_DEFAULTS } from './config.js';
 import type { PollCursorStore } from './cursor.js';
 import { channelPolicy, PollPolicyError } from './policy.js';
 
@@ -116,7 +117,7 @@ export function createPollingActivities(d: PollingActivityDeps) {
         cursor,
         now: now(),
         policy,
-        maxWindows: ch.poll.maxWindowsPerRun,
+        maxWindows: ch.poll.maxWindowsPerRun ?? CHANNEL_POLL_DEFAULTS.maxWindowsPerRun,
         ...(ch.poll.initialLookbackMinutes ? { initialLookbackMs: ch.poll.initialLookbackMinutes * 60_000 } : {}),
       });
       if (plan.lost) await reportLost(ch, plan.lost);

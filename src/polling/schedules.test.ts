@@ -30,9 +30,9 @@ describe('pollTargets', () => {
     expect(run()).toEqual(['tb-main']);
   });
 
-  it('refuses a shop poll asked for on an ERP connector, naming the field', () => {
+  it('leaves an ERP channel asking for polling to its ERP schedule (src/legacy-erp/schedules.ts checks it)', () => {
     const run = targets([{ id: 'erp-orders', adapter: 'legacy-erp', shop: 'ERP', connector: 'erp', mapping: 'legacy-erp/order.v1', poll: { enabled: true } }]);
-    expect(run).toThrow(/channels\[0\]\.poll\.enabled: connector erp has kind "erp"; shop polling is for platform connectors/);
+    expect(run()).toEqual([]);
   });
 
   it('leaves out disabled channels and channels with polling switched off', () => {

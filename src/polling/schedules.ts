@@ -7,6 +7,8 @@ import { errorMessage } from '../util/errors.js';
 import { deleteUnwantedSchedules, upsertSchedule } from '../temporal/schedules.js';
 import type { OrderPollInput } from '../../workflows/order-poll.js';
 import { channelPolicy } from './policy.js';
+import { CHANNEL_POLL_DEFAULTS } from './config.js';
+import { LEGACY_ERP_ADAPTER } from '../legacy-erp/schedules.js';
 
 /** One schedule per shop and task queue, named like the hub's other schedules (src/temporal/schedules.ts). */
 export const POLL_SCHEDULE_PREFIX = 'zhongshu-poll:';
@@ -27,13 +29,16 @@ export interface PollTarget {
  *
  * Only platform connectors: their order.pull reads a modified-time window. An ERP's order.pull
  * (legacy-erp) reads rows after a cursor and is driven by its own schedule (src/legacy-erp/), so a
- * shop poll on it would fail on every run.
+ * shop poll on it would fail on every run. Legacy-ERP channels are left to legacyErpPolls, which
+ * checks their `poll` the same way (`enabled: false` switches the ERP poll off; `enabled: true`
+ * needs the connector's poll section; the shop-poll fields are refused there).
  */
 export function pollTargets(config: HubConfig, registry: AdapterRegistry): PollTarget[] {
   const out: PollTarget[] = [];
   const problems: string[] = [];
   config.channels.forEach((ch, i) => {
     if (!ch.enabled || ch.poll.enabled === false || !ch.connector) return;
+    if (registry.adapterOf(ch.connector) === LEGACY_ERP_ADAPTER) return;
     if (!registry.supports(ch.connector, CAPABILITY.ORDER_PULL)) {
       if (ch.poll.enabled === true) problems.push(`channels[${i}].poll.enabled: connector ${ch.connector} does not offer order.pull`);
       return;
@@ -50,7 +55,7 @@ export function pollTargets(config: HubConfig, registry: AdapterRegistry): PollT
       problems.push(`channels[${i}]: ${errorMessage(err)}`);
       return;
     }
-    out.push({ channel: ch, connector: ch.connector, adapter, everyMinutes: ch.poll.everyMinutes });
+    out.push({ channel: ch, connector: ch.connector, adapter, everyMinutes: ch.poll.everyMinutes ?? CHANNEL_POLL_DEFAULTS.everyMinutes });
   });
   if (problems.length) throw new Error(`invalid polling config:\n  ${problems.join('\n  ')}`);
   return out;
