@@ -43,6 +43,9 @@ beforeAll(async () => {
         breakers: { defaults: { volumeThreshold: VOLUME, errorThresholdPercentage: 50, resetTimeout: RESET_MS, timeout: 5_000, rollingCountTimeout: 10_000 } },
         lastKnownGood: { maxAgeMs: 10 * 60_000 },
         outageRetryMs: RESET_MS,
+        // The WMS is what goes down here, not Temporal: the longest start deadline allowed, so 200
+        // webhooks on a loaded machine are stored late rather than refused.
+        temporalStartDeadlineMs: 4_500,
       },
     },
   });

@@ -18,7 +18,9 @@ let hub: Hub & { prefix: string };
 let pool: InventoryPool;
 
 beforeAll(async () => {
-  hub = await startTestHub({ config: { lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold' }, rules: { risk: { maxOrdersPer24h: 100_000 } } } });
+  // 200 webhooks at once on a loaded 2-core machine: the longest start deadline allowed, so a slow
+  // Temporal answers 200 late instead of 503 (this test is about the stock lock, not outages).
+  hub = await startTestHub({ config: { lifecycle: { enabled: true, warehouse: WH, onLockFailure: 'hold' }, rules: { risk: { maxOrdersPer24h: 100_000 } }, resilience: { temporalStartDeadlineMs: 4_500 } } });
   pool = new InventoryPool(hub.redis, hub.prefix);
   await pool.setOnHand(WH, 'HOT-1', UNITS);
   await pool.setOnHand(WH, 'COLD-1', 10_000);
