@@ -3,6 +3,8 @@ import { secret } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { ADAPTER_ID, JD_ORDER_STATES } from './constants.js';
 import { jdPollingConfig } from './polling.js';
+import { listingsTable } from '../_shared/inventory-push.js';
+import { JdListing } from './operations/inventory-push.js';
 
 export const jdConfig = z
   .object({
@@ -14,6 +16,7 @@ export const jdConfig = z
     pageSize: z.number().int().min(1).max(100).default(100),
     timeoutMs: z.number().int().positive().default(30_000),
     polling: jdPollingConfig,
+    listings: listingsTable(JdListing),
   })
   .strict();
 export type JdConfig = z.output<typeof jdConfig>;
@@ -27,8 +30,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'JD POP (JOS)',
     summary:
-      'Pulls POP orders by modified window (jingdong.pop.order.search, dateType 0, small rolled windows read from the last page back) and confirms shipment with jingdong.pop.order.shipment; MD5-signed routerjson calls, `_responce` and `_response` wrappers both read.',
-    capabilities: ['order.pull', 'shipment.confirm'],
+      'Pulls POP orders by modified window (jingdong.pop.order.search, dateType 0, small rolled windows read from the last page back) and confirms shipment with jingdong.pop.order.shipment; pushes available stock per SKU with jingdong.stock.write.updateSkuStock (skuId, stockNum: an overwrite) to the skuId of the `listings` table (the response flag `success` is UNVERIFIED); MD5-signed routerjson calls, `_responce` and `_response` wrappers both read.',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
     mappings: { inbound: ['jd/order.v1'] },
     docs: 'https://jos.jd.com/',
   },

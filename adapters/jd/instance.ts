@@ -2,6 +2,7 @@ import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { JdConfig } from './index.js';
 import { pullOrders } from './operations/order-pull.js';
+import { pushInventory } from './operations/inventory-push.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, JdTransport } from './transport.js';
 import { dispatch } from '../_shared/dispatch.js';
@@ -15,6 +16,7 @@ export function createJdInstance(config: JdConfig, deps: AdapterDeps): AdapterIn
     invoke: dispatch(ADAPTER_ID, {
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize, orderStates: config.orderStates }, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
+      [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory(transport, config.listings, input, ctx),
     }),
     async close() {},
   };

@@ -3,6 +3,8 @@ import { secret } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { ADAPTER_ID } from './constants.js';
 import { pinduoduoPollingConfig } from './polling.js';
+import { listingsTable } from '../_shared/inventory-push.js';
+import { PddListing } from './operations/inventory-push.js';
 
 export const pinduoduoConfig = z
   .object({
@@ -13,6 +15,7 @@ export const pinduoduoConfig = z
     pageSize: z.number().int().min(1).max(100).default(100),
     timeoutMs: z.number().int().positive().default(30_000),
     polling: pinduoduoPollingConfig,
+    listings: listingsTable(PddListing),
   })
   .strict();
 export type PinduoduoConfig = z.output<typeof pinduoduoConfig>;
@@ -26,8 +29,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Pinduoduo (拼多多)',
     summary:
-      'Pulls orders by update window (pdd.order.number.list.increment.get: <= 30 min ending >= 3 min before now, read from the last page back; then pdd.order.information.get) and confirms shipment with pdd.logistics.online.send; MD5-signed api/router calls.',
-    capabilities: ['order.pull', 'shipment.confirm'],
+      'Pulls orders by update window (pdd.order.number.list.increment.get: <= 30 min ending >= 3 min before now, read from the last page back; then pdd.order.information.get) and confirms shipment with pdd.logistics.online.send; pushes available stock per SKU with pdd.goods.quantity.update (update_type=1, full overwrite) to the goods_id / sku_id (or outer_id) of the `listings` table; MD5-signed api/router calls.',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
     mappings: { inbound: ['pinduoduo/order.v1'] },
     docs: 'https://open.pinduoduo.com/application/document/api',
   },

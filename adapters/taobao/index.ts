@@ -3,6 +3,8 @@ import { secret } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { TOP_SIGN_METHODS, TOP_TRADE_TYPES } from './constants.js';
 import { taobaoPollingConfig } from './polling.js';
+import { listingsTable } from '../_shared/inventory-push.js';
+import { TaobaoListing } from './operations/inventory-push.js';
 
 export const taobaoConfig = z
   .object({
@@ -15,6 +17,7 @@ export const taobaoConfig = z
     pageSize: z.number().int().min(1).max(100).default(100),
     timeoutMs: z.number().int().positive().default(30_000),
     polling: taobaoPollingConfig,
+    listings: listingsTable(TaobaoListing),
   })
   .strict();
 export type TaobaoConfig = z.output<typeof taobaoConfig>;
@@ -28,8 +31,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Taobao / Tmall (TOP)',
     summary:
-      'Pulls trades by modified window (taobao.trades.sold.increment.get, newest-first, read from the last page back; then taobao.trade.fullinfo.get per tid, ids beyond 2^53 kept exact) and confirms shipment with taobao.logistics.offline.send. TMC messages parse with parseTmcMessage.',
-    capabilities: ['order.pull', 'shipment.confirm'],
+      'Pulls trades by modified window (taobao.trades.sold.increment.get, newest-first, read from the last page back; then taobao.trade.fullinfo.get per tid, ids beyond 2^53 kept exact) and confirms shipment with taobao.logistics.offline.send. Pushes available stock per SKU with taobao.item.quantity.update (type=1, full overwrite) to the num_iid / sku_id (or outer_id) of the `listings` table. TMC messages parse with parseTmcMessage.',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
     mappings: { inbound: ['taobao/order.v1'] },
     docs: 'https://open.taobao.com/api.htm?docId=128&docType=2',
   },

@@ -2,6 +2,7 @@ import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { TaobaoConfig } from './index.js';
 import { pullOrders } from './operations/order-pull.js';
+import { pushInventory } from './operations/inventory-push.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, TopTransport } from './transport.js';
 import { dispatch, probe } from '../_shared/dispatch.js';
@@ -23,6 +24,7 @@ export function createTaobaoInstance(config: TaobaoConfig, deps: AdapterDeps): A
     invoke: dispatch(ADAPTER_ID, {
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize, tradeTypes: config.tradeTypes }, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
+      [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory(transport, config.listings, input, ctx),
     }),
     async close() {},
   };
