@@ -35,7 +35,7 @@ const UpdateResult = z.looseObject({
  */
 export async function pushInventory(transport: JdTransport, listings: Readonly<Record<string, JdListing>>, rawInput: unknown, ctx: InvokeContext): Promise<InventoryPushResult> {
   return pushAvailable(ADAPTER_ID, rawInput, ctx, (sku) => listings[sku], async (l, quantity) => {
-    const inner = await transport.call(METHOD, { skuId: Number(l.skuId), stockNum: quantity }, ctx.signal);
+    const inner = await transport.call(METHOD, { skuId: Number(l.skuId), stockNum: quantity }, ctx); // ctx: each SKU's request spends its own rate-limit token
     const r = parseOrReject(ADAPTER_ID, UpdateResult, inner, `${METHOD} response`);
     const failure = jdBusinessFailure(METHOD, { success: r.success, code: r.code, chineseErr: r.zh_desc, englishErr: r.en_desc });
     if (failure) throw failure;

@@ -35,7 +35,8 @@ export async function pushInventory(transport: PddTransport, listings: Readonly<
     const body = await transport.call(
       'pdd.goods.quantity.update',
       { goods_id: l.goodsId, sku_id: l.skuId, outer_id: l.skuId ? undefined : l.outerId, quantity: String(quantity), update_type: '1' },
-      ctx.signal,
+      // The whole context: each SKU's request spends its own rate-limit token.
+      ctx,
     );
     if (!parseOrReject(ADAPTER_ID, QuantityUpdateBody, body, 'pdd.goods.quantity.update response').goods_quantity_update_response.is_success) {
       throw AdapterError.rejected(ADAPTER_ID, 'stock-refused', 'pdd.goods.quantity.update: is_success=false');

@@ -34,8 +34,11 @@ describe('taobao inventory.push', () => {
   it('sends a signed taobao.item.quantity.update per mapped SKU with the absolute quantity and type=1', async () => {
     const forms: URLSearchParams[] = [];
     capture(forms);
-    const r = await pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-RED', available: 5 }, { sku: 'SKU-ONE', available: -3 }, { sku: 'SKU-CODE', available: 7 }] }, testContext());
+    const ctx = testContext();
+    const r = await pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-RED', available: 5 }, { sku: 'SKU-ONE', available: -3 }, { sku: 'SKU-CODE', available: 7 }] }, ctx);
     expect(r).toEqual({ pushed: 3, unmapped: [], rejected: [] });
+    // One rate-limit token per request, like every platform call.
+    expect(ctx.limited).toEqual(Array.from({ length: 3 }, () => 'taobao.item.quantity.update'));
     const [red, one, code] = forms.map((f) => Object.fromEntries(f));
     expect(red).toMatchObject({ method: 'taobao.item.quantity.update', num_iid: '612345678901', sku_id: '4501234567890', quantity: '5', type: '1', session: 'sess' });
     expect(red?.['outer_id']).toBeUndefined();

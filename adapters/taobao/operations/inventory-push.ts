@@ -33,7 +33,8 @@ export async function pushInventory(transport: TopTransport, listings: Readonly<
     const body = await transport.call(
       'taobao.item.quantity.update',
       { num_iid: l.numIid, sku_id: l.skuId, outer_id: l.skuId ? undefined : l.outerId, quantity: String(quantity), type: '1' },
-      ctx.signal,
+      // The whole context: each SKU's request spends its own rate-limit token.
+      ctx,
     );
     parseOrReject(ADAPTER_ID, QuantityUpdateBody, body, 'taobao.item.quantity.update response');
   });
