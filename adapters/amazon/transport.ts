@@ -90,7 +90,7 @@ export class SpApiTransport {
     this.tokens = new LwaTokens(o);
   }
 
-  async request(method: 'GET' | 'POST', path: string, query: URLSearchParams | null, body: unknown, signal: AbortSignal): Promise<unknown> {
+  async request(method: 'GET' | 'POST' | 'PATCH', path: string, query: URLSearchParams | null, body: unknown, signal: AbortSignal): Promise<unknown> {
     const token = await this.tokens.get(signal);
     const url = `${this.o.endpoint.replace(/\/$/, '')}${path}${query ? `?${query.toString()}` : ''}`;
     const res = await exchange({
