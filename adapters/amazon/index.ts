@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { secret } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
-import { ADAPTER_ID } from './constants.js';
+import { listingsTable } from '../_shared/inventory-push.js';
+import { ADAPTER_ID, AmazonListing } from './constants.js';
 import { amazonPollingConfig } from './polling.js';
 
 export const amazonConfig = z
@@ -19,8 +20,15 @@ export const amazonConfig = z
       .strict(),
     timeoutMs: z.number().int().positive().default(30_000),
     polling: amazonPollingConfig,
+    sellerId: z.string().regex(/^[A-Z0-9]+$/, 'the merchant token (Seller Central > Account info), e.g. A2Z045PNNSBEVP').optional().describe('Selling partner id for the Listings Items API; required by inventory.push'),
+    /** Merchant SKU -> {sellerSku, productType} of the Amazon listing. */
+    listings: listingsTable(AmazonListing),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A listings table means stock will be pushed: say now what is missing, not at the first push.
+    if (Object.keys(c.listings).length > 0 && !c.sellerId) ctx.addIssue({ code: 'custom', path: ['sellerId'], message: 'required when listings are configured (inventory.push)' });
+  });
 export type AmazonConfig = z.output<typeof amazonConfig>;
 
 export default defineAdapter({
@@ -32,8 +40,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Amazon SP-API (Orders v0)',
     summary:
-      'Pulls orders by LastUpdatedAfter/Before (Before >= 2 min before now, NextToken paging) plus getOrderItems per order into {order, items}; confirmShipment. LWA refresh-token exchange cached until expiry. getOrders is rate limited to 0.0167 rps with burst 20: pace pulls accordingly (shared limiter: issue 7).',
-    capabilities: ['order.pull', 'shipment.confirm'],
+      'Pulls orders by LastUpdatedAfter/Before (Before >= 2 min before now, NextToken paging) plus getOrderItems per order into {order, items}; confirmShipment; inventory.push sets the seller-fulfilled quantity per listed SKU with Listings Items patchListingsItem (fulfillment_availability, DEFAULT channel; accepted means queued, Amazon validates asynchronously). LWA refresh-token exchange cached until expiry. getOrders is rate limited to 0.0167 rps with burst 20: pace pulls accordingly (shared limiter: issue 7).',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
     mappings: { inbound: ['amazon/order.v1'] },
     docs: 'https://developer-docs.amazon.com/sp-api/docs/orders-api-v0-reference',
   },

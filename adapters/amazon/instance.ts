@@ -1,6 +1,7 @@
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { AmazonConfig } from './index.js';
+import { pushInventory } from './operations/inventory-push.js';
 import { pullOrders } from './operations/order-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, SpApiTransport } from './transport.js';
@@ -23,6 +24,7 @@ export function createAmazonInstance(config: AmazonConfig, deps: AdapterDeps): A
     invoke: dispatch(ADAPTER_ID, {
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, marketplaceIds: config.marketplaceIds, now: deps.now }, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
+      [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory({ transport, sellerId: config.sellerId, marketplaceIds: config.marketplaceIds, listings: config.listings }, input, ctx),
     }),
     async close() {},
   };

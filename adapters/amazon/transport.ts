@@ -82,11 +82,12 @@ export class LwaTokens {
  * The SP-API operation a request is, by the name Amazon publishes its usage plan (rate, burst)
  * under. Unknown paths get their method and path with ids replaced, a stable name with no quota.
  */
-export function spApiOperation(method: 'GET' | 'POST', path: string): string {
+export function spApiOperation(method: 'GET' | 'POST' | 'PATCH', path: string): string {
   if (method === 'GET' && path === '/orders/v0/orders') return 'getOrders';
   if (method === 'GET' && /^\/orders\/v0\/orders\/[^/]+\/orderItems$/.test(path)) return 'getOrderItems';
   if (method === 'POST' && /^\/orders\/v0\/orders\/[^/]+\/shipmentConfirmation$/.test(path)) return 'confirmShipment';
   if (method === 'GET' && /^\/orders\/v0\/orders\/[^/]+$/.test(path)) return 'getOrder';
+  if (method === 'PATCH' && /^\/listings\/2021-08-01\/items\/[^/]+\/[^/]+$/.test(path)) return 'patchListingsItem';
   return `${method} ${path.replace(/^(\/orders\/v0\/orders)\/[^/]+/, '$1/{orderId}')}`;
 }
 
@@ -103,7 +104,7 @@ export class SpApiTransport {
     this.tokens = new LwaTokens(o);
   }
 
-  async request(method: 'GET' | 'POST', path: string, query: URLSearchParams | null, body: unknown, scope: RequestScope | AbortSignal): Promise<unknown> {
+  async request(method: 'GET' | 'POST' | 'PATCH', path: string, query: URLSearchParams | null, body: unknown, scope: RequestScope | AbortSignal): Promise<unknown> {
     // One token per SP-API request, under the operation's name (its published quota's key). The
     // LWA token exchange is another service with no such quota and is not counted.
     const signal = await beforeRequest(scope, spApiOperation(method, path));

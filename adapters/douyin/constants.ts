@@ -1,5 +1,12 @@
 /** Values the definition needs without loading the implementation (see taobao/constants.ts). */
+import { z } from 'zod';
+import { PlatformId } from '../_shared/inventory-push.js';
+
 export const ADAPTER_ID = 'douyin';
+
+/** A Douyin listing for inventory.push: the product and the SKU under it (ids beyond 2^53, kept as strings). */
+export const DouyinListing = z.object({ productId: PlatformId, skuId: PlatformId }).strict();
+export type DouyinListing = z.output<typeof DouyinListing>;
 
 /** The reply the push sender expects, whatever happened to the message afterwards. */
 export const DOUYIN_PUSH_REPLY = { code: 0, msg: 'success' } as const;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { secret } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
-import { ADAPTER_ID } from './constants.js';
+import { listingsTable } from '../_shared/inventory-push.js';
+import { ADAPTER_ID, DouyinListing } from './constants.js';
 import { douyinPollingConfig } from './polling.js';
 
 export const douyinConfig = z
@@ -13,6 +14,8 @@ export const douyinConfig = z
     pageSize: z.number().int().min(1).max(100).default(100),
     timeoutMs: z.number().int().positive().default(30_000),
     polling: douyinPollingConfig,
+    /** Merchant SKU -> {productId, skuId} of the Douyin product and SKU. */
+    listings: listingsTable(DouyinListing),
   })
   .strict();
 export type DouyinConfig = z.output<typeof douyinConfig>;
@@ -26,8 +29,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Douyin shop (抖店)',
     summary:
-      'Push messages verified by event-sign (MD5 of app key + raw body + secret; reply {"code":0,"msg":"success"}), order.pull by update-time window (order.searchList read from the last page back, then order.orderDetail), order.get (order.orderDetail: order push tags carry only the id, the hub fetches the order before intake), shipment.confirm with order.logisticsAdd; calls signed with HMAC-SHA256.',
-    capabilities: ['order.pull', 'order.get', 'order.webhook', 'shipment.confirm'],
+      'Push messages verified by event-sign (MD5 of app key + raw body + secret; reply {"code":0,"msg":"success"}), order.pull by update-time window (order.searchList read from the last page back, then order.orderDetail), order.get (order.orderDetail: order push tags carry only the id, the hub fetches the order before intake), shipment.confirm with order.logisticsAdd; inventory.push sets absolute stock per listed SKU with sku.syncStock (incremental=false; response data UNVERIFIED); calls signed with HMAC-SHA256.',
+    capabilities: ['order.pull', 'order.get', 'order.webhook', 'shipment.confirm', 'inventory.push'],
     mappings: { inbound: ['douyin/order.v1'] },
     docs: 'https://op.jinritemai.com/docs/guide-docs/10/23',
   },

@@ -2,6 +2,7 @@ import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { DouyinConfig } from './index.js';
 import { getOrder } from './operations/order-get.js';
+import { pushInventory } from './operations/inventory-push.js';
 import { pullOrders } from './operations/order-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, DouyinTransport } from './transport.js';
@@ -26,6 +27,7 @@ export function createDouyinInstance(config: DouyinConfig, deps: AdapterDeps): A
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize }, input, ctx),
       [CAPABILITY.ORDER_GET]: (input, ctx) => getOrder(transport, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
+      [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory(transport, config.listings, input, ctx),
     }),
     verifyWebhook(req) {
       return verifyDouyinPush(req.rawBody, req.headers, config.appKey, config.appSecret);

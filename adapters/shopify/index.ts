@@ -1,19 +1,38 @@
 import { z } from 'zod';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { secret } from '../../src/sdk/connector-config.js';
+import { dispatch } from '../_shared/dispatch.js';
+import { listingsTable } from '../_shared/inventory-push.js';
+import { ADAPTER_ID, ShopifyAdmin } from './admin.js';
 import { shopifyManifest } from './manifest.js';
+import { pushInventory, ShopifyId, ShopifyListing } from './operations/inventory-push.js';
 import { verifyShopifyHmac } from './webhook.js';
 
 export const shopifyConfig = z
   .object({
     shop: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected <name>.myshopify.com'),
     webhookSecret: secret('App secret that signs webhooks (X-Shopify-Hmac-Sha256)'),
+    /** Only inventory.push calls the Admin API: a webhook-only connector needs neither of these. */
+    adminAccessToken: secret('Admin API access token (X-Shopify-Access-Token), scope write_inventory; needed by inventory.push').optional(),
+    apiVersion: z.string().regex(/^\d{4}-\d{2}$/, 'a Shopify API version such as 2024-07').default('2024-07').describe('Admin REST API version in the request path; Shopify supports each for about a year'),
+    locationId: ShopifyId.optional().describe("Shopify location whose available quantity inventory.push sets (the hub's warehouse stock for this shop)"),
+    /** Merchant SKU -> {inventoryItemId}: the variant's inventory_item_id, not the variant id. */
+    listings: listingsTable(ShopifyListing),
+    timeoutMs: z.number().int().positive().default(30_000),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A listings table means stock will be pushed: say now what is missing, not at the first push.
+    if (Object.keys(c.listings).length === 0) return;
+    if (!c.adminAccessToken) ctx.addIssue({ code: 'custom', path: ['adminAccessToken'], message: 'required when listings are configured (inventory.push)' });
+    if (!c.locationId) ctx.addIssue({ code: 'custom', path: ['locationId'], message: 'required when listings are configured (inventory.push)' });
+  });
 
 /**
- * Shopify: inbound order webhooks. The HTTP route (src/http/routes/webhooks-shopify.ts) uses the
- * same verification; this definition is what the registry, docs and contract kit see.
+ * Shopify: inbound order webhooks and available-stock push. The HTTP route
+ * (src/http/routes/webhooks-shopify.ts) uses the same verification; this definition is what the
+ * registry, docs and contract kit see.
  */
 export default defineAdapter({
   manifest: {
@@ -29,14 +48,15 @@ export default defineAdapter({
     docs: 'https://shopify.dev/docs/apps/build/webhooks',
   },
   configSchema: shopifyConfig,
-  create(config) {
+  create(config, deps) {
+    const admin = config.adminAccessToken ? new ShopifyAdmin({ shop: config.shop, accessToken: config.adminAccessToken, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs, fetch: deps.fetch }) : null;
     return {
       async testConnection() {
         return { ok: true, detail: `webhooks for ${config.shop} are verified with the configured secret` };
       },
-      async invoke(capability) {
-        throw new Error(`shopify: capability ${capability} is not implemented by this adapter`);
-      },
+      invoke: dispatch(ADAPTER_ID, {
+        [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory({ admin, locationId: config.locationId, listings: config.listings }, input, ctx),
+      }),
       verifyWebhook(req) {
         return verifyShopifyHmac(req.rawBody, req.headers['x-shopify-hmac-sha256'], config.webhookSecret);
       },

@@ -9,8 +9,9 @@ export const shopifyManifest = {
   status: 'beta',
   kind: 'platform',
   displayName: 'Shopify',
-  summary: 'Shopify orders/create webhooks verified by HMAC-SHA256 and mapped to canonical orders.',
-  capabilities: ['order.webhook'],
+  summary:
+    'Shopify orders/create webhooks verified by HMAC-SHA256 and mapped to canonical orders; inventory.push sets the available quantity of each listed SKU at the configured location (Admin REST inventory_levels/set.json, X-Shopify-Access-Token; 429/5xx retried, 404/422 reported per SKU).',
+  capabilities: ['order.webhook', 'inventory.push'],
   mappings: { inbound: ['shopify/order.v1'] },
   /** Topics whose body is a full REST order. */
   orderTopics: ['orders/create', 'orders/paid', 'orders/updated', 'orders/cancelled'],

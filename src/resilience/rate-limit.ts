@@ -36,7 +36,9 @@ type Rule = z.output<typeof Rule>;
  * format notes (WIRE-FORMATS.md, DOMAIN.md) publish no numbers.
  * - Shopify REST Admin API: a leaky bucket of 40 requests per app and store, leaking 2/s.
  * - Amazon SP-API: per selling partner and app, getOrders 0.0167/s burst 20, getOrderItems 0.5/s
- *   burst 30, confirmShipment 2/s burst 10, each by its operation name (the adapter's request hook).
+ *   burst 30, confirmShipment 2/s burst 10, patchListingsItem 5/s burst 10 (the Listings Items
+ *   API's published figure as recalled, not checked against the live docs here), each by its
+ *   operation name (the adapter's request hook).
  * - Taobao, JD, Pinduoduo, Douyin, Youzan: quotas are assigned per app in each developer console
  *   (by app tier and API) and no fixed number is published. The defaults are deliberately low
  *   (10/s per app, 5/s per shop); raise them to the figure your console shows.
@@ -44,7 +46,7 @@ type Rule = z.output<typeof Rule>;
  */
 export const PUBLISHED_QUOTAS: Readonly<Record<string, Rule>> = {
   shopify: { perShop: { perSecond: 2, burst: 40 } },
-  amazon: { apis: { getOrders: { perSecond: 0.0167, burst: 20 }, getOrderItems: { perSecond: 0.5, burst: 30 }, confirmShipment: { perSecond: 2, burst: 10 } } },
+  amazon: { apis: { getOrders: { perSecond: 0.0167, burst: 20 }, getOrderItems: { perSecond: 0.5, burst: 30 }, confirmShipment: { perSecond: 2, burst: 10 }, patchListingsItem: { perSecond: 5, burst: 10 } } },
   taobao: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
   jd: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
   pinduoduo: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
+import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
+import { bodySnippet, exchange, retryAfterMs } from '../_shared/platform-http.js';
+
+export const ADAPTER_ID = 'shopify';
+
+/**
+ * Shopify REST error bodies: `{"errors": "Not Found"}`, `{"errors": ["..."]}` or
+ * `{"errors": {"field": ["..."]}}` (422). Only the text is kept for the message.
+ */
+const ShopifyErrors = z.looseObject({ errors: z.union([z.string(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.array(z.string())]))]) });
+
+function errorText(json: unknown): string {
+  const e = ShopifyErrors.safeParse(json);
+  if (!e.success) return '';
+  const errs = e.data.errors;
+  if (typeof errs === 'string') return errs;
+  if (Array.isArray(errs)) return errs.join('; ');
+  return Object.entries(errs)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+    .join('; ');
+}
+
+export interface ShopifyAdminOptions {
+  shop: string;
+  accessToken: string;
+  apiVersion: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+/**
+ * Shopify Admin REST API: `https://<shop>/admin/api/<version><path>` with the app's access token
+ * in `X-Shopify-Access-Token`. 429 (leaky-bucket throttle, Retry-After given) and 5xx are
+ * retryable; 401/403 (token revoked, scope missing), 404 (unknown item or location) and 422
+ * (refused value) are rejected: retrying cannot change them.
+ */
+export class ShopifyAdmin {
+  constructor(private readonly o: ShopifyAdminOptions) {}
+
+  /** `scope`: the call's context, so each request spends a rate-limit token (Shopify's 2/s per shop); a bare signal is not limited. */
+  async post(path: string, body: unknown, scope: RequestScope | AbortSignal): Promise<unknown> {
+    const signal = await beforeRequest(scope, path);
+    const url = `https://${this.o.shop}/admin/api/${this.o.apiVersion}${path}`;
+    const res = await exchange({
+      adapter: ADAPTER_ID,
+      fetch: this.o.fetch,
+      url,
+      init: { method: 'POST', headers: { 'x-shopify-access-token': this.o.accessToken, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) },
+      signal,
+      timeoutMs: this.o.timeoutMs,
+    });
+    let json: unknown = null;
+    try {
+      json = res.text ? JSON.parse(res.text) : null;
+    } catch {
+      // A 2xx with a broken body, or an HTML error page: decided by the status below.
+      if (res.status >= 200 && res.status < 300) throw AdapterError.retryable(ADAPTER_ID, `http-${res.status}`, `POST ${path}: unparseable response (HTTP ${res.status})`, { status: res.status, body: bodySnippet(res.text) });
+    }
+    if (res.status >= 200 && res.status < 300) return json;
+    const text = errorText(json);
+    throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `POST ${path}: HTTP ${res.status}${text ? ` ${text}` : ''}`, isRetryableStatus(res.status), {
+      status: res.status,
+      retryAfterMs: retryAfterMs(res.headers),
+      ...(text ? {} : { body: bodySnippet(res.text) }),
+    });
+  }
+}
