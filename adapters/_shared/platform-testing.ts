@@ -1,3 +1,5 @@
+import { http, HttpResponse, type JsonBodyType } from 'msw';
+import type { SetupServer } from 'msw/node';
 import { createLogger } from '../../src/logger.js';
 import type { AdapterDeps, InvokeContext } from '../../src/sdk/define.js';
 
@@ -23,4 +25,18 @@ export function testContext(signal: AbortSignal = new AbortController().signal):
     },
   };
   return ctx;
+}
+
+/**
+ * Answers every form POST to `url` on the msw `server` with `reply` (default `ok` as JSON) and
+ * keeps each request's form in `forms`, for the gateway platforms that post url-encoded forms.
+ */
+export function captureForms(server: SetupServer, url: string, forms: URLSearchParams[], ok: JsonBodyType, reply: (f: URLSearchParams) => Response = () => HttpResponse.json(ok)): void {
+  server.use(
+    http.post(url, async ({ request }) => {
+      const f = new URLSearchParams(await request.text());
+      forms.push(f);
+      return reply(f);
+    }),
+  );
 }

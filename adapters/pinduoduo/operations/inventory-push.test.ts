@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../src/sdk/errors.js';
-import { testContext, testDeps } from '../../_shared/platform-testing.js';
+import { captureForms, testContext, testDeps } from '../../_shared/platform-testing.js';
 import pinduoduo, { pinduoduoConfig } from '../index.js';
 import { PddTransport, signPdd } from '../transport.js';
 import { pushInventory, type PddListing } from './inventory-push.js';
@@ -19,15 +19,7 @@ const listings: Record<string, PddListing> = {
 };
 const ok = { goods_quantity_update_response: { is_success: true, request_id: 'r' } };
 
-function capture(forms: URLSearchParams[], reply: (f: URLSearchParams) => Response = () => HttpResponse.json(ok)) {
-  server.use(
-    http.post(URL_, async ({ request }) => {
-      const f = new URLSearchParams(await request.text());
-      forms.push(f);
-      return reply(f);
-    }),
-  );
-}
+const capture = (forms: URLSearchParams[], reply?: (f: URLSearchParams) => Response) => captureForms(server, URL_, forms, ok, reply);
 
 describe('pinduoduo inventory.push', () => {
   it('sends a signed pdd.goods.quantity.update per mapped SKU with the absolute quantity and update_type=1', async () => {

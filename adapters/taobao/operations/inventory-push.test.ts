@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../src/sdk/errors.js';
-import { testContext, testDeps } from '../../_shared/platform-testing.js';
+import { captureForms, testContext, testDeps } from '../../_shared/platform-testing.js';
 import taobao, { taobaoConfig } from '../index.js';
 import { signTop, TopTransport } from '../transport.js';
 import { pushInventory, type TaobaoListing } from './inventory-push.js';
@@ -20,15 +20,7 @@ const listings: Record<string, TaobaoListing> = {
 };
 const ok = { item_quantity_update_response: { item: { num_iid: 612345678901, num: 5, modified: '2024-05-01 10:00:00' } } };
 
-function capture(forms: URLSearchParams[], reply: (f: URLSearchParams) => Response = () => HttpResponse.json(ok)) {
-  server.use(
-    http.post(URL_, async ({ request }) => {
-      const f = new URLSearchParams(await request.text());
-      forms.push(f);
-      return reply(f);
-    }),
-  );
-}
+const capture = (forms: URLSearchParams[], reply?: (f: URLSearchParams) => Response) => captureForms(server, URL_, forms, ok, reply);
 
 describe('taobao inventory.push', () => {
   it('sends a signed taobao.item.quantity.update per mapped SKU with the absolute quantity and type=1', async () => {
