@@ -542,24 +542,16 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     const shipment = { orderNo: order.source.platformOrderId, event, status, carrier: courierConn ?? carrier, trackingNo: waybillNo ?? e?.waybillNo ?? null, at: e?.at ?? now() };
     const write = (retryEveryMs?: number) =>
       adapterActivities(s, conn, retryEveryMs).invokeAdapter({ connector: conn, capability: 'shipment.confirm', idempotencyKey: `${workflowId}:erp-write-back-${event}`, input: shipment });
-    const failed = (err: unknown) => note(`ERP ${conn}: ${event} write-back failed: ${err instanceof Error ? err.message : String(err)}`);
-    if (!patched('erp-write-back-waits-out-outages')) {
+    const writeAndNote = async (go: () => Promise<unknown>): Promise<void> => {
       try {
-        await write();
+        await go();
         note(`ERP ${conn}: ${event} written back`);
       } catch (err) {
-        failed(err);
+        note(`ERP ${conn}: ${event} write-back failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-      return;
-    }
-    writeBacks = writeBacks.then(async () => {
-      try {
-        await outageRetrying(`ERP ${event} write-back`, conn, write);
-        note(`ERP ${conn}: ${event} written back`);
-      } catch (err) {
-        failed(err);
-      }
-    });
+    };
+    if (!patched('erp-write-back-waits-out-outages')) return writeAndNote(() => write());
+    writeBacks = writeBacks.then(() => writeAndNote(() => outageRetrying(`ERP ${event} write-back`, conn, write)));
   };
 
   moveTo(LIFECYCLE_STATE.RECEIVED, `received via ${input.receivedVia.kind}`, input.order.source.channel);
