@@ -5,6 +5,35 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+/**
+ * Workflow files `depth` folders below workflows/: `./x.js`, `./sub/x.js` and up to `depth` `../`
+ * segments followed by plain names are workflow files; anything else that is not the workflow SDK
+ * is a value import we refuse.
+ */
+function workflowImportRules(depth) {
+  const up = depth === 0 ? '\\./' : `(?:\\./|(?:\\.\\./){1,${depth}})`;
+  const folder = ['workflows', ...Array(depth).fill('*')].join('/');
+  return {
+    files: [`${folder}/*.ts`],
+    ignores: ['workflows/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Node builtins are not deterministic: keep them in activities.' })),
+          patterns: [
+            {
+              regex: `^(?!@temporalio/workflow$)(?!${up}(?:[\\w-]+/)*[\\w-][\\w.-]*$)`,
+              allowTypeImports: true,
+              message: 'Workflows import only @temporalio/workflow and other workflow files; use `import type` for activities.',
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'tests/lint-fixtures/**', '**/*.js', '**/*.cjs'] },
   {
@@ -22,26 +51,8 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  {
-    // Workflow code is replayed; it may import only the workflow SDK and other workflow files.
-    // Types from activities are fine (`import type`), values are not.
-    files: ['workflows/**/*.ts'],
-    ignores: ['workflows/**/*.test.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Node builtins are not deterministic: keep them in activities.' })),
-          patterns: [
-            {
-              // Anything but the workflow SDK or a sibling file (./x.js) is a value import we refuse.
-              regex: '^(?!@temporalio/workflow$)(?!\\./[^/]+$)',
-              allowTypeImports: true,
-              message: 'Workflows import only @temporalio/workflow and sibling workflow files; use `import type` for activities.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Workflow code is replayed; it may import only the workflow SDK and other files under workflows/.
+  // Types from activities are fine (`import type`), values are not. One block per folder depth, so
+  // a relative path is allowed exactly when it stays inside workflows/.
+  ...[0, 1, 2].map((depth) => workflowImportRules(depth)),
 );

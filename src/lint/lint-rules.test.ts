@@ -64,7 +64,7 @@ afterEach(() => {
 });
 
 afterAll(() => {
-  const left = ['workflows', 'src'].flatMap((d) => readdirSync(path.join(root, d)).filter((f) => f.startsWith(PREFIX)));
+  const left = ['workflows', 'workflows/lifecycle/steps', 'src'].flatMap((d) => readdirSync(path.join(root, d)).filter((f) => f.startsWith(PREFIX)));
   expect(left, 'probe files left behind').toEqual([]);
 });
 
@@ -101,6 +101,15 @@ describe('workflow sandbox imports', () => {
       '',
     ].join('\n');
     expect(await lint(probe('workflows', code))).toEqual([]);
+  });
+
+  // Lifecycle steps live two folders down: a relative path is fine while it stays inside workflows/.
+  it('a nested workflow file may import workflow files up to workflows/, and no further', async () => {
+    const inside = ["import { LIFECYCLE_STATE } from '../../states.js';", "import { PATCH } from '../constants.js';", '', 'export const both = [LIFECYCLE_STATE, PATCH];', ''].join('\n');
+    expect(await lint(probe('workflows/lifecycle/steps', inside))).toEqual([]);
+    const outside = "import { createActivities } from '../../../src/activities/index.js';\nexport const make = createActivities;\n";
+    const errors = errorsOf(await lint(probe('workflows/lifecycle/steps', outside)), RESTRICTED);
+    expect(errors.map((e) => e.message).join('\n')).toContain("'../../../src/activities/index.js'");
   });
 
   it('outside workflows/ the same imports are allowed', async () => {

@@ -1,0 +1,94 @@
+import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
+import type { Activities } from '../../src/activities/index.js';
+import { HOLD_REASON, NON_RETRYABLE_TYPES, PATCH } from './constants.js';
+import type { OrderRun } from './run.js';
+import type { LifecycleSettings } from './types.js';
+
+// Redis-backed steps (record, rules, locks): retried for as long as Redis is down, so an outage
+// makes the order wait at the step it reached (never past the lock unlocked), instead of failing it.
+export const store = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+});
+// Compensations must not give up early: a failure here means a parcel or a lock left behind.
+export const compensate = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 8, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * `outageRetryMs` set: the call of an order waiting out an outage. Its retry policy has no attempt
+ * limit and a fixed interval, so the server retries it for as long as the outage lasts and the
+ * history holds one activity however long that is (a workflow-side sleep-and-retry loop adds
+ * about ten events per try: a weekend-long outage at 30 s would pass Temporal's 51,200-event limit
+ * and the order would be terminated). A breaker's `nextRetryDelay` still sets each wait.
+ */
+export function adapterActivities(s: LifecycleSettings, connector: string, outageRetryMs?: number) {
+  const opts: ActivityOptions = {
+    startToCloseTimeout: '30 seconds',
+    retry:
+      outageRetryMs === undefined
+        ? {
+            maximumAttempts: s.adapterRetry[connector]?.maximumAttempts ?? s.retry.maximumAttempts,
+            initialInterval: s.retry.initialIntervalMs,
+            backoffCoefficient: s.retry.backoffCoefficient,
+            nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES],
+          }
+        : { initialInterval: outageRetryMs, backoffCoefficient: 1, maximumInterval: outageRetryMs, nonRetryableErrorTypes: [...NON_RETRYABLE_TYPES] },
+  };
+  return proxyActivities<Activities>(opts);
+}
+
+/** An activity that gave up on something retrying may fix: the system was down, not wrong. */
+export function isOutage(err: unknown): err is ActivityFailure {
+  if (!(err instanceof ActivityFailure) || isCancellation(err)) return false;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return !cause.nonRetryable && !NON_RETRYABLE_TYPES.includes(cause.type ?? '');
+  return true; // timeouts and lost workers
+}
+
+/**
+ * A write to a system that is down never falls back and never fails the order: once the
+ * activity's retries (each waiting out the open circuit) are used up, the order notes the
+ * outage, shows it in its hold-reason search attribute and tries again every outageRetryMs with
+ * the same idempotency key, so the receiver sees the push once however often it is retried.
+ * `call(outageRetryMs)` is handed the interval once the order waits: the call is then one activity
+ * the server retries until the system answers (see adapterActivities); histories recorded before
+ * that (no 'outage-retries-by-server' marker) replay the workflow-side sleep loop.
+ */
+export async function outageRetrying<T>(run: OrderRun, what: string, connector: string, call: (outageRetryMs?: number) => Promise<T>): Promise<T> {
+  let waiting = false;
+  let serverRetries = false;
+  const waitMs = run.s?.outageRetryMs ?? 30_000;
+  for (;;) {
+    try {
+      const out = await call(serverRetries ? waitMs : undefined);
+      if (waiting) {
+        run.note(`${connector} reachable again: ${what} done`);
+        run.showHoldReason(run.hold?.reason ?? null);
+      }
+      return out;
+    } catch (err) {
+      if (!isOutage(err) || !patched(PATCH.WAIT_OUT_OUTAGES)) throw err;
+      if (!waiting) {
+        waiting = true;
+        run.note(`${what}: ${connector} unavailable (${err.cause?.message ?? err.message}); retrying every ${Math.round(waitMs / 1000)}s until it answers`);
+        run.showHoldReason(HOLD_REASON.DOWNSTREAM_UNAVAILABLE);
+        if (patched(PATCH.OUTAGE_RETRIES_BY_SERVER)) {
+          serverRetries = true;
+          continue;
+        }
+      }
+      // Only histories from before the marker get here again: the server-retried call never
+      // gives up on an outage.
+      await sleep(waitMs);
+    }
+  }
+}
+
+/** A string (or number) field of an adapter's untyped answer, or null. */
+export function stringField(v: unknown, key: string): string | null {
+  if (typeof v !== 'object' || v === null || !(key in v)) return null;
+  const x: unknown = Object.getOwnPropertyDescriptor(v, key)?.value;
+  return typeof x === 'string' && x !== '' ? x : typeof x === 'number' ? String(x) : null;
+}

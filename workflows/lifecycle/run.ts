@@ -1,0 +1,126 @@
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { CanonicalOrder, Money } from '../../src/canonical/order.js';
+import { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from '../states.js';
+import { SA_HOLD_REASON, SA_ORDER_STATUS } from '../search-attributes.js';
+import type { AddressChangeInput, AddressChangeOutcome, CancelRequest, DecisionInput, Hold, LifecycleSettings, OrderLifecycleInput, OrderState, TrackingEvent } from './types.js';
+
+/** One compensation of the saga: registered BEFORE its step runs, run in reverse. */
+export interface Compensation {
+  name: string;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Everything one order's run knows, in one place: what the platform said, where the order is,
+ * what downstream holds for it, and what people asked of it. Steps read and change it; the
+ * signal and update handlers write the fields they own (paid, cancelRequest, tracking, ...).
+ */
+export class OrderRun {
+  readonly workflowId: string;
+  readonly s: LifecycleSettings | null;
+  readonly order: CanonicalOrder;
+  state: LifecycleState = LIFECYCLE_STATE.RECEIVED;
+  readonly timeline: TimelineEntry[] = [];
+  hold: Hold | null = null;
+  carrier: string | null = null;
+  surcharge: Money | null = null;
+  waybillNo: string | null = null;
+  wmsFeedback: string | null = null;
+
+  // What the platform said about payment.
+  paid: boolean;
+  paidVia: string | null = null;
+  balancePaid: boolean;
+  paidSeenAt = Date.now();
+
+  // What people and the platform asked for.
+  cancelRequest: CancelRequest | null = null;
+  cancelOutcome: { cancelled: boolean; failedCompensations: string[] } | null = null;
+  pendingDecision: DecisionInput | null = null;
+  decisionsTaken = 0;
+  readonly tracking: { pickedUp: TrackingEvent | null; delivered: TrackingEvent | null } = { pickedUp: null, delivered: null };
+
+  /** Saga: each compensation is pushed BEFORE its step runs (a step that timed out may still have taken effect at the other end). */
+  readonly compensations: Compensation[] = [];
+
+  // Stock hold, waybill and WMS state.
+  lockAttempt = 0;
+  holdKey: string;
+  courierConn: string | null = null;
+  waybillSeq = 0;
+  waybillKey: string | null = null;
+  carrierOrderId: string | null = null;
+  wmsSeq = 0;
+  reviewPending = false;
+
+  // Address changes, queued by the update handler and applied between steps.
+  readonly addressQueue: { seq: number; input: AddressChangeInput }[] = [];
+  readonly addressResults = new Map<number, AddressChangeOutcome>();
+  addressSeq = 0;
+
+  /** The ERP write-backs still on their way, in order: the ERP sees shipped before delivered. */
+  writeBacks: Promise<void> = Promise.resolve();
+
+  constructor(readonly input: OrderLifecycleInput) {
+    this.workflowId = workflowInfo().workflowId;
+    this.s = input.settings ?? null;
+    this.order = { ...input.order, lines: [...input.order.lines] };
+    this.paid = this.order.status !== 'awaiting_payment';
+    this.balancePaid = this.order.orderType !== 'presale' || Boolean(this.order.presale?.balancePaidAt);
+    this.holdKey = this.lockKey();
+  }
+
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  note(cause: string, actor = 'hub'): void {
+    this.timeline.push({ state: this.state, at: this.now(), cause, actor });
+  }
+
+  moveTo(next: LifecycleState, cause: string, actor = 'hub'): void {
+    this.state = next;
+    this.timeline.push({ state: next, at: this.now(), cause, actor });
+    if (this.input.searchAttributes) upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: next }]);
+  }
+
+  /** The HoldReason search attribute, so SREs can list what waits and why. */
+  showHoldReason(reason: string | null): void {
+    if (this.input.searchAttributes) upsertSearchAttributes([{ key: SA_HOLD_REASON, value: reason }]);
+  }
+
+  showState(state: LifecycleState): void {
+    if (this.input.searchAttributes) upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: state }]);
+  }
+
+  /** A fresh stock-hold key: the countdown sweep or a closed hold made the old one unusable. */
+  nextLockKey(): void {
+    this.lockAttempt++;
+    this.holdKey = this.lockKey();
+  }
+
+  private lockKey(): string {
+    return `${this.workflowId}:lock-${this.lockAttempt}`;
+  }
+
+  markDecisionTaken(): void {
+    this.decisionsTaken++;
+  }
+
+  snapshot(): OrderState {
+    return {
+      orderKey: this.input.orderKey,
+      state: this.state,
+      platformStatus: this.order.platformStatus,
+      timeline: this.timeline,
+      mappings: this.input.mappings,
+      order: this.order,
+      hold: this.hold,
+      carrier: this.carrier,
+      surcharge: this.surcharge,
+      waybillNo: this.waybillNo,
+      wmsFeedback: this.wmsFeedback,
+      compensationsPending: this.compensations.map((c) => c.name),
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import type { CanonicalOrder, Money } from '../../src/canonical/order.js';
+import type { LifecycleState, TimelineEntry } from '../states.js';
+
+/** Downstream settings, resolved from config when the order starts and pinned for its life. */
+export interface LifecycleSettings {
+  warehouse: string;
+  courier: string | null;
+  remoteCourier: string | null;
+  wms: string | null;
+  mappings: { waybill: string | null; wms: string | null; waybillUpdate?: string | null };
+  /** Minutes after payment in which an address change may still overwrite or re-issue the waybill. */
+  addressWindowMinutes: number;
+  sender: { name: string; phone: string; province: string; city: string; district: string; address: string };
+  unpaidLockMinutes: number;
+  onLockFailure: 'wait' | 'hold';
+  lockRetrySeconds: number;
+  pickupTimeoutHours: number;
+  retry: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
+  adapterRetry: Record<string, { maximumAttempts: number }>;
+  rules: boolean;
+  /** Platform connectors told at once when this order's lock takes a SKU to zero. */
+  stockPushPlatforms?: string[];
+  /** Wait between tries of a write whose system is down (its activity retries used up). */
+  outageRetryMs?: number;
+  /** Channel id -> legacy-ERP connector that takes shipment status + tracking number back (shipment.confirm). */
+  shipmentWriteBack?: Record<string, string>;
+}
+
+/** Workflow arguments are plain JSON: the canonical order plus what produced it. */
+export interface OrderLifecycleInput {
+  orderKey: string;
+  order: CanonicalOrder;
+  /** Which mappings made and will translate the order; recorded so in-flight orders keep their versions. */
+  mappings: Record<string, number>;
+  receivedVia: { kind: 'webhook' | 'poll' | 'replay' | 'api'; deliveryId?: string | null };
+  /** False when the cluster lacks the custom search attributes (see src/temporal/search-attributes.ts). */
+  searchAttributes: boolean;
+  /** Null: intake only (record the order, no downstream), for hubs without connectors. */
+  settings?: LifecycleSettings | null;
+}
+
+export interface Hold {
+  reason: string;
+  level: number | null;
+  message: string;
+  since: string;
+}
+
+export interface OrderState {
+  orderKey: string;
+  state: LifecycleState;
+  platformStatus: string;
+  timeline: TimelineEntry[];
+  mappings: Record<string, number>;
+  order: CanonicalOrder;
+  hold: Hold | null;
+  carrier: string | null;
+  surcharge: Money | null;
+  waybillNo: string | null;
+  wmsFeedback: string | null;
+  compensationsPending: string[];
+}
+
+export type DecisionInput = { action: 'approve' | 'reject'; actor: string; note?: string } | { action: 'edit'; actor: string; address: CanonicalOrder['address']; note?: string };
+export type DecisionAction = DecisionInput['action'];
+export interface PlatformEvent {
+  kind: 'paid' | 'balance_paid' | 'cancelled' | 'refunded';
+  at: string;
+  reason?: string;
+}
+export interface TrackingEvent {
+  event: 'picked_up' | 'in_transit' | 'delivered';
+  at: string;
+  waybillNo?: string | null;
+  source: string;
+}
+
+export interface AddressChangeInput {
+  address: CanonicalOrder['address'];
+  source: 'platform' | 'customer_service';
+  actor: string;
+}
+export interface AddressChangeOutcome {
+  outcome: 'updated' | 'overwritten' | 'reissued' | 'needs_review';
+  reason?: string;
+  waybillNo: string | null;
+  carrier: string | null;
+  /** A later change arrived before this one was applied; the later address won. */
+  superseded: boolean;
+}
+
+/** Why and by whom an order is being cancelled. */
+export interface CancelRequest {
+  cause: string;
+  actor: string;
+}

@@ -1,0 +1,30 @@
+import { adapterActivities, outageRetrying, stringField } from './activities.js';
+import { CAP } from './constants.js';
+import type { OrderRun } from './run.js';
+
+/** Sends the outbound instruction (gift lines and label positions included); waits out a WMS outage. */
+export async function pushToWms(run: OrderRun): Promise<void> {
+  const s = run.s;
+  if (!s?.wms) return;
+  run.wmsSeq++;
+  const wms = s.wms;
+  const key = `${run.workflowId}:wms-${run.wmsSeq}`;
+  const { order, waybillNo, carrier } = run;
+  const res = await outageRetrying(run, 'WMS push', wms, (retryEveryMs) =>
+    adapterActivities(s, wms, retryEveryMs).invokeAdapter({
+      connector: wms,
+      capability: CAP.WMS_ORDER_PUSH,
+      idempotencyKey: key,
+      input: { order, orderKey: run.input.orderKey, waybillNo, carrier },
+      mapping: s.mappings.wms ? { id: s.mappings.wms, context: { waybillNo, carrier } } : null,
+    }),
+  );
+  run.wmsFeedback = stringField(res, 'feedbackCode') ?? stringField(res, 'wmsCode') ?? stringField(res, 'code');
+}
+
+/** The saga's undo of the push: intercept the outbound order at the WMS. */
+export function interceptAtWms(run: OrderRun, wms: string): Promise<unknown> {
+  const s = run.s;
+  if (!s) return Promise.resolve();
+  return adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: CAP.WMS_ORDER_INTERCEPT, idempotencyKey: `${run.workflowId}:wms-intercept`, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
+}
