@@ -1,13 +1,17 @@
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from './states.js';
 import { store } from './lifecycle/activities.js';
+import { PATCH, SHIP_CONFIRM_AT } from './lifecycle/constants.js';
+import { platformGate } from './lifecycle/gate.js';
 import { processAddressChanges } from './lifecycle/address.js';
 import { registerHandlers } from './lifecycle/handlers.js';
 import { OrderRun } from './lifecycle/run.js';
 import { cancel } from './lifecycle/saga.js';
+import { takeAsFound } from './lifecycle/steps/as-found.js';
 import { requestWaybill, sendToWarehouse } from './lifecycle/steps/dispatch.js';
 import { awaitPayment } from './lifecycle/steps/payment.js';
 import { checkRules } from './lifecycle/steps/rules.js';
+import { confirmToPlatform } from './lifecycle/steps/ship-confirm.js';
 import { STEP } from './lifecycle/steps/step.js';
 import { lockStock } from './lifecycle/steps/stock.js';
 import { awaitDelivery, awaitPickup, recordPickup } from './lifecycle/steps/transit.js';
@@ -36,16 +40,27 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     return cancel(run);
   }
 
+  if (patched(PATCH.ORDER_AS_FOUND)) {
+    const found = takeAsFound(run);
+    if (found) return found;
+  }
+
   try {
     if ((await awaitPayment(run)) === STEP.CANCEL) return await cancel(run);
     await processAddressChanges(run);
+    if ((await platformGate(run)) === STEP.CANCEL) return await cancel(run);
     if ((await checkRules(run)) === STEP.CANCEL) return await cancel(run);
     if ((await lockStock(run)) === STEP.CANCEL) return await cancel(run);
 
+    if ((await platformGate(run)) === STEP.CANCEL) return await cancel(run);
     await requestWaybill(run);
     if (await cancelledBetweenSteps(run)) return await cancel(run);
+    if ((await confirmToPlatform(run, SHIP_CONFIRM_AT.WAYBILL)) === STEP.CANCEL) return await cancel(run);
+    if ((await platformGate(run)) === STEP.CANCEL) return await cancel(run);
     await sendToWarehouse(run);
     if (await cancelledBetweenSteps(run)) return await cancel(run);
+    // An address change during the push may have re-issued the waybill the platform was told of.
+    if ((await confirmToPlatform(run, SHIP_CONFIRM_AT.WAYBILL)) === STEP.CANCEL) return await cancel(run);
 
     if ((await awaitPickup(run)) === STEP.CANCEL) return await cancel(run);
     await recordPickup(run);

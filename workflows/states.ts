@@ -8,6 +8,8 @@ export const LIFECYCLE_STATE = {
   PAID: 'paid',
   RISK_CHECK: 'risk_check',
   ON_HOLD: 'on_hold',
+  /** Paid, but the platform says not to ship yet: its own hold, or a refund request still open. */
+  PLATFORM_HOLD: 'platform_hold',
   INVENTORY_LOCKED: 'inventory_locked',
   WAYBILL_ISSUED: 'waybill_issued',
   PUSHED_TO_WMS: 'pushed_to_wms',

@@ -15,6 +15,7 @@ import { errorMessage } from '../util/errors.js';
 import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
 import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.js';
 import { createInvokeAdapter } from './invoke-adapter.js';
+import { createShipConfirm, type CarrierCodeLookup, type ShipConfirmRequest } from './ship-confirm.js';
 import { createLegacyErpActivities } from '../legacy-erp/poller.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { ChannelConfig } from '../config/schema.js';
@@ -44,6 +45,8 @@ export interface ActivityDeps {
   /** For the legacy-ERP poller: rows become orders through the same intake as webhooks. */
   intake?: OrderIntake;
   channels?: readonly ChannelConfig[];
+  /** Each platform's code for a courier, for shipment confirmations (mappings/_tables). */
+  carrierCode?: CarrierCodeLookup;
 }
 
 /** Activities are built from their dependencies, so tests and the worker wire them the same way. */
@@ -69,6 +72,7 @@ export function createActivities(deps: ActivityDeps) {
         })
       : null;
   const doFetch = deps.fetch ?? fetch;
+  const shipConfirm = invokeAdapter && deps.registry && deps.carrierCode ? createShipConfirm({ registry: deps.registry, carrierCode: deps.carrierCode, invoke: invokeAdapter }) : null;
 
   return {
     ...createLegacyErpActivities(deps),
@@ -160,6 +164,12 @@ export function createActivities(deps: ActivityDeps) {
     async invokeAdapter(req: Parameters<NonNullable<typeof invokeAdapter>>[0]): Promise<unknown> {
       if (!invokeAdapter) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', 'NotConfigured');
       return invokeAdapter(req);
+    },
+
+    /** 发货回传: the platform hears which carrier and tracking number the parcel left with. */
+    async confirmShipment(req: ShipConfirmRequest): Promise<{ confirmed: boolean; carrierCode: string }> {
+      if (!shipConfirm) throw ApplicationFailure.nonRetryable('shipment confirmation is not configured on this worker (no adapters or no carrier code table)', 'NotConfigured');
+      return shipConfirm(req);
     },
 
     /** The customer-notice hook: POST to the configured URL; a failure is retried, then reported. */

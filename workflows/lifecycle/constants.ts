@@ -1,3 +1,4 @@
+import type { OrderStatus, RefundStatus } from '../../src/canonical/status.js';
 import type { Capability } from '../../src/sdk/capabilities.js';
 
 /**
@@ -11,6 +12,16 @@ export const PATCH = {
   ERP_SHIPMENT_WRITE_BACK: 'erp-shipment-write-back',
   ERP_WRITE_BACK_WAITS_OUT_OUTAGES: 'erp-write-back-waits-out-outages',
   STOCK_PUSH_ON_DEPLETION: 'stock-push-on-depletion',
+  /** Orders first seen shipped (elsewhere), on platform hold or partly shipped are taken as found. */
+  ORDER_AS_FOUND: 'order-as-found',
+  /** The unpaid countdown releases the stock; the order keeps waiting for payment, then closes as unpaid_expired. */
+  UNPAID_RELEASES_STOCK: 'unpaid-countdown-releases-stock',
+  /** Platform holds and open refund requests stop the order before each shipping step. */
+  PLATFORM_GATE: 'platform-gate',
+  /** The platform is told the parcel shipped (发货回传). */
+  SHIP_CONFIRM: 'platform-ship-confirm',
+  /** A refund request after the WMS push intercepts the parcel and waits for the refund's outcome. */
+  REFUND_INTERCEPT: 'refund-intercept',
 } as const;
 
 /**
@@ -43,7 +54,39 @@ export const HOLD_REASON = {
   COMPENSATION_FAILED: 'compensation_failed',
   ADDRESS_CHANGE_REVIEW: 'address_change_review',
   DOWNSTREAM_UNAVAILABLE: 'downstream_unavailable',
+  PLATFORM_HOLD: 'platform_hold',
+  REFUND_REQUESTED: 'refund_requested',
+  SHIP_CONFIRM_REFUSED: 'ship_confirm_refused',
+  SHIP_CONFIRM_OUTDATED: 'ship_confirm_outdated',
 } as const;
 
 /** Changes arriving within this time of each other are applied once, with the last address. */
 export const ADDRESS_DEBOUNCE_MS = 2000;
+
+/** When the platform hears the parcel shipped: at the waybill (print time, as Chinese ERPs do) or at pickup. */
+export const SHIP_CONFIRM_AT = { WAYBILL: 'waybill', PICKUP: 'pickup' } as const;
+export type ShipConfirmAt = (typeof SHIP_CONFIRM_AT)[keyof typeof SHIP_CONFIRM_AT];
+
+/** The canonical order statuses the lifecycle reads (repeated here: workflow code may not import src values). */
+export const ORDER_STATUS_VALUES = {
+  AWAITING_PAYMENT: 'awaiting_payment',
+  PAID: 'paid',
+  PAID_ON_HOLD: 'paid_on_hold',
+  PARTIALLY_SHIPPED: 'partially_shipped',
+  SHIPPED: 'shipped',
+  DELIVERED: 'delivered',
+  COMPLETED: 'completed',
+  CANCELLED: 'cancelled',
+  CLOSED_BY_REFUND: 'closed_by_refund',
+} as const satisfies Record<string, OrderStatus>;
+
+/** The platform has the parcel moving or delivered: nothing is left for the hub to ship. */
+export const SHIPPED_ORDER_STATUSES: readonly OrderStatus[] = [ORDER_STATUS_VALUES.SHIPPED, ORDER_STATUS_VALUES.DELIVERED, ORDER_STATUS_VALUES.COMPLETED];
+
+/** A refund request still being decided or returned: the goods must not leave. */
+export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = ['requested', 'awaiting_return', 'return_received'] satisfies RefundStatus[];
+
+/** Platforms close an unpaid order themselves within days; the hub stops waiting after this (config: lifecycle.unpaidCloseHours). */
+export const DEFAULT_UNPAID_CLOSE_HOURS = 72;
+/** Platforms penalise a shipment confirmed later than this after payment (config: lifecycle.shipByHours). */
+export const DEFAULT_SHIP_BY_HOURS = 48;

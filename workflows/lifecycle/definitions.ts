@@ -1,11 +1,13 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LifecycleState } from '../states.js';
-import type { AddressChangeInput, AddressChangeOutcome, DecisionInput, Hold, OrderState, PlatformEvent, TrackingEvent } from './types.js';
+import type { AddressChangeInput, AddressChangeOutcome, DecisionInput, Hold, OrderState, PlatformEvent, PlatformSnapshot, TrackingEvent } from './types.js';
 
 export const getOrderState = defineQuery<OrderState>('getOrderState');
 /** A changed delivery address, answered with what was done about it. */
 export const changeAddress = defineUpdate<AddressChangeOutcome, [AddressChangeInput]>('changeAddress');
 export const platformEvent = defineSignal<[PlatformEvent]>('platformEvent');
+/** A later copy of the order from the platform: status, refunds and address, applied unless stale. */
+export const platformSnapshot = defineSignal<[PlatformSnapshot]>('platformSnapshot');
 export const trackingEvent = defineSignal<[TrackingEvent]>('trackingEvent');
 /** Operator decision on a held order; answers once the workflow has acted on it. */
 export const decide = defineUpdate<{ state: LifecycleState; hold: Hold | null }, [DecisionInput]>('decide');

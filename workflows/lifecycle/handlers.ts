@@ -4,6 +4,7 @@ import { handleAddressChanges } from './address.js';
 import { cancelOrder, decide, getOrderState, platformEvent, trackingEvent } from './definitions.js';
 import { FINAL_STATES, SHIPPED_STATES } from './phases.js';
 import type { OrderRun } from './run.js';
+import { handlePlatformSnapshots } from './snapshot.js';
 
 /** Every query, signal and update of the order: they only record what was asked; the steps act on it. */
 export function registerHandlers(run: OrderRun): void {
@@ -59,4 +60,5 @@ export function registerHandlers(run: OrderRun): void {
     },
   );
   handleAddressChanges(run);
+  handlePlatformSnapshots(run);
 }

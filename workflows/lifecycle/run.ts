@@ -2,6 +2,7 @@ import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CanonicalOrder, Money } from '../../src/canonical/order.js';
 import { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from '../states.js';
 import { SA_HOLD_REASON, SA_ORDER_STATUS } from '../search-attributes.js';
+import { OPEN_REFUND_STATUSES } from './constants.js';
 import type { AddressChangeInput, AddressChangeOutcome, CancelRequest, DecisionInput, Hold, LifecycleSettings, OrderLifecycleInput, OrderState, TrackingEvent } from './types.js';
 
 /** One compensation of the saga: registered BEFORE its step runs, run in reverse. */
@@ -32,6 +33,23 @@ export class OrderRun {
   paidVia: string | null = null;
   balancePaid: boolean;
   paidSeenAt = Date.now();
+
+  /** The platform forbids shipping for now (Taobao PAID_FORBID_CONSIGN, JD PAUSE/LOCKED, Youzan WAIT_CONFIRM). */
+  platformHold = false;
+  /** The platform says the order shipped without us (status shipped/delivered/completed before our waybill). */
+  shippedElsewhere: string | null = null;
+  /** Update time of the newest platform snapshot applied: an older one is stale. */
+  newestSnapshotAt: string | null;
+  /** Lines with a refund request still open on the platform: nothing ships while one is. */
+  readonly openRefunds = new Set<string>();
+  /** Lines the platform refunded after intake: they no longer ship or take stock. */
+  readonly refundedLines = new Set<string>();
+  /** The waybill the platform was told of (发货回传); null until confirmed. */
+  confirmedWaybill: string | null = null;
+  /** The outbound order was intercepted at the WMS for a refund request. */
+  wmsIntercepted = false;
+  /** How a cancelled run ends when not plainly cancelled (closed as unpaid_expired, refunded...). */
+  closeAs: { state: LifecycleState; reason: string } | null = null;
 
   // What people and the platform asked for.
   cancelRequest: CancelRequest | null = null;
@@ -68,6 +86,10 @@ export class OrderRun {
     this.paid = this.order.status !== 'awaiting_payment';
     this.balancePaid = this.order.orderType !== 'presale' || Boolean(this.order.presale?.balancePaidAt);
     this.holdKey = this.lockKey();
+    this.newestSnapshotAt = this.order.updatedAt ?? null;
+    // As found: the steps act on these only behind their patches (old histories never saw them).
+    this.platformHold = this.order.status === 'paid_on_hold';
+    for (const l of this.order.lines) if (OPEN_REFUND_STATUSES.includes(l.refundStatus)) this.openRefunds.add(l.lineId);
   }
 
   now(): string {
@@ -97,6 +119,10 @@ export class OrderRun {
   nextLockKey(): void {
     this.lockAttempt++;
     this.holdKey = this.lockKey();
+    this.newestSnapshotAt = this.order.updatedAt ?? null;
+    // As found: the steps act on these only behind their patches (old histories never saw them).
+    this.platformHold = this.order.status === 'paid_on_hold';
+    for (const l of this.order.lines) if (OPEN_REFUND_STATUSES.includes(l.refundStatus)) this.openRefunds.add(l.lineId);
   }
 
   private lockKey(): string {

@@ -35,7 +35,7 @@ export async function runCompensations(run: OrderRun, cause: string, actor: stri
 export async function cancel(run: OrderRun): Promise<OrderState> {
   const req = run.cancelRequest ?? { cause: 'cancelled', actor: 'hub' };
   const failed = await runCompensations(run, req.cause, req.actor);
-  run.moveTo(run.order.status === 'closed_by_refund' ? LIFECYCLE_STATE.CLOSED : LIFECYCLE_STATE.CANCELLED, req.cause, req.actor);
+  run.moveTo(run.closeAs?.state ?? (run.order.status === 'closed_by_refund' ? LIFECYCLE_STATE.CLOSED : LIFECYCLE_STATE.CANCELLED), req.cause, req.actor);
   run.cancelOutcome = { cancelled: true, failedCompensations: failed };
   run.markDecisionTaken();
   return run.snapshot();

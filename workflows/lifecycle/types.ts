@@ -1,5 +1,7 @@
 import type { CanonicalOrder, Money } from '../../src/canonical/order.js';
+import type { OrderStatus, RefundStatus } from '../../src/canonical/status.js';
 import type { LifecycleState, TimelineEntry } from '../states.js';
+import type { ShipConfirmAt } from './constants.js';
 
 /** Downstream settings, resolved from config when the order starts and pinned for its life. */
 export interface LifecycleSettings {
@@ -24,6 +26,22 @@ export interface LifecycleSettings {
   outageRetryMs?: number;
   /** Channel id -> legacy-ERP connector that takes shipment status + tracking number back (shipment.confirm). */
   shipmentWriteBack?: Record<string, string>;
+  /**
+   * Hours after the order was created that an unpaid order still waits for payment once its
+   * countdown released the stock; then it is closed as unpaid_expired (the platform closes its
+   * own; the hub calls nobody). Absent: 72.
+   */
+  unpaidCloseHours?: number;
+  /** Channel id -> the platform connector told the parcel shipped (发货回传), and when. */
+  shipmentConfirm?: Record<string, ShipmentConfirmSetting>;
+  /** Hours after payment by which the platform must hear of the shipment; flagged before then. Absent: 48. */
+  shipByHours?: number;
+}
+
+export interface ShipmentConfirmSetting {
+  connector: string;
+  /** `waybill`: as soon as the waybill exists (Chinese ERPs confirm at print time); `pickup`: once the courier has it. */
+  at: ShipConfirmAt;
 }
 
 /** Workflow arguments are plain JSON: the canonical order plus what produced it. */
@@ -93,4 +111,18 @@ export interface AddressChangeOutcome {
 export interface CancelRequest {
   cause: string;
   actor: string;
+}
+
+/**
+ * A later copy of the order from the platform (a re-pull, an update push), as the intake mapped
+ * it. The workflow applies it only when it is not older than the newest one it applied.
+ */
+export interface PlatformSnapshot {
+  status: OrderStatus;
+  platformStatus: string;
+  /** The platform's own update time of this copy; null when the platform gives none. */
+  updatedAt: string | null;
+  receivedAt: string;
+  lines: { lineId: string; refundStatus: RefundStatus; status?: OrderStatus | null }[];
+  address: CanonicalOrder['address'];
 }

@@ -22,9 +22,9 @@ export async function pushToWms(run: OrderRun): Promise<void> {
   run.wmsFeedback = stringField(res, 'feedbackCode') ?? stringField(res, 'wmsCode') ?? stringField(res, 'code');
 }
 
-/** The saga's undo of the push: intercept the outbound order at the WMS. */
-export function interceptAtWms(run: OrderRun, wms: string): Promise<unknown> {
+/** The saga's undo of the push: intercept the outbound order at the WMS (a re-pushed order has its own key). */
+export function interceptAtWms(run: OrderRun, wms: string, key = `${run.workflowId}:wms-intercept`): Promise<unknown> {
   const s = run.s;
   if (!s) return Promise.resolve();
-  return adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: CAP.WMS_ORDER_INTERCEPT, idempotencyKey: `${run.workflowId}:wms-intercept`, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
+  return adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: CAP.WMS_ORDER_INTERCEPT, idempotencyKey: key, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
 }

@@ -1,10 +1,12 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../../states.js';
 import { store } from '../activities.js';
 import { processAddressChanges } from '../address.js';
-import { HOLD_REASON } from '../constants.js';
+import { HOLD_REASON, PATCH, SHIP_CONFIRM_AT } from '../constants.js';
 import { holdUntilApproved } from '../decisions.js';
 import type { OrderRun } from '../run.js';
+import { interceptForRefund } from './refund-intercept.js';
+import { confirmToPlatform } from './ship-confirm.js';
 import { STEP, type StepResult } from './step.js';
 import { writeBackShipment } from './write-back.js';
 
@@ -13,13 +15,19 @@ export async function awaitPickup(run: OrderRun): Promise<StepResult> {
   const s = run.s;
   if (!s) return STEP.NEXT;
   const pickupDeadline = Date.now() + s.pickupTimeoutHours * 3_600_000;
+  const refundsIntercept = patched(PATCH.REFUND_INTERCEPT);
+  const refundOpen = () => refundsIntercept && run.openRefunds.size > 0;
   for (;;) {
-    const woke = await condition(() => run.tracking.pickedUp !== null || run.cancelRequest !== null || run.addressQueue.length > 0, Math.max(1, pickupDeadline - Date.now()));
+    const woke = await condition(() => run.tracking.pickedUp !== null || run.cancelRequest !== null || run.addressQueue.length > 0 || refundOpen(), Math.max(1, pickupDeadline - Date.now()));
     if (run.addressQueue.length && !run.tracking.pickedUp) {
       await processAddressChanges(run);
       continue;
     }
     if (run.cancelRequest && !run.tracking.pickedUp) return STEP.CANCEL;
+    if (refundOpen() && !run.tracking.pickedUp) {
+      if ((await interceptForRefund(run)) === STEP.CANCEL) return STEP.CANCEL;
+      continue;
+    }
     if (woke) break;
     if (!(await holdUntilApproved(run, HOLD_REASON.PICKUP_OVERDUE, null, `no pickup within ${s.pickupTimeoutHours} h`, 'pickup overdue'))) return STEP.CANCEL;
     await condition(() => run.tracking.pickedUp !== null);
@@ -34,6 +42,11 @@ export async function recordPickup(run: OrderRun): Promise<void> {
   const pickup = run.tracking.pickedUp;
   run.moveTo(LIFECYCLE_STATE.IN_TRANSIT, `picked up (${pickup?.source ?? 'tracking'})`, 'courier');
   await store.commitInventory({ holdKey: run.holdKey });
+  if ((await confirmToPlatform(run, SHIP_CONFIRM_AT.PICKUP)) === STEP.CANCEL) {
+    // The parcel is already moving: a rejected confirmation cannot stop it.
+    run.cancelRequest = null;
+    run.note('shipment confirmation rejected after pickup: the parcel moves on; a return is after-sales');
+  }
   await writeBackShipment(run, 'shipped', 'SHIPPED', pickup);
   try {
     const n = await store.notifyPickup({ idempotencyKey: `${run.workflowId}:notify-pickup`, orderKey: run.input.orderKey, waybillNo: run.waybillNo, carrier: run.carrier ?? 'unknown', at: pickup?.at ?? run.now() });

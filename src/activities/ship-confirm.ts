@@ -1,0 +1,44 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { CanonicalOrder } from '../canonical/order.js';
+import { PLATFORM } from '../canonical/status.js';
+import { CAPABILITY } from '../sdk/capabilities.js';
+import type { AdapterRegistry } from '../sdk/registry.js';
+import type { InvokeAdapterInput } from './invoke-adapter.js';
+
+export interface ShipConfirmRequest {
+  /** The platform connector that is told (the channel's connector). */
+  connector: string;
+  /** The courier connector that issued the waybill (its adapter decides the carrier code). */
+  courier: string;
+  idempotencyKey: string;
+  order: CanonicalOrder;
+  waybillNo: string;
+  shippedAt: string;
+}
+
+/** The platform's own code for a courier (mappings/_tables), or a thrown error naming both. */
+export type CarrierCodeLookup = (platform: string, courierAdapter: string) => string;
+
+/**
+ * 发货回传: tells the platform which carrier and tracking number the parcel left with. The
+ * platform's carrier code comes from the table of codes per platform; a missing code is a
+ * configuration error a person must fix (non-retryable), not an outage.
+ */
+export function createShipConfirm(deps: { registry: AdapterRegistry; carrierCode: CarrierCodeLookup; invoke: (req: InvokeAdapterInput) => Promise<unknown> }) {
+  return async function confirmShipment(req: ShipConfirmRequest): Promise<{ confirmed: boolean; carrierCode: string }> {
+    const courierAdapter = deps.registry.adapterOf(req.courier);
+    if (!courierAdapter) throw ApplicationFailure.nonRetryable(`shipment confirmation: no courier connector "${req.courier}"`, 'NotConfigured');
+    const platform = req.order.source.platform;
+    let carrierCode: string;
+    try {
+      carrierCode = deps.carrierCode(platform, courierAdapter);
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable(`shipment confirmation: ${err instanceof Error ? err.message : String(err)}`, 'NotConfigured');
+    }
+    const lines = req.order.lines.filter((l) => !l.gift);
+    const input: Record<string, unknown> = { orderId: req.order.source.platformOrderId, trackingNumber: req.waybillNo, carrierCode };
+    if (platform === PLATFORM.AMAZON) Object.assign(input, { shipDate: req.shippedAt, lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) });
+    await deps.invoke({ connector: req.connector, capability: CAPABILITY.SHIPMENT_CONFIRM, idempotencyKey: req.idempotencyKey, input });
+    return { confirmed: true, carrierCode };
+  };
+}

@@ -1,0 +1,84 @@
+import { setHandler } from '@temporalio/workflow';
+import { ORDER_STATUS_VALUES, OPEN_REFUND_STATUSES, SHIPPED_ORDER_STATUSES } from './constants.js';
+import { platformSnapshot } from './definitions.js';
+import { FINAL_STATES } from './phases.js';
+import type { OrderRun } from './run.js';
+import type { AddressChangeInput, PlatformSnapshot } from './types.js';
+
+/** The platform's later copies of the order: applied in order of their update time, stale ones noted and ignored. */
+export function handlePlatformSnapshots(run: OrderRun): void {
+  setHandler(platformSnapshot, (snap) => applySnapshot(run, snap));
+}
+
+const addressKey = (a: AddressChangeInput['address']) => JSON.stringify([a.country, a.province, a.city, a.district, a.street ?? null, a.detail ?? null]);
+
+export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
+  if (FINAL_STATES.includes(run.state)) return;
+  const newest = run.newestSnapshotAt;
+  if (snap.updatedAt && newest && Date.parse(snap.updatedAt) < Date.parse(newest)) {
+    run.note(`stale platform copy ignored: status ${snap.platformStatus} updated ${snap.updatedAt}, older than the ${newest} copy already applied`, 'platform');
+    return;
+  }
+  if (snap.updatedAt) run.newestSnapshotAt = snap.updatedAt;
+  applyStatus(run, snap);
+  applyRefunds(run, snap);
+  // A changed address becomes the same queued change customer service makes; the last one wins.
+  const pending = run.addressQueue[run.addressQueue.length - 1]?.input.address ?? run.order.address;
+  if (addressKey(pending) !== addressKey(snap.address)) {
+    run.addressQueue.push({ seq: ++run.addressSeq, input: { address: snap.address, source: 'platform', actor: run.order.source.channel } });
+  }
+}
+
+function applyStatus(run: OrderRun, snap: PlatformSnapshot): void {
+  const say = (what: string) => run.note(`platform: ${what} (status ${snap.platformStatus})`, 'platform');
+  switch (snap.status) {
+    case ORDER_STATUS_VALUES.CANCELLED:
+    case ORDER_STATUS_VALUES.CLOSED_BY_REFUND:
+      if (run.cancelRequest) return;
+      if (snap.status === ORDER_STATUS_VALUES.CLOSED_BY_REFUND) run.order.status = snap.status;
+      run.cancelRequest = { cause: `platform reports ${snap.status} (${snap.platformStatus})`, actor: 'platform' };
+      say(snap.status === ORDER_STATUS_VALUES.CANCELLED ? 'order cancelled' : 'order refunded and closed');
+      return;
+    case ORDER_STATUS_VALUES.PAID:
+    case ORDER_STATUS_VALUES.PAID_ON_HOLD: {
+      const hold = snap.status === ORDER_STATUS_VALUES.PAID_ON_HOLD;
+      if (!run.paid) {
+        run.paid = true;
+        run.paidVia = `platform status ${snap.platformStatus}`;
+        say('paid');
+      }
+      if (hold !== run.platformHold) {
+        run.platformHold = hold;
+        say(hold ? 'shipping forbidden for now' : 'hold released, may ship');
+      }
+      return;
+    }
+    default:
+      if (SHIPPED_ORDER_STATUSES.includes(snap.status) && !run.waybillNo && !run.shippedElsewhere) {
+        run.shippedElsewhere = snap.status;
+        say('shipped outside the hub');
+      }
+  }
+}
+
+/** Line refunds: an open request holds shipping; a refunded line no longer ships; a refused one resumes. */
+function applyRefunds(run: OrderRun, snap: PlatformSnapshot): void {
+  for (const l of snap.lines) {
+    const line = run.order.lines.find((x) => x.lineId === l.lineId);
+    if (!line || line.gift) continue;
+    const open = OPEN_REFUND_STATUSES.includes(l.refundStatus);
+    if (open) {
+      if (run.openRefunds.has(l.lineId) || run.refundedLines.has(l.lineId)) continue;
+      run.openRefunds.add(l.lineId);
+      run.note(`platform: refund requested for line ${l.lineId} (${line.title})`, 'platform');
+      continue;
+    }
+    const wasOpen = run.openRefunds.delete(l.lineId);
+    if (l.refundStatus === 'refunded' && !run.refundedLines.has(l.lineId)) {
+      run.refundedLines.add(l.lineId);
+      run.note(`platform: line ${l.lineId} (${line.title}) refunded`, 'platform');
+    } else if (wasOpen) {
+      run.note(`platform: refund for line ${l.lineId} ended (${l.refundStatus}): it ships`, 'platform');
+    }
+  }
+}
