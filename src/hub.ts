@@ -127,7 +127,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     logger,
     dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
     startDeadlineMs: config.resilience.temporalStartDeadlineMs,
-    settings: lifecycleSettings(config),
+    settings: lifecycleSettings(config, registry),
   });
 
   const app = createApp({

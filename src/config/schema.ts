@@ -27,6 +27,18 @@ export function configSchema(env: Env) {
       enabled: envBool(env).default(true),
       /** Incremental pull on a Temporal Schedule (see src/polling/); on by default when the connector offers order.pull. */
       poll: channelPollSchema(env),
+      /**
+       * 发货回传: telling the platform the carrier and tracking number. On by default when the
+       * channel's connector (or `connector` here) is a platform offering shipment.confirm.
+       */
+      shipmentConfirm: z
+        .object({
+          enabled: envBool(env).default(true).describe('false: the platform is never told by the hub (another system confirms shipments)'),
+          at: z.enum(['waybill', 'pickup']).default('waybill').describe('waybill: as soon as the waybill exists (print time, as Chinese ERPs do); pickup: once the courier has the parcel'),
+          connector: z.string().optional().describe("platform connector that is told; default: the channel's connector"),
+        })
+        .strict()
+        .prefault({}),
     })
     .strict();
 
@@ -133,6 +145,10 @@ export function configSchema(env: Env) {
             .prefault({}),
           /** An unpaid order's lock is released after this countdown. */
           unpaidLockMinutes: envInt(env, { min: 1 }).default(30),
+          /** After its stock is released an unpaid order still waits for payment; this long after it was placed it closes as unpaid_expired (the platform closes its own; nobody is called). */
+          unpaidCloseHours: envInt(env, { min: 1 }).default(72),
+          /** Hours after payment by which the platform expects the shipment confirmation (platforms penalise late shipment). */
+          shipByHours: envInt(env, { min: 1 }).default(48),
           /** No stock: `wait` retries every lockRetrySeconds; `hold` goes to the decision queue. */
           onLockFailure: z.enum(['wait', 'hold']).default('hold'),
           lockRetrySeconds: envInt(env, { min: 1 }).default(60),

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { orderKey as makeOrderKey, type CanonicalOrder } from '../canonical/order.js';
 import type { ChannelConfig } from '../config/schema.js';
@@ -10,7 +10,7 @@ import { mapInboundOrder } from '../mapping/inbound.js';
 import type { QuarantineStore } from '../store/quarantine.js';
 import { errorMessage } from '../util/errors.js';
 import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
-import { changeAddress, getOrderState, platformEvent, type LifecycleSettings, type OrderLifecycleInput, type PlatformEvent } from '../../workflows/order-lifecycle.js';
+import { platformSnapshot, type LifecycleSettings, type OrderLifecycleInput, type PlatformSnapshot } from '../../workflows/order-lifecycle.js';
 import { LIFECYCLE_STATE } from '../../workflows/states.js';
 import { startDeadlineFor } from './start-deadline.js';
 
@@ -129,36 +129,26 @@ export class OrderIntake {
   }
 
   /**
-   * A later delivery of a known order (orders/paid, orders/cancelled, a re-pull) carries news the
-   * running workflow must hear: payment, cancellation, refund. Signals are idempotent there.
+   * A later delivery of a known order (orders/paid, orders/updated, a re-pull) is the platform's
+   * newer copy: status, line refunds and delivery address go to the running workflow as one
+   * snapshot with the platform's update time, which it applies unless it already applied a newer
+   * one (a late or replayed copy must not bring back an old address or status). Signals are
+   * durable once accepted; a finished order ignores them.
    */
-  private async forwardStatus(workflowId: string, order: CanonicalOrder): Promise<void> {
-    const kind: PlatformEvent['kind'] | null = order.status === 'cancelled' ? 'cancelled' : order.status === 'closed_by_refund' ? 'refunded' : order.status === 'awaiting_payment' ? null : 'paid';
-    if (!kind) return;
+  private async forwardSnapshot(workflowId: string, order: CanonicalOrder, receivedAt: string): Promise<void> {
+    const snapshot: PlatformSnapshot = {
+      status: order.status,
+      platformStatus: order.platformStatus,
+      updatedAt: order.updatedAt ?? null,
+      receivedAt,
+      lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus, status: l.status ?? null })),
+      address: order.address,
+    };
     try {
-      await this.d.temporal.workflow.getHandle(workflowId).signal(platformEvent, { kind, at: order.updatedAt ?? new Date().toISOString(), reason: `platform status ${order.platformStatus}` });
+      await this.d.temporal.workflow.getHandle(workflowId).signal(platformSnapshot, snapshot);
     } catch (err) {
-      // A finished order ignores news; anything else is logged, the delivery is still stored.
-      this.d.logger.debug({ workflowId, err: errorMessage(err) }, 'status not forwarded');
-    }
-  }
-
-  /**
-   * A platform's later copy of the order with another delivery address (an address-changed
-   * message, orders/updated) becomes the same address-change update customer service uses. It is
-   * only accepted here, durably; the workflow applies it between steps.
-   */
-  private async forwardAddress(workflowId: string, order: CanonicalOrder, channel: string): Promise<void> {
-    try {
-      const handle = this.d.temporal.workflow.getHandle(workflowId);
-      const current = await handle.query(getOrderState);
-      const key = (a: CanonicalOrder['address']) => JSON.stringify([a.country, a.province, a.city, a.district, a.street ?? null, a.detail ?? null]);
-      if (key(current.order.address) === key(order.address)) return;
-      await handle.startUpdate(changeAddress, { args: [{ address: order.address, source: 'platform', actor: channel }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-      this.d.metrics.addressChanges.inc({ outcome: 'accepted', source: 'platform' });
-    } catch (err) {
-      // A finished order refuses the update; the delivery itself is still answered as stored.
-      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform address change not forwarded');
+      // A finished order ignores news; the delivery itself is still answered as stored.
+      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform copy not forwarded');
     }
   }
 
@@ -199,8 +189,7 @@ export class OrderIntake {
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         duplicate = true;
-        await this.forwardStatus(workflowId, order);
-        if (this.d.settings) await this.forwardAddress(workflowId, order, delivery.channel.id);
+        if (this.d.settings) await this.forwardSnapshot(workflowId, order, new Date().toISOString());
       }
       else {
         this.d.logger.error({ workflowId, err: errorMessage(err) }, 'Temporal did not accept the workflow start');

@@ -1,14 +1,17 @@
 import type { HubConfig } from '../config/schema.js';
-import type { LifecycleSettings } from '../../workflows/order-lifecycle.js';
+import { ADAPTER_KIND, CAPABILITY } from '../sdk/capabilities.js';
+import type { AdapterRegistry } from '../sdk/registry.js';
+import type { LifecycleSettings, ShipmentConfirmSetting } from '../../workflows/order-lifecycle.js';
 
 /**
  * The downstream settings a workflow starts with, as plain JSON. They are pinned into the
  * workflow input, so a config change never alters an order halfway through.
  */
-export function lifecycleSettings(config: HubConfig): LifecycleSettings | null {
+export function lifecycleSettings(config: HubConfig, registry?: AdapterRegistry): LifecycleSettings | null {
   const l = config.lifecycle;
   if (!l.enabled) return null;
   const writeBacks = legacyErpWriteBacks(config);
+  const confirms = registry ? shipmentConfirms(config, registry) : {};
   return {
     warehouse: l.warehouse,
     courier: l.courier ?? null,
@@ -27,7 +30,29 @@ export function lifecycleSettings(config: HubConfig): LifecycleSettings | null {
     stockPushPlatforms: [...l.stockSync.platforms],
     outageRetryMs: config.resilience.outageRetryMs ?? config.resilience.breakers.defaults.resetTimeout,
     ...(Object.keys(writeBacks).length ? { shipmentWriteBack: writeBacks } : {}),
+    unpaidCloseHours: l.unpaidCloseHours,
+    shipByHours: l.shipByHours,
+    ...(Object.keys(confirms).length ? { shipmentConfirm: confirms } : {}),
   };
+}
+
+/**
+ * Channels whose platform hears of each shipment: the channel's (or the configured) connector,
+ * when it is a platform adapter offering shipment.confirm. A connector named explicitly that
+ * cannot confirm fails the start, naming the field.
+ */
+export function shipmentConfirms(config: HubConfig, registry: AdapterRegistry): Record<string, ShipmentConfirmSetting> {
+  const out: Record<string, ShipmentConfirmSetting> = {};
+  config.channels.forEach((ch, i) => {
+    const sc = ch.shipmentConfirm;
+    const id = sc.connector ?? ch.connector;
+    if (!sc.enabled || !ch.enabled || !id) return;
+    const adapter = registry.adapterOf(id);
+    const isPlatform = adapter !== undefined && registry.definition(adapter)?.manifest.kind === ADAPTER_KIND.PLATFORM;
+    if (isPlatform && registry.supports(id, CAPABILITY.SHIPMENT_CONFIRM)) out[ch.id] = { connector: id, at: sc.at };
+    else if (sc.connector) throw new Error(`channels[${i}].shipmentConfirm.connector: connector "${id}" is not a platform connector offering shipment.confirm`);
+  });
+  return out;
 }
 
 /** Legacy-ERP channels whose connector has a writeBack target: their orders' shipments go back to it. */
