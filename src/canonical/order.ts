@@ -71,7 +71,17 @@ export const OrderLine = z
     status: z.enum(ORDER_STATUS).nullable().optional(),
     refundStatus: z.enum(REFUND_STATUS),
     /** Set by the gift matrix, never by an inbound mapping. */
-    gift: z.object({ labelPosition: z.string().nullable() }).strict().optional(),
+    gift: z
+      .object({
+        labelPosition: z.string().nullable(),
+        /**
+         * The seller's text for the waybill (e.g. "赠品:智能饮水机滤芯×1"), from the gift rule.
+         * Optional: lines recorded before it existed must still parse when a history replays.
+         */
+        waybillText: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type OrderLine = z.infer<typeof OrderLine>;
