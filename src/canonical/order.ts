@@ -111,6 +111,13 @@ export const CanonicalOrder = z
     orderType: z.enum(['normal', 'presale', 'cod']).default('normal'),
     createdAt: IsoDateTime,
     paidAt: IsoDateTime.nullable().optional(),
+    /**
+     * When the platform last changed this snapshot (Taobao/JD `modified`, PDD `updated_at`, Douyin
+     * and Youzan `update_time`, Shopify `updated_at`, Amazon `LastUpdateDate`): an older snapshot
+     * arriving after a newer one is stale. Offsets differ by platform (+08:00, Z, -05:00), so
+     * compare instants (Date.parse), never the strings. Optional: absent when the payload has no
+     * such time, and in orders recorded before it was mapped.
+     */
     updatedAt: IsoDateTime.nullable().optional(),
     currency: z.string().regex(/^[A-Z]{3}$/),
     totals: z
