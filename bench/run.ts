@@ -121,7 +121,7 @@ function printLegacyErp(r: LegacyErpResult): void {
 
 function printMapping(r: MappingResult, o: MappingOptions): void {
   console.log(`\nB. Mapping engine speed (issue 3), ${o.budgetMs} ms per measurement after warm-up; times in ms per evaluation`);
-  console.log(`   cached = engine.evaluate + canonical validation (mapInboundOrder); per-call = jsonata(source) compiled every time; x parse = cached p50 / JSON.parse p50 of the same text\n`);
+  console.log(`   cached = engine.evaluate + canonical schema (mapInboundOrder without the lines[].paid check: the copied lines keep the fixture totals); per-call = jsonata(source) compiled every time; x parse = cached p50 / JSON.parse p50 of the same text\n`);
   const rows: string[][] = [];
   for (const m of r.rows) {
     for (const s of m.sizes) {

@@ -59,6 +59,19 @@ describe('quarantine and replay after a mapping fix', () => {
     expect((await hub.app.request(`/api/quarantine/${qid}`, admin)).status).toBe(404);
   });
 
+  it('quarantines an order whose line paid amounts do not add up to the order, naming lines[].paid', async () => {
+    // total_discounts stays 20.00 but only one line says it had 10.00 off: the lines pay 388.00 of
+    // goods the order says cost the buyer 378.00. Not rounded into agreement: kept for a person.
+    const bad = sampleOrder(newOrderId(), (o) => o.replace(/("discount_allocations": \[ \{ "amount": )"10\.00"/, '$1"0.00"'));
+    const res = await hub.app.request('/webhooks/shopify', shopifyRequest(bad));
+    expect(res.status).toBe(422);
+    const err = (await json(res)).error;
+    expect(err.message).toMatch(/lines\[\]\.paid: the lines' paid amounts sum to 38800 USD minor units, the order's paid amount for goods is 37800/);
+    expect(err.details.issues).toEqual([{ path: 'lines[].paid', message: expect.stringMatching(/sum to 38800/) }]);
+    const entry = await json(await hub.app.request(`/api/quarantine/${err.details.quarantineId}`, admin));
+    expect(entry.error).toMatchObject({ code: 'E_LINE_PAID' });
+  });
+
   it('discards an entry on request, and the dry run names the failing field', async () => {
     const bad = sampleOrder(newOrderId(), (o) => o.replace('"currency": "USD"', '"currency": "usd"'));
     const dry = await hub.app.request('/api/mappings/shopify/order.v1/dry-run', { method: 'POST', body: bad, ...admin });

@@ -71,7 +71,17 @@ export const OrderLine = z
     status: z.enum(ORDER_STATUS).nullable().optional(),
     refundStatus: z.enum(REFUND_STATUS),
     /** Set by the gift matrix, never by an inbound mapping. */
-    gift: z.object({ labelPosition: z.string().nullable() }).strict().optional(),
+    gift: z
+      .object({
+        labelPosition: z.string().nullable(),
+        /**
+         * The seller's text for the waybill (e.g. "赠品:智能饮水机滤芯×1"), from the gift rule.
+         * Optional: lines recorded before it existed must still parse when a history replays.
+         */
+        waybillText: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type OrderLine = z.infer<typeof OrderLine>;
@@ -101,6 +111,13 @@ export const CanonicalOrder = z
     orderType: z.enum(['normal', 'presale', 'cod']).default('normal'),
     createdAt: IsoDateTime,
     paidAt: IsoDateTime.nullable().optional(),
+    /**
+     * When the platform last changed this snapshot (Taobao/JD `modified`, PDD `updated_at`, Douyin
+     * and Youzan `update_time`, Shopify `updated_at`, Amazon `LastUpdateDate`): an older snapshot
+     * arriving after a newer one is stale. Offsets differ by platform (+08:00, Z, -05:00), so
+     * compare instants (Date.parse), never the strings. Optional: absent when the payload has no
+     * such time, and in orders recorded before it was mapped.
+     */
     updatedAt: IsoDateTime.nullable().optional(),
     currency: z.string().regex(/^[A-Z]{3}$/),
     totals: z

@@ -128,6 +128,7 @@ export class MappingEngine {
       piiOf: fn.piiOf,
       isCiphertext: fn.isCiphertext,
       allocate: fn.allocate,
+      splitDiscount: fn.splitDiscount,
       idString: fn.idString,
       get: fn.get,
       tally: fn.tally,

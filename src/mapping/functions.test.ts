@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonSafe } from '../util/json.js';
-import { allocate, epochToIso, get, gmt8ToIso, idString, isCiphertext, minorMoney, normalizeRegion, pii, piiOf, stripRegionPrefix, tally, toMinor } from './functions.js';
+import { allocate, epochToIso, splitDiscount, get, gmt8ToIso, idString, isCiphertext, minorMoney, normalizeRegion, pii, piiOf, stripRegionPrefix, tally, toMinor } from './functions.js';
 
 describe('toMinor', () => {
   it('parses decimal strings digit by digit, never through floats', () => {
@@ -143,6 +143,25 @@ describe('pii / piiOf / isCiphertext', () => {
     expect(piiOf('~AgAAAAbc123~0~')).toEqual({ ciphertext: '~AgAAAAbc123~0~' });
     expect(piiOf('Steve Shipper')).toEqual({ plaintext: 'Steve Shipper' });
     expect(piiOf('')).toBeNull();
+  });
+});
+
+describe('splitDiscount', () => {
+  it('keeps every figure the platform gives and spreads only the rest over the other lines', () => {
+    // Discount 25.00; line 0 says 20.00 of it is its own: line 1 and 2 share 5.00 by total (50:30).
+    expect(splitDiscount(2500, [10000, 5000, 3000], [2000, null, null])).toEqual([2000, 313, 187]);
+    expect(splitDiscount(2500, [10000, 5000], [null, null])).toEqual(allocate(2500, [10000, 5000]));
+    expect(splitDiscount(0, [10000, 5000], [0, null])).toEqual([0, 0]);
+    expect(splitDiscount(300, 1000, null)).toEqual([300]);
+  });
+  it('returns the platform figures untouched when every line has one, even when they disagree with the order', () => {
+    expect(splitDiscount(2500, [10000, 5000], [2000, 0])).toEqual([2000, 0]);
+  });
+  it('refuses a remainder below zero and malformed input', () => {
+    expect(() => splitDiscount(1000, [10000, 5000], [2000, null])).toThrow(/take 2000 of an order discount of 1000, leaving -1000/);
+    expect(() => splitDiscount(1000, [10000, 5000], [null])).toThrow(/2 line totals but 1 given/);
+    expect(() => splitDiscount(1000, [10000], ['10'])).toThrow(/integers or null/);
+    expect(() => splitDiscount(10.5, [10000], [null])).toThrow(/discount must be an integer/);
   });
 });
 

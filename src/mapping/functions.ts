@@ -228,6 +228,41 @@ export function allocate(total: unknown, weights: unknown): number[] {
   });
 }
 
+/**
+ * Each line's share of an order discount when the platform gives some lines their own figure:
+ * `given[i]` (an integer, the platform's own discount for line i, e.g. price x num minus Taobao
+ * `divide_order_fee`) is kept as it is, and only what is left of the order discount is spread
+ * over the lines without one (null), by their totals, with `allocate`. The platform's figures are
+ * never adjusted: when every line has one and they disagree with the order, the canonical
+ * validation rejects the order (quarantine) instead of rounding it into agreement. A remainder
+ * below zero (the lines' own figures already take more than the order discount) is an error.
+ */
+export function splitDiscount(discount: unknown, totals: unknown, given: unknown): number[] {
+  const fn = 'splitDiscount';
+  if (typeof discount !== 'number' || !Number.isSafeInteger(discount)) throw new MappingFunctionError(fn, `discount must be an integer, got ${JSON.stringify(discount)}`);
+  // JSONata collapses a one-item sequence to its item.
+  const seq = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  const ts = seq(totals);
+  const gs = seq(given);
+  if (ts.length !== gs.length) throw new MappingFunctionError(fn, `${ts.length} line totals but ${gs.length} given figures`);
+  if (!gs.every((g) => g === null || (typeof g === 'number' && Number.isSafeInteger(g)))) {
+    throw new MappingFunctionError(fn, `given figures must be integers or null, got ${JSON.stringify(given)}`);
+  }
+  const open = gs.flatMap((g, i) => (g === null ? [i] : []));
+  if (open.length === 0) return gs.map((g) => Number(g));
+  const rest = gs.reduce<number>((left, g) => (g === null ? left : left - Number(g)), discount);
+  if (rest < 0) throw new MappingFunctionError(fn, `the lines' own figures take ${discount - rest} of an order discount of ${discount}, leaving ${rest} for the lines without one`);
+  const shares = allocate(
+    rest,
+    open.map((i) => ts[i]),
+  );
+  const out = gs.map((g) => (g === null ? 0 : Number(g)));
+  open.forEach((lineIndex, k) => {
+    out[lineIndex] = shares[k] ?? 0;
+  });
+  return out;
+}
+
 /** Coerces an id (possibly a number) to a string; refuses numbers that already lost precision. */
 export function idString(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;

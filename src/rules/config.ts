@@ -34,8 +34,16 @@ export function rulesConfigSchema(env: Env) {
           qty: envInt(env, { min: 1 }).default(1),
           /** Where the warehouse sticks the gift label, carried to the WMS instruction. */
           labelPosition: z.string().min(1),
-          /** Printed on the waybill; defaults to "Gift: <title> x<qty>". */
-          waybillText: z.string().min(1).optional(),
+          /**
+           * The seller's own text printed at the bottom of the waybill, in the seller's language,
+           * e.g. "赠品:智能饮水机滤芯×1". Defaults to "Gift: <title> x<qty>". The gift line
+           * carries it as `gift.waybillText`, so the waybill needs only the order.
+           */
+          waybillText: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('Text printed at the bottom of the waybill for this gift, e.g. "赠品:智能饮水机滤芯×1"; default "Gift: <title> x<qty>"'),
         })
         .strict()
         .transform((g) => ({ ...g, waybillText: g.waybillText ?? `Gift: ${g.title} x${g.qty}` })),

@@ -131,6 +131,17 @@ describe('evaluateOrderRules', () => {
       expect(() => CanonicalOrder.parse({ ...o, lines: [...o.lines, ...r.giftLines] })).not.toThrow();
     });
 
+    it('carries the rule\'s own waybill text on the gift line, so the waybill can be built from the order alone', () => {
+      const zh = { ...config, gifts: config.gifts.map((g) => ({ ...g, gift: { ...g.gift, title: '智能饮水机滤芯', waybillText: '赠品:智能饮水机滤芯×1' } })) };
+      const o = order({ paid: 29900 });
+      const g = evaluateOrderRules(o, ctx(o, { config: zh })).giftLines[0];
+      expect(g?.gift).toEqual({ labelPosition: 'top right of the waybill', waybillText: '赠品:智能饮水机滤芯×1' });
+      expect(OrderLine.parse(g).gift?.waybillText).toBe('赠品:智能饮水机滤芯×1');
+      // A line recorded before the field existed (old workflow histories) still parses.
+      expect(OrderLine.parse({ ...g, gift: { labelPosition: 'top right of the waybill' } }).gift).toEqual({ labelPosition: 'top right of the waybill' });
+      expect(OrderLine.safeParse({ ...g, gift: { labelPosition: 'x', waybillText: '' } }).success).toBe(false);
+    });
+
     it('needs the main SKU and the same currency', () => {
       const other = order({ lines: [line('1', 'A-1', 50000)], paid: 50000 });
       expect(evaluateOrderRules(other, ctx(other)).giftLines).toEqual([]);

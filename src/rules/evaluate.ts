@@ -80,7 +80,7 @@ function giftLine(order: CanonicalOrder, rule: GiftRule): OrderLine {
     paid: zero,
     status: null,
     refundStatus: REFUND_STATUS.NONE,
-    gift: { labelPosition: rule.gift.labelPosition },
+    gift: { labelPosition: rule.gift.labelPosition, waybillText: rule.gift.waybillText },
   };
 }
 
