@@ -49,9 +49,10 @@ export class WaybillBook {
     private readonly numberFor: (n: number) => string,
   ) {}
 
-  create(orderId: string, receiver: unknown, extra: Record<string, unknown> = {}): SandboxWaybill {
+  /** `waybillNo` when the number comes from elsewhere (a tracker like KDNiao is told it); else the carrier issues the next. */
+  create(orderId: string, receiver: unknown, extra: Record<string, unknown> = {}, waybillNo?: string): SandboxWaybill {
     const w: SandboxWaybill = {
-      waybillNo: this.numberFor(++this.seq),
+      waybillNo: waybillNo ?? this.numberFor(++this.seq),
       orderId,
       status: WAYBILL_STATUS.LIVE,
       stage: COURIER_STAGE.CREATED,
