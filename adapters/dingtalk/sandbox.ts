@@ -121,4 +121,5 @@ async function start(opts: DingtalkSandboxOptions = {}): Promise<DingtalkSandbox
   };
 }
 
-export const sandbox: SandboxDefinition<DingtalkSandbox> = { adapter: ADAPTER_ID, start };
+// `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
+export const sandbox = { adapter: ADAPTER_ID, start } satisfies SandboxDefinition<DingtalkSandbox>;

@@ -195,4 +195,5 @@ async function start(opts: EmsSandboxOptions = {}): Promise<EmsSandbox> {
   };
 }
 
-export const sandbox: SandboxDefinition<EmsSandbox> = { adapter: EMS_ADAPTER_ID, start };
+// `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
+export const sandbox = { adapter: EMS_ADAPTER_ID, start } satisfies SandboxDefinition<EmsSandbox>;

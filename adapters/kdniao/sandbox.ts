@@ -147,4 +147,5 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
   };
 }
 
-export const sandbox: SandboxDefinition<KdniaoSandbox> = { adapter: KDNIAO_ADAPTER_ID, start };
+// `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
+export const sandbox = { adapter: KDNIAO_ADAPTER_ID, start } satisfies SandboxDefinition<KdniaoSandbox>;

@@ -268,4 +268,5 @@ async function start(opts: KingdeeSandboxOptions = {}): Promise<KingdeeSandbox> 
   };
 }
 
-export const sandbox: SandboxDefinition<KingdeeSandbox> = { adapter: ADAPTER_ID, start };
+// `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
+export const sandbox = { adapter: ADAPTER_ID, start } satisfies SandboxDefinition<KingdeeSandbox>;

@@ -290,4 +290,5 @@ async function start(opts: SfSandboxOptions = {}): Promise<SfSandbox> {
   };
 }
 
-export const sandbox: SandboxDefinition<SfSandbox> = { adapter: SF_ADAPTER_ID, start };
+// `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
+export const sandbox = { adapter: SF_ADAPTER_ID, start } satisfies SandboxDefinition<SfSandbox>;

@@ -390,4 +390,5 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
   };
 }
 
-export const sandbox: SandboxDefinition<WdtSandbox> = { adapter: ADAPTER_ID, start };
+// `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
+export const sandbox = { adapter: ADAPTER_ID, start } satisfies SandboxDefinition<WdtSandbox>;

@@ -111,4 +111,5 @@ async function start(opts: WecomSandboxOptions = {}): Promise<WecomSandbox> {
   };
 }
 
-export const sandbox: SandboxDefinition<WecomSandbox> = { adapter: ADAPTER_ID, start };
+// `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
+export const sandbox = { adapter: ADAPTER_ID, start } satisfies SandboxDefinition<WecomSandbox>;
