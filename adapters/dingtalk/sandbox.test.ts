@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
 import { sandboxCtx, sandboxDeps } from '../../src/sandbox/testing.js';
 import type { AdapterInstance } from '../../src/sdk/define.js';
@@ -43,7 +44,7 @@ describe('DingTalk robot sandbox, driven by the real adapter', () => {
       await expect(a.invoke('alert.send', ALERT, sandboxCtx('x'))).rejects.toMatchObject({ code, retryable: false });
     }
     expect(sb.state().counts).toEqual({ accepted: 0, refused: 4 });
-    expect(sb.log.of('message.refused').map((e) => (e.data as { errmsg: string }).errmsg.split(',')[0])).toEqual(['sign not match', 'invalid timestamp', 'invalid timestamp', 'token is not exist']);
+    expect(sb.log.of('message.refused').map((e) => z.object({ errmsg: z.string() }).parse(e.data).errmsg.split(',')[0])).toEqual(['sign not match', 'invalid timestamp', 'invalid timestamp', 'token is not exist']);
   });
 
   it('keywords guard: a message without one is 310000; a robot without 加签 takes unsigned calls', async () => {

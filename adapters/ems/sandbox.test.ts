@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TrackingResult } from '../_shared/tracking.js';
+import { CreateWaybillOutput } from './operations/create-waybill.js';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
 import { sandboxCtx, sandboxDeps } from '../../src/sandbox/testing.js';
 import type { AdapterInstance } from '../../src/sdk/define.js';
@@ -35,8 +37,8 @@ describe('EMS sandbox (hub contract v1), driven by the real adapter', () => {
     const { sb, adapter } = await setUp();
     const a = await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-1_waybill'));
     expect(a).toMatchObject({ orderId: 'wf-1_waybill', reused: false, filterResult: null });
-    expect(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-1_waybill'))).toEqual({ ...(a as object), reused: true });
-    const { waybillNo } = a as { waybillNo: string };
+    expect(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-1_waybill'))).toEqual({ ...CreateWaybillOutput.parse(a), reused: true });
+    const { waybillNo } = CreateWaybillOutput.parse(a);
     // The same orderId for another parcel is a conflict, never a second waybill.
     const conflict = await failure(adapter.invoke('waybill.create', { ...CREATE, cargo: [{ name: '滤芯', count: 2 }] }, sandboxCtx('wf-1_waybill')));
     expect([conflict.code, conflict.retryable]).toEqual(['order_conflict', false]);
@@ -51,17 +53,17 @@ describe('EMS sandbox (hub contract v1), driven by the real adapter', () => {
 
   it('tracking is pulled: the courier advances the state after its delays and tracking.query sees it', async () => {
     const { sb, adapter } = await setUp({ delays: { pickupMs: 1, deliveryMs: 1 } });
-    const { waybillNo } = (await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-2'))) as { waybillNo: string };
+    const { waybillNo } = CreateWaybillOutput.parse(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-2')));
     await vi.waitFor(() => expect(sb.state().waybills.live[0]?.stage).toBe('delivered'));
-    const t = await adapter.invoke('tracking.query', { waybillNo }, sandboxCtx('q'));
+    const t = TrackingResult.parse(await adapter.invoke('tracking.query', { waybillNo }, sandboxCtx('q')));
     expect(t).toMatchObject({ carrier: 'ems', trackingNo: waybillNo, state: 'delivered', carrierState: 'delivered' });
-    expect((t as { events: { code: string; at: string }[] }).events.map((e) => e.code)).toEqual(['collected', 'delivered']);
-    expect((t as { events: { at: string }[] }).events[0]?.at).toMatch(/\+08:00$/);
+    expect(t.events.map((e) => e.code)).toEqual(['collected', 'delivered']);
+    expect(t.events[0]?.at).toMatch(/\+08:00$/);
   });
 
   it('by hand: pickup shows in tracking and blocks update and cancel with already_picked_up', async () => {
     const { sb, adapter } = await setUp();
-    const { waybillNo } = (await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-3'))) as { waybillNo: string };
+    const { waybillNo } = CreateWaybillOutput.parse(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-3')));
     expect(await adapter.invoke('tracking.query', { waybillNo }, sandboxCtx('q'))).toMatchObject({ state: 'none', events: [] });
     await sb.pickUp(waybillNo);
     expect(await adapter.invoke('tracking.query', { waybillNo }, sandboxCtx('q'))).toMatchObject({ state: 'picked_up' });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TrackingResult } from '../_shared/tracking.js';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
 import { sandboxCtx, sandboxDeps } from '../../src/sandbox/testing.js';
 import type { AdapterInstance } from '../../src/sdk/define.js';
@@ -34,9 +35,9 @@ describe('KDNiao sandbox, driven by the real adapter', () => {
     expect(await adapter.invoke('tracking.query', Q, sandboxCtx('q'))).toMatchObject({ carrier: 'kdniao/YTO', state: 'none', carrierState: '0', events: [] });
     sb.track('YTO', Q.logisticCode);
     await vi.waitFor(() => expect(sb.state().waybills.live[0]?.stage).toBe('delivered'));
-    const out = await adapter.invoke('tracking.query', Q, sandboxCtx('q'));
+    const out = TrackingResult.parse(await adapter.invoke('tracking.query', Q, sandboxCtx('q')));
     expect(out).toMatchObject({ trackingNo: Q.logisticCode, state: 'delivered', carrierState: '3' });
-    expect((out as { events: { description: string; code: string | null }[] }).events.map((e) => [e.description, e.code])).toEqual([
+    expect(out.events.map((e) => [e.description, e.code])).toEqual([
       ['快件已揽收', null],
       ['已签收，签收人凭取货码签收', null],
     ]);

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { CreateWaybillOutput } from './operations/create-waybill.js';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
 import { sandboxCtx, sandboxDeps, startHubStub, type HubStub } from '../../src/sandbox/testing.js';
 import { AdapterError } from '../../src/sdk/errors.js';
@@ -40,7 +42,7 @@ describe('SF sandbox: the real adapter against it over HTTP', () => {
     const { sb, adapter } = await setUp();
     const created = await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-1_waybill'));
     expect(created).toMatchObject({ orderId: 'wf-1_waybill', filterResult: 2, reused: false });
-    const { waybillNo } = created as { waybillNo: string };
+    const { waybillNo } = CreateWaybillOutput.parse(created);
     expect(sb.state().waybills.counts).toEqual({ live: 1, cancelled: 0 });
 
     const moved = { ...RECEIVER, detail: '~NEWADDRCIPHER~0~' };
@@ -68,7 +70,7 @@ describe('SF sandbox: the real adapter against it over HTTP', () => {
     const { sb, adapter } = await setUp({ duplicate: 'error-8016' });
     const c = await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-3_waybill'));
     const d = await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-3_waybill'));
-    expect(d).toEqual({ ...(c as object), reused: true });
+    expect(d).toEqual({ ...CreateWaybillOutput.parse(c), reused: true });
     expect(sb.state().waybills.counts.live).toBe(1);
   });
 
@@ -80,7 +82,7 @@ describe('SF sandbox: the real adapter against it over HTTP', () => {
     const wrongPartner = await sf.create(sfConfig.parse({ ...sb.connectorConfig(), partnerId: 'SOMEONE_ELSE' }), sandboxDeps());
     expect((await failure(wrongPartner.invoke('waybill.create', CREATE, sandboxCtx('wf-4_waybill')))).code).toBe('sf_A1004');
     expect(sb.state().waybills.counts.live).toBe(0);
-    expect(sb.log.of('request.rejected').map((e) => (e.data as { apiResultCode: string }).apiResultCode)).toEqual(['A1006', 'A1004']);
+    expect(sb.log.of('request.rejected').map((e) => z.object({ apiResultCode: z.string() }).parse(e.data).apiResultCode)).toEqual(['A1006', 'A1004']);
   });
 
   it('fault switches: bad signature, 5xx, malformed and a scripted busy answer reach the adapter as SF would send them', async () => {
@@ -112,7 +114,7 @@ describe('SF sandbox courier', () => {
     hub = await startHubStub();
     hub.answer(() => ({ status: 200, body: SF_ROUTE_PUSH_ACK }));
     const { sb, adapter } = await setUp({ push: { hubUrl: hub.url }, routePushToken: 'tok-1', delays: { pickupMs: 1, deliveryMs: 1 } });
-    const { waybillNo } = (await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-7'))) as { waybillNo: string };
+    const { waybillNo } = CreateWaybillOutput.parse(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-7')));
     await vi.waitFor(() => expect(hub?.received).toHaveLength(2));
     await sb.idle();
 
@@ -135,7 +137,7 @@ describe('SF sandbox courier', () => {
 
   it('by hand: pickUp and deliver move the parcel once; a picked-up waybill cannot be cancelled (8252)', async () => {
     const { sb, adapter } = await setUp();
-    const { waybillNo } = (await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-8'))) as { waybillNo: string };
+    const { waybillNo } = CreateWaybillOutput.parse(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-8')));
     expect(await adapter.invoke('tracking.query', { waybillNo }, sandboxCtx('q'))).toMatchObject({ state: 'none' });
     await sb.pickUp(waybillNo);
     await sb.pickUp(waybillNo);
@@ -152,7 +154,7 @@ describe('SF sandbox courier', () => {
   it('the courier never collects a cancelled waybill, by hand or by timer', async () => {
     const { sb, adapter } = await setUp({ delays: { pickupMs: 1, deliveryMs: 1 } });
     sb.setDelays({ pickupMs: 60_000 });
-    const { waybillNo } = (await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-9'))) as { waybillNo: string };
+    const { waybillNo } = CreateWaybillOutput.parse(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-9')));
     await adapter.invoke('waybill.cancel', { orderId: 'wf-9', waybillNo }, sandboxCtx('c'));
     await expect(sb.pickUp(waybillNo)).rejects.toThrow(/cancelled/);
     await expect(sb.deliver('SF-NOPE')).rejects.toThrow(/no such waybill/);
@@ -163,7 +165,7 @@ describe('SF sandbox courier', () => {
     hub = await startHubStub();
     hub.answer(() => ({ status: 200, body: SF_ROUTE_PUSH_NACK }));
     const { sb, adapter } = await setUp({ push: { hubUrl: hub.url } });
-    const { waybillNo } = (await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-10'))) as { waybillNo: string };
+    const { waybillNo } = CreateWaybillOutput.parse(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-10')));
     await sb.pickUp(waybillNo);
     expect(hub.received.length).toBe(3);
     expect(sb.state().pushes).toEqual({ acknowledged: 0, failed: 1 });

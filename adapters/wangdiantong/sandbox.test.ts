@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
 import { sandboxCtx, sandboxDeps } from '../../src/sandbox/testing.js';
 import type { AdapterInstance } from '../../src/sdk/define.js';
@@ -84,7 +85,7 @@ describe.each(['enterprise', 'ultimate'] as const)('Wangdiantong sandbox, %s edi
     const skewed = await wangdiantong.create(wdtConfig.parse(cfg), sandboxDeps(() => new Date(Date.now() - 3_600_000)));
     expect((await failure(skewed.invoke('wms.order.push', { order }, sandboxCtx('p')))).code).toBe('wdt_7');
     expect(sb.state().trades.list).toEqual([]);
-    expect(sb.log.of('request.rejected').map((e) => (e.data as { code: number }).code)).toEqual([1, 7]);
+    expect(sb.log.of('request.rejected').map((e) => z.object({ code: z.number() }).parse(e.data).code)).toEqual([1, 7]);
   });
 
   it('fault switches: forced bad signature, the 504 storm, a rate-limit answer, then recovery', async () => {

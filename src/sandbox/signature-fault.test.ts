@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SANDBOX_FAULT, startSandboxServer, type SandboxServer } from './core.js';
 import { signatureFaultGate, type SignatureFaultGate } from './signature-fault.js';
 
@@ -16,7 +17,7 @@ async function gated(): Promise<SignatureFaultGate> {
   return holder.gate;
 }
 
-const bad = async (url: string) => ((await (await fetch(url, { method: 'POST' })).json()) as { bad: boolean }).bad;
+const bad = async (url: string) => z.object({ bad: z.boolean() }).parse(await (await fetch(url, { method: 'POST' })).json()).bad;
 
 describe('signatureFaultGate', () => {
   it('answers exactly `remaining` requests as badly signed, then switches itself off', async () => {
