@@ -4,7 +4,7 @@ import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
 import { WDT_EDITION, type SignLength, type WdtEdition } from './config.js';
 import { parseQuantity } from './format.js';
 import { signEnterprise, signUltimate, ULTIMATE_EPOCH_S } from './sign.js';
-import { TRADE_STATUS } from './trade.js';
+import { SYNC_STATE, WdtWarehouse, type ShipmentDetails, type WdtSandboxState, type WdtSandboxSync } from './sandbox-warehouse.js';
 import { ADAPTER_ID } from './transport.js';
 
 /**
@@ -31,51 +31,7 @@ const SKEW_S = { enterprise: 300, ultimate: 120 } as const;
 export const WDT_SANDBOX_PATHS = { enterprise: '/openapi2', ultimate: '/openapi' } as const;
 export const WDT_SANDBOX_DEFAULTS = { sid: 'zs_sandbox', appkey: 'zs-sandbox-key', appsecret: 'sandbox-wdt-secret', salt: 'sandbox-salt', shopNo: 'zs_shop', warehouseNo: 'WH1' } as const;
 
-export const WDT_TRADE_STATE = { LIVE: 'live', INTERCEPTED: 'intercepted', SHIPPED: 'shipped' } as const;
-export type WdtTradeState = (typeof WDT_TRADE_STATE)[keyof typeof WDT_TRADE_STATE];
-
-export interface WdtSandboxLine {
-  oid: string;
-  specNo: string;
-  num: number;
-}
-
-export interface WdtSandboxTrade {
-  tid: string;
-  shopNo: string;
-  edition: WdtEdition;
-  /** The latest trade_status pushed (30 to ship, 80 refunded, 90 closed). */
-  tradeStatus: number;
-  state: WdtTradeState;
-  pushes: number;
-  lines: WdtSandboxLine[];
-  /** Set when the warehouse shipped it. */
-  logisticsNo: string | null;
-  /** True when an intercept arrived after the parcel had left: the WMS took the refund, the goods are gone. */
-  interceptedAfterShipping: boolean;
-  /** The trade as last pushed (the WMS holds plaintext receivers: it prints the label). */
-  raw: Record<string, unknown>;
-}
-
-export const SYNC_STATE = { PENDING: 'pending', SYNCED: 'synced', FAILED: 'failed' } as const;
-export type SyncState = (typeof SYNC_STATE)[keyof typeof SYNC_STATE];
-
-export interface WdtSandboxSync {
-  syncId: string;
-  tid: string;
-  logisticsNo: string;
-  logisticsCode: string;
-  logisticsName: string;
-  state: SyncState;
-  acks: number;
-}
-
-export interface WdtSandboxState {
-  trades: { counts: Record<WdtTradeState, number>; list: WdtSandboxTrade[] };
-  /** spec_no -> warehouse_no -> on-hand quantity. */
-  stock: Record<string, Record<string, number>>;
-  syncs: WdtSandboxSync[];
-}
+export { SYNC_STATE, WDT_TRADE_STATE, type WdtSandboxState, type WdtSandboxSync, type WdtSandboxTrade } from './sandbox-warehouse.js';
 
 export interface WdtSandboxOptions extends SandboxStartOptions {
   sid?: string;
@@ -96,7 +52,7 @@ export interface WdtSandbox extends SandboxSystem {
   connectorConfig(edition?: WdtEdition): Record<string, unknown>;
   setStock(specNo: string, qty: number, warehouseNo?: string): void;
   /** The warehouse ships a live trade: stock goes down, the shipment waits in the sync-back pool. Returns the sync id. */
-  ship(tid: string, logistics?: { logisticsNo?: string; logisticsCode?: string; logisticsName?: string }): WdtSandboxSync;
+  ship(tid: string, logistics?: ShipmentDetails): WdtSandboxSync;
   /** The next business call of this api (file or method; any when omitted) answers with this code and message. */
   failNext(code: number, message: string, api?: string): void;
   state(): WdtSandboxState;
@@ -119,8 +75,7 @@ const UltimateAck = z.tuple([z.array(z.object({ sync_id: Id, status: z.number().
 const UltimateStock = z.tuple([z.object({ spec_nos: z.array(z.string()).min(1), warehouse_no: z.string().optional() }).passthrough()]);
 const firstIssue = (e: z.ZodError) => `${e.issues[0]?.path.join('.') || '(root)'}: ${e.issues[0]?.message ?? ''}`;
 
-/** Enterprise rec_ids beyond 2^53, written unquoted like WDT does, so a client must parse them exactly. */
-const BIG_ID_BASE = 2_778_958_909_363_191_820n;
+/** Marks an id to be written as a bare number (WDT sends big ids unquoted). */
 const RAW_MARK = '__wdt_sandbox_raw__';
 
 class Reply {
@@ -129,8 +84,6 @@ class Reply {
     readonly body: Record<string, unknown>,
   ) {}
 }
-
-const INTERCEPT_STATUSES: ReadonlySet<number> = new Set([TRADE_STATUS.REFUNDED, TRADE_STATUS.CLOSED]);
 
 async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
   const clock = opts.clock ?? (() => new Date());
@@ -142,78 +95,9 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
   const warehouseNo = opts.warehouseNo ?? WDT_SANDBOX_DEFAULTS.warehouseNo;
   const signLength = opts.signLength ?? 'chars';
   const log = new SandboxLog(ADAPTER_ID, clock);
-  const trades = new Map<string, WdtSandboxTrade>();
-  const syncs = new Map<string, WdtSandboxSync>();
-  const stock = new Map<string, Map<string, number>>();
+  const wh = new WdtWarehouse(log, warehouseNo, opts.autoShipMs ?? null);
   const scripted: { code: number; message: string; api: string | undefined }[] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  let nextSync = 0;
-  let nextWaybill = 0;
-
-  function upsert(edition: WdtEdition, shop: string, tid: string, tradeStatus: number, raw: Record<string, unknown>, lines: z.output<typeof Line>[]): 'new' | 'chg' {
-    const prev = trades.get(tid);
-    const intercept = INTERCEPT_STATUSES.has(tradeStatus);
-    const mapped = lines.map((l) => ({ oid: l.oid, specNo: l.spec_no, num: l.num }));
-    if (prev) {
-      prev.pushes++;
-      prev.tradeStatus = tradeStatus;
-      prev.raw = raw;
-      prev.lines = mapped;
-      if (intercept && prev.state === WDT_TRADE_STATE.SHIPPED) prev.interceptedAfterShipping = true;
-      else if (intercept) prev.state = WDT_TRADE_STATE.INTERCEPTED;
-      log.record(intercept ? 'trade.intercept' : 'trade.update', tid, { edition, tradeStatus, state: prev.state });
-      return 'chg';
-    }
-    const t: WdtSandboxTrade = { tid, shopNo: shop, edition, tradeStatus, state: intercept ? WDT_TRADE_STATE.INTERCEPTED : WDT_TRADE_STATE.LIVE, pushes: 1, lines: mapped, logisticsNo: null, interceptedAfterShipping: false, raw };
-    trades.set(tid, t);
-    log.record('trade.push', tid, { edition, tradeStatus, lines: mapped.length });
-    if (opts.autoShipMs !== undefined && opts.autoShipMs !== null && t.state === WDT_TRADE_STATE.LIVE) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (trades.get(tid)?.state === WDT_TRADE_STATE.LIVE) ship(tid);
-      }, opts.autoShipMs);
-      timers.add(timer);
-    }
-    return 'new';
-  }
-
-  function ship(tid: string, l: { logisticsNo?: string; logisticsCode?: string; logisticsName?: string } = {}): WdtSandboxSync {
-    const t = trades.get(tid);
-    if (!t) throw new Error(`wdt sandbox: no trade ${tid}`);
-    if (t.state !== WDT_TRADE_STATE.LIVE) throw new Error(`wdt sandbox: trade ${tid} is ${t.state}, the warehouse does not ship it`);
-    t.state = WDT_TRADE_STATE.SHIPPED;
-    t.logisticsNo = l.logisticsNo ?? `SF${String(1_500_000_000_000 + ++nextWaybill)}`;
-    for (const line of t.lines) {
-      const wh = stock.get(line.specNo) ?? new Map<string, number>();
-      wh.set(warehouseNo, (wh.get(warehouseNo) ?? 0) - line.num);
-      stock.set(line.specNo, wh);
-    }
-    const n = nextSync++;
-    // One id space per sandbox: enterprise clients see it as a big rec_id, ultimate as sync_id; both read it back as text.
-    const syncId = String(BIG_ID_BASE + BigInt(n));
-    const s: WdtSandboxSync = { syncId, tid, logisticsNo: t.logisticsNo, logisticsCode: l.logisticsCode ?? 'SF', logisticsName: l.logisticsName ?? '顺丰速运', state: SYNC_STATE.PENDING, acks: 0 };
-    syncs.set(syncId, s);
-    log.record('trade.shipped', tid, { logisticsNo: s.logisticsNo, syncId });
-    return s;
-  }
-
-  const stockRows = (specNos: readonly string[], warehouse: string | undefined) =>
-    specNos.flatMap((spec) =>
-      [...(stock.get(spec) ?? new Map<string, number>())]
-        .filter(([wh]) => !warehouse || wh === warehouse)
-        .map(([wh, qty]) => ({ spec_no: spec, warehouse_no: wh, stock_num: `${qty}.0000`, available_send_stock: `${Math.max(0, qty)}.0000`, defect: 0 })),
-    );
-
-  const pending = (limit: number) => [...syncs.values()].filter((s) => s.state === SYNC_STATE.PENDING).slice(0, limit);
-
-  const settle = (syncId: string, state: SyncState | 'keep'): boolean => {
-    const s = syncs.get(syncId);
-    if (!s) return false;
-    s.acks++;
-    if (state !== 'keep') s.state = state;
-    log.record('logistics.ack', s.tid, { syncId, state: s.state });
-    return true;
-  };
+  const lines = (list: readonly z.output<typeof Line>[]) => list.map((l) => ({ oid: l.oid, specNo: l.spec_no, num: l.num }));
 
   function enterprise(file: string, p: Record<string, string>): Reply {
     const decode = (k: string): unknown => {
@@ -232,7 +116,7 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
         let chg = 0;
         for (const t of list.data) {
           const { order_list, ...head } = t;
-          if (upsert(WDT_EDITION.ENTERPRISE, p['shop_no'], t.tid, t.trade_status, head, order_list) === 'new') n++;
+          if (wh.upsert(WDT_EDITION.ENTERPRISE, p['shop_no'], t.tid, t.trade_status, head, lines(order_list)) === 'new') n++;
           else chg++;
         }
         return new Reply(0, { message: '', new_count: n, chg_count: chg });
@@ -242,18 +126,18 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
         if (!spec) return new Reply(WDT_SANDBOX_CODE.BAD_PARAMS, { message: 'spec_no 不能为空' });
         const page = Number(p['page_no'] ?? '0');
         const size = Number(p['page_size'] ?? '100');
-        const rows = stockRows([spec], p['warehouse_no']);
+        const rows = wh.stockRows([spec], p['warehouse_no']);
         log.record('stock.query', spec, { edition: WDT_EDITION.ENTERPRISE, rows: rows.length });
         return new Reply(0, { message: '', total_count: rows.length, stocks: rows.slice(page * size, (page + 1) * size) });
       }
       case 'logistics_sync_query.php': {
-        const rows = pending(Number(p['limit'] ?? '100')).map((s) => ({ rec_id: RAW_MARK + s.syncId, shop_no: p['shop_no'] ?? '', tid: s.tid, logistics_no: s.logisticsNo, logistics_type: s.logisticsCode, logistics_name: s.logisticsName, oids: '', is_part_sync: 0, sync_status: 0 }));
+        const rows = wh.pending(Number(p['limit'] ?? '100')).map((s) => ({ rec_id: RAW_MARK + s.syncId, shop_no: p['shop_no'] ?? '', tid: s.tid, logistics_no: s.logisticsNo, logistics_type: s.logisticsCode, logistics_name: s.logisticsName, oids: '', is_part_sync: 0, sync_status: 0 }));
         return new Reply(0, { message: '', total_count: rows.length, trades: rows });
       }
       case 'logistics_sync_ack.php': {
         const list = EnterpriseAck.safeParse(decode('logistics_list'));
         if (!list.success) return new Reply(WDT_SANDBOX_CODE.BAD_PARAMS, { message: `logistics_list 不合法: ${firstIssue(list.error)}` });
-        const errors = list.data.filter((a) => !settle(a.rec_id, a.status === 0 ? SYNC_STATE.SYNCED : SYNC_STATE.FAILED)).map((a) => ({ rec_id: a.rec_id, error: `同步表不存在,packId:${a.rec_id}` }));
+        const errors = list.data.filter((a) => !wh.settle(a.rec_id, a.status === 0 ? SYNC_STATE.SYNCED : SYNC_STATE.FAILED)).map((a) => ({ rec_id: a.rec_id, error: `同步表不存在,packId:${a.rec_id}` }));
         return new Reply(0, { message: '', errors });
       }
       default:
@@ -266,11 +150,11 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
       case 'sales.RawTrade.pushSelf': {
         const a = UltimatePush.safeParse(args);
         if (!a.success) return new Reply(WDT_SANDBOX_CODE.APP_ERROR, { message: `参数错误: ${firstIssue(a.error)}` });
-        const [shop, list, lines] = a.data;
+        const [shop, list, orderLines] = a.data;
         let n = 0;
         let chg = 0;
         for (const t of list) {
-          if (upsert(WDT_EDITION.ULTIMATE, shop, t.tid, t.trade_status, t, lines.filter((l) => l.tid === t.tid)) === 'new') n++;
+          if (wh.upsert(WDT_EDITION.ULTIMATE, shop, t.tid, t.trade_status, t, lines(orderLines.filter((l) => l.tid === t.tid))) === 'new') n++;
           else chg++;
         }
         return new Reply(0, { data: { new_count: n, chg_count: chg } });
@@ -278,20 +162,20 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
       case 'wms.StockSpec.search': {
         const a = UltimateStock.safeParse(args);
         if (!a.success) return new Reply(WDT_SANDBOX_CODE.APP_ERROR, { message: `参数错误: ${firstIssue(a.error)}` });
-        const rows = stockRows(a.data[0].spec_nos, a.data[0].warehouse_no);
+        const rows = wh.stockRows(a.data[0].spec_nos, a.data[0].warehouse_no);
         const page = Number(q.get('page_no') ?? '0');
         const size = Number(q.get('page_size') ?? '1000');
         log.record('stock.query', a.data[0].spec_nos.join(','), { edition: WDT_EDITION.ULTIMATE, rows: rows.length });
         return new Reply(0, { total: rows.length, data: rows.slice(page * size, (page + 1) * size) });
       }
       case 'sales.LogisticsSync.getSyncListExt': {
-        const rows = pending(Number(q.get('page_size') ?? '100')).map((s) => ({ sync_id: RAW_MARK + s.syncId, tid: s.tid, logistics_no: s.logisticsNo, logistics_code: s.logisticsCode, logistics_name: s.logisticsName, is_part_sync: 0, oids: '' }));
+        const rows = wh.pending(Number(q.get('page_size') ?? '100')).map((s) => ({ sync_id: RAW_MARK + s.syncId, tid: s.tid, logistics_no: s.logisticsNo, logistics_code: s.logisticsCode, logistics_name: s.logisticsName, is_part_sync: 0, oids: '' }));
         return new Reply(0, { total: rows.length, data: rows });
       }
       case 'sales.LogisticsSync.update': {
         const a = UltimateAck.safeParse(args);
         if (!a.success) return new Reply(WDT_SANDBOX_CODE.APP_ERROR, { message: `参数错误: ${firstIssue(a.error)}` });
-        const data = a.data[0].filter((x) => !settle(x.sync_id, x.status === 0 ? SYNC_STATE.SYNCED : x.status === 2 ? SYNC_STATE.FAILED : 'keep')).map((x) => `sync_id ${x.sync_id} 不存在`);
+        const data = a.data[0].filter((x) => !wh.settle(x.sync_id, x.status === 0 ? SYNC_STATE.SYNCED : x.status === 2 ? SYNC_STATE.FAILED : 'keep')).map((x) => `sync_id ${x.sync_id} 不存在`);
         return new Reply(0, { data });
       }
       default:
@@ -362,29 +246,14 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
         signLength,
       };
     },
-    setStock(specNo, qty, wh = warehouseNo) {
-      const m = stock.get(specNo) ?? new Map<string, number>();
-      m.set(wh, qty);
-      stock.set(specNo, m);
-      log.record('stock.set', specNo, { warehouseNo: wh, qty });
-    },
-    ship,
+    setStock: (specNo, qty, warehouse) => wh.setStock(specNo, qty, warehouse),
+    ship: (tid, d) => wh.ship(tid, d),
     failNext(code, message, api) {
       scripted.push({ code, message, api });
     },
-    state() {
-      const list = structuredClone([...trades.values()]);
-      const counts = { live: 0, intercepted: 0, shipped: 0 };
-      for (const t of list) counts[t.state]++;
-      return {
-        trades: { counts, list },
-        stock: Object.fromEntries([...stock].map(([spec, m]) => [spec, Object.fromEntries(m)])),
-        syncs: structuredClone([...syncs.values()]),
-      };
-    },
+    state: () => wh.state(),
     async close() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      wh.close();
       await server.close();
     },
   };
