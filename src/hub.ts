@@ -13,6 +13,7 @@ import { MappingEngine } from './mapping/engine.js';
 import { OrderIndex } from './store/orders.js';
 import { QuarantineStore } from './store/quarantine.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
+import { loadCarrierCodes } from './lifecycle/carrier-codes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
 import { ensureLegacyErpSchedules, legacyErpPolls } from './legacy-erp/schedules.js';
@@ -76,6 +77,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   if (!redisUrl) throw new Error('no Redis URL: set redis.url (or REDIS_URL), or use `zhongshu start` to run an embedded redis-server');
 
   const mappingsDir = path.isAbsolute(config.mappings.dir) ? config.mappings.dir : path.resolve(config.mappings.dir);
+  // Each platform's code for each courier, for shipment confirmations; a broken table fails the start.
+  const carrierCodes = await loadCarrierCodes(mappingsDir);
   const mappings = new MappingEngine({ dir: mappingsDir, logger, limits: { timeoutMs: config.mappings.timeoutMs, maxDepth: config.mappings.maxDepth, maxSequence: config.mappings.maxSequence } });
   const loadErrors = await mappings.loadAll();
   for (const ch of config.channels) {
@@ -199,6 +202,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           resilience,
           intake,
           channels: config.channels,
+          carrierCode: (platform, courier) => carrierCodes.carrierCodeFor(platform, courier),
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
         })),
       });

@@ -16,8 +16,15 @@ export interface ShipConfirmRequest {
   shippedAt: string;
 }
 
-/** The platform's own code for a courier (mappings/_tables), or a thrown error naming both. */
-export type CarrierCodeLookup = (platform: string, courierAdapter: string) => string;
+/** The platform's own code for a courier (by its hub courier id), or a thrown error naming both. */
+export type CarrierCodeLookup = (platform: string, courier: string) => string;
+
+/**
+ * Built-in courier adapters and the hub courier id (KDNiao ShipperCode, the key of
+ * mappings/_tables/carrier-codes.json) each ships with. A partner courier is not listed: its
+ * confirmation fails as NotConfigured, naming the adapter, until it is added here.
+ */
+export const COURIER_ID_OF_ADAPTER: Readonly<Record<string, string>> = { 'sf-express': 'SF', ems: 'EMS' };
 
 /**
  * 发货回传: tells the platform which carrier and tracking number the parcel left with. The
@@ -29,9 +36,11 @@ export function createShipConfirm(deps: { registry: AdapterRegistry; carrierCode
     const courierAdapter = deps.registry.adapterOf(req.courier);
     if (!courierAdapter) throw ApplicationFailure.nonRetryable(`shipment confirmation: no courier connector "${req.courier}"`, 'NotConfigured');
     const platform = req.order.source.platform;
+    const courierId = COURIER_ID_OF_ADAPTER[courierAdapter];
+    if (!courierId) throw ApplicationFailure.nonRetryable(`shipment confirmation: courier adapter "${courierAdapter}" has no hub courier id (carrier-codes table)`, 'NotConfigured');
     let carrierCode: string;
     try {
-      carrierCode = deps.carrierCode(platform, courierAdapter);
+      carrierCode = deps.carrierCode(platform, courierId);
     } catch (err) {
       throw ApplicationFailure.nonRetryable(`shipment confirmation: ${err instanceof Error ? err.message : String(err)}`, 'NotConfigured');
     }

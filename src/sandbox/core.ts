@@ -101,8 +101,9 @@ export interface SandboxServer {
 
 /**
  * Serves `handler` on 127.0.0.1 with fault switches in front of it. BAD_SIGNATURE is the
- * system's business: it is passed to the handler through `badSignature()` on the faults so each
- * system answers with its own code.
+ * system's business, not the server's: each system answers it with its own code, keeping its
+ * own count (src/sandbox/signature-fault.ts, platform-kit.ts), since the server counts a fault
+ * down before the handler runs.
  */
 export async function startSandboxServer(opts: { port?: number; host?: string; handler: SandboxHandler; maxBodyBytes?: number }): Promise<SandboxServer> {
   let faults: SandboxFaults = { ...NO_FAULTS };

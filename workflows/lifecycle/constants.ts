@@ -22,6 +22,8 @@ export const PATCH = {
   SHIP_CONFIRM: 'platform-ship-confirm',
   /** A refund request after the WMS push intercepts the parcel and waits for the refund's outcome. */
   REFUND_INTERCEPT: 'refund-intercept',
+  /** Gift notes on the waybill use the configured waybillText instead of an English default. */
+  GIFT_WAYBILL_TEXT: 'gift-waybill-text',
 } as const;
 
 /**

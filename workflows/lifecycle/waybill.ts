@@ -1,5 +1,6 @@
 import { adapterActivities, outageRetrying, stringField } from './activities.js';
-import { CAP } from './constants.js';
+import { patched } from '@temporalio/workflow';
+import { CAP, PATCH } from './constants.js';
 import type { OrderRun } from './run.js';
 
 /** The courier connector for a carrier: remote areas (EMS) go to the remote courier when one is set. */
@@ -22,7 +23,7 @@ export async function issueWaybill(run: OrderRun, conn: string): Promise<void> {
       connector: conn,
       capability: CAP.WAYBILL_CREATE,
       idempotencyKey: key,
-      input: { order, orderId: key, sender: s.sender, surcharge: run.surcharge, notes: order.lines.filter((l) => l.gift).map((l) => `Gift: ${l.title} x${l.quantity}`) },
+      input: { order, orderId: key, sender: s.sender, surcharge: run.surcharge, notes: giftNotes(run) },
       mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: key } } : null,
     }),
   );
@@ -55,4 +56,10 @@ export async function updateWaybill(run: OrderRun, updateKey: string): Promise<v
       mapping: s.mappings.waybillUpdate ? { id: s.mappings.waybillUpdate, context: {} } : null,
     }),
   );
+}
+
+/** The gift lines' waybill text as the seller wrote it in config (e.g. 赠品:智能饮水机滤芯×1). */
+function giftNotes(run: OrderRun): string[] {
+  const configured = patched(PATCH.GIFT_WAYBILL_TEXT);
+  return run.order.lines.filter((l) => l.gift).map((l) => (configured && l.gift?.waybillText) || `Gift: ${l.title} x${l.quantity}`);
 }
