@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Activities } from '../src/activities/index.js';
 import type { CanonicalOrder } from '../src/canonical/order.js';
 import { LockReply } from '../src/inventory/schema.js';
+import { recordHistory } from './support/histories.js';
 import { decide, getOrderState, platformSnapshot, trackingEvent, type LifecycleSettings, type OrderLifecycleInput, type OrderState, type PlatformSnapshot } from '../workflows/order-lifecycle.js';
 
 /**
@@ -190,6 +191,7 @@ describe('shipment confirmation to the platform (发货回传)', () => {
     // Told at print time: before the WMS push.
     const steps = (calls.get(h.workflowId) ?? []).map((c) => (c.name === 'confirmShipment' ? 'confirm' : (c.capability ?? c.name)));
     expect(steps.indexOf('confirm')).toBeLessThan(steps.indexOf('wms.order.push'));
+    await recordHistory(h.workflowId, 'real-life-ship-confirmed-completed');
   });
 
   it('at pickup when the channel says so', async () => {
@@ -214,6 +216,7 @@ describe('shipment confirmation to the platform (发货回传)', () => {
     expect(capability(h.workflowId, 'waybill.cancel')).toHaveLength(1);
     expect(capability(h.workflowId, 'wms.order.push')).toHaveLength(0);
     expect(named(h.workflowId, 'releaseInventory')).toHaveLength(1);
+    await recordHistory(h.workflowId, 'real-life-ship-confirm-refused-rejected');
   });
 });
 
@@ -228,6 +231,7 @@ describe('orders as the platform has them', () => {
     await h.signal(platformSnapshot, snapshot(o, { status: 'paid', platformStatus: 'WAIT_SELLER_SEND_GOODS', updatedAt: '2026-12-01T11:00:00+08:00' }));
     await until(h, (x) => x.state === 'pushed_to_wms');
     expect(named(h.workflowId, 'lockInventory')).toHaveLength(1);
+    await recordHistory(h.workflowId, 'real-life-platform-hold-released');
   });
 
   it.each(['shipped', 'delivered', 'completed'] as const)('first seen %s: recorded as shipped elsewhere, nothing locked, waybilled, pushed or confirmed', async (status) => {
@@ -262,6 +266,7 @@ describe('unpaid orders', () => {
     expect(pushed.timeline.map((t) => t.state)).toContain('inventory_locked');
     const locks = named(h.workflowId, 'lockInventory').map((c) => c.key);
     expect(locks).toEqual([`${h.workflowId}:lock-0`, `${h.workflowId}:lock-1`]);
+    await recordHistory(h.workflowId, 'real-life-unpaid-released-then-paid');
   });
 
   it('never paid: closed as unpaid_expired, nobody called', async () => {
@@ -313,6 +318,8 @@ describe('refunds after intake', () => {
     expect(capability(h2.workflowId, 'wms.order.intercept')).toHaveLength(1);
     expect(capability(h2.workflowId, 'waybill.cancel')).toHaveLength(1);
     expect(named(h2.workflowId, 'releaseInventory')).toHaveLength(1);
+    await recordHistory(h.workflowId, 'real-life-partial-refund-dropped');
+    await recordHistory(h2.workflowId, 'real-life-refund-intercepted-closed');
   });
 });
 
@@ -331,5 +338,6 @@ describe('stale platform copies', () => {
     await h.signal(platformSnapshot, snapshot(o, { status: 'paid', updatedAt: '2026-12-01T13:00:00+08:00', address: moved }));
     const pushed = await until(h, (x) => x.state === 'pushed_to_wms');
     expect(pushed.order.address.detail?.masked).toBe('文二路9**号');
+    await recordHistory(h.workflowId, 'real-life-stale-copy-ignored');
   });
 });
