@@ -1,8 +1,10 @@
 import type { SandboxLog } from '../../src/sandbox/core.js';
-import type { PlatformLedger } from '../../src/sandbox/platform-kit.js';
+import type { PlatformLedger, PlatformListings } from '../../src/sandbox/platform-kit.js';
 import { formatGmt8, parseGmt8 } from '../_shared/signing.js';
-import type { TopListings } from './sandbox-listings.js';
 import { renderTrade, SHIPPABLE, TOP_STATUS, type TopTrade } from './sandbox-trades.js';
+
+/** Where the sandbox's TOP router listens, as on eco.taobao.com. */
+export const TOP_ROUTER_PATH = '/router/rest';
 
 /** A TOP error body's inner object, `{"error_response": {...}}`. */
 export interface TopErrorBody {
@@ -79,7 +81,7 @@ function typeFilter(p: Readonly<Record<string, string>>): (t: TopTrade) => boole
   return (t) => types.has(t.type) && (!status || t.status === status);
 }
 
-export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: TopListings; ledger: PlatformLedger; log: SandboxLog; clock: () => Date }): Record<string, TopMethod> {
+export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: PlatformListings; ledger: PlatformLedger; log: SandboxLog; clock: () => Date }): Record<string, TopMethod> {
   const trade = (tid: string | undefined) => (tid ? d.trades.get(tid) : undefined);
 
   return {
@@ -211,12 +213,12 @@ export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: TopLi
         const next = type === '1' ? q : hit.quantity + q;
         if (next < 0) return invalid('quantity', 'stock would become negative');
         hit.quantity = next;
-        d.ledger.setStock('taobao.item.quantity.update', { sku: hit.sku, quantity: next, listing: `${hit.numIid}:${hit.skuId}` });
+        d.ledger.setStock('taobao.item.quantity.update', { sku: hit.sku, quantity: next, listing: `${hit.itemId}:${hit.skuId}` });
         const now = formatGmt8(d.clock());
         return {
           ok: {
             item_quantity_update_response: {
-              item: { num_iid: Number(hit.numIid), num: d.listings.itemTotal(hit.numIid), modified: now, skus: { sku: d.listings.skusOf(hit.numIid).map((s) => ({ sku_id: Number(s.skuId), quantity: s.quantity, modified: now })) } },
+              item: { num_iid: Number(hit.itemId), num: d.listings.onItem(hit.itemId).reduce((a, s) => a + s.quantity, 0), modified: now, skus: { sku: d.listings.onItem(hit.itemId).map((s) => ({ sku_id: Number(s.skuId), quantity: s.quantity, modified: now })) } },
             },
           },
         };

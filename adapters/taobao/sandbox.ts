@@ -1,10 +1,9 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
-import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, startPlatformServer } from '../../src/sandbox/platform-kit.js';
+import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import { ADAPTER_ID, TOP_SIGN_METHODS, type TopSignMethod } from './constants.js';
-import { TOP_ROUTER_PATH, TopListings, type TaobaoListingInput } from './sandbox-listings.js';
-import { tradeMethods, type TopCall, type TopErrorBody } from './sandbox-methods.js';
+import { TOP_ROUTER_PATH, tradeMethods, type TopCall, type TopErrorBody } from './sandbox-methods.js';
 import { divideDiscount, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
 import { parseGmt8 } from '../_shared/signing.js';
 
@@ -44,7 +43,7 @@ export interface TaobaoSandbox extends SandboxSystem {
   /** Pays, holds, cancels, refunds a line, changes the address; bumps `modified`. */
   updateOrder(tid: string, patch: TaobaoOrderPatch): ReturnType<typeof tradeState>;
   /** Lists a SKU on an item (placeOrder lists unknown SKUs itself). */
-  listItem(input: TaobaoListingInput): { sku: string; numIid: string; skuId: string };
+  listItem(input: SandboxListingInput): { sku: string; numIid: string; skuId: string };
   /** Answers the next matching call(s) with this TOP error instead. */
   failNext(error: TopErrorBody, opts?: { method?: string; times?: number }): void;
   state(): TaobaoSandboxState;
@@ -81,7 +80,7 @@ export const sandbox: SandboxDefinition<TaobaoSandbox> = {
     const creds = { appKey: opts.appKey ?? '12345678', appSecret: opts.appSecret ?? 'sandbox-top-secret', session: opts.sessionKey ?? 'sandbox-session', signMethod: opts.signMethod ?? 'hmac-sha256' };
     const log = new SandboxLog(ADAPTER_ID, clock);
     const ledger = new PlatformLedger(log, clock);
-    const listings = new TopListings();
+    const listings = new PlatformListings('taobao sandbox', { item: 680_000_000_000, sku: 5_000_000_000_000 });
     const trades = new Map<string, TopTrade>();
     const script = new ErrorScript<TopErrorBody>();
     const refused = new Map<string, number>();
@@ -134,7 +133,7 @@ export const sandbox: SandboxDefinition<TaobaoSandbox> = {
       server,
       log,
       connectorConfig() {
-        return { appKey: creds.appKey, appSecret: creds.appSecret, sessionKey: creds.session, signMethod: creds.signMethod, baseUrl: `${server.url}${TOP_ROUTER_PATH}`, listings: listings.connectorListings() };
+        return { appKey: creds.appKey, appSecret: creds.appSecret, sessionKey: creds.session, signMethod: creds.signMethod, baseUrl: `${server.url}${TOP_ROUTER_PATH}`, listings: Object.fromEntries(listings.all().map((s) => [s.sku, { numIid: s.itemId, skuId: s.skuId }])) };
       },
       placeOrder(raw) {
         const o = parseSandboxInput(TaobaoOrderInput, raw, 'taobao sandbox placeOrder');
@@ -150,7 +149,7 @@ export const sandbox: SandboxDefinition<TaobaoSandbox> = {
           type: o.type,
           lines: o.lines.map((l, i) => {
             const at = listings.ensure(l.sku);
-            return { oid: l.lineId ?? (BigInt(o.id) + BigInt(i + 1)).toString(), sku: l.sku, numIid: at.numIid, skuId: at.skuId, title: l.title ?? l.sku, qty: l.qty, price: l.price, divide: divided[i] ?? 0, refundStatus: 'NO_REFUND', shipped: false };
+            return { oid: l.lineId ?? (BigInt(o.id) + BigInt(i + 1)).toString(), sku: l.sku, numIid: at.itemId, skuId: at.skuId, title: l.title ?? l.sku, qty: l.qty, price: l.price, divide: divided[i] ?? 0, refundStatus: 'NO_REFUND', shipped: false };
           }),
           postFee: o.postFee,
           discount: o.discount,
@@ -193,7 +192,8 @@ export const sandbox: SandboxDefinition<TaobaoSandbox> = {
         return tradeState(t);
       },
       listItem(input) {
-        return listings.list(input);
+        const s = listings.list(input);
+        return { sku: s.sku, numIid: s.itemId, skuId: s.skuId };
       },
       failNext(error, o = {}) {
         script.failNext(error, { ...(o.method ? { api: o.method } : {}), ...(o.times ? { times: o.times } : {}) });

@@ -204,3 +204,62 @@ export async function pushToHub(a: { log: SandboxLog; kind: string; key: string 
 export function hubRoute(hubUrl: string, path: string): string {
   return `${hubUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
+
+export const SandboxListingInput = z
+  .object({
+    sku: z.string().min(1).describe("the SKU's merchant code (outer id)"),
+    itemId: z.string().regex(/^\d+$/).optional().describe('the item / product / goods id'),
+    skuId: z.string().regex(/^\d+$/).optional(),
+    quantity: z.number().int().nonnegative().default(0),
+  })
+  .strict();
+export type SandboxListingInput = z.input<typeof SandboxListingInput>;
+
+/** One merchant SKU as a platform lists it: a SKU id under an item id, with its stock. */
+export interface ListedSku {
+  sku: string;
+  itemId: string;
+  skuId: string;
+  quantity: number;
+}
+
+/**
+ * A shop's listings. Unknown SKUs get ids of their own when an order first names them (each on
+ * an item of its own), so every order line and every stock push has a target.
+ */
+export class PlatformListings {
+  private readonly bySku = new Map<string, ListedSku>();
+  private next = 1;
+  constructor(
+    private readonly what: string,
+    private readonly idBase: { item: number; sku: number },
+  ) {}
+
+  list(raw: SandboxListingInput): ListedSku {
+    const l = parseSandboxInput(SandboxListingInput, raw, `${this.what} listItem`);
+    const n = this.next++;
+    const entry = { sku: l.sku, itemId: l.itemId ?? String(this.idBase.item + n), skuId: l.skuId ?? String(this.idBase.sku + n), quantity: l.quantity };
+    this.bySku.set(l.sku, entry);
+    return entry;
+  }
+
+  ensure(sku: string): ListedSku {
+    return this.bySku.get(sku) ?? this.list({ sku });
+  }
+
+  /** The SKU a stock call addresses: item plus SKU id, or plus merchant code, or the item's only SKU. */
+  find(itemId: string, skuId: string | undefined, outerId: string | undefined): ListedSku | 'no-item' | 'no-sku' {
+    const onItem = this.onItem(itemId);
+    if (onItem.length === 0) return 'no-item';
+    const hit = skuId !== undefined ? onItem.find((s) => s.skuId === skuId) : outerId !== undefined ? onItem.find((s) => s.sku === outerId) : onItem.length === 1 ? onItem[0] : undefined;
+    return hit ?? 'no-sku';
+  }
+
+  onItem(itemId: string): ListedSku[] {
+    return [...this.bySku.values()].filter((s) => s.itemId === itemId);
+  }
+
+  all(): ListedSku[] {
+    return [...this.bySku.values()];
+  }
+}
