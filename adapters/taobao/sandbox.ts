@@ -73,14 +73,14 @@ function isSignMethod(v: string | undefined): v is TopSignMethod {
   return (TOP_SIGN_METHODS as readonly (string | undefined)[]).includes(v);
 }
 
-export const sandbox: SandboxDefinition<TaobaoSandbox> = {
+export const sandbox = {
   adapter: ADAPTER_ID,
-  async start(opts: TaobaoSandboxOptions = {}) {
+  async start(opts: TaobaoSandboxOptions = {}): Promise<TaobaoSandbox> {
     const clock = opts.clock ?? (() => new Date());
     const creds = { appKey: opts.appKey ?? '12345678', appSecret: opts.appSecret ?? 'sandbox-top-secret', session: opts.sessionKey ?? 'sandbox-session', signMethod: opts.signMethod ?? 'hmac-sha256' };
     const log = new SandboxLog(ADAPTER_ID, clock);
     const ledger = new PlatformLedger(log, clock);
-    const listings = new PlatformListings('taobao sandbox', { item: 680_000_000_000, sku: 5_000_000_000_000 });
+    const listings = new PlatformListings('taobao sandbox', { item: 680_000_000_000n, sku: 5_000_000_000_000n });
     const trades = new Map<string, TopTrade>();
     const script = new ErrorScript<TopErrorBody>();
     const refused = new Map<string, number>();
@@ -206,4 +206,4 @@ export const sandbox: SandboxDefinition<TaobaoSandbox> = {
     };
     return system;
   },
-};
+} satisfies SandboxDefinition<TaobaoSandbox>;

@@ -232,13 +232,13 @@ export class PlatformListings {
   private next = 1;
   constructor(
     private readonly what: string,
-    private readonly idBase: { item: number; sku: number },
+    private readonly idBase: { item: bigint; sku: bigint },
   ) {}
 
   list(raw: SandboxListingInput): ListedSku {
     const l = parseSandboxInput(SandboxListingInput, raw, `${this.what} listItem`);
     const n = this.next++;
-    const entry = { sku: l.sku, itemId: l.itemId ?? String(this.idBase.item + n), skuId: l.skuId ?? String(this.idBase.sku + n), quantity: l.quantity };
+    const entry = { sku: l.sku, itemId: l.itemId ?? String(this.idBase.item + BigInt(n)), skuId: l.skuId ?? String(this.idBase.sku + BigInt(n)), quantity: l.quantity };
     this.bySku.set(l.sku, entry);
     return entry;
   }
