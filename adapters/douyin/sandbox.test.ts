@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
@@ -7,10 +5,11 @@ import { MappingEngine } from '../../src/mapping/engine.js';
 import { fixtureContext } from '../../src/mapping/fixtures.js';
 import { mapInboundOrder } from '../../src/mapping/inbound.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
-import type { AdapterInstance, WebhookEvent } from '../../src/sdk/define.js';
+import type { AdapterInstance } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import { packageRoot } from '../../src/util/package-info.js';
 import { testContext, testDeps } from '../_shared/platform-testing.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../_shared/sandbox-testing.js';
 import douyin from './index.js';
 import { DOUYIN_ERRORS, sandbox, type DouyinSandbox } from './sandbox.js';
 
@@ -21,31 +20,11 @@ const ID = { a: '6920000000000000011', b: '6920000000000000100', c: '69200000000
 
 let sb: DouyinSandbox;
 let engine: MappingEngine;
-/** Stands in for the hub's /webhooks/douyin/:channel: the real adapter verifies and parses each push. */
-let hub: Server;
-let hubUrl: string;
-const received: { path: string; events: WebhookEvent[] }[] = [];
+let hub: WebhookReceiver;
+const received = () => hub.received;
 
 async function adapter(overrides: Record<string, unknown> = {}): Promise<AdapterInstance> {
   return douyin.create(douyin.configSchema.parse({ ...sb.connectorConfig(), pageSize: 2, ...overrides }), testDeps(new Date()));
-}
-
-function startHub(verifier: () => Promise<AdapterInstance>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void verifier().then((a) => {
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-        const raw = { headers, rawBody: new Uint8Array(Buffer.concat(chunks)) };
-        const verdict = a.verifyWebhook?.(raw);
-        if (!verdict?.ok) return res.writeHead(401).end(JSON.stringify(verdict));
-        received.push({ path: req.url ?? '', events: a.parseWebhook?.(raw) ?? [] });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 0, msg: 'success' }));
-      });
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 async function pullAll(a: AdapterInstance, start: Date, end: Date): Promise<unknown[]> {
@@ -72,9 +51,8 @@ const ship = async (a: AdapterInstance, orderId: string, trackingNumber = 'SF100
 beforeAll(async () => {
   engine = new MappingEngine({ dir: path.join(packageRoot(), 'mappings') });
   await engine.loadAll();
-  hub = await startHub(() => adapter());
-  hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}`;
-  sb = await sandbox.start({ push: { hubUrl }, channel: 'dy-main' });
+  hub = await startWebhookReceiver(() => adapter());
+  sb = await sandbox.start({ push: { hubUrl: hub.url }, channel: 'dy-main' });
   sb.placeOrder({ id: ID.a, lines: [{ sku: 'FT-1KG', qty: 2, price: 2950 }, { sku: 'CHILI', qty: 1, price: 1500 }], postAmount: 600, discount: 1000, modifiedAt: at(2) });
   sb.placeOrder({ id: ID.b, lines: [{ sku: 'FT-1KG', qty: 1, price: 2950 }], modifiedAt: at(6) });
   sb.placeOrder({ id: ID.c, status: 1, lines: [{ sku: 'CHILI', qty: 3, price: 1500 }], modifiedAt: at(10) });
@@ -82,7 +60,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sb.close();
-  await new Promise((r) => hub.close(r));
+  await hub.close();
 });
 
 describe('douyin sandbox: order.pull and order.get', () => {
@@ -115,7 +93,7 @@ describe('douyin sandbox: pushes', () => {
     const r = await sb.pushOrder(ID.b);
     expect(r).toMatchObject({ status: 200, tag: '101' });
     expect(JSON.parse(r.body)).toEqual({ code: 0, msg: 'success' });
-    const last = received.at(-1);
+    const last = received().at(-1);
     expect(last?.path).toBe('/webhooks/douyin/dy-main');
     expect(last?.events).toEqual([{ messageId: r.msgId, topic: 'order.paid', orderId: ID.b, payload: expect.objectContaining({ tag: '101' }) }]);
     // What the hub does next: fetch the order the push names.
@@ -128,7 +106,7 @@ describe('douyin sandbox: pushes', () => {
     const first = await sb.pushOrder(ID.c, { channel: 'dy-two' });
     expect(first.tag).toBe('106');
     const again = await sb.pushOrder(ID.c, { msgId: first.msgId, channel: 'dy-two' });
-    expect(received.slice(-2).map((r) => [r.path, r.events[0]?.messageId, r.events[0]?.topic])).toEqual([
+    expect(received().slice(-2).map((r) => [r.path, r.events[0]?.messageId, r.events[0]?.topic])).toEqual([
       ['/webhooks/douyin/dy-two', first.msgId, 'order.cancelled'],
       ['/webhooks/douyin/dy-two', first.msgId, 'order.cancelled'],
     ]);
@@ -137,7 +115,7 @@ describe('douyin sandbox: pushes', () => {
   });
 
   it('a push signed with another secret is refused by the adapter (401), and recorded so', async () => {
-    const other = await sandbox.start({ push: { hubUrl }, appSecret: 'someone-else' });
+    const other = await sandbox.start({ push: { hubUrl: hub.url }, appSecret: 'someone-else' });
     try {
       other.placeOrder({ id: ID.b, lines: [{ sku: 'FT-1KG', qty: 1, price: 2950 }] });
       const r = await other.pushOrder(ID.b);
