@@ -24,6 +24,8 @@ function errorText(json: unknown): string {
 
 export interface ShopifyAdminOptions {
   shop: string;
+  /** Where the Admin API is reached; default `https://<shop>` (a sandbox or an egress proxy otherwise). */
+  baseUrl?: string | undefined;
   accessToken: string;
   apiVersion: string;
   timeoutMs: number;
@@ -42,7 +44,8 @@ export class ShopifyAdmin {
   /** `scope`: the call's context, so each request spends a rate-limit token (Shopify's 2/s per shop); a bare signal is not limited. */
   async post(path: string, body: unknown, scope: RequestScope | AbortSignal): Promise<unknown> {
     const signal = await beforeRequest(scope, path);
-    const url = `https://${this.o.shop}/admin/api/${this.o.apiVersion}${path}`;
+    const origin = (this.o.baseUrl ?? `https://${this.o.shop}`).replace(/\/+$/, '');
+    const url = `${origin}/admin/api/${this.o.apiVersion}${path}`;
     const res = await exchange({
       adapter: ADAPTER_ID,
       fetch: this.o.fetch,

@@ -16,6 +16,7 @@ export const shopifyConfig = z
     /** Only inventory.push calls the Admin API: a webhook-only connector needs neither of these. */
     adminAccessToken: secret('Admin API access token (X-Shopify-Access-Token), scope write_inventory; needed by inventory.push').optional(),
     apiVersion: z.string().regex(/^\d{4}-\d{2}$/, 'a Shopify API version such as 2024-07').default('2024-07').describe('Admin REST API version in the request path; Shopify supports each for about a year'),
+    adminBaseUrl: z.url().optional().describe('Admin API origin instead of https://<shop> (the Shopify sandbox, or an egress proxy)'),
     locationId: ShopifyId.optional().describe("Shopify location whose available quantity inventory.push sets (the hub's warehouse stock for this shop)"),
     /** Merchant SKU -> {inventoryItemId}: the variant's inventory_item_id, not the variant id. */
     listings: listingsTable(ShopifyListing),
@@ -49,7 +50,7 @@ export default defineAdapter({
   },
   configSchema: shopifyConfig,
   create(config, deps) {
-    const admin = config.adminAccessToken ? new ShopifyAdmin({ shop: config.shop, accessToken: config.adminAccessToken, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs, fetch: deps.fetch }) : null;
+    const admin = config.adminAccessToken ? new ShopifyAdmin({ shop: config.shop, baseUrl: config.adminBaseUrl, accessToken: config.adminAccessToken, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs, fetch: deps.fetch }) : null;
     return {
       async testConnection() {
         return { ok: true, detail: `webhooks for ${config.shop} are verified with the configured secret` };

@@ -1,0 +1,168 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
+import { SandboxLog } from '../../src/sandbox/core.js';
+import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
+import { ADAPTER_ID } from './constants.js';
+import { PDD_ERRORS, pddMethods, type PddError } from './sandbox-methods.js';
+import { orderState, PddOrderInput, PddOrderPatch, PDD_REFUND_STATUS, type PddOrder } from './sandbox-orders.js';
+
+export { PDD_ERRORS, type PddError };
+
+/**
+ * The Pinduoduo open platform's api/router in memory: form POSTs with `type`, client_id,
+ * access_token, timestamp (unix seconds), data_type=JSON and sign = upper(MD5(secret + sorted
+ * k+v + secret)), checked here with its own implementation; answers PDD's error_response bodies.
+ */
+export const PDD_ROUTER_PATH = '/api/router';
+
+export interface PddSandboxOptions extends SandboxStartOptions {
+  clientId?: string;
+  clientSecret?: string;
+  accessToken?: string;
+}
+
+export interface PddSandbox extends SandboxSystem {
+  placeOrder(input: PddOrderInput): ReturnType<typeof orderState>;
+  /** Ships/receives (order_status), refunds (refund_status, per order on PDD), changes the address; bumps updated_at. */
+  updateOrder(orderSn: string, patch: PddOrderPatch): ReturnType<typeof orderState>;
+  listItem(input: SandboxListingInput): { sku: string; goodsId: string; skuId: string };
+  failNext(error: PddError, opts?: { method?: string; times?: number }): void;
+  state(): PddSandboxState;
+}
+
+export interface PddSandboxState {
+  orders: ReturnType<typeof orderState>[];
+  shipments: ReturnType<PlatformLedger['toJSON']>['shipments'];
+  stock: Record<string, number>;
+  stockSets: ReturnType<PlatformLedger['toJSON']>['stockSets'];
+}
+
+function pddSign(params: Record<string, string>, secret: string): string {
+  const s = Object.keys(params)
+    .filter((k) => k !== 'sign')
+    .sort()
+    .map((k) => `${k}${params[k] ?? ''}`)
+    .join('');
+  return createHash('md5')
+    .update(secret + s + secret, 'utf8')
+    .digest('hex')
+    .toUpperCase();
+}
+
+export const sandbox = {
+  adapter: ADAPTER_ID,
+  async start(opts: PddSandboxOptions = {}): Promise<PddSandbox> {
+    const clock = opts.clock ?? (() => new Date());
+    const creds = { clientId: opts.clientId ?? 'sandbox-pdd-client', clientSecret: opts.clientSecret ?? 'sandbox-pdd-secret', accessToken: opts.accessToken ?? 'sandbox-pdd-token' };
+    const log = new SandboxLog(ADAPTER_ID, clock);
+    const ledger = new PlatformLedger(log, clock);
+    const listings = new PlatformListings('pinduoduo sandbox', { item: 350_000_000_000n, sku: 1_200_000_000_000n });
+    const orders = new Map<string, PddOrder>();
+    const script = new ErrorScript<PddError>();
+    const methods = pddMethods({ orders, listings, ledger, log, clock });
+
+    const fail = (e: PddError): SandboxResponse => jsonResponse({ error_response: { ...e, request_id: randomUUID() } });
+    const refuse = (e: PddError, type: string | null): SandboxResponse => {
+      log.record('request.refused', type, { error_code: e.error_code });
+      return fail(e);
+    };
+    const handle = (req: SandboxRequest, badSignature: boolean): SandboxResponse => {
+      if (req.path !== PDD_ROUTER_PATH) return { status: 404, body: 'Not Found' };
+      const p: Record<string, string> = Object.fromEntries(req.query);
+      if (req.method === 'POST') Object.assign(p, Object.fromEntries(new URLSearchParams(req.text)));
+      const type = p['type'] ?? null;
+      const missing = ['type', 'client_id', 'timestamp', 'sign'].find((k) => !p[k]);
+      if (missing) return refuse({ error_code: 10000, error_msg: '参数错误', sub_code: '10000', sub_msg: `${missing}: required` }, type);
+      if (p['client_id'] !== creds.clientId) return refuse({ error_code: 10016, error_msg: 'client_id不存在', sub_code: '10016', sub_msg: 'client_id不存在' }, type);
+      if (!/^\d{10}$/.test(p['timestamp'] ?? '')) return refuse({ error_code: 10000, error_msg: '参数错误', sub_code: '10000', sub_msg: 'timestamp: unix seconds' }, type);
+      if (badSignature || p['sign'] !== pddSign(p, creds.clientSecret)) return refuse(PDD_ERRORS.SIGNATURE, type);
+      if (p['access_token'] !== creds.accessToken) return refuse(PDD_ERRORS.TOKEN_EXPIRED, type);
+      const impl = type ? methods[type] : undefined;
+      if (!type || !impl) return refuse({ error_code: 10000, error_msg: '参数错误', sub_code: '10000', sub_msg: `type: no such API ${type ?? ''}` }, type);
+      const scripted = script.take(type);
+      if (scripted) {
+        log.record('request.failed', type, { error_code: scripted.error_code });
+        return fail(scripted);
+      }
+      const out = impl(p);
+      return 'error' in out ? fail(out.error) : jsonResponse(out.ok);
+    };
+
+    const server = await startPlatformServer({ ...(opts.port === undefined ? {} : { port: opts.port }), handler: (req, ctx) => handle(req, ctx.badSignature) });
+    const orderOf = (sn: string) => {
+      const o = orders.get(sn);
+      if (!o) throw new Error(`pinduoduo sandbox updateOrder: orderSn: no order ${sn}`);
+      return o;
+    };
+
+    const system: PddSandbox = {
+      adapter: ADAPTER_ID,
+      server,
+      log,
+      connectorConfig() {
+        return {
+          clientId: creds.clientId,
+          clientSecret: creds.clientSecret,
+          accessToken: creds.accessToken,
+          baseUrl: `${server.url}${PDD_ROUTER_PATH}`,
+          listings: Object.fromEntries(listings.all().map((s) => [s.sku, { goodsId: s.itemId, skuId: s.skuId }])),
+        };
+      },
+      placeOrder(raw) {
+        const o = parseSandboxInput(PddOrderInput, raw, 'pinduoduo sandbox placeOrder');
+        if (orders.has(o.id)) throw new Error(`pinduoduo sandbox placeOrder: id: order ${o.id} exists already (use updateOrder)`);
+        const modified = o.modifiedAt ?? clock();
+        const order: PddOrder = {
+          sn: o.id,
+          status: o.status,
+          refundStatus: o.refundStatus,
+          lines: o.lines.map((l) => {
+            const at = listings.ensure(l.sku);
+            return { sku: l.sku, goodsId: at.itemId, skuId: at.skuId, title: l.title ?? l.sku, qty: l.qty, price: l.price };
+          }),
+          postage: o.postage,
+          discount: o.discount,
+          receiver: o.receiver,
+          buyerMemo: o.buyerMemo,
+          remark: o.remark,
+          created: o.createdAt ?? o.paidAt ?? modified,
+          paid: o.paidAt ?? modified,
+          modified,
+          trackingNumber: undefined,
+          logisticsId: undefined,
+          shipped: undefined,
+        };
+        if (o.discount > order.lines.reduce((a, l) => a + l.price * l.qty, 0) + o.postage) throw new Error('pinduoduo sandbox placeOrder: discount: larger than goods and postage');
+        orders.set(order.sn, order);
+        log.record('order.placed', order.sn, { status: order.status });
+        return orderState(order);
+      },
+      updateOrder(sn, raw) {
+        const patch = parseSandboxInput(PddOrderPatch, raw, 'pinduoduo sandbox updateOrder');
+        const o = orderOf(sn);
+        if (patch.status !== undefined) o.status = patch.status;
+        if (patch.refundStatus !== undefined) o.refundStatus = patch.refundStatus;
+        if (patch.receiver) o.receiver = { ...o.receiver, ...patch.receiver };
+        if (patch.remark !== undefined) o.remark = patch.remark;
+        o.modified = patch.modifiedAt ?? clock();
+        log.record('order.updated', sn, { status: o.status, refundStatus: o.refundStatus, fields: Object.keys(patch) });
+        return orderState(o);
+      },
+      listItem(input) {
+        const s = listings.list(input);
+        return { sku: s.sku, goodsId: s.itemId, skuId: s.skuId };
+      },
+      failNext(error, o = {}) {
+        script.failNext(error, { ...(o.method ? { api: o.method } : {}), ...(o.times ? { times: o.times } : {}) });
+      },
+      state() {
+        const l = ledger.toJSON();
+        return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets };
+      },
+      close: () => server.close(),
+    };
+    return system;
+  },
+} satisfies SandboxDefinition<PddSandbox>;
+
+export { PDD_REFUND_STATUS };
