@@ -4,7 +4,7 @@ import { InventoryPool } from '../src/inventory/pool.js';
 import { carrierOrderId } from '../adapters/_shared/waybill.js';
 import { startFakeSf, type FakeSf } from './support/fake-sf.js';
 import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
-import { ADMIN_KEY, startTestHub } from './support/hub.js';
+import { ADMIN_KEY, CS_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
@@ -130,6 +130,36 @@ describe('address change after payment (dual-track waybill)', () => {
     const audit = await hub.redis.lrange(`${hub.prefix}audit:order:${key}`, 0, -1);
     expect(audit.join()).toContain('"outcome":"needs_review"');
     expect(audit.join()).not.toContain('123 Shipping Street'); // masked in the audit trail
+  });
+
+  it('a reviewed change is a real decision: customer service approves and the waybill is re-issued; a reject keeps the old address', async () => {
+    const cs = { authorization: `Bearer ${CS_KEY}`, 'content-type': 'application/json' };
+    const id = newOrderId();
+    const key = await send(order(id, 121));
+    const s = await waitFor(key, 'pushed_to_wms');
+    expect(await json(await changeAddress(key, newAddress(s.order.address, { city: 'Louisville' })))).toMatchObject({ outcome: 'needs_review' });
+    const approved = await hub.app.request(`/api/decisions/${key}`, { method: 'POST', headers: cs, body: JSON.stringify({ action: 'approve', note: 'buyer called' }) });
+    expect(approved.status).toBe(200);
+    const after = await stateOf(key);
+    expect(after.order.address.city).toBe('Louisville');
+    expect(after.waybillNo).not.toBe(s.waybillNo);
+    expect(sfFor(id)).toMatchObject({ creates: 2, cancels: 1 });
+    expect((await json(await hub.app.request('/api/decisions', { headers: admin }))).items).not.toContainEqual(expect.objectContaining({ orderKey: key }));
+    const audit = await hub.redis.lrange(`${hub.prefix}audit:order:${key}`, 0, -1);
+    expect(audit.join()).toContain('"outcome":"reissued"');
+
+    const id2 = newOrderId();
+    const key2 = await send(order(id2, 121));
+    const s2 = await waitFor(key2, 'pushed_to_wms');
+    await changeAddress(key2, newAddress(s2.order.address, { city: 'Louisville' }));
+    const rejected = await hub.app.request(`/api/decisions/${key2}`, { method: 'POST', headers: admin, body: JSON.stringify({ action: 'reject', note: 'not the buyer' }) });
+    expect(rejected.status).toBe(200);
+    const kept = await stateOf(key2);
+    expect(kept.order.address.city).toBe(s2.order.address.city);
+    expect(kept.waybillNo).toBe(s2.waybillNo);
+    expect(kept.timeline.map((t: Json) => t.cause).join('\n')).toMatch(/address change rejected by admin \(not the buyer\)/);
+    expect((await hub.redis.lrange(`${hub.prefix}audit:order:${key2}`, 0, -1)).join()).toContain('"outcome":"rejected"');
+    await recordHistory(`order:${key}`, 'address-review-approved-reissued');
   });
 
   it('after pickup every change goes to review', async () => {

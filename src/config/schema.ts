@@ -138,6 +138,17 @@ export function configSchema(env: Env) {
             .prefault({}),
           /** Dual-track waybill: minutes after payment in which an address change overwrites or re-issues. */
           addressWindowMinutes: envInt(env, { min: 1 }).default(120),
+          /** Inside the window, a change of any of these re-issues the waybill; anything else (a floor or door number) overwrites it. */
+          addressReissueFields: z
+            .array(z.enum(['country', 'province', 'city', 'district', 'street']))
+            .min(1)
+            .default(['country', 'province', 'city', 'district', 'street'])
+            .describe('street is the township (镇/街道): a new town is a new delivery route, so it re-issues'),
+          /** Who may take each kind of decision besides operations_lead (who may take all). Kinds not listed: operations_lead only. */
+          decisionRoles: z
+            .record(z.string(), z.array(RoleSchema))
+            .default({ address_change_review: ['customer_service'], address_unmatched: ['customer_service'], ship_confirm_refused: ['customer_service'], ship_confirm_outdated: ['warehouse'], pickup_overdue: ['warehouse'], insufficient_stock: ['warehouse'] })
+            .describe('hold reason -> roles that may approve, reject or edit it'),
           /** Sender printed on waybills. */
           sender: z
             .object({ name: str.default('Zhongshu Warehouse'), phone: str.default('4000000000'), province: str.default('广东省'), city: str.default('深圳市'), district: str.default('南山区'), address: str.default('科技园 1 号仓') })

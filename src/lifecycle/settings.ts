@@ -31,6 +31,7 @@ export function lifecycleSettings(config: HubConfig, registry?: AdapterRegistry)
     outageRetryMs: config.resilience.outageRetryMs ?? config.resilience.breakers.defaults.resetTimeout,
     ...(Object.keys(writeBacks).length ? { shipmentWriteBack: writeBacks } : {}),
     unpaidCloseHours: l.unpaidCloseHours,
+    addressReissueFields: [...l.addressReissueFields],
     shipByHours: l.shipByHours,
     ...(Object.keys(confirms).length ? { shipmentConfirm: confirms } : {}),
   };

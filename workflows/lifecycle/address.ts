@@ -1,10 +1,10 @@
 import { condition, patched, setHandler, sleep } from '@temporalio/workflow';
 import { store } from './activities.js';
-import { ADDRESS_DEBOUNCE_MS, HOLD_REASON, PATCH } from './constants.js';
+import { ADDRESS_DEBOUNCE_MS, DEFAULT_REISSUE_FIELDS, HOLD_REASON, PATCH } from './constants.js';
 import { changeAddress } from './definitions.js';
 import { FINAL_STATES, SHIPPED_STATES } from './phases.js';
 import type { OrderRun } from './run.js';
-import type { AddressChangeInput, AddressChangeOutcome } from './types.js';
+import type { AddressChangeInput, AddressChangeOutcome, DecisionInput } from './types.js';
 import { cancelCurrentWaybill, courierFor, issueWaybill, updateWaybill } from './waybill.js';
 import { pushToWms } from './wms.js';
 
@@ -32,11 +32,35 @@ export async function processAddressChanges(run: OrderRun): Promise<void> {
     // A short quiet period lets a burst of changes (a buyer correcting twice) become one.
     if (patched(PATCH.ADDRESS_CHANGE_DEBOUNCE)) await sleep(ADDRESS_DEBOUNCE_MS);
     const batch = run.addressQueue.splice(0);
-    const last = batch[batch.length - 1];
-    if (!last) break;
+    // A person's verdict on a reviewed change is applied on its own, before newer changes.
+    for (const r of batch.filter((b) => b.review)) if (r.review) await applyReview(run, r.input, r.review);
+    const changes = batch.filter((b) => !b.review);
+    const last = changes[changes.length - 1];
+    if (!last) continue;
     const outcome = await applyAddressChange(run, last.input);
-    for (const b of batch) run.addressResults.set(b.seq, b === last ? outcome : { ...outcome, superseded: true });
+    for (const b of changes) run.addressResults.set(b.seq, b === last ? outcome : { ...outcome, superseded: true });
   }
+}
+
+/**
+ * The verdict on a change that needed review. Approve applies it whatever the window (overwrite
+ * or re-issue by the usual rule; after pickup the courier must be asked to redirect the parcel,
+ * which the timeline and the audit say); reject keeps the old address. Both are audited.
+ */
+async function applyReview(run: OrderRun, change: AddressChangeInput, d: DecisionInput): Promise<void> {
+  if (!patched(PATCH.ADDRESS_REVIEW_DECISIONS)) return;
+  run.pendingReview = null;
+  run.reviewPending = false;
+  await store.clearDecision({ orderKey: run.input.orderKey });
+  const note = d.note ? ` (${d.note})` : '';
+  if (d.action === 'reject') {
+    run.note(`address change rejected by ${d.actor}${note}: the old address stays`, d.actor);
+    await store.auditAddressChange({ orderKey: run.input.orderKey, at: run.now(), actor: d.actor, source: change.source, outcome: 'rejected', reason: d.note ?? null, before: run.order.address, after: change.address });
+  } else {
+    run.note(`address change approved by ${d.actor}${note}`, d.actor);
+    await applyAddressChange(run, { ...change, actor: d.actor }, true);
+  }
+  run.markDecisionTaken();
 }
 
 function paidAtMs(run: OrderRun): number {
@@ -48,7 +72,7 @@ function paidAtMs(run: OrderRun): number {
  * overwrites the live waybill, another district cancels it and issues anew (remote areas may change
  * the carrier). Outside the window or after pickup: a person reviews it.
  */
-async function applyAddressChange(run: OrderRun, change: AddressChangeInput): Promise<AddressChangeOutcome> {
+async function applyAddressChange(run: OrderRun, change: AddressChangeInput, approved = false): Promise<AddressChangeOutcome> {
   const { s, order } = run;
   const before = order.address;
   const after = change.address;
@@ -58,11 +82,18 @@ async function applyAddressChange(run: OrderRun, change: AddressChangeInput): Pr
   const review = async (reason: string): Promise<AddressChangeOutcome> => {
     run.note(`address change needs review: ${reason}`, change.actor);
     run.reviewPending = true;
+    run.pendingReview = { change, reason };
     await store.requestDecision({ orderKey: run.input.orderKey, workflowId: run.workflowId, reason: HOLD_REASON.ADDRESS_CHANGE_REVIEW, level: null, message: `address change from ${change.source} (${change.actor}): ${reason}`, since: run.now(), actions: ['approve'] });
     await audit('needs_review', reason);
     return outcome('needs_review', reason);
   };
-  if (SHIPPED_STATES.includes(run.state) || run.tracking.pickedUp) return review('the parcel has been picked up');
+  if (SHIPPED_STATES.includes(run.state) || run.tracking.pickedUp) {
+    if (!approved) return review('the parcel has been picked up');
+    order.address = after;
+    run.note(`approved after pickup: the courier must redirect waybill ${run.waybillNo ?? '(none)'} to the new address`, change.actor);
+    await audit('courier_contacted');
+    return outcome('courier_contacted');
+  }
   if (!s || !run.waybillNo) {
     order.address = after;
     if (s?.rules) await recheckRules(run);
@@ -71,8 +102,8 @@ async function applyAddressChange(run: OrderRun, change: AddressChangeInput): Pr
     return outcome('updated');
   }
   const windowEnds = paidAtMs(run) + s.addressWindowMinutes * 60_000;
-  if (Date.now() > windowEnds) return review(`outside the ${s.addressWindowMinutes}-minute window after payment`);
-  const regionChanged = before.province !== after.province || before.city !== after.city || before.district !== after.district || before.country !== after.country;
+  if (Date.now() > windowEnds && !approved) return review(`outside the ${s.addressWindowMinutes}-minute window after payment`);
+  const regionChanged = (s.addressReissueFields ?? DEFAULT_REISSUE_FIELDS).some((f) => (before[f] ?? null) !== (after[f] ?? null));
   order.address = after;
   if (!regionChanged) {
     // Same district: overwrite the receiver on the live waybill.

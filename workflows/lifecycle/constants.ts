@@ -1,5 +1,6 @@
 import type { OrderStatus, RefundStatus } from '../../src/canonical/status.js';
 import type { Capability } from '../../src/sdk/capabilities.js';
+import type { AddressRegionField } from './types.js';
 
 /**
  * Patch ids of the order lifecycle. Each names a behaviour change; histories recorded before it
@@ -24,6 +25,8 @@ export const PATCH = {
   REFUND_INTERCEPT: 'refund-intercept',
   /** Gift notes on the waybill use the configured waybillText instead of an English default. */
   GIFT_WAYBILL_TEXT: 'gift-waybill-text',
+  /** An address change sent to review is a real decision: approve applies it, reject keeps the old address. */
+  ADDRESS_REVIEW_DECISIONS: 'address-review-decisions',
 } as const;
 
 /**
@@ -92,3 +95,6 @@ export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = ['requested', 'awai
 export const DEFAULT_UNPAID_CLOSE_HOURS = 72;
 /** Platforms penalise a shipment confirmed later than this after payment (config: lifecycle.shipByHours). */
 export const DEFAULT_SHIP_BY_HOURS = 48;
+
+/** Orders started before lifecycle.addressReissueFields existed re-issue on these (the seeds: a new city or district). */
+export const DEFAULT_REISSUE_FIELDS: readonly AddressRegionField[] = ['country', 'province', 'city', 'district'];

@@ -33,15 +33,17 @@ export function registerHandlers(run: OrderRun): void {
   setHandler(
     decide,
     async (d) => {
-      run.pendingDecision = d;
       const taken = run.decisionsTaken;
+      // Not held but an address change waits for review: the verdict is applied between steps.
+      if (run.state !== LIFECYCLE_STATE.ON_HOLD && run.pendingReview) run.addressQueue.push({ seq: ++run.addressSeq, input: run.pendingReview.change, review: d });
+      else run.pendingDecision = d;
       await condition(() => run.decisionsTaken > taken);
       return { state: run.state, hold: run.hold };
     },
     {
       validator: (d) => {
-        if (run.state !== LIFECYCLE_STATE.ON_HOLD) throw new Error(`order is ${run.state}, not on hold: nothing to decide`);
-        if (d.action === 'edit' && !d.address) throw new Error('edit needs an address');
+        if (FINAL_STATES.includes(run.state) || (run.state !== LIFECYCLE_STATE.ON_HOLD && !run.pendingReview)) throw new Error(`order is ${run.state}, not on hold: nothing to decide`);
+        if (d.action === 'edit' && (run.state !== LIFECYCLE_STATE.ON_HOLD || !d.address)) throw new Error(run.state !== LIFECYCLE_STATE.ON_HOLD ? 'an address review is approved or rejected, not edited' : 'edit needs an address');
       },
     },
   );

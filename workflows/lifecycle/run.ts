@@ -72,7 +72,9 @@ export class OrderRun {
   reviewPending = false;
 
   // Address changes, queued by the update handler and applied between steps.
-  readonly addressQueue: { seq: number; input: AddressChangeInput }[] = [];
+  readonly addressQueue: { seq: number; input: AddressChangeInput; review?: DecisionInput }[] = [];
+  /** The change a person must look at (outside the window, after pickup); decided with `decide`. */
+  pendingReview: { change: AddressChangeInput; reason: string } | null = null;
   readonly addressResults = new Map<number, AddressChangeOutcome>();
   addressSeq = 0;
 

@@ -36,7 +36,14 @@ export interface LifecycleSettings {
   shipmentConfirm?: Record<string, ShipmentConfirmSetting>;
   /** Hours after payment by which the platform must hear of the shipment; flagged before then. Absent: 48. */
   shipByHours?: number;
+  /**
+   * Address fields whose change re-issues the waybill inside the window; any other change (a floor
+   * or door number in the detail) overwrites it. Absent: country, province, city, district.
+   */
+  addressReissueFields?: AddressRegionField[];
 }
+
+export type AddressRegionField = 'country' | 'province' | 'city' | 'district' | 'street';
 
 export interface ShipmentConfirmSetting {
   connector: string;
@@ -99,7 +106,7 @@ export interface AddressChangeInput {
   actor: string;
 }
 export interface AddressChangeOutcome {
-  outcome: 'updated' | 'overwritten' | 'reissued' | 'needs_review';
+  outcome: 'updated' | 'overwritten' | 'reissued' | 'needs_review' | 'courier_contacted' | 'rejected';
   reason?: string;
   waybillNo: string | null;
   carrier: string | null;

@@ -6,6 +6,7 @@ import { Address } from '../../canonical/order.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
 import type { DecisionQueue } from '../../store/decisions.js';
 import { errorMessage } from '../../util/errors.js';
+import { ROLES, type Role } from '../../config/schema.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
@@ -23,12 +24,21 @@ export function zodProblem(err: z.ZodError): string {
 }
 
 /** The pending-decision queue: held orders, and an operator's verdict delivered as a workflow update. */
-export function decisionRoutes(d: { temporal: Client; decisions: DecisionQueue; apiKeys: readonly ApiKeyEntry[] }) {
+export function decisionRoutes(d: { temporal: Client; decisions: DecisionQueue; apiKeys: readonly ApiKeyEntry[]; decisionRoles?: Readonly<Record<string, readonly Role[]>> }) {
   const app = new Hono<AppEnv>();
   app.get('/', requireRole(d.apiKeys, 'customer_service', 'sre'), async (c) => c.json({ items: await d.decisions.list() }));
 
-  app.post('/:orderId', requireRole(d.apiKeys), async (c) => {
+  // Any authenticated role may ask; whether it may decide depends on the hold's kind (config).
+  app.post('/:orderId', requireRole(d.apiKeys, ...ROLES), async (c) => {
     const orderId = c.req.param('orderId');
+    const principal = c.get('principal');
+    if (!principal.roles.includes('operations_lead')) {
+      const pending = await d.decisions.get(orderId.replace(/^order:/, ''));
+      const allowed = pending ? (d.decisionRoles?.[pending.reason] ?? []) : [];
+      if (!principal.roles.some((r) => allowed.includes(r))) {
+        throw new HttpError(403, 'forbidden', `key "${principal.name}" may not decide ${pending ? `a ${pending.reason} hold` : 'this order'} (allowed: operations_lead${allowed.length ? `, ${allowed.join(', ')}` : ''})`);
+      }
+    }
     let raw: unknown;
     try {
       raw = await c.req.json();
@@ -39,7 +49,7 @@ export function decisionRoutes(d: { temporal: Client; decisions: DecisionQueue; 
     if (!body.success) throw new HttpError(400, 'invalid_body', zodProblem(body.error));
     const workflowId = orderId.startsWith('order:') ? orderId : workflowIdFor(orderId);
     try {
-      const res = await d.temporal.workflow.getHandle(workflowId).executeUpdate(decide, { args: [{ ...body.data, actor: c.get('principal').name }] });
+      const res = await d.temporal.workflow.getHandle(workflowId).executeUpdate(decide, { args: [{ ...body.data, actor: principal.name }] });
       return c.json({ ok: true, orderKey: orderId, ...res });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${orderId}`);

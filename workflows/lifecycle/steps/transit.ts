@@ -65,6 +65,7 @@ export async function awaitDelivery(run: OrderRun): Promise<void> {
     await processAddressChanges(run); // after pickup: every change goes to review
   }
   if (run.reviewPending) await store.clearDecision({ orderKey: run.input.orderKey });
+  run.pendingReview = null;
   run.moveTo(LIFECYCLE_STATE.DELIVERED, `delivered (${run.tracking.delivered?.source ?? 'tracking'})`, 'courier');
   await writeBackShipment(run, 'delivered', 'DELIVERED', run.tracking.delivered);
   // An order whose ERP is down waits here, delivered, with its hold reason saying why.
