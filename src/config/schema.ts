@@ -144,6 +144,13 @@ export function configSchema(env: Env) {
             .min(1)
             .default(['country', 'province', 'city', 'district', 'street'])
             .describe('street is the township (镇/街道): a new town is a new delivery route, so it re-issues'),
+          /**
+           * Who is told of each kind of hold, review or failed compensation: hold reason (e.g.
+           * insufficient_stock, sku_unknown, address_change_review, compensation_failed) or `*` for
+           * any, -> a notifier connector (WeCom, DingTalk robot). Level-3 holds go out as the
+           * purchasing alert. Sent once per event.
+           */
+          notify: z.record(z.string(), z.string().min(1)).default({}).describe('hold reason or * -> notifier connector id'),
           /** Who may take each kind of decision besides operations_lead (who may take all). Kinds not listed: operations_lead only. */
           decisionRoles: z
             .record(z.string(), z.array(RoleSchema))
@@ -194,6 +201,9 @@ export function configSchema(env: Env) {
       for (const k of ['courier', 'remoteCourier', 'wms'] as const) {
         const v = cfg.lifecycle[k];
         if (v && !connectorIds.has(v)) ctx.addIssue({ code: 'custom', path: ['lifecycle', k], message: `no connector "${v}" in connectors` });
+      }
+      for (const [reason, id] of Object.entries(cfg.lifecycle.notify)) {
+        if (!connectorIds.has(id)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'notify', reason], message: `no connector "${id}" in connectors` });
       }
       cfg.lifecycle.stockSync.platforms.forEach((p, i) => {
         if (!connectorIds.has(p)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'stockSync', 'platforms', i], message: `no connector "${p}" in connectors` });

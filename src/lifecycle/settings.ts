@@ -32,6 +32,7 @@ export function lifecycleSettings(config: HubConfig, registry?: AdapterRegistry)
     ...(Object.keys(writeBacks).length ? { shipmentWriteBack: writeBacks } : {}),
     unpaidCloseHours: l.unpaidCloseHours,
     addressReissueFields: [...l.addressReissueFields],
+    ...(Object.keys(l.notify).length ? { notify: { ...l.notify } } : {}),
     shipByHours: l.shipByHours,
     ...(Object.keys(confirms).length ? { shipmentConfirm: confirms } : {}),
   };

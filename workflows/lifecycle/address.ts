@@ -3,6 +3,7 @@ import { store } from './activities.js';
 import { ADDRESS_DEBOUNCE_MS, DEFAULT_REISSUE_FIELDS, HOLD_REASON, PATCH } from './constants.js';
 import { changeAddress } from './definitions.js';
 import { FINAL_STATES, SHIPPED_STATES } from './phases.js';
+import { notifyPeople } from './notify.js';
 import type { OrderRun } from './run.js';
 import type { AddressChangeInput, AddressChangeOutcome, DecisionInput } from './types.js';
 import { cancelCurrentWaybill, courierFor, issueWaybill, updateWaybill } from './waybill.js';
@@ -85,6 +86,7 @@ async function applyAddressChange(run: OrderRun, change: AddressChangeInput, app
     run.pendingReview = { change, reason };
     await store.requestDecision({ orderKey: run.input.orderKey, workflowId: run.workflowId, reason: HOLD_REASON.ADDRESS_CHANGE_REVIEW, level: null, message: `address change from ${change.source} (${change.actor}): ${reason}`, since: run.now(), actions: ['approve'] });
     await audit('needs_review', reason);
+    await notifyPeople(run, HOLD_REASON.ADDRESS_CHANGE_REVIEW, null, `address change from ${change.source} needs review: ${reason}`);
     return outcome('needs_review', reason);
   };
   if (SHIPPED_STATES.includes(run.state) || run.tracking.pickedUp) {

@@ -27,6 +27,8 @@ export const PATCH = {
   GIFT_WAYBILL_TEXT: 'gift-waybill-text',
   /** An address change sent to review is a real decision: approve applies it, reject keeps the old address. */
   ADDRESS_REVIEW_DECISIONS: 'address-review-decisions',
+  /** Holds, failed compensations and reviews notify the people configured for their kind. */
+  HOLD_NOTIFICATIONS: 'hold-notifications',
 } as const;
 
 /**
@@ -40,6 +42,7 @@ export const CAP = {
   WMS_ORDER_PUSH: 'wms.order.push',
   WMS_ORDER_INTERCEPT: 'wms.order.intercept',
   SHIPMENT_CONFIRM: 'shipment.confirm',
+  ALERT_SEND: 'alert.send',
 } as const satisfies Record<string, Capability>;
 
 /** Failure types an activity raises for a business refusal: retrying cannot help. */

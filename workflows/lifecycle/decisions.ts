@@ -2,6 +2,7 @@ import { condition } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../states.js';
 import { store } from './activities.js';
 import { processAddressChanges } from './address.js';
+import { notifyPeople } from './notify.js';
 import type { OrderRun } from './run.js';
 import type { DecisionAction, DecisionInput } from './types.js';
 
@@ -18,6 +19,7 @@ export async function waitForDecision(run: OrderRun, reason: string, level: numb
   run.moveTo(LIFECYCLE_STATE.ON_HOLD, `${reason}: ${message}`);
   run.showHoldReason(reason);
   await store.requestDecision({ orderKey: run.input.orderKey, workflowId: run.workflowId, reason, level, message, since: run.hold.since, actions });
+  await notifyPeople(run, reason, level, message);
   for (;;) {
     await condition(() => run.pendingDecision !== null || run.cancelRequest !== null || run.addressQueue.length > 0);
     if (run.pendingDecision !== null || run.cancelRequest !== null) break;

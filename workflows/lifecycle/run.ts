@@ -44,6 +44,8 @@ export class OrderRun {
   readonly openRefunds = new Set<string>();
   /** Lines the platform refunded after intake: they no longer ship or take stock. */
   readonly refundedLines = new Set<string>();
+  /** Notices sent per kind, so each event's idempotency key is its own. */
+  readonly notified = new Map<string, number>();
   /** The waybill the platform was told of (发货回传); null until confirmed. */
   confirmedWaybill: string | null = null;
   /** The outbound order was intercepted at the WMS for a refund request. */

@@ -2,6 +2,7 @@ import { CancellationScope } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../states.js';
 import { store } from './activities.js';
 import { HOLD_REASON } from './constants.js';
+import { notifyPeople } from './notify.js';
 import type { OrderRun } from './run.js';
 import type { OrderState } from './types.js';
 
@@ -26,6 +27,7 @@ export async function runCompensations(run: OrderRun, cause: string, actor: stri
       const since = run.now();
       run.hold = { reason: HOLD_REASON.COMPENSATION_FAILED, level: null, message: `could not undo: ${failed.join(', ')}`, since };
       await store.requestDecision({ orderKey: run.input.orderKey, workflowId: run.workflowId, reason: HOLD_REASON.COMPENSATION_FAILED, level: null, message: `${cause}; could not undo: ${failed.join(', ')}`, since, actions: ['approve'] });
+      await notifyPeople(run, HOLD_REASON.COMPENSATION_FAILED, null, `${cause}; could not undo: ${failed.join(', ')}`);
     });
   }
   return failed;

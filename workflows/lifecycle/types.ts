@@ -41,6 +41,8 @@ export interface LifecycleSettings {
    * or door number in the detail) overwrites it. Absent: country, province, city, district.
    */
   addressReissueFields?: AddressRegionField[];
+  /** Hold reason (or `*`) -> notifier connector (alert.send) told when such a hold, review or failed compensation happens. */
+  notify?: Record<string, string>;
 }
 
 export type AddressRegionField = 'country' | 'province' | 'city' | 'district' | 'street';
