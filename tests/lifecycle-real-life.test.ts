@@ -220,6 +220,25 @@ describe('shipment confirmation to the platform (发货回传)', () => {
   });
 });
 
+describe('ship-by deadline', () => {
+  it('an order not yet confirmed near its deadline is flagged and the configured people are told once', async () => {
+    const o = order(newId(), { status: 'paid_on_hold', platformStatus: 'PAID_FORBID_CONSIGN' });
+    const h = await start(o, settings({ shipByHours: 0.001, notify: { ship_by_near: 'wecom-ops' } }));
+    const flagged = await until(h, (x) => x.timeline.some((t) => /ship-by deadline near/.test(t.cause)));
+    expect(flagged.state).toBe('platform_hold');
+    await until(h, (x) => x.timeline.some((t) => /wecom-ops told: ship_by_near/.test(t.cause)));
+    const alerts = capability(h.workflowId, 'alert.send');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.key).toBe(`${h.workflowId}:notify-ship_by_near-1`);
+    // Confirmed in time: no warning.
+    const h2 = await start(order(newId()), settings({ shipByHours: 0.001, notify: { ship_by_near: 'wecom-ops' } }));
+    await until(h2, (x) => x.state === 'pushed_to_wms');
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(capability(h2.workflowId, 'alert.send')).toHaveLength(0);
+    await h.terminate('test done');
+  });
+});
+
 describe('orders as the platform has them', () => {
   it('paid_on_hold locks nothing and waits until the platform says paid', async () => {
     const o = order(newId(), { status: 'paid_on_hold', platformStatus: 'PAID_FORBID_CONSIGN' });

@@ -6,6 +6,7 @@ import { platformGate } from './lifecycle/gate.js';
 import { processAddressChanges } from './lifecycle/address.js';
 import { registerHandlers } from './lifecycle/handlers.js';
 import { OrderRun } from './lifecycle/run.js';
+import { watchShipBy } from './lifecycle/ship-by.js';
 import { cancel } from './lifecycle/saga.js';
 import { takeAsFound } from './lifecycle/steps/as-found.js';
 import { requestWaybill, sendToWarehouse } from './lifecycle/steps/dispatch.js';
@@ -47,6 +48,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
 
   try {
     if ((await awaitPayment(run)) === STEP.CANCEL) return await cancel(run);
+    watchShipBy(run);
     await processAddressChanges(run);
     if ((await platformGate(run)) === STEP.CANCEL) return await cancel(run);
     if ((await checkRules(run)) === STEP.CANCEL) return await cancel(run);

@@ -29,6 +29,8 @@ export const PATCH = {
   ADDRESS_REVIEW_DECISIONS: 'address-review-decisions',
   /** Holds, failed compensations and reviews notify the people configured for their kind. */
   HOLD_NOTIFICATIONS: 'hold-notifications',
+  /** A watcher flags and notifies an order not confirmed to the platform near its ship-by deadline. */
+  SHIP_BY_DEADLINE: 'ship-by-deadline',
 } as const;
 
 /**
@@ -66,6 +68,7 @@ export const HOLD_REASON = {
   REFUND_REQUESTED: 'refund_requested',
   SHIP_CONFIRM_REFUSED: 'ship_confirm_refused',
   SHIP_CONFIRM_OUTDATED: 'ship_confirm_outdated',
+  SHIP_BY_NEAR: 'ship_by_near',
 } as const;
 
 /** Changes arriving within this time of each other are applied once, with the last address. */
