@@ -128,6 +128,21 @@ describe('MappingEngine', () => {
     expect(v).toEqual({ a: 3 });
   });
 
+  it('refuses a mapping that evaluates data as code ($eval), naming the file and the reason', async () => {
+    const e = await engineWith({
+      'direct.v1.jsonata': '$eval(lines_json)',
+      'aliased.v1.jsonata': '( $run := $eval; $run(code) )',
+      'fine.v1.jsonata': '{ "lines": $parseJson(lines_json), "note": "$eval in a string is text" }',
+    });
+    for (const id of ['demo/direct.v1', 'demo/aliased.v1']) {
+      expect(e.errors().get(id)).toMatch(new RegExp(`${id.replace('demo/', '').replace('.', '\\.')}\\.jsonata: .*\\$eval.*\\$parseJson`));
+      expect((await failure(e.evaluate(id, { lines_json: '[]', code: '1' }))).code).toBe('E_MAPPING_NOT_FOUND');
+    }
+    expect(await e.evaluate('demo/fine.v1', { lines_json: '[1]' })).toEqual({ lines: [1], note: '$eval in a string is text' });
+    // A draft (dry run of an unreleased mapping) is held to the same rule.
+    expect(() => e.compileDraft('demo/draft.v1', '$eval("1+1")')).toThrow(/\$eval/);
+  });
+
   it('names unknown and malformed mapping ids', async () => {
     const e = await engineWith({});
     expect((await failure(e.evaluate('demo/none.v1', {}))).code).toBe('E_MAPPING_NOT_FOUND');

@@ -5,6 +5,7 @@ import jsonata from 'jsonata';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../util/errors.js';
 import * as fn from './functions.js';
+import { policyViolations } from './policy.js';
 
 export interface MappingLimits {
   /** Wall-clock budget per evaluation, counted from when its turn in the queue starts. */
@@ -131,7 +132,12 @@ export class MappingEngine {
       idString: fn.idString,
       get: fn.get,
       tally: fn.tally,
+      parseJson: fn.parseJson,
       lookup,
+      // Shadows the built-in, so even an expression the policy check missed cannot run data as code.
+      eval: () => {
+        throw new fn.MappingFunctionError('eval', 'is not available to mappings (it runs payload text as code); use $parseJson');
+      },
     };
   }
 
@@ -190,6 +196,13 @@ export class MappingEngine {
     }
     try {
       const expr = jsonata(source, { timeout: this.limits.timeoutMs, stack: this.limits.maxDepth, sequence: this.limits.maxSequence });
+      const refused = policyViolations(expr);
+      if (refused.length) {
+        const msg = `${path.relative(process.cwd(), file)}: ${refused.join('; ')}`;
+        this.loadErrors.set(ref.id, msg);
+        this.logger?.error({ mappingId: ref.id, code: 'E_POLICY' }, `mapping refused: ${msg}`);
+        return false;
+      }
       this.compiled.set(ref.id, { ref, file, source, expr, loadedAt: new Date().toISOString() });
       this.loadErrors.delete(ref.id);
       return true;
@@ -205,12 +218,16 @@ export class MappingEngine {
   /** Compiles a mapping from text without registering it (dry runs of an unreleased draft). */
   compileDraft(id: string, source: string): Compiled {
     const ref = parseMappingId(id) ?? { id, adapter: 'draft', name: 'draft', version: 0 };
+    let expr: jsonata.Expression;
     try {
-      return { ref, file: '(draft)', source, expr: jsonata(source, { timeout: this.limits.timeoutMs, stack: this.limits.maxDepth, sequence: this.limits.maxSequence }), loadedAt: new Date().toISOString() };
+      expr = jsonata(source, { timeout: this.limits.timeoutMs, stack: this.limits.maxDepth, sequence: this.limits.maxSequence });
     } catch (err) {
       const d = describeJsonataError(err, this.limits);
       throw new MappingError(id, '(draft)', d.code, d.message, d.position);
     }
+    const refused = policyViolations(expr);
+    if (refused.length) throw new MappingError(id, '(draft)', 'E_POLICY', refused.join('; '));
+    return { ref, file: '(draft)', source, expr, loadedAt: new Date().toISOString() };
   }
 
   has(id: string): boolean {
