@@ -76,7 +76,15 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   if (!redisUrl) throw new Error('no Redis URL: set redis.url (or REDIS_URL), or use `zhongshu start` to run an embedded redis-server');
 
   const mappingsDir = path.isAbsolute(config.mappings.dir) ? config.mappings.dir : path.resolve(config.mappings.dir);
-  const mappings = new MappingEngine({ dir: mappingsDir, logger, limits: { timeoutMs: config.mappings.timeoutMs, maxDepth: config.mappings.maxDepth, maxSequence: config.mappings.maxSequence } });
+  const mw = config.mappings.workers;
+  const mappings = new MappingEngine({
+    dir: mappingsDir,
+    logger,
+    limits: { timeoutMs: config.mappings.timeoutMs, maxDepth: config.mappings.maxDepth, maxSequence: config.mappings.maxSequence },
+    ...(mw.enabled
+      ? { pool: { lanes: { default: { threads: mw.threads, queue: mw.queue }, dryRun: { threads: mw.dryRunThreads, queue: mw.dryRunQueue } }, deadlineMs: mw.deadlineMs, workerMemoryMb: mw.memoryMb } }
+      : {}),
+  });
   const loadErrors = await mappings.loadAll();
   for (const ch of config.channels) {
     if (!mappings.has(ch.mapping)) {
@@ -216,7 +224,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await nativeConnection?.close();
-      mappings.close();
+      await mappings.close();
       await registry.close();
       resilience.shutdown();
       await connection.close();

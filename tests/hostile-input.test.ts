@@ -1,19 +1,37 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
-import { startTestHub } from './support/hub.js';
+import { packageRoot } from '../src/util/package-info.js';
+import { SHOP, startTestHub } from './support/hub.js';
 import { json } from './support/json.js';
+import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 
 // Issue 14: payloads written by an attacker, not by a platform. Each probe here once hurt the hub.
 
 const ENGINEER_KEY = 'test-engineer-key';
 const engineer = { authorization: `Bearer ${ENGINEER_KEY}` };
+const BOMB_SHOP = 'bomb.myshopify.com';
 let hub: Hub;
+let dir: string;
 
 beforeAll(async () => {
+  // The real mappings, plus one whose own expression is a catastrophic regex over the order note:
+  // what a mapping author's mistake (or an unreviewed draft) can do, and what JSONata's time
+  // limit, checked only between steps, cannot stop.
+  dir = await mkdtemp(path.join(tmpdir(), 'zs-hostile-'));
+  await cp(path.join(packageRoot(), 'mappings'), dir, { recursive: true });
+  await writeFile(path.join(dir, 'shopify', 'bomb.v1.jsonata'), '$match(note, /(a+)+$/)');
   hub = await startTestHub({
     worker: false,
     env: { ENGINEER_KEY },
     config: {
+      mappings: { dir, workers: { threads: 1, queue: 0, dryRunThreads: 1, dryRunQueue: 0, deadlineMs: 1500, overloadRetryAfterSeconds: 7 } },
+      channels: [
+        { id: 'shopify-test', adapter: 'shopify', shop: SHOP, secret: '${TEST_SHOPIFY_SECRET}', mapping: 'shopify/order.v1', currency: 'USD' },
+        { id: 'shopify-bomb', adapter: 'shopify', shop: BOMB_SHOP, secret: '${TEST_SHOPIFY_SECRET}', mapping: 'shopify/bomb.v1', currency: 'USD' },
+      ],
       auth: {
         apiKeys: [
           { name: 'admin', key: '${ADMIN_KEY}', roles: ['operations_lead'] },
@@ -25,7 +43,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await hub?.stop();
+  await rm(dir, { recursive: true, force: true });
 });
+
+/** `p` with a flag saying whether it has settled yet. */
+function tracked<T>(p: T | Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+  let done = false;
+  const promise = Promise.resolve(p).finally(() => {
+    done = true;
+  });
+  return { promise, settled: () => done };
+}
+
+const bombBody = () => sampleOrder(newOrderId(), (o) => o.replace(/"note": (null|"[^"]*")/, `"note": "${'a'.repeat(32)}!"`));
 
 describe('no code from data', () => {
   it('a legacy-ERP order whose lines_json is a regex bomb gets a clear 422 naming the field, and /healthz answers meanwhile', async () => {
@@ -46,5 +76,37 @@ describe('no code from data', () => {
     expect(err.code).toBe('mapping_failed');
     expect(err.message).toMatch(/legacy-erp\/order\.v1.*\$parseJson: lines_json: not valid JSON text/);
     expect(err.message).not.toContain('aaaa');
+  });
+});
+
+describe('mapping off the event loop', () => {
+  it('a runaway mapping is stopped at the hard deadline with a clear 422, and /healthz answers while it runs', async () => {
+    const body = bombBody();
+    expect(body).toContain(`"note": "${'a'.repeat(32)}!"`);
+    const dry = tracked(hub.app.request('/api/mappings/shopify/bomb.v1/dry-run', { method: 'POST', body, headers: engineer }));
+    await new Promise((r) => setImmediate(r));
+    const health = await hub.app.request('/healthz');
+    expect(health.status).toBe(200);
+    // Causal, not timed: the health answer came back while the mapping was still running.
+    expect(dry.settled()).toBe(false);
+    const res = await dry.promise;
+    expect(res.status).toBe(422);
+    const err = (await json(res)).error;
+    expect(err.details.code).toBe('E_DEADLINE');
+    expect(err.message).toMatch(/shopify\/bomb\.v1.*1500 ms hard deadline/);
+  });
+
+  it('answers a webhook 503 with Retry-After when every mapping thread is busy and the queue is full', async () => {
+    const first = tracked(hub.app.request('/webhooks/shopify', shopifyRequest(bombBody(), { shop: BOMB_SHOP })));
+    await new Promise((r) => setImmediate(r));
+    const second = await hub.app.request('/webhooks/shopify', shopifyRequest(bombBody(), { shop: BOMB_SHOP }));
+    expect(second.status).toBe(503);
+    expect(second.headers.get('retry-after')).toBe('7');
+    expect((await json(second)).error.code).toBe('mapping_overloaded');
+    expect(first.settled()).toBe(false);
+    // The one that got the thread was stopped at the deadline and kept for replay.
+    const res = await first.promise;
+    expect(res.status).toBe(422);
+    expect((await json(res)).error.details).toMatchObject({ code: 'E_DEADLINE', quarantineId: expect.any(String) });
   });
 });

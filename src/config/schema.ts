@@ -80,6 +80,30 @@ export function configSchema(env: Env) {
           timeoutMs: envInt(env, { min: 1 }).default(500),
           maxDepth: envInt(env, { min: 10 }).default(500),
           maxSequence: envInt(env, { min: 100 }).default(100_000),
+          /**
+           * Mappings run in worker threads, so no payload can block the event loop; a runaway one
+           * is stopped at the hard deadline by terminating its thread.
+           */
+          workers: z
+            .object({
+              /** Off: evaluate inline on the event loop (only for tools and tests). */
+              enabled: envBool(env).default(true),
+              /** Threads for webhooks, pulls and activities (evaluations at once). */
+              threads: envInt(env, { min: 1, max: 64 }).default(2),
+              /** Evaluations waiting for a thread; past it a webhook answers 503 with Retry-After. */
+              queue: envInt(env, { min: 0 }).default(64),
+              /** Dry runs (/api/mappings/.../dry-run) get their own lane, so they never starve intake. */
+              dryRunThreads: envInt(env, { min: 1, max: 16 }).default(1),
+              dryRunQueue: envInt(env, { min: 0 }).default(4),
+              /** Hard wall-clock deadline per evaluation; keep it above twice timeoutMs (one retry). */
+              deadlineMs: envInt(env, { min: 100 }).default(3000),
+              /** Heap cap of each worker thread, in MiB. */
+              memoryMb: envInt(env, { min: 16 }).default(256),
+              /** Retry-After (seconds) on a 503 because the pool is full. */
+              overloadRetryAfterSeconds: envInt(env, { min: 1 }).default(5),
+            })
+            .strict()
+            .prefault({}),
         })
         .strict()
         .prefault({}),

@@ -66,7 +66,7 @@ describe('MappingEngine', () => {
     expect(err.code).toBe('D1012');
     expect(err.message).toMatch(/100 ms time limit/);
     // It was tried twice: one logged retry, then the failure.
-    expect(logged.filter((l) => l.includes('retrying once') && l.includes('demo/slow.v1'))).toHaveLength(1);
+    expect(logged.filter((l) => l.includes('retried once') && l.includes('demo/slow.v1'))).toHaveLength(1);
   });
 
   it('retries once when a stall, not the mapping, ran out its time limit (a runaway fails both times: test above)', async () => {
@@ -124,7 +124,7 @@ describe('MappingEngine', () => {
       if (JSON.stringify(v) === '{"a":3}') break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    e.close();
+    await e.close();
     expect(v).toEqual({ a: 3 });
   });
 
