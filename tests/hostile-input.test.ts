@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { packageRoot } from '../src/util/package-info.js';
-import { SHOP, startTestHub } from './support/hub.js';
+import { CS_KEY, SHOP, startTestHub } from './support/hub.js';
 import { json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
         apiKeys: [
           { name: 'admin', key: '${ADMIN_KEY}', roles: ['operations_lead'] },
           { name: 'engineer', key: '${ENGINEER_KEY}', roles: ['platform_engineer'] },
+          { name: 'cs', key: '${CS_KEY}', roles: ['customer_service'] },
         ],
       },
     },
@@ -108,5 +109,54 @@ describe('mapping off the event loop', () => {
     const res = await first.promise;
     expect(res.status).toBe(422);
     expect((await json(res)).error.details).toMatchObject({ code: 'E_DEADLINE', quarantineId: expect.any(String) });
+  });
+});
+
+/** A body of `total` bytes made on demand, counting what the server pulled: never held in memory. */
+function lazyBody(total: number, chunk = 64 * 1024): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
+  let sent = 0;
+  const block = new Uint8Array(chunk).fill(0x20);
+  const stream = new ReadableStream<Uint8Array>({
+    pull(ctrl) {
+      if (sent >= total) return ctrl.close();
+      const n = Math.min(chunk, total - sent);
+      sent += n;
+      ctrl.enqueue(n === chunk ? block : block.subarray(0, n));
+    },
+  });
+  return { stream, pulled: () => sent };
+}
+
+describe('bodies bounded on every route', () => {
+  const FOUR_HUNDRED_MB = 400 * 1024 * 1024;
+  const cs = { authorization: `Bearer ${CS_KEY}`, 'content-type': 'application/json' };
+
+  it('a declared 400 MB body to POST /api/orders/:id/address gets 413 before it is read', async () => {
+    const body = lazyBody(FOUR_HUNDRED_MB);
+    const res = await hub.app.request('/api/orders/shopify-test:1/address', {
+      method: 'POST',
+      body: body.stream,
+      headers: { ...cs, 'content-length': String(FOUR_HUNDRED_MB) },
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect((await json(res)).error).toMatchObject({ code: 'body_too_large', message: expect.stringMatching(/262144-byte limit/) });
+    expect(body.pulled()).toBeLessThan(1024 * 1024);
+  });
+
+  it('a 400 MB body streamed without a length is cut off at the /api limit', async () => {
+    const body = lazyBody(FOUR_HUNDRED_MB);
+    const res = await hub.app.request('/api/orders/shopify-test:1/address', { method: 'POST', body: body.stream, headers: cs, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(body.pulled()).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('webhooks keep their own (larger) limit, dry runs the /api one', async () => {
+    const big = `{"note": "${'x'.repeat(300 * 1024)}"}`;
+    const dry = await hub.app.request('/api/mappings/shopify/order.v1/dry-run', { method: 'POST', body: big, headers: engineer });
+    expect(dry.status).toBe(413);
+    // 300 KiB is under the 1 MiB webhook limit: it gets as far as the signature check.
+    const hook = await hub.app.request('/webhooks/shopify', shopifyRequest(big, { hmac: 'bad' }));
+    expect(hook.status).toBe(401);
   });
 });

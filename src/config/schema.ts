@@ -51,7 +51,10 @@ export function configSchema(env: Env) {
         .object({
           host: str.default('127.0.0.1'),
           port: envInt(env, { min: 0, max: 65535 }).default(8080),
+          /** Largest webhook body (/webhooks/*); a platform's biggest order is far below it. */
           bodyLimitBytes: envInt(env, { min: 1024 }).default(1024 * 1024),
+          /** Largest body on /api/* and every other route: operator requests are small. */
+          apiBodyLimitBytes: envInt(env, { min: 1024 }).default(256 * 1024),
         })
         .strict()
         .prefault({}),

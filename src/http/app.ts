@@ -59,16 +59,18 @@ export function createApp(d: AppDeps) {
     d.metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
     end({ route, method: c.req.method });
   });
-  app.use(
-    '/webhooks/*',
+  // Bounded before anything reads a body: a declared length past the limit is refused at once,
+  // an undeclared (chunked) one as soon as the count passes it.
+  const limit = (group: string, maxSize: number) =>
     bodyLimit({
-      maxSize: d.config.server.bodyLimitBytes,
+      maxSize,
       onError: () => {
-        d.metrics.webhookRejections.inc({ adapter: 'any', reason: 'body_too_large' });
-        throw new HttpError(413, 'body_too_large', `body: larger than the ${d.config.server.bodyLimitBytes}-byte limit`);
+        if (group === 'webhooks') d.metrics.webhookRejections.inc({ adapter: 'any', reason: 'body_too_large' });
+        throw new HttpError(413, 'body_too_large', `body: larger than the ${maxSize}-byte limit`);
       },
-    }),
-  );
+    });
+  app.use('/webhooks/*', limit('webhooks', d.config.server.bodyLimitBytes));
+  for (const p of ['/api/*', '/healthz', '/readyz', '/metrics', '/openapi.json']) app.use(p, limit('api', d.config.server.apiBodyLimitBytes));
 
   app.route('/', healthRoutes(d.probes));
   app.get('/metrics', async (c) => c.text(await d.metrics.registry.metrics(), 200, { 'content-type': d.metrics.registry.contentType }));
