@@ -121,7 +121,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const prefix = config.redis.keyPrefix;
   // One set of breakers, last-known-good cache and rate limiter per hub, shared by its activities.
   const resilience = createResilience({ config: config.resilience, redis, keyPrefix: prefix, logger, registry: metrics.registry, connectors: limiterConnectors(registry) });
-  const quarantine = new QuarantineStore(redis, prefix);
+  const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
   const orders = new OrderIndex(redis, prefix);
   const intake = new OrderIntake({
     temporal: client,

@@ -4,13 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { packageRoot } from '../src/util/package-info.js';
-import { CS_KEY, SHOP, startTestHub } from './support/hub.js';
+import { ADMIN_KEY, CS_KEY, ENGINEER_KEY, SHOP, startTestHub } from './support/hub.js';
 import { json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 
 // Issue 14: payloads written by an attacker, not by a platform. Each probe here once hurt the hub.
 
-const ENGINEER_KEY = 'test-engineer-key';
 const engineer = { authorization: `Bearer ${ENGINEER_KEY}` };
 const BOMB_SHOP = 'bomb.myshopify.com';
 let hub: Hub;
@@ -25,7 +24,6 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'shopify', 'bomb.v1.jsonata'), '$match(note, /(a+)+$/)');
   hub = await startTestHub({
     worker: false,
-    env: { ENGINEER_KEY },
     config: {
       mappings: { dir, workers: { threads: 1, queue: 0, dryRunThreads: 1, dryRunQueue: 0, deadlineMs: 1500, overloadRetryAfterSeconds: 7 } },
       channels: [
@@ -158,5 +156,62 @@ describe('bodies bounded on every route', () => {
     // 300 KiB is under the 1 MiB webhook limit: it gets as far as the signature check.
     const hook = await hub.app.request('/webhooks/shopify', shopifyRequest(big, { hmac: 'bad' }));
     expect(hook.status).toBe(401);
+  });
+});
+
+describe('quarantine as a store', () => {
+  const eng = { headers: engineer };
+  async function quarantineOne(): Promise<string> {
+    const bad = sampleOrder(newOrderId(), (o) => o.replace('"currency": "USD"', '"currency": "usd"'));
+    const res = await hub.app.request('/webhooks/shopify', shopifyRequest(bad));
+    expect(res.status).toBe(422);
+    return (await json(res)).error.details.quarantineId;
+  }
+
+  it('POST /api/quarantine/index/discard is refused and the index survives', async () => {
+    const id = await quarantineOne();
+    const res = await hub.app.request('/api/quarantine/index/discard', { method: 'POST', ...eng });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error).toMatchObject({ code: 'invalid_id', message: expect.stringMatching(/^id: /) });
+    const list = await json(await hub.app.request('/api/quarantine', eng));
+    expect(list.items.map((i: { id: string }) => i.id)).toContain(id);
+    expect(list.total).toBeGreaterThan(0);
+    // Every route checks the id the same way; a well-formed unknown id is a 404.
+    for (const [method, p] of [['GET', 'index'], ['GET', 'index/raw'], ['POST', 'index/replay']] as const) {
+      expect((await hub.app.request(`/api/quarantine/${p}`, { method, ...eng })).status).toBe(400);
+    }
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await hub.app.request(`/api/quarantine/${unknown}/discard`, { method: 'POST', ...eng })).status).toBe(404);
+    expect((await hub.app.request(`/api/quarantine/${unknown}`, eng)).status).toBe(404);
+  });
+
+  it('keeps entries and the index in separate key namespaces, entries with a retention TTL', async () => {
+    const id = await quarantineOne();
+    const keys = await hub.redis.keys(`${(hub as Hub & { prefix: string }).prefix}quarantine:*`);
+    expect(keys).toContain(`${(hub as Hub & { prefix: string }).prefix}quarantine:index`);
+    const entryKey = keys.find((k) => k.endsWith(id));
+    expect(entryKey).toBe(`${(hub as Hub & { prefix: string }).prefix}quarantine:entry:${id}`);
+    const ttl = await hub.redis.ttl(entryKey ?? '');
+    expect(ttl).toBeGreaterThan(29 * 24 * 3600);
+    expect(ttl).toBeLessThanOrEqual(30 * 24 * 3600);
+    // A failed replay counts the attempt and keeps the TTL.
+    expect((await hub.app.request(`/api/quarantine/${id}/replay`, { method: 'POST', ...eng })).status).toBe(422);
+    expect(await hub.redis.ttl(entryKey ?? '')).toBeGreaterThan(29 * 24 * 3600);
+  });
+
+  it('lists and shows entries without raw bodies; the raw body only for the configured roles', async () => {
+    const id = await quarantineOne();
+    const list = await json(await hub.app.request('/api/quarantine', eng));
+    expect(list.items.length).toBeGreaterThan(0);
+    for (const item of list.items) expect(item).not.toHaveProperty('rawBody');
+    const admin = { headers: { authorization: `Bearer ${ADMIN_KEY}` } };
+    const one = await hub.app.request(`/api/quarantine/${id}`, admin);
+    expect(one.status).toBe(200);
+    expect(await json(one)).not.toHaveProperty('rawBody');
+    // Not even operations_lead: raw bodies hold buyer PII, and only the config's roles read them.
+    expect((await hub.app.request(`/api/quarantine/${id}/raw`, admin)).status).toBe(403);
+    const raw = await hub.app.request(`/api/quarantine/${id}/raw`, eng);
+    expect(raw.status).toBe(200);
+    expect((await json(raw)).rawBody).toContain('"currency": "usd"');
   });
 });

@@ -122,6 +122,16 @@ export function configSchema(env: Env) {
         .strict()
         .prefault({}),
       auth: z.object({ apiKeys: z.array(apiKey).default([]) }).strict().prefault({}),
+      /** Payloads that failed mapping, kept for replay (GET /api/quarantine). */
+      quarantine: z
+        .object({
+          /** Days an entry is kept before it expires unreplayed. */
+          retentionDays: envInt(env, { min: 1 }).default(30),
+          /** Roles that may read a kept raw body (it holds buyer PII); no role is implied, not even operations_lead. */
+          rawBodyRoles: z.array(RoleSchema).min(1).default(['platform_engineer']),
+        })
+        .strict()
+        .prefault({}),
       /** Partner adapters by npm package name or path (relative to the config file's directory). */
       adapters: z.object({ modules: z.array(z.string().min(1)).default([]) }).strict().prefault({}),
       /**

@@ -8,6 +8,7 @@ import { installTemporalLogger } from '../../src/temporal/runtime-logger.js';
 export const TEST_SECRET = 'test-shopify-secret';
 export const ADMIN_KEY = 'test-admin-key';
 export const CS_KEY = 'test-cs-key';
+export const ENGINEER_KEY = 'test-engineer-key';
 export const SHOP = 'zhongshu-test.myshopify.com';
 
 /**
@@ -19,7 +20,7 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
   // A second hub may join the same queue and keys (a restarted worker) by passing them.
   const prefix = overrides.prefix ?? `t${id}:`;
   const taskQueue = overrides.taskQueue ?? `tq-${id}`;
-  const env = { TEST_SHOPIFY_SECRET: TEST_SECRET, ADMIN_KEY, CS_KEY, ...overrides.env };
+  const env = { TEST_SHOPIFY_SECRET: TEST_SECRET, ADMIN_KEY, CS_KEY, ENGINEER_KEY, ...overrides.env };
   const r = parseConfig(
     {
       temporal: { address: inject('temporalAddress'), taskQueue },
@@ -28,6 +29,8 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
         apiKeys: [
           { name: 'admin', key: '${ADMIN_KEY}', roles: ['operations_lead'] },
           { name: 'cs', key: '${CS_KEY}', roles: ['customer_service'] },
+          // Raw quarantined bodies (buyer PII) are for platform engineers only.
+          { name: 'engineer', key: '${ENGINEER_KEY}', roles: ['platform_engineer'] },
         ],
       },
       channels: [{ id: 'shopify-test', adapter: 'shopify', shop: SHOP, secret: '${TEST_SHOPIFY_SECRET}', mapping: 'shopify/order.v1', currency: 'USD' }],
