@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
+import { createLogger } from '../src/logger.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { ADMIN_KEY, CS_KEY, ENGINEER_KEY, SHOP, startTestHub } from './support/hub.js';
 import { json } from './support/json.js';
@@ -14,6 +15,7 @@ const engineer = { authorization: `Bearer ${ENGINEER_KEY}` };
 const BOMB_SHOP = 'bomb.myshopify.com';
 let hub: Hub;
 let dir: string;
+const logLines: string[] = [];
 
 beforeAll(async () => {
   // The real mappings, plus one whose own expression is a catastrophic regex over the order note:
@@ -24,6 +26,7 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'shopify', 'bomb.v1.jsonata'), '$match(note, /(a+)+$/)');
   hub = await startTestHub({
     worker: false,
+    logger: createLogger({ level: 'info' }, { write: (line: string) => void logLines.push(line) }),
     config: {
       mappings: { dir, workers: { threads: 1, queue: 0, dryRunThreads: 1, dryRunQueue: 0, deadlineMs: 1500, overloadRetryAfterSeconds: 7 } },
       channels: [
@@ -213,5 +216,25 @@ describe('quarantine as a store', () => {
     const raw = await hub.app.request(`/api/quarantine/${id}/raw`, eng);
     expect(raw.status).toBe(200);
     expect((await json(raw)).rawBody).toContain('"currency": "usd"');
+  });
+});
+
+describe('errors without leaks', () => {
+  it('a Shopify body that fails mapping: the 422 and the log name the mapping id and the field, no file path, no buyer data', async () => {
+    const phone = '+86 138 0013 8000';
+    const body = sampleOrder(newOrderId(), (o) => o.replace('"currency": "USD"', '"currency": "usd"').replace(/"phone": "[^"]*"/g, `"phone": "${phone}"`));
+    expect(body).toContain(phone);
+    const from = logLines.length;
+    const res = await hub.app.request('/webhooks/shopify', shopifyRequest(body));
+    expect(res.status).toBe(422);
+    const err = (await json(res)).error;
+    expect(err.message).toMatch(/^shopify\/order\.v1: output fails the canonical order schema: currency/);
+    const logged = logLines.slice(from).join('\n');
+    expect(logged).toMatch(/payload quarantined: shopify\/order\.v1: output fails the canonical order schema: currency/);
+    for (const text of [JSON.stringify(err), logged]) {
+      expect(text).not.toContain(dir);
+      expect(text).not.toContain('.jsonata');
+      expect(text).not.toContain(phone);
+    }
   });
 });

@@ -143,6 +143,25 @@ describe('MappingEngine', () => {
     expect(() => e.compileDraft('demo/draft.v1', '$eval("1+1")')).toThrow(/\$eval/);
   });
 
+  it('errors name the mapping id, never a file system path, and mask buyer PII the message would echo', async () => {
+    const e = await engineWith({ 'cast.v1.jsonata': '{ "phone": $number(receiver.phone), "n": $number(qty) }', 'fn.v1.jsonata': '$toMinor(buyer_name)' });
+    const err = await failure(e.evaluate('demo/cast.v1', { receiver: { phone: '138-0013-8000' }, qty: 1 }));
+    expect(err.message).toMatch(/^demo\/cast\.v1: /);
+    expect(err.message).not.toContain('138-0013-8000');
+    expect(err.message).toContain('***');
+    for (const text of [err.message, JSON.stringify(err)]) {
+      expect(text).not.toContain(dir);
+      expect(text).not.toContain('.jsonata');
+    }
+    // A non-PII value stays readable: it is what the engineer needs to fix the mapping.
+    expect((await failure(e.evaluate('demo/cast.v1', { receiver: {}, qty: 'two' }))).message).toContain('"two"');
+    const fnErr = await failure(e.evaluate('demo/fn.v1', { buyer_name: '王小明' }));
+    expect(fnErr.message).toMatch(/^demo\/fn\.v1: \$toMinor: /);
+    expect(fnErr.message).not.toContain('王小明');
+    const missing = await failure(e.evaluate('demo/none.v1', {}));
+    expect(missing.message).not.toContain(dir);
+  });
+
   it('names unknown and malformed mapping ids', async () => {
     const e = await engineWith({});
     expect((await failure(e.evaluate('demo/none.v1', {}))).code).toBe('E_MAPPING_NOT_FOUND');

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { errorMessage } from '../util/errors.js';
 import { compileMapping, DEFAULT_LIMITS, describeJsonataError, evaluateExpr, makeBindings, type EvalOutcome, type MappingLimits, type Table } from './evaluate.js';
 import { policyViolations } from './policy.js';
+import { maskPii } from './redact.js';
 import { MAPPING_LANE, MappingPool, type MappingLane, type MappingPoolOptions } from './pool.js';
 
 export { DEFAULT_LIMITS, type MappingLimits } from './evaluate.js';
@@ -38,11 +39,13 @@ export class MappingError extends Error {
     /** JSON paths of the failing output fields, for schema failures. */
     readonly issues: { path: string; message: string }[] = [],
   ) {
-    super(`${mappingId}${file ? ` (${file})` : ''}: ${message}`);
+    // The id, not the file: messages reach HTTP answers and logs, where a path tells an outsider
+    // the hub's layout. `file` stays on the object for local tools (the CLI).
+    super(`${mappingId}: ${message}`);
     this.name = 'MappingError';
   }
   toJSON() {
-    return { mappingId: this.mappingId, file: this.file, code: this.code, message: this.message, position: this.position, issues: this.issues };
+    return { mappingId: this.mappingId, code: this.code, message: this.message, position: this.position, issues: this.issues };
   }
 }
 
@@ -79,6 +82,8 @@ export class MappingEngine {
   /** The tables as one plain object, as sent to worker threads. */
   private tablesObject: Record<string, Table> = {};
   private loadErrors = new Map<string, string>();
+  /** Why a mapping does not load, without its file path (for answers that leave the hub). */
+  private loadReasons = new Map<string, string>();
   private watchers: FSWatcher[] = [];
   private bindings: Record<string, unknown>;
   /** The end of the inline evaluation queue (see run). */
@@ -146,6 +151,7 @@ export class MappingEngine {
       source = await readFile(file, 'utf8');
     } catch (err) {
       this.loadErrors.set(ref.id, `cannot read ${file}: ${errorMessage(err)}`);
+      this.loadReasons.set(ref.id, 'its file cannot be read');
       return false;
     }
     try {
@@ -154,16 +160,19 @@ export class MappingEngine {
       if (refused.length) {
         const msg = `${path.relative(process.cwd(), file)}: ${refused.join('; ')}`;
         this.loadErrors.set(ref.id, msg);
+        this.loadReasons.set(ref.id, refused.join('; '));
         this.logger?.error({ mappingId: ref.id, code: 'E_POLICY' }, `mapping refused: ${msg}`);
         return false;
       }
       this.compiled.set(ref.id, { ref, file, source, expr, loadedAt: new Date().toISOString() });
       this.loadErrors.delete(ref.id);
+      this.loadReasons.delete(ref.id);
       return true;
     } catch (err) {
       const d = describeJsonataError(err, this.limits);
       const msg = `${path.relative(process.cwd(), file)}: ${d.message}`;
       this.loadErrors.set(ref.id, msg);
+      this.loadReasons.set(ref.id, `does not compile: ${d.message}`);
       this.logger?.error({ mappingId: ref.id, code: d.code }, `mapping failed to compile, keeping previous version: ${msg}`);
       return false;
     }
@@ -204,10 +213,10 @@ export class MappingEngine {
   private get(id: string): Compiled {
     const c = this.compiled.get(id);
     if (c) return c;
-    const err = this.loadErrors.get(id);
+    const reason = this.loadReasons.get(id);
     const ref = parseMappingId(id);
     if (!ref) throw new MappingError(id, undefined, 'E_MAPPING_ID', 'mapping id must look like <adapter>/<name>.v<N>');
-    throw new MappingError(id, this.fileFor(ref), 'E_MAPPING_NOT_FOUND', err ?? 'no such mapping');
+    throw new MappingError(id, this.fileFor(ref), 'E_MAPPING_NOT_FOUND', reason ? `not loaded: ${reason}` : 'no such mapping');
   }
 
   /** Evaluates a registered mapping under the configured limits, in `lane` when pooled. */
@@ -237,7 +246,7 @@ export class MappingEngine {
     }
     if (outcome.retried) this.logger?.warn({ mappingId: c.ref.id, timeoutMs: this.limits.timeoutMs }, 'mapping hit its time limit; retried once (a loaded machine can stall one evaluation)');
     if (outcome.ok) return outcome.value;
-    throw new MappingError(c.ref.id, c.file, outcome.code, outcome.message, outcome.position);
+    throw new MappingError(c.ref.id, c.file, outcome.code, maskPii(outcome.message, input), outcome.position);
   }
 
   /** Development hot reload: re-compiles a file when it changes. */
