@@ -238,3 +238,17 @@ describe('errors without leaks', () => {
     }
   });
 });
+
+describe('deliveries deduplicated by the signed body too', () => {
+  it('a captured signed body replayed under a fresh webhook id is answered as a duplicate without being mapped again', async () => {
+    const body = sampleOrder(newOrderId());
+    const first = await hub.app.request('/webhooks/shopify', shopifyRequest(body, { webhookId: 'wh-original' }));
+    expect(first.status).toBe(200);
+    expect(await json(first)).toMatchObject({ ok: true, duplicate: false });
+    // The webhook id header is not signed: an attacker can change it at will.
+    const replayed = await hub.app.request('/webhooks/shopify', shopifyRequest(body, { webhookId: 'wh-forged' }));
+    expect(replayed.status).toBe(200);
+    // Answered from the delivery dedupe (no orderKey: nothing was mapped or sent to the workflow).
+    expect(await json(replayed)).toEqual({ ok: true, duplicate: true });
+  });
+});
