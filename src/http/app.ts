@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { HubConfig } from '../config/schema.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { Logger } from '../logger.js';
-import { MappingOverloadError, type MappingEngine } from '../mapping/engine.js';
+import { MappingOverloadError, MappingUnavailableError, type MappingEngine } from '../mapping/engine.js';
 import type { OrderIndex } from '../store/orders.js';
 import type { DecisionQueue } from '../store/decisions.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
@@ -94,9 +94,9 @@ export function createApp(d: AppDeps) {
       const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}), requestId } };
       return c.json(body, err.status, err.headers);
     }
-    if (err instanceof MappingOverloadError) {
+    if (err instanceof MappingUnavailableError) {
       // The platform redelivers on a 5xx: shedding load here loses nothing.
-      const body: ErrorBody = { error: { code: 'mapping_overloaded', message: err.message, requestId } };
+      const body: ErrorBody = { error: { code: err instanceof MappingOverloadError ? 'mapping_overloaded' : 'mapping_unavailable', message: err.message, requestId } };
       return c.json(body, 503, { 'Retry-After': String(d.config.mappings.workers.overloadRetryAfterSeconds) });
     }
     d.logger.error({ reqId: requestId, err: errorMessage(err), route: c.req.path }, 'unhandled error');

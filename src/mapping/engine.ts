@@ -10,7 +10,7 @@ import { maskPii } from './redact.js';
 import { MAPPING_LANE, MappingPool, type MappingLane, type MappingPoolOptions } from './pool.js';
 
 export { DEFAULT_LIMITS, type MappingLimits } from './evaluate.js';
-export { MAPPING_LANE, MappingOverloadError, type MappingLane } from './pool.js';
+export { MAPPING_LANE, MappingOverloadError, MappingUnavailableError, type MappingLane } from './pool.js';
 
 const ID_RE = /^([a-z0-9-]+)\/([a-z0-9-]+)\.v(\d+)$/;
 const FILE_RE = /^([a-z0-9-]+)\.v(\d+)\.jsonata$/;

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAPPING_LANE, MappingEngine, MappingError, MappingOverloadError } from './engine.js';
+import { MAPPING_LANE, MappingEngine, MappingError, MappingOverloadError, MappingUnavailableError } from './engine.js';
 import type { MappingPoolOptions } from './pool.js';
 
 // A catastrophic regex inside the mapping itself: JSONata's own time limit is checked between
@@ -18,6 +18,7 @@ beforeEach(async () => {
   await mkdir(path.join(dir, '_tables'));
   await writeFile(path.join(dir, '_tables', 'colors.json'), JSON.stringify({ r: 'red' }));
   await writeFile(path.join(dir, 'demo', 'bomb.v1.jsonata'), BOMB);
+  await writeFile(path.join(dir, 'demo', 'hog.v1.jsonata'), '$count([1..2000].{ "x": [1..1000].{ "a": [$, $, $] } })');
   await writeFile(path.join(dir, 'demo', 'ok.v1.jsonata'), '{ "c": $lookup("colors", code), "lines": $parseJson(lines_json, "lines_json"), "ctx": $context.channel }');
 });
 afterEach(async () => {
@@ -26,9 +27,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function pooled(overrides: Partial<MappingPoolOptions> = {}) {
+async function pooled(overrides: Partial<MappingPoolOptions> = {}, limits = {}) {
   engine = new MappingEngine({
     dir,
+    limits,
     pool: { lanes: { default: { threads: 1, queue: 1 }, dryRun: { threads: 1, queue: 0 } }, deadlineMs: 1500, workerMemoryMb: 64, ...overrides },
   });
   await engine.loadAll();
@@ -100,5 +102,28 @@ describe('MappingEngine in worker threads', () => {
     expect(await e.evaluate('demo/ok.v1', { code: 'r' }, { channel: 'dry' }, { lane: MAPPING_LANE.dryRun })).toMatchObject({ ctx: 'dry' });
     expect(state.done).toBe(false);
     expect(await stuck).toMatchObject({ code: 'E_DEADLINE' });
+  });
+
+  it('a payload that blows the worker heap fails as a mapping error; the next one maps', async () => {
+    // Time limits far away, so the heap cap is what stops it (two million objects against 64 MiB).
+    const e = await pooled({ deadlineMs: 60_000 }, { timeoutMs: 30_000 });
+    const err = await failure(e.evaluate('demo/hog.v1', {}));
+    expect(err).toBeInstanceOf(MappingError);
+    expect(err).toMatchObject({ code: 'E_WORKER' });
+    expect(await e.evaluate('demo/ok.v1', { code: 'r' }, { channel: 'c' })).toMatchObject({ c: 'red' });
+  }, 90_000);
+
+  it('an evaluation cut short by shutdown is not the payload\'s fault: unavailable, not a mapping error', async () => {
+    const e = await pooled();
+    const running = e.evaluate('demo/bomb.v1', BOMB_INPUT).catch((err: unknown) => err);
+    const queued = e.evaluate('demo/ok.v1', { code: 'r' }).catch((err: unknown) => err);
+    await new Promise((r) => setImmediate(r));
+    await e.close();
+    engine = undefined;
+    for (const err of await Promise.all([running, queued])) {
+      expect(err).toBeInstanceOf(MappingUnavailableError);
+      expect(err).not.toBeInstanceOf(MappingError);
+    }
+    expect(await failure(e.evaluate('demo/ok.v1', { code: 'r' }))).toBeInstanceOf(MappingUnavailableError);
   });
 });

@@ -25,13 +25,24 @@ export interface MappingPoolOptions {
   workerMemoryMb: number;
 }
 
-/** Every thread of a lane is busy and its queue is full: try again later (a webhook answers 503). */
-export class MappingOverloadError extends Error {
+/** The pool cannot take an evaluation right now (full, or shutting down): retry later (503). */
+export class MappingUnavailableError extends Error {
   constructor(
     readonly lane: MappingLane,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MappingUnavailableError';
+  }
+}
+
+/** Every thread of a lane is busy and its queue is full. */
+export class MappingOverloadError extends MappingUnavailableError {
+  constructor(
+    lane: MappingLane,
     readonly queue: number,
   ) {
-    super(`the mapping pool's ${lane} lane is full (${queue} evaluations waiting); retry later`);
+    super(lane, `the mapping pool's ${lane} lane is full (${queue} evaluations waiting); retry later`);
     this.name = 'MappingOverloadError';
   }
 }
@@ -49,6 +60,7 @@ function workerFile(): { filename: string; execArgv: string[] } {
 
 class Lane {
   private active = 0;
+  private closing = false;
   private readonly waiting: (() => void)[] = [];
   readonly pool: Piscina;
 
@@ -72,6 +84,7 @@ class Lane {
 
   /** Waits for a free thread; the slot is handed straight to the next waiter when released. */
   private async acquire(): Promise<void> {
+    if (this.closing) throw new MappingUnavailableError(this.name, 'the mapping pool is shutting down; retry later');
     if (this.active < this.opts.threads) {
       this.active++;
       return;
@@ -86,8 +99,18 @@ class Lane {
     else this.active--;
   }
 
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const w of this.waiting.splice(0)) w();
+    await this.pool.destroy();
+  }
+
   async run(task: WorkerTask | null, deadlineMs = this.deadlineMs): Promise<PoolOutcome> {
     await this.acquire();
+    // Woken by close(), which handed out no slot: nothing to release.
+    if (this.closing) {
+      throw new MappingUnavailableError(this.name, 'the mapping pool is shutting down; retry later');
+    }
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), deadlineMs);
     try {
@@ -96,8 +119,14 @@ class Lane {
       return out;
     } catch (err) {
       if (abort.signal.aborted) return { ok: false, code: 'E_DEADLINE', message: `evaluation passed the ${deadlineMs} ms hard deadline; its worker thread was stopped`, retried: false };
-      // A worker that died under the task (its heap cap): the payload, not the hub, is at fault.
-      return { ok: false, code: 'E_WORKER', message: `the mapping worker stopped during evaluation (${err instanceof Error ? err.message : String(err)})`, retried: false };
+      // A worker that ran out of its heap cap under the task: the payload, not the hub, is at fault.
+      if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        return { ok: false, code: 'E_WORKER', message: 'evaluation ran out of the mapping worker heap limit; its worker thread was stopped', retried: false };
+      }
+      // Anything else (shutdown, a worker that cannot start) is the hub's trouble: never the
+      // payload's, so it must not be quarantined as a mapping failure.
+      if (this.closing) throw new MappingUnavailableError(this.name, 'the mapping pool is shutting down; retry later');
+      throw err;
     } finally {
       clearTimeout(timer);
       this.release();
@@ -127,6 +156,6 @@ export class MappingPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.lanes).map((l) => l.pool.destroy()));
+    await Promise.all(Object.values(this.lanes).map((l) => l.close()));
   }
 }
