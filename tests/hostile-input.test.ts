@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { createLogger } from '../src/logger.js';
+import { QuarantineStore } from '../src/store/quarantine.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { ADMIN_KEY, CS_KEY, ENGINEER_KEY, SHOP, startTestHub } from './support/hub.js';
 import { json } from './support/json.js';
@@ -200,6 +201,17 @@ describe('quarantine as a store', () => {
     // A failed replay counts the attempt and keeps the TTL.
     expect((await hub.app.request(`/api/quarantine/${id}/replay`, { method: 'POST', ...eng })).status).toBe(422);
     expect(await hub.redis.ttl(entryKey ?? '')).toBeGreaterThan(29 * 24 * 3600);
+  });
+
+  it('drops an entry from the index once it is past the retention (its key expired with its TTL)', async () => {
+    const prefix = `${(hub as Hub & { prefix: string }).prefix}retention:`;
+    const store = new QuarantineStore(hub.redis, prefix, { retentionSeconds: 3600 });
+    const kept = await store.put({ channel: 'c', adapter: 'shopify', mappingId: 'shopify/order.v1', receivedAt: new Date().toISOString(), deliveryId: null, error: { code: 'E', message: 'm', issues: [] }, rawBody: '{}' });
+    const old = await store.put({ channel: 'c', adapter: 'shopify', mappingId: 'shopify/order.v1', receivedAt: new Date().toISOString(), deliveryId: null, error: { code: 'E', message: 'm', issues: [] }, rawBody: '{}' });
+    // As if `old` had been put two hours ago.
+    await hub.redis.zadd(`${prefix}quarantine:index`, Date.now() - 2 * 3600 * 1000, old.id);
+    expect(await store.count()).toBe(1);
+    expect((await store.list({ limit: 10 })).map((e) => e.id)).toEqual([kept.id]);
   });
 
   it('lists and shows entries without raw bodies; the raw body only for the configured roles', async () => {
