@@ -79,7 +79,15 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const mappingsDir = path.isAbsolute(config.mappings.dir) ? config.mappings.dir : path.resolve(config.mappings.dir);
   // Each platform's code for each courier, for shipment confirmations; a broken table fails the start.
   const carrierCodes = await loadCarrierCodes(mappingsDir);
-  const mappings = new MappingEngine({ dir: mappingsDir, logger, limits: { timeoutMs: config.mappings.timeoutMs, maxDepth: config.mappings.maxDepth, maxSequence: config.mappings.maxSequence } });
+  const mw = config.mappings.workers;
+  const mappings = new MappingEngine({
+    dir: mappingsDir,
+    logger,
+    limits: { timeoutMs: config.mappings.timeoutMs, maxDepth: config.mappings.maxDepth, maxSequence: config.mappings.maxSequence },
+    ...(mw.enabled
+      ? { pool: { lanes: { default: { threads: mw.threads, queue: mw.queue }, dryRun: { threads: mw.dryRunThreads, queue: mw.dryRunQueue } }, deadlineMs: mw.deadlineMs, workerMemoryMb: mw.memoryMb } }
+      : {}),
+  });
   const loadErrors = await mappings.loadAll();
   for (const ch of config.channels) {
     if (!mappings.has(ch.mapping)) {
@@ -116,7 +124,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const prefix = config.redis.keyPrefix;
   // One set of breakers, last-known-good cache and rate limiter per hub, shared by its activities.
   const resilience = createResilience({ config: config.resilience, redis, keyPrefix: prefix, logger, registry: metrics.registry, connectors: limiterConnectors(registry) });
-  const quarantine = new QuarantineStore(redis, prefix);
+  const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
   const orders = new OrderIndex(redis, prefix);
   const intake = new OrderIntake({
     temporal: client,
@@ -220,7 +228,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await nativeConnection?.close();
-      mappings.close();
+      await mappings.close();
       await registry.close();
       resilience.shutdown();
       await connection.close();

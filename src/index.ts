@@ -6,7 +6,7 @@ export { loadConfigFile, parseConfig, parseConfigText, ConfigError, type ConfigP
 export { configSchema, ROLES, type HubConfig, type ChannelConfig, type Role } from './config/schema.js';
 export { CanonicalOrder, Money, Address, OrderLine, Pii, orderKey, CANONICAL_ORDER_VERSION } from './canonical/order.js';
 export { ORDER_STATUS, REFUND_STATUS, PLATFORM, type OrderStatus, type RefundStatus, type Platform } from './canonical/status.js';
-export { MappingEngine, MappingError, parseMappingId, type MappingLimits } from './mapping/engine.js';
+export { MAPPING_LANE, MappingEngine, MappingError, MappingOverloadError, MappingUnavailableError, parseMappingId, type MappingLane, type MappingLimits } from './mapping/engine.js';
 export { mapInboundOrder, type InboundContext } from './mapping/inbound.js';
 export { createActivities, type Activities } from './activities/index.js';
 export { startEmbeddedTemporal, startEmbeddedRedis } from './embedded/services.js';

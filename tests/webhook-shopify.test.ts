@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
-import { ADMIN_KEY, CS_KEY, startTestHub } from './support/hub.js';
+import { ADMIN_KEY, CS_KEY, ENGINEER_KEY, startTestHub } from './support/hub.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 import { json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
@@ -106,7 +106,7 @@ describe('POST /webhooks/shopify (real Temporal, real Redis)', () => {
     const q = await hub.app.request('/api/quarantine', admin);
     const items = (await json(q)).items;
     expect(items.map((i: { id: string }) => i.id)).toContain(err.details.quarantineId);
-    const one = await json(await hub.app.request(`/api/quarantine/${err.details.quarantineId}`, admin));
+    const one = await json(await hub.app.request(`/api/quarantine/${err.details.quarantineId}/raw`, { headers: { authorization: `Bearer ${ENGINEER_KEY}` } }));
     expect(one.rawBody).toBe(body); // byte-for-byte, for replay
   });
 

@@ -44,6 +44,8 @@ export async function mapCommand(mappingId: string, file: string, opts: { dir: s
   } catch (err) {
     if (err instanceof MappingError) {
       process.stderr.write(`error: ${err.message}\n`);
+      // Messages carry the mapping id only (they also reach HTTP answers); locally, name the file.
+      if (err.file) process.stderr.write(`  in ${path.relative(process.cwd(), err.file)}\n`);
       for (const i of err.issues) process.stderr.write(`  ${i.path}: ${i.message}\n`);
       return 1;
     }

@@ -63,7 +63,10 @@ export function configSchema(env: Env) {
         .object({
           host: str.default('127.0.0.1'),
           port: envInt(env, { min: 0, max: 65535 }).default(8080),
+          /** Largest webhook body (/webhooks/*); a platform's biggest order is far below it. */
           bodyLimitBytes: envInt(env, { min: 1024 }).default(1024 * 1024),
+          /** Largest body on /api/* and every other route: operator requests are small. */
+          apiBodyLimitBytes: envInt(env, { min: 1024 }).default(256 * 1024),
         })
         .strict()
         .prefault({}),
@@ -92,6 +95,30 @@ export function configSchema(env: Env) {
           timeoutMs: envInt(env, { min: 1 }).default(500),
           maxDepth: envInt(env, { min: 10 }).default(500),
           maxSequence: envInt(env, { min: 100 }).default(100_000),
+          /**
+           * Mappings run in worker threads, so no payload can block the event loop; a runaway one
+           * is stopped at the hard deadline by terminating its thread.
+           */
+          workers: z
+            .object({
+              /** Off: evaluate inline on the event loop (only for tools and tests). */
+              enabled: envBool(env).default(true),
+              /** Threads for webhooks, pulls and activities (evaluations at once). */
+              threads: envInt(env, { min: 1, max: 64 }).default(2),
+              /** Evaluations waiting for a thread; past it a webhook answers 503 with Retry-After. */
+              queue: envInt(env, { min: 0 }).default(64),
+              /** Dry runs (/api/mappings/.../dry-run) get their own lane, so they never starve intake. */
+              dryRunThreads: envInt(env, { min: 1, max: 16 }).default(1),
+              dryRunQueue: envInt(env, { min: 0 }).default(4),
+              /** Hard wall-clock deadline per evaluation; keep it above twice timeoutMs (one retry). */
+              deadlineMs: envInt(env, { min: 100 }).default(3000),
+              /** Heap cap of each worker thread, in MiB. */
+              memoryMb: envInt(env, { min: 16 }).default(256),
+              /** Retry-After (seconds) on a 503 because the pool is full. */
+              overloadRetryAfterSeconds: envInt(env, { min: 1 }).default(5),
+            })
+            .strict()
+            .prefault({}),
         })
         .strict()
         .prefault({}),
@@ -107,6 +134,16 @@ export function configSchema(env: Env) {
         .strict()
         .prefault({}),
       auth: z.object({ apiKeys: z.array(apiKey).default([]) }).strict().prefault({}),
+      /** Payloads that failed mapping, kept for replay (GET /api/quarantine). */
+      quarantine: z
+        .object({
+          /** Days an entry is kept before it expires unreplayed. */
+          retentionDays: envInt(env, { min: 1 }).default(30),
+          /** Roles that may read a kept raw body (it holds buyer PII); no role is implied, not even operations_lead. */
+          rawBodyRoles: z.array(RoleSchema).min(1).default(['platform_engineer']),
+        })
+        .strict()
+        .prefault({}),
       /** Partner adapters by npm package name or path (relative to the config file's directory). */
       adapters: z.object({ modules: z.array(z.string().min(1)).default([]) }).strict().prefault({}),
       /**

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { HubConfig } from '../config/schema.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { Logger } from '../logger.js';
-import type { MappingEngine } from '../mapping/engine.js';
+import { MappingOverloadError, MappingUnavailableError, type MappingEngine } from '../mapping/engine.js';
 import type { OrderIndex } from '../store/orders.js';
 import type { DecisionQueue } from '../store/decisions.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
@@ -59,16 +59,18 @@ export function createApp(d: AppDeps) {
     d.metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
     end({ route, method: c.req.method });
   });
-  app.use(
-    '/webhooks/*',
+  // Bounded before anything reads a body: a declared length past the limit is refused at once,
+  // an undeclared (chunked) one as soon as the count passes it.
+  const limit = (group: string, maxSize: number) =>
     bodyLimit({
-      maxSize: d.config.server.bodyLimitBytes,
+      maxSize,
       onError: () => {
-        d.metrics.webhookRejections.inc({ adapter: 'any', reason: 'body_too_large' });
-        throw new HttpError(413, 'body_too_large', `body: larger than the ${d.config.server.bodyLimitBytes}-byte limit`);
+        if (group === 'webhooks') d.metrics.webhookRejections.inc({ adapter: 'any', reason: 'body_too_large' });
+        throw new HttpError(413, 'body_too_large', `body: larger than the ${maxSize}-byte limit`);
       },
-    }),
-  );
+    });
+  app.use('/webhooks/*', limit('webhooks', d.config.server.bodyLimitBytes));
+  for (const p of ['/api/*', '/healthz', '/readyz', '/metrics', '/openapi.json']) app.use(p, limit('api', d.config.server.apiBodyLimitBytes));
 
   app.route('/', healthRoutes(d.probes));
   app.get('/metrics', async (c) => c.text(await d.metrics.registry.metrics(), 200, { 'content-type': d.metrics.registry.contentType }));
@@ -83,7 +85,7 @@ export function createApp(d: AppDeps) {
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
-  app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
+  app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));
   app.onError((err, c) => {
@@ -91,6 +93,11 @@ export function createApp(d: AppDeps) {
     if (err instanceof HttpError) {
       const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}), requestId } };
       return c.json(body, err.status, err.headers);
+    }
+    if (err instanceof MappingUnavailableError) {
+      // The platform redelivers on a 5xx: shedding load here loses nothing.
+      const body: ErrorBody = { error: { code: err instanceof MappingOverloadError ? 'mapping_overloaded' : 'mapping_unavailable', message: err.message, requestId } };
+      return c.json(body, 503, { 'Retry-After': String(d.config.mappings.workers.overloadRetryAfterSeconds) });
     }
     d.logger.error({ reqId: requestId, err: errorMessage(err), route: c.req.path }, 'unhandled error');
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error; see the hub log for this request id', requestId } }, 500);

@@ -38,6 +38,8 @@ export interface Delivery {
   payload: unknown;
   rawBody: string;
   deliveryId: string | null;
+  /** SHA-256 (hex) of the signed body: a replay under a forged delivery id is still a duplicate. */
+  bodyHash?: string | null;
   receivedAt: string;
   kind: OrderLifecycleInput['receivedVia']['kind'];
 }
@@ -76,11 +78,21 @@ export class OrderIntake {
     return `${this.d.keyPrefix}delivery:${channel}:${deliveryId}`;
   }
 
-  /** Fast path for redeliveries: a delivery id seen after a successful start. Redis trouble is not fatal here. */
-  async seenDelivery(channel: string, deliveryId: string | null): Promise<boolean> {
-    if (!deliveryId) return false;
+  private bodyDedupeKey(channel: string, bodyHash: string) {
+    return `${this.d.keyPrefix}delivery-body:${channel}:${bodyHash}`;
+  }
+
+  /**
+   * Fast path for redeliveries: a delivery id, or a signed body, seen after a successful start.
+   * The delivery id header is not covered by the signature, so a captured body replayed under a
+   * fresh id (an old address over a newer change) is caught by the body's hash. Redis trouble is
+   * not fatal here.
+   */
+  async seenDelivery(channel: string, deliveryId: string | null, bodyHash: string | null = null): Promise<boolean> {
+    const keys = [...(deliveryId ? [this.dedupeKey(channel, deliveryId)] : []), ...(bodyHash ? [this.bodyDedupeKey(channel, bodyHash)] : [])];
+    if (!keys.length) return false;
     try {
-      return (await this.d.redis.exists(this.dedupeKey(channel, deliveryId))) === 1;
+      return (await this.d.redis.exists(...keys)) > 0;
     } catch (err) {
       this.d.logger.warn({ err: errorMessage(err) }, 'delivery dedupe unavailable; relying on workflow ids');
       return false;
@@ -152,7 +164,7 @@ export class OrderIntake {
     }
   }
 
-  async start(order: CanonicalOrder, delivery: Pick<Delivery, 'channel' | 'deliveryId' | 'kind'>): Promise<Accepted> {
+  async start(order: CanonicalOrder, delivery: Pick<Delivery, 'channel' | 'deliveryId' | 'kind' | 'bodyHash'>): Promise<Accepted> {
     const orderKey = makeOrderKey(delivery.channel.id, order.source.platformOrderId);
     const workflowId = workflowIdFor(orderKey);
     const ref = parseMappingId(delivery.channel.mapping);
@@ -196,9 +208,12 @@ export class OrderIntake {
         throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
       }
     }
-    if (delivery.deliveryId) {
+    const remember = [...(delivery.deliveryId ? [this.dedupeKey(delivery.channel.id, delivery.deliveryId)] : []), ...(delivery.bodyHash ? [this.bodyDedupeKey(delivery.channel.id, delivery.bodyHash)] : [])];
+    if (remember.length) {
       try {
-        await this.d.redis.set(this.dedupeKey(delivery.channel.id, delivery.deliveryId), workflowId, 'EX', this.d.dedupeTtlSeconds);
+        const m = this.d.redis.multi();
+        for (const k of remember) m.set(k, workflowId, 'EX', this.d.dedupeTtlSeconds);
+        await m.exec();
       } catch (err) {
         this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
       }

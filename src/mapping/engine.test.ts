@@ -66,7 +66,7 @@ describe('MappingEngine', () => {
     expect(err.code).toBe('D1012');
     expect(err.message).toMatch(/100 ms time limit/);
     // It was tried twice: one logged retry, then the failure.
-    expect(logged.filter((l) => l.includes('retrying once') && l.includes('demo/slow.v1'))).toHaveLength(1);
+    expect(logged.filter((l) => l.includes('retried once') && l.includes('demo/slow.v1'))).toHaveLength(1);
   });
 
   it('retries once when a stall, not the mapping, ran out its time limit (a runaway fails both times: test above)', async () => {
@@ -124,8 +124,42 @@ describe('MappingEngine', () => {
       if (JSON.stringify(v) === '{"a":3}') break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    e.close();
+    await e.close();
     expect(v).toEqual({ a: 3 });
+  });
+
+  it('refuses a mapping that evaluates data as code ($eval), naming the file and the reason', async () => {
+    const e = await engineWith({
+      'direct.v1.jsonata': '$eval(lines_json)',
+      'aliased.v1.jsonata': '( $run := $eval; $run(code) )',
+      'fine.v1.jsonata': '{ "lines": $parseJson(lines_json), "note": "$eval in a string is text" }',
+    });
+    for (const id of ['demo/direct.v1', 'demo/aliased.v1']) {
+      expect(e.errors().get(id)).toMatch(new RegExp(`${id.replace('demo/', '').replace('.', '\\.')}\\.jsonata: .*\\$eval.*\\$parseJson`));
+      expect((await failure(e.evaluate(id, { lines_json: '[]', code: '1' }))).code).toBe('E_MAPPING_NOT_FOUND');
+    }
+    expect(await e.evaluate('demo/fine.v1', { lines_json: '[1]' })).toEqual({ lines: [1], note: '$eval in a string is text' });
+    // A draft (dry run of an unreleased mapping) is held to the same rule.
+    expect(() => e.compileDraft('demo/draft.v1', '$eval("1+1")')).toThrow(/\$eval/);
+  });
+
+  it('errors name the mapping id, never a file system path, and mask buyer PII the message would echo', async () => {
+    const e = await engineWith({ 'cast.v1.jsonata': '{ "phone": $number(receiver.phone), "n": $number(qty) }', 'fn.v1.jsonata': '$toMinor(buyer_name)' });
+    const err = await failure(e.evaluate('demo/cast.v1', { receiver: { phone: '138-0013-8000' }, qty: 1 }));
+    expect(err.message).toMatch(/^demo\/cast\.v1: /);
+    expect(err.message).not.toContain('138-0013-8000');
+    expect(err.message).toContain('***');
+    for (const text of [err.message, JSON.stringify(err)]) {
+      expect(text).not.toContain(dir);
+      expect(text).not.toContain('.jsonata');
+    }
+    // A non-PII value stays readable: it is what the engineer needs to fix the mapping.
+    expect((await failure(e.evaluate('demo/cast.v1', { receiver: {}, qty: 'two' }))).message).toContain('"two"');
+    const fnErr = await failure(e.evaluate('demo/fn.v1', { buyer_name: '王小明' }));
+    expect(fnErr.message).toMatch(/^demo\/fn\.v1: \$toMinor: /);
+    expect(fnErr.message).not.toContain('王小明');
+    const missing = await failure(e.evaluate('demo/none.v1', {}));
+    expect(missing.message).not.toContain(dir);
   });
 
   it('names unknown and malformed mapping ids', async () => {

@@ -1,21 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import jsonata from 'jsonata';
+import type jsonata from 'jsonata';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../util/errors.js';
-import * as fn from './functions.js';
+import { compileMapping, DEFAULT_LIMITS, describeJsonataError, evaluateExpr, makeBindings, type EvalOutcome, type MappingLimits, type Table } from './evaluate.js';
+import { policyViolations } from './policy.js';
+import { maskPii } from './redact.js';
+import { MAPPING_LANE, MappingPool, type MappingLane, type MappingPoolOptions } from './pool.js';
 
-export interface MappingLimits {
-  /** Wall-clock budget per evaluation, counted from when its turn in the queue starts. */
-  timeoutMs: number;
-  /** Maximum evaluation stack depth (stops infinite recursion). */
-  maxDepth: number;
-  /** Maximum length of any sequence built during evaluation. */
-  maxSequence: number;
-}
-
-export const DEFAULT_LIMITS: MappingLimits = { timeoutMs: 500, maxDepth: 500, maxSequence: 100_000 };
+export { DEFAULT_LIMITS, type MappingLimits } from './evaluate.js';
+export { MAPPING_LANE, MappingOverloadError, MappingUnavailableError, type MappingLane } from './pool.js';
 
 const ID_RE = /^([a-z0-9-]+)\/([a-z0-9-]+)\.v(\d+)$/;
 const FILE_RE = /^([a-z0-9-]+)\.v(\d+)\.jsonata$/;
@@ -44,11 +39,13 @@ export class MappingError extends Error {
     /** JSON paths of the failing output fields, for schema failures. */
     readonly issues: { path: string; message: string }[] = [],
   ) {
-    super(`${mappingId}${file ? ` (${file})` : ''}: ${message}`);
+    // The id, not the file: messages reach HTTP answers and logs, where a path tells an outsider
+    // the hub's layout. `file` stays on the object for local tools (the CLI).
+    super(`${mappingId}: ${message}`);
     this.name = 'MappingError';
   }
   toJSON() {
-    return { mappingId: this.mappingId, file: this.file, code: this.code, message: this.message, position: this.position, issues: this.issues };
+    return { mappingId: this.mappingId, code: this.code, message: this.message, position: this.position, issues: this.issues };
   }
 }
 
@@ -60,25 +57,15 @@ interface Compiled {
   loadedAt: string;
 }
 
-/** jsonata throws plain objects `{code, position, token, message}`; read them without casting. */
-function describeJsonataError(err: unknown, limits: MappingLimits): { code: string; message: string; position?: number } {
-  if (typeof err === 'object' && err !== null) {
-    const code = 'code' in err && typeof err.code === 'string' ? err.code : 'E_MAPPING';
-    const position = 'position' in err && typeof err.position === 'number' ? err.position : undefined;
-    let message = errorMessage(err);
-    if (code === 'D1012') message = `evaluation exceeded the ${limits.timeoutMs} ms time limit`;
-    else if (code === 'D1011') message = `evaluation exceeded the stack depth limit of ${limits.maxDepth} (runaway recursion?)`;
-    else if (code === 'D2015') message = `a sequence exceeded the limit of ${limits.maxSequence} items`;
-    else if (code === 'D2014') message = 'a range (..) exceeded 10^7 items';
-    return { code, message: position !== undefined ? `${message} (at position ${position})` : message, ...(position !== undefined ? { position } : {}) };
-  }
-  return { code: 'E_MAPPING', message: String(err) };
-}
-
 export interface MappingEngineOptions {
   dir: string;
   limits?: Partial<MappingLimits>;
   logger?: Logger;
+  /**
+   * Evaluate in worker threads (the hub does): a payload can then neither block the event loop
+   * nor outlive the hard deadline. Without it evaluations run inline, one at a time (CLI, tests).
+   */
+  pool?: MappingPoolOptions;
 }
 
 /**
@@ -91,49 +78,24 @@ export class MappingEngine {
   readonly limits: MappingLimits;
   private readonly logger: Logger | undefined;
   private compiled = new Map<string, Compiled>();
-  private tables = new Map<string, Readonly<Record<string, unknown>>>();
+  private tables = new Map<string, Table>();
+  /** The tables as one plain object, as sent to worker threads. */
+  private tablesObject: Record<string, Table> = {};
   private loadErrors = new Map<string, string>();
+  /** Why a mapping does not load, without its file path (for answers that leave the hub). */
+  private loadReasons = new Map<string, string>();
   private watchers: FSWatcher[] = [];
   private bindings: Record<string, unknown>;
-  /** The end of the evaluation queue (see run). */
+  /** The end of the inline evaluation queue (see run). */
   private queue: Promise<void> = Promise.resolve();
+  private readonly pool: MappingPool | null;
 
   constructor(opts: MappingEngineOptions) {
     this.dir = path.resolve(opts.dir);
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.logger = opts.logger;
-    this.bindings = this.makeBindings();
-  }
-
-  private makeBindings(): Record<string, unknown> {
-    const lookup = (table: unknown, key: unknown, fallback?: unknown): unknown => {
-      if (typeof table !== 'string') throw new fn.MappingFunctionError('lookup', 'table name must be a string');
-      const t = this.tables.get(table);
-      if (!t) throw new fn.MappingFunctionError('lookup', `no table "${table}" in ${path.join(this.dir, '_tables')}`);
-      const k = key === undefined || key === null ? '' : String(key);
-      if (Object.prototype.hasOwnProperty.call(t, k)) return t[k];
-      if (fallback !== undefined) return fallback;
-      throw new fn.MappingFunctionError('lookup', `value "${k}" is not in table "${table}"`);
-    };
-    return {
-      toMinor: fn.toMinor,
-      money: fn.money,
-      minorMoney: fn.minorMoney,
-      gmt8ToIso: fn.gmt8ToIso,
-      epochToIso: fn.epochToIso,
-      isoTime: fn.isoTime,
-      normalizeRegion: fn.normalizeRegion,
-      stripRegionPrefix: fn.stripRegionPrefix,
-      pii: fn.pii,
-      piiOf: fn.piiOf,
-      isCiphertext: fn.isCiphertext,
-      allocate: fn.allocate,
-      splitDiscount: fn.splitDiscount,
-      idString: fn.idString,
-      get: fn.get,
-      tally: fn.tally,
-      lookup,
-    };
+    this.bindings = makeBindings((name) => this.tables.get(name));
+    this.pool = opts.pool ? new MappingPool(opts.pool) : null;
   }
 
   fileFor(ref: MappingRef): string {
@@ -158,6 +120,7 @@ export class MappingEngine {
         if (ref) await this.loadOne(ref);
       }
     }
+    await this.pool?.warmUp();
     return new Map(this.loadErrors);
   }
 
@@ -169,7 +132,7 @@ export class MappingEngine {
     } catch {
       return;
     }
-    const next = new Map<string, Readonly<Record<string, unknown>>>();
+    const next = new Map<string, Table>();
     for (const f of files.filter((x) => x.endsWith('.json'))) {
       const text = await readFile(path.join(tdir, f), 'utf8');
       const parsed: unknown = JSON.parse(text);
@@ -177,6 +140,7 @@ export class MappingEngine {
       next.set(f.replace(/\.json$/, ''), Object.freeze(Object.fromEntries(Object.entries(parsed).filter(([k]) => !k.startsWith('$')))));
     }
     this.tables = next;
+    this.tablesObject = Object.fromEntries(next);
   }
 
   /** Compiles one file; on failure keeps the previous version. */
@@ -187,17 +151,28 @@ export class MappingEngine {
       source = await readFile(file, 'utf8');
     } catch (err) {
       this.loadErrors.set(ref.id, `cannot read ${file}: ${errorMessage(err)}`);
+      this.loadReasons.set(ref.id, 'its file cannot be read');
       return false;
     }
     try {
-      const expr = jsonata(source, { timeout: this.limits.timeoutMs, stack: this.limits.maxDepth, sequence: this.limits.maxSequence });
+      const expr = compileMapping(source, this.limits);
+      const refused = policyViolations(expr);
+      if (refused.length) {
+        const msg = `${path.relative(process.cwd(), file)}: ${refused.join('; ')}`;
+        this.loadErrors.set(ref.id, msg);
+        this.loadReasons.set(ref.id, refused.join('; '));
+        this.logger?.error({ mappingId: ref.id, code: 'E_POLICY' }, `mapping refused: ${msg}`);
+        return false;
+      }
       this.compiled.set(ref.id, { ref, file, source, expr, loadedAt: new Date().toISOString() });
       this.loadErrors.delete(ref.id);
+      this.loadReasons.delete(ref.id);
       return true;
     } catch (err) {
       const d = describeJsonataError(err, this.limits);
       const msg = `${path.relative(process.cwd(), file)}: ${d.message}`;
       this.loadErrors.set(ref.id, msg);
+      this.loadReasons.set(ref.id, `does not compile: ${d.message}`);
       this.logger?.error({ mappingId: ref.id, code: d.code }, `mapping failed to compile, keeping previous version: ${msg}`);
       return false;
     }
@@ -206,12 +181,16 @@ export class MappingEngine {
   /** Compiles a mapping from text without registering it (dry runs of an unreleased draft). */
   compileDraft(id: string, source: string): Compiled {
     const ref = parseMappingId(id) ?? { id, adapter: 'draft', name: 'draft', version: 0 };
+    let expr: jsonata.Expression;
     try {
-      return { ref, file: '(draft)', source, expr: jsonata(source, { timeout: this.limits.timeoutMs, stack: this.limits.maxDepth, sequence: this.limits.maxSequence }), loadedAt: new Date().toISOString() };
+      expr = compileMapping(source, this.limits);
     } catch (err) {
       const d = describeJsonataError(err, this.limits);
       throw new MappingError(id, '(draft)', d.code, d.message, d.position);
     }
+    const refused = policyViolations(expr);
+    if (refused.length) throw new MappingError(id, '(draft)', 'E_POLICY', refused.join('; '));
+    return { ref, file: '(draft)', source, expr, loadedAt: new Date().toISOString() };
   }
 
   has(id: string): boolean {
@@ -234,57 +213,40 @@ export class MappingEngine {
   private get(id: string): Compiled {
     const c = this.compiled.get(id);
     if (c) return c;
-    const err = this.loadErrors.get(id);
+    const reason = this.loadReasons.get(id);
     const ref = parseMappingId(id);
     if (!ref) throw new MappingError(id, undefined, 'E_MAPPING_ID', 'mapping id must look like <adapter>/<name>.v<N>');
-    throw new MappingError(id, this.fileFor(ref), 'E_MAPPING_NOT_FOUND', err ?? 'no such mapping');
+    throw new MappingError(id, this.fileFor(ref), 'E_MAPPING_NOT_FOUND', reason ? `not loaded: ${reason}` : 'no such mapping');
   }
 
-  /** Evaluates a registered mapping under the configured limits. */
-  async evaluate(id: string, input: unknown, context: Record<string, unknown> = {}): Promise<unknown> {
-    return this.run(this.get(id), input, context);
-  }
-
-  /**
-   * Evaluations run one at a time, in arrival order. JSONata evaluates asynchronously and
-   * interleaves concurrent evaluations at every internal await, so twenty orders mapped at once
-   * each took about twenty times their own CPU time on the wall clock, and the per-evaluation
-   * time limit (a wall-clock limit) failed good orders under load and sent them to quarantine.
-   * There is one thread to run them on either way, so queueing costs no throughput; it makes each
-   * evaluation's clock measure its own work, and lets the first order finish first.
-   */
-  run(c: Compiled, input: unknown, context: Record<string, unknown> = {}): Promise<unknown> {
-    const turn = this.queue.then(() => this.evaluateNow(c, input, context));
-    this.queue = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    return turn;
+  /** Evaluates a registered mapping under the configured limits, in `lane` when pooled. */
+  async evaluate(id: string, input: unknown, context: Record<string, unknown> = {}, opts: { lane?: MappingLane } = {}): Promise<unknown> {
+    return this.run(this.get(id), input, context, opts.lane);
   }
 
   /**
-   * The time limit is a wall clock (JSONata checks Date.now() at every step), so a loaded machine
-   * can stop a mapping of a few milliseconds past it: the process descheduled, a long GC pause.
-   * The 100,000-row ERP bench at a load average of 15 on 2 cores quarantined 2 good rows that way.
-   * A runaway expression exceeds the limit every time; a stall does not strike the same small
-   * evaluation twice in a row. So a time-limit failure is retried once before it counts.
+   * Pooled: in a worker thread of the lane, under the hard deadline. Inline: evaluations run one
+   * at a time, in arrival order. JSONata evaluates asynchronously and interleaves concurrent
+   * evaluations at every internal await, so twenty orders mapped at once each took about twenty
+   * times their own CPU time on the wall clock, and the per-evaluation time limit (a wall-clock
+   * limit) failed good orders under load and sent them to quarantine. Queueing costs no
+   * throughput on one thread; it makes each evaluation's clock measure its own work.
    */
-  private async evaluateNow(c: Compiled, input: unknown, context: Record<string, unknown>): Promise<unknown> {
-    try {
-      let out: unknown;
-      try {
-        out = await c.expr.evaluate(input, { ...this.bindings, context });
-      } catch (err) {
-        if (describeJsonataError(err, this.limits).code !== 'D1012') throw err;
-        this.logger?.warn({ mappingId: c.ref.id, timeoutMs: this.limits.timeoutMs }, 'mapping hit its time limit; retrying once (a loaded machine can stall one evaluation)');
-        out = await c.expr.evaluate(input, { ...this.bindings, context });
-      }
-      return normalizeSequences(out);
-    } catch (err) {
-      if (err instanceof fn.MappingFunctionError) throw new MappingError(c.ref.id, c.file, 'E_FUNCTION', err.message);
-      const d = describeJsonataError(err, this.limits);
-      throw new MappingError(c.ref.id, c.file, d.code, d.message, d.position);
+  async run(c: Compiled, input: unknown, context: Record<string, unknown> = {}, lane: MappingLane = MAPPING_LANE.default): Promise<unknown> {
+    let outcome: EvalOutcome;
+    if (this.pool) {
+      outcome = await this.pool.run(lane, { source: c.source, input, context, tables: this.tablesObject, limits: this.limits });
+    } else {
+      const turn = this.queue.then(() => evaluateExpr(c.expr, this.bindings, input, context, this.limits));
+      this.queue = turn.then(
+        () => undefined,
+        () => undefined,
+      );
+      outcome = await turn;
     }
+    if (outcome.retried) this.logger?.warn({ mappingId: c.ref.id, timeoutMs: this.limits.timeoutMs }, 'mapping hit its time limit; retried once (a loaded machine can stall one evaluation)');
+    if (outcome.ok) return outcome.value;
+    throw new MappingError(c.ref.id, c.file, outcome.code, maskPii(outcome.message, input), outcome.position);
   }
 
   /** Development hot reload: re-compiles a file when it changes. */
@@ -312,16 +274,10 @@ export class MappingEngine {
       .catch((err: unknown) => this.logger?.error({ err: errorMessage(err) }, 'cannot watch mappings'));
   }
 
-  close(): void {
+  /** Stops watching and ends the worker threads. */
+  async close(): Promise<void> {
     for (const w of this.watchers) w.close();
     this.watchers = [];
+    await this.pool?.close();
   }
-}
-
-/**
- * JSONata marks its internal sequences with extra properties and may collapse singletons; a
- * JSON round-trip makes the output plain data (what zod and Temporal expect).
- */
-function normalizeSequences(v: unknown): unknown {
-  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonSafe } from '../util/json.js';
-import { allocate, epochToIso, splitDiscount, get, gmt8ToIso, idString, isCiphertext, minorMoney, normalizeRegion, pii, piiOf, stripRegionPrefix, tally, toMinor } from './functions.js';
+import { allocate, epochToIso, get, gmt8ToIso, idString, isCiphertext, minorMoney, normalizeRegion, parseJson, PARSE_JSON_LIMITS, pii, piiOf, splitDiscount, stripRegionPrefix, tally, toMinor } from './functions.js';
 
 describe('toMinor', () => {
   it('parses decimal strings digit by digit, never through floats', () => {
@@ -262,5 +262,46 @@ describe('tally', () => {
     expect(() => tally([null])).toThrow(/keys must be/);
     expect(() => tally(['A'], ['1'])).toThrow(/\$tally: amounts must be integers, got "1"/);
     expect(() => tally(['A', 'A'], [2 ** 53 - 1, 1])).toThrow(/beyond 2\^53/);
+  });
+});
+
+describe('parseJson', () => {
+  it('parses JSON text, keeping integers beyond 2^53 exact as strings (like the intake reader)', () => {
+    const text = '[{"oid": 3961832129218290891, "qty": 2, "price": "1.50", "spec": {"k": "色", "v": "红"}}]';
+    expect(parseJson(text)).toEqual(parseJsonSafe(text));
+    expect(parseJson(text)).toEqual([{ oid: '3961832129218290891', qty: 2, price: '1.50', spec: { k: '色', v: '红' } }]);
+  });
+  it('gives absent for absent input, and passes through what is already parsed', () => {
+    expect(parseJson(undefined)).toBeUndefined();
+    expect(parseJson(null)).toBeUndefined();
+    expect(parseJson('')).toBeUndefined();
+    expect(parseJson([{ a: 1 }])).toEqual([{ a: 1 }]);
+  });
+  it('refuses JSONata code: data is parsed, never evaluated', () => {
+    const probe = '$match("aaaaaaaaaaaaaaaaaaaaaaaaaaaa!", /(a+)+$/)';
+    expect(() => parseJson(probe, 'lines_json')).toThrow(/^\$parseJson: lines_json: not valid JSON text/);
+  });
+  it('does not echo the text it refuses (it may hold buyer data)', () => {
+    let message = '';
+    try {
+      parseJson('{"phone": 13800138000, oops}', 'lines_json');
+    } catch (err) {
+      message = err instanceof Error ? err.message : String(err);
+    }
+    expect(message).toMatch(/lines_json: not valid JSON text/);
+    expect(message).not.toContain('13800138000');
+    expect(message).not.toContain('oops');
+  });
+  it('caps size and nesting depth before parsing', () => {
+    expect(() => parseJson(`"${'x'.repeat(PARSE_JSON_LIMITS.maxChars)}"`, 'blob')).toThrow(/blob: longer than the 1048576-character limit/);
+    const deep = `${'['.repeat(PARSE_JSON_LIMITS.maxDepth + 1)}${']'.repeat(PARSE_JSON_LIMITS.maxDepth + 1)}`;
+    expect(() => parseJson(deep)).toThrow(/nested deeper than 64 levels/);
+    const ok = `${'['.repeat(PARSE_JSON_LIMITS.maxDepth)}${']'.repeat(PARSE_JSON_LIMITS.maxDepth)}`;
+    expect(() => parseJson(ok)).not.toThrow();
+    // Brackets inside strings are text, not nesting.
+    expect(parseJson(`["${'['.repeat(200)}"]`)).toEqual(['['.repeat(200)]);
+  });
+  it('refuses a non-string, non-JSON value', () => {
+    expect(() => parseJson(12, 'lines_json')).toThrow(/lines_json: expected JSON text, got number/);
   });
 });

@@ -3,11 +3,36 @@
  * each function is pure, throws a MappingFunctionError with a clear message on bad input, and
  * never uses floating point for money.
  */
+import { jsonErrorPosition, nestingExceeds, parseJsonSafe } from '../util/json.js';
 
 export class MappingFunctionError extends Error {
   constructor(fn: string, message: string) {
     super(`$${fn}: ${message}`);
     this.name = 'MappingFunctionError';
+  }
+}
+
+/** Caps of $parseJson: a JSON text field is a few kilobytes; anything near these is an attack. */
+export const PARSE_JSON_LIMITS = { maxChars: 1024 * 1024, maxDepth: 64 } as const;
+
+/**
+ * Parses a JSON text field of a payload (ERP `lines_json`, Youzan `address_extra`): data is
+ * parsed, never evaluated, so a payload cannot run code in the hub (JSONata's `$eval` would, and
+ * a field holding a catastrophic regex froze the event loop). Integers beyond 2^53 stay exact as
+ * strings, as in the intake's reader. `name` labels the field in errors; messages never quote the
+ * text, which may hold buyer data. An already-parsed object or array passes through.
+ */
+export function parseJson(value: unknown, name = 'value'): unknown {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'object') return value;
+  if (typeof value !== 'string') throw new MappingFunctionError('parseJson', `${name}: expected JSON text, got ${typeof value}`);
+  if (value.length > PARSE_JSON_LIMITS.maxChars) throw new MappingFunctionError('parseJson', `${name}: longer than the ${PARSE_JSON_LIMITS.maxChars}-character limit`);
+  if (nestingExceeds(value, PARSE_JSON_LIMITS.maxDepth)) throw new MappingFunctionError('parseJson', `${name}: nested deeper than ${PARSE_JSON_LIMITS.maxDepth} levels`);
+  try {
+    return parseJsonSafe(value);
+  } catch (err) {
+    const at = jsonErrorPosition(err);
+    throw new MappingFunctionError('parseJson', `${name}: not valid JSON text${at === undefined ? '' : ` (at character ${at})`}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { CanonicalOrder } from '../canonical/order.js';
 import { formatPath } from '../config/load.js';
-import { MappingError, parseMappingId, type MappingEngine } from './engine.js';
+import { MappingError, parseMappingId, type MappingEngine, type MappingLane } from './engine.js';
 
 export interface InboundContext {
   platform: string;
@@ -15,8 +15,8 @@ export interface InboundContext {
  * Maps a platform payload to a canonical order and validates it. A schema failure names the
  * JSON path in the output and the mapping file, so a platform engineer can fix the right line.
  */
-export async function mapInboundOrder(engine: MappingEngine, mappingId: string, payload: unknown, ctx: InboundContext): Promise<CanonicalOrder> {
-  const out = await engine.evaluate(mappingId, payload, { ...ctx });
+export async function mapInboundOrder(engine: MappingEngine, mappingId: string, payload: unknown, ctx: InboundContext, opts: { lane?: MappingLane } = {}): Promise<CanonicalOrder> {
+  const out = await engine.evaluate(mappingId, payload, { ...ctx }, opts);
   return validateCanonical(engine, mappingId, out, ctx);
 }
 

@@ -55,3 +55,33 @@ export function quoteUnsafeIntegers(text: string): string {
   out.push(text.slice(last));
   return out.join('');
 }
+
+/**
+ * The deepest bracket nesting of JSON text (brackets inside strings do not count), scanning only
+ * until `limit` is passed: a hostile text of a million `[` costs one pass, not a deep parse.
+ */
+export function nestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > limit) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
+/**
+ * Where JSON.parse stopped, without its message: V8's message quotes the text around the error,
+ * and that text may be a buyer's phone number.
+ */
+export function jsonErrorPosition(err: unknown): number | undefined {
+  const m = err instanceof Error ? /at position (\d+)/.exec(err.message) : null;
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { ChannelConfig } from '../../config/schema.js';
-import { MappingError, type MappingEngine } from '../../mapping/engine.js';
+import { MAPPING_LANE, MappingError, type MappingEngine } from '../../mapping/engine.js';
 import { fixtureContext } from '../../mapping/fixtures.js';
 import { mapInboundOrder } from '../../mapping/inbound.js';
 import { parseJsonSafe } from '../../util/json.js';
@@ -30,7 +30,7 @@ export function mappingRoutes(d: { mappings: MappingEngine; channels: readonly C
     const base = fixtureContext(c.req.param('adapter'));
     const ctx = channel ? { ...base, platform: channel.adapter, channel: channel.id, shop: channel.shop, currency: channel.currency } : { ...base, receivedAt: new Date().toISOString() };
     try {
-      const order = await mapInboundOrder(d.mappings, id, payload, ctx);
+      const order = await mapInboundOrder(d.mappings, id, payload, ctx, { lane: MAPPING_LANE.dryRun });
       return c.json({ ok: true, mappingId: id, order });
     } catch (err) {
       if (err instanceof MappingError) {

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ChannelConfig } from '../../config/schema.js';
+import type { ChannelConfig, Role } from '../../config/schema.js';
 import type { OrderIntake } from '../../intake/order-intake.js';
 import { MappingError, type MappingEngine } from '../../mapping/engine.js';
 import { mapInboundOrder } from '../../mapping/inbound.js';
-import type { QuarantineEntry, QuarantineStore } from '../../store/quarantine.js';
+import { QuarantineId, type QuarantineEntry, type QuarantineStore } from '../../store/quarantine.js';
 import { parseJsonSafe } from '../../util/json.js';
 import { errorMessage } from '../../util/errors.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
@@ -16,7 +16,14 @@ const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).def
 /** Replays entries that are not orders of the channel's mapping (e.g. ERP events); null = not mine. */
 export type QuarantineReplayer = (e: QuarantineEntry, channel: ChannelConfig) => Promise<({ orderKey?: string } & Record<string, unknown>) | null>;
 
-export function quarantineRoutes(d: { store: QuarantineStore; intake: OrderIntake; mappings: MappingEngine; channels: readonly ChannelConfig[]; apiKeys: readonly ApiKeyEntry[]; replayers?: readonly QuarantineReplayer[] }) {
+/** The `:id` of a route, which must be a quarantine id (a UUID): 400 otherwise. */
+function idParam(raw: string): string {
+  const r = QuarantineId.safeParse(raw);
+  if (!r.success) throw new HttpError(400, 'invalid_id', 'id: expected a quarantine id (a UUID)');
+  return r.data;
+}
+
+export function quarantineRoutes(d: { store: QuarantineStore; rawBodyRoles: readonly Role[]; intake: OrderIntake; mappings: MappingEngine; channels: readonly ChannelConfig[]; apiKeys: readonly ApiKeyEntry[]; replayers?: readonly QuarantineReplayer[] }) {
   const app = new Hono<AppEnv>();
   app.use('*', requireRole(d.apiKeys, 'platform_engineer', 'sre'));
 
@@ -28,14 +35,26 @@ export function quarantineRoutes(d: { store: QuarantineStore; intake: OrderIntak
   });
 
   app.get('/:id', async (c) => {
-    const e = await d.store.get(c.req.param('id'));
-    if (!e) throw new HttpError(404, 'not_found', `no quarantine entry ${c.req.param('id')}`);
-    return c.json(e);
+    const id = idParam(c.req.param('id'));
+    const e = await d.store.get(id);
+    if (!e) throw new HttpError(404, 'not_found', `no quarantine entry ${id}`);
+    const { rawBody: _raw, ...summary } = e;
+    return c.json(summary);
+  });
+
+  /** The kept bytes, for whoever must see what the platform sent: buyer PII, so few roles. */
+  app.get('/:id/raw', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const p = c.get('principal');
+    if (!p.roles.some((r) => d.rawBodyRoles.includes(r))) throw new HttpError(403, 'forbidden', `key "${p.name}" lacks a role that may read raw bodies (${d.rawBodyRoles.join(', ')})`);
+    const e = await d.store.get(id);
+    if (!e) throw new HttpError(404, 'not_found', `no quarantine entry ${id}`);
+    return c.json({ id, rawBody: e.rawBody });
   });
 
   /** Re-maps the kept raw body with the channel's current mapping (after a fix) and starts the order. */
   app.post('/:id/replay', async (c) => {
-    const id = c.req.param('id');
+    const id = idParam(c.req.param('id'));
     const e = await d.store.get(id);
     if (!e) throw new HttpError(404, 'not_found', `no quarantine entry ${id}`);
     const channel = d.channels.find((ch) => ch.id === e.channel);
@@ -74,7 +93,7 @@ export function quarantineRoutes(d: { store: QuarantineStore; intake: OrderIntak
   });
 
   app.post('/:id/discard', async (c) => {
-    const id = c.req.param('id');
+    const id = idParam(c.req.param('id'));
     const ok = await d.store.remove(id, { action: 'discarded', by: c.get('principal').name, at: new Date().toISOString() });
     if (!ok) throw new HttpError(404, 'not_found', `no quarantine entry ${id}`);
     return c.json({ ok: true, discarded: id });

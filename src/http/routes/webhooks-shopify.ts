@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { shopifyManifest } from '../../../adapters/shopify/manifest.js';
 import { verifyShopifyHmac } from '../../../adapters/shopify/webhook.js';
@@ -44,7 +45,8 @@ export function shopifyWebhookRoutes(d: ShopifyWebhookDeps) {
     const verdict = verifyShopifyHmac(raw, c.req.header('x-shopify-hmac-sha256'), channel.secret ?? '');
     if (!verdict.ok) reject(verdict.reason, 401, `X-Shopify-Hmac-Sha256: ${verdict.reason.replace(/_/g, ' ')}`, log);
 
-    if (await d.intake.seenDelivery(channel.id, deliveryId)) {
+    const bodyHash = createHash('sha256').update(raw).digest('hex');
+    if (await d.intake.seenDelivery(channel.id, deliveryId, bodyHash)) {
       d.metrics.webhookDuplicates.inc({ adapter: 'shopify', by: 'delivery' });
       return c.json({ ok: true, duplicate: true }, 200);
     }
@@ -60,7 +62,7 @@ export function shopifyWebhookRoutes(d: ShopifyWebhookDeps) {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) reject('invalid_body', 422, 'body: expected a JSON object (a Shopify order)', log);
 
     try {
-      const res = await d.intake.accept({ channel, platform: 'shopify', payload, rawBody: rawText, deliveryId, receivedAt: new Date().toISOString(), kind: 'webhook' });
+      const res = await d.intake.accept({ channel, platform: 'shopify', payload, rawBody: rawText, deliveryId, bodyHash, receivedAt: new Date().toISOString(), kind: 'webhook' });
       if (res.duplicate) d.metrics.webhookDuplicates.inc({ adapter: 'shopify', by: 'workflow' });
       log.info({ channel: channel.id, orderKey: res.orderKey, duplicate: res.duplicate, topic }, 'shopify order accepted');
       return c.json({ ok: true, orderKey: res.orderKey, workflowId: res.workflowId, duplicate: res.duplicate }, 200);
