@@ -12,6 +12,7 @@ import { testContext, testDeps } from '../_shared/platform-testing.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../_shared/sandbox-testing.js';
 import douyin from './index.js';
 import { DOUYIN_ERRORS, sandbox, type DouyinSandbox } from './sandbox.js';
+import { DouyinTransport } from './transport.js';
 
 /** The real Douyin adapter against the sandbox over 127.0.0.1, and the sandbox's pushes verified by the adapter. */
 const T0 = new Date('2026-11-11T00:00:00+08:00');
@@ -85,6 +86,13 @@ describe('douyin sandbox: order.pull and order.get', () => {
     const c = await mapInboundOrder(engine, 'douyin/order.v1', detail, fixtureContext('douyin'));
     expect(c.lines.map((l) => [l.merchantSku, l.refundStatus])).toEqual([['FT-1KG', 'none'], ['CHILI', 'refunded']]);
     expect(await rejection(a.invoke(CAPABILITY.ORDER_GET, { orderId: '1' }, testContext()))).toMatchObject({ code: 'isv.business-failed', retryable: false });
+  });
+  it('order.searchList filters by the update window whatever it sorts by', async () => {
+    const cfg = sb.connectorConfig() as { appKey: string; appSecret: string; accessToken: string; baseUrl: string };
+    const t = new DouyinTransport({ ...cfg, timeoutMs: 5000, fetch: globalThis.fetch, now: () => new Date() });
+    const secs = (d: Date) => Math.floor(d.getTime() / 1000);
+    const data = await t.call('order.searchList', { update_time_start: secs(at(0)), update_time_end: secs(at(7)), order_by: 'create_time', page: 0, size: 10 }, new AbortController().signal);
+    expect((data as { shop_order_list: { order_id: string }[] }).shop_order_list.map((o) => o.order_id)).toEqual([ID.b]);
   });
 });
 
