@@ -130,8 +130,12 @@ export function lineStatus(t: TopTrade, l: TopLine): TopTradeStatus {
   return t.status;
 }
 
+export function isPaidStatus(s: TopTradeStatus): boolean {
+  return !UNPAID.has(s);
+}
+
 export function isPaid(t: TopTrade): boolean {
-  return !UNPAID.has(t.status);
+  return isPaidStatus(t.status);
 }
 
 /** The trade as fullinfo.get renders it, restricted to `fields` (TOP returns only what was asked). */

@@ -118,6 +118,17 @@ describe('taobao sandbox: shipment.confirm', () => {
     expect(sb.log.of('ship.refused').map((e) => e.key)).toEqual([TID.b, TID.d]);
   });
 
+  it('an unpaid trade put on hold gets its pay_time; held trades are refused, released ones ship', async () => {
+    const tid = '4012345678901238000';
+    sb.placeOrder({ id: tid, status: 'WAIT_BUYER_PAY', lines: [{ sku: 'COVER', qty: 1, price: 1990 }] });
+    expect(sb.state().orders.find((o) => o.tid === tid)?.paid).toBeNull();
+    expect(sb.updateOrder(tid, { status: 'PAID_FORBID_CONSIGN' }).paid).not.toBeNull();
+    const a = await adapter();
+    expect((await rejection(a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: tid, trackingNumber: 'H1', carrierCode: 'SF' }, testContext()))).code).toBe('isv.logistics-offline-service-error:B04');
+    sb.updateOrder(tid, { status: 'WAIT_SELLER_SEND_GOODS' });
+    await expect(a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: tid, trackingNumber: 'H1', carrierCode: 'SF' }, testContext())).resolves.toEqual({ confirmed: true });
+  });
+
   it('ships part of a trade by sub_tid, then the rest', async () => {
     const tid = '4012345678901239000';
     const placed = sb.placeOrder({ id: tid, lines: [{ sku: 'CUP-500', qty: 1, price: 12900 }, { sku: 'COVER', qty: 1, price: 1990 }] });

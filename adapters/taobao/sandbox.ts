@@ -4,7 +4,7 @@ import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import { ADAPTER_ID, TOP_SIGN_METHODS, type TopSignMethod } from './constants.js';
 import { TOP_ROUTER_PATH, tradeMethods, type TopCall, type TopErrorBody } from './sandbox-methods.js';
-import { divideDiscount, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
+import { divideDiscount, isPaidStatus, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
 import { parseGmt8 } from '../_shared/signing.js';
 
 /**
@@ -159,7 +159,7 @@ export const sandbox = {
           sellerMemo: o.sellerMemo,
           sellerFlag: o.sellerFlag,
           created: o.createdAt ?? modified,
-          paid: o.paidAt ?? (o.status === TOP_STATUS.WAIT_BUYER_PAY ? undefined : modified),
+          paid: o.paidAt ?? (isPaidStatus(o.status) ? modified : undefined),
           modified,
           consigned: undefined,
         };
@@ -173,7 +173,8 @@ export const sandbox = {
         if (!t) throw new Error(`taobao sandbox updateOrder: id: no trade ${tid}`);
         const at = patch.modifiedAt ?? clock();
         if (patch.status) {
-          if (patch.status === TOP_STATUS.WAIT_SELLER_SEND_GOODS && !t.paid) t.paid = patch.paidAt ?? at;
+          // Any move into a paid status (pay, hold after payment) stamps pay_time once.
+          if (isPaidStatus(patch.status) && !t.paid) t.paid = patch.paidAt ?? at;
           t.status = patch.status;
         }
         if (patch.paidAt) t.paid = patch.paidAt;
