@@ -122,6 +122,15 @@ describe('douyin sandbox: pushes', () => {
     expect(sb.state().pushes.filter((p) => p.orderId === ID.c)).toHaveLength(2);
   });
 
+  it('pushAfterSale sends the after-sale of a sku order under its tag; the adapter keeps it as an after-sales topic naming no order', async () => {
+    // ID.a's CHILI line was refunded (12) in the pull tests above.
+    const r = await sb.pushAfterSale(ID.a, { sku: 'CHILI' });
+    expect(r).toMatchObject({ status: 200, tag: '206' });
+    const ev = received().at(-1)?.events[0];
+    expect(ev).toMatchObject({ messageId: r.msgId, topic: '206', orderId: null, payload: { tag: '206', data: { p_id: ID.a, aftersale_status: 12, refund_amount: 1500 } } });
+    await expect(sb.pushAfterSale(ID.a, { sku: 'FT-1KG' })).rejects.toThrow(/has no after-sale/);
+  });
+
   it('a push signed with another secret is refused by the adapter (401), and recorded so', async () => {
     const other = await sandbox.start({ push: { hubUrl: hub.url }, appSecret: 'someone-else' });
     try {
@@ -137,6 +146,7 @@ describe('douyin sandbox: pushes', () => {
   it('pushOrder without a hub or for an unknown order says which', async () => {
     const lone = await sandbox.start();
     try {
+      lone.placeOrder({ id: ID.a, lines: [{ sku: 'A', qty: 1, price: 1 }] });
       await expect(lone.pushOrder(ID.a)).rejects.toThrow(/push.hubUrl/);
     } finally {
       await lone.close();
