@@ -67,13 +67,14 @@ export function douyinMethods(d: { orders: Map<string, DouyinOrder>; listings: P
       const parsed = parse(SearchParams, params);
       if ('error' in parsed) return parsed;
       const p = parsed.value;
+      // Both windows filter when given; order_by only sorts.
+      const secs = (x: Date) => Math.floor(x.getTime() / 1000);
+      const within = (x: Date, from: number | undefined, to: number | undefined) => (from === undefined || secs(x) >= from) && (to === undefined || secs(x) <= to);
       const key = p.order_by === 'update_time' ? 'modified' : 'created';
-      const [from, to] = key === 'modified' ? [p.update_time_start, p.update_time_end] : [p.create_time_start, p.create_time_end];
-      const secs = (o: DouyinOrder) => Math.floor(o[key].getTime() / 1000);
       const rows = [...d.orders.values()]
-        .filter((o) => (from === undefined || secs(o) >= from) && (to === undefined || secs(o) <= to))
+        .filter((o) => within(o.modified, p.update_time_start, p.update_time_end) && within(o.created, p.create_time_start, p.create_time_end))
         .sort((a, b) => (p.order_asc ? 1 : -1) * (a[key].getTime() - b[key].getTime() || (a.id < b.id ? -1 : 1)));
-      d.log.record('order.searchList', null, { from: from ?? null, to: to ?? null, page: p.page, size: p.size, total: rows.length });
+      d.log.record('order.searchList', null, { updateFrom: p.update_time_start ?? null, updateTo: p.update_time_end ?? null, page: p.page, size: p.size, total: rows.length });
       return { data: { shop_order_list: rows.slice(p.page * p.size, (p.page + 1) * p.size).map((o) => renderOrder(o, d.shopId)), total: rows.length, page: p.page, size: p.size } };
     },
 

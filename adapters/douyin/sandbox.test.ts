@@ -9,9 +9,10 @@ import type { AdapterInstance } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import { packageRoot } from '../../src/util/package-info.js';
 import { testContext, testDeps } from '../_shared/platform-testing.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../_shared/sandbox-testing.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../_shared/webhook-receiver.test-helper.js';
 import douyin from './index.js';
 import { DOUYIN_ERRORS, sandbox, type DouyinSandbox } from './sandbox.js';
+import { DouyinTransport } from './transport.js';
 
 /** The real Douyin adapter against the sandbox over 127.0.0.1, and the sandbox's pushes verified by the adapter. */
 const T0 = new Date('2026-11-11T00:00:00+08:00');
@@ -86,6 +87,13 @@ describe('douyin sandbox: order.pull and order.get', () => {
     expect(c.lines.map((l) => [l.merchantSku, l.refundStatus])).toEqual([['FT-1KG', 'none'], ['CHILI', 'refunded']]);
     expect(await rejection(a.invoke(CAPABILITY.ORDER_GET, { orderId: '1' }, testContext()))).toMatchObject({ code: 'isv.business-failed', retryable: false });
   });
+  it('order.searchList filters by the update window whatever it sorts by', async () => {
+    const cfg = sb.connectorConfig() as { appKey: string; appSecret: string; accessToken: string; baseUrl: string };
+    const t = new DouyinTransport({ ...cfg, timeoutMs: 5000, fetch: globalThis.fetch, now: () => new Date() });
+    const secs = (d: Date) => Math.floor(d.getTime() / 1000);
+    const data = await t.call('order.searchList', { update_time_start: secs(at(0)), update_time_end: secs(at(7)), order_by: 'create_time', page: 0, size: 10 }, new AbortController().signal);
+    expect((data as { shop_order_list: { order_id: string }[] }).shop_order_list.map((o) => o.order_id)).toEqual([ID.b]);
+  });
 });
 
 describe('douyin sandbox: pushes', () => {
@@ -114,6 +122,15 @@ describe('douyin sandbox: pushes', () => {
     expect(sb.state().pushes.filter((p) => p.orderId === ID.c)).toHaveLength(2);
   });
 
+  it('pushAfterSale sends the after-sale of a sku order under its tag; the adapter keeps it as an after-sales topic naming no order', async () => {
+    // ID.a's CHILI line was refunded (12) in the pull tests above.
+    const r = await sb.pushAfterSale(ID.a, { sku: 'CHILI' });
+    expect(r).toMatchObject({ status: 200, tag: '206' });
+    const ev = received().at(-1)?.events[0];
+    expect(ev).toMatchObject({ messageId: r.msgId, topic: '206', orderId: null, payload: { tag: '206', data: { p_id: ID.a, aftersale_status: 12, refund_amount: 1500 } } });
+    await expect(sb.pushAfterSale(ID.a, { sku: 'FT-1KG' })).rejects.toThrow(/has no after-sale/);
+  });
+
   it('a push signed with another secret is refused by the adapter (401), and recorded so', async () => {
     const other = await sandbox.start({ push: { hubUrl: hub.url }, appSecret: 'someone-else' });
     try {
@@ -129,6 +146,7 @@ describe('douyin sandbox: pushes', () => {
   it('pushOrder without a hub or for an unknown order says which', async () => {
     const lone = await sandbox.start();
     try {
+      lone.placeOrder({ id: ID.a, lines: [{ sku: 'A', qty: 1, price: 1 }] });
       await expect(lone.pushOrder(ID.a)).rejects.toThrow(/push.hubUrl/);
     } finally {
       await lone.close();

@@ -33,6 +33,16 @@ export interface DouyinPushResult extends PushResult {
   tag: DouyinOrderTag;
 }
 
+/** After-sale tags the sandbox sends (WIRE-FORMATS §3): 200 applied, 201 refund agreed, 204 refund refused, 206 refunded, 207 closed. */
+export type DouyinAfterSaleTag = '200' | '201' | '204' | '206' | '207';
+
+export interface DouyinAfterSalePushResult extends PushResult {
+  msgId: string;
+  tag: DouyinAfterSaleTag;
+}
+
+const AFTER_SALE_TAG: Record<number, DouyinAfterSaleTag | undefined> = { 6: '200', 7: '200', 11: '200', 12: '206', 27: '204', 28: '207', 29: '204' };
+
 export interface DouyinSandbox extends SandboxSystem {
   placeOrder(input: DouyinOrderInput): ReturnType<typeof orderState>;
   /** Pays, holds (105), cancels (4), records an after-sale on a sku order, changes the address; bumps update_time. */
@@ -43,6 +53,11 @@ export interface DouyinSandbox extends SandboxSystem {
    * unless given. `msgId` repeats an earlier message (Douyin re-pushes until acknowledged).
    */
   pushOrder(orderId: string, opts?: { tag?: DouyinOrderTag; msgId?: string; channel?: string }): Promise<DouyinPushResult>;
+  /**
+   * Pushes an after-sale message (tags 200-227) about one sku order; the tag follows its after-sale
+   * status (6/7/11 applied 200, 12 refunded 206, 27/29 refused 204, 28 closed 207) unless given.
+   */
+  pushAfterSale(orderId: string, opts: { sku?: string; lineId?: string; tag?: DouyinAfterSaleTag; msgId?: string; channel?: string }): Promise<DouyinAfterSalePushResult>;
   failNext(error: DouyinError, opts?: { method?: string; times?: number }): void;
   state(): DouyinSandboxState;
 }
@@ -126,6 +141,22 @@ export const sandbox = {
       return o;
     };
 
+    const secs = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : 0);
+    const afterSaleIds = new Map<string, bigint>();
+    let nextAfterSaleId = 7_100_000_000_000_000_000n;
+    /** One signed delivery of one message to the hub's /webhooks/douyin/<channel>. */
+    const send = async (orderId: string, tag: string, data: Record<string, unknown>, o: { msgId?: string | undefined; channel?: string | undefined }) => {
+      const hub = opts.push?.hubUrl;
+      if (!hub) throw new Error('douyin sandbox push: push.hubUrl: not set (start the sandbox with push: { hubUrl })');
+      const msgId = o.msgId ?? msgIdOf();
+      const body = jsonText([{ tag, msg_id: msgId, data: jsonText(data) }]);
+      const sign = createHash('md5').update(creds.appKey + body + creds.appSecret, 'utf8').digest('hex');
+      const url = hubRoute(hub, `/webhooks/douyin/${o.channel ?? opts.channel ?? ADAPTER_ID}`);
+      const res = await pushToHub({ log, kind: 'push', key: orderId, url, body, headers: { 'content-type': 'application/json', 'app-id': creds.appKey, 'event-sign': sign } });
+      pushes.push({ msgId, orderId, tag, status: res.status });
+      return { ...res, msgId };
+    };
+
     const system: DouyinSandbox = {
       adapter: ADAPTER_ID,
       server,
@@ -193,12 +224,8 @@ export const sandbox = {
         return { sku: s.sku, productId: s.itemId, skuId: s.skuId };
       },
       async pushOrder(orderId, o = {}) {
-        const hub = opts.push?.hubUrl;
-        if (!hub) throw new Error('douyin sandbox pushOrder: push.hubUrl: not set (start the sandbox with push: { hubUrl })');
         const order = orderOf(orderId, 'pushOrder');
         const tag = o.tag ?? TAG_OF_STATUS[order.status];
-        const msgId = o.msgId ?? msgIdOf();
-        const secs = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : 0);
         // Message data as zsmhub/doudian-sdk's order messages carry it: ids as int64 numbers.
         const data = {
           p_id: BigInt(order.id),
@@ -211,12 +238,32 @@ export const sandbox = {
           ...(tag === '101' ? { pay_time: secs(order.paid), pay_amount: order.lines.reduce((a, l) => a + l.price * l.qty, 0) + order.postAmount - order.discount } : {}),
           ...(tag === '106' ? { cancel_time: secs(order.modified), cancel_reason: '' } : {}),
         };
-        const body = jsonText([{ tag, msg_id: msgId, data: jsonText(data) }]);
-        const sign = createHash('md5').update(creds.appKey + body + creds.appSecret, 'utf8').digest('hex');
-        const url = hubRoute(hub, `/webhooks/douyin/${o.channel ?? opts.channel ?? ADAPTER_ID}`);
-        const res = await pushToHub({ log, kind: 'push', key: orderId, url, body, headers: { 'content-type': 'application/json', 'app-id': creds.appKey, 'event-sign': sign } });
-        pushes.push({ msgId, orderId, tag, status: res.status });
-        return { ...res, msgId, tag };
+        const r = await send(orderId, tag, data, o);
+        return { ...r, tag };
+      },
+      async pushAfterSale(orderId, o) {
+        const order = orderOf(orderId, 'pushAfterSale');
+        const line = order.lines.find((l) => (o.lineId !== undefined ? l.id === o.lineId : l.sku === o.sku));
+        if (!line) throw new Error(`douyin sandbox pushAfterSale: sku: order ${orderId} has no sku order ${o.lineId ?? o.sku ?? ''}`);
+        const tag = o.tag ?? AFTER_SALE_TAG[line.afterSale];
+        if (!tag) throw new Error(`douyin sandbox pushAfterSale: tag: sku order ${line.id} has no after-sale (set one with updateOrder first)`);
+        afterSaleIds.set(line.id, afterSaleIds.get(line.id) ?? (nextAfterSaleId += 1n));
+        // After-sale message data (WIRE-FORMATS §3): parent and sku order, the after-sale and its refund in fen.
+        const data = {
+          p_id: BigInt(order.id),
+          s_id: BigInt(line.id),
+          shop_id: Number(shopId),
+          aftersale_id: afterSaleIds.get(line.id),
+          aftersale_status: line.afterSale,
+          aftersale_type: line.shipped ? 1 : 2,
+          refund_amount: line.price * line.qty,
+          refund_post_amount: 0,
+          reason_code: 0,
+          apply_time: secs(order.modified),
+          update_time: secs(order.modified),
+        };
+        const r = await send(orderId, tag, data, o);
+        return { ...r, tag };
       },
       failNext(error, o = {}) {
         script.failNext(error, { ...(o.method ? { api: o.method } : {}), ...(o.times ? { times: o.times } : {}) });

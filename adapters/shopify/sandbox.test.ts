@@ -9,7 +9,7 @@ import type { AdapterInstance } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import { packageRoot } from '../../src/util/package-info.js';
 import { testContext, testDeps } from '../_shared/platform-testing.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../_shared/sandbox-testing.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../_shared/webhook-receiver.test-helper.js';
 import shopify from './index.js';
 import { sandbox, type ShopifySandbox } from './sandbox.js';
 

@@ -1,7 +1,7 @@
 import type { SandboxLog } from '../../src/sandbox/core.js';
 import type { PlatformLedger, PlatformListings } from '../../src/sandbox/platform-kit.js';
 import { formatGmt8, parseGmt8 } from '../_shared/signing.js';
-import { renderTrade, SHIPPABLE, TOP_STATUS, type TopTrade } from './sandbox-trades.js';
+import { indexedModified, indexWrite, renderTrade, SHIPPABLE, TOP_STATUS, type TopTrade } from './sandbox-trades.js';
 
 /** Where the sandbox's TOP router listens, as on eco.taobao.com. */
 export const TOP_ROUTER_PATH = '/router/rest';
@@ -81,7 +81,7 @@ function typeFilter(p: Readonly<Record<string, string>>): (t: TopTrade) => boole
   return (t) => types.has(t.type) && (!status || t.status === status);
 }
 
-export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: PlatformListings; ledger: PlatformLedger; log: SandboxLog; clock: () => Date }): Record<string, TopMethod> {
+export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: PlatformListings; ledger: PlatformLedger; log: SandboxLog; clock: () => Date; indexLagMs: number }): Record<string, TopMethod> {
   const trade = (tid: string | undefined) => (tid ? d.trades.get(tid) : undefined);
 
   return {
@@ -101,11 +101,15 @@ export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: Platf
         const pg = paging(p, 40);
         if ('error' in pg) return pg;
         const { page, size } = pg as { page: number; size: number };
-        // Read at answer time, newest modified first: a trade modified meanwhile moves out of the window.
+        // Read the index at answer time, newest modified first: a trade modified meanwhile moves
+        // out of the window, and a write the index has not caught up with is not seen yet.
         const keep = typeFilter(p);
+        const now = d.clock();
         const rows = [...d.trades.values()]
-          .filter((t) => keep(t) && t.modified.getTime() >= start.getTime() && t.modified.getTime() <= end.getTime())
-          .sort((a, b) => b.modified.getTime() - a.modified.getTime() || (a.tid < b.tid ? 1 : -1));
+          .map((t) => ({ t, m: indexedModified(t, now) }))
+          .filter((x): x is { t: TopTrade; m: Date } => x.m !== null && keep(x.t) && x.m.getTime() >= start.getTime() && x.m.getTime() <= end.getTime())
+          .sort((a, b) => b.m.getTime() - a.m.getTime() || (a.t.tid < b.t.tid ? 1 : -1))
+          .map((x) => x.t);
         d.log.record('taobao.trades.sold.increment.get', null, { start: start.toISOString(), end: end.toISOString(), page, size, total: rows.length });
         return listPage('trades_sold_increment_get_response', rows, p, page, size, fields);
       },
@@ -123,8 +127,9 @@ export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: Platf
         if ('error' in pg) return pg;
         const { page, size } = pg as { page: number; size: number };
         const keep = typeFilter(p);
+        const now = d.clock();
         const rows = [...d.trades.values()]
-          .filter((t) => keep(t) && (!start || t.created.getTime() >= start.getTime()) && (!end || t.created.getTime() <= end.getTime()))
+          .filter((t) => indexedModified(t, now) !== null && keep(t) && (!start || t.created.getTime() >= start.getTime()) && (!end || t.created.getTime() <= end.getTime()))
           .sort((a, b) => b.created.getTime() - a.created.getTime() || (a.tid < b.tid ? 1 : -1));
         d.log.record('taobao.trades.sold.get', null, { page, size, total: rows.length });
         return listPage('trades_sold_get_response', rows, p, page, size, fields);
@@ -174,6 +179,7 @@ export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: Platf
         t.status = open.every((l) => l.shipped) ? TOP_STATUS.WAIT_BUYER_CONFIRM_GOODS : TOP_STATUS.SELLER_CONSIGNED_PART;
         t.consigned ??= now;
         t.modified = now;
+        indexWrite(t, now, d.indexLagMs);
         d.ledger.ship('taobao.logistics.offline.send', { orderId: tid, companyCode: p['company_code'] ?? '', trackingNumber: p['out_sid'] ?? '', lineIds: subs, kind: 'confirm' });
         return { ok: { logistics_offline_send_response: { shipping: { is_success: true } } } };
       },
@@ -191,6 +197,7 @@ export function tradeMethods(d: { trades: Map<string, TopTrade>; listings: Platf
         if (!BUYER_HAS_IT.has(t.status) && t.status !== TOP_STATUS.SELLER_CONSIGNED_PART) return resend('P08', '该订单不支持修改');
         if (last.companyCode === p['company_code'] && last.trackingNumber === p['out_sid']) return resend('P07', '物流信息没有变化');
         t.modified = d.clock();
+        indexWrite(t, t.modified, d.indexLagMs);
         d.ledger.ship('taobao.logistics.consign.resend', { orderId: tid, companyCode: p['company_code'] ?? '', trackingNumber: p['out_sid'] ?? '', lineIds: p['sub_tid'] ? p['sub_tid'].split(',') : null, kind: 'resend' });
         return { ok: { logistics_consign_resend_response: { shipping: { is_success: true } } } };
       },

@@ -111,6 +111,20 @@ export interface TopTrade {
   paid: Date | undefined;
   modified: Date;
   consigned: Date | undefined;
+  /** What the list APIs' index holds: each write's modified time and when the index shows it. */
+  index: { modified: Date; visibleAt: Date }[];
+}
+
+/** Records a write for the list index, which shows it `lagMs` after it happened (TOP's index lags its writes). */
+export function indexWrite(t: TopTrade, now: Date, lagMs: number): void {
+  t.index.push({ modified: t.modified, visibleAt: new Date(now.getTime() + lagMs) });
+}
+
+/** The modified time the list APIs see now: the newest indexed write, or none before the first is indexed. */
+export function indexedModified(t: TopTrade, now: Date): Date | null {
+  let seen: Date | null = null;
+  for (const e of t.index) if (e.visibleAt.getTime() <= now.getTime()) seen = e.modified;
+  return seen;
 }
 
 /** The order discount spread over lines by line total; the remainder goes to the last line. */
@@ -130,8 +144,12 @@ export function lineStatus(t: TopTrade, l: TopLine): TopTradeStatus {
   return t.status;
 }
 
+export function isPaidStatus(s: TopTradeStatus): boolean {
+  return !UNPAID.has(s);
+}
+
 export function isPaid(t: TopTrade): boolean {
-  return !UNPAID.has(t.status);
+  return isPaidStatus(t.status);
 }
 
 /** The trade as fullinfo.get renders it, restricted to `fields` (TOP returns only what was asked). */

@@ -97,6 +97,36 @@ describe('taobao sandbox: order.pull', () => {
   });
 });
 
+describe('taobao sandbox: index lag', () => {
+  it('lists a write only once the index shows it, with the modified time indexed so far; the detail is always current', async () => {
+    let now = at(100);
+    const lagged = await sandbox.start({ indexLagMs: 60_000, clock: () => now });
+    try {
+      const cfg = lagged.connectorConfig() as { appKey: string; appSecret: string; sessionKey: string; baseUrl: string };
+      const t = new TopTransport({ appKey: cfg.appKey, appSecret: cfg.appSecret, session: cfg.sessionKey, signMethod: 'hmac-sha256', baseUrl: cfg.baseUrl, timeoutMs: 5000, fetch: globalThis.fetch, now: () => now });
+      const signal = new AbortController().signal;
+      const list = async (from: number, to: number) => {
+        const b = (await t.call('taobao.trades.sold.increment.get', { fields: 'tid', type: 'fixed', start_modified: formatGmt8(at(from)), end_modified: formatGmt8(at(to)) }, signal)) as { trades_sold_increment_get_response: { trades?: { trade: { tid: string }[] } } };
+        return (b.trades_sold_increment_get_response.trades?.trade ?? []).map((x) => x.tid);
+      };
+      lagged.placeOrder({ id: TID.a, lines: [{ sku: 'CUP-500', qty: 1, price: 100 }], modifiedAt: at(100) });
+      expect(await list(90, 110)).toEqual([]);
+      await expect(t.call('taobao.trade.fullinfo.get', { fields: 'tid', tid: TID.a }, signal)).resolves.toBeTruthy();
+      now = at(101.5);
+      expect(await list(90, 110)).toEqual([TID.a]);
+      lagged.updateOrder(TID.a, { sellerMemo: 'late', modifiedAt: at(102) });
+      // Until the update is indexed, the trade is still listed under its old modified time.
+      expect(await list(101.9, 110)).toEqual([]);
+      expect(await list(90, 101)).toEqual([TID.a]);
+      now = at(103.5);
+      expect(await list(101.9, 110)).toEqual([TID.a]);
+      expect(await list(90, 101)).toEqual([]);
+    } finally {
+      await lagged.close();
+    }
+  });
+});
+
 describe('taobao sandbox: shipment.confirm', () => {
   it('records the waybill under the tid and moves the trade to WAIT_BUYER_CONFIRM_GOODS', async () => {
     const a = await adapter();
@@ -116,6 +146,17 @@ describe('taobao sandbox: shipment.confirm', () => {
     expect(closed.code).toBe('isv.logistics-offline-service-error:B04');
     expect(sb.state().shipments.map((s) => s.orderId)).toEqual([TID.b]);
     expect(sb.log.of('ship.refused').map((e) => e.key)).toEqual([TID.b, TID.d]);
+  });
+
+  it('an unpaid trade put on hold gets its pay_time; held trades are refused, released ones ship', async () => {
+    const tid = '4012345678901238000';
+    sb.placeOrder({ id: tid, status: 'WAIT_BUYER_PAY', lines: [{ sku: 'COVER', qty: 1, price: 1990 }] });
+    expect(sb.state().orders.find((o) => o.tid === tid)?.paid).toBeNull();
+    expect(sb.updateOrder(tid, { status: 'PAID_FORBID_CONSIGN' }).paid).not.toBeNull();
+    const a = await adapter();
+    expect((await rejection(a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: tid, trackingNumber: 'H1', carrierCode: 'SF' }, testContext()))).code).toBe('isv.logistics-offline-service-error:B04');
+    sb.updateOrder(tid, { status: 'WAIT_SELLER_SEND_GOODS' });
+    await expect(a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: tid, trackingNumber: 'H1', carrierCode: 'SF' }, testContext())).resolves.toEqual({ confirmed: true });
   });
 
   it('ships part of a trade by sub_tid, then the rest', async () => {

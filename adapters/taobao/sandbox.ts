@@ -4,7 +4,7 @@ import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import { ADAPTER_ID, TOP_SIGN_METHODS, type TopSignMethod } from './constants.js';
 import { TOP_ROUTER_PATH, tradeMethods, type TopCall, type TopErrorBody } from './sandbox-methods.js';
-import { divideDiscount, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
+import { divideDiscount, indexWrite, isPaidStatus, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
 import { parseGmt8 } from '../_shared/signing.js';
 
 /**
@@ -35,6 +35,8 @@ export interface TaobaoSandboxOptions extends SandboxStartOptions {
   sessionKey?: string;
   /** What connectorConfig() asks the adapter to sign with; the router accepts all three. */
   signMethod?: TopSignMethod;
+  /** How long the list APIs' index lags a write (0: at once); the detail API always reads the latest. */
+  indexLagMs?: number;
 }
 
 export interface TaobaoSandbox extends SandboxSystem {
@@ -84,7 +86,8 @@ export const sandbox = {
     const trades = new Map<string, TopTrade>();
     const script = new ErrorScript<TopErrorBody>();
     const refused = new Map<string, number>();
-    const methods = tradeMethods({ trades, listings, ledger, log, clock });
+    const indexLagMs = opts.indexLagMs ?? 0;
+    const methods = tradeMethods({ trades, listings, ledger, log, clock, indexLagMs });
 
     const fail = (e: TopErrorBody): SandboxResponse => jsonResponse({ error_response: { ...e, request_id: randomUUID().replaceAll('-', '').slice(0, 13) } });
     const refuse = (e: TopErrorBody, method: string | undefined): SandboxResponse => {
@@ -159,10 +162,12 @@ export const sandbox = {
           sellerMemo: o.sellerMemo,
           sellerFlag: o.sellerFlag,
           created: o.createdAt ?? modified,
-          paid: o.paidAt ?? (o.status === TOP_STATUS.WAIT_BUYER_PAY ? undefined : modified),
+          paid: o.paidAt ?? (isPaidStatus(o.status) ? modified : undefined),
           modified,
           consigned: undefined,
+          index: [],
         };
+        indexWrite(t, now, indexLagMs);
         trades.set(t.tid, t);
         log.record('trade.placed', t.tid, { status: t.status });
         return tradeState(t);
@@ -173,7 +178,8 @@ export const sandbox = {
         if (!t) throw new Error(`taobao sandbox updateOrder: id: no trade ${tid}`);
         const at = patch.modifiedAt ?? clock();
         if (patch.status) {
-          if (patch.status === TOP_STATUS.WAIT_SELLER_SEND_GOODS && !t.paid) t.paid = patch.paidAt ?? at;
+          // Any move into a paid status (pay, hold after payment) stamps pay_time once.
+          if (isPaidStatus(patch.status) && !t.paid) t.paid = patch.paidAt ?? at;
           t.status = patch.status;
         }
         if (patch.paidAt) t.paid = patch.paidAt;
@@ -188,6 +194,7 @@ export const sandbox = {
         if (patch.receiver) t.receiver = { ...t.receiver, ...patch.receiver };
         if (patch.sellerMemo !== undefined) t.sellerMemo = patch.sellerMemo;
         t.modified = at;
+        indexWrite(t, clock(), indexLagMs);
         log.record('trade.updated', tid, { status: t.status, fields: Object.keys(patch) });
         return tradeState(t);
       },

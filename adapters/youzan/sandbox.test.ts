@@ -6,7 +6,7 @@ import { mapInboundOrder } from '../../src/mapping/inbound.js';
 import type { AdapterInstance } from '../../src/sdk/define.js';
 import { packageRoot } from '../../src/util/package-info.js';
 import { testDeps } from '../_shared/platform-testing.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../_shared/sandbox-testing.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../_shared/webhook-receiver.test-helper.js';
 import youzan from './index.js';
 import { javaUrlEncode, sandbox, type YouzanSandbox } from './sandbox.js';
 import { decodeYouzanMsg } from './webhook.js';
