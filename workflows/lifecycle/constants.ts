@@ -1,5 +1,5 @@
-import type { OrderStatus, RefundStatus } from '../../src/canonical/status.js';
-import type { Capability } from '../../src/sdk/capabilities.js';
+import { ORDER_STATUS, REFUND_STATUS, type OrderStatus, type RefundStatus } from '../../src/canonical/status.js';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AddressRegionField } from './types.js';
 
 /**
@@ -33,19 +33,8 @@ export const PATCH = {
   SHIP_BY_DEADLINE: 'ship-by-deadline',
 } as const;
 
-/**
- * The capabilities the lifecycle asks of connectors. Workflow code may not import the SDK's
- * CAPABILITY values, so the ones it uses are repeated here and checked against its type.
- */
-export const CAP = {
-  WAYBILL_CREATE: 'waybill.create',
-  WAYBILL_UPDATE: 'waybill.update',
-  WAYBILL_CANCEL: 'waybill.cancel',
-  WMS_ORDER_PUSH: 'wms.order.push',
-  WMS_ORDER_INTERCEPT: 'wms.order.intercept',
-  SHIPMENT_CONFIRM: 'shipment.confirm',
-  ALERT_SEND: 'alert.send',
-} as const satisfies Record<string, Capability>;
+/** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */
+export { CAPABILITY, ORDER_STATUS };
 
 /** Failure types an activity raises for a business refusal: retrying cannot help. */
 export const FAILURE_TYPE = {
@@ -78,24 +67,11 @@ export const ADDRESS_DEBOUNCE_MS = 2000;
 export const SHIP_CONFIRM_AT = { WAYBILL: 'waybill', PICKUP: 'pickup' } as const;
 export type ShipConfirmAt = (typeof SHIP_CONFIRM_AT)[keyof typeof SHIP_CONFIRM_AT];
 
-/** The canonical order statuses the lifecycle reads (repeated here: workflow code may not import src values). */
-export const ORDER_STATUS_VALUES = {
-  AWAITING_PAYMENT: 'awaiting_payment',
-  PAID: 'paid',
-  PAID_ON_HOLD: 'paid_on_hold',
-  PARTIALLY_SHIPPED: 'partially_shipped',
-  SHIPPED: 'shipped',
-  DELIVERED: 'delivered',
-  COMPLETED: 'completed',
-  CANCELLED: 'cancelled',
-  CLOSED_BY_REFUND: 'closed_by_refund',
-} as const satisfies Record<string, OrderStatus>;
-
 /** The platform has the parcel moving or delivered: nothing is left for the hub to ship. */
-export const SHIPPED_ORDER_STATUSES: readonly OrderStatus[] = [ORDER_STATUS_VALUES.SHIPPED, ORDER_STATUS_VALUES.DELIVERED, ORDER_STATUS_VALUES.COMPLETED];
+export const SHIPPED_ORDER_STATUSES: readonly OrderStatus[] = [ORDER_STATUS.SHIPPED, ORDER_STATUS.DELIVERED, ORDER_STATUS.COMPLETED];
 
 /** A refund request still being decided or returned: the goods must not leave. */
-export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = ['requested', 'awaiting_return', 'return_received'] satisfies RefundStatus[];
+export const OPEN_REFUND_STATUSES: readonly RefundStatus[] = [REFUND_STATUS.REQUESTED, REFUND_STATUS.AWAITING_RETURN, REFUND_STATUS.RETURN_RECEIVED];
 
 /** Platforms close an unpaid order themselves within days; the hub stops waiting after this (config: lifecycle.unpaidCloseHours). */
 export const DEFAULT_UNPAID_CLOSE_HOURS = 72;

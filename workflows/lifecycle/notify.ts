@@ -1,6 +1,6 @@
 import { isCancellation, patched } from '@temporalio/workflow';
 import { adapterActivities } from './activities.js';
-import { CAP, HOLD_REASON, PATCH } from './constants.js';
+import { CAPABILITY, HOLD_REASON, PATCH } from './constants.js';
 import type { OrderRun } from './run.js';
 
 /** A level-3 hold (SKU not in the stock pool) is the purchasing lead's: the seeds' 采购提醒. */
@@ -24,7 +24,7 @@ export async function notifyPeople(run: OrderRun, kind: string, level: number | 
   try {
     await adapterActivities(s, connector).invokeAdapter({
       connector,
-      capability: CAP.ALERT_SEND,
+      capability: CAPABILITY.ALERT_SEND,
       idempotencyKey: `${run.workflowId}:notify-${kind}-${n}`,
       input: { title, text: `${message}\norder ${run.input.orderKey} (${run.order.source.platform} ${run.order.source.platformOrderId})`, severity: critical ? 'critical' : 'warning', orderKey: run.input.orderKey },
     });

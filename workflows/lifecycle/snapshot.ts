@@ -1,5 +1,5 @@
 import { setHandler } from '@temporalio/workflow';
-import { ORDER_STATUS_VALUES, OPEN_REFUND_STATUSES, SHIPPED_ORDER_STATUSES } from './constants.js';
+import { ORDER_STATUS, OPEN_REFUND_STATUSES, SHIPPED_ORDER_STATUSES } from './constants.js';
 import { platformSnapshot } from './definitions.js';
 import { FINAL_STATES } from './phases.js';
 import type { OrderRun } from './run.js';
@@ -32,16 +32,16 @@ export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
 function applyStatus(run: OrderRun, snap: PlatformSnapshot): void {
   const say = (what: string) => run.note(`platform: ${what} (status ${snap.platformStatus})`, 'platform');
   switch (snap.status) {
-    case ORDER_STATUS_VALUES.CANCELLED:
-    case ORDER_STATUS_VALUES.CLOSED_BY_REFUND:
+    case ORDER_STATUS.CANCELLED:
+    case ORDER_STATUS.CLOSED_BY_REFUND:
       if (run.cancelRequest) return;
-      if (snap.status === ORDER_STATUS_VALUES.CLOSED_BY_REFUND) run.order.status = snap.status;
+      if (snap.status === ORDER_STATUS.CLOSED_BY_REFUND) run.order.status = snap.status;
       run.cancelRequest = { cause: `platform reports ${snap.status} (${snap.platformStatus})`, actor: 'platform' };
-      say(snap.status === ORDER_STATUS_VALUES.CANCELLED ? 'order cancelled' : 'order refunded and closed');
+      say(snap.status === ORDER_STATUS.CANCELLED ? 'order cancelled' : 'order refunded and closed');
       return;
-    case ORDER_STATUS_VALUES.PAID:
-    case ORDER_STATUS_VALUES.PAID_ON_HOLD: {
-      const hold = snap.status === ORDER_STATUS_VALUES.PAID_ON_HOLD;
+    case ORDER_STATUS.PAID:
+    case ORDER_STATUS.PAID_ON_HOLD: {
+      const hold = snap.status === ORDER_STATUS.PAID_ON_HOLD;
       if (!run.paid) {
         run.paid = true;
         run.paidVia = `platform status ${snap.platformStatus}`;

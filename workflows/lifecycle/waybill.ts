@@ -1,6 +1,6 @@
 import { adapterActivities, outageRetrying, stringField } from './activities.js';
 import { patched } from '@temporalio/workflow';
-import { CAP, PATCH } from './constants.js';
+import { CAPABILITY, PATCH } from './constants.js';
 import type { OrderRun } from './run.js';
 
 /** The courier connector for a carrier: remote areas (EMS) go to the remote courier when one is set. */
@@ -21,7 +21,7 @@ export async function issueWaybill(run: OrderRun, conn: string): Promise<void> {
   const res = await outageRetrying(run, 'waybill', conn, (retryEveryMs) =>
     adapterActivities(s, conn, retryEveryMs).invokeAdapter({
       connector: conn,
-      capability: CAP.WAYBILL_CREATE,
+      capability: CAPABILITY.WAYBILL_CREATE,
       idempotencyKey: key,
       input: { order, orderId: key, sender: s.sender, surcharge: run.surcharge, notes: giftNotes(run) },
       mapping: s.mappings.waybill ? { id: s.mappings.waybill, context: { orderId: key } } : null,
@@ -38,7 +38,7 @@ export async function cancelCurrentWaybill(run: OrderRun, why: string): Promise<
   const conn = run.courierConn;
   const waybillNo = run.waybillNo;
   // The carrier's own order id comes back from create; until then the key it was derived from.
-  await adapterActivities(s, conn).invokeAdapter({ connector: conn, capability: CAP.WAYBILL_CANCEL, idempotencyKey: `${run.waybillKey}:cancel`, input: { orderId: run.carrierOrderId ?? run.waybillKey, ...(waybillNo ? { waybillNo } : {}) } });
+  await adapterActivities(s, conn).invokeAdapter({ connector: conn, capability: CAPABILITY.WAYBILL_CANCEL, idempotencyKey: `${run.waybillKey}:cancel`, input: { orderId: run.carrierOrderId ?? run.waybillKey, ...(waybillNo ? { waybillNo } : {}) } });
   run.note(`waybill ${waybillNo ?? run.waybillKey} cancelled at ${conn}: ${why}`);
 }
 
@@ -50,7 +50,7 @@ export async function updateWaybill(run: OrderRun, updateKey: string): Promise<v
   await outageRetrying(run, 'waybill update', conn, (retryEveryMs) =>
     adapterActivities(s, conn, retryEveryMs).invokeAdapter({
       connector: conn,
-      capability: CAP.WAYBILL_UPDATE,
+      capability: CAPABILITY.WAYBILL_UPDATE,
       idempotencyKey: updateKey,
       input: { order: run.order, orderId: run.carrierOrderId ?? run.waybillKey, waybillNo: run.waybillNo, sender: s.sender, surcharge: run.surcharge, notes: [] },
       mapping: s.mappings.waybillUpdate ? { id: s.mappings.waybillUpdate, context: {} } : null,

@@ -1,5 +1,5 @@
 import { adapterActivities, outageRetrying, stringField } from './activities.js';
-import { CAP } from './constants.js';
+import { CAPABILITY } from './constants.js';
 import type { OrderRun } from './run.js';
 
 /** Sends the outbound instruction (gift lines and label positions included); waits out a WMS outage. */
@@ -13,7 +13,7 @@ export async function pushToWms(run: OrderRun): Promise<void> {
   const res = await outageRetrying(run, 'WMS push', wms, (retryEveryMs) =>
     adapterActivities(s, wms, retryEveryMs).invokeAdapter({
       connector: wms,
-      capability: CAP.WMS_ORDER_PUSH,
+      capability: CAPABILITY.WMS_ORDER_PUSH,
       idempotencyKey: key,
       input: { order, orderKey: run.input.orderKey, waybillNo, carrier },
       mapping: s.mappings.wms ? { id: s.mappings.wms, context: { waybillNo, carrier } } : null,
@@ -26,5 +26,5 @@ export async function pushToWms(run: OrderRun): Promise<void> {
 export function interceptAtWms(run: OrderRun, wms: string, key = `${run.workflowId}:wms-intercept`): Promise<unknown> {
   const s = run.s;
   if (!s) return Promise.resolve();
-  return adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: CAP.WMS_ORDER_INTERCEPT, idempotencyKey: key, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
+  return adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: CAPABILITY.WMS_ORDER_INTERCEPT, idempotencyKey: key, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
 }

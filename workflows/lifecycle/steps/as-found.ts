@@ -1,5 +1,5 @@
 import { LIFECYCLE_STATE } from '../../states.js';
-import { ORDER_STATUS_VALUES, SHIPPED_ORDER_STATUSES } from '../constants.js';
+import { ORDER_STATUS, SHIPPED_ORDER_STATUSES } from '../constants.js';
 import type { OrderRun } from '../run.js';
 import type { OrderState } from '../types.js';
 
@@ -15,7 +15,7 @@ export function takeAsFound(run: OrderRun): OrderState | null {
     run.moveTo(LIFECYCLE_STATE.COMPLETED, `shipped outside the hub (platform status ${run.order.platformStatus} at first sight): nothing locked, waybilled, pushed or confirmed`, 'platform');
     return run.snapshot();
   }
-  if (status === ORDER_STATUS_VALUES.PARTIALLY_SHIPPED) {
+  if (status === ORDER_STATUS.PARTIALLY_SHIPPED) {
     const shipped = run.order.lines.filter((l) => l.status && SHIPPED_ORDER_STATUSES.includes(l.status));
     run.order.lines = run.order.lines.filter((l) => !shipped.includes(l));
     if (!run.order.lines.length) {

@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import { adapterActivities, outageRetrying } from '../activities.js';
-import { CAP, PATCH } from '../constants.js';
+import { CAPABILITY, PATCH } from '../constants.js';
 import type { OrderRun } from '../run.js';
 import type { TrackingEvent } from '../types.js';
 
@@ -19,7 +19,7 @@ export async function writeBackShipment(run: OrderRun, event: 'shipped' | 'deliv
   // Taken now: a write-back that waits must still say what was true when the event happened.
   const shipment = { orderNo: run.order.source.platformOrderId, event, status, carrier: run.courierConn ?? run.carrier, trackingNo: run.waybillNo ?? e?.waybillNo ?? null, at: e?.at ?? run.now() };
   const write = (retryEveryMs?: number) =>
-    adapterActivities(s, conn, retryEveryMs).invokeAdapter({ connector: conn, capability: CAP.SHIPMENT_CONFIRM, idempotencyKey: `${run.workflowId}:erp-write-back-${event}`, input: shipment });
+    adapterActivities(s, conn, retryEveryMs).invokeAdapter({ connector: conn, capability: CAPABILITY.SHIPMENT_CONFIRM, idempotencyKey: `${run.workflowId}:erp-write-back-${event}`, input: shipment });
   const writeAndNote = async (go: () => Promise<unknown>): Promise<void> => {
     try {
       await go();
