@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -8,7 +8,7 @@ import type { InvokeAdapterInput } from '../../src/activities/invoke-adapter.js'
 import { CanonicalOrder } from '../../src/canonical/order.js';
 import type { RulesCheck } from '../../src/rules/check.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
-import { changeAddress, decide, getOrderState, platformEvent, trackingEvent, type orderLifecycle } from '../../workflows/order-lifecycle.js';
+import { cancelOrder, changeAddress, decide, getOrderState, platformEvent, trackingEvent, type orderLifecycle } from '../../workflows/order-lifecycle.js';
 import type { AddressChangeInput, DecisionInput, LifecycleSettings, OrderLifecycleInput, OrderState, PlatformEvent, TrackingEvent } from '../../workflows/order-lifecycle.js';
 import { ADDRESS_DEBOUNCE_MS } from '../../workflows/lifecycle/constants.js';
 import type { LifecycleState } from '../../workflows/states.js';
@@ -80,9 +80,15 @@ export function lockShort(input: In<'lockInventory'>): Out<'lockInventory'> {
   return { ok: false, reason: 'insufficient', shortages: first ? [{ sku: first.sku, requested: first.qty, available: 0 }] : [], depleted: [] };
 }
 
-/** What a courier and a WMS answer by default: waybill numbers count up per create call. */
-function defaultAdapterAnswer(req: InvokeAdapterInput, creates: number): unknown {
-  if (req.capability === CAPABILITY.WAYBILL_CREATE) return { waybillNo: `SF${1000 + creates}`, orderId: `CO-${creates}` };
+/**
+ * What a courier and a WMS answer by default; a waybill's number and carrier order id follow its
+ * key (`...:waybill-2` -> SF1002, CO-2), so a re-issue gets a new one. Scripted stubs fall back to it.
+ */
+export function adapterAnswer(req: InvokeAdapterInput): unknown {
+  if (req.capability === CAPABILITY.WAYBILL_CREATE) {
+    const seq = /waybill-(\d+)$/.exec(req.idempotencyKey)?.[1] ?? '0';
+    return { waybillNo: `SF${1000 + Number(seq)}`, orderId: `CO-${seq}` };
+  }
   if (req.capability === CAPABILITY.WMS_ORDER_PUSH) return { feedbackCode: 'WMS-OK' };
   return { ok: true };
 }
@@ -90,7 +96,6 @@ function defaultAdapterAnswer(req: InvokeAdapterInput, creates: number): unknown
 /** Stub activities recording every call; `behaviour` overrides single activities for one test. */
 export function stubActivities(behaviour: StubBehaviour = {}) {
   const calls: ActivityCall[] = [];
-  let creates = 0;
   const record = <N extends Name>(name: N, input: In<N>): number => {
     const key = keyOf(name, input);
     const capability = name === 'invokeAdapter' ? (input as InvokeAdapterInput).capability : null;
@@ -113,7 +118,7 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
     commitInventory: stub('commitInventory', () => undefined),
     requestDecision: stub('requestDecision', () => undefined),
     clearDecision: stub('clearDecision', () => undefined),
-    invokeAdapter: stub('invokeAdapter', (req) => defaultAdapterAnswer(req, req.capability === CAPABILITY.WAYBILL_CREATE ? ++creates : creates)),
+    invokeAdapter: stub('invokeAdapter', adapterAnswer),
     notifyPickup: stub('notifyPickup', () => ({ sent: true })),
     auditAddressChange: stub('auditAddressChange', () => undefined),
     stockSnapshot: stub('stockSnapshot', () => []),
@@ -188,6 +193,21 @@ export function lifecycleInput(opts: { order?: CanonicalOrder; settings?: Lifecy
   };
 }
 
+/** The states the order went through, each once (notes repeat the current state). */
+export function states(s: OrderState): string[] {
+  return s.timeline.map((t) => t.state).filter((st, i, all) => st !== all[i - 1]);
+}
+
+export function causes(s: OrderState): string[] {
+  return s.timeline.map((t) => t.cause);
+}
+
+/** Workflow-clock minutes between the first timeline entry in `from` and the first in `to`. */
+export function minutesBetween(s: OrderState, from: string, to: string): number {
+  const at = (st: string) => Date.parse(s.timeline.find((t) => t.state === st)?.at ?? 'missing');
+  return (at(to) - at(from)) / 60_000;
+}
+
 export type LifecycleHandle = WorkflowHandle<typeof orderLifecycle>;
 
 /** One worker run: start orders, wait for states, talk to them as the hub's API would. */
@@ -225,6 +245,16 @@ export class LifecycleRun {
 
   decide(h: LifecycleHandle, d: DecisionInput) {
     return h.executeUpdate(decide, { args: [d] });
+  }
+
+  /** A cancel as the admin API sends it; answers once the compensations ran. */
+  cancel(h: LifecycleHandle, cause = 'buyer asked', actor = 'cs-agent') {
+    return h.executeUpdate(cancelOrder, { args: [{ cause, actor }] });
+  }
+
+  /** A cancel the order has accepted (it is now waiting to be acted on); `.result()` answers it. */
+  cancelAccepted(h: LifecycleHandle, cause = 'buyer asked', actor = 'cs-agent') {
+    return h.startUpdate(cancelOrder, { args: [{ cause, actor }], waitForStage: WorkflowUpdateStage.ACCEPTED });
   }
 
   /** An address change, with the server's clock moved over the debounce that batches changes. */
@@ -288,7 +318,7 @@ export class LifecycleHarness {
 
   /** Runs one test's orders against `stubs`; tests of one file run one after another. */
   async run<T>(stubs: Stubs, body: (run: LifecycleRun) => Promise<T>): Promise<T> {
-    if (this.busy) throw new Error('LifecycleHarness.run: one test at a time (the server clock is shared)');
+    if (this.busy) throw new Error('LifecycleHarness.run: the previous test is still running (did it time out?); tests of one file share the server clock and run one at a time');
     this.busy = true;
     this.stubs = stubs;
     const run = new LifecycleRun(this.env, this.taskQueue);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { canonicalOrder, LifecycleHarness, lifecycleInput, lifecycleSettings, stubActivities } from '../../tests/support/lifecycle-harness.js';
+import { canonicalOrder, causes, LifecycleHarness, lifecycleInput, lifecycleSettings, minutesBetween, states, stubActivities } from '../../tests/support/lifecycle-harness.js';
 import { LIFECYCLE_STATE } from '../states.js';
-import type { OrderState } from './types.js';
 
 /**
  * The lifecycle from intake to completion on the time-skipping test server with stub activities:
@@ -16,21 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.teardown();
 });
-
-/** The states the order went through, each once (notes repeat the current state). */
-function states(s: OrderState): string[] {
-  return s.timeline.map((t) => t.state).filter((st, i, all) => st !== all[i - 1]);
-}
-
-function causes(s: OrderState): string[] {
-  return s.timeline.map((t) => t.cause);
-}
-
-/** Workflow-clock minutes between the first entry in `from` and the first in `to`. */
-function minutesBetween(s: OrderState, from: string, to: string): number {
-  const at = (st: string) => Date.parse(s.timeline.find((t) => t.state === st)?.at ?? 'missing');
-  return (at(to) - at(from)) / 60_000;
-}
 
 describe('intake only (no downstream settings)', () => {
   it.each([
