@@ -93,6 +93,25 @@ export function adapterAnswer(req: InvokeAdapterInput): unknown {
   return { ok: true };
 }
 
+/**
+ * An invokeAdapter stub that blocks on `capability` until the test opens the gate: a test can act
+ * while the order is inside that step (a cancel, address changes arriving together).
+ */
+export function gated(capability: string) {
+  let open!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const started = new Promise<void>((r) => (reached = r));
+  const invokeAdapter = async (req: InvokeAdapterInput) => {
+    if (req.capability === capability) {
+      reached();
+      await gate;
+    }
+    return adapterAnswer(req);
+  };
+  return { invokeAdapter, started, open: () => open() };
+}
+
 /** Stub activities recording every call; `behaviour` overrides single activities for one test. */
 export function stubActivities(behaviour: StubBehaviour = {}) {
   const calls: ActivityCall[] = [];
@@ -102,12 +121,18 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
     calls.push({ name, key, capability, input });
     return calls.filter((c) => c.name === name && c.key === key && c.capability === capability).length;
   };
+  let inFlight = 0;
   const stub =
     <N extends Name>(name: N, fallback: (input: In<N>) => Out<N>) =>
     async (input: In<N>): Promise<Out<N>> => {
-      const n = record(name, input);
-      const custom = behaviour[name] as ((i: In<N>, n: number) => Out<N> | Promise<Out<N>>) | undefined;
-      return custom ? await custom(input, n) : fallback(input);
+      inFlight++;
+      try {
+        const n = record(name, input);
+        const custom = behaviour[name] as ((i: In<N>, n: number) => Out<N> | Promise<Out<N>>) | undefined;
+        return custom ? await custom(input, n) : fallback(input);
+      } finally {
+        inFlight--;
+      }
     };
   const activities: LifecycleActivities = {
     recordOrder: stub('recordOrder', () => ({ firstWrite: true })),
@@ -127,7 +152,7 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
   /** Each call as `name key` (`invokeAdapter capability key` for adapters): easy to compare in order. */
   const trace = (filter?: (c: ActivityCall) => boolean): string[] =>
     calls.filter(filter ?? (() => true)).map((c) => [c.name, c.capability, c.key].filter((x) => x !== null).join(' '));
-  return { activities, calls, trace };
+  return { activities, calls, trace, inFlight: () => inFlight };
 }
 export type Stubs = ReturnType<typeof stubActivities>;
 
@@ -257,11 +282,19 @@ export class LifecycleRun {
     return h.startUpdate(cancelOrder, { args: [{ cause, actor }], waitForStage: WorkflowUpdateStage.ACCEPTED });
   }
 
-  /** An address change, with the server's clock moved over the debounce that batches changes. */
+  /** An address change the order has queued (not yet applied); `.result()` answers it. */
+  changeAddressAccepted(h: LifecycleHandle, change: AddressChangeInput) {
+    return h.startUpdate(changeAddress, { args: [change], waitForStage: WorkflowUpdateStage.ACCEPTED });
+  }
+
+  /**
+   * An address change, with the server's clock moved over the debounce that batches changes. Only
+   * once the order has queued it: skipping earlier would pass before the debounce timer exists.
+   */
   async changeAddress(h: LifecycleHandle, change: AddressChangeInput) {
-    const answer = h.executeUpdate(changeAddress, { args: [change] });
+    const queued = await this.changeAddressAccepted(h, change);
     await this.env.sleep(ADDRESS_DEBOUNCE_MS);
-    return await answer;
+    return await queued.result();
   }
 
   platform(h: LifecycleHandle, kind: PlatformEvent['kind'], reason?: string) {
@@ -325,7 +358,12 @@ export class LifecycleHarness {
     try {
       return await body(run);
     } finally {
-      for (const h of run.started) await h.terminate('test over').catch(() => undefined);
+      // The test server keeps its clock locked for work pending when its order is terminated,
+      // which stops time skipping in every later test: let each order go idle first.
+      for (const h of run.started) {
+        await idle(h, stubs);
+        await h.terminate('test over').catch(() => undefined);
+      }
       this.stubs = null;
       this.busy = false;
     }
@@ -335,6 +373,16 @@ export class LifecycleHarness {
     this.worker.shutdown();
     await this.running.catch(() => undefined);
     await this.env.teardown();
+  }
+}
+
+/** Waits (a few seconds at most) until the order has no activity or workflow task pending, or has ended. */
+async function idle(h: LifecycleHandle, stubs: Stubs): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const d = await h.describe();
+    if (d.status.name !== 'RUNNING') return;
+    if (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask && stubs.inFlight() === 0) return;
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
