@@ -11,7 +11,8 @@ import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { cancelOrder, changeAddress, decide, getOrderState, platformEvent, trackingEvent, type orderLifecycle } from '../../workflows/order-lifecycle.js';
 import type { AddressChangeInput, DecisionInput, LifecycleSettings, OrderLifecycleInput, OrderState, PlatformEvent, TrackingEvent } from '../../workflows/order-lifecycle.js';
 import { ADDRESS_DEBOUNCE_MS } from '../../workflows/lifecycle/constants.js';
-import type { LifecycleState } from '../../workflows/states.js';
+import { LIFECYCLE_STATE, type LifecycleState } from '../../workflows/states.js';
+import { SHIPPED_STATES } from '../../workflows/lifecycle/phases.js';
 import { startTimeSkippingEnv, workflowBundle } from './workflow-env.js';
 
 /**
@@ -241,6 +242,7 @@ export class LifecycleRun {
   constructor(
     readonly env: TestWorkflowEnvironment,
     readonly taskQueue: string,
+    readonly stubs: Stubs,
   ) {}
 
   async start(input: OrderLifecycleInput): Promise<LifecycleHandle> {
@@ -261,6 +263,20 @@ export class LifecycleRun {
       if (last.state === state) return last;
     }
     throw new Error(`${h.workflowId} stuck in ${last?.state} (wanted ${state}): ${JSON.stringify(last?.timeline.slice(-3))}`);
+  }
+
+  /** Polls until `check` holds: for effects (activity calls) that follow a state change. */
+  async until(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+    for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 25))) {
+      if (Date.now() > end) throw new Error(`still waiting for ${what}; calls so far: ${JSON.stringify(this.stubs.trace())}`);
+    }
+  }
+
+  /** On hold, and the hold is in the decision queue (the order goes on hold just before it asks). */
+  async waitForHold(h: LifecycleHandle): Promise<OrderState> {
+    await this.waitFor(h, LIFECYCLE_STATE.ON_HOLD);
+    await this.until(() => this.stubs.calls.some((c) => c.name === 'requestDecision' && (c.input as { workflowId?: string }).workflowId === h.workflowId), 'requestDecision');
+    return await this.state(h);
   }
 
   /** The order's end state, letting the server skip time over every timer on the way. */
@@ -354,16 +370,11 @@ export class LifecycleHarness {
     if (this.busy) throw new Error('LifecycleHarness.run: the previous test is still running (did it time out?); tests of one file share the server clock and run one at a time');
     this.busy = true;
     this.stubs = stubs;
-    const run = new LifecycleRun(this.env, this.taskQueue);
+    const run = new LifecycleRun(this.env, this.taskQueue, stubs);
     try {
       return await body(run);
     } finally {
-      // The test server keeps its clock locked for work pending when its order is terminated,
-      // which stops time skipping in every later test: let each order go idle first.
-      for (const h of run.started) {
-        await idle(h, stubs);
-        await h.terminate('test over').catch(() => undefined);
-      }
+      for (const h of run.started) await finish(run, h, stubs);
       this.stubs = null;
       this.busy = false;
     }
@@ -376,14 +387,20 @@ export class LifecycleHarness {
   }
 }
 
-/** Waits (a few seconds at most) until the order has no activity or workflow task pending, or has ended. */
-async function idle(h: LifecycleHandle, stubs: Stubs): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const d = await h.describe();
-    if (d.status.name !== 'RUNNING') return;
-    if (!d.raw.pendingActivities?.length && !d.raw.pendingWorkflowTask && stubs.inFlight() === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/**
+ * Ends an order a test left running the way the hub would: a cancel before pickup, a delivery
+ * after it. Terminating it instead was seen to leave the Java test server's clock locked for the
+ * rest of the file (time skipping stopped: a 30-minute countdown then waits 30 real minutes).
+ * Terminates only an order that does not end within a few seconds.
+ */
+async function finish(run: LifecycleRun, h: LifecycleHandle, stubs: Stubs): Promise<void> {
+  if ((await h.describe()).status.name !== 'RUNNING') return;
+  const { state } = await run.state(h);
+  if (SHIPPED_STATES.includes(state)) await run.tracking(h, 'delivered');
+  else await run.cancel(h, 'test over', 'harness').catch(() => undefined);
+  const ended = await Promise.race([h.result().then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000))]);
+  if (!ended) await h.terminate('test over: did not end by itself').catch(() => undefined);
+  for (let i = 0; i < 200 && stubs.inFlight() > 0; i++) await new Promise((r) => setTimeout(r, 25));
 }
 
 const STUBBED: readonly Name[] = ['recordOrder', 'checkOrderRules', 'lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory', 'requestDecision', 'clearDecision', 'invokeAdapter', 'notifyPickup', 'auditAddressChange', 'stockSnapshot', 'syncStockFromWms'];

@@ -26,7 +26,7 @@ describe('address changes', () => {
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
       const id = wf.workflowId;
-      await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      await run.waitForHold(wf);
       const answer = await run.changeAddress(wf, byPlatform(futian));
       expect(answer).toEqual({ outcome: 'updated', waybillNo: null, carrier: null, superseded: false });
       expect(stubs.trace().slice(-2)).toEqual(['checkOrderRules', 'auditAddressChange']);

@@ -26,7 +26,7 @@ describe('rule holds', () => {
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
       const id = wf.workflowId;
-      const held = await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      const held = await run.waitForHold(wf);
       expect(held.hold).toMatchObject({ reason: 'order_frequency', level: 2, message: frequency.reason });
       expect(stubs.calls.find((c) => c.name === 'requestDecision')?.input).toMatchObject({ workflowId: id, reason: 'order_frequency', level: 2, actions: ['approve', 'reject'] });
 
@@ -44,7 +44,7 @@ describe('rule holds', () => {
     const stubs = stubActivities({ checkOrderRules: holdOnce(frequency) });
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
-      await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      await run.waitForHold(wf);
       await run.decide(wf, { action: 'reject', actor: 'ops-1' });
       const end = await run.result(wf);
       // The decision is recorded where the order stood, then the order is cancelled.
@@ -59,7 +59,7 @@ describe('rule holds', () => {
     const corrected = { ...NANSHAN, city: '深圳市', district: '福田区' };
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
-      await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      await run.waitForHold(wf);
       expect(stubs.calls.find((c) => c.name === 'requestDecision')?.input).toMatchObject({ reason: 'address_unmatched', level: 1, actions: ['approve', 'reject', 'edit'] });
       await run.decide(wf, { action: 'edit', actor: 'ops-2', address: corrected });
       const pushed = await run.waitFor(wf, LIFECYCLE_STATE.PUSHED_TO_WMS);
@@ -89,7 +89,7 @@ describe('insufficient stock', () => {
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
       const id = wf.workflowId;
-      const held = await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      const held = await run.waitForHold(wf);
       expect(held.hold).toMatchObject({ reason: 'insufficient_stock', level: 3, message: 'SKU-A: need 1, have 0' });
       expect(held.compensationsPending).toEqual([]);
       await run.decide(wf, { action: 'approve', actor: 'buyer-team' });
@@ -103,7 +103,7 @@ describe('insufficient stock', () => {
     const stubs = stubActivities({ lockInventory: lockShort });
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
-      await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      await run.waitForHold(wf);
       await run.decide(wf, { action: 'reject', actor: 'buyer-team' });
       const end = await run.result(wf);
       expect(end.state).toBe(LIFECYCLE_STATE.CANCELLED);
@@ -139,7 +139,7 @@ describe('pickup overdue', () => {
       const wf = await run.start(lifecycleInput({ settings }));
       await run.waitFor(wf, LIFECYCLE_STATE.PUSHED_TO_WMS);
       await run.env.sleep(49 * 3_600_000);
-      const held = await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      const held = await run.waitForHold(wf);
       expect(held.hold).toMatchObject({ reason: 'pickup_overdue', level: null, message: 'no pickup within 48 h' });
       expect(stubs.calls.find((c) => c.name === 'requestDecision')?.input).toMatchObject({ reason: 'pickup_overdue', actions: ['approve', 'reject'] });
       expect(minutesBetween(held, 'pushed_to_wms', 'on_hold')).toBeGreaterThanOrEqual(48 * 60);
@@ -158,7 +158,7 @@ describe('pickup overdue', () => {
       const id = wf.workflowId;
       await run.waitFor(wf, LIFECYCLE_STATE.PUSHED_TO_WMS);
       await run.env.sleep(49 * 3_600_000);
-      await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      await run.waitForHold(wf);
       await run.decide(wf, { action: 'reject', actor: 'ops-1' });
       const end = await run.result(wf);
       expect(end.timeline.at(-1)).toMatchObject({ state: 'cancelled', cause: 'rejected: pickup overdue' });

@@ -79,6 +79,23 @@ describe('happy path', () => {
     });
   });
 
+  it('a lock that sells a SKU out pushes 0 to the platforms at once (stock-sync child)', async () => {
+    const stubs = stubActivities({
+      lockInventory: (i) => ({ ok: true, locked: i.lines, expiresAt: i.expiresAt, depleted: ['SKU-B'] }),
+      stockSnapshot: () => [{ sku: 'SKU-B', available: 0 }],
+    });
+    await h.run(stubs, async (run) => {
+      const wf = await run.start(lifecycleInput({ settings: lifecycleSettings({ stockPushPlatforms: ['tb-shop'] }) }));
+      const id = wf.workflowId;
+      const s = await run.waitFor(wf, LIFECYCLE_STATE.PUSHED_TO_WMS);
+      expect(causes(s)).toContain('sold out: SKU-B; pushing 0 to tb-shop');
+      const child = run.env.client.workflow.getHandle(`${id}:stock-push`);
+      expect(await child.result()).toEqual({ skus: 1, pushed: ['tb-shop'], failed: [] });
+      expect(stubs.calls.find((c) => c.name === 'stockSnapshot')?.input).toEqual({ warehouse: 'WH-T', skus: ['SKU-B'] });
+      expect(stubs.calls.find((c) => c.capability === 'inventory.push')?.input).toMatchObject({ connector: 'tb-shop', input: { warehouse: 'WH-T', items: [{ sku: 'SKU-B', available: 0 }] } });
+    });
+  });
+
   it('still completes when the customer notice fails, and says so on the timeline', async () => {
     const stubs = stubActivities({
       notifyPickup: () => {

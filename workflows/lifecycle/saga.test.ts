@@ -86,7 +86,7 @@ describe('cancel at each step', () => {
     const stubs = stubActivities({ checkOrderRules: () => rulesPass({ holds: [{ level: 2, code: 'order_frequency', reason: 'too many orders' }] }) });
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
-      await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      await run.waitForHold(wf);
       expect(await run.cancel(wf)).toEqual(cancelled);
       expect(stubs.trace()).toEqual([`recordOrder ${wf.workflowId}:record`, 'checkOrderRules', 'requestDecision', 'clearDecision']);
     });
@@ -96,7 +96,7 @@ describe('cancel at each step', () => {
     const stubs = stubActivities({ lockInventory: lockShort });
     await h.run(stubs, async (run) => {
       const wf = await run.start(lifecycleInput());
-      await run.waitFor(wf, LIFECYCLE_STATE.ON_HOLD);
+      await run.waitForHold(wf);
       expect(await run.cancel(wf)).toEqual(cancelled);
       expect(stubs.trace((c) => c.name === 'releaseInventory' || c.name === 'invokeAdapter')).toEqual([]);
     });
