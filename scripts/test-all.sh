@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# `npm test`: every check, from a fresh clone. Provisions what it needs (temporal CLI build cached
-# outside the clone, redis-server from Debian), installs npm deps, then lint, types, build,
-# unit and integration tests, and the mapping fixtures through the CLI.
+# `npm test`: every check, from a fresh clone. Provisions what it needs (temporal CLI build and the
+# Java time-skipping test server cached outside the clone, redis-server from Debian), installs npm
+# deps, then lint, types, build, unit and integration tests, and the mapping fixtures through the CLI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$(date +%s)
 bash scripts/provision/all.sh
 bash scripts/ensure-deps.sh
 export ZHONGSHU_TEMPORAL_BIN="${ZHONGSHU_TEMPORAL_BIN:-$(bash scripts/provision/temporal.sh)}"
+# The workflow-level unit tests (workflows/**/*.test.ts) run on Temporal's time-skipping test server.
+export ZHONGSHU_TEST_SERVER_BIN="${ZHONGSHU_TEST_SERVER_BIN:-$(bash scripts/provision/temporal-test-server.sh)}"
 
 echo "== lint"; npx eslint .
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit

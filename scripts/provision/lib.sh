@@ -4,6 +4,10 @@ set -euo pipefail
 ZS_CACHE_DIR="${ZHONGSHU_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zhongshu}"
 TEMPORAL_CLI_VERSION="v1.5.1"
 TEMPORAL_BIN="$ZS_CACHE_DIR/temporal-cli-$TEMPORAL_CLI_VERSION/temporal"
+# The time-skipping test server (Java, io.temporal:temporal-test-server on Maven Central) for the
+# fast workflow tests; tests/support/workflow-env.ts repeats this version to find the wrapper.
+TEMPORAL_TEST_SERVER_VERSION="1.38.0"
+TEMPORAL_TEST_SERVER_BIN="$ZS_CACHE_DIR/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION/temporal-test-server"
 
 say() { printf '[zhongshu] %s\n' "$*" >&2; }
 die() { printf '[zhongshu] error: %s\n' "$*" >&2; exit 1; }

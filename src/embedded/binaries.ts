@@ -21,10 +21,14 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
+/** The provisioning scripts' cache outside the clone (scripts/provision/lib.sh: ZS_CACHE_DIR). */
+export function zhongshuCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env['ZHONGSHU_CACHE_DIR'] ?? path.join(env['XDG_CACHE_HOME'] ?? path.join(homedir(), '.cache'), 'zhongshu');
+}
+
 /** Where scripts/provision/temporal.sh caches its build. */
 export function cachedTemporalPath(env: NodeJS.ProcessEnv = process.env): string {
-  const cache = env['ZHONGSHU_CACHE_DIR'] ?? path.join(env['XDG_CACHE_HOME'] ?? path.join(homedir(), '.cache'), 'zhongshu');
-  return path.join(cache, `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
+  return path.join(zhongshuCacheDir(env), `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
 }
 
 export class MissingBinaryError extends Error {
