@@ -30,7 +30,7 @@ export type Address = CanonicalOrder['address'];
 export const NANSHAN: Address = { country: 'CN', province: '广东省', city: '深圳市', district: '南山区', detail: { ciphertext: '~ct~addr~1~', masked: '科技园***' } };
 
 /** A canonical order that passes the schema: two lines, paid, in Shenzhen Nanshan. */
-export function canonicalOrder(over: { id?: string; channel?: string; status?: CanonicalOrder['status']; orderType?: CanonicalOrder['orderType']; presale?: CanonicalOrder['presale']; address?: Address } = {}): CanonicalOrder {
+export function canonicalOrder(over: { id?: string; channel?: string; status?: CanonicalOrder['status']; orderType?: CanonicalOrder['orderType']; presale?: CanonicalOrder['presale']; address?: Address; createdAt?: string } = {}): CanonicalOrder {
   const id = over.id ?? `4000${Math.floor(Math.random() * 1e12)}`;
   const money = (minor: number) => ({ minor, currency: 'CNY' });
   const line = (lineId: string, sku: string, qty: number, unit: number) => ({ lineId, merchantSku: sku, title: sku, quantity: qty, unitPrice: money(unit), lineTotal: money(unit * qty), discount: money(0), refundStatus: 'none' });
@@ -41,7 +41,7 @@ export function canonicalOrder(over: { id?: string; channel?: string; status?: C
     status,
     platformStatus: status === 'awaiting_payment' ? 'WAIT_BUYER_PAY' : status === 'paid' ? 'WAIT_SELLER_SEND_GOODS' : 'TRADE_CLOSED',
     orderType: over.orderType ?? 'normal',
-    createdAt: '2026-12-01T09:59:00+08:00',
+    createdAt: over.createdAt ?? '2026-12-01T09:59:00+08:00',
     paidAt: null,
     currency: 'CNY',
     totals: { goods: money(39800), freight: money(0), discount: money(0), paid: money(status === 'awaiting_payment' ? 0 : 39800) },

@@ -146,18 +146,39 @@ describe('payment', () => {
     });
   });
 
-  it('cancels an order still unpaid when its countdown ends, releasing the reservation', async () => {
+  it('gives the stock back when the countdown ends, keeps waiting for payment, and closes as unpaid_expired after unpaidCloseHours', async () => {
     const stubs = stubActivities();
     await h.run(stubs, async (run) => {
-      const wf = await run.start(lifecycleInput({ order: canonicalOrder({ status: 'awaiting_payment' }), settings: lifecycleSettings({ unpaidLockMinutes: 30 }) }));
+      const order = canonicalOrder({ status: 'awaiting_payment', createdAt: new Date(await run.env.currentTimeMs()).toISOString() });
+      const wf = await run.start(lifecycleInput({ order, settings: lifecycleSettings({ unpaidLockMinutes: 30, unpaidCloseHours: 72 }) }));
       const id = wf.workflowId;
-      // Nobody pays: awaiting the result lets the server skip the 30 minutes.
+      // Nobody pays: awaiting the result lets the server skip the 30 minutes, then the 72 hours.
       const end = await run.result(wf);
-      expect(states(end)).toEqual(['received', 'awaiting_payment', 'cancelled']);
-      expect(end.timeline.at(-1)).toMatchObject({ cause: 'unpaid after 30 minutes', actor: 'hub' });
-      expect(minutesBetween(end, 'awaiting_payment', 'cancelled')).toBeGreaterThanOrEqual(30);
+      expect(states(end)).toEqual(['received', 'awaiting_payment', 'closed']);
+      expect(end.timeline.some((t) => /unpaid after 30 minutes: stock released/.test(t.cause))).toBe(true);
+      expect(end.timeline.at(-1)).toMatchObject({ cause: 'unpaid_expired: not paid within 72 h', actor: 'hub' });
+      expect(minutesBetween(end, 'awaiting_payment', 'closed')).toBeGreaterThanOrEqual(71 * 60);
+      // The stock went back once, at the countdown; closing calls nobody.
       expect(stubs.trace()).toEqual([`recordOrder ${id}:record`, `lockInventory ${id}:lock-0`, `releaseInventory ${id}:lock-0`]);
-      expect(stubs.calls.at(-1)?.input).toEqual({ holdKey: `${id}:lock-0`, reason: 'unpaid' });
+      expect(stubs.calls.at(-1)?.input).toEqual({ holdKey: `${id}:lock-0`, reason: 'unpaid countdown ended' });
+    });
+  });
+
+  it('a payment after the countdown locks stock again under a new key and ships', async () => {
+    const stubs = stubActivities();
+    await h.run(stubs, async (run) => {
+      const order = canonicalOrder({ status: 'awaiting_payment', createdAt: new Date(await run.env.currentTimeMs()).toISOString() });
+      const wf = await run.start(lifecycleInput({ order, settings: lifecycleSettings({ unpaidLockMinutes: 30 }) }));
+      const id = wf.workflowId;
+      await run.waitFor(wf, LIFECYCLE_STATE.AWAITING_PAYMENT);
+      await run.env.sleep(31 * 60_000);
+      await run.until(() => run.stubs.trace().includes(`releaseInventory ${id}:lock-0`), 'the countdown release');
+      await run.platform(wf, 'paid');
+      await run.shipAndDeliver(wf);
+      const end = await run.result(wf);
+      expect(end.state).toBe(LIFECYCLE_STATE.COMPLETED);
+      expect(stubs.trace()).toContain(`lockInventory ${id}:lock-1`);
+      expect(stubs.trace().filter((t) => t.startsWith('releaseInventory'))).toEqual([`releaseInventory ${id}:lock-0`]);
     });
   });
 
