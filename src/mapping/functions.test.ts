@@ -305,3 +305,12 @@ describe('parseJson', () => {
     expect(() => parseJson(12, 'lines_json')).toThrow(/lines_json: expected JSON text, got number/);
   });
 });
+
+describe('stripRegionPrefix on hostile parts', () => {
+  // A legacy-ERP row whose city was an array (found by the seeded hostile-input suite) hung the
+  // evaluation: String([]) is '', which every text starts with, so the loop never ended.
+  it('ignores parts that are not text or numbers instead of looping on an empty prefix', () => {
+    expect(stripRegionPrefix('朝阳区建国路1号', [[]], {}, [null, []], '朝阳区')).toBe('建国路1号');
+    expect(normalizeRegion([], {}, '朝阳区')).toEqual({ province: null, city: null, district: '朝阳区' });
+  });
+});

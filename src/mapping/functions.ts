@@ -138,7 +138,10 @@ const PROVINCE_FULL: Readonly<Record<string, string>> = {
 
 /** Trims and drops placeholder values platforms send for "none". */
 function clean(v: unknown): string | null {
-  if (typeof v !== 'string') return v === undefined || v === null ? null : String(v);
+  // Only text and numbers name a place: String([]) is '' (every detail starts with it, so the
+  // prefix stripper looped forever on a hostile array) and String({}) is '[object Object]'.
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v !== 'string') return null;
   const t = v.trim();
   return t === '' || t === '无' || t === 'null' ? null : t;
 }
@@ -175,7 +178,7 @@ export function stripRegionPrefix(detail: unknown, ...parts: unknown[]): string 
   let s = clean(detail);
   if (!s) return null;
   // Longest first, so "北京市..." loses "北京市" rather than "北京" (which would leave "市...").
-  const ps = parts.flatMap((p) => (Array.isArray(p) ? p : [p])).map(clean).filter((p): p is string => p !== null).sort((x, y) => y.length - x.length);
+  const ps = parts.flatMap((p) => (Array.isArray(p) ? p : [p])).map(clean).filter((p): p is string => p !== null && p !== '').sort((x, y) => y.length - x.length);
   for (let hit = true; hit && s; ) {
     const cur: string = s;
     const p = ps.find((x) => cur.startsWith(x));
