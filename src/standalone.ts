@@ -7,6 +7,7 @@ import { createHub } from './hub.js';
 import { createLogger } from './logger.js';
 import { installTemporalLogger } from './temporal/runtime-logger.js';
 import { demoChannel, sendDemoTraffic } from './cli/demo.js';
+import { drainWithin } from './util/drain.js';
 import { errorMessage } from './util/errors.js';
 
 /**
@@ -120,10 +121,24 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
-  // Stop taking requests first, then let in-flight activities finish, then stop the servers.
-  if (server) await new Promise<void>((r) => server.close(() => r()));
-  await hub.stop();
+  // Stop taking requests first, then let in-flight activities finish, then stop the servers. One
+  // drain budget for both; past it, open requests are cut and activities left to Temporal.
+  const drainUntil = Date.now() + config.shutdown.drainMs;
+  if (server) await closeServer(server, drainUntil, (open) => logger.warn({ drainMs: config.shutdown.drainMs }, `shutdown drain bound reached: ${open} HTTP connection(s) cut`));
+  await hub.stop({ drainUntil });
   await stopChildren();
   process.stderr.write('stopped.\n');
   return 0;
+}
+
+/** Stops accepting connections and waits for open requests until `drainUntil`, then cuts what is left. */
+async function closeServer(server: ServerType, drainUntil: number, onCut: (open: number) => void): Promise<void> {
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  if (await drainWithin(closed, drainUntil - Date.now())) return;
+  if ('closeAllConnections' in server) {
+    const open = await new Promise<number>((r) => server.getConnections((_err, n) => r(n)));
+    onCut(open);
+    server.closeAllConnections();
+  }
+  await closed;
 }
