@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { createHub, type Hub } from '../../src/hub.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { installTemporalLogger } from '../../src/temporal/runtime-logger.js';
 
 export const TEST_SECRET = 'test-shopify-secret';
@@ -14,7 +14,7 @@ export const SHOP = 'zhongshu-test.myshopify.com';
  * A hub wired to the shared test servers, with its own task queue and Redis key prefix so tests
  * in one run never see each other's orders.
  */
-export async function startTestHub(overrides: { config?: Record<string, unknown>; worker?: boolean; env?: Record<string, string>; prefix?: string; taskQueue?: string } = {}): Promise<Hub & { prefix: string; taskQueue: string }> {
+export async function startTestHub(overrides: { config?: Record<string, unknown>; worker?: boolean; env?: Record<string, string>; prefix?: string; taskQueue?: string; logger?: Logger } = {}): Promise<Hub & { prefix: string; taskQueue: string }> {
   const id = randomUUID().slice(0, 8);
   // A second hub may join the same queue and keys (a restarted worker) by passing them.
   const prefix = overrides.prefix ?? `t${id}:`;
@@ -39,7 +39,7 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
   if (!r.ok) throw new Error(`test config invalid: ${JSON.stringify(r.problems)}`);
   installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'error', name: 'temporal-sdk' }));
   const hub = await createHub(r.config, {
-    logger: createLogger({ level: r.config.log.level }),
+    logger: overrides.logger ?? createLogger({ level: r.config.log.level }),
     workflowBundle: { codePath: inject('workflowBundlePath') },
     processMetrics: false,
     worker: overrides.worker ?? true,
