@@ -60,7 +60,7 @@ describe('lazyTemporalConnection close during an outage', () => {
       settle(t.connection.operatorService.listSearchAttributes(ns)),
     ];
     await expect.poll(() => t.pendingRetries, { interval: 5 }).toBe(calls.length);
-    const closed = t.close();
+    const closed = Promise.all([t.close(), t.close()]);
     // Asked while closing: fails at once rather than scheduling a retry the close would wait for.
     calls.push(settle(t.connection.workflowService.describeNamespace(ns)));
     await closed;

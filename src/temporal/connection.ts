@@ -26,6 +26,7 @@ export function lazyTemporalConnection(o: { address: string; connectTimeoutMs: n
   let closing = false;
   let pending = 0;
   let settled: (() => void) | null = null;
+  let closed: Promise<void> | null = null;
   const retry = makeGrpcRetryInterceptor({
     retryableDecider: (attempt, status) => !closing && defaults.retryableDecider(attempt, status),
     // Called only for a retry about to be scheduled, right before its timer is set.
@@ -52,10 +53,13 @@ export function lazyTemporalConnection(o: { address: string; connectTimeoutMs: n
     stopRetrying() {
       closing = true;
     },
-    async close() {
+    close() {
       closing = true;
-      if (pending > 0) await new Promise<void>((resolve) => (settled = resolve));
-      await connection.close();
+      closed ??= (async () => {
+        if (pending > 0) await new Promise<void>((resolve) => (settled = resolve));
+        await connection.close();
+      })();
+      return closed;
     },
   };
 }
