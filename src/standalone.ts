@@ -40,25 +40,27 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   const stopChildren = async () => {
     await Promise.all(children.reverse().map((c) => c.stop()));
   };
-  try {
-    const [t, r] = await Promise.all([
-      temporalAddress
-        ? null
-        : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: config.embedded.temporalPort, uiPort: config.embedded.temporalUiPort, namespace: config.temporal.namespace, logger }),
-      redisUrl ? null : startEmbeddedRedis({ dataDir, port: config.embedded.redisPort, logger }),
-    ]);
-    if (t) {
-      children.push(t.process);
-      temporalAddress = t.address;
-      uiUrl = t.uiUrl;
-    }
-    if (r) {
-      children.push(r.process);
-      redisUrl = r.url;
-    }
-  } catch (err) {
+  // Both are waited for even when one fails: the other may already run, and a child left running
+  // would keep this process (and its port) alive after it reported the failure.
+  const [t, r] = await Promise.allSettled([
+    temporalAddress
+      ? null
+      : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: config.embedded.temporalPort, uiPort: config.embedded.temporalUiPort, namespace: config.temporal.namespace, logger }),
+    redisUrl ? null : startEmbeddedRedis({ dataDir, port: config.embedded.redisPort, logger }),
+  ]);
+  if (t.status === 'fulfilled' && t.value) {
+    children.push(t.value.process);
+    temporalAddress = t.value.address;
+    uiUrl = t.value.uiUrl;
+  }
+  if (r.status === 'fulfilled' && r.value) {
+    children.push(r.value.process);
+    redisUrl = r.value.url;
+  }
+  const failed = [t, r].find((s) => s.status === 'rejected');
+  if (failed) {
     await stopChildren();
-    process.stderr.write(`cannot start embedded services: ${errorMessage(err)}\n`);
+    process.stderr.write(`cannot start embedded services: ${errorMessage(failed.reason)}\n`);
     return 1;
   }
 
