@@ -29,6 +29,23 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     process.stderr.write(`--role: expected all, http or worker, got "${o.role}"\n`);
     return 1;
   }
+  // Listened for from here on: the Temporal runtime's own handler (installed with its logger)
+  // keeps a signal from ending the process, so one that arrives mid-start must be heard here. The
+  // start then completes (each step is bounded) and the hub stops at once.
+  let signalled = false;
+  const stopSignal = new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (signalled) {
+        process.stderr.write(`second ${sig}: exiting now\n`);
+        process.exit(130);
+      }
+      signalled = true;
+      process.stderr.write(`${sig}: draining the worker, closing HTTP, stopping services...\n`);
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
   const logger = createLogger({ level: config.log.level });
   installTemporalLogger(logger);
   const children: ManagedProcess[] = [];
@@ -101,7 +118,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
 
-  if (o.demo && server) {
+  if (o.demo && server && !signalled) {
     try {
       await sendDemoTraffic(hubUrl, demoChannel(config), 3, (l) => process.stderr.write(`[demo] ${l}\n`));
     } catch (err) {
@@ -109,20 +126,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     }
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (stopping) {
-        process.stderr.write(`second ${sig}: exiting now\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      process.stderr.write(`${sig}: draining the worker, closing HTTP, stopping services...\n`);
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  await stopSignal;
   // Stop taking requests first, then let in-flight activities finish, then stop the servers. One
   // drain budget for both; past it, open requests are cut and activities left to Temporal.
   const drainUntil = Date.now() + config.shutdown.drainMs;

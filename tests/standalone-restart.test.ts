@@ -157,3 +157,23 @@ describe('zhongshu start when an embedded service cannot start', () => {
   });
 });
 
+describe('zhongshu start stopped while it is still starting', () => {
+  it('takes a SIGTERM received during start-up: comes up, then stops at once and exits 0', async () => {
+    const starting = spawn(process.execPath, [bin, 'start', '--config', path.join(root, 'config/zhongshu.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    starting.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => starting.once('exit', (c) => resolve(c)));
+    // Its redis-server answers long before the Temporal dev server is ready: the CLI is mid-start.
+    await expect.poll(() => tcpReachable('127.0.0.1', ports.redis), { timeout: 60_000, interval: 50 }).toBe(true);
+    starting.kill('SIGTERM');
+    // Bounded so a CLI that swallowed the signal fails here instead of hanging the run.
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running 90 s after SIGTERM'), 90_000)))]);
+    clearTimeout(timer);
+    if (starting.exitCode === null) starting.kill('SIGINT');
+    expect(code, out.slice(-2000)).toBe(0);
+    expect(out).toContain('stopped.');
+    expect(await tcpReachable('127.0.0.1', ports.redis)).toBe(false);
+  });
+});
+
