@@ -17,16 +17,23 @@ echo "== build"; npx tsc -p tsconfig.build.json
 echo "== mappings (CLI)"; node bin/zhongshu.js mappings test
 mkdir -p .data
 report=.data/vitest-report.json
+unhandled=.data/vitest-unhandled.json
+rm -f "$report" "$unhandled"
 echo "== vitest (unit + integration)"
 set +e
-npx vitest run --reporter=default --reporter=json --outputFile.json="$report"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" --reporter=./tests/support/unhandled-reporter.ts
 status=$?
 set -e
-# One closing line CI can read whatever the runner printed above.
+# One closing line CI can read whatever the runner printed above. An uncaught error or unhandled
+# rejection fails the run even when every test passed: it is counted and named with the test
+# that was running, so a red run never reads "0 failed".
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const fs = require("fs");
+  const r = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const u = fs.existsSync(process.argv[2]) ? JSON.parse(fs.readFileSync(process.argv[2], "utf8")) : [];
   const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$report" || echo "tests: 0 passed, 1 failed"
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : "") + (u.length ? `, ${u.length} unhandled error(s)` : ""));
+  for (const e of u) console.log(`unhandled: ${e.error} (${e.file ?? "no test file"}${e.test ? ` > ${e.test}` : ""})`);
+' "$report" "$unhandled" || echo "tests: 0 passed, 1 failed"
 echo "== done in $(( $(date +%s) - start ))s"
 exit $status

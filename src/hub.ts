@@ -1,5 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import path from 'node:path';
 import { createActivities } from './activities/index.js';
@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.js';
 import { MappingEngine } from './mapping/engine.js';
 import { OrderIndex } from './store/orders.js';
 import { QuarantineStore } from './store/quarantine.js';
+import { lazyTemporalConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { loadCarrierCodes } from './lifecycle/carrier-codes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
@@ -26,6 +27,10 @@ import { DecisionQueue } from './store/decisions.js';
 import { errorMessage } from './util/errors.js';
 import { createResilience, limiterConnectors } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
+import { drainWithin } from './util/drain.js';
+
+/** After the drain, how long cancelled activities get to report before the worker is abandoned. */
+const CANCELLED_ACTIVITY_GRACE_MS = 5_000;
 
 export interface HubOptions {
   logger?: Logger;
@@ -61,8 +66,12 @@ export interface Hub {
   worker: { readonly state: string } | null;
   /** Starts the worker polling (returns once it runs). */
   start(): Promise<void>;
-  /** Drains the worker, closes Redis and Temporal connections. */
-  stop(): Promise<void>;
+  /**
+   * Drains the worker for at most `shutdown.drainMs` (or until `drainUntil`, epoch ms, when a
+   * caller already spent part of the budget), then closes Redis and Temporal connections. Safe to
+   * call during any outage and more than once.
+   */
+  stop(opts?: { drainUntil?: number }): Promise<void>;
 }
 
 /**
@@ -106,7 +115,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   }
 
   // Lazy: the hub comes up (and /readyz says why it is not ready) even when Temporal is down.
-  const connection = Connection.lazy({ address: temporalAddress, connectTimeout: 2000 });
+  const temporal = lazyTemporalConnection({ address: temporalAddress, connectTimeoutMs: 2000 });
+  const { connection } = temporal;
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const searchAttributes = await ensureSearchAttributes(client, config.temporal.namespace, logger);
 
@@ -176,6 +186,33 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   let worker: Worker | null = null;
   let nativeConnection: NativeConnection | null = null;
   let running: Promise<void> | null = null;
+  let stopped: Promise<void> | null = null;
+
+  const stop = async (drainUntil: number) => {
+    logger.info({ drainMs: Math.max(0, drainUntil - Date.now()) }, 'hub stopping: draining in-flight work');
+    // Temporal calls from here on fail to their callers instead of retrying on a timer.
+    temporal.stopRetrying();
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    const w = worker;
+    if (w && running) {
+      const drained = await drainWithin(running, drainUntil - Date.now());
+      if (!drained) {
+        const status = w.getStatus();
+        logger.warn(
+          { drainMs: config.shutdown.drainMs, activities: status.numInFlightActivities, workflowTasks: status.numInFlightWorkflowActivations },
+          'shutdown drain bound reached: in-flight activities are cancelled and left to Temporal, which retries them on a running worker',
+        );
+        await running;
+      }
+    }
+    await nativeConnection?.close();
+    await mappings.close();
+    await registry.close();
+    resilience.shutdown();
+    await temporal.close();
+    redis.disconnect();
+    logger.info('hub stopped');
+  };
 
   const hub: Hub = {
     app,
@@ -196,6 +233,10 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         connection: nativeConnection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
+        // Activities get the drain to finish; then they are cancelled and Temporal retries them.
+        shutdownGraceTime: config.shutdown.drainMs,
+        // An activity that ignores its cancellation cannot hold the stop forever.
+        shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
         // The poll workflow's activities sit beside the order activities on the same worker.
         activities: Object.assign(createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience }), createActivities({
@@ -216,7 +257,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       });
       const w = worker;
       running = w.run().catch((err: unknown) => {
-        logger.error({ err: errorMessage(err) }, 'worker stopped with an error');
+        if (err instanceof GracefulShutdownPeriodExpiredError) logger.warn('worker abandoned: activities that ignored their cancellation are left to Temporal');
+        else logger.error({ err: errorMessage(err) }, 'worker stopped with an error');
       });
       logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot() }, 'worker running');
       if (config.lifecycle.enabled && opts.schedules !== false) await ensureSchedules(client, config, logger);
@@ -224,15 +266,9 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       if (opts.schedules !== false) await ensureLegacyErpSchedules(client, config, registry, logger);
       if (opts.schedules !== false) await ensurePollSchedules(client, config, registry, logger);
     },
-    async stop() {
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await nativeConnection?.close();
-      await mappings.close();
-      await registry.close();
-      resilience.shutdown();
-      await connection.close();
-      redis.disconnect();
+    stop(o = {}) {
+      stopped ??= stop(o.drainUntil ?? Date.now() + config.shutdown.drainMs);
+      return stopped;
     },
   };
   return hub;

@@ -7,6 +7,7 @@ import { createHub } from './hub.js';
 import { createLogger } from './logger.js';
 import { installTemporalLogger } from './temporal/runtime-logger.js';
 import { demoChannel, sendDemoTraffic } from './cli/demo.js';
+import { drainWithin } from './util/drain.js';
 import { errorMessage } from './util/errors.js';
 
 /**
@@ -28,6 +29,23 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     process.stderr.write(`--role: expected all, http or worker, got "${o.role}"\n`);
     return 1;
   }
+  // Listened for from here on: the Temporal runtime's own handler (installed with its logger)
+  // keeps a signal from ending the process, so one that arrives mid-start must be heard here. The
+  // start then completes (each step is bounded) and the hub stops at once.
+  let signalled = false;
+  const stopSignal = new Promise<void>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (signalled) {
+        process.stderr.write(`second ${sig}: exiting now\n`);
+        process.exit(130);
+      }
+      signalled = true;
+      process.stderr.write(`${sig}: draining the worker, closing HTTP, stopping services...\n`);
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
   const logger = createLogger({ level: config.log.level });
   installTemporalLogger(logger);
   const children: ManagedProcess[] = [];
@@ -39,25 +57,27 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   const stopChildren = async () => {
     await Promise.all(children.reverse().map((c) => c.stop()));
   };
-  try {
-    const [t, r] = await Promise.all([
-      temporalAddress
-        ? null
-        : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: config.embedded.temporalPort, uiPort: config.embedded.temporalUiPort, namespace: config.temporal.namespace, logger }),
-      redisUrl ? null : startEmbeddedRedis({ dataDir, port: config.embedded.redisPort, logger }),
-    ]);
-    if (t) {
-      children.push(t.process);
-      temporalAddress = t.address;
-      uiUrl = t.uiUrl;
-    }
-    if (r) {
-      children.push(r.process);
-      redisUrl = r.url;
-    }
-  } catch (err) {
+  // Both are waited for even when one fails: the other may already run, and a child left running
+  // would keep this process (and its port) alive after it reported the failure.
+  const [t, r] = await Promise.allSettled([
+    temporalAddress
+      ? null
+      : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: config.embedded.temporalPort, uiPort: config.embedded.temporalUiPort, namespace: config.temporal.namespace, logger }),
+    redisUrl ? null : startEmbeddedRedis({ dataDir, port: config.embedded.redisPort, logger }),
+  ]);
+  if (t.status === 'fulfilled' && t.value) {
+    children.push(t.value.process);
+    temporalAddress = t.value.address;
+    uiUrl = t.value.uiUrl;
+  }
+  if (r.status === 'fulfilled' && r.value) {
+    children.push(r.value.process);
+    redisUrl = r.value.url;
+  }
+  const failed = [t, r].find((s) => s.status === 'rejected');
+  if (failed) {
     await stopChildren();
-    process.stderr.write(`cannot start embedded services: ${errorMessage(err)}\n`);
+    process.stderr.write(`cannot start embedded services: ${errorMessage(failed.reason)}\n`);
     return 1;
   }
 
@@ -98,7 +118,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
 
-  if (o.demo && server) {
+  if (o.demo && server && !signalled) {
     try {
       await sendDemoTraffic(hubUrl, demoChannel(config), 3, (l) => process.stderr.write(`[demo] ${l}\n`));
     } catch (err) {
@@ -106,24 +126,25 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     }
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (stopping) {
-        process.stderr.write(`second ${sig}: exiting now\n`);
-        process.exit(130);
-      }
-      stopping = true;
-      process.stderr.write(`${sig}: draining the worker, closing HTTP, stopping services...\n`);
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
-  // Stop taking requests first, then let in-flight activities finish, then stop the servers.
-  if (server) await new Promise<void>((r) => server.close(() => r()));
-  await hub.stop();
+  await stopSignal;
+  // Stop taking requests first, then let in-flight activities finish, then stop the servers. One
+  // drain budget for both; past it, open requests are cut and activities left to Temporal.
+  const drainUntil = Date.now() + config.shutdown.drainMs;
+  if (server) await closeServer(server, drainUntil, (open) => logger.warn({ drainMs: config.shutdown.drainMs }, `shutdown drain bound reached: ${open} HTTP connection(s) cut`));
+  await hub.stop({ drainUntil });
   await stopChildren();
   process.stderr.write('stopped.\n');
   return 0;
+}
+
+/** Stops accepting connections and waits for open requests until `drainUntil`, then cuts what is left. */
+async function closeServer(server: ServerType, drainUntil: number, onCut: (open: number) => void): Promise<void> {
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  if (await drainWithin(closed, drainUntil - Date.now())) return;
+  if ('closeAllConnections' in server) {
+    const open = await new Promise<number>((r) => server.getConnections((_err, n) => r(n)));
+    onCut(open);
+    server.closeAllConnections();
+  }
+  await closed;
 }

@@ -1,5 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalBinary } from '../src/embedded/binaries.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { freePort } from './support/global-setup.js';
+import { tcpReachable } from '../src/embedded/process.js';
 import { json } from './support/json.js';
 
 const run = promisify(execFile);
@@ -120,3 +122,58 @@ describe('zhongshu start (embedded Temporal and Redis)', () => {
     expect(await stopHub()).toBe(0);
   });
 });
+
+describe('zhongshu start when an embedded service cannot start', () => {
+  it('exits 1 and stops the embedded services that did start', async () => {
+    // Another process holds the Temporal port: the dev server fails while redis-server comes up.
+    const held = new Set<Socket>();
+    const holder: Server = await new Promise((resolve) => {
+      const srv = createServer((sock) => {
+        held.add(sock);
+        sock.on('close', () => held.delete(sock));
+      });
+      srv.listen(ports.temporal, '127.0.0.1', () => resolve(srv));
+    });
+    try {
+      const failing = spawn(process.execPath, [bin, 'start', '--config', path.join(root, 'config/zhongshu.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      failing.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+      // Bounded so a CLI that never exits fails here instead of hanging the run (then it is killed).
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([
+        new Promise<number | null>((resolve) => failing.once('exit', (c) => resolve(c))),
+        new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running 60 s after the failed start'), 60_000))),
+      ]);
+      clearTimeout(timer);
+      if (failing.exitCode === null) failing.kill('SIGKILL');
+      expect(out).toContain('cannot start embedded services');
+      expect(code).toBe(1);
+      // Its redis-server is not left behind holding the port.
+      expect(await tcpReachable('127.0.0.1', ports.redis)).toBe(false);
+    } finally {
+      for (const sock of held) sock.destroy();
+      await new Promise((r) => holder.close(r));
+    }
+  });
+});
+
+describe('zhongshu start stopped while it is still starting', () => {
+  it('takes a SIGTERM received during start-up: comes up, then stops at once and exits 0', async () => {
+    const starting = spawn(process.execPath, [bin, 'start', '--config', path.join(root, 'config/zhongshu.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    starting.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => starting.once('exit', (c) => resolve(c)));
+    // Its redis-server answers long before the Temporal dev server is ready: the CLI is mid-start.
+    await expect.poll(() => tcpReachable('127.0.0.1', ports.redis), { timeout: 60_000, interval: 50 }).toBe(true);
+    starting.kill('SIGTERM');
+    // Bounded so a CLI that swallowed the signal fails here instead of hanging the run.
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still running 90 s after SIGTERM'), 90_000)))]);
+    clearTimeout(timer);
+    if (starting.exitCode === null) starting.kill('SIGINT');
+    expect(code, out.slice(-2000)).toBe(0);
+    expect(out).toContain('stopped.');
+    expect(await tcpReachable('127.0.0.1', ports.redis)).toBe(false);
+  });
+});
+

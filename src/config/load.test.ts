@@ -21,6 +21,18 @@ describe('config', () => {
     expect(r.config.temporal.address).toBeUndefined();
   });
 
+  it('bounds the shutdown drain: 30 s by default, a bad value named with its reason', () => {
+    const r = parseConfigText(base, { SHOPIFY_A: 's3cret' });
+    expect(r.ok && r.config.shutdown.drainMs).toBe(30_000);
+    const env = parseConfigText(`${base}shutdown:\n  drainMs: \${DRAIN_MS}\n`, { SHOPIFY_A: 's3cret', DRAIN_MS: '5000' });
+    expect(env.ok && env.config.shutdown.drainMs).toBe(5_000);
+    const bad = parseConfigText(`${base}shutdown:\n  drainMs: -1\n`, { SHOPIFY_A: 's3cret' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems.map((p) => p.path)).toEqual(['shutdown.drainMs']);
+    expect(bad.problems[0]?.message).toMatch(/>=\s*0|too small/i);
+  });
+
   it('names the path and the missing variable', () => {
     const r = parseConfigText(base, {});
     expect(r.ok).toBe(false);

@@ -230,6 +230,17 @@ export function configSchema(env: Env) {
       channels: z.array(channel).default([]),
       /** Breakers, last-known-good reads, shared rate limits: src/resilience/config.ts. */
       resilience: ResilienceConfig.prefault({}),
+      shutdown: z
+        .object({
+          /**
+           * How long `hub.stop()` and SIGTERM wait for in-flight work (HTTP requests, activities)
+           * to finish. Past it, running activities are cancelled and left to Temporal, which
+           * retries them on a worker that is up; the log says so.
+           */
+          drainMs: envInt(env, { min: 0, max: 3_600_000 }).default(30_000),
+        })
+        .strict()
+        .prefault({}),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()

@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -9,14 +9,25 @@ import { startEmbeddedRedis, startEmbeddedTemporal } from '../../src/embedded/se
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.js';
 import { workflowsPath } from '../../src/util/package-info.js';
 
+/**
+ * A port for a server a test starts next. Binding port 0 and closing is not enough: the kernel may
+ * hand the same port to the next bind(0) anywhere on the machine (the Temporal dev server picks
+ * its HTTP port that way and took a test's gRPC port, so the server's restart failed). So the
+ * port is also connected to and closed from the listening side first, which leaves it in
+ * TIME_WAIT: bind(0) skips it for a minute, an explicit bind (SO_REUSEADDR) still gets it. The
+ * Temporal CLI reserves its own ports the same way.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const srv = createServer();
+    const srv = createServer((sock) => sock.destroy());
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+      const client = connect(port, '127.0.0.1');
+      client.once('error', reject);
+      client.resume();
+      client.once('close', () => srv.close(() => resolve(port)));
     });
   });
 }
