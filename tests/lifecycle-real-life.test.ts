@@ -29,6 +29,8 @@ const calls = new Map<string, Call[]>();
 /** Per order: how the stub platform answers the shipment confirmation. */
 const confirmAnswers = new Map<string, 'ok' | 'refused'>();
 const stock = new Map<string, number>();
+/** `<workflow id> <capability>`: refused once (a business refusal, not an outage). */
+const refuseOnce = new Set<string>();
 
 const wfOf = (key: string): string => /^(order:[^:]+:[^:]+)/.exec(key)?.[1] ?? key;
 function record(workflowKey: string, c: Call): void {
@@ -75,6 +77,8 @@ const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventor
   },
   async invokeAdapter(req) {
     record(req.idempotencyKey, { name: 'invokeAdapter', capability: req.capability, key: req.idempotencyKey, input: req.input });
+    const refusal = `${wfOf(req.idempotencyKey)} ${req.capability}`;
+    if (refuseOnce.delete(refusal)) throw ApplicationFailure.nonRetryable(`wdt: code 1001 goods_no ZZ not found`, 'AdapterRejected');
     if (req.capability === 'waybill.create') return { waybillNo: `SF${req.idempotencyKey.split('-').pop()}${wfOf(req.idempotencyKey).slice(-6)}`, orderId: req.idempotencyKey };
     return { ok: true };
   },
@@ -217,6 +221,33 @@ describe('shipment confirmation to the platform (发货回传)', () => {
     expect(capability(h.workflowId, 'wms.order.push')).toHaveLength(0);
     expect(named(h.workflowId, 'releaseInventory')).toHaveLength(1);
     await recordHistory(h.workflowId, 'real-life-ship-confirm-refused-rejected');
+  });
+});
+
+describe('refusals from the courier or the WMS', () => {
+  it('a refused WMS push goes to a person: approve pushes again under a new key, reject cancels with compensations', async () => {
+    const o = order(newId());
+    const wf = `order:tb:${o.source.platformOrderId}`;
+    refuseOnce.add(`${wf} wms.order.push`);
+    const h = await start(o);
+    const held = await until(h, (x) => x.state === 'on_hold');
+    expect(held.hold).toMatchObject({ reason: 'wms_push_refused' });
+    expect(held.hold?.message).toMatch(/goods_no ZZ not found/);
+    await h.executeUpdate(decide, { args: [{ action: 'approve', actor: 'warehouse' }] });
+    await until(h, (x) => x.state === 'pushed_to_wms');
+    expect(capability(wf, 'wms.order.push').map((c) => c.key)).toEqual([`${wf}:wms-1`, `${wf}:wms-2`]);
+    await recordHistory(wf, 'real-life-wms-refused-approved');
+
+    const o2 = order(newId());
+    const wf2 = `order:tb:${o2.source.platformOrderId}`;
+    refuseOnce.add(`${wf2} wms.order.push`);
+    const h2 = await start(o2);
+    await until(h2, (x) => x.state === 'on_hold');
+    await h2.executeUpdate(decide, { args: [{ action: 'reject', actor: 'warehouse' }] });
+    const end = await h2.result();
+    expect(end.state).toBe('cancelled');
+    expect(capability(wf2, 'waybill.cancel')).toHaveLength(1);
+    expect(named(wf2, 'releaseInventory')).toHaveLength(1);
   });
 });
 

@@ -55,11 +55,11 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
     if ((await lockStock(run)) === STEP.CANCEL) return await cancel(run);
 
     if ((await platformGate(run)) === STEP.CANCEL) return await cancel(run);
-    await requestWaybill(run);
+    if ((await requestWaybill(run)) === STEP.CANCEL) return await cancel(run);
     if (await cancelledBetweenSteps(run)) return await cancel(run);
     if ((await confirmToPlatform(run, SHIP_CONFIRM_AT.WAYBILL)) === STEP.CANCEL) return await cancel(run);
     if ((await platformGate(run)) === STEP.CANCEL) return await cancel(run);
-    await sendToWarehouse(run);
+    if ((await sendToWarehouse(run)) === STEP.CANCEL) return await cancel(run);
     if (await cancelledBetweenSteps(run)) return await cancel(run);
     // An address change during the push may have re-issued the waybill the platform was told of.
     if ((await confirmToPlatform(run, SHIP_CONFIRM_AT.WAYBILL)) === STEP.CANCEL) return await cancel(run);

@@ -31,6 +31,8 @@ export const PATCH = {
   HOLD_NOTIFICATIONS: 'hold-notifications',
   /** A watcher flags and notifies an order not confirmed to the platform near its ship-by deadline. */
   SHIP_BY_DEADLINE: 'ship-by-deadline',
+  /** A waybill or WMS push the system refuses goes to a person instead of failing the workflow. */
+  DISPATCH_REFUSALS_TO_A_PERSON: 'dispatch-refusals-to-a-person',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */
@@ -58,6 +60,8 @@ export const HOLD_REASON = {
   SHIP_CONFIRM_REFUSED: 'ship_confirm_refused',
   SHIP_CONFIRM_OUTDATED: 'ship_confirm_outdated',
   SHIP_BY_NEAR: 'ship_by_near',
+  WAYBILL_REFUSED: 'waybill_refused',
+  WMS_PUSH_REFUSED: 'wms_push_refused',
 } as const;
 
 /** Changes arriving within this time of each other are applied once, with the last address. */
