@@ -212,7 +212,7 @@ describe('order lifecycle', () => {
       'received: received via webhook',
       'awaiting_payment: platform reports unpaid',
       'awaiting_payment: stock reserved for the payment countdown',
-      'awaiting_payment: platform event paid',
+      'awaiting_payment: platform: paid (status paid)',
       'paid: platform status paid',
       'risk_check: rules',
       expect.stringMatching(/^inventory_locked: locked 2 line/),
