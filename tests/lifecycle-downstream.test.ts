@@ -28,6 +28,7 @@ const hookCalls: { idem: string | undefined; body: Json }[] = [];
 
 function hubConfig() {
   return {
+    shutdown: { drainMs: 0 },
     lifecycle: {
       enabled: true,
       warehouse: WH,
@@ -140,6 +141,8 @@ describe('lifecycle with courier and WMS', () => {
     const creates = () => sf.requests.filter((r) => r.serviceCode === 'EXP_RECE_CREATE_ORDER' && JSON.stringify(r.msgData).includes(sfOrderId)).length;
     for (let i = 0; i < 200 && creates() === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(creates()).toBe(1);
+    // A stop without drain (shutdown.drainMs 0 in this file) cuts the call in flight, as when a
+    // worker process dies; a drained stop would let it finish.
     await hub.stop();
     sf.setMode('ok');
     // A new worker process on the same queue and keys picks the order up where it was.

@@ -77,14 +77,14 @@ describe('POST /webhooks/douyin/:channel', () => {
     expect(await json(await orderState(pid))).toMatchObject({ orderKey: `dy-main:${pid}`, order: { source: { platform: 'douyin', platformOrderId: pid } } });
   });
 
-  it('a later cancel tag fetches again and reaches the running workflow as a platform event', async () => {
+  it('a later cancel tag fetches again and reaches the running workflow as a platform snapshot', async () => {
     expect((await hub.client.workflow.getHandle(`order:dy-main:${pid}`).describe()).status.name).toBe('RUNNING');
     statusOf.set(pid, 4);
     const res = await post(body([{ tag: 106, msgId: `72${pid}`, data: { p_id: pid, shop_id: 12345 } }]));
     expect(res.status).toBe(200);
     expect(details.filter((d) => d === pid)).toHaveLength(2);
     const history = await hub.client.workflow.getHandle(`order:dy-main:${pid}`).fetchHistory();
-    const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'platformEvent');
+    const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'platformSnapshot');
     expect(signals).toHaveLength(1);
     let n = 0;
     for await (const _w of hub.client.workflow.list({ query: `WorkflowId = 'order:dy-main:${pid}'` })) n++;
