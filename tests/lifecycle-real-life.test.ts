@@ -31,6 +31,8 @@ const confirmAnswers = new Map<string, 'ok' | 'refused'>();
 const stock = new Map<string, number>();
 /** `<workflow id> <capability>`: refused once (a business refusal, not an outage). */
 const refuseOnce = new Set<string>();
+/** `<workflow id> <capability>` -> how many more calls meet an outage (a retryable 504). */
+const outages = new Map<string, number>();
 
 const wfOf = (key: string): string => /^(order:[^:]+:[^:]+)/.exec(key)?.[1] ?? key;
 function record(workflowKey: string, c: Call): void {
@@ -79,6 +81,11 @@ const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventor
     record(req.idempotencyKey, { name: 'invokeAdapter', capability: req.capability, key: req.idempotencyKey, input: req.input });
     const refusal = `${wfOf(req.idempotencyKey)} ${req.capability}`;
     if (refuseOnce.delete(refusal)) throw ApplicationFailure.nonRetryable(`wdt: code 1001 goods_no ZZ not found`, 'AdapterRejected');
+    const down = outages.get(refusal) ?? 0;
+    if (down > 0) {
+      outages.set(refusal, down - 1);
+      throw ApplicationFailure.retryable('wdt: HTTP 504 gateway timeout', 'AdapterUnavailable');
+    }
     if (req.capability === 'waybill.create') return { waybillNo: `SF${req.idempotencyKey.split('-').pop()}${wfOf(req.idempotencyKey).slice(-6)}`, orderId: req.idempotencyKey };
     return { ok: true };
   },
@@ -370,6 +377,22 @@ describe('refunds after intake', () => {
     expect(named(h2.workflowId, 'releaseInventory')).toHaveLength(1);
     await recordHistory(h.workflowId, 'real-life-partial-refund-dropped');
     await recordHistory(h2.workflowId, 'real-life-refund-intercepted-closed');
+  });
+});
+
+describe('a refund during a WMS outage', () => {
+  it('the intercept waits out the 504 storm instead of failing the order, then the refund closes it', async () => {
+    const o = order(newId());
+    const wf = `order:tb:${o.source.platformOrderId}`;
+    const h = await start(o);
+    await until(h, (x) => x.state === 'pushed_to_wms');
+    outages.set(`${wf} wms.order.intercept`, 5);
+    await h.signal(platformSnapshot, snapshot(o, { status: 'paid', updatedAt: '2026-12-01T11:00:00+08:00', lines: [{ lineId: o.lines[0]?.lineId ?? '', refundStatus: 'requested' }] }));
+    const waited = await until(h, (x) => x.state === 'platform_hold');
+    expect(waited.timeline.some((t) => /WMS intercept: wdt unavailable/.test(t.cause))).toBe(true);
+    expect(capability(wf, 'wms.order.intercept').length).toBeGreaterThanOrEqual(6);
+    await h.signal(platformSnapshot, snapshot(o, { status: 'closed_by_refund', platformStatus: 'TRADE_CLOSED', updatedAt: '2026-12-01T12:00:00+08:00', lines: [{ lineId: o.lines[0]?.lineId ?? '', refundStatus: 'refunded' }] }));
+    expect((await h.result()).state).toBe('closed');
   });
 });
 

@@ -23,8 +23,8 @@ export async function pushToWms(run: OrderRun): Promise<void> {
 }
 
 /** The saga's undo of the push: intercept the outbound order at the WMS (a re-pushed order has its own key). */
-export function interceptAtWms(run: OrderRun, wms: string, key = `${run.workflowId}:wms-intercept`): Promise<unknown> {
+export function interceptAtWms(run: OrderRun, wms: string, key = `${run.workflowId}:wms-intercept`, outageRetryMs?: number): Promise<unknown> {
   const s = run.s;
   if (!s) return Promise.resolve();
-  return adapterActivities(s, wms).invokeAdapter({ connector: wms, capability: CAPABILITY.WMS_ORDER_INTERCEPT, idempotencyKey: key, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
+  return adapterActivities(s, wms, outageRetryMs).invokeAdapter({ connector: wms, capability: CAPABILITY.WMS_ORDER_INTERCEPT, idempotencyKey: key, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
 }

@@ -1,4 +1,5 @@
-import { condition } from '@temporalio/workflow';
+import { condition, isCancellation } from '@temporalio/workflow';
+import { outageRetrying } from '../activities.js';
 import { LIFECYCLE_STATE } from '../../states.js';
 import { dropRefundedLines } from '../gate.js';
 import type { OrderRun } from '../run.js';
@@ -16,10 +17,17 @@ export async function interceptForRefund(run: OrderRun): Promise<StepResult> {
   const wms = run.s?.wms;
   const before = run.state;
   if (wms && !run.wmsIntercepted) {
-    await interceptAtWms(run, wms);
-    run.wmsIntercepted = true;
-    const i = run.compensations.findIndex((c) => c.name === `intercept at ${wms}`);
-    if (i >= 0) run.compensations.splice(i, 1);
+    try {
+      // A WMS outage (a 504 storm) is waited out like the push; it never fails the order.
+      await outageRetrying(run, 'WMS intercept', wms, (retryEveryMs) => interceptAtWms(run, wms, undefined, retryEveryMs));
+      run.wmsIntercepted = true;
+      const i = run.compensations.findIndex((c) => c.name === `intercept at ${wms}`);
+      if (i >= 0) run.compensations.splice(i, 1);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // Refused (already picked, packed or shipped): the parcel may leave; if it does, the refund is after-sales.
+      run.note(`${wms} refused the intercept: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`);
+    }
   }
   run.moveTo(LIFECYCLE_STATE.PLATFORM_HOLD, `refund requested on line(s) ${[...run.openRefunds].join(', ')}${wms ? `: intercepted at ${wms}` : ''}; waiting for the refund's outcome`, 'platform');
   run.showHoldReason('refund_requested');
