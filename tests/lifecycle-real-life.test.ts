@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Activities } from '../src/activities/index.js';
 import type { CanonicalOrder } from '../src/canonical/order.js';
 import { LockReply } from '../src/inventory/schema.js';
+import { createLogger } from '../src/logger.js';
+import { installTemporalLogger } from '../src/temporal/runtime-logger.js';
 import { recordHistory } from './support/histories.js';
 import { decide, getOrderState, platformSnapshot, trackingEvent, type LifecycleSettings, type OrderLifecycleInput, type OrderState, type PlatformSnapshot } from '../workflows/order-lifecycle.js';
 
@@ -104,6 +106,8 @@ const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventor
 };
 
 beforeAll(async () => {
+  // Refusals and outages are scripted here: the SDK's activity-failure warnings are expected noise.
+  installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'error', name: 'temporal-sdk' }));
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   worker = await Worker.create({ connection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities: stubs });
   running = worker.run();
