@@ -4,6 +4,7 @@ import { mapCommand, mappingsTestCommand } from './cli/map.js';
 import { demoSendCommand } from './cli/demo.js';
 import { adaptersDocsCommand, adaptersListCommand } from './cli/adapters.js';
 import { startCommand } from './standalone.js';
+import { simulateCommand } from './cli/simulate.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
 
@@ -27,6 +28,17 @@ program
   .option('--role <role>', 'all | http | worker', 'all')
   .option('--demo', 'send the sample Shopify orders once the hub is ready')
   .action((o: { config: string; role: string; demo?: boolean }) => exit(startCommand({ configFile: o.config, role: o.role, demo: Boolean(o.demo) })));
+
+program
+  .command('simulate')
+  .description('a seeded shop day against the sandbox world (sales platforms, couriers, WMS), with faults; checks invariants, exit 1 on a violation')
+  .option('--seed <n>', 'seed of the day (same seed, same plan)', '1')
+  .option('--orders <n>', 'how many orders', '120')
+  .option('--speed <x>', 'how much faster than a real shop the hub timers run (unpaid countdown 30 shop minutes)', '120')
+  .option('--no-faults', 'no WMS 504 storm, no platform 429 burst')
+  .option('--report <format>', 'text | json', 'text')
+  .option('--log-level <level>', 'hub log level', 'silent')
+  .action((o: Record<string, unknown>) => exit(simulateCommand(o)));
 
 const config = program.command('config').description('configuration tools');
 config
