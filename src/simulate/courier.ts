@@ -37,7 +37,8 @@ export function allWaybills(world: SandboxWorld): { courier: string; w: SandboxW
  * The warehouse floor and the courier: a parcel is picked up only once the WMS holds a live
  * trade for it (an intercepted or never-pushed order is not handed over), `pickupMs` after its
  * waybill was issued; it is delivered `deliveryMs` after pickup. Orders in `heldBack` wait (a
- * refund is on its way to them). The courier sandboxes push each step to the hub themselves.
+ * refund is on its way to them). The courier sandboxes push each step to the hub themselves; the
+ * WMS sandbox records the shipment (its stock goes down, as the hub's pool learns from it).
  */
 export class CourierFloor {
   readonly heldBack = new Set<string>();
@@ -59,6 +60,8 @@ export class CourierFloor {
         const trade = trades.get(o.id);
         if (!trade || trade.state !== 'live' || this.heldBack.has(o.key)) continue;
         if (now - Date.parse(w.createdAt) < this.delays.pickupMs) continue;
+        // The warehouse hands the parcel over: its stock goes down and the shipment waits for sync-back.
+        this.world.wdt.ship(o.id, { logisticsNo: w.waybillNo, logisticsCode: courier === 'ems' ? 'EMS' : 'SF' });
         await c.pickUp(w.waybillNo);
       } else if (w.stage === 'picked_up' && w.pickedUpAt && now - Date.parse(w.pickedUpAt) >= this.delays.deliveryMs) {
         await c.deliver(w.waybillNo);

@@ -11,6 +11,7 @@ import { SANDBOX_FAULT } from '../sandbox/core.js';
 import { freePort, startSandboxWorld, WORLD, WORLD_PLATFORMS, type SandboxWorld, type WorldPlatform } from '../sandbox/world.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { DecisionQueue } from '../store/decisions.js';
+import { workflowIdFor } from '../intake/order-intake.js';
 import { errorMessage } from '../util/errors.js';
 import { CourierFloor, WaybillOwners } from './courier.js';
 import { checkInvariants, type HubView, type InvariantResult } from './invariants.js';
@@ -131,7 +132,9 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     });
     const pool = new InventoryPool(hub.redis, prefix);
     for (const s of plan.skus) await pool.setOnHand(WORLD.warehouse, s.sku, s.onHand);
-    const confirming = new Set<WorldPlatform>(WORLD_PLATFORMS.filter((p) => (o.shipmentConfirm ?? true) && hub?.registry.supports(WORLD.connectors[p], CAPABILITY.SHIPMENT_CONFIRM)));
+    // Every platform that can hear of a shipment must, whatever the config says: a run with
+    // shipmentConfirm off is expected to fail this invariant.
+    const confirming = new Set<WorldPlatform>(WORLD_PLATFORMS.filter((p) => hub?.registry.supports(WORLD.connectors[p], CAPABILITY.SHIPMENT_CONFIRM)));
     say(`hub on ${hubUrl}, task queue ${taskQueue}; ${plan.orders.length} orders over ${Math.round(dayMs / 1000)} s; unpaid countdown ${Math.round(unpaidLockMs / 1000)} s`);
 
     const owners = new WaybillOwners(plan.orders);
@@ -142,6 +145,15 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       const res = await app.request(`/api/orders/${encodeURIComponent(key)}`, { headers: auth });
       const body: unknown = await res.json().catch(() => null);
       return { status: res.status, body: typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : null };
+    };
+    const failureOf = async (key: string): Promise<string> => {
+      try {
+        await hubNow.client.workflow.getHandle(workflowIdFor(key)).result();
+        return 'completed';
+      } catch (err) {
+        const cause = err instanceof Error && err.cause instanceof Error ? err.cause : null;
+        return cause ? `${cause.message}${cause.cause instanceof Error ? `: ${cause.cause.message}` : ''}` : errorMessage(err);
+      }
     };
     const ctx: ScriptContext = {
       world,
@@ -224,7 +236,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const drainEnd = Date.now() + (o.drainTimeoutMs ?? 120_000);
     let views = new Map<string, HubView>();
     for (;;) {
-      views = await hubViews(plan.orders, orderView, decisions);
+      views = await hubViews(plan.orders, orderView, decisions, failureOf);
       const open = [...views.values()].filter((v) => !(v.runStatus === 'COMPLETED' || (v.runStatus === 'RUNNING' && v.decision !== null)));
       // Parcels still at the courier keep moving; wait for them too.
       const moving = world.sf.state().waybills.live.some((w) => w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? ''));
@@ -282,14 +294,15 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   }
 }
 
-async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: Record<string, unknown> | null }>, decisions: DecisionQueue): Promise<Map<string, HubView>> {
+async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: Record<string, unknown> | null }>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
   const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
   const out = new Map<string, HubView>();
   for (const o of orders) {
     const v = await view(o.key);
     const runStatus = v.status === 200 && typeof v.body?.['runStatus'] === 'string' ? v.body['runStatus'] : null;
     const state = typeof v.body?.['state'] === 'string' ? v.body['state'] : null;
-    out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null });
+    const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
+    out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
   }
   return out;
 }

@@ -31,6 +31,8 @@ export interface HubView {
   state: string | null;
   /** The decision it waits on (reason), if any. */
   decision: string | null;
+  /** Why a failed run failed. */
+  failure?: string;
 }
 
 export interface StockView {
@@ -113,7 +115,7 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     }
 
     const settled = hub.runStatus === 'COMPLETED' || (hub.runStatus === 'RUNNING' && hub.decision !== null);
-    t.WORKFLOWS_SETTLED.check(o.key, settled, () => `${o.scenario}: run ${hub.runStatus ?? 'never started'}, state ${hub.state ?? 'none'}${hub.decision ? `, decision ${hub.decision}` : ''}`);
+    t.WORKFLOWS_SETTLED.check(o.key, settled, () => `${o.scenario}: run ${hub.runStatus ?? 'never started'}, state ${hub.state ?? 'none'}${hub.decision ? `, decision ${hub.decision}` : ''}${hub.failure ? ` (${hub.failure.slice(0, 300)})` : ''}`);
   }
 
   for (const [sku, initial] of Object.entries(e.stock.initial)) {

@@ -29,6 +29,19 @@ export interface PlatformActions {
   publish(o: PlannedOrder, times?: number): Promise<void>;
 }
 
+/** A push the hub refused is a finding, not something to retry silently. */
+function accepted(platform: WorldPlatform, id: string, r: { status: number; body: string }): void {
+  if (r.status >= 300) throw new Error(`${platform} push of ${id} answered ${r.status}: ${r.body.slice(0, 200)}`);
+}
+
+/**
+ * Plaintext receivers: the WMS push needs them (adapters/wangdiantong/trade.ts refuses masked or
+ * encrypted ones), so the simulated shops are ones whose orders reach the hub decrypted.
+ */
+function phone(prefix: string, o: PlannedOrder): string {
+  return `${prefix}${String(o.n).padStart(8, '0')}`;
+}
+
 function unsupported(platform: WorldPlatform, what: string): never {
   throw new Error(`simulate: ${platform} cannot play "${what}" (no such state on that platform)`);
 }
@@ -40,7 +53,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
       return {
         place(o, state) {
           const status = { paid: 'WAIT_SELLER_SEND_GOODS', unpaid: 'WAIT_BUYER_PAY', hold: 'PAID_FORBID_CONSIGN', shipped: 'WAIT_BUYER_CONFIRM_GOODS', refund_open: 'WAIT_SELLER_SEND_GOODS' } as const;
-          w.taobao.placeOrder({ id: o.id, status: status[state], lines: lines(o), receiver: { name: '张*', mobile: `138****${String(o.n % 10_000).padStart(4, '0')}`, state: '浙江省', city: '杭州市', district: '西湖区', address: `浙江省杭州市西湖区文一西路${o.n}**号` } });
+          w.taobao.placeOrder({ id: o.id, status: status[state], lines: lines(o), receiver: { name: `张${o.n}`, mobile: phone('138', o), state: '浙江省', city: '杭州市', district: '西湖区', address: `浙江省杭州市西湖区文一西路${o.n}号` } });
           if (state === START.REFUND_OPEN) for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'WAIT_SELLER_AGREE' } });
         },
         pay: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
@@ -52,7 +65,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         refundDone(o) {
           for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'SUCCESS' } });
         },
-        changeStreet: (o) => void w.taobao.updateOrder(o.id, { receiver: { address: `浙江省杭州市西湖区文一西路${o.n + 1}**号` } }),
+        changeStreet: (o) => void w.taobao.updateOrder(o.id, { receiver: { address: `浙江省杭州市西湖区文一西路${o.n + 1000}号` } }),
         publish: async () => undefined,
       };
     case 'pinduoduo': {
@@ -61,7 +74,8 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         place(o, state) {
           if (state === START.UNPAID || state === START.HOLD) unsupported(platform, state);
           const status = state === START.SHIPPED ? 2 : 1;
-          w.pinduoduo.placeOrder({ id: o.id, status, refundStatus: state === START.REFUND_OPEN ? 3 : 1, lines: lines(o), modifiedAt: back(), createdAt: back(), paidAt: back() });
+          const receiver = { name: `王${o.n}`, nameMask: '王*', phone: phone('137', o), phoneMask: '137****0000', address: `东吴北路${o.n}号`, addressMask: '东吴北路**号', province: '江苏省', city: '苏州市', town: '吴中区' };
+          w.pinduoduo.placeOrder({ id: o.id, status, refundStatus: state === START.REFUND_OPEN ? 3 : 1, lines: lines(o), receiver, modifiedAt: back(), createdAt: back(), paidAt: back() });
         },
         pay: () => unsupported(platform, 'pay'),
         release: () => unsupported(platform, 'release'),
@@ -76,7 +90,8 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
       return {
         place(o, state) {
           if (state !== START.PAID && state !== START.UNPAID) unsupported(platform, state);
-          w.douyin.placeOrder({ id: o.id, status: state === START.PAID ? 2 : 1, lines: lines(o) });
+          const receiver = { encryptName: `赵${o.n}`, maskName: '赵*', encryptTel: phone('159', o), maskTel: '159****0000', province: { id: '41', name: '河南省' }, city: { id: '', name: '' }, town: { id: '419001', name: '济源市' }, street: { id: '419001001', name: '沁园街道' }, detail: `沁园路${o.n}号`, encryptDetail: `沁园路${o.n}号` };
+          w.douyin.placeOrder({ id: o.id, status: state === START.PAID ? 2 : 1, lines: lines(o), receiver });
         },
         pay: (o) => void w.douyin.updateOrder(o.id, { status: 2, paidAt: new Date() }),
         release: () => unsupported(platform, 'release'),
@@ -85,8 +100,8 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         refundDone: () => unsupported(platform, 'refundDone'),
         changeStreet: () => unsupported(platform, 'changeStreet'),
         async publish(o, times = 1) {
-          const msgId = `sim-${o.id}-${Date.now()}`;
-          for (let i = 0; i < times; i++) await w.douyin.pushOrder(o.id, { msgId });
+          const msgId = `${Date.now()}${o.n}`;
+          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.douyin.pushOrder(o.id, { msgId }));
         },
       };
     case 'youzan':
@@ -94,7 +109,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         place(o, state) {
           const status = { paid: 'WAIT_SELLER_SEND_GOODS', unpaid: 'WAIT_BUYER_PAY', hold: 'WAIT_CONFIRM', shipped: 'WAIT_BUYER_CONFIRM_GOODS', refund_open: null } as const;
           const s = status[state] ?? unsupported(platform, state);
-          w.youzan.placeOrder({ id: o.id, status: s, lines: lines(o), buyerOpenId: `sim-buyer-${o.n}`, address: { receiverName: '李*', receiverTel: `139****${String(o.n % 10_000).padStart(4, '0')}`, province: '上海市', city: '上海市', district: '浦东新区', address: `张江路${o.n}号` } });
+          w.youzan.placeOrder({ id: o.id, status: s, lines: lines(o), buyerOpenId: `sim-buyer-${o.n}`, address: { receiverName: `李${o.n}`, receiverTel: phone('139', o), province: '上海市', city: '上海市', district: '浦东新区', address: `张江路${o.n}号` } });
         },
         pay: (o) => void w.youzan.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS', paidAt: new Date() }),
         release: (o) => void w.youzan.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
@@ -104,7 +119,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         changeStreet: (o) => void w.youzan.updateOrder(o.id, { address: { address: `张江路${o.n + 1}号` } }),
         async publish(o, times = 1) {
           const msgId = `sim-${o.id}-${Date.now()}`;
-          for (let i = 0; i < times; i++) await w.youzan.pushOrder(o.id, { msgId });
+          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.youzan.pushOrder(o.id, { msgId }));
         },
       };
     case 'shopify': {
@@ -124,7 +139,8 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
           const topic = created.has(o.id) ? 'orders/updated' : 'orders/create';
           created.add(o.id);
           const first = await w.shopify.pushOrder(o.id, { topic });
-          for (let i = 1; i < times; i++) await w.shopify.pushOrder(o.id, { topic, webhookId: first.webhookId });
+          accepted(platform, o.id, first);
+          for (let i = 1; i < times; i++) accepted(platform, o.id, await w.shopify.pushOrder(o.id, { topic, webhookId: first.webhookId }));
         },
       };
     }

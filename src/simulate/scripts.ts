@@ -48,8 +48,8 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       return step(() => p.pay(o));
     case SCENARIO.NEVER_PAID:
       await step(() => p.place(o, START.UNPAID));
-      // Taobao closes its own unpaid trades; on Youzan the hub's unpaid close hours run out first.
-      if (o.platform === 'taobao') {
+      // Taobao and Douyin close their own unpaid orders; on Youzan the hub's unpaid close hours run out first.
+      if (o.platform === 'taobao' || o.platform === 'douyin') {
         await ctx.sleep(ctx.unpaidLockMs * (1.2 + 0.5 * o.variant));
         await step(() => p.close(o));
       }
