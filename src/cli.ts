@@ -27,7 +27,16 @@ program
   .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
   .option('--role <role>', 'all | http | worker', 'all')
   .option('--demo', 'send the sample Shopify orders once the hub is ready')
-  .action((o: { config: string; role: string; demo?: boolean }) => exit(startCommand({ configFile: o.config, role: o.role, demo: Boolean(o.demo) })));
+  .option('--sandbox', 'start the sandbox world (platforms, couriers, WMS, robot) beside the hub, wire the hub to it and keep sending orders until Ctrl-C')
+  .option('--sandbox-rate <n>', 'orders a minute the sandbox platforms receive', '6')
+  .option('--sandbox-seed <n>', 'seed of the generated orders', '1')
+  .action((o: { config: string; role: string; demo?: boolean; sandbox?: boolean; sandboxRate: string; sandboxSeed: string }) => {
+    const rate = Number(o.sandboxRate);
+    const seed = Number(o.sandboxSeed);
+    if (!(rate > 0 && rate <= 600)) return exit(Promise.reject(new Error(`--sandbox-rate: expected a number of orders a minute in (0, 600], got "${o.sandboxRate}"`)));
+    if (!Number.isInteger(seed) || seed < 0) return exit(Promise.reject(new Error(`--sandbox-seed: expected a non-negative integer, got "${o.sandboxSeed}"`)));
+    return exit(startCommand({ configFile: o.config, role: o.role, demo: Boolean(o.demo), ...(o.sandbox ? { sandbox: { ordersPerMinute: rate, seed } } : {}) }));
+  });
 
 program
   .command('simulate')

@@ -1,5 +1,7 @@
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
 import { simulateDay, type SimulateOptions } from '../src/simulate/day.js';
+import { installTemporalLogger } from '../src/temporal/runtime-logger.js';
 
 /**
  * The simulated shop day against the shared Temporal and Redis: every sandbox real over HTTP, the
@@ -11,6 +13,10 @@ const base = (): Pick<SimulateOptions, 'temporalAddress' | 'redisUrl' | 'workflo
   redisUrl: inject('redisUrl'),
   workflowBundle: { codePath: inject('workflowBundlePath') },
   logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+});
+
+beforeAll(() => {
+  installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'error', name: 'temporal-sdk' }));
 });
 
 describe('zhongshu simulate', () => {

@@ -13,7 +13,11 @@ const MAX_WAYBILLS_PER_ORDER = 8;
  */
 export class WaybillOwners {
   private readonly byCarrierId = new Map<string, PlannedOrder>();
-  constructor(orders: readonly PlannedOrder[]) {
+  constructor(orders: readonly PlannedOrder[] = []) {
+    this.add(orders);
+  }
+  /** Orders planned later (the demo plans batch by batch). */
+  add(orders: readonly PlannedOrder[]): void {
     for (const o of orders) {
       for (let n = 1; n <= MAX_WAYBILLS_PER_ORDER; n++) {
         const key = `${workflowIdFor(o.key)}:waybill-${n}`;

@@ -6,13 +6,13 @@ import { parseConfig } from '../config/load.js';
 import { createHub, type Hub } from '../hub.js';
 import { InventoryPool } from '../inventory/pool.js';
 import { createLogger } from '../logger.js';
-import { pollScheduleId } from '../polling/schedules.js';
 import { SANDBOX_FAULT } from '../sandbox/core.js';
 import { freePort, startSandboxWorld, WORLD, WORLD_PLATFORMS, type SandboxWorld, type WorldPlatform } from '../sandbox/world.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { DecisionQueue } from '../store/decisions.js';
 import { workflowIdFor } from '../intake/order-intake.js';
 import { errorMessage } from '../util/errors.js';
+import { startShopFloor } from './background.js';
 import { CourierFloor, WaybillOwners } from './courier.js';
 import { checkInvariants, type HubView, type InvariantResult } from './invariants.js';
 import { planDay, type PlannedOrder } from './plan.js';
@@ -66,6 +66,7 @@ export interface SimulationReport {
 const ADMIN_ENV = 'SIM_ADMIN_KEY';
 const POLL_TRIGGER_MS = 2_000;
 const TICK_MS = 250;
+const FAST_QUOTA = { perApp: { perSecond: 200, burst: 200 }, perShop: { perSecond: 100, burst: 100 } };
 
 function count<T>(items: readonly T[], by: (t: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -110,7 +111,9 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         lifecycle: { ...parts.lifecycle, onLockFailure: 'hold', retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2 } },
         // Buyers are synthetic: the frequency rule (level 2) is not what this day tests.
         rules: { risk: { maxOrdersPer24h: 100_000 } },
-        resilience: { outageRetryMs: 1_000 },
+        // Shop time runs faster, so do the platforms' published quotas (5 calls/s a shop would make
+        // one incremental pull of a busy minute take longer than the simulated minute).
+        resilience: { outageRetryMs: 1_000, rateLimits: { adapters: { taobao: FAST_QUOTA, pinduoduo: FAST_QUOTA } } },
         log: { level: o.logLevel ?? 'silent' },
       },
       env,
@@ -176,26 +179,8 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       note: (l) => notes.push(l),
     };
 
-    // Background: the hub's poll schedules fire every minute at most, so the simulator triggers
-    // them; the courier floor moves parcels; the pool is sampled for negative availability.
-    const minAvailable: Record<string, number> = {};
-    let running = true;
-    const background = (async () => {
-      let lastPoll = 0;
-      while (running) {
-        try {
-          if (Date.now() - lastPoll >= POLL_TRIGGER_MS) {
-            lastPoll = Date.now();
-            for (const ch of [WORLD.channels.taobao, WORLD.channels.pinduoduo]) await hubNow.client.schedule.getHandle(pollScheduleId(ch, taskQueue)).trigger();
-          }
-          await floor.tick();
-          for (const s of await pool.snapshot(WORLD.warehouse)) minAvailable[s.sku] = Math.min(minAvailable[s.sku] ?? Infinity, s.available);
-        } catch (err) {
-          notes.push(`background: ${errorMessage(err)}`);
-        }
-        await sleep(TICK_MS);
-      }
-    })();
+    const shopFloor = startShopFloor({ client: hubNow.client, taskQueue, floor, pool, pollEveryMs: POLL_TRIGGER_MS, tickMs: TICK_MS, onError: (l) => notes.push(l) });
+    const minAvailable = shopFloor.minAvailable;
 
     const faults: FaultRecord[] = [];
     const faultPlay = o.faults
@@ -246,8 +231,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       }
       await sleep(1_000);
     }
-    running = false;
-    await background;
+    await shopFloor.stop();
 
     const snapshot = await pool.snapshot(WORLD.warehouse);
     const closedWithLock: string[] = [];
