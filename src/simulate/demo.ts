@@ -21,8 +21,20 @@ export function startOrderGenerator(d: { hub: Hub; world: SandboxWorld; taskQueu
   const pool = new InventoryPool(d.hub.redis, d.prefix);
   const shopFloor = startShopFloor({ client: d.hub.client, taskQueue: d.taskQueue, floor, pool, pollEveryMs: 5_000, tickMs: 1_000, onError: d.say });
   const auth: Record<string, string> = d.adminKey ? { authorization: `Bearer ${d.adminKey}` } : {};
-  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   let running = true;
+  let wake = () => undefined as void;
+  const stopped = new Promise<void>((r) => {
+    wake = r;
+  });
+  // Scripts wait shop time (an unpaid countdown is 30 real minutes here): stopping cuts every wait short.
+  const sleep = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      void stopped.then(() => {
+        clearTimeout(t);
+        r();
+      });
+    });
   const ctx: ScriptContext = {
     world: d.world,
     floor,
@@ -58,9 +70,11 @@ export function startOrderGenerator(d: { hub: Hub; world: SandboxWorld; taskQueu
   return {
     async stop() {
       running = false;
+      wake();
       await loop;
-      await Promise.allSettled([...scripts]);
       await shopFloor.stop();
+      // A script cut short may still be telling a platform its last change; give it a moment, not forever.
+      await Promise.race([Promise.allSettled([...scripts]), new Promise((r) => setTimeout(r, 5_000))]);
     },
   };
 }
