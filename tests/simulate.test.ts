@@ -20,9 +20,9 @@ beforeAll(() => {
 });
 
 describe('zhongshu simulate', () => {
-  it('a seeded day with a WMS 504 storm and a platform 429 burst breaks no invariant', async () => {
+  it('a seeded day with a WMS 504 storm, a platform 429 burst and a worker restart breaks no invariant', async () => {
     const report = await simulateDay({ ...base(), seed: 20261206, orders: 70, speed: 180, faults: true, drainTimeoutMs: 90_000 });
-    expect(report.faults.map((f) => f.name)).toEqual(['wms-504-storm', 'platform-429-burst']);
+    expect(report.faults.map((f) => f.name)).toEqual(['wms-504-storm', 'platform-429-burst', 'worker-restart']);
     expect(report.invariants.filter((i) => i.violated > 0)).toEqual([]);
     for (const i of report.invariants) expect(i.checked, i.id).toBeGreaterThan(0);
     expect(report.violations).toBe(0);

@@ -91,6 +91,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   const world = await startSandboxWorld({ hubUrl, skus: plan.skus, courierDelays: { pickupMs: null, deliveryMs: null } });
   const notes: string[] = [];
   let hub: Hub | null = null;
+  let worker: Hub | null = null;
   let server: ServerType | null = null;
   try {
     const id = randomUUID().slice(0, 8);
@@ -127,8 +128,13 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     config.lifecycle.unpaidCloseHours = 2 / o.speed;
     config.lifecycle.expirySweepSeconds = 5;
     const logger = createLogger({ level: config.log.level });
-    hub = await createHub(config, { logger, temporalAddress: o.temporalAddress, redisUrl: o.redisUrl, env, processMetrics: false, ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : {}) });
+    const hubOpts = { logger, temporalAddress: o.temporalAddress, redisUrl: o.redisUrl, env, processMetrics: false, ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : {}) };
+    // HTTP and the worker run as two hubs on one task queue, so the worker can be restarted mid-day
+    // while webhooks keep arriving (the faults' worker restart).
+    hub = await createHub(config, { ...hubOpts, worker: false });
     await hub.start();
+    worker = await createHub(config, { ...hubOpts, worker: true });
+    await worker.start();
     const app = hub.app;
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
@@ -198,6 +204,14 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
           world.pinduoduo.server.setFaults({ mode: SANDBOX_FAULT.RATE_LIMITED, retryAfterSeconds: 1, remaining: 4 });
           say('fault: Taobao answers App Call Limited, Pinduoduo 429, four calls each');
           faults.push({ name: 'platform-429-burst', fromMs: at, toMs: null, detail: 'Taobao: next 4 calls TOP code 7 App Call Limited; Pinduoduo: next 4 requests HTTP 429' });
+          await sleep(dayMs * 0.1);
+          const down = Date.now() - started;
+          say('fault: the worker stops (drains) and a new one starts on the same task queue');
+          await worker?.stop();
+          await sleep(2_000);
+          worker = await createHub(config, { ...hubOpts, worker: true });
+          await worker.start();
+          faults.push({ name: 'worker-restart', fromMs: down, toMs: Date.now() - started, detail: 'the worker drained and stopped; a new worker process joined the task queue 2 s later' });
         })()
       : Promise.resolve();
 
@@ -273,6 +287,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       const s = server;
       await new Promise<void>((r) => s.close(() => r()));
     }
+    await worker?.stop().catch(() => undefined);
     await hub?.stop().catch(() => undefined);
     await world.close();
   }
