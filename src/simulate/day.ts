@@ -250,7 +250,9 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const snapshot = await pool.snapshot(WORLD.warehouse);
     const closedWithLock: string[] = [];
     for (const order of plan.orders) {
-      if (views.get(order.key)?.runStatus !== 'COMPLETED') continue;
+      // A finished run (completed, failed, terminated) must not keep stock locked.
+      const status = views.get(order.key)?.runStatus;
+      if (status === 'RUNNING' || status === null || status === undefined) continue;
       for (let n = 0; n <= 4; n++) {
         const h = await pool.hold(WORLD.warehouse, `order:${order.key}:lock-${n}`);
         if (h?.state === 'locked') closedWithLock.push(order.key);

@@ -11,7 +11,7 @@ export const INVARIANT = {
   NOTHING_DOWNSTREAM: 'held / shipped elsewhere / never paid / cancelled / refunded before the push: nothing waybilled, pushed or confirmed',
   INTERCEPTED: 'refunded after the push: no live waybill and no live WMS trade',
   STOCK_NEVER_NEGATIVE: 'available stock never below zero',
-  STOCK_BALANCE: 'after the day on hand = initial - picked up, and no closed order still holds a lock',
+  STOCK_BALANCE: 'after the day on hand = initial - picked up, and no finished workflow still holds a lock',
   WORKFLOWS_SETTLED: 'every workflow completed, or waits on a named decision (none failed, none stuck)',
 } as const;
 export type InvariantName = keyof typeof INVARIANT;
@@ -40,7 +40,7 @@ export interface StockView {
   final: Record<string, { onHand: number; locked: number; available: number }>;
   /** Lowest available seen per SKU while sampling during the day. */
   minAvailable: Record<string, number>;
-  /** Orders whose workflow is closed but a hold of theirs is still locked. */
+  /** Orders whose workflow finished (any way) but a hold of theirs is still locked. */
   closedWithLock: string[];
 }
 
@@ -125,7 +125,7 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     const expectOnHand = initial - (pickedUp.get(sku) ?? 0);
     t.STOCK_BALANCE.check(sku, fin !== undefined && fin.onHand === expectOnHand && fin.available >= 0, () => `on hand ${fin?.onHand ?? 'missing'}, expected ${initial} - ${pickedUp.get(sku) ?? 0} picked up = ${expectOnHand}; locked ${fin?.locked ?? '?'}`);
   }
-  for (const key of e.stock.closedWithLock) t.STOCK_BALANCE.check(key, false, () => 'workflow closed but its stock hold is still locked');
+  for (const key of e.stock.closedWithLock) t.STOCK_BALANCE.check(key, false, () => 'workflow finished but its stock hold is still locked');
 
   return Object.values(t).map((x) => x.result());
 }
