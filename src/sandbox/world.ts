@@ -29,7 +29,7 @@ export const WORLD = {
 } as const;
 
 export type WorldPlatform = keyof typeof WORLD.channels;
-export const WORLD_PLATFORMS = Object.keys(WORLD.channels) as WorldPlatform[];
+export const WORLD_PLATFORMS: readonly WorldPlatform[] = ['taobao', 'pinduoduo', 'douyin', 'youzan', 'shopify'];
 
 /** A SKU the world sells: listed on every platform, stocked in the WMS and the hub's pool. */
 export interface WorldSku {

@@ -31,10 +31,13 @@ export class WaybillOwners {
   }
 }
 
-export function allWaybills(world: SandboxWorld): { courier: string; w: SandboxWaybill }[] {
+export type CourierId = 'sf-express' | 'ems';
+
+export function allWaybills(world: SandboxWorld): { courier: CourierId; w: SandboxWaybill }[] {
   const sf = world.sf.state().waybills;
   const ems = world.ems.state().waybills;
-  return [...sf.live, ...sf.cancelled].map((w) => ({ courier: 'sf-express', w })).concat([...ems.live, ...ems.cancelled].map((w) => ({ courier: 'ems', w })));
+  const tag = (courier: CourierId, list: SandboxWaybill[]) => list.map((w) => ({ courier, w }));
+  return [...tag('sf-express', [...sf.live, ...sf.cancelled]), ...tag('ems', [...ems.live, ...ems.cancelled])];
 }
 
 /**
@@ -54,12 +57,12 @@ export class CourierFloor {
 
   async tick(now = Date.now()): Promise<void> {
     const trades = new Map(this.world.wdt.state().trades.list.map((t) => [t.tid, t]));
-    const couriers = { 'sf-express': this.world.sf, ems: this.world.ems } as const;
+    const couriers: Record<CourierId, { pickUp(no: string): Promise<unknown>; deliver(no: string): Promise<unknown> }> = { 'sf-express': this.world.sf, ems: this.world.ems };
     for (const { courier, w } of allWaybills(this.world)) {
       if (w.status !== 'live') continue;
       const o = this.owners.owner(w);
       if (!o) continue;
-      const c = couriers[courier as keyof typeof couriers];
+      const c = couriers[courier];
       if (w.stage === 'created') {
         const trade = trades.get(o.id);
         if (!trade || trade.state !== 'live' || this.heldBack.has(o.key)) continue;

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { TOP_ERRORS } from '../../adapters/taobao/sandbox.js';
 import { parseConfig } from '../config/load.js';
 import { createHub, type Hub } from '../hub.js';
@@ -64,6 +65,9 @@ export interface SimulationReport {
 }
 
 const ADMIN_ENV = 'SIM_ADMIN_KEY';
+/** The part of GET /api/orders/:key the invariants read. */
+const OrderView = z.looseObject({ runStatus: z.string().optional(), state: z.string().optional() });
+type OrderView = z.output<typeof OrderView>;
 const POLL_TRIGGER_MS = 2_000;
 const TICK_MS = 250;
 const FAST_QUOTA = { perApp: { perSecond: 200, burst: 200 }, perShop: { perSecond: 100, burst: 100 } };
@@ -150,10 +154,10 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const floor = new CourierFloor(world, owners, { pickupMs: 1_500, deliveryMs: 1_500 });
     const auth = { authorization: `Bearer ${adminKey}` };
     const hubNow = hub;
-    const orderView = async (key: string): Promise<{ status: number; body: Record<string, unknown> | null }> => {
+    const orderView = async (key: string): Promise<{ status: number; body: OrderView | null }> => {
       const res = await app.request(`/api/orders/${encodeURIComponent(key)}`, { headers: auth });
-      const body: unknown = await res.json().catch(() => null);
-      return { status: res.status, body: typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : null };
+      const body = OrderView.safeParse(await res.json().catch(() => null));
+      return { status: res.status, body: body.success ? body.data : null };
     };
     const failureOf = async (key: string): Promise<string> => {
       try {
@@ -295,13 +299,13 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   }
 }
 
-async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: Record<string, unknown> | null }>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
+async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
   const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
   const out = new Map<string, HubView>();
   for (const o of orders) {
     const v = await view(o.key);
-    const runStatus = v.status === 200 && typeof v.body?.['runStatus'] === 'string' ? v.body['runStatus'] : null;
-    const state = typeof v.body?.['state'] === 'string' ? v.body['state'] : null;
+    const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : null;
+    const state = v.body?.state ?? null;
     const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
     out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
   }

@@ -22,7 +22,7 @@ export function startOrderGenerator(d: { hub: Hub; world: SandboxWorld; taskQueu
   const shopFloor = startShopFloor({ client: d.hub.client, taskQueue: d.taskQueue, floor, pool, pollEveryMs: 5_000, tickMs: 1_000, onError: d.say });
   const auth: Record<string, string> = d.adminKey ? { authorization: `Bearer ${d.adminKey}` } : {};
   let running = true;
-  let wake = () => undefined as void;
+  let wake: () => void = () => undefined;
   const stopped = new Promise<void>((r) => {
     wake = r;
   });

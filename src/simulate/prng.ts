@@ -26,7 +26,7 @@ export class Prng {
   }
   /** One key of `weights`, with probability proportional to its weight. */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
-    const entries = Object.entries(weights) as [K, number][];
+    const entries = (Object.keys(weights).filter((k): k is K => k in weights)).map((k): [K, number] => [k, weights[k]]);
     const total = entries.reduce((a, [, w]) => a + w, 0);
     let r = this.next() * total;
     for (const [k, w] of entries) {
