@@ -44,7 +44,7 @@ program
   .option('--seed <n>', 'seed of the day (same seed, same plan)', '1')
   .option('--orders <n>', 'how many orders', '120')
   .option('--speed <x>', 'how much faster than a real shop the hub timers run (unpaid countdown 30 shop minutes)', '120')
-  .option('--no-faults', 'no WMS 504 storm, no platform 429 burst')
+  .option('--no-faults', 'no WMS 504 storm, platform 429 burst or worker restart')
   .option('--report <format>', 'text | json', 'text')
   .option('--log-level <level>', 'hub log level', 'silent')
   .action((o: Record<string, unknown>) => exit(simulateCommand(o)));
