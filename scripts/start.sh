@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: provision (temporal CLI build, redis-server), install, build, then run the hub with
-# its embedded defaults and send sample Shopify traffic. Extra arguments go to `zhongshu start`.
+# its embedded defaults beside the sandbox world (platforms, couriers, WMS sending a steady trickle of
+# orders) and send sample Shopify traffic. Extra arguments go to `zhongshu start`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/provision/all.sh
@@ -18,4 +19,4 @@ if [ ! -f .data/dev.env ]; then
 fi
 set -a; source .data/dev.env; set +a
 echo "[zhongshu] dev secrets in .data/dev.env (admin API key: ZHONGSHU_ADMIN_KEY=$ZHONGSHU_ADMIN_KEY)" >&2
-exec node bin/zhongshu.js start --config config/zhongshu.yaml --demo "$@"
+exec node bin/zhongshu.js start --config config/zhongshu.yaml --demo --sandbox "$@"

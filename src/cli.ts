@@ -4,6 +4,7 @@ import { mapCommand, mappingsTestCommand } from './cli/map.js';
 import { demoSendCommand } from './cli/demo.js';
 import { adaptersDocsCommand, adaptersListCommand } from './cli/adapters.js';
 import { startCommand } from './standalone.js';
+import { simulateCommand } from './cli/simulate.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
 
@@ -26,7 +27,27 @@ program
   .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
   .option('--role <role>', 'all | http | worker', 'all')
   .option('--demo', 'send the sample Shopify orders once the hub is ready')
-  .action((o: { config: string; role: string; demo?: boolean }) => exit(startCommand({ configFile: o.config, role: o.role, demo: Boolean(o.demo) })));
+  .option('--sandbox', 'start the sandbox world (platforms, couriers, WMS, robot) beside the hub, wire the hub to it and keep sending orders until Ctrl-C')
+  .option('--sandbox-rate <n>', 'orders a minute the sandbox platforms receive', '6')
+  .option('--sandbox-seed <n>', 'seed of the generated orders', '1')
+  .action((o: { config: string; role: string; demo?: boolean; sandbox?: boolean; sandboxRate: string; sandboxSeed: string }) => {
+    const rate = Number(o.sandboxRate);
+    const seed = Number(o.sandboxSeed);
+    if (!(rate > 0 && rate <= 600)) return exit(Promise.reject(new Error(`--sandbox-rate: expected a number of orders a minute in (0, 600], got "${o.sandboxRate}"`)));
+    if (!Number.isInteger(seed) || seed < 0) return exit(Promise.reject(new Error(`--sandbox-seed: expected a non-negative integer, got "${o.sandboxSeed}"`)));
+    return exit(startCommand({ configFile: o.config, role: o.role, demo: Boolean(o.demo), ...(o.sandbox ? { sandbox: { ordersPerMinute: rate, seed } } : {}) }));
+  });
+
+program
+  .command('simulate')
+  .description('a seeded shop day against the sandbox world (sales platforms, couriers, WMS), with faults; checks invariants, exit 1 on a violation')
+  .option('--seed <n>', 'seed of the day (same seed, same plan)', '1')
+  .option('--orders <n>', 'how many orders', '120')
+  .option('--speed <x>', 'how much faster than a real shop the hub timers run (unpaid countdown 30 shop minutes)', '120')
+  .option('--no-faults', 'no WMS 504 storm, platform 429 burst or worker restart')
+  .option('--report <format>', 'text | json', 'text')
+  .option('--log-level <level>', 'hub log level', 'silent')
+  .action((o: Record<string, unknown>) => exit(simulateCommand(o)));
 
 const config = program.command('config').description('configuration tools');
 config

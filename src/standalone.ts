@@ -9,12 +9,15 @@ import { installTemporalLogger } from './temporal/runtime-logger.js';
 import { demoChannel, sendDemoTraffic } from './cli/demo.js';
 import { drainWithin } from './util/drain.js';
 import { errorMessage } from './util/errors.js';
+import type { SandboxWorld } from './sandbox/world.js';
+import { wireSandboxWorld } from './simulate/wire.js';
+import { startOrderGenerator, stockDemoPool } from './simulate/demo.js';
 
 /**
  * `zhongshu start`: the hub as a standalone process. Without TEMPORAL_ADDRESS / REDIS_URL it runs
  * the embedded defaults as children under one data directory, so a restart keeps everything.
  */
-export async function startCommand(o: { configFile: string; role: string; demo: boolean }): Promise<number> {
+export async function startCommand(o: { configFile: string; role: string; demo: boolean; sandbox?: { ordersPerMinute: number; seed: number } }): Promise<number> {
   let config;
   try {
     config = await loadConfigFile(o.configFile);
@@ -81,10 +84,28 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     return 1;
   }
 
+  let world: SandboxWorld | null = null;
+  let env: Record<string, string | undefined> = process.env;
+  if (o.sandbox) {
+    try {
+      const wired = await wireSandboxWorld(config);
+      world = wired.world;
+      env = { ...process.env, ...wired.env };
+    } catch (err) {
+      await stopChildren();
+      process.stderr.write(`cannot start the sandbox world: ${errorMessage(err)}\n`);
+      return 1;
+    }
+  }
+  const stopWorld = async () => {
+    await world?.close();
+  };
+
   let hub;
   try {
-    hub = await createHub(config, { logger, temporalAddress, redisUrl, worker: o.role !== 'http' });
+    hub = await createHub(config, { logger, temporalAddress, redisUrl, worker: o.role !== 'http', env });
   } catch (err) {
+    await stopWorld();
     await stopChildren();
     process.stderr.write(`cannot create the hub: ${errorMessage(err)}\n`);
     return 1;
@@ -94,6 +115,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   } catch (err) {
     // Exit non-zero rather than hang with open connections: a supervisor's restart policy can act.
     await hub.stop().catch(() => undefined);
+    await stopWorld();
     await stopChildren();
     process.stderr.write(`cannot start the worker (is Temporal at ${temporalAddress} reachable?): ${errorMessage(err)}\n`);
     return 1;
@@ -114,6 +136,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     ...(uiUrl ? [`  temporal UI: ${uiUrl}`] : []),
     `  redis:       ${redisUrl?.replace(/\/\/[^@]*@/, '//***@')}`,
     `  data:        ${dataDir}`,
+    ...(world ? ['sandbox world (the hub is wired to these stand-ins; orders arrive on them):', ...world.describe(), `  orders:      ${o.sandbox?.ordersPerMinute} a minute, seed ${o.sandbox?.seed}; GET ${hubUrl}/api/orders, ${hubUrl}/api/decisions`] : []),
     'Ctrl-C drains the worker and stops everything.',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
@@ -126,12 +149,21 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     }
   }
 
+  let generator: { stop(): Promise<void> } | null = null;
+  if (world && o.sandbox && o.role !== 'http') {
+    await stockDemoPool(hub, config.redis.keyPrefix, world);
+    generator = startOrderGenerator({ hub, world, taskQueue: config.temporal.taskQueue, prefix: config.redis.keyPrefix, adminKey: process.env['ZHONGSHU_ADMIN_KEY'], ordersPerMinute: o.sandbox.ordersPerMinute, seed: o.sandbox.seed, say: (l) => process.stderr.write(`[sandbox] ${l}\n`) });
+  }
+
   await stopSignal;
-  // Stop taking requests first, then let in-flight activities finish, then stop the servers. One
-  // drain budget for both; past it, open requests are cut and activities left to Temporal.
+  // Stop sending sample orders, then stop taking requests, then let in-flight activities finish,
+  // then stop the servers. One drain budget for both; past it, open requests are cut and
+  // activities left to Temporal.
+  await generator?.stop();
   const drainUntil = Date.now() + config.shutdown.drainMs;
   if (server) await closeServer(server, drainUntil, (open) => logger.warn({ drainMs: config.shutdown.drainMs }, `shutdown drain bound reached: ${open} HTTP connection(s) cut`));
   await hub.stop({ drainUntil });
+  await stopWorld();
   await stopChildren();
   process.stderr.write('stopped.\n');
   return 0;

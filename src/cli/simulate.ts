@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { startEmbeddedRedis, startEmbeddedTemporal } from '../embedded/services.js';
+import type { ManagedProcess } from '../embedded/process.js';
+import { createLogger } from '../logger.js';
+import { freePort } from '../sandbox/world.js';
+import { simulateDay } from '../simulate/day.js';
+import { formatReport } from '../simulate/report.js';
+import { installTemporalLogger } from '../temporal/runtime-logger.js';
+
+const Options = z
+  .object({
+    seed: z.coerce.number().int().nonnegative(),
+    orders: z.coerce.number().int().min(1).max(5_000),
+    speed: z.coerce.number().min(1).max(3_600),
+    faults: z.boolean(),
+    report: z.enum(['text', 'json']),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  })
+  .strict();
+
+/**
+ * `zhongshu simulate`: a seeded shop day against the sandbox world. With TEMPORAL_ADDRESS and
+ * REDIS_URL unset it runs a throw-away Temporal dev server and redis-server (like `zhongshu start`,
+ * but in a temporary directory). Exit 1 on any invariant violation.
+ */
+export async function simulateCommand(raw: Record<string, unknown>): Promise<number> {
+  const parsed = Options.safeParse(raw);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) process.stderr.write(`--${i.path.join('.')}: ${i.message}\n`);
+    return 2;
+  }
+  const o = parsed.data;
+  const logger = createLogger({ level: o.logLevel === 'silent' ? 'error' : o.logLevel, name: 'simulate' });
+  installTemporalLogger(logger);
+  const children: ManagedProcess[] = [];
+  let dataDir: string | null = null;
+  let temporalAddress = process.env['TEMPORAL_ADDRESS'] || undefined;
+  let redisUrl = process.env['REDIS_URL'] || undefined;
+  const say = (l: string) => process.stderr.write(`[simulate] ${l}\n`);
+  try {
+    if (!temporalAddress || !redisUrl) {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'zhongshu-sim-'));
+      const [t, r] = await Promise.all([
+        temporalAddress ? null : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default', fastSqlite: true, logger }),
+        redisUrl ? null : startEmbeddedRedis({ dataDir, port: await freePort(), logger }),
+      ]);
+      if (t) {
+        children.push(t.process);
+        temporalAddress = t.address;
+        say(`embedded Temporal dev server on ${t.address}`);
+      }
+      if (r) {
+        children.push(r.process);
+        redisUrl = r.url;
+        say(`embedded redis-server on ${r.url}`);
+      }
+    }
+    if (!temporalAddress || !redisUrl) throw new Error('no Temporal or Redis');
+    const report = await simulateDay({ seed: o.seed, orders: o.orders, speed: o.speed, faults: o.faults, temporalAddress, redisUrl, logLevel: o.logLevel, progress: say });
+    process.stdout.write(o.report === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return report.violations > 0 ? 1 : 0;
+  } finally {
+    await Promise.all(children.reverse().map((c) => c.stop()));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}

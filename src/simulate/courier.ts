@@ -1,0 +1,78 @@
+import { carrierOrderId } from '../../adapters/_shared/waybill.js';
+import { workflowIdFor } from '../intake/order-intake.js';
+import type { SandboxWaybill } from '../sandbox/courier-kit.js';
+import type { SandboxWorld } from '../sandbox/world.js';
+import type { PlannedOrder } from './plan.js';
+
+/** Waybills an order may issue (address changes re-issue); beyond this the invariants would not see them. */
+const MAX_WAYBILLS_PER_ORDER = 8;
+
+/**
+ * Which order a courier waybill belongs to: the hub derives the carrier's order id from
+ * `<workflow id>:waybill-<n>` (adapters/_shared/waybill.ts), so the simulator can compute it too.
+ */
+export class WaybillOwners {
+  private readonly byCarrierId = new Map<string, PlannedOrder>();
+  constructor(orders: readonly PlannedOrder[] = []) {
+    this.add(orders);
+  }
+  /** Orders planned later (the demo plans batch by batch). */
+  add(orders: readonly PlannedOrder[]): void {
+    for (const o of orders) {
+      for (let n = 1; n <= MAX_WAYBILLS_PER_ORDER; n++) {
+        const key = `${workflowIdFor(o.key)}:waybill-${n}`;
+        this.byCarrierId.set(carrierOrderId(key), o);
+        this.byCarrierId.set(key, o);
+      }
+    }
+  }
+  owner(w: SandboxWaybill): PlannedOrder | undefined {
+    return this.byCarrierId.get(w.orderId);
+  }
+}
+
+export type CourierId = 'sf-express' | 'ems';
+
+export function allWaybills(world: SandboxWorld): { courier: CourierId; w: SandboxWaybill }[] {
+  const sf = world.sf.state().waybills;
+  const ems = world.ems.state().waybills;
+  const tag = (courier: CourierId, list: SandboxWaybill[]) => list.map((w) => ({ courier, w }));
+  return [...tag('sf-express', [...sf.live, ...sf.cancelled]), ...tag('ems', [...ems.live, ...ems.cancelled])];
+}
+
+/**
+ * The warehouse floor and the courier: a parcel is picked up only once the WMS holds a live
+ * trade for it (an intercepted or never-pushed order is not handed over), `pickupMs` after its
+ * waybill was issued; it is delivered `deliveryMs` after pickup. Orders in `heldBack` wait (a
+ * refund is on its way to them). The courier sandboxes push each step to the hub themselves; the
+ * WMS sandbox records the shipment (its stock goes down, as the hub's pool learns from it).
+ */
+export class CourierFloor {
+  readonly heldBack = new Set<string>();
+  constructor(
+    private readonly world: SandboxWorld,
+    private readonly owners: WaybillOwners,
+    private readonly delays: { pickupMs: number; deliveryMs: number },
+  ) {}
+
+  async tick(now = Date.now()): Promise<void> {
+    const trades = new Map(this.world.wdt.state().trades.list.map((t) => [t.tid, t]));
+    const couriers: Record<CourierId, { pickUp(no: string): Promise<unknown>; deliver(no: string): Promise<unknown> }> = { 'sf-express': this.world.sf, ems: this.world.ems };
+    for (const { courier, w } of allWaybills(this.world)) {
+      if (w.status !== 'live') continue;
+      const o = this.owners.owner(w);
+      if (!o) continue;
+      const c = couriers[courier];
+      if (w.stage === 'created') {
+        const trade = trades.get(o.id);
+        if (!trade || trade.state !== 'live' || this.heldBack.has(o.key)) continue;
+        if (now - Date.parse(w.createdAt) < this.delays.pickupMs) continue;
+        // The warehouse hands the parcel over: its stock goes down and the shipment waits for sync-back.
+        this.world.wdt.ship(o.id, { logisticsNo: w.waybillNo, logisticsCode: courier === 'ems' ? 'EMS' : 'SF' });
+        await c.pickUp(w.waybillNo);
+      } else if (w.stage === 'picked_up' && w.pickedUpAt && now - Date.parse(w.pickedUpAt) >= this.delays.deliveryMs) {
+        await c.deliver(w.waybillNo);
+      }
+    }
+  }
+}

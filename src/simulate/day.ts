@@ -1,0 +1,313 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { WorkflowBundleOption } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { TOP_ERRORS } from '../../adapters/taobao/sandbox.js';
+import { parseConfig } from '../config/load.js';
+import { createHub, type Hub } from '../hub.js';
+import { InventoryPool } from '../inventory/pool.js';
+import { createLogger } from '../logger.js';
+import { SANDBOX_FAULT } from '../sandbox/core.js';
+import { freePort, startSandboxWorld, WORLD, WORLD_PLATFORMS, type SandboxWorld, type WorldPlatform } from '../sandbox/world.js';
+import { CAPABILITY } from '../sdk/capabilities.js';
+import { DecisionQueue } from '../store/decisions.js';
+import { workflowIdFor } from '../intake/order-intake.js';
+import { errorMessage } from '../util/errors.js';
+import { startShopFloor } from './background.js';
+import { CourierFloor, WaybillOwners } from './courier.js';
+import { checkInvariants, type HubView, type InvariantResult } from './invariants.js';
+import { planDay, type PlannedOrder } from './plan.js';
+import { playOrder, type ScriptContext } from './scripts.js';
+
+export interface SimulateOptions {
+  seed: number;
+  orders: number;
+  /**
+   * How much faster than a real shop the hub's timers run: the unpaid countdown is 30 shop
+   * minutes and an unpaid order closes 2 shop hours after it was placed.
+   */
+  speed: number;
+  faults: boolean;
+  temporalAddress: string;
+  redisUrl: string;
+  /** Pre-built workflow bundle (tests); default: bundle workflows/ at start. */
+  workflowBundle?: WorkflowBundleOption;
+  /** The hub confirms shipments to platforms (default true; false is the deliberately broken run). */
+  shipmentConfirm?: boolean;
+  /** Runs after the day drained, before the checks: a test may tamper with a sandbox's ledger. */
+  beforeCheck?: (world: SandboxWorld) => void;
+  /** How long orders keep arriving (default: 150 ms an order, at least 10 s). */
+  dayMs?: number;
+  /** Longest wait for the day to settle once the last order was played (default 120 s). */
+  drainTimeoutMs?: number;
+  logLevel?: string;
+  progress?: (line: string) => void;
+}
+
+export interface FaultRecord {
+  name: string;
+  fromMs: number;
+  toMs: number | null;
+  detail: string;
+}
+
+export interface SimulationReport {
+  seed: number;
+  orders: number;
+  speed: number;
+  scenarios: Record<string, number>;
+  platforms: Record<string, number>;
+  faults: FaultRecord[];
+  durationMs: number;
+  invariants: InvariantResult[];
+  violations: number;
+  notes: string[];
+}
+
+const ADMIN_ENV = 'SIM_ADMIN_KEY';
+/** The part of GET /api/orders/:key the invariants read. */
+const OrderView = z.looseObject({ runStatus: z.string().optional(), state: z.string().optional() });
+type OrderView = z.output<typeof OrderView>;
+const POLL_TRIGGER_MS = 2_000;
+const TICK_MS = 250;
+const FAST_QUOTA = { perApp: { perSecond: 200, burst: 200 }, perShop: { perSecond: 100, burst: 100 } };
+
+function count<T>(items: readonly T[], by: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[by(i)] = (out[by(i)] ?? 0) + 1;
+  return out;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * One simulated shop day: the sandbox world, a real hub on Temporal and Redis wired to it, the
+ * seeded orders played on the platforms, faults switched on and off, then the invariants checked
+ * against what each sandbox recorded.
+ */
+export async function simulateDay(o: SimulateOptions): Promise<SimulationReport> {
+  const started = Date.now();
+  const say = o.progress ?? (() => undefined);
+  const dayMs = o.dayMs ?? Math.max(10_000, o.orders * 150);
+  const plan = planDay(o.seed, o.orders, dayMs);
+  const port = await freePort();
+  const hubUrl = `http://127.0.0.1:${port}`;
+  const world = await startSandboxWorld({ hubUrl, skus: plan.skus, courierDelays: { pickupMs: null, deliveryMs: null } });
+  const notes: string[] = [];
+  let hub: Hub | null = null;
+  let worker: Hub | null = null;
+  let server: ServerType | null = null;
+  try {
+    const id = randomUUID().slice(0, 8);
+    const prefix = `sim${id}:`;
+    const taskQueue = `sim-${id}`;
+    const adminKey = randomUUID();
+    const parts = world.hubConfig({ shipmentConfirm: o.shipmentConfirm ?? true });
+    const env = { ...world.env, [ADMIN_ENV]: adminKey };
+    const parsed = parseConfig(
+      {
+        server: { host: '127.0.0.1', port },
+        temporal: { address: o.temporalAddress, taskQueue },
+        redis: { url: o.redisUrl, keyPrefix: prefix },
+        auth: { apiKeys: [{ name: 'simulator', key: `\${${ADMIN_ENV}}`, roles: ['operations_lead'] }] },
+        connectors: parts.connectors,
+        channels: parts.channels,
+        webhooks: parts.webhooks,
+        lifecycle: { ...parts.lifecycle, onLockFailure: 'hold', retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2 } },
+        // Buyers are synthetic: the frequency rule (level 2) is not what this day tests.
+        rules: { risk: { maxOrdersPer24h: 100_000 } },
+        // Shop time runs faster, so do the platforms' published quotas (5 calls/s a shop would make
+        // one incremental pull of a busy minute take longer than the simulated minute).
+        resilience: { outageRetryMs: 1_000, rateLimits: { adapters: { taobao: FAST_QUOTA, pinduoduo: FAST_QUOTA } } },
+        log: { level: o.logLevel ?? 'silent' },
+      },
+      env,
+    );
+    if (!parsed.ok) throw new Error(`simulate: hub config invalid: ${JSON.stringify(parsed.problems)}`);
+    const config = parsed.config;
+    // Shop time runs `speed` times faster. The config schema keeps these >= 1 for operators; the
+    // parsed object is set directly, which is the simulator's (documented) test-only shortcut.
+    const unpaidLockMs = (30 * 60_000) / o.speed;
+    config.lifecycle.unpaidLockMinutes = unpaidLockMs / 60_000;
+    config.lifecycle.unpaidCloseHours = 2 / o.speed;
+    config.lifecycle.expirySweepSeconds = 5;
+    const logger = createLogger({ level: config.log.level });
+    const hubOpts = { logger, temporalAddress: o.temporalAddress, redisUrl: o.redisUrl, env, processMetrics: false, ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : {}) };
+    // HTTP and the worker run as two hubs on one task queue, so the worker can be restarted mid-day
+    // while webhooks keep arriving (the faults' worker restart).
+    hub = await createHub(config, { ...hubOpts, worker: false });
+    await hub.start();
+    worker = await createHub(config, { ...hubOpts, worker: true });
+    await worker.start();
+    const app = hub.app;
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
+    });
+    const pool = new InventoryPool(hub.redis, prefix);
+    for (const s of plan.skus) await pool.setOnHand(WORLD.warehouse, s.sku, s.onHand);
+    // Every platform that can hear of a shipment must, whatever the config says: a run with
+    // shipmentConfirm off is expected to fail this invariant.
+    const confirming = new Set<WorldPlatform>(WORLD_PLATFORMS.filter((p) => hub?.registry.supports(WORLD.connectors[p], CAPABILITY.SHIPMENT_CONFIRM)));
+    say(`hub on ${hubUrl}, task queue ${taskQueue}; ${plan.orders.length} orders over ${Math.round(dayMs / 1000)} s; unpaid countdown ${Math.round(unpaidLockMs / 1000)} s`);
+
+    const owners = new WaybillOwners(plan.orders);
+    const floor = new CourierFloor(world, owners, { pickupMs: 1_500, deliveryMs: 1_500 });
+    const auth = { authorization: `Bearer ${adminKey}` };
+    const hubNow = hub;
+    const orderView = async (key: string): Promise<{ status: number; body: OrderView | null }> => {
+      const res = await app.request(`/api/orders/${encodeURIComponent(key)}`, { headers: auth });
+      const body = OrderView.safeParse(await res.json().catch(() => null));
+      return { status: res.status, body: body.success ? body.data : null };
+    };
+    const failureOf = async (key: string): Promise<string> => {
+      try {
+        await hubNow.client.workflow.getHandle(workflowIdFor(key)).result();
+        return 'completed';
+      } catch (err) {
+        const cause = err instanceof Error && err.cause instanceof Error ? err.cause : null;
+        return cause ? `${cause.message}${cause.cause instanceof Error ? `: ${cause.cause.message}` : ''}` : errorMessage(err);
+      }
+    };
+    const ctx: ScriptContext = {
+      world,
+      floor,
+      unpaidLockMs,
+      sleep,
+      async until(pred, timeoutMs) {
+        const end = Date.now() + timeoutMs;
+        while (Date.now() < end) {
+          if (await pred()) return true;
+          await sleep(300);
+        }
+        return false;
+      },
+      hubHas: async (key) => (await orderView(key)).status === 200,
+      async hubCancel(key, cause) {
+        const res = await app.request(`/api/orders/${encodeURIComponent(key)}/cancel`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cause, confirm: true }) });
+        return res.status;
+      },
+      note: (l) => notes.push(l),
+    };
+
+    const shopFloor = startShopFloor({ client: hubNow.client, taskQueue, floor, pool, pollEveryMs: POLL_TRIGGER_MS, tickMs: TICK_MS, onError: (l) => notes.push(l) });
+    const minAvailable = shopFloor.minAvailable;
+
+    const faults: FaultRecord[] = [];
+    const faultPlay = o.faults
+      ? (async () => {
+          await sleep(dayMs * 0.25);
+          const from = Date.now() - started;
+          world.wdt.server.setFaults({ mode: SANDBOX_FAULT.GATEWAY_TIMEOUT });
+          say('fault: Wangdiantong answers 504 to everything');
+          await sleep(Math.max(4_000, dayMs * 0.15));
+          world.wdt.server.setFaults({ mode: SANDBOX_FAULT.NONE });
+          faults.push({ name: 'wms-504-storm', fromMs: from, toMs: Date.now() - started, detail: 'Wangdiantong: every request answered 504 Gateway Timeout' });
+          await sleep(dayMs * 0.15);
+          const at = Date.now() - started;
+          world.taobao.failNext(TOP_ERRORS.APP_CALL_LIMITED, { times: 4 });
+          world.pinduoduo.server.setFaults({ mode: SANDBOX_FAULT.RATE_LIMITED, retryAfterSeconds: 1, remaining: 4 });
+          say('fault: Taobao answers App Call Limited, Pinduoduo 429, four calls each');
+          faults.push({ name: 'platform-429-burst', fromMs: at, toMs: null, detail: 'Taobao: next 4 calls TOP code 7 App Call Limited; Pinduoduo: next 4 requests HTTP 429' });
+          await sleep(dayMs * 0.1);
+          const down = Date.now() - started;
+          say('fault: the worker stops (drains) and a new one starts on the same task queue');
+          await worker?.stop();
+          await sleep(2_000);
+          worker = await createHub(config, { ...hubOpts, worker: true });
+          await worker.start();
+          faults.push({ name: 'worker-restart', fromMs: down, toMs: Date.now() - started, detail: 'the worker drained and stopped; a new worker process joined the task queue 2 s later' });
+        })()
+      : Promise.resolve();
+
+    const scripts: Promise<void>[] = [];
+    const dayStart = Date.now();
+    for (const order of plan.orders) {
+      const wait = dayStart + order.atMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      scripts.push(
+        playOrder(ctx, order).catch((err: unknown) => {
+          notes.push(`${order.key} (${order.scenario}): script failed: ${errorMessage(err)}`);
+        }),
+      );
+    }
+    say(`all ${plan.orders.length} orders placed; waiting for the platforms' last words`);
+    await Promise.all(scripts);
+    await faultPlay;
+
+    say('draining: waiting for every order to settle');
+    const decisions = new DecisionQueue(hubNow.redis, prefix);
+    const drainEnd = Date.now() + (o.drainTimeoutMs ?? 120_000);
+    let views = new Map<string, HubView>();
+    for (;;) {
+      views = await hubViews(plan.orders, orderView, decisions, failureOf);
+      const open = [...views.values()].filter((v) => !(v.runStatus === 'COMPLETED' || (v.runStatus === 'RUNNING' && v.decision !== null)));
+      // Parcels still at the courier keep moving; wait for them too.
+      const moving = world.sf.state().waybills.live.some((w) => w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? ''));
+      if ((open.length === 0 && !moving) || Date.now() > drainEnd) {
+        if (open.length) notes.push(`drain timed out with ${open.length} order(s) unsettled`);
+        break;
+      }
+      await sleep(1_000);
+    }
+    await shopFloor.stop();
+
+    const snapshot = await pool.snapshot(WORLD.warehouse);
+    const closedWithLock: string[] = [];
+    for (const order of plan.orders) {
+      // A finished run (completed, failed, terminated) must not keep stock locked.
+      const status = views.get(order.key)?.runStatus;
+      if (status === 'RUNNING' || status === null || status === undefined) continue;
+      for (let n = 0; n <= 4; n++) {
+        const h = await pool.hold(WORLD.warehouse, `order:${order.key}:lock-${n}`);
+        if (h?.state === 'locked') closedWithLock.push(order.key);
+      }
+    }
+    o.beforeCheck?.(world);
+    const invariants = checkInvariants({
+      world,
+      orders: plan.orders,
+      owners,
+      hub: views,
+      confirming,
+      stock: {
+        initial: Object.fromEntries(plan.skus.map((s) => [s.sku, s.onHand])),
+        final: Object.fromEntries(snapshot.map((s) => [s.sku, { onHand: s.onHand, locked: s.locked, available: s.available }])),
+        minAvailable,
+        closedWithLock,
+      },
+    });
+    return {
+      seed: o.seed,
+      orders: o.orders,
+      speed: o.speed,
+      scenarios: count(plan.orders, (x) => x.scenario),
+      platforms: count(plan.orders, (x) => x.platform),
+      faults,
+      durationMs: Date.now() - started,
+      invariants,
+      violations: invariants.reduce((a, i) => a + i.violated, 0),
+      notes,
+    };
+  } finally {
+    if (server) {
+      const s = server;
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+    await worker?.stop().catch(() => undefined);
+    await hub?.stop().catch(() => undefined);
+    await world.close();
+  }
+}
+
+async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
+  const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
+  const out = new Map<string, HubView>();
+  for (const o of orders) {
+    const v = await view(o.key);
+    const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : null;
+    const state = v.body?.state ?? null;
+    const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
+    out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+import type { PlatformShipment } from '../sandbox/platform-kit.js';
+import type { SandboxWorld, WorldPlatform } from '../sandbox/world.js';
+import { allWaybills, type WaybillOwners } from './courier.js';
+import { EXPECT, type PlannedOrder } from './plan.js';
+
+/** The invariants of a shop day, by name (the report and `--report json` use these). */
+export const INVARIANT = {
+  SHIP_ONE_WAYBILL: 'shippable orders have exactly one live waybill at the courier',
+  SHIP_ONE_WMS_TRADE: 'shippable orders have exactly one live WMS trade',
+  SHIP_ONE_CONFIRMATION: 'shippable orders have exactly one platform shipment confirmation carrying the live waybill',
+  NOTHING_DOWNSTREAM: 'held / shipped elsewhere / never paid / cancelled / refunded before the push: nothing waybilled, pushed or confirmed',
+  INTERCEPTED: 'refunded after the push: no live waybill and no live WMS trade',
+  STOCK_NEVER_NEGATIVE: 'available stock never below zero',
+  STOCK_BALANCE: 'after the day on hand = initial - picked up, and no finished workflow still holds a lock',
+  WORKFLOWS_SETTLED: 'every workflow completed, or waits on a named decision (none failed, none stuck)',
+} as const;
+export type InvariantName = keyof typeof INVARIANT;
+
+export interface InvariantResult {
+  id: InvariantName;
+  description: string;
+  checked: number;
+  violated: number;
+  examples: { key: string; detail: string }[];
+}
+
+/** What the hub says of one order once the day has drained. */
+export interface HubView {
+  /** Temporal run status (RUNNING, COMPLETED, FAILED...) or null when the hub never started it. */
+  runStatus: string | null;
+  state: string | null;
+  /** The decision it waits on (reason), if any. */
+  decision: string | null;
+  /** Why a failed run failed. */
+  failure?: string;
+}
+
+export interface StockView {
+  initial: Record<string, number>;
+  final: Record<string, { onHand: number; locked: number; available: number }>;
+  /** Lowest available seen per SKU while sampling during the day. */
+  minAvailable: Record<string, number>;
+  /** Orders whose workflow finished (any way) but a hold of theirs is still locked. */
+  closedWithLock: string[];
+}
+
+export interface Evidence {
+  world: SandboxWorld;
+  orders: readonly PlannedOrder[];
+  owners: WaybillOwners;
+  hub: ReadonlyMap<string, HubView>;
+  stock: StockView;
+  /** Platforms whose channel has the hub confirm shipments. */
+  confirming: ReadonlySet<WorldPlatform>;
+}
+
+class Tally {
+  checked = 0;
+  violated = 0;
+  readonly examples: { key: string; detail: string }[] = [];
+  constructor(readonly id: InvariantName) {}
+  check(key: string, ok: boolean, detail: () => string): void {
+    this.checked++;
+    if (ok) return;
+    this.violated++;
+    if (this.examples.length < 5) this.examples.push({ key, detail: detail() });
+  }
+  result(): InvariantResult {
+    return { id: this.id, description: INVARIANT[this.id], checked: this.checked, violated: this.violated, examples: this.examples };
+  }
+}
+
+function shipmentsOf(world: SandboxWorld, platform: WorldPlatform): PlatformShipment[] {
+  return world[platform].state().shipments;
+}
+
+/** Checks every invariant against what the sandboxes recorded and what the hub says. */
+export function checkInvariants(e: Evidence): InvariantResult[] {
+  const t: Record<InvariantName, Tally> = {
+    SHIP_ONE_WAYBILL: new Tally('SHIP_ONE_WAYBILL'),
+    SHIP_ONE_WMS_TRADE: new Tally('SHIP_ONE_WMS_TRADE'),
+    SHIP_ONE_CONFIRMATION: new Tally('SHIP_ONE_CONFIRMATION'),
+    NOTHING_DOWNSTREAM: new Tally('NOTHING_DOWNSTREAM'),
+    INTERCEPTED: new Tally('INTERCEPTED'),
+    STOCK_NEVER_NEGATIVE: new Tally('STOCK_NEVER_NEGATIVE'),
+    STOCK_BALANCE: new Tally('STOCK_BALANCE'),
+    WORKFLOWS_SETTLED: new Tally('WORKFLOWS_SETTLED'),
+  };
+  const waybills = new Map<string, { no: string; live: boolean; stage: string }[]>();
+  for (const { w } of allWaybills(e.world)) {
+    const o = e.owners.owner(w);
+    if (!o) continue;
+    const list = waybills.get(o.key) ?? [];
+    list.push({ no: w.waybillNo, live: w.status === 'live', stage: w.stage });
+    waybills.set(o.key, list);
+  }
+  const trades = e.world.wdt.state().trades.list;
+  const shipments = new Map<WorldPlatform, PlatformShipment[]>();
+  for (const p of ['taobao', 'pinduoduo', 'douyin', 'youzan', 'shopify'] as const) shipments.set(p, shipmentsOf(e.world, p));
+
+  const pickedUp = new Map<string, number>();
+  for (const o of e.orders) {
+    const hub = e.hub.get(o.key) ?? { runStatus: null, state: null, decision: null };
+    const live = (waybills.get(o.key) ?? []).filter((w) => w.live);
+    const liveTrades = trades.filter((tr) => tr.tid === o.id && tr.state !== 'intercepted');
+    const anyTrade = trades.filter((tr) => tr.tid === o.id);
+    const confirms = (shipments.get(o.platform) ?? []).filter((s) => s.orderId === o.id);
+    if (live.some((w) => w.stage !== 'created')) for (const l of o.lines) pickedUp.set(l.sku, (pickedUp.get(l.sku) ?? 0) + l.qty);
+
+    const shipExpected = o.expect === EXPECT.SHIP || (o.expect === EXPECT.SHIP_OR_DECISION && hub.decision === null);
+    if (shipExpected) {
+      t.SHIP_ONE_WAYBILL.check(o.key, live.length === 1, () => `${o.scenario}: ${live.length} live waybill(s) [${live.map((w) => w.no).join(', ')}], hub state ${hub.state ?? 'none'}`);
+      t.SHIP_ONE_WMS_TRADE.check(o.key, liveTrades.length === 1, () => `${o.scenario}: ${liveTrades.length} live WMS trade(s) (${anyTrade.map((tr) => tr.state).join(', ') || 'none pushed'}), hub state ${hub.state ?? 'none'}`);
+      if (e.confirming.has(o.platform)) {
+        const no = live[0]?.no;
+        const withLive = confirms.filter((s) => s.trackingNumber === no);
+        t.SHIP_ONE_CONFIRMATION.check(o.key, live.length === 1 && withLive.length === 1, () => `${o.scenario}: ${withLive.length} confirmation(s) with live waybill ${no ?? '(none)'}; ${o.platform} recorded [${confirms.map((s) => `${s.kind}:${s.trackingNumber}`).join(', ')}]`);
+      }
+    } else if (o.expect === EXPECT.NONE || o.expect === EXPECT.SHIP_OR_DECISION) {
+      const ok = live.length === 0 && anyTrade.length === 0 && confirms.length === 0;
+      t.NOTHING_DOWNSTREAM.check(o.key, ok, () => `${o.scenario}: ${live.length} live waybill(s), ${anyTrade.length} WMS trade(s), ${confirms.length} confirmation(s); hub state ${hub.state ?? 'none'}`);
+    } else if (o.expect === EXPECT.INTERCEPTED) {
+      t.INTERCEPTED.check(o.key, live.length === 0 && liveTrades.length === 0, () => `${o.scenario}: ${live.length} live waybill(s), WMS trade ${anyTrade.map((tr) => tr.state).join(', ') || 'none'}; hub state ${hub.state ?? 'none'}`);
+    }
+
+    const settled = hub.runStatus === 'COMPLETED' || (hub.runStatus === 'RUNNING' && hub.decision !== null);
+    t.WORKFLOWS_SETTLED.check(o.key, settled, () => `${o.scenario}: run ${hub.runStatus ?? 'never started'}, state ${hub.state ?? 'none'}${hub.decision ? `, decision ${hub.decision}` : ''}${hub.failure ? ` (${hub.failure.slice(0, 300)})` : ''}`);
+  }
+
+  for (const [sku, initial] of Object.entries(e.stock.initial)) {
+    const min = e.stock.minAvailable[sku];
+    t.STOCK_NEVER_NEGATIVE.check(sku, min === undefined || min >= 0, () => `lowest available seen ${min}`);
+    const fin = e.stock.final[sku];
+    const expectOnHand = initial - (pickedUp.get(sku) ?? 0);
+    t.STOCK_BALANCE.check(sku, fin !== undefined && fin.onHand === expectOnHand && fin.available >= 0, () => `on hand ${fin?.onHand ?? 'missing'}, expected ${initial} - ${pickedUp.get(sku) ?? 0} picked up = ${expectOnHand}; locked ${fin?.locked ?? '?'}`);
+  }
+  for (const key of e.stock.closedWithLock) t.STOCK_BALANCE.check(key, false, () => 'workflow finished but its stock hold is still locked');
+
+  return Object.values(t).map((x) => x.result());
+}

@@ -1,0 +1,148 @@
+import type { SandboxWorld, WorldPlatform } from '../sandbox/world.js';
+import type { PlannedOrder } from './plan.js';
+
+/**
+ * The buyer's and the platform's side of the day, in each platform's own words: what a buyer
+ * or the platform does to an order, and how the hub hears of it (a pushed platform pushes after
+ * every change; a polled one waits for the hub's next incremental pull).
+ */
+
+/** The order states a scenario starts an order in. */
+export const START = { PAID: 'paid', UNPAID: 'unpaid', HOLD: 'hold', SHIPPED: 'shipped', REFUND_OPEN: 'refund_open' } as const;
+export type StartState = (typeof START)[keyof typeof START];
+
+/** PDD's increment index trails its writes by 3 minutes, so the simulated platform stamps its changes that far back. */
+const PDD_LAG_MS = 3 * 60_000 + 2_000;
+
+export interface PlatformActions {
+  place(o: PlannedOrder, state: StartState): void;
+  pay(o: PlannedOrder): void;
+  /** The platform lifts its own hold (paid_on_hold -> paid). */
+  release(o: PlannedOrder): void;
+  /** The platform (or buyer) closes an order before it ships. */
+  close(o: PlannedOrder): void;
+  refundOpen(o: PlannedOrder): void;
+  refundDone(o: PlannedOrder): void;
+  /** A street-level change of the receiver's address. */
+  changeStreet(o: PlannedOrder): void;
+  /** Tells the hub, as the platform would (a push); a polled platform does nothing here. `times` > 1 redelivers the same message. */
+  publish(o: PlannedOrder, times?: number): Promise<void>;
+}
+
+/** A push the hub refused is a finding, not something to retry silently. */
+function accepted(platform: WorldPlatform, id: string, r: { status: number; body: string }): void {
+  if (r.status >= 300) throw new Error(`${platform} push of ${id} answered ${r.status}: ${r.body.slice(0, 200)}`);
+}
+
+/**
+ * Plaintext receivers: the WMS push needs them (adapters/wangdiantong/trade.ts refuses masked or
+ * encrypted ones), so the simulated shops are ones whose orders reach the hub decrypted.
+ */
+function phone(prefix: string, o: PlannedOrder): string {
+  return `${prefix}${String(o.n).padStart(8, '0')}`;
+}
+
+function unsupported(platform: WorldPlatform, what: string): never {
+  throw new Error(`simulate: ${platform} cannot play "${what}" (no such state on that platform)`);
+}
+
+export function platformActions(w: SandboxWorld, platform: WorldPlatform): PlatformActions {
+  const lines = (o: PlannedOrder) => o.lines.map((l) => ({ sku: l.sku, qty: l.qty, price: l.price }));
+  switch (platform) {
+    case 'taobao':
+      return {
+        place(o, state) {
+          const status = { paid: 'WAIT_SELLER_SEND_GOODS', unpaid: 'WAIT_BUYER_PAY', hold: 'PAID_FORBID_CONSIGN', shipped: 'WAIT_BUYER_CONFIRM_GOODS', refund_open: 'WAIT_SELLER_SEND_GOODS' } as const;
+          w.taobao.placeOrder({ id: o.id, status: status[state], lines: lines(o), receiver: { name: `张${o.n}`, mobile: phone('138', o), state: '浙江省', city: '杭州市', district: '西湖区', address: `浙江省杭州市西湖区文一西路${o.n}号` } });
+          if (state === START.REFUND_OPEN) for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'WAIT_SELLER_AGREE' } });
+        },
+        pay: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
+        release: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
+        close: (o) => void w.taobao.updateOrder(o.id, { status: 'TRADE_CLOSED_BY_TAOBAO' }),
+        refundOpen(o) {
+          for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'WAIT_SELLER_AGREE' } });
+        },
+        refundDone(o) {
+          for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'SUCCESS' } });
+        },
+        changeStreet: (o) => void w.taobao.updateOrder(o.id, { receiver: { address: `浙江省杭州市西湖区文一西路${o.n + 1000}号` } }),
+        publish: async () => undefined,
+      };
+    case 'pinduoduo': {
+      const back = () => new Date(Date.now() - PDD_LAG_MS);
+      return {
+        place(o, state) {
+          if (state === START.UNPAID || state === START.HOLD) unsupported(platform, state);
+          const status = state === START.SHIPPED ? 2 : 1;
+          const receiver = { name: `王${o.n}`, nameMask: '王*', phone: phone('137', o), phoneMask: '137****0000', address: `东吴北路${o.n}号`, addressMask: '东吴北路**号', province: '江苏省', city: '苏州市', town: '吴中区' };
+          w.pinduoduo.placeOrder({ id: o.id, status, refundStatus: state === START.REFUND_OPEN ? 3 : 1, lines: lines(o), receiver, modifiedAt: back(), createdAt: back(), paidAt: back() });
+        },
+        pay: () => unsupported(platform, 'pay'),
+        release: () => unsupported(platform, 'release'),
+        close: () => unsupported(platform, 'close'),
+        refundOpen: (o) => void w.pinduoduo.updateOrder(o.id, { refundStatus: 3, modifiedAt: back() }),
+        refundDone: (o) => void w.pinduoduo.updateOrder(o.id, { refundStatus: 4, modifiedAt: back() }),
+        changeStreet: () => unsupported(platform, 'changeStreet'),
+        publish: async () => undefined,
+      };
+    }
+    case 'douyin':
+      return {
+        place(o, state) {
+          if (state !== START.PAID && state !== START.UNPAID) unsupported(platform, state);
+          const receiver = { encryptName: `赵${o.n}`, maskName: '赵*', encryptTel: phone('159', o), maskTel: '159****0000', province: { id: '41', name: '河南省' }, city: { id: '', name: '' }, town: { id: '419001', name: '济源市' }, street: { id: '419001001', name: '沁园街道' }, detail: `沁园路${o.n}号`, encryptDetail: `沁园路${o.n}号` };
+          w.douyin.placeOrder({ id: o.id, status: state === START.PAID ? 2 : 1, lines: lines(o), receiver });
+        },
+        pay: (o) => void w.douyin.updateOrder(o.id, { status: 2, paidAt: new Date() }),
+        release: () => unsupported(platform, 'release'),
+        close: (o) => void w.douyin.updateOrder(o.id, { status: 4 }),
+        refundOpen: () => unsupported(platform, 'refundOpen'),
+        refundDone: () => unsupported(platform, 'refundDone'),
+        changeStreet: () => unsupported(platform, 'changeStreet'),
+        async publish(o, times = 1) {
+          const msgId = `${Date.now()}${o.n}`;
+          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.douyin.pushOrder(o.id, { msgId }));
+        },
+      };
+    case 'youzan':
+      return {
+        place(o, state) {
+          const status = { paid: 'WAIT_SELLER_SEND_GOODS', unpaid: 'WAIT_BUYER_PAY', hold: 'WAIT_CONFIRM', shipped: 'WAIT_BUYER_CONFIRM_GOODS', refund_open: null } as const;
+          const s = status[state] ?? unsupported(platform, state);
+          w.youzan.placeOrder({ id: o.id, status: s, lines: lines(o), buyerOpenId: `sim-buyer-${o.n}`, address: { receiverName: `李${o.n}`, receiverTel: phone('139', o), province: '上海市', city: '上海市', district: '浦东新区', address: `张江路${o.n}号` } });
+        },
+        pay: (o) => void w.youzan.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS', paidAt: new Date() }),
+        release: (o) => void w.youzan.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
+        close: (o) => void w.youzan.updateOrder(o.id, { status: 'TRADE_CLOSED' }),
+        refundOpen: () => unsupported(platform, 'refundOpen'),
+        refundDone: () => unsupported(platform, 'refundDone'),
+        changeStreet: (o) => void w.youzan.updateOrder(o.id, { address: { address: `张江路${o.n + 1}号` } }),
+        async publish(o, times = 1) {
+          const msgId = `sim-${o.id}-${Date.now()}`;
+          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.youzan.pushOrder(o.id, { msgId }));
+        },
+      };
+    case 'shopify': {
+      const created = new Set<string>();
+      return {
+        place(o, state) {
+          if (state !== START.PAID && state !== START.UNPAID) unsupported(platform, state);
+          w.shopify.placeOrder({ id: o.id, financialStatus: state === START.PAID ? 'paid' : 'pending', lines: lines(o), email: `buyer${o.n}@example.com` });
+        },
+        pay: (o) => void w.shopify.updateOrder(o.id, { financialStatus: 'paid' }),
+        release: () => unsupported(platform, 'release'),
+        close: (o) => void w.shopify.updateOrder(o.id, { cancel: true }),
+        refundOpen: () => unsupported(platform, 'refundOpen'),
+        refundDone: () => unsupported(platform, 'refundDone'),
+        changeStreet: () => unsupported(platform, 'changeStreet'),
+        async publish(o, times = 1) {
+          const topic = created.has(o.id) ? 'orders/updated' : 'orders/create';
+          created.add(o.id);
+          const first = await w.shopify.pushOrder(o.id, { topic });
+          accepted(platform, o.id, first);
+          for (let i = 1; i < times; i++) accepted(platform, o.id, await w.shopify.pushOrder(o.id, { topic, webhookId: first.webhookId }));
+        },
+      };
+    }
+  }
+}

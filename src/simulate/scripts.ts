@@ -1,0 +1,99 @@
+import type { SandboxWorld } from '../sandbox/world.js';
+import type { CourierFloor } from './courier.js';
+import { SCENARIO, type PlannedOrder } from './plan.js';
+import { platformActions, START, type PlatformActions } from './platforms.js';
+
+/** What an order's script may use besides the platform. */
+export interface ScriptContext {
+  world: SandboxWorld;
+  floor: CourierFloor;
+  /** The unpaid countdown the hub runs with, in ms. */
+  unpaidLockMs: number;
+  sleep(ms: number): Promise<void>;
+  /** Resolves true once `pred` holds (checked every few hundred ms), false after `timeoutMs`. */
+  until(pred: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean>;
+  /** The hub knows the order (its workflow answers). */
+  hubHas(key: string): Promise<boolean>;
+  /** The seller cancels in the hub (POST /api/orders/:key/cancel). */
+  hubCancel(key: string, cause: string): Promise<number>;
+  /** A line of the day's log. */
+  note(line: string): void;
+}
+
+const wmsTrade = (ctx: ScriptContext, o: PlannedOrder) => ctx.world.wdt.state().trades.list.find((t) => t.tid === o.id);
+
+/** Plays one order's scenario from its placement to the platform's last word on it. */
+export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<void> {
+  const p: PlatformActions = platformActions(ctx.world, o.platform);
+  const step = async (change: () => void, times = 1) => {
+    change();
+    await p.publish(o, times);
+  };
+  switch (o.scenario) {
+    case SCENARIO.NORMAL:
+    case SCENARIO.HOT_SKU:
+    case SCENARIO.UNKNOWN_SKU:
+      return step(() => p.place(o, START.PAID));
+    case SCENARIO.REDELIVERY:
+      return step(() => p.place(o, START.PAID), 3);
+    case SCENARIO.SHIPPED_ELSEWHERE:
+      return step(() => p.place(o, START.SHIPPED));
+    case SCENARIO.UNPAID_THEN_PAID:
+      await step(() => p.place(o, START.UNPAID));
+      await ctx.sleep(ctx.unpaidLockMs * (0.2 + 0.3 * o.variant));
+      return step(() => p.pay(o));
+    case SCENARIO.PAID_LATE:
+      await step(() => p.place(o, START.UNPAID));
+      await ctx.sleep(ctx.unpaidLockMs * (1.3 + 0.3 * o.variant));
+      return step(() => p.pay(o));
+    case SCENARIO.NEVER_PAID:
+      await step(() => p.place(o, START.UNPAID));
+      // Taobao and Douyin close their own unpaid orders; on Youzan the hub's unpaid close hours run out first.
+      if (o.platform === 'taobao' || o.platform === 'douyin') {
+        await ctx.sleep(ctx.unpaidLockMs * (1.2 + 0.5 * o.variant));
+        await step(() => p.close(o));
+      }
+      return;
+    case SCENARIO.HOLD_RELEASED:
+      await step(() => p.place(o, START.HOLD));
+      await ctx.sleep(2_000 + 2_000 * o.variant);
+      return step(() => p.release(o));
+    case SCENARIO.CANCELLED:
+      if (o.platform === 'shopify') {
+        await step(() => p.place(o, START.UNPAID));
+        await ctx.sleep(1_000 + 1_000 * o.variant);
+        return step(() => p.close(o));
+      }
+      // On platform hold nothing moves downstream, so the seller's cancel is surely before the push.
+      await step(() => p.place(o, START.HOLD));
+      if (!(await ctx.until(() => ctx.hubHas(o.key), 60_000))) {
+        ctx.note(`${o.key}: never reached the hub, not cancelled`);
+        return;
+      }
+      {
+        const status = await ctx.hubCancel(o.key, 'buyer asked the seller to cancel');
+        if (status >= 300) ctx.note(`${o.key}: hub cancel answered ${status}`);
+      }
+      return;
+    case SCENARIO.REFUND_BEFORE_PUSH:
+      await step(() => p.place(o, START.REFUND_OPEN));
+      await ctx.sleep(2_000 + 2_000 * o.variant);
+      return step(() => p.refundDone(o));
+    case SCENARIO.REFUND_AFTER_PUSH: {
+      ctx.floor.heldBack.add(o.key);
+      await step(() => p.place(o, START.PAID));
+      if (!(await ctx.until(() => wmsTrade(ctx, o)?.state === 'live', 90_000))) {
+        ctx.note(`${o.key}: never pushed to the WMS; refund not played`);
+        ctx.floor.heldBack.delete(o.key);
+        return;
+      }
+      await step(() => p.refundOpen(o));
+      await ctx.until(() => wmsTrade(ctx, o)?.state === 'intercepted', 30_000);
+      return step(() => p.refundDone(o));
+    }
+    case SCENARIO.ADDRESS_CHANGE:
+      await step(() => p.place(o, START.PAID));
+      await ctx.until(() => wmsTrade(ctx, o) !== undefined, 10_000 + 10_000 * o.variant);
+      return step(() => p.changeStreet(o));
+  }
+}

@@ -1,0 +1,38 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { simulateDay, type SimulateOptions } from '../src/simulate/day.js';
+import { installTemporalLogger } from '../src/temporal/runtime-logger.js';
+
+/**
+ * The simulated shop day against the shared Temporal and Redis: every sandbox real over HTTP, the
+ * hub real, faults on. A clean day must break no invariant and check every one on some orders;
+ * a day with shipment confirmations switched off must fail, naming the confirmation invariant.
+ */
+const base = (): Pick<SimulateOptions, 'temporalAddress' | 'redisUrl' | 'workflowBundle' | 'logLevel'> => ({
+  temporalAddress: inject('temporalAddress'),
+  redisUrl: inject('redisUrl'),
+  workflowBundle: { codePath: inject('workflowBundlePath') },
+  logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+});
+
+beforeAll(() => {
+  installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'error', name: 'temporal-sdk' }));
+});
+
+describe('zhongshu simulate', () => {
+  it('a seeded day with a WMS 504 storm, a platform 429 burst and a worker restart breaks no invariant', async () => {
+    const report = await simulateDay({ ...base(), seed: 20261206, orders: 70, speed: 180, faults: true, drainTimeoutMs: 90_000 });
+    expect(report.faults.map((f) => f.name)).toEqual(['wms-504-storm', 'platform-429-burst', 'worker-restart']);
+    expect(report.invariants.filter((i) => i.violated > 0)).toEqual([]);
+    for (const i of report.invariants) expect(i.checked, i.id).toBeGreaterThan(0);
+    expect(report.violations).toBe(0);
+  }, 240_000);
+
+  it('with shipment confirmations off the day fails, naming the confirmation invariant', async () => {
+    const report = await simulateDay({ ...base(), seed: 5, orders: 12, speed: 180, faults: false, shipmentConfirm: false, dayMs: 5_000, drainTimeoutMs: 60_000 });
+    const confirm = report.invariants.find((i) => i.id === 'SHIP_ONE_CONFIRMATION');
+    expect(confirm?.violated).toBeGreaterThan(0);
+    expect(confirm?.examples[0]?.detail).toMatch(/0 confirmation\(s\) with live waybill/);
+    expect(report.violations).toBe(confirm?.violated);
+  }, 180_000);
+});
