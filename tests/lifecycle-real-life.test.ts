@@ -401,6 +401,21 @@ describe('a refund during a WMS outage', () => {
 });
 
 describe('stale platform copies', () => {
+  it('a copy that only sends the street detail in another form (ciphertext before shipment, masked after) is no address change', async () => {
+    const o = order(newId(), { address: { country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', detail: { ciphertext: '~AgAAAAB1c2Vy~', plaintext: '文三路100号' } } });
+    const h = await start(o);
+    await until(h, (x) => x.state === 'pushed_to_wms');
+    await h.signal(platformSnapshot, snapshot(o, { status: 'shipped', platformStatus: 'WAIT_BUYER_CONFIRM_GOODS', updatedAt: '2026-12-01T11:00:00+08:00', address: { ...o.address, detail: { masked: '文三路1**号' } } }));
+    await h.signal(trackingEvent, { event: 'picked_up', at: new Date().toISOString(), source: 'test' });
+    await until(h, (x) => x.state === 'in_transit');
+    await h.signal(trackingEvent, { event: 'delivered', at: new Date().toISOString(), source: 'test' });
+    const end: OrderState = await h.result();
+    expect(end.state).toBe('completed');
+    expect(end.timeline.some((t) => /address/.test(t.cause))).toBe(false);
+    expect(capability(h.workflowId, 'waybill.update')).toHaveLength(0);
+    expect(named(h.workflowId, 'auditAddressChange')).toHaveLength(0);
+  });
+
   it('an older copy arriving late changes nothing and is noted', async () => {
     const o = order(newId(), { status: 'paid_on_hold', platformStatus: 'PAID_FORBID_CONSIGN', updatedAt: '2026-12-01T10:00:00+08:00' });
     const h = await start(o);

@@ -10,7 +10,27 @@ export function handlePlatformSnapshots(run: OrderRun): void {
   setHandler(platformSnapshot, (snap) => applySnapshot(run, snap));
 }
 
-const addressKey = (a: AddressChangeInput['address']) => JSON.stringify([a.country, a.province, a.city, a.district, a.street ?? null, a.detail ?? null]);
+type Address = AddressChangeInput['address'];
+type Detail = NonNullable<Address['detail']>;
+
+/**
+ * Whether a platform copy names the same place. Platforms change how they send the street detail
+ * over an order's life (Pinduoduo: ciphertext only until shipment, masked after), so the detail
+ * is compared only in a form both copies carry; with none in common it is taken as unchanged,
+ * never as a move (a masked copy must not re-issue a waybill).
+ */
+export function samePlace(a: Address, b: Address): boolean {
+  const region = (x: Address) => JSON.stringify([x.country, x.province, x.city, x.district, x.street ?? null]);
+  if (region(a) !== region(b)) return false;
+  const da: Detail = a.detail ?? {};
+  const db: Detail = b.detail ?? {};
+  for (const form of ['plaintext', 'ciphertext', 'masked'] as const) {
+    const x = da[form];
+    const y = db[form];
+    if (x && y) return x === y;
+  }
+  return true;
+}
 
 export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
   if (FINAL_STATES.includes(run.state)) return;
@@ -24,7 +44,7 @@ export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
   applyRefunds(run, snap);
   // A changed address becomes the same queued change customer service makes; the last one wins.
   const pending = run.addressQueue[run.addressQueue.length - 1]?.input.address ?? run.order.address;
-  if (addressKey(pending) !== addressKey(snap.address)) {
+  if (!samePlace(pending, snap.address)) {
     run.addressQueue.push({ seq: ++run.addressSeq, input: { address: snap.address, source: 'platform', actor: run.order.source.channel } });
   }
 }
