@@ -51,6 +51,9 @@ export default defineAdapter({
     docs: 'https://shopify.dev/docs/apps/build/webhooks',
   },
   configSchema: shopifyConfig,
+  // Without an Admin token the shop is webhook-only: offering shipment.confirm would turn every
+  // shipment into a refused confirmation held for a person.
+  offers: (config) => (config.adminAccessToken ? shopifyManifest.capabilities : shopifyManifest.capabilities.filter((c) => c === CAPABILITY.ORDER_WEBHOOK)),
   create(config, deps) {
     const admin = config.adminAccessToken ? new ShopifyAdmin({ shop: config.shop, baseUrl: config.adminBaseUrl, accessToken: config.adminAccessToken, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs, fetch: deps.fetch }) : null;
     return {

@@ -3,6 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CAPABILITY } from '../../../src/sdk/capabilities.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
+import { AdapterRegistry } from '../../../src/sdk/registry.js';
 import { testContext, testDeps } from '../../_shared/platform-testing.js';
 import shopify, { shopifyConfig } from '../index.js';
 import { ShopifyAdmin } from '../admin.js';
@@ -117,5 +118,17 @@ describe('shopify shipment.confirm', () => {
     expect(s.created).toHaveLength(1);
     const hooksOnly = await shopify.create(shopifyConfig.parse({ shop: 'shop-a.myshopify.com', webhookSecret: 's' }), testDeps());
     expect(await failure(hooksOnly.invoke(CAPABILITY.SHIPMENT_CONFIRM, input, testContext()))).toMatchObject({ code: 'not-configured' });
+  });
+
+  it('a webhook-only connector does not offer shipment.confirm, so the lifecycle never holds its orders for a refused confirmation', () => {
+    const registry = new AdapterRegistry(testDeps(), { SP_SECRET: 's', SP_TOKEN: 'shpat_x' });
+    registry.register(shopify);
+    registry.configure([
+      { id: 'hooks-only', adapter: 'shopify', config: { shop: 'shop-a.myshopify.com', webhookSecret: '${SP_SECRET}' } },
+      { id: 'with-admin', adapter: 'shopify', config: { shop: 'shop-a.myshopify.com', webhookSecret: '${SP_SECRET}', adminAccessToken: '${SP_TOKEN}' } },
+    ]);
+    expect(registry.supports('hooks-only', CAPABILITY.SHIPMENT_CONFIRM)).toBe(false);
+    expect(registry.supports('hooks-only', CAPABILITY.ORDER_WEBHOOK)).toBe(true);
+    expect(registry.supports('with-admin', CAPABILITY.SHIPMENT_CONFIRM)).toBe(true);
   });
 });
