@@ -42,28 +42,32 @@ export class ShopifyAdmin {
   constructor(private readonly o: ShopifyAdminOptions) {}
 
   /** `scope`: the call's context, so each request spends a rate-limit token (Shopify's 2/s per shop); a bare signal is not limited. */
-  async post(path: string, body: unknown, scope: RequestScope | AbortSignal): Promise<unknown> {
-    const signal = await beforeRequest(scope, path);
+  post(path: string, body: unknown, scope: RequestScope | AbortSignal, api: string = path): Promise<unknown> {
+    return this.send('POST', path, body, scope, api);
+  }
+
+  /** `api`: the path template (no ids) the rate limiter and its metrics see, when `path` carries an id. */
+  get(path: string, scope: RequestScope | AbortSignal, api: string = path): Promise<unknown> {
+    return this.send('GET', path, undefined, scope, api);
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body: unknown, scope: RequestScope | AbortSignal, api: string): Promise<unknown> {
+    const signal = await beforeRequest(scope, api);
     const origin = (this.o.baseUrl ?? `https://${this.o.shop}`).replace(/\/+$/, '');
     const url = `${origin}/admin/api/${this.o.apiVersion}${path}`;
-    const res = await exchange({
-      adapter: ADAPTER_ID,
-      fetch: this.o.fetch,
-      url,
-      init: { method: 'POST', headers: { 'x-shopify-access-token': this.o.accessToken, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) },
-      signal,
-      timeoutMs: this.o.timeoutMs,
-    });
+    const headers: Record<string, string> = { 'x-shopify-access-token': this.o.accessToken, accept: 'application/json' };
+    const init: RequestInit = method === 'POST' ? { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method, headers };
+    const res = await exchange({ adapter: ADAPTER_ID, fetch: this.o.fetch, url, init, signal, timeoutMs: this.o.timeoutMs });
     let json: unknown = null;
     try {
       json = res.text ? JSON.parse(res.text) : null;
     } catch {
       // A 2xx with a broken body, or an HTML error page: decided by the status below.
-      if (res.status >= 200 && res.status < 300) throw AdapterError.retryable(ADAPTER_ID, `http-${res.status}`, `POST ${path}: unparseable response (HTTP ${res.status})`, { status: res.status, body: bodySnippet(res.text) });
+      if (res.status >= 200 && res.status < 300) throw AdapterError.retryable(ADAPTER_ID, `http-${res.status}`, `${method} ${path}: unparseable response (HTTP ${res.status})`, { status: res.status, body: bodySnippet(res.text) });
     }
     if (res.status >= 200 && res.status < 300) return json;
     const text = errorText(json);
-    throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `POST ${path}: HTTP ${res.status}${text ? ` ${text}` : ''}`, isRetryableStatus(res.status), {
+    throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method} ${path}: HTTP ${res.status}${text ? ` ${text}` : ''}`, isRetryableStatus(res.status), {
       status: res.status,
       retryAfterMs: retryAfterMs(res.headers),
       ...(text ? {} : { body: bodySnippet(res.text) }),

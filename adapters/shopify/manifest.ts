@@ -10,8 +10,8 @@ export const shopifyManifest = {
   kind: 'platform',
   displayName: 'Shopify',
   summary:
-    'Shopify orders/create webhooks verified by HMAC-SHA256 and mapped to canonical orders; inventory.push sets the available quantity of each listed SKU at the configured location (Admin REST inventory_levels/set.json, X-Shopify-Access-Token; 429/5xx retried, 404/422 reported per SKU).',
-  capabilities: ['order.webhook', 'inventory.push'],
+    'Shopify orders/create webhooks verified by HMAC-SHA256 and mapped to canonical orders; inventory.push sets the available quantity of each listed SKU at the configured location (Admin REST inventory_levels/set.json, X-Shopify-Access-Token; 429/5xx retried, 404/422 reported per SKU); shipment.confirm fulfils the open fulfillment orders of an order with the tracking company and number (fulfillment_orders.json, fulfillments.json; nothing open is refused unless a fulfillment already carries the number).',
+  capabilities: ['order.webhook', 'inventory.push', 'shipment.confirm'],
   mappings: { inbound: ['shopify/order.v1'] },
   /** Topics whose body is a full REST order. */
   orderTopics: ['orders/create', 'orders/paid', 'orders/updated', 'orders/cancelled'],

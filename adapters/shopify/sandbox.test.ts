@@ -139,3 +139,41 @@ describe('shopify sandbox: fulfillments', () => {
     expect(sb.log.of('ship.refused').map((e) => e.key)).toEqual(['450789470']);
   });
 });
+
+describe('shopify sandbox: shipment.confirm through the adapter', () => {
+  const ship = (a: AdapterInstance, orderId: string, trackingNumber: string) => a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId, trackingNumber, carrierCode: 'SF Express' }, testContext());
+  const shipmentsOf = (orderId: string) => sb.state().shipments.filter((s) => s.orderId === orderId).map((s) => [s.companyCode, s.trackingNumber, s.lineIds]);
+
+  it('fulfils the whole order once with the tracking; a retry is a success that records nothing more', async () => {
+    sb.placeOrder({ id: '450789480', lines: [{ sku: 'IPOD2008PINK', qty: 2, price: 19900 }, { sku: 'IPOD2008BLUE', qty: 1, price: 19900 }] });
+    const a = await adapter();
+    await expect(ship(a, '450789480', 'SF1000000001')).resolves.toMatchObject({ confirmed: true, fulfillmentIds: [expect.any(String)] });
+    expect(shipmentsOf('450789480')).toEqual([['SF Express', 'SF1000000001', null]]);
+    expect(sb.state().orders.find((o) => o.id === '450789480')?.fulfillmentStatus).toBe('fulfilled');
+    await expect(ship(a, '450789480', 'SF1000000001')).resolves.toEqual({ confirmed: true, fulfillmentIds: [] });
+    expect(shipmentsOf('450789480')).toHaveLength(1);
+  });
+
+  it('an order shipped with another number, or cancelled, is refused naming the order; nothing is recorded', async () => {
+    const a = await adapter();
+    expect(await rejection(ship(a, '450789480', 'SF1000000002'))).toMatchObject({ retryable: false, code: 'no-open-fulfillment-order', message: expect.stringContaining('order 450789480') });
+    sb.placeOrder({ id: '450789481', lines: [{ sku: 'IPOD2008BLUE', qty: 1, price: 19900 }] });
+    sb.updateOrder('450789481', { cancel: true, financialStatus: 'voided' });
+    expect(await rejection(ship(a, '450789481', 'SF1000000003'))).toMatchObject({ code: 'no-open-fulfillment-order', message: expect.stringContaining('order 450789481') });
+    expect(shipmentsOf('450789480')).toHaveLength(1);
+    expect(shipmentsOf('450789481')).toEqual([]);
+    expect(await rejection(ship(a, '999', 'SF1'))).toMatchObject({ code: 'http-404', retryable: false });
+  });
+
+  it('a throttled read or a 5xx create is retryable and records nothing; the next attempt ships once', async () => {
+    sb.placeOrder({ id: '450789482', lines: [{ sku: 'IPOD2008PINK', qty: 1, price: 19900 }] });
+    const a = await adapter();
+    sb.failNext({ status: 429, errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.', retryAfterSeconds: 1 }, { path: 'orders/450789482/fulfillment_orders.json' });
+    expect(await rejection(ship(a, '450789482', 'SF1000000004'))).toMatchObject({ code: 'http-429', retryable: true, details: { retryAfterMs: 1000 } });
+    sb.failNext({ status: 503, errors: 'Service Unavailable' }, { path: 'fulfillments.json' });
+    expect(await rejection(ship(a, '450789482', 'SF1000000004'))).toMatchObject({ code: 'http-503', retryable: true });
+    expect(shipmentsOf('450789482')).toEqual([]);
+    await expect(ship(a, '450789482', 'SF1000000004')).resolves.toMatchObject({ confirmed: true });
+    expect(shipmentsOf('450789482')).toEqual([['SF Express', 'SF1000000004', null]]);
+  });
+});

@@ -12,7 +12,7 @@ import { fulfillmentStatus, orderState, renderOrder, ShopifyOrderInput, ShopifyO
  * base64 HMAC-SHA256 of the raw body with the app secret, plus the topic, shop, webhook-id and
  * event-id headers), and the Admin REST the hub calls, behind X-Shopify-Access-Token:
  * inventory_levels/set.json, and the fulfillment-order flow (orders/{id}/fulfillment_orders.json,
- * fulfillments.json) that records shipments. Error bodies are Shopify's `{"errors": ...}`.
+ * fulfillments.json, and orders/{id}/fulfillments.json listing them) that records shipments. Error bodies are Shopify's `{"errors": ...}`.
  */
 
 export interface ShopifySandboxOptions extends SandboxStartOptions {
@@ -59,6 +59,7 @@ export interface ShopifySandboxState {
 
 const ADMIN_PATH = /^\/admin\/api\/(\d{4}-\d{2})\/(.+)$/;
 const FO_PATH = /^orders\/(\d+)\/fulfillment_orders\.json$/;
+const FULFILLMENTS_PATH = /^orders\/(\d+)\/fulfillments\.json$/;
 const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
 
 export const sandbox = {
@@ -85,6 +86,8 @@ export const sandbox = {
     let lineSeq = 866_550_311_766_000;
     let orderNumber = 1000;
     let fulfillmentSeq = 255_858_046;
+    /** What GET orders/{id}/fulfillments.json lists: each created fulfillment as Shopify renders it. */
+    const fulfillments: { id: number; order_id: number; status: string; tracking_company: string; tracking_number: string; tracking_numbers: string[]; created_at: string }[] = [];
 
     const errors = (status: number, e: ShopifyAdminError['errors'], headers: Record<string, string> = {}): SandboxResponse => jsonResponse({ errors: e }, status, headers);
     /** One fulfillment order per order; its line items reuse the order's line ids plus one. */
@@ -117,6 +120,11 @@ export const sandbox = {
       if (fo && req.method === 'GET') {
         const o = orders.get(fo[1] ?? '');
         return o ? jsonResponse({ fulfillment_orders: [renderFo(o)] }) : errors(404, 'Not Found');
+      }
+      const fl = FULFILLMENTS_PATH.exec(rest);
+      if (fl && req.method === 'GET') {
+        const id = fl[1] ?? '';
+        return orders.has(id) ? jsonResponse({ fulfillments: fulfillments.filter((f) => String(f.order_id) === id) }) : errors(404, 'Not Found');
       }
       if (rest === 'fulfillments.json' && req.method === 'POST') return fulfil(body(req));
       return errors(404, 'Not Found');
@@ -163,7 +171,9 @@ export const sandbox = {
       o.modified = clock();
       fulfillmentSeq += 1;
       ledger.ship('fulfillments.json', { orderId: o.id, companyCode: company, trackingNumber: number, lineIds: Array.isArray(asked) ? picks.map((p) => String(Number(p.id) - 1)) : null, kind: 'confirm' });
-      return jsonResponse({ fulfillment: { id: fulfillmentSeq, order_id: Number(o.id), status: 'success', tracking_company: company, tracking_number: number, tracking_numbers: number ? [number] : [], created_at: clock().toISOString() } }, 201);
+      const made = { id: fulfillmentSeq, order_id: Number(o.id), status: 'success', tracking_company: company, tracking_number: number, tracking_numbers: number ? [number] : [], created_at: clock().toISOString() };
+      fulfillments.push(made);
+      return jsonResponse({ fulfillment: made }, 201);
     };
 
     const handle = (req: SandboxRequest, badToken: boolean): SandboxResponse => {

@@ -79,17 +79,23 @@ export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
   /** zod schema of the connector config; secret fields carry `.meta({ secret: true })`. */
   configSchema: S;
   create(config: z.output<S>, deps: AdapterDeps): AdapterInstance | Promise<AdapterInstance>;
+  /**
+   * The manifest capabilities this connector's config enables, when some need optional settings
+   * (Shopify's Admin calls need a token a webhook-only shop does not have). Absent: all of them.
+   * The lifecycle asks this before planning a step, so an unconfigured one is never attempted.
+   */
+  offers?(config: z.output<S>): readonly Capability[];
 }
 
 /**
  * Declares an adapter. The manifest is validated here, so a partner's typo fails when their
  * module loads, with the field named, not when the first order needs it.
  */
-export function defineAdapter<S extends z.ZodType>(def: { manifest: AdapterManifestInput; configSchema: S; create: AdapterDefinition<S>['create'] }): AdapterDefinition<S> {
+export function defineAdapter<S extends z.ZodType>(def: { manifest: AdapterManifestInput; configSchema: S; create: AdapterDefinition<S>['create']; offers?: AdapterDefinition<S>['offers'] }): AdapterDefinition<S> {
   const r = AdapterManifest.safeParse(def.manifest);
   if (!r.success) {
     const id = typeof def.manifest.id === 'string' ? def.manifest.id : '(no id)';
     throw new Error(`adapter ${id}: invalid manifest: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  return { manifest: r.data, configSchema: def.configSchema, create: def.create };
+  return { manifest: r.data, configSchema: def.configSchema, create: def.create, ...(def.offers ? { offers: def.offers } : {}) };
 }

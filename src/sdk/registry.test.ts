@@ -44,4 +44,25 @@ describe('AdapterRegistry', () => {
     expect(created).toBe(before + 1);
     await expect(r3.connector('y')).rejects.toThrow(/no connector "y"/);
   });
+  it('supports: the manifest capabilities, narrowed to what the connector config enables when the adapter says (offers)', () => {
+    const def = defineAdapter({
+      manifest: { id: 'p', contractVersion: 1, version: '0.1.0', status: 'beta', kind: 'platform', displayName: 'p', summary: 's', capabilities: ['order.webhook', 'shipment.confirm'] },
+      configSchema: z.object({ token: secret().optional() }).strict(),
+      offers: (c) => (c.token ? ['order.webhook', 'shipment.confirm', 'order.pull'] : ['order.webhook']),
+      create: () => ({ testConnection: async () => ({ ok: true }), invoke: async () => null, close: async () => {} }),
+    });
+    const r = new AdapterRegistry(deps, { T: 'tok' });
+    r.register(def);
+    r.register(make('plain'));
+    r.configure([
+      { id: 'bare', adapter: 'p', config: {} },
+      { id: 'full', adapter: 'p', config: { token: '${T}' } },
+      { id: 'n', adapter: 'plain', config: { url: 'https://hooks.example/x', token: '${T}' } },
+    ]);
+    expect([r.supports('bare', 'order.webhook'), r.supports('bare', 'shipment.confirm')]).toEqual([true, false]);
+    expect(r.supports('full', 'shipment.confirm')).toBe(true);
+    // offers cannot add what the manifest does not list; no offers = the manifest.
+    expect(r.supports('full', 'order.pull')).toBe(false);
+    expect([r.supports('n', 'alert.send'), r.supports('n', 'order.pull'), r.supports('missing', 'alert.send')]).toEqual([true, false, false]);
+  });
 });

@@ -126,10 +126,15 @@ export class AdapterRegistry {
     return this.specs.get(id)?.adapter;
   }
 
+  /** Whether the connector can do `capability`: its manifest lists it and, when the adapter says which its config enables (`offers`), that config enables it. */
   supports(id: string, capability: Capability): boolean {
     const spec = this.specs.get(id);
     const def = spec ? this.defs.get(spec.adapter) : undefined;
-    return def ? def.manifest.capabilities.includes(capability) : false;
+    if (!spec || !def || !def.manifest.capabilities.includes(capability)) return false;
+    if (!def.offers) return true;
+    // configure() already refused a config that does not resolve: here it does.
+    const r = resolveConnectorConfig(def.configSchema, spec.config, this.env);
+    return r.ok && def.offers(r.config).includes(capability);
   }
 
   async close(): Promise<void> {
