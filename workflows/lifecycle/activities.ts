@@ -86,6 +86,12 @@ export async function outageRetrying<T>(run: OrderRun, what: string, connector: 
   }
 }
 
+/** What a failed activity said: the adapter's own message (the cause) rather than Temporal's wrapper. */
+export function failureMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? err.cause.message : err.message;
+}
+
 /** A string (or number) field of an adapter's untyped answer, or null. */
 export function stringField(v: unknown, key: string): string | null {
   if (typeof v !== 'object' || v === null || !(key in v)) return null;

@@ -1,5 +1,6 @@
 import { isCancellation, patched } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../../states.js';
+import { failureMessage } from '../activities.js';
 import { HOLD_REASON, PATCH } from '../constants.js';
 import { holdUntilApproved } from '../decisions.js';
 import type { OrderRun } from '../run.js';
@@ -45,7 +46,7 @@ async function refusalsToAPerson(run: OrderRun, reason: string, connector: strin
       return STEP.NEXT;
     } catch (err) {
       if (isCancellation(err) || !patched(PATCH.DISPATCH_REFUSALS_TO_A_PERSON)) throw err;
-      const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      const why = failureMessage(err);
       run.note(`${connector} refused the ${what}: ${why}`);
       if (!(await holdUntilApproved(run, reason, null, `${connector} refused the ${what}: ${why}; approve once fixed to try again, reject to cancel`, `${connector} refused the ${what}`))) return STEP.CANCEL;
     }

@@ -1,5 +1,5 @@
 import { condition, isCancellation } from '@temporalio/workflow';
-import { outageRetrying } from '../activities.js';
+import { failureMessage, outageRetrying } from '../activities.js';
 import { LIFECYCLE_STATE } from '../../states.js';
 import { dropRefundedLines } from '../gate.js';
 import type { OrderRun } from '../run.js';
@@ -26,7 +26,7 @@ export async function interceptForRefund(run: OrderRun): Promise<StepResult> {
     } catch (err) {
       if (isCancellation(err)) throw err;
       // Refused (already picked, packed or shipped): the parcel may leave; if it does, the refund is after-sales.
-      run.note(`${wms} refused the intercept: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`);
+      run.note(`${wms} refused the intercept: ${failureMessage(err)}`);
     }
   }
   run.moveTo(LIFECYCLE_STATE.PLATFORM_HOLD, `refund requested on line(s) ${[...run.openRefunds].join(', ')}${wms ? `: intercepted at ${wms}` : ''}; waiting for the refund's outcome`, 'platform');

@@ -1,5 +1,5 @@
 import { isCancellation, patched } from '@temporalio/workflow';
-import { adapterActivities, outageRetrying } from '../activities.js';
+import { adapterActivities, failureMessage, outageRetrying } from '../activities.js';
 import { HOLD_REASON, PATCH, type ShipConfirmAt } from '../constants.js';
 import { holdUntilApproved } from '../decisions.js';
 import type { OrderRun } from '../run.js';
@@ -38,7 +38,7 @@ export async function confirmToPlatform(run: OrderRun, at: ShipConfirmAt): Promi
     return STEP.NEXT;
   } catch (err) {
     if (isCancellation(err)) throw err;
-    const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    const why = failureMessage(err);
     run.note(`shipment confirmation refused by ${cfg.connector}: ${why}`);
     if (!(await holdUntilApproved(run, HOLD_REASON.SHIP_CONFIRM_REFUSED, null, `${cfg.connector} refused the shipment confirmation of ${waybillNo}: ${why}`, 'platform refused the shipment confirmation'))) return STEP.CANCEL;
     run.confirmedWaybill = waybillNo;
