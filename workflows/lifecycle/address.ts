@@ -51,7 +51,6 @@ export async function processAddressChanges(run: OrderRun): Promise<void> {
 async function applyReview(run: OrderRun, change: AddressChangeInput, d: DecisionInput): Promise<void> {
   if (!patched(PATCH.ADDRESS_REVIEW_DECISIONS)) return;
   run.pendingReview = null;
-  run.reviewPending = false;
   await store.clearDecision({ orderKey: run.input.orderKey });
   const note = d.note ? ` (${d.note})` : '';
   if (d.action === 'reject') {
@@ -82,7 +81,6 @@ async function applyAddressChange(run: OrderRun, change: AddressChangeInput, app
     store.auditAddressChange({ orderKey: run.input.orderKey, at: run.now(), actor: change.actor, source: change.source, outcome: o, reason: reason ?? null, before, after });
   const review = async (reason: string): Promise<AddressChangeOutcome> => {
     run.note(`address change needs review: ${reason}`, change.actor);
-    run.reviewPending = true;
     run.pendingReview = { change, reason };
     await store.requestDecision({ orderKey: run.input.orderKey, workflowId: run.workflowId, reason: HOLD_REASON.ADDRESS_CHANGE_REVIEW, level: null, message: `address change from ${change.source} (${change.actor}): ${reason}`, since: run.now(), actions: ['approve'] });
     await audit('needs_review', reason);

@@ -71,7 +71,6 @@ export class OrderRun {
   waybillKey: string | null = null;
   carrierOrderId: string | null = null;
   wmsSeq = 0;
-  reviewPending = false;
 
   // Address changes, queued by the update handler and applied between steps.
   readonly addressQueue: { seq: number; input: AddressChangeInput; review?: DecisionInput }[] = [];

@@ -64,7 +64,8 @@ export async function awaitDelivery(run: OrderRun): Promise<void> {
     if (run.tracking.delivered) break;
     await processAddressChanges(run); // after pickup: every change goes to review
   }
-  if (run.reviewPending) await store.clearDecision({ orderKey: run.input.orderKey });
+  // A review nobody took is moot once the parcel is delivered.
+  if (run.pendingReview) await store.clearDecision({ orderKey: run.input.orderKey });
   run.pendingReview = null;
   run.moveTo(LIFECYCLE_STATE.DELIVERED, `delivered (${run.tracking.delivered?.source ?? 'tracking'})`, 'courier');
   await writeBackShipment(run, 'delivered', 'DELIVERED', run.tracking.delivered);
