@@ -42,8 +42,8 @@ function record(workflowKey: string, c: Call): void {
   calls.set(wf, [...(calls.get(wf) ?? []), c]);
 }
 
-const holds = new Map<string, { lines: { sku: string; qty: number }[]; state: 'locked' | 'released' | 'committed' }>();
-const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventoryPaid' | 'releaseInventory' | 'commitInventory' | 'requestDecision' | 'clearDecision' | 'invokeAdapter' | 'notifyPickup' | 'auditAddressChange' | 'confirmShipment'> = {
+const holds = new Map<string, { lines: { sku: string; qty: number }[]; state: 'locked' | 'handed' | 'released' | 'committed' }>();
+const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventoryPaid' | 'releaseInventory' | 'commitInventory' | 'handOverInventory' | 'requestDecision' | 'clearDecision' | 'invokeAdapter' | 'notifyPickup' | 'auditAddressChange' | 'confirmShipment'> = {
   async recordOrder(i) {
     record(i.idempotencyKey, { name: 'recordOrder' });
     return { firstWrite: true };
@@ -72,6 +72,11 @@ const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventor
     record(i.holdKey, { name: 'commitInventory', key: i.holdKey });
     const h = holds.get(i.holdKey);
     if (h) h.state = 'committed';
+  },
+  async handOverInventory(i) {
+    record(i.holdKey, { name: 'handOverInventory', key: i.holdKey });
+    const h = holds.get(i.holdKey);
+    if (h?.state === 'locked') h.state = 'handed';
   },
   async requestDecision(i) {
     record(i.workflowId, { name: 'requestDecision', input: i.reason });

@@ -1,6 +1,6 @@
 import { isCancellation, patched } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../../states.js';
-import { failureMessage } from '../activities.js';
+import { failureMessage, store } from '../activities.js';
 import { HOLD_REASON, PATCH } from '../constants.js';
 import { holdUntilApproved } from '../decisions.js';
 import type { OrderRun } from '../run.js';
@@ -28,6 +28,9 @@ export async function sendToWarehouse(run: OrderRun): Promise<StepResult> {
   run.compensations.push({ name: `intercept at ${wms}`, run: () => interceptAtWms(run, wms) });
   const done = await refusalsToAPerson(run, HOLD_REASON.WMS_PUSH_REFUSED, wms, 'outbound order', () => pushToWms(run));
   if (done === STEP.CANCEL) return STEP.CANCEL;
+  // From here the WMS counts the units (promised, then shipped): a stock reading taken after it
+  // ships but before pickup would otherwise take them off a second time.
+  if (patched(PATCH.STOCK_HANDED_TO_WMS)) await store.handOverInventory({ holdKey: run.holdKey });
   run.moveTo(LIFECYCLE_STATE.PUSHED_TO_WMS, `pushed to ${wms}${run.wmsFeedback ? ` (feedback ${run.wmsFeedback})` : ''}`);
   return STEP.NEXT;
 }
