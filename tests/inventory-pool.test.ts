@@ -201,7 +201,7 @@ describe('InventoryPool on a real Redis', () => {
     expect(await pool.setOnHand('WH1', 'A', 12, 3000)).toMatchObject({ applied: true, available: 4, overcommitted: 0 });
   });
 
-  it('hands a pushed order to the WMS once: its units leave locked and on hand, pickup and release change nothing more', async () => {
+  it('hands a pushed order to the WMS once: its units leave locked and on hand, pickup changes nothing more, an intercept gives the units back once', async () => {
     const [pool] = freshPools();
     if (!pool) throw new Error('no pool');
     await pool.setOnHand('WH1', 'A', 10);
@@ -218,10 +218,14 @@ describe('InventoryPool on a real Redis', () => {
     expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 7, locked: 0, available: 7 });
     await pool.lock({ orderKey: 'o2', warehouse: 'WH1', lines: one('A', 2) });
     await pool.handOver('o2');
-    // Intercepted at the WMS: nothing is given back until the WMS reports the units again (never oversold).
+    // Intercepted at the WMS: the units come back, once.
     await pool.release('o2', 'cancelled');
-    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 5, locked: 0, available: 5 });
+    await pool.release('o2', 'cancelled');
+    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 7, locked: 0, available: 7 });
     expect((await pool.hold('WH1', 'o2'))?.state).toBe('released');
+    // An available-to-send reading from before both hand-overs (the WMS still had all 10 free):
+    // o1's 3 units are taken off, o2's hand-over and return cancel out.
+    expect(await pool.setOnHand('WH1', 'A', 10, Date.now() - 60_000, 'unpromised')).toMatchObject({ applied: true, onHand: 7, available: 7 });
   });
 
   it('reconciles WMS readings with what was handed to it: physical less units outstanding, available-to-send less hand-overs after the reading', async () => {

@@ -136,8 +136,8 @@ export class InventoryPool {
   /**
    * The WMS accepted the order's trade: from now on it counts the units (promised, then shipped),
    * so the hold stops counting them. Units leave locked and on hand as at a commit; the hold is
-   * 'handed' until the parcel is picked up (commit) or intercepted (release). Idempotent: only a
-   * locked hold is handed.
+   * 'handed' until the parcel is picked up (commit) or intercepted (release, which gives the units
+   * back). Idempotent: only a locked hold is handed.
    */
   async handOver(orderKey: string): Promise<{ warehouse: string; previous: HoldState | 'none'; lines: HeldLine[] }[]> {
     z.string().min(1).parse(orderKey);
@@ -220,7 +220,7 @@ export class InventoryPool {
     const result: SettleResult = { holds: [], lines: [] };
     for (const warehouse of warehousesIn(fields)) {
       const k = this.keys(warehouse);
-      const raw = await scripts.settle.run(this.redis, [k.onHand, k.locked, k.expiry, k.hold(orderKey), k.handed], [orderKey, toState, reason, TOMBSTONE_TTL_S]);
+      const raw = await scripts.settle.run(this.redis, [k.onHand, k.locked, k.expiry, k.hold(orderKey), k.handed, k.handoffs], [orderKey, toState, reason, TOMBSTONE_TTL_S]);
       const r = parseLuaJson(SettleReply, raw);
       result.holds.push({ warehouse, previous: r.previous, state: r.state });
       for (const l of r.lines) result.lines.push({ ...l, warehouse });
@@ -264,7 +264,7 @@ export class InventoryPool {
       const left = limit - out.length;
       if (left <= 0) break;
       const k = this.keys(warehouse);
-      const raw = await scripts.releaseExpired.run(this.redis, [k.onHand, k.locked, k.expiry, k.handed], [String(nowMs), String(left), k.holdPrefix, TOMBSTONE_TTL_S]);
+      const raw = await scripts.releaseExpired.run(this.redis, [k.onHand, k.locked, k.expiry, k.handed, k.handoffs], [String(nowMs), String(left), k.holdPrefix, TOMBSTONE_TTL_S]);
       for (const r of parseLuaJson(ReleaseExpiredReply, raw)) out.push({ warehouse, ...r });
     }
     return out;

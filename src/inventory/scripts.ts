@@ -27,7 +27,7 @@
  * a hold that never existed becomes a tombstone so a lock arriving after this cannot succeed.
  */
 const SETTLE = `
-local function settle(hold, onhand, locked, expiry, handed, orderKey, toState, reason, ttl)
+local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, toState, reason, ttl)
   local state = redis.call('HGET', hold, 'state')
   if state == 'released' or state == 'committed' then
     return state, state, {}
@@ -36,8 +36,12 @@ local function settle(hold, onhand, locked, expiry, handed, orderKey, toState, r
   if state == 'handed' then
     -- The units already left on hand and locked at the hand-over; the WMS counts them. Shipped
     -- (commit) or intercepted (release), the hub stops counting them as outstanding at the WMS.
-    -- A release gives nothing back here: the WMS's next reading shows the units again, and
-    -- until then they are not offered for sale (never oversold).
+    -- A release (the WMS intercepted the trade) gives them back and logs the return, so an
+    -- available-to-send reading from before it is reconciled like one from before a hand-over.
+    -- Known window: a reading taken between the WMS's intercept and this release, applied after
+    -- it, counts the units twice until the next reading (seconds apart; never the other way).
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
     local flat = redis.call('HGETALL', hold)
     for i = 1, #flat, 2 do
       local field = flat[i]
@@ -45,7 +49,12 @@ local function settle(hold, onhand, locked, expiry, handed, orderKey, toState, r
         local line = cjson.decode(flat[i + 1])
         local left = redis.call('HINCRBY', handed, line.sku, -line.qty)
         if left == 0 then redis.call('HDEL', handed, line.sku) end
-        lines[#lines + 1] = { lineId = string.sub(field, 3), sku = line.sku, qty = line.qty }
+        local lineId = string.sub(field, 3)
+        if toState == 'released' then
+          redis.call('HINCRBY', onhand, line.sku, line.qty)
+          redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = lineId, sku = line.sku, qty = -line.qty }))
+        end
+        lines[#lines + 1] = { lineId = lineId, sku = line.sku, qty = line.qty }
       end
     end
   elseif state == 'locked' then
@@ -151,17 +160,17 @@ return cjson.encode({ ok = true, locked = lines, expiresAt = exp and tonumber(ex
 `;
 
 /**
- * KEYS: onhand, locked, expiry, hold, handed
+ * KEYS: onhand, locked, expiry, hold, handed, handoffs
  * ARGV: orderKey, toState ('released' | 'committed'), reason, tombstone TTL seconds
  * Release gives the units back to available; commit (on shipment) removes them from on hand too.
  */
 export const SETTLE_HOLD = `${SETTLE}
-local previous, state, lines = settle(KEYS[4], KEYS[1], KEYS[2], KEYS[3], KEYS[5], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
+local previous, state, lines = settle(KEYS[4], KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
 return cjson.encode({ previous = previous, state = state, lines = lines })
 `;
 
 /**
- * KEYS: onhand, locked, expiry, handed
+ * KEYS: onhand, locked, expiry, handed, handoffs
  * ARGV: nowMs, limit, holdPrefix, tombstone TTL seconds
  *
  * Releases unpaid holds whose expiry is due. The check "still locked, still has an expiry, and it
@@ -171,7 +180,7 @@ return cjson.encode({ previous = previous, state = state, lines = lines })
  * Cluster they are in this script's slot.
  */
 export const RELEASE_EXPIRED = `${SETTLE}
-local onhand, locked, expiry, handed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local onhand, locked, expiry, handed, handoffs = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local now, limit, holdPrefix, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local due = redis.call('ZRANGEBYSCORE', expiry, '-inf', now, 'LIMIT', 0, limit)
 local out = {}
@@ -180,7 +189,7 @@ for _, orderKey in ipairs(due) do
   local exp = redis.call('HGET', hold, 'exp')
   local state = redis.call('HGET', hold, 'state')
   if state == 'locked' and exp and tonumber(exp) <= now then
-    local _, _, lines = settle(hold, onhand, locked, expiry, handed, orderKey, 'released', 'expired', ttl)
+    local _, _, lines = settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, 'released', 'expired', ttl)
     out[#out + 1] = { orderKey = orderKey, lines = lines }
   elseif state == 'locked' and exp then
     -- Index and hold disagree (should not happen): trust the hold, re-index it.
@@ -222,7 +231,7 @@ return cjson.encode({ state = state or 'none' })
  *              then: an understatement, never an oversell.
  *   unpromised the WMS's own available-to-send (its stock less what its trades are promised):
  *              it already excludes every trade handed before the reading, so only hand-overs
- *              after asOf are subtracted. Exact, and the WMS's other promises (other channels,
+ *              after asOf are subtracted (and intercepted trades given back after it added). Exact, and the WMS's other promises (other channels,
  *              its own locks) are respected too.
  * Locks are untouched: if the WMS reports fewer units than are locked, available goes negative
  * and the caller is told, because hiding it would hide an oversell that already happened. A report
