@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { orderKey as makeOrderKey, type CanonicalOrder } from '../canonical/order.js';
@@ -62,6 +63,23 @@ export class QuarantinedError extends Error {
   }
 }
 
+function snapshotOf(order: CanonicalOrder, receivedAt: string): PlatformSnapshot {
+  return {
+    status: order.status,
+    platformStatus: order.platformStatus,
+    updatedAt: order.updatedAt ?? null,
+    receivedAt,
+    lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus, status: l.status ?? null })),
+    address: order.address,
+  };
+}
+
+/** What a copy tells the workflow, without the time it happened to arrive. */
+function snapshotDigest(s: PlatformSnapshot): string {
+  const { receivedAt: _arrival, ...news } = s;
+  return createHash('sha256').update(JSON.stringify(news)).digest('base64url');
+}
+
 export function workflowIdFor(orderKey: string): string {
   return `order:${orderKey}`;
 }
@@ -80,6 +98,20 @@ export class OrderIntake {
 
   private bodyDedupeKey(channel: string, bodyHash: string) {
     return `${this.d.keyPrefix}delivery-body:${channel}:${bodyHash}`;
+  }
+
+  /** The digest of the last copy this order's workflow was given (its start, or a forwarded snapshot). */
+  private snapshotKey(workflowId: string) {
+    return `${this.d.keyPrefix}snapshot:${workflowId}`;
+  }
+
+  /** Remembers what the workflow was given; Redis trouble only costs a signal that changes nothing. */
+  private async rememberSnapshot(workflowId: string, digest: string): Promise<void> {
+    try {
+      await this.d.redis.set(this.snapshotKey(workflowId), digest, 'EX', this.d.dedupeTtlSeconds);
+    } catch (err) {
+      this.d.logger.warn({ workflowId, err: errorMessage(err) }, 'could not remember the forwarded copy');
+    }
   }
 
   /**
@@ -148,19 +180,22 @@ export class OrderIntake {
    * durable once accepted; a finished order ignores them.
    */
   private async forwardSnapshot(workflowId: string, order: CanonicalOrder, receivedAt: string): Promise<void> {
-    const snapshot: PlatformSnapshot = {
-      status: order.status,
-      platformStatus: order.platformStatus,
-      updatedAt: order.updatedAt ?? null,
-      receivedAt,
-      lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus, status: l.status ?? null })),
-      address: order.address,
-    };
+    const snapshot = snapshotOf(order, receivedAt);
+    // A copy with nothing new (a poll's look-back re-reading a waiting order, a redelivery under a
+    // new id) would only grow the order's history by one signal each time: skipped. Two racing
+    // copies may both be sent; the workflow applies a copy by its update time either way.
+    const digest = snapshotDigest(snapshot);
+    try {
+      if ((await this.d.redis.get(this.snapshotKey(workflowId))) === digest) return;
+    } catch (err) {
+      this.d.logger.warn({ workflowId, err: errorMessage(err) }, 'copy dedupe unavailable; forwarding');
+    }
     try {
       await this.d.temporal.workflow.getHandle(workflowId).signal(platformSnapshot, snapshot);
+      await this.rememberSnapshot(workflowId, digest);
     } catch (err) {
       // A finished order ignores news; the delivery itself is still answered as stored.
-      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform copy not forwarded');
+      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform copy not forwarded')
     }
   }
 
@@ -198,6 +233,7 @@ export class OrderIntake {
         }),
       );
       this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
+      if (this.d.settings) await this.rememberSnapshot(workflowId, snapshotDigest(snapshotOf(order, '')));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         duplicate = true;
