@@ -29,13 +29,15 @@ const orders = await Promise.all([
   mapped('jd/order.v2', 'jd-coupon-on-top-of-seller-discount'),
   mapped('douyin/order.v3', 'platform-and-creator-funded-discount'),
   mapped('shopify/order.v2', 'two-refunds-across-month-end'),
+  mapped('taobao/order.v3', 'finished-trade-commission'),
+  mapped('taobao/order.v3', 'unfinished-commission-not-final'),
 ]);
 const source: FinanceOrderSource = {
   async *orders() {
     yield* orders;
   },
 };
-const run = async (month: string, cfg: unknown = { commission: { jd: { rateBasisPoints: 800 } } }) => summaryJson(await reconcile(source, { month, config: FinanceConfig.parse(cfg) }, () => undefined));
+const run = async (month: string, cfg: unknown = { commission: { jd: { rateBasisPoints: 800 }, taobao: { rateBasisPoints: 500 } } }) => summaryJson(await reconcile(source, { month, config: FinanceConfig.parse(cfg) }, () => undefined));
 
 describe('reconciliation of mapped platform orders', () => {
   it('June: PDD and JD discount funding read from the payloads, JD commission estimated at 8 %', async () => {
@@ -53,9 +55,20 @@ describe('reconciliation of mapped platform orders', () => {
     expect(s.totals).toEqual([{ currency: 'CNY', orders: 2, goods: '418.70', freight: '11.00', sellerDiscount: '28.00', platformDiscount: '25.00', received: '401.70', commission: '25.12', commissionEstimated: '25.12', refunds: '0.00', net: '376.58' }]);
   });
 
-  it('November: Douyin platform + creator subsidy is received; December: Shopify refunds on the days the money went back', async () => {
-    // Douyin (paid 11-11): paid 24660 + platform_cost_amount 700 = 25360 received.
-    expect((await run('2026-11')).totals).toEqual([{ currency: 'CNY', orders: 1, goods: '258.60', freight: '8.00', sellerDiscount: '13.00', platformDiscount: '7.00', received: '253.60', commission: '0.00', commissionEstimated: '0.00', refunds: '0.00', net: '253.60' }]);
+  it('November: Douyin platform + creator subsidy is received; Taobao reported commission wins over the rate; December: Shopify refunds on the days the money went back', async () => {
+    const nov = await run('2026-11');
+    // Douyin (paid 11-11): paid 24660 + platform_cost_amount 700 = 25360 received, no rate: 0.
+    // Taobao finished trade (11-11): paid 37760 (goods 39760 + freight 1000 - discount 3000, all
+    //   seller-funded as assumed), commission_fee 18.88 reported: net 37760 - 1888 = 35872.
+    // Taobao trade not finished: commission_fee 0.00 is not final, so 5 % x (37760 - 1000) = 1838
+    //   estimated: net 35922. Together: 1888 + 1838 = 3726 commission, 1838 of it estimated.
+    expect(nov.rows.map((r) => [r.platform, r.orders, r.received, r.commission, r.commissionEstimated, r.net])).toEqual([
+      ['douyin', 1, '253.60', '0.00', '0.00', '253.60'],
+      ['taobao', 2, '755.20', '37.26', '18.38', '717.94'],
+    ]);
+    // goods 25860 + 2 x 39760 = 105380; freight 800 + 2 x 1000 = 2800; seller 1300 + 2 x 3000 = 7300;
+    // received 25360 + 2 x 37760 = 100880; net 100880 - 3726 = 97154.
+    expect(nov.totals).toEqual([{ currency: 'CNY', orders: 3, goods: '1053.80', freight: '28.00', sellerDiscount: '73.00', platformDiscount: '7.00', received: '1008.80', commission: '37.26', commissionEstimated: '18.38', refunds: '0.00', net: '971.54' }]);
     // Shopify order paid in February: refund 22.50 + 1.62 tax at 2026-11-30T22:30-05:00
     // (= 12-01 11:30 +08:00) and 18.00 + 1.30 at 2026-12-02T09:00-05:00 (= 12-02 22:00 +08:00).
     const dec = await run('2026-12');
