@@ -44,7 +44,8 @@ export function financeRoutes(d: { source?: FinanceOrderSource | undefined; conf
     const filename = `reconciliation-${month}-${view}.${format === FINANCE_FORMAT.CSV ? 'csv' : view === FINANCE_VIEW.DETAIL ? 'ndjson' : 'json'}`;
 
     if (view === FINANCE_VIEW.SUMMARY) {
-      const summary = await reconcile(source, opts, () => undefined);
+      // A client that hangs up stops the month's read (the request's signal aborts).
+      const summary = await reconcile(source, { ...opts, signal: c.req.raw.signal }, () => undefined);
       if (format === FINANCE_FORMAT.JSON) return c.json(summaryJson(summary));
       return c.body(summaryCsv(summary), 200, { 'content-type': CSV_TYPE, 'content-disposition': `attachment; filename="${filename}"` });
     }
