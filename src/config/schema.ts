@@ -3,6 +3,7 @@ import { envBool, envInt, envString, secretRef, type Env } from './env-ref.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { ResilienceConfig } from '../resilience/config.js';
 import { channelPollSchema } from '../polling/config.js';
+import { FinanceConfig } from '../finance/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -241,6 +242,8 @@ export function configSchema(env: Env) {
         })
         .strict()
         .prefault({}),
+      /** The monthly reconciliation: accounting offset and commission rates (src/finance/config.ts). */
+      finance: FinanceConfig.prefault({}),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()

@@ -21,6 +21,8 @@ import { healthRoutes, type Probe } from './routes/health.js';
 import { mappingRoutes } from './routes/mappings.js';
 import { orderRoutes } from './routes/orders.js';
 import { quarantineRoutes } from './routes/quarantine.js';
+import { financeRoutes } from './routes/finance.js';
+import type { FinanceOrderSource } from '../finance/source.js';
 import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
 import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
 import { platformWebhookRoutes } from './routes/webhooks-platform.js';
@@ -46,6 +48,8 @@ export interface AppDeps {
   version: string;
   /** The hub's breakers, cache and rate limits, for outbound calls made while answering a request. */
   resilience?: ResilienceLayers;
+  /** Orders for the monthly reconciliation (the order store); without it /api/finance answers 503. */
+  financeSource?: FinanceOrderSource;
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -85,6 +89,7 @@ export function createApp(d: AppDeps) {
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
+  app.route('/api/finance', financeRoutes({ source: d.financeSource, config: d.config.finance, apiKeys: d.apiKeys, logger: d.logger }));
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));
