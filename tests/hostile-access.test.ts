@@ -188,3 +188,15 @@ describe('replays deduplicated by the signed body on every pushed platform', () 
     expect(await metric('zhongshu_webhook_duplicates_total', 'adapter="legacy-erp",by="body"')).toBe(1);
   });
 });
+
+describe('deep nesting is refused before parsing, on webhooks and /api alike', () => {
+  it('a 10^5-deep body gets a 400 naming the depth limit', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const api = await hub.app.request('/api/orders/shopify-test:1/address', { method: 'POST', body: deep, headers: { authorization: `Bearer ${CS_KEY}`, 'content-type': 'application/json' } });
+    expect(api.status).toBe(400);
+    expect((await json(api)).error).toMatchObject({ code: 'invalid_json', message: expect.stringMatching(/nests deeper than 256 levels/) });
+    const hook = await hub.app.request('/webhooks/shopify', shopifyRequest(deep));
+    expect(hook.status).toBe(400);
+    expect((await json(hook)).error.message).toMatch(/nests deeper than 256 levels/);
+  });
+});

@@ -11,6 +11,7 @@ import type { OrderIndex } from '../../store/orders.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
+import { readJsonBody } from '../json-body.js';
 import { orderForView, piiViewFor, type PiiViews } from '../pii-view.js';
 
 export const OrderStateResponse = z
@@ -46,13 +47,7 @@ export const TrackingBody = z
 
 export const AddressChangeBody = z.object({ address: Address, note: z.string().max(500).optional() }).strict().meta({ id: 'AddressChange' });
 
-async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'body: not valid JSON');
-  }
-}
+const jsonBody = readJsonBody;
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
