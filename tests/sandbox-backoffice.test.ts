@@ -17,7 +17,7 @@ import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
  * receivers agree end to end.
  */
 const WH = 'WH-SB';
-const ROUTE_TOKEN = 'sandbox-route-t0ken';
+const ROUTE_TOKEN = 'sandbox-route-t0ken-0123456789abcdef';
 let sf: SfSandbox;
 let wdt: WdtSandbox;
 let hub: Hub & { prefix: string; taskQueue: string };

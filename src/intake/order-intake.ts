@@ -131,6 +131,24 @@ export class OrderIntake {
     }
   }
 
+  /**
+   * Marks a delivery id and/or signed body as handled, so a redelivery or a replay is answered
+   * as a duplicate. Called only once the delivery is stored (started, or kept in quarantine),
+   * never before: a failed one must be processed when the platform retries. Redis trouble is
+   * not fatal (workflow ids still deduplicate).
+   */
+  async rememberDelivery(channel: string, deliveryId: string | null, bodyHash: string | null, value = '1'): Promise<void> {
+    const keys = [...(deliveryId ? [this.dedupeKey(channel, deliveryId)] : []), ...(bodyHash ? [this.bodyDedupeKey(channel, bodyHash)] : [])];
+    if (!keys.length) return;
+    try {
+      const m = this.d.redis.multi();
+      for (const k of keys) m.set(k, value, 'EX', this.d.dedupeTtlSeconds);
+      await m.exec();
+    } catch (err) {
+      this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
+    }
+  }
+
   async accept(delivery: Delivery): Promise<Accepted> {
     const { channel } = delivery;
     let order: CanonicalOrder;
@@ -244,16 +262,7 @@ export class OrderIntake {
         throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
       }
     }
-    const remember = [...(delivery.deliveryId ? [this.dedupeKey(delivery.channel.id, delivery.deliveryId)] : []), ...(delivery.bodyHash ? [this.bodyDedupeKey(delivery.channel.id, delivery.bodyHash)] : [])];
-    if (remember.length) {
-      try {
-        const m = this.d.redis.multi();
-        for (const k of remember) m.set(k, workflowId, 'EX', this.d.dedupeTtlSeconds);
-        await m.exec();
-      } catch (err) {
-        this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
-      }
-    }
+    await this.rememberDelivery(delivery.channel.id, delivery.deliveryId, delivery.bodyHash ?? null, workflowId);
     return duplicate ? { orderKey, workflowId, duplicate, duplicateBy: 'workflow' } : { orderKey, workflowId, duplicate };
   }
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 
 /** Quantities stay far below 1e14, where Lua's number-to-string conversion would lose digits. */
-const MAX_QTY = 1_000_000_000;
+export const MAX_QTY = 1_000_000_000;
 
 const noBraces = (s: string) => !/[{}]/.test(s);
 
