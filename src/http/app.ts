@@ -21,6 +21,8 @@ import { healthRoutes, type Probe } from './routes/health.js';
 import { mappingRoutes } from './routes/mappings.js';
 import { orderRoutes } from './routes/orders.js';
 import { quarantineRoutes } from './routes/quarantine.js';
+import { trackingRoutes } from './routes/tracking.js';
+import { ParcelStore } from '../tracking/parcels.js';
 import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
 import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
 import { platformWebhookRoutes } from './routes/webhooks-platform.js';
@@ -84,6 +86,7 @@ export function createApp(d: AppDeps) {
   app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience }));
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
+  app.route('/api/tracking', trackingRoutes({ parcels: new ParcelStore(d.redis, d.config.redis.keyPrefix), apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
 
