@@ -148,6 +148,37 @@ describe('tracking back-fill robot', () => {
     await recordHistory(`order:${key}`, 'tracking-robot-stalled');
   });
 
+  it('a KDNiao problem parcel (State 4) is flagged and told once; delivery clears it from the list', async () => {
+    const key = await placeOrder();
+    const waybillNo = String((await waitFor(key, 'pushed_to_wms')).waybillNo);
+    kdniao.track('EMS', waybillNo);
+    await kdniao.pickUp(waybillNo);
+    kdniao.problem(waybillNo, 405, '派件异常，联系不上收件人');
+    await hub.redis.zadd(`${hub.prefix}track:due`, 0, waybillNo);
+    const before = robot.state().messages.length;
+    expect(await sweep()).toMatchObject({ pickedUp: 1, stalled: 1 });
+    const s = await waitFor(key, 'in_transit');
+    expect(s.trackingStalled).toBe('carrier_problem');
+    const told = robot.state().messages.slice(before);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.content).toContain('问题件');
+    expect(told[0]?.content).toContain('派件异常');
+    const listed = await json(await hub.app.request('/api/tracking/stalled', { headers: admin }));
+    expect(listed.items).toEqual(expect.arrayContaining([expect.objectContaining({ waybillNo, reason: 'carrier_problem', carrierState: '4' })]));
+
+    await hub.redis.zadd(`${hub.prefix}track:due`, 0, waybillNo);
+    expect((await sweep()).stalled).toBe(0); // still a problem: nothing new to say
+    expect(robot.state().messages.slice(before)).toHaveLength(1);
+
+    await kdniao.deliver(waybillNo);
+    await hub.redis.zadd(`${hub.prefix}track:due`, 0, waybillNo);
+    expect((await sweep()).delivered).toBe(1);
+    const done = await waitFor(key, 'completed');
+    expect(done.trackingStalled).toBeUndefined();
+    const after = await json(await hub.app.request('/api/tracking/stalled', { headers: admin }));
+    expect(after.items.map((i: Json) => i.waybillNo)).not.toContain(waybillNo);
+  });
+
   it('refuses a bad limit on the stalled list with the field named', async () => {
     const res = await hub.app.request('/api/tracking/stalled?limit=0', { headers: admin });
     expect(res.status).toBe(400);
