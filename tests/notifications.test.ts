@@ -7,6 +7,9 @@ import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { notificationsSchema } from '../src/notify/config.js';
 import { NotificationRouter } from '../src/notify/router.js';
+import { createNotifyActivities } from '../src/notify/activities.js';
+import { DecisionQueue } from '../src/store/decisions.js';
+import { ParcelStore } from '../src/tracking/parcels.js';
 import { createLogger } from '../src/logger.js';
 import { secretsToEnv } from '../src/sandbox/world.js';
 import { SA_ORDER_STATUS } from '../workflows/search-attributes.js';
@@ -171,6 +174,34 @@ describe('notification router', () => {
     const batch = state.messages.at(-1);
     expect(batch?.title).toContain('5 条通知');
     for (const i of [20, 21, 22, 23, 24]) expect(batch?.content).toContain(`erp-${i}`);
+  });
+
+  it('tells a breaker open past the configured minutes once, and once more when it closes', async () => {
+    const config = notificationsSchema({}).parse({ breakerOpenMinutes: 10, routes: [{ event: 'breaker_open', connector: 'wecom-ops' }, { event: 'breaker_closed', connector: 'wecom-ops' }] });
+    const prefix = `${hub.prefix}brk:`;
+    const logger = createLogger({ level: 'silent' });
+    const router = new NotificationRouter({ redis: hub.redis, keyPrefix: prefix, config, registry: hub.registry, logger });
+    // The circuits as the hub's Breakers would list them; the watch reads nothing else.
+    let open: { connector: string; capability: string; openedAt: number }[] = [{ connector: 'kingdee', capability: 'sales-order.push', openedAt: Date.now() - 3 * 60_000 }];
+    const acts = createNotifyActivities({
+      router, config, redis: hub.redis, keyPrefix: prefix, logger, temporal: hub.client, taskQueue: hub.taskQueue, channels: [],
+      decisions: new DecisionQueue(hub.redis, prefix), parcels: new ParcelStore(hub.redis, prefix), breakers: { notClosed: () => open },
+    });
+    const before = ops.state().messages.length;
+    await acts.flushNotifications();
+    expect(ops.state().messages.length - before).toBe(0); // open 3 minutes: not yet
+    open = [{ connector: 'kingdee', capability: 'sales-order.push', openedAt: Date.now() - 12 * 60_000 }];
+    await acts.flushNotifications();
+    await acts.flushNotifications();
+    const opened = ops.state().messages.slice(before);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]?.content).toContain('熔断器已打开 12 分钟');
+    open = [];
+    await acts.flushNotifications();
+    await acts.flushNotifications();
+    const all = ops.state().messages.slice(before);
+    expect(all).toHaveLength(2);
+    expect(all[1]?.content).toContain('已恢复');
   });
 
   it('posts a poll-range-lost event to a generic webhook once, with its key', async () => {

@@ -35,7 +35,7 @@ export interface NotifyActivityDeps {
   channels: readonly ChannelConfig[];
   decisions: DecisionQueue;
   parcels: ParcelStore;
-  breakers: Breakers | null;
+  breakers: Pick<Breakers, 'notClosed'> | null;
   /** Open after-sales cases by age bucket, from the after-sales module when it is wired in. */
   openCasesByAge?: () => Promise<Record<string, number>>;
   now?: () => Date;
