@@ -173,6 +173,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     redis,
     registry,
     resilience,
+    trackingPush: (records) => robot.applyPushed(records),
     apiKeys: apiKeysFromConfig(config.auth.apiKeys),
     version: packageVersion(),
     probes: [

@@ -7,6 +7,8 @@ import { sandbox as wecomSandbox, type WecomSandbox } from '../adapters/wecom/sa
 import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { secretsToEnv } from '../src/sandbox/world.js';
+import { formEncode, kdniaoDataSign } from '../adapters/kdniao/transport.js';
+import { gmt8WallClock } from '../src/sandbox/courier-kit.js';
 import type { TrackingSweepInput, TrackingSweepResult } from '../workflows/tracking-sweep.js';
 import { recordHistory } from './support/histories.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
@@ -22,6 +24,7 @@ import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
  */
 const WH = 'WH-TR';
 const OPS_MOBILE = '13800000001';
+const PUSH_TOKEN = 'kdn-push-t0ken';
 let ems: EmsSandbox;
 let kdniao: KdniaoSandbox;
 let wdt: WdtSandbox;
@@ -35,7 +38,7 @@ beforeAll(async () => {
   kdniao = await kdniaoSandbox.start({ delays: { pickupMs: null, deliveryMs: null }, clock: () => new Date(Date.now() - kdniaoLagMs) });
   wdt = await wdtSandbox.start();
   robot = await wecomSandbox.start();
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { KDN_PUSH_TOKEN: PUSH_TOKEN };
   hub = await startTestHub({
     env,
     config: {
@@ -55,7 +58,7 @@ beforeAll(async () => {
         { id: 'wecom-ops', adapter: 'wecom', config: secretsToEnv('wecom-ops', 'wecom', robot.connectorConfig(), env) },
       ],
       // The schedule's own runs are far apart: the test runs the sweep workflow itself.
-      tracking: { enabled: true, kdniao: 'kdniao', everyMinutes: 600, requestsPerSecond: 50 },
+      tracking: { enabled: true, kdniao: 'kdniao', everyMinutes: 600, requestsPerSecond: 50, pushToken: '${KDN_PUSH_TOKEN}' },
       notifications: { routes: [{ event: 'tracking_stalled', connector: 'wecom-ops', mentionMobiles: [OPS_MOBILE] }] },
     },
   });
@@ -177,6 +180,37 @@ describe('tracking back-fill robot', () => {
     expect(done.trackingStalled).toBeUndefined();
     const after = await json(await hub.app.request('/api/tracking/stalled', { headers: admin }));
     expect(after.items.map((i: Json) => i.waybillNo)).not.toContain(waybillNo);
+  });
+
+  it("takes KDNiao's signed track push: the parcel moves without a query, a repeat changes nothing, a bad sign is refused", async () => {
+    const key = await placeOrder();
+    const waybillNo = String((await waitFor(key, 'pushed_to_wms')).waybillNo);
+    const appKey = String(kdniao.connectorConfig()['appKey']);
+    const push = (data: unknown[], sign?: string) => {
+      const rd = JSON.stringify({ EBusinessID: kdniao.connectorConfig()['eBusinessId'], PushTime: ago(0), Count: data.length, Data: data });
+      const body = `RequestData=${formEncode(rd)}&EBusinessID=1000001&RequestType=101&DataSign=${sign ?? kdniaoDataSign(rd, appKey)}&DataType=2`;
+      return hub.app.request(`/webhooks/kdniao/push/${PUSH_TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    };
+    // Courier wall-clock times of the last hour, so the parcel is not mistaken for a silent one.
+    const ago = (min: number) => gmt8WallClock(new Date(Date.now() - min * 60_000));
+    const picked = { ShipperCode: 'EMS', LogisticCode: waybillNo, Success: true, State: '2', Traces: [{ AcceptTime: ago(60), AcceptStation: '【杭州】邮政已揽收' }, { AcceptTime: ago(20), AcceptStation: '【杭州】离开处理中心' }] };
+    const queriesBefore = kdniao.state().queries;
+    const res = await push([picked, { ShipperCode: 'EMS', LogisticCode: 'NOT-OURS-1', Success: true, State: '2', Traces: [] }]);
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ Success: true });
+    const moving = await waitFor(key, 'in_transit');
+    expect(causes(moving).filter((c) => c.includes('离开处理中心'))).toHaveLength(1);
+    expect((await push([picked])).status).toBe(200);
+    const delivered = { ...picked, State: '3', Traces: [...picked.Traces, { AcceptTime: ago(1), AcceptStation: '已签收' }] };
+    expect((await push([delivered])).status).toBe(200);
+    const done = await waitFor(key, 'completed');
+    expect(causes(done).filter((c) => c.includes('离开处理中心'))).toHaveLength(1);
+    expect(kdniao.state().queries).toBe(queriesBefore);
+
+    const forged = await push([delivered], 'bm90LXRoZS1zaWdu');
+    expect(forged.status).toBe(401);
+    expect(JSON.stringify(await json(forged))).toContain('DataSign');
+    expect((await hub.app.request('/webhooks/kdniao/push/wrong-token', { method: 'POST', body: 'x' })).status).toBe(404);
   });
 
   it('refuses a bad limit on the stalled list with the field named', async () => {

@@ -22,6 +22,8 @@ import { mappingRoutes } from './routes/mappings.js';
 import { orderRoutes } from './routes/orders.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { trackingRoutes } from './routes/tracking.js';
+import { kdniaoPushRoutes } from './routes/webhooks-kdniao.js';
+import type { TrackingResult } from '../../adapters/_shared/tracking.js';
 import { ParcelStore } from '../tracking/parcels.js';
 import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
 import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
@@ -48,6 +50,8 @@ export interface AppDeps {
   version: string;
   /** The hub's breakers, cache and rate limits, for outbound calls made while answering a request. */
   resilience?: ResilienceLayers;
+  /** Applies KDNiao's track pushes (the tracking robot); absent: the receiver answers 503. */
+  trackingPush?: (records: readonly TrackingResult[]) => Promise<{ applied: number; unknown: number }>;
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -83,6 +87,19 @@ export function createApp(d: AppDeps) {
   const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger };
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
   app.route('/webhooks/legacy-erp', erpWebhookRoutes(erpDeps));
+  app.route(
+    '/webhooks/kdniao/push',
+    kdniaoPushRoutes({
+      token: d.config.tracking.pushToken,
+      appKey: () => kdniaoAppKey(d.registry, d.config.tracking.kdniao),
+      apply: async (records) => {
+        if (!d.trackingPush) throw new Error('the tracking robot is not wired into this app');
+        return d.trackingPush(records);
+      },
+      metrics: d.metrics,
+      logger: d.logger,
+    }),
+  );
   app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience }));
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
@@ -109,3 +126,11 @@ export function createApp(d: AppDeps) {
 }
 
 export type HubApp = ReturnType<typeof createApp>;
+
+/** The AppKey of the tracking robot's KDNiao connector, or null when none is configured. */
+function kdniaoAppKey(registry: AdapterRegistry, connector: string | undefined): string | null {
+  if (!connector) return null;
+  const cfg = registry.resolvedConfig(connector);
+  const key = typeof cfg === 'object' && cfg !== null && 'appKey' in cfg ? cfg.appKey : null;
+  return typeof key === 'string' ? key : null;
+}

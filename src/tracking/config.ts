@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBool, envInt, type Env } from '../config/env-ref.js';
+import { envBool, envInt, secretRef, type Env } from '../config/env-ref.js';
 
 /** KDNiao ShipperCodes seen in a source (WIRE-FORMATS §2, KDNiao column). */
 const SHIPPER_CODE = z.string().regex(/^[A-Z0-9]{2,10}$/, 'a KDNiao ShipperCode (SF, EMS, YZPY, YTO, ZTO, STO, YD, JD...)');
@@ -34,6 +34,12 @@ export function trackingSchema(env: Env) {
       stalledHours: z.number().positive().default(48),
       /** A parcel is given up (and listed stalled if not delivered) this long after registration. */
       maxTrackDays: envInt(env, { min: 1 }).default(30),
+      /**
+       * KDNiao's track push (subscription callback) is received at
+       * POST /webhooks/kdniao/push/<pushToken>, its DataSign checked with the connector's AppKey.
+       * Unset = receiver off (the robot only queries).
+       */
+      pushToken: secretRef(env).optional(),
       backfill: z
         .object({
           /** WMS connector whose logistics.sync reports shipments (Wangdiantong). */

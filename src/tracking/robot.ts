@@ -109,6 +109,12 @@ export function createTrackingRobot(d: TrackingRobotDeps) {
       await store.update(no, {}, now() + recheckMs);
       return;
     }
+    await applyResult(p, r, result, `kdniao ${p.shipperCode}`);
+  }
+
+  /** What a query or a push said about one parcel: signals for its order, stall flags, the store. */
+  async function applyResult(p: Parcel, r: TrackingResult, result: TrackRunResult, source: string): Promise<void> {
+    const no = p.waybillNo;
     const fresh = r.events.slice(p.traceCount);
     const last = r.events.at(-1);
     const first = r.events[0];
@@ -125,7 +131,6 @@ export function createTrackingRobot(d: TrackingRobotDeps) {
     }
     if (stalled) result.stalled++;
     const handle = d.temporal.workflow.getHandle(p.workflowId);
-    const source = `kdniao ${p.shipperCode}`;
     try {
       if (fresh.length || stalled !== undefined) {
         await handle.signal(trackingUpdate, { waybillNo: no, source, traces: fresh.map((e) => ({ at: e.at, description: e.description, location: e.location })), ...(stalled !== undefined ? { stalled } : {}) });
@@ -167,6 +172,26 @@ export function createTrackingRobot(d: TrackingRobotDeps) {
     shipperCodeOf,
     register,
     store,
+
+    /**
+     * KDNiao's track push (the subscription's callback): each record is applied like a query's
+     * answer; a record for a waybill the robot does not follow is counted, not lost silently.
+     */
+    async applyPushed(records: readonly TrackingResult[]): Promise<{ applied: number; unknown: number; result: TrackRunResult }> {
+      const result: TrackRunResult = { checked: 0, pickedUp: 0, delivered: 0, stalled: 0, failed: 0, more: false };
+      let unknown = 0;
+      for (const r of records) {
+        const p = await store.get(r.trackingNo);
+        if (!p) {
+          unknown++;
+          d.logger.warn({ waybillNo: r.trackingNo }, 'KDNiao push for a parcel the robot does not follow');
+          continue;
+        }
+        result.checked++;
+        await applyResult(p, r, result, `kdniao-push ${p.shipperCode}`);
+      }
+      return { applied: result.checked, unknown, result };
+    },
 
     /** One batch of due parcels: query each on KDNiao (paced), signal the orders, flag stalls. */
     async trackParcels(input: { limit: number }): Promise<TrackRunResult> {
