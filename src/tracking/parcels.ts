@@ -22,16 +22,19 @@ const Parcel = z.object({
 export type Parcel = z.infer<typeof Parcel>;
 
 /** What GET /api/tracking/stalled lists. */
-export interface StalledParcel {
-  waybillNo: string;
-  orderKey: string;
-  shipperCode: string;
-  reason: StallReason;
-  since: string;
-  lastChangeAt: string | null;
-  lastTrace: string | null;
-  carrierState: string | null;
-}
+export const StalledParcel = z
+  .object({
+    waybillNo: z.string(),
+    orderKey: z.string(),
+    shipperCode: z.string(),
+    reason: z.enum(STALL_REASON),
+    since: z.string(),
+    lastChangeAt: z.string().nullable(),
+    lastTrace: z.string().nullable(),
+    carrierState: z.string().nullable(),
+  })
+  .meta({ id: 'StalledParcel' });
+export type StalledParcel = z.infer<typeof StalledParcel>;
 
 /** The lifecycle's workflow id is `order:<orderKey>` (src/intake). */
 export const orderKeyOf = (workflowId: string) => workflowId.replace(/^order:/, '');
