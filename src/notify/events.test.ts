@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { localDate } from './activities.js';
 import { notificationsSchema } from './config.js';
 import { EVENT_TEMPLATES, NOTIFY_EVENT, renderTemplate, unknownPlaceholders } from './events.js';
+import { lifecycleEvent } from './router.js';
 
 describe('notification templates', () => {
   it('renders variables and shows a missing one as "-" instead of a raw brace', () => {
@@ -38,5 +39,17 @@ describe('notifications config', () => {
   it('the daily summary date is the local day of its zone', () => {
     expect(localDate(new Date('2026-12-05T17:30:00Z'), 'Asia/Shanghai')).toBe('2026-12-06');
     expect(localDate(new Date('2026-12-05T15:30:00Z'), 'Asia/Shanghai')).toBe('2026-12-05');
+  });
+});
+
+describe('lifecycle notices', () => {
+  it('take their event and hold level from the key the workflow gives them', () => {
+    const wf = 'order:shopify-test:1';
+    expect(lifecycleEvent(`${wf}:notify-address_unmatched-1`, 'shopify-test:1: address_unmatched')).toEqual({ event: 'hold_created', reason: 'address_unmatched', level: 1 });
+    expect(lifecycleEvent(`${wf}:notify-order_frequency-2`, 'x')).toEqual({ event: 'hold_created', reason: 'order_frequency', level: 2 });
+    expect(lifecycleEvent(`${wf}:notify-insufficient_stock-1`, '采购提醒 purchasing alert: insufficient_stock')).toEqual({ event: 'hold_created', reason: 'insufficient_stock', level: 3 });
+    expect(lifecycleEvent(`${wf}:notify-pickup_overdue-1`, 'x')).toEqual({ event: 'hold_created', reason: 'pickup_overdue', level: null });
+    expect(lifecycleEvent(`${wf}:notify-ship_by_near-1`, 'x')).toEqual({ event: 'ship_by_near', reason: 'ship_by_near', level: null });
+    expect(lifecycleEvent(`${wf}:notify-compensation_failed-1`, 'x')).toEqual({ event: 'compensation_failed', reason: 'compensation_failed', level: null });
   });
 });

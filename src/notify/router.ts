@@ -6,6 +6,7 @@ import { CAPABILITY } from '../sdk/capabilities.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { errorMessage } from '../util/errors.js';
 import { LuaScript } from '../util/lua-script.js';
+import { HOLD_CODE } from '../rules/evaluate.js';
 import type { NotificationsConfig, NotifyRoute } from './config.js';
 import { EVENT_TEMPLATES, NOTIFY_EVENT, ROUTER_CONNECTOR, renderTemplate, type NotifyEvent, type NotifySeverity } from './events.js';
 
@@ -81,6 +82,20 @@ const SEVERITY_RANK: Readonly<Record<NotifySeverity, number>> = { info: 0, warni
 /** The lifecycle's notice keys (workflows/lifecycle/notify.ts): `<workflowId>:notify-<reason>-<n>`. */
 const LIFECYCLE_KEY = /:notify-([a-z0-9_]+)-\d+$/;
 const PURCHASING_TITLE = '采购提醒';
+/** The interception levels of the rules' hold codes (src/rules/evaluate.ts) and the stock hold. */
+const HOLD_LEVEL: Readonly<Record<string, number>> = { [HOLD_CODE.ADDRESS_UNMATCHED]: 1, [HOLD_CODE.ORDER_FREQUENCY]: 2, [HOLD_CODE.SKU_UNKNOWN]: 3, insufficient_stock: 3 };
+
+/**
+ * Which event a lifecycle notice is: its key names the hold reason. The workflow passes no level,
+ * so it comes from the reason (and the purchasing title, which only level 3 carries).
+ */
+export function lifecycleEvent(idempotencyKey: string, title: string): { event: NotifyEvent; reason: string | null; level: number | null } {
+  const reason = LIFECYCLE_KEY.exec(idempotencyKey)?.[1] ?? null;
+  if (reason === 'compensation_failed') return { event: NOTIFY_EVENT.COMPENSATION_FAILED, reason, level: null };
+  if (reason === 'ship_by_near') return { event: NOTIFY_EVENT.SHIP_BY_NEAR, reason, level: null };
+  const level = title.startsWith(PURCHASING_TITLE) ? 3 : reason ? (HOLD_LEVEL[reason] ?? null) : null;
+  return { event: NOTIFY_EVENT.HOLD_CREATED, reason, level };
+}
 
 /**
  * The notification router: event kind -> routes from config -> each route's robot, exactly once
@@ -146,10 +161,7 @@ export class NotificationRouter {
    * exactly-once and rate limit.
    */
   async deliverLifecycleAlert(req: { connector: string; idempotencyKey: string; input: { title: string; text: string; severity: NotifySeverity; orderKey?: string } }): Promise<NotifyOutcome> {
-    const reason = LIFECYCLE_KEY.exec(req.idempotencyKey)?.[1] ?? null;
-    const event = reason === 'compensation_failed' ? NOTIFY_EVENT.COMPENSATION_FAILED : reason === 'ship_by_near' ? NOTIFY_EVENT.SHIP_BY_NEAR : NOTIFY_EVENT.HOLD_CREATED;
-    // The workflow passes no level; only the purchasing alert (level 3) is told apart, by its title.
-    const level = event === NOTIFY_EVENT.HOLD_CREATED && req.input.title.startsWith(PURCHASING_TITLE) ? 3 : null;
+    const { event, reason, level } = lifecycleEvent(req.idempotencyKey, req.input.title);
     const orderKey = req.input.orderKey ?? null;
     const [message = '', ...rest] = req.input.text.split('\n');
     if (reason && this.routesFor(event, level).length) {
