@@ -203,9 +203,12 @@ export function createTrackingRobot(d: TrackingRobotDeps) {
       if (!due.length) return result;
       const { instance } = await d.registry.connector(kdniao);
       const gapMs = Math.ceil(1000 / cfg.requestsPerSecond);
+      const ctx = Context.current();
       for (const [i, no] of due.entries()) {
         if (i > 0) await sleep(gapMs);
         await trackOne(no, instance, result);
+        // A batch of slow answers must not look like a lost worker (heartbeatTimeout of the sweep).
+        ctx.heartbeat(i);
       }
       result.more = due.length === limit;
       return result;
@@ -228,6 +231,7 @@ export function createTrackingRobot(d: TrackingRobotDeps) {
       let backfilled = 0;
       let leftPending = 0;
       for (const row of rows) {
+        ctx.heartbeat(row.syncId);
         const workflowId = await d.redis.get(wmsTidKey(d.keyPrefix, row.tid));
         if (!row.logisticsNo || !workflowId) {
           leftPending++;
