@@ -28,6 +28,10 @@ import { errorMessage } from './util/errors.js';
 import { createResilience, limiterConnectors } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
 import { drainWithin } from './util/drain.js';
+import { NotificationRouter } from './notify/router.js';
+import { createNotifyActivities } from './notify/activities.js';
+import { createTrackingRobot } from './tracking/robot.js';
+import { ensureRobotSchedules } from './tracking/schedules.js';
 
 /** After the drain, how long cancelled activities get to report before the worker is abandoned. */
 const CANCELLED_ACTIVITY_GRACE_MS = 5_000;
@@ -62,6 +66,8 @@ export interface Hub {
   metrics: Metrics;
   logger: Logger;
   registry: AdapterRegistry;
+  /** The notification router (src/notify): `notify({event, key, vars})` from code outside workflows. */
+  notifications: NotificationRouter;
   /** The in-process worker; null when this hub runs HTTP only. */
   worker: { readonly state: string } | null;
   /** Starts the worker polling (returns once it runs). */
@@ -134,6 +140,9 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const prefix = config.redis.keyPrefix;
   // One set of breakers, last-known-good cache and rate limiter per hub, shared by its activities.
   const resilience = createResilience({ config: config.resilience, redis, keyPrefix: prefix, logger, registry: metrics.registry, connectors: limiterConnectors(registry) });
+  // Every message the hub sends to people goes through one router: routes, exactly once, rate limits.
+  const notifications = new NotificationRouter({ redis, keyPrefix: prefix, config: config.notifications, registry, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const robot = createTrackingRobot({ redis, keyPrefix: prefix, config: config.tracking, registry, temporal: client, router: notifications, logger });
   const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
   const orders = new OrderIndex(redis, prefix);
   const intake = new OrderIntake({
@@ -164,6 +173,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     redis,
     registry,
     resilience,
+    trackingPush: (records) => robot.applyPushed(records),
     apiKeys: apiKeysFromConfig(config.auth.apiKeys),
     version: packageVersion(),
     probes: [
@@ -223,6 +233,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     metrics,
     logger,
     registry,
+    notifications,
     get worker() {
       return worker ? { state: worker.getState() } : null;
     },
@@ -239,7 +250,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
         // The poll workflow's activities sit beside the order activities on the same worker.
-        activities: Object.assign(createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience }), createActivities({
+        activities: Object.assign(createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
           redis,
           keyPrefix: prefix,
           logger,
@@ -253,6 +264,23 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           channels: config.channels,
           carrierCode: (platform, courier) => carrierCodes.carrierCodeFor(platform, courier),
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
+          notifications,
+          onWaybillIssued: async (w) => {
+            const shipperCode = config.tracking.enabled ? robot.shipperCodeOf(w.connector) : null;
+            if (shipperCode) await robot.register({ waybillNo: w.waybillNo, workflowId: w.workflowId, shipperCode });
+          },
+        }), { trackParcels: robot.trackParcels, backfillFromWms: robot.backfillFromWms }, createNotifyActivities({
+          router: notifications,
+          config: config.notifications,
+          redis,
+          keyPrefix: prefix,
+          logger,
+          temporal: client,
+          taskQueue: config.temporal.taskQueue,
+          channels: config.channels,
+          decisions: new DecisionQueue(redis, prefix),
+          parcels: robot.store,
+          breakers: resilience.breakers,
         })),
       });
       const w = worker;
@@ -265,6 +293,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
       // ERP polls run whether or not the lifecycle is on: they feed the intake.
       if (opts.schedules !== false) await ensureLegacyErpSchedules(client, config, registry, logger);
       if (opts.schedules !== false) await ensurePollSchedules(client, config, registry, logger);
+      if (opts.schedules !== false) await ensureRobotSchedules(client, config, logger);
     },
     stop(o = {}) {
       stopped ??= stop(o.drainUntil ?? Date.now() + config.shutdown.drainMs);

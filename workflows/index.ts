@@ -7,3 +7,6 @@ export { erpPoll } from './erp-poll.js';
 export type { ErpPollInput, ErpPollResult } from './erp-poll.js';
 export { orderPoll } from './order-poll.js';
 export type { OrderPollInput, OrderPollResult } from './order-poll.js';
+export { trackingSweep } from './tracking-sweep.js';
+export type { TrackingSweepInput, TrackingSweepResult } from './tracking-sweep.js';
+export { flushNotifications, dailySummary } from './notifications.js';

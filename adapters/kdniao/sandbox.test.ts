@@ -56,6 +56,16 @@ describe('KDNiao sandbox, driven by the real adapter', () => {
     expect(sb.log.of('tracking.query')[0]?.data).toMatchObject({ requestType: '8001', shipperCode: 'SF', known: true });
   });
 
+  it('a problem parcel answers State 4 with its trace; delivery clears it', async () => {
+    const { sb, adapter } = await setUp({}, '8001');
+    expect(() => sb.problem('EMS1')).toThrow('not picked up');
+    sb.track('EMS', 'EMS1');
+    await sb.pickUp('EMS1');
+    sb.problem('EMS1', 404, '收件人拒收');
+    expect(await adapter.invoke('tracking.query', { shipperCode: 'EMS', logisticCode: 'EMS1' }, sandboxCtx('q'))).toMatchObject({ state: 'problem', carrierState: '4/404', events: [{ code: '1' }, { description: '收件人拒收', code: '404' }] });
+    await sb.deliver('EMS1');
+    expect(await adapter.invoke('tracking.query', { shipperCode: 'EMS', logisticCode: 'EMS1' }, sandboxCtx('q'))).toMatchObject({ state: 'delivered', carrierState: '3/301' });
+  });
   it('a wrong AppKey or EBusinessID gets Success:false, which the adapter rejects with the Reason', async () => {
     const { sb } = await setUp();
     const wrongKey = await kdniao.create(kdniaoConfig.parse({ ...sb.connectorConfig(), appKey: 'other' }), sandboxDeps());

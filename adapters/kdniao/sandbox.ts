@@ -28,7 +28,7 @@ export const KDNIAO_SANDBOX_DEFAULTS = { eBusinessId: '1000001', appKey: 'sandbo
  * KDNiao State codes used here (WIRE-FORMATS §5) and the 8001 StateEx sub-codes: 301 正常签收 is
  * listed there; StateEx 1 for a plain pickup repeats the State (UNVERIFIED, no sub-code is listed).
  */
-const STATE = { NONE: 0, PICKED_UP: 1, SIGNED: 3 } as const;
+const STATE = { NONE: 0, PICKED_UP: 1, SIGNED: 3, PROBLEM: 4 } as const;
 const STATE_EX = { PICKED_UP: 1, SIGNED_NORMAL: 301 } as const;
 
 export interface KdniaoSandboxOptions extends SandboxStartOptions {
@@ -56,6 +56,11 @@ export interface KdniaoSandbox extends SandboxSystem {
   track(shipperCode: string, logisticCode: string): SandboxWaybill;
   pickUp(logisticCode: string): Promise<SandboxWaybill>;
   deliver(logisticCode: string): Promise<SandboxWaybill>;
+  /**
+   * The carrier reports a problem with a picked-up parcel (State 4 问题件, with a StateEx such as
+   * 405 派件异常 or 404 拒收) and its trace; a later deliver() clears it.
+   */
+  problem(logisticCode: string, stateEx?: number, station?: string): void;
   setDelays(d: Partial<CourierDelays>): void;
   idle(): Promise<void>;
   state(): KdniaoSandboxState;
@@ -71,6 +76,7 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
   // Numbers always come from track(): the book never issues one.
   const book = new WaybillBook(clock, (n) => `KDN${n}`);
   const traces = new Map<string, KdniaoTrace[]>();
+  const problems = new Map<string, number>();
   let queries = 0;
 
   const courier = new Courier(book, { ...DEFAULT_COURIER_DELAYS, ...opts.delays }, clock, log, (w, stage) => {
@@ -112,8 +118,9 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
     const base = { EBusinessID: eBusinessId, OrderCode: parsed.OrderCode ?? '', ShipperCode: parsed.ShipperCode, LogisticCode: parsed.LogisticCode, Success: true };
     if (!w || w.stage === COURIER_STAGE.CREATED) return { body: { ...base, State: String(STATE.NONE), Reason: KDNIAO_SANDBOX_REASON.NO_TRACE, Traces: [] } };
     const list = traces.get(w.waybillNo) ?? [];
-    const state = w.stage === COURIER_STAGE.DELIVERED ? STATE.SIGNED : STATE.PICKED_UP;
-    const stateEx = w.stage === COURIER_STAGE.DELIVERED ? STATE_EX.SIGNED_NORMAL : STATE_EX.PICKED_UP;
+    const problem = w.stage === COURIER_STAGE.DELIVERED ? undefined : problems.get(w.waybillNo);
+    const state = w.stage === COURIER_STAGE.DELIVERED ? STATE.SIGNED : problem !== undefined ? STATE.PROBLEM : STATE.PICKED_UP;
+    const stateEx = w.stage === COURIER_STAGE.DELIVERED ? STATE_EX.SIGNED_NORMAL : (problem ?? STATE_EX.PICKED_UP);
     // 1002 carries no StateEx/Location/Action: those are what the paid 8001 adds.
     const shown = enhanced ? list : list.map((t) => ({ AcceptTime: t.AcceptTime, AcceptStation: t.AcceptStation }));
     return { body: { ...base, State: String(state), ...(enhanced ? { StateEx: String(stateEx), Location: list[list.length - 1]?.Location ?? '' } : {}), Reason: null, Traces: shown } };
@@ -137,6 +144,13 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
     },
     pickUp: (no) => courier.pickUp(no),
     deliver: (no) => courier.deliver(no),
+    problem(no, stateEx = 405, station = '派件异常，联系不上收件人') {
+      const w = book.get(no);
+      if (!w || w.stage !== COURIER_STAGE.PICKED_UP) throw new Error(`kdniao sandbox: ${no} is not picked up, so it cannot be a problem parcel`);
+      problems.set(no, stateEx);
+      traces.set(no, [...(traces.get(no) ?? []), { AcceptTime: gmt8WallClock(clock()), AcceptStation: station, Location: '收件城市', Action: String(stateEx) }]);
+      log.record('parcel.problem', no, { stateEx });
+    },
     setDelays: (d) => courier.setDelays(d),
     idle: () => courier.idle(),
     state: () => ({ waybills: book.view(), traces: structuredClone(Object.fromEntries(traces)), queries }),

@@ -15,6 +15,11 @@ export const AlertInput = z
     severity: z.enum(ALERT_SEVERITY),
     /** The hub's order key (channel:platformOrderId), so people can find the order; not masked. */
     orderKey: z.string().min(1).max(200).optional(),
+    /** Mobiles the robot @-mentions (the people a notification route names), or `@all`. */
+    mentionMobiles: z
+      .array(z.string().regex(/^(1\d{10}|@all)$/, 'a mainland mobile of 11 digits or @all'))
+      .max(50)
+      .optional(),
   })
   .strict();
 export type AlertInput = z.output<typeof AlertInput>;

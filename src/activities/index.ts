@@ -19,6 +19,9 @@ import { createShipConfirm, type CarrierCodeLookup, type ShipConfirmRequest } fr
 import { createLegacyErpActivities } from '../legacy-erp/poller.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { ChannelConfig } from '../config/schema.js';
+import type { NotificationRouter } from '../notify/router.js';
+import { CAPABILITY } from '../sdk/capabilities.js';
+import { wmsTidKey } from '../tracking/robot.js';
 
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
 /** `available`: the WMS's own available-to-send where it reports one (net of its trades); preferred over on hand. */
@@ -48,7 +51,14 @@ export interface ActivityDeps {
   channels?: readonly ChannelConfig[];
   /** Each platform's code for a courier, for shipment confirmations (mappings/_tables). */
   carrierCode?: CarrierCodeLookup;
+  /** Takes every alert.send of the lifecycle: routes, exactly once, rate limits (src/notify). */
+  notifications?: NotificationRouter | null;
+  /** A waybill was issued: the tracking robot follows it when its carrier has no route push. */
+  onWaybillIssued?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void>;
 }
+
+/** The lifecycle's alert.send input (workflows/lifecycle/notify.ts). */
+const LifecycleAlert = z.object({ title: z.string(), text: z.string(), severity: z.enum(['info', 'warning', 'critical']), orderKey: z.string().optional() }).loose();
 
 /** Activities are built from their dependencies, so tests and the worker wire them the same way. */
 export function createActivities(deps: ActivityDeps) {
@@ -69,6 +79,10 @@ export function createActivities(deps: ActivityDeps) {
           resilience: deps.resilience ?? null,
           onWaybill: async (w) => {
             await deps.redis.set(`${deps.keyPrefix}waybill:${w.waybillNo}`, w.workflowId, 'EX', 180 * 24 * 3600);
+            await deps.onWaybillIssued?.(w);
+          },
+          onWmsPush: async (p) => {
+            await deps.redis.set(wmsTidKey(deps.keyPrefix, p.tid), p.workflowId, 'EX', 180 * 24 * 3600);
           },
         })
       : null;
@@ -170,6 +184,13 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async invokeAdapter(req: Parameters<NonNullable<typeof invokeAdapter>>[0]): Promise<unknown> {
+      // Alerts go through the router (same activity name and arguments, so old histories replay):
+      // exactly once per key, within the robot's rate, never failing the order for a robot.
+      const alert = req.capability === CAPABILITY.ALERT_SEND && deps.notifications ? LifecycleAlert.safeParse(req.input) : null;
+      if (alert?.success && deps.notifications) {
+        const out = await deps.notifications.deliverLifecycleAlert({ connector: req.connector, idempotencyKey: req.idempotencyKey, input: alert.data });
+        return { sent: out.sent > 0, waiting: out.waiting > 0, routes: out.routes };
+      }
       if (!invokeAdapter) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', 'NotConfigured');
       return invokeAdapter(req);
     },

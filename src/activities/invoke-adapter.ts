@@ -39,6 +39,8 @@ export function createInvokeAdapter(deps: {
   mappings: MappingEngine;
   logger: Logger;
   onWaybill?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void>;
+  /** The WMS took an outbound order: its tid names the order in the WMS's logistics sync (单号补录). */
+  onWmsPush?: (p: { tid: string; workflowId: string; connector: string }) => Promise<void>;
   /** Breakers (per-call deadline), last-known-good reads, shared rate limits; absent = calls go straight through. */
   resilience?: ResilienceLayers | null;
 }) {
@@ -73,6 +75,8 @@ export function createInvokeAdapter(deps: {
       // Courier route pushes name the waybill, not the order: remember which workflow owns it.
       const waybillNo = req.capability === CAPABILITY.WAYBILL_CREATE && typeof out === 'object' && out !== null && 'waybillNo' in out && typeof out.waybillNo === 'string' ? out.waybillNo : null;
       if (waybillNo && deps.onWaybill && ctx.info.workflowExecution) await deps.onWaybill({ waybillNo, workflowId: ctx.info.workflowExecution?.workflowId ?? '', connector: req.connector });
+      const tid = req.capability === CAPABILITY.WMS_ORDER_PUSH && typeof out === 'object' && out !== null && 'tid' in out && typeof out.tid === 'string' ? out.tid : null;
+      if (tid && deps.onWmsPush && ctx.info.workflowExecution) await deps.onWmsPush({ tid, workflowId: ctx.info.workflowExecution.workflowId, connector: req.connector });
       if (req.allowStale) {
         const read: ReadResult = guarded.stale ? { value: out, stale: true, ageMs: guarded.ageMs, fetchedAt: guarded.fetchedAt } : { value: out, stale: false, ageMs: 0, fetchedAt: new Date().toISOString() };
         return read;

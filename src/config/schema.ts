@@ -5,6 +5,8 @@ import { ResilienceConfig } from '../resilience/config.js';
 import { channelPollSchema } from '../polling/config.js';
 import { FinanceConfig } from '../finance/config.js';
 import { DEFAULT_PII_VIEWS, PII_VIEWS } from '../http/pii-view.js';
+import { notificationsSchema } from '../notify/config.js';
+import { trackingSchema } from '../tracking/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -269,6 +271,10 @@ export function configSchema(env: Env) {
         .strict()
         .prefault({}),
       channels: z.array(channel).default([]),
+      /** Event kind -> robot or webhook, mentions and template (src/notify/config.ts). */
+      notifications: notificationsSchema(env),
+      /** The tracking back-fill robot (src/tracking/config.ts). */
+      tracking: trackingSchema(env),
       /** Breakers, last-known-good reads, shared rate limits: src/resilience/config.ts. */
       resilience: ResilienceConfig.prefault({}),
       shutdown: z
@@ -296,6 +302,16 @@ export function configSchema(env: Env) {
       for (const [reason, id] of Object.entries(cfg.lifecycle.notify)) {
         if (!connectorIds.has(id)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'notify', reason], message: `no connector "${id}" in connectors` });
       }
+      cfg.notifications.routes.forEach((r, i) => {
+        if (r.connector && !connectorIds.has(r.connector)) ctx.addIssue({ code: 'custom', path: ['notifications', 'routes', i, 'connector'], message: `no connector "${r.connector}" in connectors` });
+      });
+      const t = cfg.tracking;
+      if (t.enabled && !t.kdniao) ctx.addIssue({ code: 'custom', path: ['tracking', 'kdniao'], message: 'the tracking robot needs the KDNiao connector it queries' });
+      for (const k of ['kdniao'] as const) {
+        const v = t[k];
+        if (v && !connectorIds.has(v)) ctx.addIssue({ code: 'custom', path: ['tracking', k], message: `no connector "${v}" in connectors` });
+      }
+      if (t.backfill.wms && !connectorIds.has(t.backfill.wms)) ctx.addIssue({ code: 'custom', path: ['tracking', 'backfill', 'wms'], message: `no connector "${t.backfill.wms}" in connectors` });
       cfg.lifecycle.stockSync.platforms.forEach((p, i) => {
         if (!connectorIds.has(p)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'stockSync', 'platforms', i], message: `no connector "${p}" in connectors` });
       });

@@ -24,6 +24,10 @@ import { orderRoutes } from './routes/orders.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { financeRoutes } from './routes/finance.js';
 import type { FinanceOrderSource } from '../finance/source.js';
+import { trackingRoutes } from './routes/tracking.js';
+import { kdniaoPushRoutes } from './routes/webhooks-kdniao.js';
+import type { TrackingResult } from '../../adapters/_shared/tracking.js';
+import { ParcelStore } from '../tracking/parcels.js';
 import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
 import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
 import { platformWebhookRoutes } from './routes/webhooks-platform.js';
@@ -51,6 +55,8 @@ export interface AppDeps {
   resilience?: ResilienceLayers;
   /** Orders for the monthly reconciliation (the order store); without it /api/finance answers 503. */
   financeSource?: FinanceOrderSource;
+  /** Applies KDNiao's track pushes (the tracking robot); absent: the receiver answers 503. */
+  trackingPush?: (records: readonly TrackingResult[]) => Promise<{ applied: number; unknown: number }>;
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -89,9 +95,23 @@ export function createApp(d: AppDeps) {
   const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger, signatureGuard };
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
   app.route('/webhooks/legacy-erp', erpWebhookRoutes(erpDeps));
+  app.route(
+    '/webhooks/kdniao/push',
+    kdniaoPushRoutes({
+      token: d.config.tracking.pushToken,
+      appKey: () => kdniaoAppKey(d.registry, d.config.tracking.kdniao),
+      apply: async (records) => {
+        if (!d.trackingPush) throw new Error('the tracking robot is not wired into this app');
+        return d.trackingPush(records);
+      },
+      metrics: d.metrics,
+      logger: d.logger,
+    }),
+  );
   app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience, signatureGuard }));
   app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics, piiViews: d.config.auth.piiViews }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
+  app.route('/api/tracking', trackingRoutes({ parcels: new ParcelStore(d.redis, d.config.redis.keyPrefix), apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
   app.route('/api/finance', financeRoutes({ source: d.financeSource, config: d.config.finance, apiKeys: d.apiKeys, logger: d.logger }));
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
@@ -116,3 +136,11 @@ export function createApp(d: AppDeps) {
 }
 
 export type HubApp = ReturnType<typeof createApp>;
+
+/** The AppKey of the tracking robot's KDNiao connector, or null when none is configured. */
+function kdniaoAppKey(registry: AdapterRegistry, connector: string | undefined): string | null {
+  if (!connector) return null;
+  const cfg = registry.resolvedConfig(connector);
+  const key = typeof cfg === 'object' && cfg !== null && 'appKey' in cfg ? cfg.appKey : null;
+  return typeof key === 'string' ? key : null;
+}

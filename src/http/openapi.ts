@@ -5,6 +5,7 @@ import { ErrorBody } from './errors.js';
 import { AddressChangeBody, CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
 import { DecisionBody } from './routes/decisions.js';
 import { DecisionRequest } from '../store/decisions.js';
+import { StalledParcel } from '../tracking/parcels.js';
 
 interface Operation {
   method: 'get' | 'post';
@@ -27,6 +28,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/webhooks/{adapter}/{channel}', summary: 'Pushes of platforms whose adapter verifies them (Youzan, Douyin): deduplicated by message id, orders mapped and started; answers {code:0,msg:"success"}', response: z.object({ code: z.number(), msg: z.string() }), errors: [400, 401, 404, 413, 429, 503] },
   { method: 'post', path: '/webhooks/legacy-erp/{channel}', summary: 'Legacy ERP events (order.approved, order.shipped, stock.changed): X-Zhongshu-Signature = sha256=hex(HMAC-SHA256(secret, X-Zhongshu-Timestamp + "." + raw body)) within 5 minutes, or X-Api-Key; deduplicated by event id; mapping failures kept in quarantine (422 with quarantineId)', response: z.object({ ok: z.boolean(), id: z.string(), type: z.string(), result: z.string(), orderKey: z.string().optional(), duplicate: z.boolean().optional() }), errors: [400, 401, 404, 413, 422, 429, 503] },
   { method: 'post', path: '/webhooks/sf-express/routes/{token}', summary: 'SF route push receiver (opCode 50 pickup, 80 delivery); the token is webhooks.sfRoutePushToken', response: z.object({ return_code: z.string(), return_msg: z.string() }), errors: [400, 404, 413, 429, 503] },
+  { method: 'post', path: '/webhooks/kdniao/push/{token}', summary: "KDNiao track push (RequestType 101, DataSign checked with the tracking robot's KDNiao AppKey); the token is tracking.pushToken", response: z.object({ EBusinessID: z.string(), UpdateTime: z.string(), Success: z.boolean(), Reason: z.string() }), errors: [400, 401, 404, 503] },
+  { method: 'get', path: '/api/tracking/stalled', summary: 'Parcels the tracking robot flagged: no tracking news for tracking.stalledHours, a carrier problem (KDNiao State 4), or given up', roles: ['warehouse', 'customer_service', 'sre'], response: z.object({ items: z.array(StalledParcel) }), errors: [400, 401, 403] },
   { method: 'get', path: '/api/orders', summary: 'Most recent orders', roles: ['any'], response: z.object({ orders: z.array(z.unknown()) }), errors: [401, 403] },
   { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline, from its workflow; recipient and buyer data as the key\'s role may see it (auth.piiViews: full, shipping, none)', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
   { method: 'post', path: '/api/orders/{id}/cancel', summary: 'Cancel before pickup; compensations run in reverse (waybill, WMS, stock). Needs confirm: true', roles: ['operations_lead'], request: CancelBody, response: z.object({ ok: z.boolean(), cancelled: z.boolean(), state: z.string(), failedCompensations: z.array(z.string()) }), errors: [400, 401, 403, 404, 409] },

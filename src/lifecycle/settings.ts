@@ -2,6 +2,7 @@ import type { HubConfig } from '../config/schema.js';
 import { ADAPTER_KIND, CAPABILITY } from '../sdk/capabilities.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import type { LifecycleSettings, ShipmentConfirmSetting } from '../../workflows/order-lifecycle.js';
+import { LIFECYCLE_EVENTS, ROUTER_CONNECTOR } from '../notify/events.js';
 
 /**
  * The downstream settings a workflow starts with, as plain JSON. They are pinned into the
@@ -32,10 +33,20 @@ export function lifecycleSettings(config: HubConfig, registry?: AdapterRegistry)
     ...(Object.keys(writeBacks).length ? { shipmentWriteBack: writeBacks } : {}),
     unpaidCloseHours: l.unpaidCloseHours,
     addressReissueFields: [...l.addressReissueFields],
-    ...(Object.keys(l.notify).length ? { notify: { ...l.notify } } : {}),
+    ...lifecycleNotify(config),
     shipByHours: l.shipByHours,
     ...(Object.keys(confirms).length ? { shipmentConfirm: confirms } : {}),
   };
+}
+
+/**
+ * Who the lifecycle tells of holds: lifecycle.notify as configured; with notification routes for
+ * the lifecycle's events and no `*` entry, the rest go to the router (which picks the route).
+ */
+function lifecycleNotify(config: HubConfig): Pick<LifecycleSettings, 'notify'> {
+  const notify = { ...config.lifecycle.notify };
+  if (!notify['*'] && config.notifications.routes.some((r) => LIFECYCLE_EVENTS.includes(r.event))) notify['*'] = ROUTER_CONNECTOR;
+  return Object.keys(notify).length ? { notify } : {};
 }
 
 /**

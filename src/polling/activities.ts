@@ -8,6 +8,8 @@ import { QuarantinedError, type OrderIntake } from '../intake/order-intake.js';
 import type { Logger } from '../logger.js';
 import type { MappingEngine } from '../mapping/engine.js';
 import type { ResilienceLayers } from '../resilience/index.js';
+import { NOTIFY_EVENT } from '../notify/events.js';
+import type { NotificationRouter } from '../notify/router.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { errorMessage } from '../util/errors.js';
@@ -25,6 +27,8 @@ export interface PollingActivityDeps {
   logger: Logger;
   /** Breakers and the shared per-app/per-shop rate limits: a backlog of pages must not earn a ban. */
   resilience?: ResilienceLayers | null;
+  /** Lost ranges go to the notification router (poll_range_lost routes, and the channel's alertConnector). */
+  notifications?: NotificationRouter | null;
   now?: () => Date;
 }
 
@@ -83,12 +87,30 @@ export function createPollingActivities(d: PollingActivityDeps) {
     if (!(await d.cursors.recordLost(ch.id, lost, now()))) return;
     d.metrics.pollLostRanges.inc({ channel: ch.id });
     const alertConnector = ch.poll.alertConnector;
+    const key = `poll-lost:${ch.id}:${fields.lostFrom}`;
+    if (d.notifications) {
+      try {
+        await d.notifications.notify({ event: NOTIFY_EVENT.POLL_RANGE_LOST, key, vars: fields });
+        if (alertConnector) {
+          await d.notifications.sendTo(alertConnector, key, {
+            event: NOTIFY_EVENT.POLL_RANGE_LOST,
+            title: `Orders of ${ch.id} not pulled for ${hours} h`,
+            text: `The poll of channel ${ch.id} could not read ${fields.lostFrom} .. ${fields.lostTo}: the platform serves no older changes. Check that shop's orders of this period in the seller backend.`,
+            severity: 'critical',
+          });
+        }
+      } catch (err) {
+        // Recorded, logged and counted already; the router's Redis being down must not stop the poll.
+        d.logger.warn({ channel: ch.id, err: errorMessage(err) }, 'lost-range alert not queued');
+      }
+      return;
+    }
     if (!alertConnector) return;
     try {
       await invoke({
         connector: alertConnector,
         capability: CAPABILITY.ALERT_SEND,
-        idempotencyKey: `poll-lost:${ch.id}:${fields.lostFrom}`,
+        idempotencyKey: key,
         input: {
           title: `Orders of ${ch.id} not pulled for ${hours} h`,
           text: `The poll of channel ${ch.id} could not read ${fields.lostFrom} .. ${fields.lostTo}: the platform serves no older changes. Check that shop's orders of this period in the seller backend.`,

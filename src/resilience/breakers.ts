@@ -127,6 +127,17 @@ export class Breakers {
     return { ...this.config.defaults, ...byCapability, ...perConnector, ...byEndpoint };
   }
 
+  /** Circuits not closed (open or half-open) and since when: the notification watch reads them. */
+  notClosed(): { connector: string; capability: string; openedAt: number }[] {
+    const out: { connector: string; capability: string; openedAt: number }[] = [];
+    for (const [k, e] of this.entries) {
+      if (e.breaker.closed) continue;
+      const [connector = '', capability = ''] = k.split('/');
+      out.push({ connector, capability, openedAt: e.openedAt });
+    }
+    return out;
+  }
+
   state(key: BreakerKey): BreakerState {
     const e = this.entries.get(mapKey(key));
     if (!e || e.breaker.closed) return BREAKER_STATE.CLOSED;

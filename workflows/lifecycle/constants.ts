@@ -37,6 +37,8 @@ export const PATCH = {
   STOCK_HANDED_TO_WMS: 'stock-handed-to-wms',
   /** A WMS refusing an order sent again (address change, partial refund) goes to a person instead of failing the workflow. */
   REPUSH_REFUSALS_TO_A_PERSON: 'repush-refusals-to-a-person',
+  /** The tracking robot's traces and stall flags go on the timeline; a WMS-reported waybill fills a missing one (单号补录). */
+  TRACKING_ROBOT: 'tracking-robot',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */
@@ -66,6 +68,8 @@ export const HOLD_REASON = {
   SHIP_BY_NEAR: 'ship_by_near',
   WAYBILL_REFUSED: 'waybill_refused',
   WMS_PUSH_REFUSED: 'wms_push_refused',
+  /** Not a hold: the parcel has had no tracking news for too long, or the carrier reports a problem. */
+  TRACKING_STALLED: 'tracking_stalled',
 } as const;
 
 /** Changes arriving within this time of each other are applied once, with the last address. */

@@ -5,6 +5,7 @@ import { cancelOrder, decide, getOrderState, platformEvent, trackingEvent } from
 import { FINAL_STATES, SHIPPED_STATES } from './phases.js';
 import type { OrderRun } from './run.js';
 import { handlePlatformSnapshots } from './snapshot.js';
+import { handleTrackingSignals } from './tracking.js';
 
 /** Every query, signal and update of the order: they only record what was asked; the steps act on it. */
 export function registerHandlers(run: OrderRun): void {
@@ -63,4 +64,5 @@ export function registerHandlers(run: OrderRun): void {
   );
   handleAddressChanges(run);
   handlePlatformSnapshots(run);
+  handleTrackingSignals(run);
 }

@@ -48,6 +48,8 @@ export class OrderRun {
   readonly notified = new Map<string, number>();
   /** The waybill the platform was told of (发货回传); null until confirmed. */
   confirmedWaybill: string | null = null;
+  /** The tracking robot's stall flag (no_change, carrier_problem), null while the parcel moves. */
+  trackingStalled: string | null = null;
   /** The outbound order was intercepted at the WMS for a refund request. */
   wmsIntercepted = false;
   /** How a cancelled run ends when not plainly cancelled (closed as unpaid_expired, refunded...). */
@@ -152,6 +154,7 @@ export class OrderRun {
       waybillNo: this.waybillNo,
       wmsFeedback: this.wmsFeedback,
       compensationsPending: this.compensations.map((c) => c.name),
+      ...(this.trackingStalled ? { trackingStalled: this.trackingStalled } : {}),
     };
   }
 }

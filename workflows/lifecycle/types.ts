@@ -86,6 +86,8 @@ export interface OrderState {
   waybillNo: string | null;
   wmsFeedback: string | null;
   compensationsPending: string[];
+  /** Set while the tracking robot has the parcel flagged (no news, or a carrier problem). */
+  trackingStalled?: string;
 }
 
 export type DecisionInput = { action: 'approve' | 'reject'; actor: string; note?: string } | { action: 'edit'; actor: string; address: CanonicalOrder['address']; note?: string };
@@ -99,6 +101,20 @@ export interface TrackingEvent {
   event: 'picked_up' | 'in_transit' | 'delivered';
   at: string;
   waybillNo?: string | null;
+  source: string;
+}
+
+/** News from the tracking robot: traces not seen before, and a stall flagged (an object) or cleared (null). */
+export interface TrackingUpdate {
+  waybillNo: string;
+  source: string;
+  traces: { at: string; description: string; location: string | null }[];
+  stalled?: { reason: string; message: string } | null;
+}
+/** A tracking number the WMS reported for an order that had none (单号补录). */
+export interface WaybillBackfill {
+  waybillNo: string;
+  carrier: string;
   source: string;
 }
 

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sendAlert, type DingtalkSettings } from './send-alert.js';
+import { dingtalkBody, sendAlert, type DingtalkSettings } from './send-alert.js';
 
 const HOOK = 'https://oapi.dingtalk.com/robot/send';
 const server = setupServer();
@@ -51,5 +51,19 @@ describe('DingTalk alert.send', () => {
     await expect(sendAlert(globalThis.fetch, settings(), ALERT, never, NOW)).rejects.toMatchObject({ code: 'errcode_130101', retryable: true, details: { retryAfterMs: 600_000 } });
     server.use(http.post(HOOK, () => HttpResponse.json({ errcode: 310000, errmsg: 'sign not match' })));
     await expect(sendAlert(globalThis.fetch, settings(), ALERT, never, NOW)).rejects.toMatchObject({ code: 'errcode_310000', retryable: false });
+  });
+});
+
+describe('DingTalk mentions', () => {
+  it('puts the mobiles in at.atMobiles and "@mobile" in the text, after the masking of the body', () => {
+    const body = dingtalkBody({ ...ALERT, mentionMobiles: ['13900000003', '@all'] }, 'text');
+    expect(body).toEqual({
+      msgtype: 'text',
+      text: { content: '[CRITICAL] WMS push failed 3 times\nreceiver 138****5678, tid E1\norder: youzan-main:E1\n@13900000003' },
+      at: { atMobiles: ['13900000003'], isAtAll: true },
+    });
+  });
+  it('without mentions the body has no at block', () => {
+    expect(dingtalkBody(ALERT, 'markdown')).not.toHaveProperty('at');
   });
 });

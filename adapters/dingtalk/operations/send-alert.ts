@@ -26,11 +26,16 @@ export interface DingtalkSettings {
 export function dingtalkBody(input: AlertInput, msgtype: DingtalkSettings['msgtype']): Record<string, unknown> {
   const a = maskedAlert(input);
   const order = a.orderKey ? `order: ${a.orderKey}` : '';
+  const all = (input.mentionMobiles ?? []).includes('@all');
+  const mobiles = (input.mentionMobiles ?? []).filter((m) => m !== '@all');
+  // DingTalk shows a mention only when "@<mobile>" is also in the content; added after masking.
+  const tags = mobiles.map((m) => `@${m}`).join(' ');
+  const at = mobiles.length || all ? { at: { atMobiles: mobiles, isAtAll: all } } : {};
   if (msgtype === 'markdown') {
     const text = [`### [${a.label}] ${a.title}`, a.text, order ? `> ${order}` : ''].filter((x) => x).join('\n\n');
-    return { msgtype: 'markdown', markdown: { title: truncateUtf8(`[${a.label}] ${a.title}`, 200), text: truncateUtf8(text, LIMIT) } };
+    return { msgtype: 'markdown', markdown: { title: truncateUtf8(`[${a.label}] ${a.title}`, 200), text: truncateUtf8(text, LIMIT - 1000) + (tags ? `\n\n${tags}` : '') }, ...at };
   }
-  return { msgtype: 'text', text: { content: truncateUtf8([`[${a.label}] ${a.title}`, a.text, order].filter((x) => x).join('\n'), LIMIT) } };
+  return { msgtype: 'text', text: { content: truncateUtf8([`[${a.label}] ${a.title}`, a.text, order].filter((x) => x).join('\n'), LIMIT - 1000) + (tags ? `\n${tags}` : '') }, ...at };
 }
 
 /** alert.send: POST to `{webhookUrl}?access_token=...[&timestamp=...&sign=...]`. */

@@ -2,7 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../src/sdk/errors.js';
-import { sendAlert, type WecomSettings } from './send-alert.js';
+import { sendAlert, wecomBody, type WecomSettings } from './send-alert.js';
 
 const HOOK = 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send';
 const server = setupServer();
@@ -65,5 +65,19 @@ describe('WeCom alert.send', () => {
 
   it('bad input is rejected without a call', async () => {
     await expect(sendAlert(globalThis.fetch, settings(), { title: 'x', text: 'y', severity: 'loud' }, never)).rejects.toMatchObject({ code: 'bad_input', retryable: false });
+  });
+});
+
+describe('WeCom mentions', () => {
+  it('a message naming people goes out as text with mentioned_mobile_list (markdown cannot @ by mobile)', () => {
+    expect(wecomBody({ ...ALERT, mentionMobiles: ['13900000003'] }, 'markdown')).toEqual({
+      msgtype: 'text',
+      text: { content: '[WARNING] Risk hold\nphone 138****5678 placed 6 orders in 24 h\norder: youzan-main:E1', mentioned_mobile_list: ['13900000003'] },
+    });
+  });
+  it('refuses a mention that is not a mobile, naming the field', async () => {
+    const err: unknown = await sendAlert(globalThis.fetch, settings(), { ...ALERT, mentionMobiles: ['zhang.san'] }, never).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'bad_input', retryable: false });
+    expect(String((err as Error).message)).toContain('mentionMobiles.0');
   });
 });
