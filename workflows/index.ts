@@ -7,3 +7,5 @@ export { erpPoll } from './erp-poll.js';
 export type { ErpPollInput, ErpPollResult } from './erp-poll.js';
 export { orderPoll } from './order-poll.js';
 export type { OrderPollInput, OrderPollResult } from './order-poll.js';
+export { afterSalesCase } from './after-sales-case.js';
+export type { AfterSalesCaseInput, CaseSnapshot } from './after-sales-case.js';

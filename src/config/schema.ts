@@ -3,6 +3,7 @@ import { envBool, envInt, envString, secretRef, type Env } from './env-ref.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { ResilienceConfig } from '../resilience/config.js';
 import { channelPollSchema } from '../polling/config.js';
+import { afterSalesConfigSchema } from '../after-sales/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -228,6 +229,8 @@ export function configSchema(env: Env) {
         .strict()
         .prefault({}),
       channels: z.array(channel).default([]),
+      /** After-sales cases (售后工单): assignment, SLA, returns, API roles: src/after-sales/config.ts. */
+      afterSales: afterSalesConfigSchema(env).prefault({}),
       /** Breakers, last-known-good reads, shared rate limits: src/resilience/config.ts. */
       resilience: ResilienceConfig.prefault({}),
       shutdown: z

@@ -28,6 +28,9 @@ import { erpEventReplayer, erpWebhookRoutes } from './routes/webhooks-erp.js';
 import type { Redis } from 'ioredis';
 import type { ResilienceLayers } from '../resilience/index.js';
 import type { AppEnv } from './types.js';
+import type { CaseIntake } from '../after-sales/intake.js';
+import type { CaseStore } from '../after-sales/store.js';
+import { afterSalesRoutes } from './routes/after-sales.js';
 
 export interface AppDeps {
   config: HubConfig;
@@ -46,6 +49,8 @@ export interface AppDeps {
   version: string;
   /** The hub's breakers, cache and rate limits, for outbound calls made while answering a request. */
   resilience?: ResilienceLayers;
+  /** After-sales cases: opened from platform pushes and the API, read from their store. */
+  cases?: { intake: CaseIntake; store: CaseStore };
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -81,8 +86,9 @@ export function createApp(d: AppDeps) {
   const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger };
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
   app.route('/webhooks/legacy-erp', erpWebhookRoutes(erpDeps));
-  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience }));
-  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
+  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience, cases: d.cases?.intake }));
+  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics, cases: d.cases?.store }));
+  if (d.cases) app.route('/api/after-sales', afterSalesRoutes({ temporal: d.temporal, store: d.cases.store, intake: d.cases.intake, config: d.config.afterSales, apiKeys: d.apiKeys }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
