@@ -13,7 +13,8 @@ import { getCaseState } from '../workflows/after-sales/definitions.js';
 import type { CaseSnapshot } from '../workflows/after-sales/types.js';
 import { getOrderState, platformSnapshot, type OrderState } from '../workflows/order-lifecycle.js';
 import { recordHistory } from './support/histories.js';
-import { ADMIN_KEY, CS_KEY, startTestHub } from './support/hub.js';
+import { ADMIN_KEY, CS_KEY, SHOP, startTestHub } from './support/hub.js';
+import { newOrderId, shopifyRequest } from './support/shopify.js';
 import { json } from './support/json.js';
 
 /**
@@ -43,7 +44,10 @@ beforeAll(async () => {
     env: { DY_SECRET: SECRET, DY_TOKEN: 'tok', FINANCE_KEY },
     config: {
       connectors: [{ id: 'dy', adapter: 'douyin', config: { appKey: APP_KEY, appSecret: '${DY_SECRET}', accessToken: '${DY_TOKEN}', baseUrl: 'https://dy.test' } }],
-      channels: [{ id: 'dy-main', adapter: 'douyin', shop: '12345', connector: 'dy', mapping: 'douyin/order.v1', poll: { enabled: false } }],
+      channels: [
+        { id: 'dy-main', adapter: 'douyin', shop: '12345', connector: 'dy', mapping: 'douyin/order.v1', poll: { enabled: false } },
+        { id: 'shopify-test', adapter: 'shopify', shop: SHOP, secret: '${TEST_SHOPIFY_SECRET}', mapping: 'shopify/order.v1', currency: 'USD' },
+      ],
       lifecycle: { enabled: true },
       auth: {
         apiKeys: [
@@ -195,5 +199,44 @@ describe('a refund after pickup', () => {
     const done = (await h.result()) as OrderState;
     expect(done.state).toBe('completed');
     await recordHistory(`order:${orderKey}`, 'after-sales-refund-after-pickup-case');
+  });
+});
+
+describe('a Shopify refunds/create', () => {
+  it('opens a refunded case that waits for the returned goods, once per refund', async () => {
+    const orderId = newOrderId();
+    const refundId = `9${Date.now()}`;
+    // Ids beyond 2^53 as Shopify sends them: bare numbers in the JSON text.
+    const refund = JSON.stringify({
+      id: 'REFUND_ID',
+      order_id: 'ORDER_ID',
+      created_at: '2026-12-05T10:00:00-05:00',
+      note: 'wrong size',
+      refund_line_items: [{ line_item_id: 466157049, quantity: 1, restock_type: 'return', line_item: { sku: 'IPOD2008GREEN' } }],
+      transactions: [{ kind: 'refund', status: 'success', amount: '41.94', currency: 'USD', gateway: 'bogus' }],
+    })
+      .replace('"REFUND_ID"', refundId)
+      .replace('"ORDER_ID"', orderId);
+    const send = (webhookId: string) => hub.app.request('/webhooks/shopify', shopifyRequest(refund, { topic: 'refunds/create', webhookId }));
+    const res = await send(`w-${refundId}`);
+    expect(res.status).toBe(200);
+    const caseKey = `after-sales:shopify:${refundId}`;
+    expect(await json(res)).toMatchObject({ ok: true, caseKey, duplicate: false });
+    const c = await until(() => caseOf(caseKey), (x) => x.refundDone && x.caseNumber !== null, 'the refund case');
+    expect(c).toMatchObject({ state: 'awaiting_return', type: 'return_and_refund', amount: { minor: 4194, currency: 'USD' }, orderKey: `shopify-test:${orderId}`, lines: [{ lineId: '466157049', sku: 'IPOD2008GREEN', qty: 1 }] });
+    // Redelivered (same webhook id): answered as a duplicate before anything is signalled.
+    expect(await json(await send(`w-${refundId}`))).toMatchObject({ ok: true, duplicate: true });
+    expect((await caseOf(caseKey)).timeline).toEqual(c.timeline);
+
+    const bad = await hub.app.request('/webhooks/shopify', shopifyRequest(JSON.stringify({ id: 1, order_id: 2 }), { topic: 'refunds/create', webhookId: `w-bad-${refundId}` }));
+    expect(bad.status).toBe(422);
+    expect(await json(bad)).toMatchObject({ error: { code: 'invalid_refund', message: expect.stringContaining('created_at') } });
+
+    const pool = new InventoryPool(hub.redis, hub.prefix);
+    const before = (await pool.get('WH1', 'IPOD2008GREEN')).onHand;
+    expect((await api(`/after-sales/${c.caseNumber ?? ''}/return-received`, { method: 'POST', body: {}, key: CS_KEY })).status).toBe(200);
+    const end = (await hub.client.workflow.getHandle(caseKey).result()) as CaseSnapshot;
+    expect(end.timeline.filter((t) => t.kind === 'state').map((t) => t.state)).toEqual(['open', 'awaiting_return', 'return_received', 'refunded', 'closed']);
+    expect((await pool.get('WH1', 'IPOD2008GREEN')).onHand).toBe(before + 1);
   });
 });

@@ -1,6 +1,7 @@
 import { condition, getExternalWorkflowHandle, isCancellation } from '@temporalio/workflow';
 import { caseStore } from './after-sales/activities.js';
 import { pickAssignee } from './after-sales/assign.js';
+import { CASE_STATE } from './after-sales/constants.js';
 import { applyMessage } from './after-sales/messages.js';
 import { registerCaseHandlers } from './after-sales/handlers.js';
 import { CaseRun } from './after-sales/run.js';
@@ -20,6 +21,7 @@ export async function afterSalesCase(input: AfterSalesCaseInput): Promise<CaseSn
   const run = new CaseRun(input);
   // Before the handlers: messages that arrived with the start are applied after the opening entry.
   run.log('state', `opened by ${input.openedBy.kind} ${input.openedBy.actor}: ${input.type}${input.reason ? ` (${input.reason})` : ''}`, input.openedBy.actor, false);
+  if (input.returnExpected) run.moveTo(CASE_STATE.AWAITING_RETURN, 'the goods are on their way back', input.openedBy.actor);
   registerCaseHandlers(run);
   const settings = await caseStore.afterSalesSettings();
   run.caseNumber = (await caseStore.allocateCaseNumber({ caseKey: input.caseKey, openedAt: input.openedAt })).caseNumber;

@@ -99,6 +99,19 @@ export class OrderIntake {
     }
   }
 
+  /** A redelivery of this webhook (by id or body) is answered as a duplicate from now on; a Redis failure only costs that shortcut. */
+  async rememberDelivery(channel: string, deliveryId: string | null, bodyHash: string | null, workflowId: string): Promise<void> {
+    const remember = [...(deliveryId ? [this.dedupeKey(channel, deliveryId)] : []), ...(bodyHash ? [this.bodyDedupeKey(channel, bodyHash)] : [])];
+    if (!remember.length) return;
+    try {
+      const m = this.d.redis.multi();
+      for (const k of remember) m.set(k, workflowId, 'EX', this.d.dedupeTtlSeconds);
+      await m.exec();
+    } catch (err) {
+      this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
+    }
+  }
+
   async accept(delivery: Delivery): Promise<Accepted> {
     const { channel } = delivery;
     let order: CanonicalOrder;
@@ -208,16 +221,7 @@ export class OrderIntake {
         throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
       }
     }
-    const remember = [...(delivery.deliveryId ? [this.dedupeKey(delivery.channel.id, delivery.deliveryId)] : []), ...(delivery.bodyHash ? [this.bodyDedupeKey(delivery.channel.id, delivery.bodyHash)] : [])];
-    if (remember.length) {
-      try {
-        const m = this.d.redis.multi();
-        for (const k of remember) m.set(k, workflowId, 'EX', this.d.dedupeTtlSeconds);
-        await m.exec();
-      } catch (err) {
-        this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
-      }
-    }
+    await this.rememberDelivery(delivery.channel.id, delivery.deliveryId ?? null, delivery.bodyHash ?? null, workflowId);
     return duplicate ? { orderKey, workflowId, duplicate, duplicateBy: 'workflow' } : { orderKey, workflowId, duplicate };
   }
 }

@@ -41,6 +41,11 @@ export interface AfterSalesCaseInput {
   reason: string | null;
   openedAt: string;
   openedBy: { kind: 'platform' | 'person' | 'lifecycle'; actor: string };
+  /**
+   * The goods are already on their way back when the case opens (Shopify refunds with restock
+   * type return: the money goes first): the case waits for them even once the refund is done.
+   */
+  returnExpected?: boolean;
   /** The message that opened it (a platform push, a refund seen on the order, a person's request). */
   first: CaseMessage;
 }

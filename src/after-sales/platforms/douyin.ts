@@ -4,8 +4,8 @@ import { epochToIso } from '../../mapping/functions.js';
 import { CASE_TYPE, caseWorkflowId, PLATFORM_CASE_STATUS, type CaseType, type PlatformCaseStatus } from '../../../workflows/after-sales/constants.js';
 import type { AfterSalesCaseInput } from '../../../workflows/after-sales/types.js';
 import type { CaseFromPush } from './types.js';
+import { DouyinId as Id } from '../../../adapters/douyin/transport.js';
 
-const Id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
 
 /** Douyin after-sales tag data (WIRE-FORMATS: Douyin push, tags 200-227). */
 const AfterSaleData = z.looseObject({
