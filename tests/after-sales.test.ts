@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDouyinPush } from '../adapters/douyin/webhook.js';
+import { signYouzanPush } from '../adapters/youzan/webhook.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { ReturnsPool } from '../src/inventory/returns.js';
 import type { Hub } from '../src/hub.js';
@@ -29,6 +30,7 @@ const fixture = JSON.parse(readFileSync(path.join(packageRoot(), 'mappings/douyi
 const LINE = '6920000000000000012';
 const SKU = 'FT-1KG';
 const FINANCE_KEY = 'test-finance-key';
+const YZ_CLIENT = 'yz-client';
 
 const server = setupServer(
   http.post('https://dy.test/order/orderDetail', async ({ request }) => {
@@ -41,11 +43,15 @@ let hub: Hub & { prefix: string };
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
   hub = await startTestHub({
-    env: { DY_SECRET: SECRET, DY_TOKEN: 'tok', FINANCE_KEY },
+    env: { DY_SECRET: SECRET, DY_TOKEN: 'tok', FINANCE_KEY, YZ_SECRET: 'yz-secret' },
     config: {
-      connectors: [{ id: 'dy', adapter: 'douyin', config: { appKey: APP_KEY, appSecret: '${DY_SECRET}', accessToken: '${DY_TOKEN}', baseUrl: 'https://dy.test' } }],
+      connectors: [
+        { id: 'dy', adapter: 'douyin', config: { appKey: APP_KEY, appSecret: '${DY_SECRET}', accessToken: '${DY_TOKEN}', baseUrl: 'https://dy.test' } },
+        { id: 'yz', adapter: 'youzan', config: { clientId: YZ_CLIENT, clientSecret: '${YZ_SECRET}' } },
+      ],
       channels: [
         { id: 'dy-main', adapter: 'douyin', shop: '12345', connector: 'dy', mapping: 'douyin/order.v1', poll: { enabled: false } },
+        { id: 'yz-main', adapter: 'youzan', shop: '12345', connector: 'yz', mapping: 'youzan/order.v1' },
         { id: 'shopify-test', adapter: 'shopify', shop: SHOP, secret: '${TEST_SHOPIFY_SECRET}', mapping: 'shopify/order.v1', currency: 'USD' },
       ],
       lifecycle: { enabled: true },
@@ -238,5 +244,37 @@ describe('a Shopify refunds/create', () => {
     const end = (await hub.client.workflow.getHandle(caseKey).result()) as CaseSnapshot;
     expect(end.timeline.filter((t) => t.kind === 'state').map((t) => t.state)).toEqual(['open', 'awaiting_return', 'return_received', 'refunded', 'closed']);
     expect((await pool.get('WH1', 'IPOD2008GREEN')).onHand).toBe(before + 1);
+  });
+});
+
+describe('a Youzan refund push', () => {
+  it('opens its case where the adapter receives it, instead of being mapped as an order; the refund success closes a refund-only case', async () => {
+    const refundId = `20${Date.now()}`;
+    const push = (type: string, msgId: string) => {
+      const msg = encodeURIComponent(JSON.stringify({ tid: `E${refundId}`, oids: '1001', refund_id: refundId, refunded_fee: '12.30', refund_type: 'REFUND_ONLY', refund_reason: '不想要了', version: 1 }));
+      return hub.app.request('/webhooks/youzan/yz-main', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_id: YZ_CLIENT, id: `E${refundId}`, kdt_id: 12345, type, msg, msg_id: msgId, version: 1, test: false, sign: signYouzanPush(YZ_CLIENT, msg, 'yz-secret') }) });
+    };
+    expect((await push('trade_refund_BuyerCreated', `y1-${refundId}`)).status).toBe(200);
+    const caseKey = `after-sales:youzan:${refundId}`;
+    const c = await until(() => caseOf(caseKey), (x) => x.caseNumber !== null, 'the youzan case');
+    expect(c).toMatchObject({ state: 'open', type: 'refund_only', orderKey: `yz-main:E${refundId}`, amount: { minor: 1230, currency: 'CNY' }, reason: '不想要了' });
+    expect((await hub.metrics.quarantined.get()).values.filter((v) => v.labels['channel'] === 'yz-main')).toEqual([]);
+    expect((await push('trade_refund_RefundSuccess', `y2-${refundId}`)).status).toBe(200);
+    const end = (await hub.client.workflow.getHandle(caseKey).result()) as CaseSnapshot;
+    expect(end.timeline.filter((t) => t.kind === 'state').map((t) => t.state)).toEqual(['open', 'refunded', 'closed']);
+  });
+});
+
+describe('returns kept apart (afterSales.returns.disposition quarantine)', () => {
+  it('moves the units to the quarantine location once, leaving on hand alone', async () => {
+    const returns = new ReturnsPool(hub.redis, hub.prefix);
+    const pool = new InventoryPool(hub.redis, hub.prefix);
+    const before = (await pool.get('WH1', 'QC-SKU')).onHand;
+    const put = () => returns.putBack({ restockKey: 'after-sales:test:qc-1:return', warehouse: 'WH1', lines: [{ sku: 'QC-SKU', qty: 3 }], disposition: 'quarantine', location: 'RETURNS-QC' });
+    expect(await put()).toEqual({ applied: true });
+    expect(await put()).toEqual({ applied: false });
+    expect(await returns.quarantined('WH1', 'RETURNS-QC')).toMatchObject({ 'QC-SKU': 3 });
+    expect((await pool.get('WH1', 'QC-SKU')).onHand).toBe(before);
+    await expect(returns.putBack({ restockKey: 'k2', warehouse: 'WH1', lines: [], disposition: 'restock', location: 'x' })).rejects.toThrow(/lines: at least one returned line/);
   });
 });
