@@ -4,6 +4,8 @@ import type { ChannelConfig } from '../../config/schema.js';
 import { douyinCase } from './douyin.js';
 import { shopifyRefundCase } from './shopify.js';
 import { youzanCase } from './youzan.js';
+import { taobaoCase } from './taobao.js';
+import { parseTmcMessage } from '../../../adapters/taobao/tmc.js';
 
 function channel(id: string, currency = 'CNY'): ChannelConfig {
   const r = parseConfig({ connectors: [{ id: 'c', adapter: 'youzan' }], channels: [{ id, adapter: 'youzan', shop: 'shop-1', connector: 'c', mapping: 'youzan/order.v1', currency }] }, {});
@@ -78,5 +80,23 @@ describe('shopify refunds/create', () => {
     const c = shopifyRefundCase(channel('shop', 'USD'), { ...refund, refund_line_items: [{ line_item_id: 1, quantity: 1, restock_type: 'no_restock' }], transactions: [{ kind: 'refund', status: 'failure', amount: '1.00' }] }, null);
     expect(c).toMatchObject({ type: 'refund_only', amount: null, first: { status: 'requested', messageId: 'refund-509562969' } });
     expect(c).not.toHaveProperty('returnExpected');
+  });
+});
+
+describe('taobao TMC refund messages', () => {
+  // `content` as TMC sends it: a JSON string whose ids may be bare integers beyond 2^53.
+  const tmc = (topic: string, content: Record<string, unknown> | string) => {
+    const r = parseTmcMessage(JSON.stringify({ id: '9001', topic, pub_time: '2026-12-05 10:00:00', user_nick: 'shop', content: typeof content === 'string' ? content : JSON.stringify(content) }));
+    if (!r.ok) throw new Error(r.reason);
+    return r.event;
+  };
+  it('RefundCreated with a return bill opens a return-and-refund case on the trade, the sub-order as its line', () => {
+    const ev = tmc('taobao_refund_RefundCreated', '{"tid": 3000000000000000001, "oid": 3000000000000000002, "refund_id": 77001, "refund_fee": "59.90", "bill_type": "return_bill", "refund_phase": "aftersale"}');
+    expect(taobaoCase({ channel: channel('tb-main'), event: ev })).toMatchObject({ caseKey: 'after-sales:taobao:77001', orderKey: 'tb-main:3000000000000000001', type: 'return_and_refund', lines: [{ lineId: '3000000000000000002' }], amount: { minor: 5990 }, first: { messageId: '9001', status: 'requested' } });
+  });
+  it('RefundSuccess is the refund done; trade topics are not cases; a message without refund_id names it', () => {
+    expect(taobaoCase({ channel: channel('tb'), event: tmc('taobao_refund_RefundSuccess', { tid: 1, refund_id: 2 }) })).toMatchObject({ first: { status: 'refunded' }, type: 'refund_only' });
+    expect(taobaoCase({ channel: channel('tb'), event: tmc('taobao_trade_TradeBuyerPay', { tid: 1 }) })).toBeNull();
+    expect((taobaoCase({ channel: channel('tb'), event: tmc('taobao_refund_RefundClosed', { tid: 1 }) }) as Error).message).toMatch(/refund_id: /);
   });
 });
