@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, isCancellation } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation } from '@temporalio/workflow';
 import { caseStore } from './after-sales/activities.js';
 import { pickAssignee } from './after-sales/assign.js';
 import { CASE_STATE } from './after-sales/constants.js';
@@ -32,11 +32,13 @@ export async function afterSalesCase(input: AfterSalesCaseInput): Promise<CaseSn
   await linkOrder(run);
   void watchSla(run);
 
+  // The read model follows every batch of changes; an update still at work (a restock racing a
+  // close) finishes, and is saved, before the case ends.
   for (;;) {
     const version = run.version;
     await caseStore.saveCase({ caseKey: input.caseKey, version, summary: run.snapshot() });
-    if (run.closed && version === run.version) break;
-    await condition(() => run.version !== version);
+    if (run.closed && version === run.version && allHandlersFinished()) break;
+    await condition(() => run.version !== version || (run.closed && allHandlersFinished()));
   }
   return run.snapshot();
 }
