@@ -156,9 +156,24 @@ describe('a Douyin after-sales push', () => {
     expect((await hub.client.workflow.getHandle(caseKey).describe()).status.name).toBe('COMPLETED');
   });
 
-  it('finance reads refund cases only; customer service may not read them without a key; bad input names the field', async () => {
+  it('finance reads refund cases only; customer service opens a complaint once per request id; bad input names the field', async () => {
     expect((await api(`/after-sales/${number}`, { key: FINANCE_KEY })).status).toBe(200);
     expect((await api('/after-sales', { key: 'nope' })).status).toBe(401);
+    expect(await json(await api('/after-sales/after-sales%3Adouyin%3A1'))).toMatchObject({ error: { code: 'case_not_found' } });
+    expect((await api('/after-sales/AS-20000101-9999')).status).toBe(404);
+    // A complaint opened by customer service is theirs to read, not finance's.
+    const opened = await api('/after-sales', { method: 'POST', body: { orderKey, type: 'complaint', reason: 'courier was rude', requestId: `cs-${asId}` }, key: CS_KEY });
+    expect(opened.status).toBe(201);
+    const complaintKey = `after-sales:manual:cs-${asId}`;
+    expect(await json(opened)).toMatchObject({ ok: true, caseKey: complaintKey });
+    const complaint = await until(() => caseOf(complaintKey), (x) => x.caseNumber !== null && x.timeline.some((t) => t.kind === 'linked'), 'the complaint case');
+    await until(async () => (await api(`/after-sales/${complaint.caseNumber ?? ''}`, { key: CS_KEY })).status, (st) => st === 200, 'the complaint in the read model');
+    expect((await api(`/after-sales/${complaint.caseNumber ?? ''}`, { key: FINANCE_KEY })).status).toBe(403);
+    const financeList = (await json(await api(`/after-sales?orderKey=${orderKey}`, { key: FINANCE_KEY }))) as { items: CaseSnapshot[] };
+    expect(financeList.items.map((x) => x.type)).toEqual(['return_and_refund']);
+    // Repeating the request id opens nothing new.
+    expect((await api('/after-sales', { method: 'POST', body: { orderKey, type: 'complaint', reason: 'courier was rude', requestId: `cs-${asId}` }, key: CS_KEY })).status).toBe(201);
+    expect(((await json(await api(`/after-sales?orderKey=${orderKey}`, { key: CS_KEY }))) as { total: number }).total).toBe(2);
     const bad = await api('/after-sales', { method: 'POST', body: { orderKey: orderKey, type: 'refund_only' }, key: CS_KEY });
     expect(bad.status).toBe(400);
     expect(await json(bad)).toMatchObject({ error: { code: 'invalid_body', message: expect.stringContaining('reason') } });
@@ -228,7 +243,7 @@ describe('a Shopify refunds/create', () => {
     expect(res.status).toBe(200);
     const caseKey = `after-sales:shopify:${refundId}`;
     expect(await json(res)).toMatchObject({ ok: true, caseKey, duplicate: false });
-    const c = await until(() => caseOf(caseKey), (x) => x.refundDone && x.caseNumber !== null, 'the refund case');
+    const c = await until(() => caseOf(caseKey), (x) => x.refundDone && x.timeline.some((t) => t.kind === 'linked'), 'the refund case, opened and linked');
     expect(c).toMatchObject({ state: 'awaiting_return', type: 'return_and_refund', amount: { minor: 4194, currency: 'USD' }, orderKey: `shopify-test:${orderId}`, lines: [{ lineId: '466157049', sku: 'IPOD2008GREEN', qty: 1 }] });
     // Redelivered (same webhook id): answered as a duplicate before anything is signalled.
     expect(await json(await send(`w-${refundId}`))).toMatchObject({ ok: true, duplicate: true });

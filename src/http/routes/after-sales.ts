@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { AfterSalesConfig } from '../../after-sales/config.js';
 import type { CaseIntake } from '../../after-sales/intake.js';
@@ -9,6 +9,7 @@ import type { CaseStore } from '../../after-sales/store.js';
 import { Money } from '../../canonical/order.js';
 import type { Role } from '../../config/schema.js';
 import { CASE_STATES, CASE_TYPES, caseWorkflowId, PLATFORM_CASE_STATUS, REFUND_TYPES } from '../../../workflows/after-sales/constants.js';
+import { getCaseState } from '../../../workflows/after-sales/definitions.js';
 import { requireRole, type ApiKeyEntry, type Principal } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
@@ -81,7 +82,12 @@ export function afterSalesRoutes(d: { temporal: Client; store: CaseStore; intake
     const { handle, caseKey } = await caseHandle(d, c.req.param('id'));
     const summary = await d.store.get(caseKey);
     if (summary && !visible(c.get('principal'), summary)) throw new HttpError(403, 'forbidden', `key "${c.get('principal').name}" may read refund cases only`);
-    return c.json(await handle.query('getCaseState'));
+    try {
+      return c.json(await handle.query(getCaseState));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'case_not_found', `no after-sales case ${c.req.param('id')}`);
+      throw err;
+    }
   });
 
   /** Customer service opens a case for an order (a phone call, a chat): the same workflow as a platform's. */
