@@ -3,6 +3,10 @@ import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type Work
 import { Redis } from 'ioredis';
 import path from 'node:path';
 import { createActivities } from './activities/index.js';
+import { createAfterSalesActivities } from './after-sales/activities.js';
+import { CaseIntake } from './after-sales/intake.js';
+import { CaseStore } from './after-sales/store.js';
+import { registerCaseMetrics } from './after-sales/metrics.js';
 import type { HubConfig } from './config/schema.js';
 import { apiKeysFromConfig } from './http/auth.js';
 import { createApp, type HubApp } from './http/app.js';
@@ -160,7 +164,10 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     settings: lifecycleSettings(config, registry),
   });
 
+  const cases = { intake: new CaseIntake({ temporal: client, taskQueue: config.temporal.taskQueue, logger }), store: new CaseStore(redis, prefix) };
+  registerCaseMetrics(metrics.registry, () => cases.store.all(), config.afterSales.slaHours);
   const app = createApp({
+    cases,
     config,
     logger,
     metrics,
@@ -250,7 +257,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
         // The poll workflow's activities sit beside the order activities on the same worker.
-        activities: Object.assign(createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
+        activities: Object.assign(createAfterSalesActivities({ redis, keyPrefix: prefix, logger, config }), createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
           redis,
           keyPrefix: prefix,
           logger,

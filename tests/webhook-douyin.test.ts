@@ -105,17 +105,19 @@ describe('POST /webhooks/douyin/:channel', () => {
     expect(details.length).toBe(before);
   });
 
-  it('acknowledges after-sales and unknown tags, counts and logs them, fetches nothing', async () => {
+  it('acknowledges unknown tags, counts and logs them, fetches nothing; an after-sales tag opens its case instead', async () => {
     const before = details.length;
     const [a, u] = [await unhandled('201'), await unhandled('999')];
+    const afterSaleId = `7${pid}`;
     const res = await post(body([
-      { tag: 201, msgId: `74${pid}`, data: { aftersale_id: '7', p_id: pid } },
+      { tag: 201, msgId: `74${pid}`, data: { aftersale_id: afterSaleId, p_id: pid } },
       { tag: 999, msgId: `75${pid}`, data: {} },
     ]));
     expect(res.status).toBe(200);
     expect(details.length).toBe(before);
-    expect(await unhandled('201')).toBe(a + 1);
+    expect(await unhandled('201')).toBe(a);
     expect(await unhandled('999')).toBe(u + 1);
+    expect((await hub.client.workflow.getHandle(`after-sales:douyin:${afterSaleId}`).describe()).status.name).toBe('RUNNING');
   });
 
   it('answers 503 while the detail cannot be fetched, and handles the re-push once it can', async () => {

@@ -10,3 +10,5 @@ export type { OrderPollInput, OrderPollResult } from './order-poll.js';
 export { trackingSweep } from './tracking-sweep.js';
 export type { TrackingSweepInput, TrackingSweepResult } from './tracking-sweep.js';
 export { flushNotifications, dailySummary } from './notifications.js';
+export { afterSalesCase } from './after-sales-case.js';
+export type { AfterSalesCaseInput, CaseSnapshot } from './after-sales-case.js';

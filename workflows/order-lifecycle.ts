@@ -10,6 +10,7 @@ import { watchShipBy } from './lifecycle/ship-by.js';
 import { cancel } from './lifecycle/saga.js';
 import { takeAsFound } from './lifecycle/steps/as-found.js';
 import { requestWaybill, sendToWarehouse } from './lifecycle/steps/dispatch.js';
+import { watchRefundsAfterPickup } from './lifecycle/after-sales.js';
 import { awaitPayment } from './lifecycle/steps/payment.js';
 import { checkRules } from './lifecycle/steps/rules.js';
 import { confirmToPlatform } from './lifecycle/steps/ship-confirm.js';
@@ -66,6 +67,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
 
     if ((await awaitPickup(run)) === STEP.CANCEL) return await cancel(run);
     await recordPickup(run);
+    if (patched(PATCH.REFUND_AFTER_PICKUP_CASE)) watchRefundsAfterPickup(run);
     await awaitDelivery(run);
     return run.snapshot();
   } catch (err) {

@@ -7,6 +7,7 @@ import { FinanceConfig } from '../finance/config.js';
 import { DEFAULT_PII_VIEWS, PII_VIEWS } from '../http/pii-view.js';
 import { notificationsSchema } from '../notify/config.js';
 import { trackingSchema } from '../tracking/config.js';
+import { afterSalesConfigSchema } from '../after-sales/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -275,6 +276,8 @@ export function configSchema(env: Env) {
       notifications: notificationsSchema(env),
       /** The tracking back-fill robot (src/tracking/config.ts). */
       tracking: trackingSchema(env),
+      /** After-sales cases (售后工单): assignment, SLA, returns, API roles: src/after-sales/config.ts. */
+      afterSales: afterSalesConfigSchema(env).prefault({}),
       /** Breakers, last-known-good reads, shared rate limits: src/resilience/config.ts. */
       resilience: ResilienceConfig.prefault({}),
       shutdown: z

@@ -35,6 +35,9 @@ import { erpEventReplayer, erpWebhookRoutes } from './routes/webhooks-erp.js';
 import type { Redis } from 'ioredis';
 import type { ResilienceLayers } from '../resilience/index.js';
 import type { AppEnv } from './types.js';
+import type { CaseIntake } from '../after-sales/intake.js';
+import type { CaseStore } from '../after-sales/store.js';
+import { afterSalesRoutes } from './routes/after-sales.js';
 
 export interface AppDeps {
   config: HubConfig;
@@ -57,6 +60,8 @@ export interface AppDeps {
   financeSource?: FinanceOrderSource;
   /** Applies KDNiao's track pushes (the tracking robot); absent: the receiver answers 503. */
   trackingPush?: (records: readonly TrackingResult[]) => Promise<{ applied: number; unknown: number }>;
+  /** After-sales cases: opened from platform pushes and the API, read from their store. */
+  cases?: { intake: CaseIntake; store: CaseStore };
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -90,7 +95,7 @@ export function createApp(d: AppDeps) {
   app.get('/metrics', metricsAuth.requireKey ? requireRole(d.apiKeys, ...metricsAuth.roles) : open, async (c) => c.text(await d.metrics.registry.metrics(), 200, { 'content-type': d.metrics.registry.contentType }));
   const openapi = buildOpenApi(d.version);
   app.get('/openapi.json', openapiAuth.requireKey ? requireRole(d.apiKeys, ...ROLES) : open, (c) => c.json(openapi));
-  app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger, signatureGuard }));
+  app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger, signatureGuard, cases: d.cases?.intake }));
   app.route('/webhooks/sf-express/routes', sfRouteRoutes({ token: d.config.webhooks.sfRoutePushToken, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, metrics: d.metrics, logger: d.logger, signatureGuard }));
   const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger, signatureGuard };
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
@@ -108,8 +113,9 @@ export function createApp(d: AppDeps) {
       logger: d.logger,
     }),
   );
-  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience, signatureGuard }));
-  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics, piiViews: d.config.auth.piiViews }));
+  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience, signatureGuard, cases: d.cases?.intake }));
+  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics, piiViews: d.config.auth.piiViews, cases: d.cases?.store }));
+  if (d.cases) app.route('/api/after-sales', afterSalesRoutes({ temporal: d.temporal, store: d.cases.store, intake: d.cases.intake, config: d.config.afterSales, apiKeys: d.apiKeys }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/tracking', trackingRoutes({ parcels: new ParcelStore(d.redis, d.config.redis.keyPrefix), apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));

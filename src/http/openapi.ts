@@ -6,6 +6,9 @@ import { AddressChangeBody, CancelBody, OrderStateResponse, TrackingBody } from 
 import { DecisionBody } from './routes/decisions.js';
 import { DecisionRequest } from '../store/decisions.js';
 import { StalledParcel } from '../tracking/parcels.js';
+import { OpenCaseBody } from './routes/after-sales.js';
+import { AssignBody, CloseBody, NoteBody, ReturnBody, StateBody } from './routes/after-sales-actions.js';
+import { CaseSummary } from '../after-sales/schema.js';
 
 interface Operation {
   method: 'get' | 'post';
@@ -44,6 +47,14 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/mappings', summary: 'Loaded mappings and any compile errors', roles: ['platform_engineer'], response: z.object({ mappings: z.array(z.object({ id: z.string(), file: z.string(), loadedAt: z.string(), error: z.string().optional() })) }), errors: [401, 403] },
   { method: 'post', path: '/api/mappings/{adapter}/{mapping}/dry-run', summary: 'Map an arbitrary body with a mapping (e.g. shopify/order.v1) and validate it; nothing is stored', roles: ['platform_engineer'], response: z.object({ ok: z.boolean(), mappingId: z.string(), order: CanonicalOrder }), errors: [400, 401, 403, 404, 422] },
   { method: 'get', path: '/api/finance/reconciliation', summary: 'The month per platform, shop and day (orders, goods, freight, seller and platform discounts, received, commission with its estimated part, refunds in the month they were paid out, net) with totals; query month=YYYY-MM, format=json|csv (UTF-8 with BOM), view=summary|detail (detail streams one row per order and day; JSON detail is NDJSON ending in a totals line); money as decimal strings from integer minor units', roles: ['finance'], response: z.object({ month: z.string(), utcOffset: z.string(), from: z.string(), to: z.string(), rows: z.array(z.record(z.string(), z.union([z.string(), z.number()]))), totals: z.array(z.record(z.string(), z.union([z.string(), z.number()]))), skippedUnpaid: z.number().int(), refundsWithoutAmounts: z.number().int() }), errors: [400, 401, 403, 503] },
+  { method: 'get', path: '/api/after-sales', summary: 'After-sales cases, newest first; filters state, type, platform, assignee, orderKey, open, q (case number, order key, platform id). Refund viewers (afterSales.roles.viewRefunds, default finance) see refund cases only', roles: ['customer_service', 'finance'], response: z.object({ items: z.array(CaseSummary), total: z.number().int() }), errors: [400, 401, 403] },
+  { method: 'get', path: '/api/after-sales/{id}', summary: 'One case with its timeline, from its workflow; id is the case number (AS-YYYYMMDD-NNNN) or the URL-encoded case key', roles: ['customer_service', 'finance'], response: CaseSummary, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/after-sales', summary: 'Customer service opens a case for an order (same workflow as a platform case); requestId makes a repeat open nothing new', roles: ['customer_service'], request: OpenCaseBody, response: z.object({ ok: z.boolean(), caseKey: z.string(), alreadyClosed: z.boolean() }), errors: [400, 401, 403, 503] },
+  { method: 'post', path: '/api/after-sales/{id}/assign', summary: 'Assign the case to a team or a person (progress: restarts the SLA clock)', roles: ['customer_service'], request: AssignBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/after-sales/{id}/notes', summary: 'Add a note to the case timeline (progress)', roles: ['customer_service'], request: NoteBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/after-sales/{id}/state', summary: 'Move the case to in_progress or awaiting_return; refunded follows the platform, return_received the warehouse, closed a close with a reason (409 otherwise)', roles: ['customer_service'], request: StateBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/after-sales/{id}/close', summary: 'Resolve and close the case with a reason', roles: ['customer_service'], request: CloseBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/after-sales/{id}/return-received', summary: 'The returned goods are at the warehouse: restocked (or moved to afterSales.returns.quarantineLocation) exactly once', roles: ['warehouse', 'customer_service'], request: ReturnBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/quarantine/{id}/discard', summary: 'Drop a quarantined payload (audited)', roles: ['platform_engineer', 'sre'], response: z.object({ ok: z.boolean(), discarded: z.string() }), errors: [400, 401, 403, 404] },
 ];
 

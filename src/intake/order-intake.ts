@@ -262,7 +262,7 @@ export class OrderIntake {
         throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
       }
     }
-    await this.rememberDelivery(delivery.channel.id, delivery.deliveryId, delivery.bodyHash ?? null, workflowId);
+    await this.rememberDelivery(delivery.channel.id, delivery.deliveryId ?? null, delivery.bodyHash ?? null, workflowId);
     return duplicate ? { orderKey, workflowId, duplicate, duplicateBy: 'workflow' } : { orderKey, workflowId, duplicate };
   }
 }

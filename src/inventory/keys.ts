@@ -41,6 +41,10 @@ export interface WarehouseKeys {
   holdPrefix: string;
   /** Hash of one order's hold in this warehouse: state, at, exp, paid, and `l:<lineId>` -> {sku, qty}. */
   hold(orderKey: string): string;
+  /** Hash `<location>|<sku>` -> units of returned goods set aside for inspection (not sellable). */
+  quarantine: string;
+  /** Marker of one return already put back (restocked or quarantined): a repeat changes nothing. */
+  returned(restockKey: string): string;
 }
 
 export function warehouseKeys(prefix: string, warehouse: string): WarehouseKeys {
@@ -57,6 +61,8 @@ export function warehouseKeys(prefix: string, warehouse: string): WarehouseKeys 
     handoffs: `${base}handoffs`,
     holdPrefix,
     hold: (orderKey) => `${holdPrefix}${orderKey}`,
+    quarantine: `${base}quarantine`,
+    returned: (restockKey) => `${base}returned:${restockKey}`,
   };
 }
 

@@ -39,6 +39,8 @@ export const PATCH = {
   REPUSH_REFUSALS_TO_A_PERSON: 'repush-refusals-to-a-person',
   /** The tracking robot's traces and stall flags go on the timeline; a WMS-reported waybill fills a missing one (单号补录). */
   TRACKING_ROBOT: 'tracking-robot',
+  /** A refund requested after pickup opens an after-sales case instead of only being noted. */
+  REFUND_AFTER_PICKUP_CASE: 'refund-after-pickup-case',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

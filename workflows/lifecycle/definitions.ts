@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LifecycleState } from '../states.js';
-import type { AddressChangeInput, AddressChangeOutcome, DecisionInput, Hold, OrderState, PlatformEvent, PlatformSnapshot, TrackingEvent, TrackingUpdate, WaybillBackfill } from './types.js';
+import type { AddressChangeInput, AddressChangeOutcome, AfterSalesLink, DecisionInput, Hold, OrderState, PlatformEvent, PlatformSnapshot, TrackingEvent, TrackingUpdate, WaybillBackfill } from './types.js';
 
 export const getOrderState = defineQuery<OrderState>('getOrderState');
 /** A changed delivery address, answered with what was done about it. */
@@ -17,3 +17,5 @@ export const waybillBackfill = defineSignal<[WaybillBackfill]>('waybillBackfill'
 export const decide = defineUpdate<{ state: LifecycleState; hold: Hold | null }, [DecisionInput]>('decide');
 /** Cancel before shipping; answers after compensations ran (or why it could not). */
 export const cancelOrder = defineUpdate<{ cancelled: boolean; state: LifecycleState; failedCompensations: string[] }, [{ cause: string; actor: string }]>('cancelOrder');
+/** An after-sales case about this order was opened: the order lists it (the case carries the order key). */
+export const afterSalesOpened = defineSignal<[AfterSalesLink]>('afterSalesOpened');

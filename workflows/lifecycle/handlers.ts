@@ -1,7 +1,7 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../states.js';
 import { handleAddressChanges } from './address.js';
-import { cancelOrder, decide, getOrderState, platformEvent, trackingEvent } from './definitions.js';
+import { afterSalesOpened, cancelOrder, decide, getOrderState, platformEvent, trackingEvent } from './definitions.js';
 import { FINAL_STATES, SHIPPED_STATES } from './phases.js';
 import type { OrderRun } from './run.js';
 import { handlePlatformSnapshots } from './snapshot.js';
@@ -62,6 +62,11 @@ export function registerHandlers(run: OrderRun): void {
       },
     },
   );
+  setHandler(afterSalesOpened, (link) => {
+    if (run.afterSalesCases.has(link.caseKey)) return;
+    run.afterSalesCases.set(link.caseKey, link);
+    run.note(`after-sales case ${link.caseNumber} opened (${link.type})`, 'after-sales');
+  });
   handleAddressChanges(run);
   handlePlatformSnapshots(run);
   handleTrackingSignals(run);

@@ -3,7 +3,7 @@ import type { CanonicalOrder, Money } from '../../src/canonical/order.js';
 import { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from '../states.js';
 import { SA_HOLD_REASON, SA_ORDER_STATUS } from '../search-attributes.js';
 import { OPEN_REFUND_STATUSES } from './constants.js';
-import type { AddressChangeInput, AddressChangeOutcome, CancelRequest, DecisionInput, Hold, LifecycleSettings, OrderLifecycleInput, OrderState, TrackingEvent } from './types.js';
+import type { AddressChangeInput, AfterSalesLink, AddressChangeOutcome, CancelRequest, DecisionInput, Hold, LifecycleSettings, OrderLifecycleInput, OrderState, TrackingEvent } from './types.js';
 
 /** One compensation of the saga: registered BEFORE its step runs, run in reverse. */
 export interface Compensation {
@@ -83,6 +83,13 @@ export class OrderRun {
   readonly addressResults = new Map<number, AddressChangeOutcome>();
   addressSeq = 0;
 
+  /** After-sales cases opened about this order, by case key. */
+  readonly afterSalesCases = new Map<string, AfterSalesLink>();
+  /** Lines whose refund after pickup already opened a case. */
+  readonly caseOpenedFor = new Set<string>();
+  /** Case starts and case messages under way: the order does not complete in the middle of one. */
+  caseCallsBusy = 0;
+
   /** The ERP write-backs still on their way, in order: the ERP sees shipped before delivered. */
   writeBacks: Promise<void> = Promise.resolve();
 
@@ -155,6 +162,7 @@ export class OrderRun {
       wmsFeedback: this.wmsFeedback,
       compensationsPending: this.compensations.map((c) => c.name),
       ...(this.trackingStalled ? { trackingStalled: this.trackingStalled } : {}),
+      ...(this.afterSalesCases.size ? { afterSalesCases: [...this.afterSalesCases.values()] } : {}),
     };
   }
 }

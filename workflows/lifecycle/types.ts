@@ -88,6 +88,16 @@ export interface OrderState {
   compensationsPending: string[];
   /** Set while the tracking robot has the parcel flagged (no news, or a carrier problem). */
   trackingStalled?: string;
+  /** After-sales cases opened about this order (absent in orders that never had one). */
+  afterSalesCases?: AfterSalesLink[];
+}
+
+/** The order's side of the link to an after-sales case. */
+export interface AfterSalesLink {
+  caseKey: string;
+  caseNumber: string;
+  type: string;
+  at: string;
 }
 
 export type DecisionInput = { action: 'approve' | 'reject'; actor: string; note?: string } | { action: 'edit'; actor: string; address: CanonicalOrder['address']; note?: string };

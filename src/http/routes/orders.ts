@@ -8,6 +8,7 @@ import { errorMessage } from '../../util/errors.js';
 import { zodProblem } from './decisions.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
 import type { OrderIndex } from '../../store/orders.js';
+import type { CaseStore } from '../../after-sales/store.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
@@ -51,7 +52,7 @@ const jsonBody = readJsonBody;
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
-export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[]; metrics: Metrics; piiViews: PiiViews }) {
+export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[]; metrics: Metrics; piiViews: PiiViews; cases?: CaseStore | undefined }) {
   const app = new Hono<AppEnv>();
   const readers = requireRole(d.apiKeys, 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre');
   const handleFor = (id: string) => d.temporal.workflow.getHandle(id.startsWith('order:') ? id : workflowIdFor(id));
@@ -115,8 +116,9 @@ export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: r
     const workflowId = id.startsWith('order:') ? id : workflowIdFor(id);
     const handle = d.temporal.workflow.getHandle(workflowId);
     try {
-      const [desc, state] = await Promise.all([handle.describe(), handle.query(getOrderState)]);
-      return c.json(orderForView({ ...state, workflowId, runStatus: desc.status.name }, piiViewFor(c.get('principal').roles, d.piiViews)));
+      const [desc, state, caseKeys] = await Promise.all([handle.describe(), handle.query(getOrderState), d.cases?.ofOrder(workflowId.slice('order:'.length)) ?? []]);
+      // The case index also lists cases opened after the order's workflow ended.
+      return c.json(orderForView({ ...state, workflowId, runStatus: desc.status.name, afterSalesCaseKeys: caseKeys }, piiViewFor(c.get('principal').roles, d.piiViews)));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${id}`);
       throw err;

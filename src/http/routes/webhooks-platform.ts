@@ -12,6 +12,9 @@ import { guardCall, type ResilienceLayers } from '../../resilience/index.js';
 import { errorMessage } from '../../util/errors.js';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import type { CaseIntake } from '../../after-sales/intake.js';
+import { CASE_FROM_PUSH } from '../../after-sales/platforms/index.js';
+import type { AfterSalesCaseInput } from '../../../workflows/after-sales/types.js';
 import type { AppEnv } from '../types.js';
 import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
 
@@ -68,13 +71,25 @@ async function fetchPushedOrder(a: {
   }
 }
 
+/** After-sales messages become cases; Temporal not answering is a 503, so the platform pushes again. */
+async function openCase(cases: CaseIntake, input: AfterSalesCaseInput, logger: Logger): Promise<string> {
+  try {
+    const r = await cases.open(input);
+    return r.delivered ? `case ${r.caseKey}` : `case ${r.caseKey} already closed`;
+  } catch (err) {
+    logger.warn({ caseKey: input.caseKey, err: errorMessage(err) }, 'after-sales case not opened; the platform will push again');
+    throw new HttpError(503, 'temporal_unavailable', `after-sales case ${input.caseKey} could not be opened right now; retry later`, undefined, { 'Retry-After': '10' });
+  }
+}
+
 /**
  * POST /webhooks/:adapter/:channel for platforms whose adapter verifies and parses its own
  * pushes (Youzan, Douyin). Each message is deduplicated by its id; a message that carries the
  * order is mapped and started like any webhook; one that only names an order is completed with
  * the connector's order.get (Douyin) and then handled the same way (a known order's status and
  * address changes reach its workflow through intake), or, without order.get, left to the
- * channel's pull. Messages about no order are acknowledged, logged and counted. A delivery is
+ * channel's pull. After-sales messages (Douyin tags 200-227, Youzan trade_refund_*) open or
+ * update their case. Messages about no order are acknowledged, logged and counted. A delivery is
  * acknowledged only when every message in it is stored.
  */
 export function platformWebhookRoutes(d: {
@@ -88,6 +103,8 @@ export function platformWebhookRoutes(d: {
   logger: Logger;
   resilience?: ResilienceLayers | undefined;
   signatureGuard: SignatureGuard;
+  /** Absent: after-sales messages are acknowledged and counted as unhandled, as before cases existed. */
+  cases?: CaseIntake | undefined;
 }) {
   const app = new Hono<AppEnv>();
   app.post('/:adapter/:channel', async (c) => {
@@ -127,7 +144,14 @@ export function platformWebhookRoutes(d: {
         continue;
       }
       let order = orderOf(ev.payload);
-      if (ev.topic === 'test') {
+      const asCase = d.cases ? CASE_FROM_PUSH[adapter]?.({ channel, event: ev }) ?? null : null;
+      if (asCase instanceof Error) {
+        d.metrics.webhookRejections.inc({ adapter, reason: 'invalid_after_sale' });
+        throw new HttpError(400, 'invalid_after_sale', `message ${ev.messageId}: ${asCase.message}`);
+      }
+      if (asCase && d.cases) {
+        results.push({ messageId: ev.messageId, result: await openCase(d.cases, asCase, d.logger) });
+      } else if (ev.topic === 'test') {
         results.push({ messageId: ev.messageId, result: 'test' });
       } else if (order === undefined && !ev.orderId) {
         // A tag the hub does not act on (after-sales, a tag added after this release): acknowledged

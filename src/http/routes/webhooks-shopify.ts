@@ -11,6 +11,8 @@ import { errorMessage } from '../../util/errors.js';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
+import type { CaseIntake } from '../../after-sales/intake.js';
+import { SHOPIFY_REFUND_TOPIC, shopifyRefundCase } from '../../after-sales/platforms/shopify.js';
 
 export interface ShopifyWebhookDeps {
   channels: readonly ChannelConfig[];
@@ -18,6 +20,8 @@ export interface ShopifyWebhookDeps {
   metrics: Metrics;
   logger: Logger;
   signatureGuard: SignatureGuard;
+  /** Absent: refunds/create is refused as an unhandled topic, as before cases existed. */
+  cases?: CaseIntake | undefined;
 }
 
 const ORDER_TOPICS: readonly string[] = shopifyManifest.orderTopics;
@@ -54,6 +58,7 @@ export function shopifyWebhookRoutes(d: ShopifyWebhookDeps) {
       d.metrics.webhookDuplicates.inc({ adapter: 'shopify', by: 'delivery' });
       return c.json({ ok: true, duplicate: true }, 200);
     }
+    if (topic === SHOPIFY_REFUND_TOPIC && d.cases) return refundCase(c, d.cases, channel, raw, { deliveryId, bodyHash }, log);
     if (!ORDER_TOPICS.includes(topic)) reject('unsupported_topic', 422, `X-Shopify-Topic: "${topic}" is not handled (expected one of ${ORDER_TOPICS.join(', ')})`, log);
 
     const rawText = Buffer.from(raw).toString('utf8');
@@ -79,5 +84,20 @@ export function shopifyWebhookRoutes(d: ShopifyWebhookDeps) {
       throw err;
     }
   });
+  /** refunds/create: the refund opens (or reaches) its after-sales case. */
+  const refundCase = async (c: Context<AppEnv>, cases: CaseIntake, channel: ChannelConfig, raw: Uint8Array, seen: { deliveryId: string | null; bodyHash: string }, log: Logger) => {
+    let payload: unknown;
+    try {
+      payload = parseJsonSafe(Buffer.from(raw).toString('utf8'));
+    } catch (err) {
+      return reject('invalid_json', 400, `body: not valid JSON (${errorMessage(err)})`, log);
+    }
+    const input = shopifyRefundCase(channel, payload, seen.deliveryId);
+    if (input instanceof Error) return reject('invalid_refund', 422, input.message, log);
+    const r = await cases.open(input);
+    await d.intake.rememberDelivery(channel.id, seen.deliveryId, seen.bodyHash, r.caseKey);
+    log.info({ channel: channel.id, caseKey: r.caseKey, delivered: r.delivered }, 'shopify refund reached its after-sales case');
+    return c.json({ ok: true, caseKey: r.caseKey, duplicate: !r.delivered }, 200);
+  };
   return app;
 }

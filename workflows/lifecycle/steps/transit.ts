@@ -71,5 +71,7 @@ export async function awaitDelivery(run: OrderRun): Promise<void> {
   await writeBackShipment(run, 'delivered', 'DELIVERED', run.tracking.delivered);
   // An order whose ERP is down waits here, delivered, with its hold reason saying why.
   await run.writeBacks;
+  // Only orders that opened a case after pickup ever wait here (older histories never get in).
+  if (run.caseCallsBusy > 0) await condition(() => run.caseCallsBusy === 0);
   run.moveTo(LIFECYCLE_STATE.COMPLETED, 'delivered');
 }
