@@ -18,9 +18,11 @@ const push = (over: Record<string, unknown> = {}) =>
 describe('Youzan push verification', () => {
   it('matches the independent vector over the still-encoded msg', () => {
     expect(signYouzanPush('yz-client', MSG, 'yz-secret')).toBe(SIGN);
-    // What is signed is client_id + msg; msg_id, status and version are not.
-    expect(verifyYouzanPush(push(), 'yz-client', 'yz-secret')).toEqual({ ok: true, signed: Buffer.from(`yz-client${MSG}`) });
-    expect(verifyYouzanPush(push({ msg_id: 'forged' }), 'yz-client', 'yz-secret')).toEqual({ ok: true, signed: Buffer.from(`yz-client${MSG}`) });
+    // What is signed is client_id + msg; msg_id, status and version are not. The replay identity
+    // adds the (unsigned) type: one msg under two event types is two deliveries.
+    expect(verifyYouzanPush(push(), 'yz-client', 'yz-secret')).toEqual({ ok: true, signed: Buffer.from(`trade_TradePaid\nyz-client${MSG}`) });
+    expect(verifyYouzanPush(push({ msg_id: 'forged' }), 'yz-client', 'yz-secret')).toEqual({ ok: true, signed: Buffer.from(`trade_TradePaid\nyz-client${MSG}`) });
+    expect(verifyYouzanPush(push({ type: 'trade_TradeSuccess' }), 'yz-client', 'yz-secret')).toEqual({ ok: true, signed: Buffer.from(`trade_TradeSuccess\nyz-client${MSG}`) });
   });
   it('rejects a tampered msg, a wrong signature, another client and a non-JSON body', () => {
     expect(verifyYouzanPush(push({ msg: MSG.replace('SEND', 'SENT') }), 'yz-client', 'yz-secret')).toEqual({ ok: false, reason: 'invalid_signature' });

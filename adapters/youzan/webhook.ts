@@ -40,7 +40,11 @@ export function verifyYouzanPush(rawBody: Uint8Array, clientId: string, clientSe
   const push = readPush(rawBody);
   if (!push) return { ok: false, reason: 'malformed_body' };
   if (push.client_id !== clientId) return { ok: false, reason: 'wrong_app' };
-  return signaturesEqual(push.sign, signYouzanPush(clientId, push.msg, clientSecret)) ? { ok: true, signed: Buffer.from(clientId + push.msg, 'utf8') } : { ok: false, reason: 'invalid_signature' };
+  if (!signaturesEqual(push.sign, signYouzanPush(clientId, push.msg, clientSecret))) return { ok: false, reason: 'invalid_signature' };
+  // What identifies the delivery for replay detection: the signed client_id + msg, plus the push
+  // type, which Youzan does not sign. Two events of one refund can carry a byte-identical msg
+  // (BuyerCreated, then RefundSuccess): they are two deliveries, not a replay.
+  return { ok: true, signed: Buffer.from(`${push.type ?? ''}\n${clientId}${push.msg}`, 'utf8') };
 }
 
 /** Youzan encodes `msg` like Java's URLEncoder: spaces as '+', a literal '+' as %2B. */

@@ -55,10 +55,11 @@ export interface WebhookRequest {
 }
 
 /**
- * `signed`: the bytes the signature covers, when that is not the whole raw body (Youzan signs
- * client_id + msg only; its msg_id is not signed); null when nothing is signed (a key in a
- * header). The hub deduplicates by a hash of it, so a replay under a fresh unsigned id is a
- * duplicate.
+ * `signed`: the bytes that identify the delivery for replay detection, when that is not the
+ * whole raw body: what the signature covers (Youzan signs client_id + msg only; its msg_id is not
+ * signed), plus any unsigned field that tells two genuine events apart (Youzan's push type); null
+ * when nothing is signed (a key in a header). The hub deduplicates by a hash of it, so a replay
+ * under a fresh unsigned id is a duplicate.
  */
 export type WebhookVerdict = { ok: true; signed?: Uint8Array | null } | { ok: false; reason: string };
 
