@@ -121,5 +121,5 @@ export function iso(d: Date): string {
 }
 
 export function amazonOrderState(o: AmazonOrder) {
-  return { id: o.id, status: o.status, updated: iso(o.updated), items: o.items.map((i) => ({ ...i })) };
+  return { id: o.id, status: o.status, marketplaceId: o.marketplaceId, updated: iso(o.updated), items: o.items.map((i) => ({ ...i })) };
 }

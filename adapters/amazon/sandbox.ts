@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { jsonResponse, parseSandboxInput, PlatformLedger, startPlatformServer } from '../../src/sandbox/platform-kit.js';
@@ -346,5 +347,30 @@ export const sandbox = {
       close: () => server.close(),
     };
     return system;
+  },
+  /** What the contract kit calls: an order updated half an hour ago is pulled, shipped as one package, and its SKU's stock set. */
+  contract(system: AmazonSandbox) {
+    const orderId = '111-9990000-0000001';
+    const sku = 'CONTRACT-SKU';
+    const now = Date.now();
+    const placed = system.placeOrder({ id: orderId, lines: [{ sku, qty: 2, price: 1299 }], updatedAt: new Date(now - 30 * 60_000) });
+    const lineId = placed.items[0]?.orderItemId ?? '';
+    return [
+      {
+        capability: CAPABILITY.ORDER_PULL,
+        input: { window: { start: new Date(now - 2 * 3600_000).toISOString(), end: new Date(now - 5 * 60_000).toISOString() } },
+        check: (out: unknown) => (JSON.stringify(out).includes(`"AmazonOrderId":"${orderId}"`) ? null : `order ${orderId} updated in the window was not pulled`),
+      },
+      {
+        capability: CAPABILITY.SHIPMENT_CONFIRM,
+        input: { orderId, marketplaceId: placed.marketplaceId, trackingNumber: '1Z0000000001', carrierCode: 'UPS', shipDate: new Date(now).toISOString(), lines: [{ lineId, quantity: 2 }] },
+        check: () => (system.state().orders.find((o) => o.id === orderId)?.status === 'Shipped' ? null : `order ${orderId} is not Shipped in the sandbox`),
+      },
+      {
+        capability: CAPABILITY.INVENTORY_PUSH,
+        input: { warehouse: 'WH1', items: [{ sku, available: 4 }] },
+        check: () => (system.state().stock[sku] === 4 ? null : `the sandbox holds ${String(system.state().stock[sku])} for ${sku}, not 4`),
+      },
+    ];
   },
 } satisfies SandboxDefinition<AmazonSandbox>;

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
@@ -184,5 +185,29 @@ export const sandbox = {
       close: () => server.close(),
     };
     return system;
+  },
+  /** What the contract kit calls: an order placed ten minutes ago is pulled, shipped, and its SKU's stock set. */
+  contract(system: JdSandbox) {
+    const orderId = '300999000001';
+    const sku = 'CONTRACT-SKU';
+    const now = Date.now();
+    system.placeOrder({ id: orderId, lines: [{ sku, qty: 1, price: 1990 }], modifiedAt: new Date(now - 10 * 60_000) });
+    return [
+      {
+        capability: CAPABILITY.ORDER_PULL,
+        input: { window: { start: new Date(now - 30 * 60_000).toISOString(), end: new Date(now).toISOString() } },
+        check: (out: unknown) => (JSON.stringify(out).includes(`"orderId":"${orderId}"`) ? null : `order ${orderId} placed in the window was not pulled`),
+      },
+      {
+        capability: CAPABILITY.SHIPMENT_CONFIRM,
+        input: { orderId, trackingNumber: 'SF0000000001', carrierCode: '467' },
+        check: () => (system.state().shipments.some((s) => s.orderId === orderId && s.trackingNumber === 'SF0000000001') ? null : 'the sandbox recorded no shipment'),
+      },
+      {
+        capability: CAPABILITY.INVENTORY_PUSH,
+        input: { warehouse: 'WH1', items: [{ sku, available: 3 }] },
+        check: () => (system.state().stock[sku] === 3 ? null : `the sandbox holds ${String(system.state().stock[sku])} for ${sku}, not 3`),
+      },
+    ];
   },
 } satisfies SandboxDefinition<JdSandbox>;

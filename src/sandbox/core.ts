@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Capability } from '../sdk/capabilities.js';
 
 /**
  * The sandbox: a local stand-in for each external system, speaking its documented wire format
@@ -213,8 +214,24 @@ export interface SandboxStartOptions {
   clock?: () => Date;
 }
 
+/**
+ * One capability call the contract kit makes against a running sandbox, with the sandbox's own
+ * verdict on the answer (it knows what it was asked to hold): a problem, or null when right.
+ */
+export interface SandboxContractCall {
+  capability: Capability;
+  input: unknown;
+  check?(output: unknown): string | null | Promise<string | null>;
+}
+
 /** What `adapters/<id>/sandbox.ts` exports as `sandbox`. */
 export interface SandboxDefinition<S extends SandboxSystem = SandboxSystem> {
   adapter: string;
   start(opts?: SandboxStartOptions): Promise<S>;
+  /**
+   * Seeds the running system (orders, listings) and says which calls prove each capability the
+   * adapter declares; the contract kit (zhongshu/testing) makes them over real HTTP. Called
+   * before connectorConfig(), so listings it creates are in the config.
+   */
+  contract?(system: S): SandboxContractCall[] | Promise<SandboxContractCall[]>;
 }
