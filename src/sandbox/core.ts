@@ -80,6 +80,8 @@ export interface SandboxRequest {
   rawBody: Buffer;
   /** The body as text (UTF-8). */
   text: string;
+  /** Aborted when the client goes away before it is answered (a held call whose caller died). */
+  signal: AbortSignal;
 }
 
 export interface SandboxResponse {
@@ -157,7 +159,12 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const rawBody = Buffer.concat(chunks);
-    send(res, await opts.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, rawBody, text: rawBody.toString('utf8') }));
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) gone.abort();
+    });
+    const answer = await opts.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, rawBody, text: rawBody.toString('utf8'), signal: gone.signal });
+    if (!gone.signal.aborted) send(res, answer);
   };
 
   const server = createServer((req, res) => {
