@@ -154,6 +154,8 @@ export const sandbox = {
       get requestCount() {
         return sent.length;
       },
+      // Statements reach PostgreSQL, not an HTTP server: nothing arrives here.
+      arrivals: [],
       close: () => system.close(),
     };
     const system: LegacyErpSandbox = {

@@ -93,8 +93,22 @@ export interface SandboxResponse {
 
 export type SandboxHandler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
 
+/** One request as it reached the server, faulted ones included, with what it was answered. */
+export interface SandboxArrival {
+  at: string;
+  method: string;
+  path: string;
+  /** `HTTP <status>`, `hang`, `malformed`, `lost` (the client left first); null while not yet answered. */
+  answer: string | null;
+}
+
 export interface SandboxServer {
   readonly url: string;
+  /**
+   * Every request in arrival order, recorded before any latency or fault: what a test counts when
+   * it asks "did the system see the call" while the answer is held or faulted.
+   */
+  readonly arrivals: readonly SandboxArrival[];
   readonly faults: SandboxFaults;
   setFaults(f: Partial<SandboxFaults>): void;
   /** Requests answered so far, whatever the answer (faults included). */
@@ -111,6 +125,7 @@ export interface SandboxServer {
 export async function startSandboxServer(opts: { port?: number; host?: string; handler: SandboxHandler; maxBodyBytes?: number }): Promise<SandboxServer> {
   let faults: SandboxFaults = { ...NO_FAULTS };
   let requestCount = 0;
+  const arrivals: SandboxArrival[] = [];
   const hanging = new Set<ServerResponse>();
   const maxBody = opts.maxBodyBytes ?? 8 * 1024 * 1024;
 
@@ -133,6 +148,11 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
       chunks.push(b);
     }
     requestCount++;
+    const arrival: SandboxArrival = { at: new Date().toISOString(), method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://sandbox').pathname, answer: null };
+    arrivals.push(arrival);
+    res.on('close', () => {
+      arrival.answer ??= res.writableEnded ? `HTTP ${res.statusCode}` : 'lost';
+    });
     const f = faults;
     if (f.remaining !== null && f.mode !== SANDBOX_FAULT.NONE) {
       faults = f.remaining <= 1 ? { ...f, mode: SANDBOX_FAULT.NONE, remaining: null } : { ...f, remaining: f.remaining - 1 };
@@ -146,10 +166,12 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
       case SANDBOX_FAULT.RATE_LIMITED:
         return send(res, { status: 429, headers: { 'retry-after': String(f.retryAfterSeconds) }, body: 'too many requests' });
       case SANDBOX_FAULT.HANG:
+        arrival.answer = 'hang';
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
         return;
       case SANDBOX_FAULT.MALFORMED:
+        arrival.answer = 'malformed';
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"truncated": ');
         return;
       default:
@@ -189,6 +211,7 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
     get requestCount() {
       return requestCount;
     },
+    arrivals,
     async close() {
       for (const r of hanging) r.destroy();
       server.closeAllConnections();
