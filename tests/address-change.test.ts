@@ -3,7 +3,7 @@ import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { carrierOrderId } from '../adapters/_shared/waybill.js';
 import { startFakeSf, type FakeSf } from './support/fake-sf.js';
-import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { ADMIN_KEY, CS_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
@@ -18,12 +18,14 @@ import { orderApi } from './support/orders.js';
 const WH = 'WH-A';
 const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 let sf: FakeSf;
-let wdt: FakeWdt;
+let wdt: WdtSandbox;
+/** The WMS's record of one trade (pushes counted, the latest push kept as `raw`). */
+const wdtTrade = (tid: string) => wdt.state().trades.list.find((t) => t.tid === tid);
 let hub: Hub & { prefix: string; taskQueue: string };
 
 beforeAll(async () => {
   sf = await startFakeSf({ checkword: 'sf-check' });
-  wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise' });
+  wdt = await wdtSandbox.start({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise', shopNo: 'ZS-SHOP' });
   hub = await startTestHub({
     env: { SF_CHECKWORD: 'sf-check', WDT_SECRET: 'wdt-secret' },
     config: {
@@ -38,7 +40,7 @@ beforeAll(async () => {
       },
       connectors: [
         { id: 'sf', adapter: 'sf-express', config: { url: sf.url, partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 5_000 } },
-        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } },
+        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: String(wdt.connectorConfig('enterprise')['baseUrl']), sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } },
       ],
     },
   });
@@ -92,7 +94,7 @@ describe('address change after payment (dual-track waybill)', () => {
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ outcome: 'overwritten', waybillNo: s.waybillNo });
     expect(sfFor(id)).toMatchObject({ creates: 1, updates: 1, cancels: 0 });
-    expect(wdt.trades.get(id)?.pushes).toBe(2);
+    expect(wdtTrade(id)?.pushes).toBe(2);
     expect([...sf.orders.values()].find((o) => o.waybillNo === s.waybillNo)?.receiver).toMatchObject({ address: expect.stringContaining('456 New Street') });
     await recordHistory(`order:${key}`, 'address-overwritten');
   });
@@ -108,7 +110,7 @@ describe('address change after payment (dual-track waybill)', () => {
     const counts = sfFor(id);
     expect(counts).toMatchObject({ creates: 2, cancels: 1, updates: 0 });
     expect(counts.live.map((o) => o.waybillNo)).toEqual([body.waybillNo]);
-    expect(wdt.trades.get(id)?.pushes).toBe(2);
+    expect(wdtTrade(id)?.pushes).toBe(2);
     const after = await stateOf(key);
     expect(after.timeline.map((t: Json) => t.cause).join('\n')).toMatch(/re-issued.*re-pickup requested/);
     await recordHistory(`order:${key}`, 'address-reissued');
@@ -122,7 +124,7 @@ describe('address change after payment (dual-track waybill)', () => {
     const res = await changeAddress(key, newAddress(s.order.address, { city: 'Lexington' }));
     expect(await json(res)).toMatchObject({ outcome: 'needs_review', reason: 'outside the 120-minute window after payment' });
     expect({ ...sfFor(id), live: [] }).toEqual({ ...before, live: [] });
-    expect(wdt.trades.get(id)?.pushes).toBe(1);
+    expect(wdtTrade(id)?.pushes).toBe(1);
     const queue = await json(await hub.app.request('/api/decisions', { headers: admin }));
     expect(queue.items).toContainEqual(expect.objectContaining({ orderKey: key, reason: 'address_change_review' }));
     const metrics = await (await hub.app.request('/metrics')).text();

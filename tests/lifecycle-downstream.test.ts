@@ -3,7 +3,7 @@ import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { createServer, type Server } from 'node:http';
 import { sfRoutePushBody, sfTime, startFakeSf, type FakeSf } from './support/fake-sf.js';
-import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
@@ -18,7 +18,9 @@ import { orderApi } from './support/orders.js';
 const WH = 'WH-D';
 const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
 let sf: FakeSf;
-let wdt: FakeWdt;
+let wdt: WdtSandbox;
+/** The WMS's record of one trade (pushes counted, the latest push kept as `raw`). */
+const wdtTrade = (tid: string) => wdt.state().trades.list.find((t) => t.tid === tid);
 let hub: Hub & { prefix: string; taskQueue: string };
 let pool: InventoryPool;
 // The customer-notice hook: a local endpoint recording what the hub posts on pickup.
@@ -41,7 +43,7 @@ function hubConfig() {
     webhooks: { sfRoutePushToken: '${SF_ROUTE_TOKEN}' },
     connectors: [
       { id: 'sf', adapter: 'sf-express', config: { url: sf.url, partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 10_000 } },
-      { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 10_000 } },
+      { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: String(wdt.connectorConfig('enterprise')['baseUrl']), sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 10_000 } },
     ],
   };
 }
@@ -60,7 +62,7 @@ beforeAll(async () => {
   const addr = hookServer.address();
   hookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/pickup`;
   sf = await startFakeSf({ checkword: 'sf-check' });
-  wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise' });
+  wdt = await wdtSandbox.start({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise', shopNo: 'ZS-SHOP' });
   hub = await startTestHub({ config: hubConfig(), env });
   pool = new InventoryPool(hub.redis, hub.prefix);
 });
@@ -91,7 +93,7 @@ describe('lifecycle with courier and WMS', () => {
     expect(pushed.waybillNo).toMatch(/^SF/);
     const created = [...sf.orders.values()].filter((o) => JSON.stringify(o.receiver).includes('Steve Shipper'));
     expect(created.length).toBeGreaterThanOrEqual(1);
-    const trade = wdt.trades.get(id);
+    const trade = wdtTrade(id);
     expect(trade?.pushes).toBe(1);
     expect(JSON.stringify(trade)).toContain(pushed.waybillNo);
 
@@ -122,7 +124,7 @@ describe('lifecycle with courier and WMS', () => {
     const cancels = sf.requests.filter((r) => r.serviceCode === 'EXP_RECE_UPDATE_ORDER').slice(cancelsBefore);
     expect(cancels).toHaveLength(1);
     expect([...sf.orders.values()].find((o) => o.waybillNo === pushed.waybillNo)?.cancelled).toBe(true);
-    expect(wdt.trades.get(id)?.pushes).toBe(2); // the push, then the intercept (re-push as refunded)
+    expect(wdtTrade(id)?.pushes).toBe(2); // the push, then the intercept (re-push as refunded)
     expect(await pool.get(WH, 'D2-A')).toMatchObject({ locked: 0, available: 1 });
     const causes = (await stateOf(key)).timeline.map((t: Json) => t.cause);
     expect(causes).toContain(`waybill ${pushed.waybillNo} cancelled at sf: order cancelled`);
@@ -152,7 +154,7 @@ describe('lifecycle with courier and WMS', () => {
     // SF saw the create at least twice (the lost answer, then the retry) but holds one order, one waybill.
     expect(creates()).toBeGreaterThanOrEqual(2);
     expect([...sf.orders.values()].filter((o) => o.orderId === sfOrderId).map((o) => o.waybillNo)).toEqual([pushed.waybillNo]);
-    expect(wdt.trades.get(id)?.pushes).toBe(1);
+    expect(wdtTrade(id)?.pushes).toBe(1);
     expect(await pool.get(WH, 'D3-A')).toMatchObject({ locked: 1 });
   });
 });
