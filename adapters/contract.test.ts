@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkAdapterContract, type ContractOptions } from '../src/testing/index.js';
+import { checkAdapterContract, defineAdapter, type ContractOptions } from '../src/testing/index.js';
+import { AdapterError } from '../src/sdk/errors.js';
+import type { AdapterDefinition } from '../src/sdk/define.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { dingtalkSign } from './dingtalk/sign.js';
 import { signDouyin } from './douyin/transport.js';
@@ -191,5 +193,61 @@ describe('the kit itself', () => {
     expect(await checkAdapterContract(taobao, base)).toEqual(['config.appKey: looks like a secret but the schema does not mark it secret()']);
     expect(await checkAdapterContract(taobao, { ...base, publicFields: [{ path: 'appKey', reason: ' ' }] })).toContain('publicFields.appKey: give the reason it is not a secret');
     expect(await checkAdapterContract(taobao, { ...base, publicFields: [{ path: 'appKey', reason: 'public' }, { path: 'appSecret', reason: 'x' }] })).toEqual(['publicFields.appSecret: the schema marks it secret()']);
+  });
+});
+
+describe('the kit runs an adapter that ships a sandbox against it', () => {
+  const jd = BUILTIN_ADAPTERS.find((d) => d.manifest.id === 'jd');
+  if (!jd?.sandbox) throw new Error('jd ships a sandbox');
+  const jdSandbox = jd.sandbox;
+  const base: ContractOptions = { env, validConfig: { appKey: 'jd-app', appSecret: '${SECRET}', accessToken: '${TOKEN}' }, publicFields: [{ path: 'appKey', reason: 'public' }] };
+  /** jd as a partner would register it, with one part changed. */
+  const partner = (over: Partial<Parameters<typeof defineAdapter>[0]>): AdapterDefinition =>
+    defineAdapter({ manifest: { ...jd.manifest, id: 'partner-jd' }, configSchema: jd.configSchema, create: jd.create, sandbox: async () => ({ ...(await jdSandbox()), adapter: 'partner-jd' }), ...over });
+
+  it('passes with the sandbox, and the sandbox saw the calls', async () => {
+    let seen = 0;
+    const def = partner({
+      sandbox: async () => {
+        const sb = await jdSandbox();
+        return { ...sb, adapter: 'partner-jd', start: async (o) => { const sys = await sb.start(o); const close = sys.close.bind(sys); return Object.assign(sys, { close: async () => { seen = sys.server.requestCount; await close(); } }); } };
+      },
+    });
+    expect(await checkAdapterContract(def, base)).toEqual([]);
+    // pull (2 pages at most), ship, stock, and one request per fault switch
+    expect(seen).toBeGreaterThanOrEqual(6);
+  });
+
+  it('names a declared capability the sandbox never calls, and a sandbox of another adapter', async () => {
+    const fewer = partner({ sandbox: async () => { const sb = await jdSandbox(); return { ...sb, adapter: 'partner-jd', contract: async (s) => (await sb.contract?.(s) ?? []).filter((c) => c.capability !== 'inventory.push') }; } });
+    expect(await checkAdapterContract(fewer, base)).toEqual(["sandbox: capability inventory.push is declared but the sandbox's contract() never calls it"]);
+    const other = partner({ sandbox: jdSandbox });
+    expect(await checkAdapterContract(other, base)).toEqual(['sandbox: it is the sandbox of jd, not of partner-jd']);
+  });
+
+  it('flags an adapter that calls a 5xx final, or a bad signature retryable', async () => {
+    const rethrowAs = (retryable: boolean) =>
+      partner({
+        create: async (config, deps) => {
+          const inner = await jd.create(config, deps);
+          return { ...inner, invoke: (c, i, x) => inner.invoke(c, i, x).catch((e: unknown) => { throw e instanceof AdapterError ? new AdapterError(e.adapter, e.code, e.message, retryable) : e; }) };
+        },
+      });
+    expect(await checkAdapterContract(rethrowAs(false), base)).toEqual([
+      'sandbox fault server_error: order.pull must fail with a retryable AdapterError, got rejected',
+      'sandbox fault gateway_timeout: order.pull must fail with a retryable AdapterError, got rejected',
+    ]);
+    expect(await checkAdapterContract(rethrowAs(true), base)).toEqual(['sandbox fault bad_signature: order.pull must fail with a non-retryable AdapterError, got retryable']);
+  });
+
+  it("reports a wrong answer through the sandbox's own check, and skips the sandbox when asked", async () => {
+    const noShip = partner({
+      create: async (config, deps) => {
+        const inner = await jd.create(config, deps);
+        return { ...inner, invoke: (c, i, x) => (c === 'shipment.confirm' ? Promise.resolve({ confirmed: true }) : inner.invoke(c, i, x)) };
+      },
+    });
+    expect(await checkAdapterContract(noShip, base)).toEqual(['sandbox shipment.confirm (call 2): the sandbox recorded no shipment']);
+    expect(await checkAdapterContract(noShip, { ...base, sandbox: false })).toEqual([]);
   });
 });

@@ -6,7 +6,9 @@ import type { SandboxDefinition } from '../src/sandbox/core.js';
  * simulator start them from here; the courier/WMS sandboxes have their own list.
  */
 export const PLATFORM_SANDBOXES: Readonly<Record<string, () => Promise<SandboxDefinition>>> = {
+  amazon: async () => (await import('./amazon/sandbox.js')).sandbox,
   douyin: async () => (await import('./douyin/sandbox.js')).sandbox,
+  jd: async () => (await import('./jd/sandbox.js')).sandbox,
   pinduoduo: async () => (await import('./pinduoduo/sandbox.js')).sandbox,
   shopify: async () => (await import('./shopify/sandbox.js')).sandbox,
   taobao: async () => (await import('./taobao/sandbox.js')).sandbox,

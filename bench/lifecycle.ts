@@ -1,6 +1,6 @@
 // Section C (issue 4): the full lifecycle against the engine floor. The hub takes signed Shopify
 // webhooks and runs record -> rules -> stock lock -> SF waybill -> Wangdiantong push against the
-// local fake SF and WDT servers of tests/support (real HTTP, signatures checked); the floor runs a
+// SF and Wangdiantong sandboxes (adapters/*/sandbox.ts: real HTTP, signatures checked); the floor runs a
 // bench workflow with the same number of no-op activities, started straight through the client.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,8 +13,8 @@ import type { Logger } from '../src/logger.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { ratePerSecond, summarize, type Summary } from '../src/util/stats.js';
 import { getOrderState } from '../workflows/order-lifecycle.js';
-import { startFakeSf } from '../tests/support/fake-sf.js';
-import { startFakeWdt, type FakeWdt } from '../tests/support/fake-wdt.js';
+import { sandbox as sfSandbox } from '../adapters/sf-express/sandbox.js';
+import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { workflowBundles } from './bundles.js';
 import { nextOrderId, SECRET, SHOP, signedRequest, workflowIdOf } from './engine.js';
 import { runPool } from './pool.js';
@@ -75,22 +75,22 @@ const SKU_RENAMES: [string, string][] = [
 ];
 
 /**
- * The fake WDT server keeps trades but no times, so the moment it stores a tid is taken by
- * interposing on its trade map's set() (the server's own upsert, after the signature and timestamp
- * checks, right before it answers). Only the first store per tid counts: a later push is an update.
+ * The moment the WDT sandbox first stores a tid, taken by interposing on its log's record() for
+ * `trade.push` (the warehouse's own upsert, after the signature and timestamp checks, right before
+ * it answers; a later push of the same tid is logged as an update and does not count).
  */
-function watchTrades(wdt: FakeWdt): { arrival(tid: string): Promise<number>; seen(): string[] } {
+function watchTrades(wdt: WdtSandbox): { arrival(tid: string): Promise<number>; seen(): string[] } {
   const at = new Map<string, number>();
   const waiting = new Map<string, (t: number) => void>();
-  const set = wdt.trades.set.bind(wdt.trades);
-  wdt.trades.set = (tid, trade) => {
-    if (!at.has(tid)) {
+  const record = wdt.log.record.bind(wdt.log);
+  wdt.log.record = (kind, key, data) => {
+    if (kind === 'trade.push' && key !== null && !at.has(key)) {
       const t = performance.now();
-      at.set(tid, t);
-      waiting.get(tid)?.(t);
-      waiting.delete(tid);
+      at.set(key, t);
+      waiting.get(key)?.(t);
+      waiting.delete(key);
     }
-    return set(tid, trade);
+    return record(kind, key, data);
   };
   return {
     arrival(tid) {
@@ -149,11 +149,12 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     return text.replaceAll(/"phone":\s*"555-555-SHIP"/g, `"phone": "${phone}"`).replace(/"processed_at":\s*"[^"]*"/, `"processed_at": "${new Date().toISOString()}"`);
   };
 
-  env.progress('section C: bundles, fake SF and WDT servers, lifecycle hub');
+  env.progress('section C: bundles, SF and WDT sandboxes, lifecycle hub');
   const { hub: hubBundle, floor: floorBundle } = await workflowBundles();
-  const sf = await startFakeSf({ checkword: SF_CHECKWORD });
+  // Parcels never move during the bench: courier steps are not what it measures.
+  const sf = await sfSandbox.start({ partnerId: 'ZS-BENCH', checkword: SF_CHECKWORD, delays: { pickupMs: 86_400_000, deliveryMs: 86_400_000 } });
   const closeSf = onCleanup(() => sf.close());
-  const wdt = await startFakeWdt({ ...WDT, edition: 'enterprise' });
+  const wdt = await wdtSandbox.start({ ...WDT, edition: 'enterprise', shopNo: 'ZS-BENCH' });
   const closeWdt = onCleanup(() => wdt.close());
   const trades = watchTrades(wdt);
 
@@ -179,8 +180,8 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       mappings: { dir: mappingsDir },
       channels: [{ id: 'shopify-bench', adapter: 'shopify', shop: SHOP, secret: '${BENCH_SHOPIFY_SECRET}', mapping: sample.mappingId, currency: 'USD' }],
       connectors: [
-        { id: 'sf', adapter: 'sf-express', config: { url: sf.url, partnerId: 'ZS-BENCH', checkword: '${BENCH_SF_CHECKWORD}', timeoutMs: 10_000 } },
-        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: WDT.sid, appkey: WDT.appkey, appsecret: '${BENCH_WDT_SECRET}', shopNo: 'ZS-BENCH', timeoutMs: 10_000 } },
+        { id: 'sf', adapter: 'sf-express', config: { url: String(sf.connectorConfig()['url']), partnerId: 'ZS-BENCH', checkword: '${BENCH_SF_CHECKWORD}', timeoutMs: 10_000 } },
+        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: String(wdt.connectorConfig('enterprise')['baseUrl']), sid: WDT.sid, appkey: WDT.appkey, appsecret: '${BENCH_WDT_SECRET}', shopNo: 'ZS-BENCH', timeoutMs: 10_000 } },
       ],
       // Rules on (the lifecycle always checks them), with a risk limit no bench run reaches.
       rules: { risk: { maxOrdersPer24h: 1_000_000 } },
@@ -318,6 +319,6 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     paidToWms,
     latencyTargetP50Ms: LATENCY_TARGET_P50_MS,
     latencyPass: paidToWms.p50 < LATENCY_TARGET_P50_MS,
-    latencySource: 'server side: when the fake WDT server stored the trade (its trade map, interposed by the bench)',
+    latencySource: 'server side: when the WDT sandbox stored the trade (its trade.push log record, interposed by the bench)',
   };
 }

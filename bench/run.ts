@@ -100,7 +100,7 @@ function printLifecycle(r: LifecycleResult): void {
   const o = r.options;
   console.log(`\nC. Full lifecycle vs engine floor (issue 4)`);
   console.log(`   ${o.n} orders x ${o.rounds} rounds per side, ${o.concurrency} in flight, ${r.activityCount} activities per order up to the WMS push, warm-up ${o.warmup}, hub log level ${o.hubLogLevel}`);
-  console.log(`   hub: signed Shopify webhook -> record, rules, stock lock, SF waybill, WDT push (local fake servers); done = the WDT server stored the trade`);
+  console.log(`   hub: signed Shopify webhook -> record, rules, stock lock, SF waybill, WDT push (local SF and WDT sandboxes); done = the WDT sandbox stored the trade`);
   console.log(`   floor: bench workflow with ${r.activityCount} no-op activities via the Temporal client; done = workflow returned\n`);
   console.log(
     table(

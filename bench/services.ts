@@ -29,7 +29,7 @@ export interface BenchServices {
 
 const children: ManagedProcess[] = [];
 const dirs: string[] = [];
-/** In-process servers and hubs (fake SF/WDT, the section C hub) closed before the children stop. */
+/** In-process servers and hubs (SF/WDT sandboxes, the section C hub) closed before the children stop. */
 const closers = new Set<() => Promise<void>>();
 let cleaning: Promise<void> | null = null;
 

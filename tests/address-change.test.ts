@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { carrierOrderId } from '../adapters/_shared/waybill.js';
-import { startFakeSf, type FakeSf } from './support/fake-sf.js';
-import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { sandbox as sfSandbox, type SfSandbox } from '../adapters/sf-express/sandbox.js';
+import { SANDBOX_FAULT } from '../src/sandbox/core.js';
+import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { ADMIN_KEY, CS_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { recordHistory } from './support/histories.js';
@@ -17,13 +18,18 @@ import { orderApi } from './support/orders.js';
  */
 const WH = 'WH-A';
 const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-let sf: FakeSf;
-let wdt: FakeWdt;
+let sf: SfSandbox;
+/** Requests the SF gateway refused with HTTP 503 while the courier was down (they never reach SF, so carry no order). */
+const sfRefused = () => sf.server.arrivals.filter((a) => a.answer === 'HTTP 503').length;
+let wdt: WdtSandbox;
+/** The WMS's record of one trade (pushes counted, the latest push kept as `raw`). */
+const wdtTrade = (tid: string) => wdt.state().trades.list.find((t) => t.tid === tid);
 let hub: Hub & { prefix: string; taskQueue: string };
 
 beforeAll(async () => {
-  sf = await startFakeSf({ checkword: 'sf-check' });
-  wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise' });
+  // No courier timers: a pickup would turn every later change into a review.
+  sf = await sfSandbox.start({ partnerId: 'ZS-TEST', checkword: 'sf-check', delays: { pickupMs: 3_600_000, deliveryMs: 3_600_000 } });
+  wdt = await wdtSandbox.start({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise', shopNo: 'ZS-SHOP' });
   hub = await startTestHub({
     env: { SF_CHECKWORD: 'sf-check', WDT_SECRET: 'wdt-secret' },
     config: {
@@ -37,8 +43,8 @@ beforeAll(async () => {
         retry: { maximumAttempts: 20, initialIntervalMs: 200, backoffCoefficient: 1.2 },
       },
       connectors: [
-        { id: 'sf', adapter: 'sf-express', config: { url: sf.url, partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 5_000 } },
-        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } },
+        { id: 'sf', adapter: 'sf-express', config: { url: String(sf.connectorConfig()['url']), partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 5_000 } },
+        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: String(wdt.connectorConfig('enterprise')['baseUrl']), sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } },
       ],
     },
   });
@@ -71,15 +77,14 @@ const changeAddress = async (key: string, address: Json): Promise<Response> => h
 /** SF requests for one order (its carrier order ids derive from the workflow's idempotency keys). */
 function sfFor(id: string) {
   const ids = [1, 2, 3].map((n) => carrierOrderId(`order:shopify-test:${id}:waybill-${n}`));
-  // Only requests SF accepted (a 'down' courier answers HTTP 503 and keeps nothing).
-  const all = sf.requests.filter((r) => ids.some((x) => JSON.stringify(r.msgData).includes(x)));
-  const reqs = all.filter((r) => !r.answer.startsWith('HTTP'));
+  // What SF accepted, from its log (a 'down' gateway answers HTTP 503 and SF keeps nothing).
+  const mine = (kind: string) => sf.log.of(kind).filter((e) => ids.includes((e.data as { orderId: string }).orderId)).length;
   return {
-    creates: reqs.filter((r) => r.serviceCode === 'EXP_RECE_CREATE_ORDER').length,
-    updates: reqs.filter((r) => r.serviceCode === 'EXP_RECE_UPDATE_ORDER' && JSON.stringify(r.msgData).includes('"dealType":1')).length,
-    cancels: reqs.filter((r) => r.serviceCode === 'EXP_RECE_UPDATE_ORDER' && JSON.stringify(r.msgData).includes('"dealType":2')).length,
-    refused: all.length - reqs.length,
-    live: [...sf.orders.values()].filter((o) => ids.includes(o.orderId) && !o.cancelled),
+    creates: mine('waybill.create'),
+    updates: mine('waybill.update'),
+    cancels: mine('waybill.cancel'),
+    refused: sfRefused(),
+    live: sf.state().waybills.live.filter((o) => ids.includes(o.orderId)),
   };
 }
 
@@ -92,8 +97,8 @@ describe('address change after payment (dual-track waybill)', () => {
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ outcome: 'overwritten', waybillNo: s.waybillNo });
     expect(sfFor(id)).toMatchObject({ creates: 1, updates: 1, cancels: 0 });
-    expect(wdt.trades.get(id)?.pushes).toBe(2);
-    expect([...sf.orders.values()].find((o) => o.waybillNo === s.waybillNo)?.receiver).toMatchObject({ address: expect.stringContaining('456 New Street') });
+    expect(wdtTrade(id)?.pushes).toBe(2);
+    expect([...sf.state().waybills.live, ...sf.state().waybills.cancelled].find((o) => o.waybillNo === s.waybillNo)?.receiver).toMatchObject({ address: expect.stringContaining('456 New Street') });
     await recordHistory(`order:${key}`, 'address-overwritten');
   });
 
@@ -108,7 +113,7 @@ describe('address change after payment (dual-track waybill)', () => {
     const counts = sfFor(id);
     expect(counts).toMatchObject({ creates: 2, cancels: 1, updates: 0 });
     expect(counts.live.map((o) => o.waybillNo)).toEqual([body.waybillNo]);
-    expect(wdt.trades.get(id)?.pushes).toBe(2);
+    expect(wdtTrade(id)?.pushes).toBe(2);
     const after = await stateOf(key);
     expect(after.timeline.map((t: Json) => t.cause).join('\n')).toMatch(/re-issued.*re-pickup requested/);
     await recordHistory(`order:${key}`, 'address-reissued');
@@ -122,7 +127,7 @@ describe('address change after payment (dual-track waybill)', () => {
     const res = await changeAddress(key, newAddress(s.order.address, { city: 'Lexington' }));
     expect(await json(res)).toMatchObject({ outcome: 'needs_review', reason: 'outside the 120-minute window after payment' });
     expect({ ...sfFor(id), live: [] }).toEqual({ ...before, live: [] });
-    expect(wdt.trades.get(id)?.pushes).toBe(1);
+    expect(wdtTrade(id)?.pushes).toBe(1);
     const queue = await json(await hub.app.request('/api/decisions', { headers: admin }));
     expect(queue.items).toContainEqual(expect.objectContaining({ orderKey: key, reason: 'address_change_review' }));
     const metrics = await (await hub.app.request('/metrics')).text();
@@ -203,13 +208,13 @@ describe('address change after payment (dual-track waybill)', () => {
 
   it('a change arriving while the waybill request is in flight is applied after it', async () => {
     const id = newOrderId();
-    sf.setMode('slow', { delayMs: 1500 });
+    sf.holdAnswers(1500);
     const key = await send(order(id, 5));
     const firstId = carrierOrderId(`order:shopify-test:${id}:waybill-1`);
-    for (let i = 0; i < 100 && !sf.requests.some((r) => JSON.stringify(r.msgData).includes(firstId)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !sf.log.of('waybill.create').some((e) => (e.data as { orderId: string }).orderId === firstId); i++) await new Promise((r) => setTimeout(r, 50));
     const current = (await stateOf(key)).order.address;
     const pending = changeAddress(key, newAddress(current, { city: 'Paducah' }));
-    sf.setMode('ok');
+    sf.holdAnswers(null);
     const res = await json(await pending);
     expect(res.outcome).toBe('reissued');
     const counts = sfFor(id);
@@ -221,13 +226,14 @@ describe('address change after payment (dual-track waybill)', () => {
     const id = newOrderId();
     const key = await send(order(id, 5));
     const s = await waitFor(key, 'pushed_to_wms');
-    sf.setMode('down');
+    const refusedBefore = sfRefused();
+    sf.server.setFaults({ mode: SANDBOX_FAULT.SERVER_ERROR, status: 503, remaining: null });
     const pending = changeAddress(key, newAddress(s.order.address, { detail: '77 Patience Ave' }));
     // Past the 2 s quiet period, with time for at least one refused attempt.
-    for (let i = 0; i < 60 && sfFor(id).refused === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 60 && sfRefused() === refusedBefore; i++) await new Promise((r) => setTimeout(r, 100));
     expect(sfFor(id)).toMatchObject({ updates: 0 }); // nothing accepted while the courier is down
-    expect(sfFor(id).refused).toBeGreaterThanOrEqual(1); // but the hub kept trying
-    sf.setMode('ok');
+    expect(sfRefused() - refusedBefore).toBeGreaterThanOrEqual(1); // but the hub kept trying
+    sf.server.setFaults({ mode: SANDBOX_FAULT.NONE });
     expect(await json(await pending)).toMatchObject({ outcome: 'overwritten' });
     expect(sfFor(id).updates).toBe(1);
   });

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import { createServer, type Server } from 'node:http';
-import { sfRoutePushBody, sfTime, startFakeSf, type FakeSf } from './support/fake-sf.js';
-import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { sandbox as sfSandbox, sfRoutePushBody, type SfSandbox } from '../adapters/sf-express/sandbox.js';
+import { gmt8WallClock } from '../src/sandbox/courier-kit.js';
+import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
@@ -17,8 +18,12 @@ import { orderApi } from './support/orders.js';
  */
 const WH = 'WH-D';
 const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
-let sf: FakeSf;
-let wdt: FakeWdt;
+let sf: SfSandbox;
+/** Every waybill SF holds, live and cancelled. */
+const sfWaybills = () => [...sf.state().waybills.live, ...sf.state().waybills.cancelled];
+let wdt: WdtSandbox;
+/** The WMS's record of one trade (pushes counted, the latest push kept as `raw`). */
+const wdtTrade = (tid: string) => wdt.state().trades.list.find((t) => t.tid === tid);
 let hub: Hub & { prefix: string; taskQueue: string };
 let pool: InventoryPool;
 // The customer-notice hook: a local endpoint recording what the hub posts on pickup.
@@ -40,8 +45,8 @@ function hubConfig() {
     },
     webhooks: { sfRoutePushToken: '${SF_ROUTE_TOKEN}' },
     connectors: [
-      { id: 'sf', adapter: 'sf-express', config: { url: sf.url, partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 10_000 } },
-      { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 10_000 } },
+      { id: 'sf', adapter: 'sf-express', config: { url: String(sf.connectorConfig()['url']), partnerId: 'ZS-TEST', checkword: '${SF_CHECKWORD}', timeoutMs: 10_000 } },
+      { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: String(wdt.connectorConfig('enterprise')['baseUrl']), sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 10_000 } },
     ],
   };
 }
@@ -61,8 +66,9 @@ beforeAll(async () => {
   await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', () => r()));
   const addr = hookServer.address();
   hookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/pickup`;
-  sf = await startFakeSf({ checkword: 'sf-check' });
-  wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise' });
+  // The parcels move only when a test posts the route pushes itself: no courier timers.
+  sf = await sfSandbox.start({ partnerId: 'ZS-TEST', checkword: 'sf-check', delays: { pickupMs: 3_600_000, deliveryMs: 3_600_000 } });
+  wdt = await wdtSandbox.start({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise', shopNo: 'ZS-SHOP' });
   hub = await startTestHub({ config: hubConfig(), env });
   pool = new InventoryPool(hub.redis, hub.prefix);
 });
@@ -91,14 +97,14 @@ describe('lifecycle with courier and WMS', () => {
     const pushed = await waitFor(key, 'pushed_to_wms');
     expect(pushed.timeline.map((t: Json) => t.state)).toEqual(['received', 'paid', 'risk_check', 'inventory_locked', 'waybill_issued', 'pushed_to_wms']);
     expect(pushed.waybillNo).toMatch(/^SF/);
-    const created = [...sf.orders.values()].filter((o) => JSON.stringify(o.receiver).includes('Steve Shipper'));
+    const created = sfWaybills().filter((o) => JSON.stringify(o.receiver).includes('Steve Shipper'));
     expect(created.length).toBeGreaterThanOrEqual(1);
-    const trade = wdt.trades.get(id);
+    const trade = wdtTrade(id);
     expect(trade?.pushes).toBe(1);
     expect(JSON.stringify(trade)).toContain(pushed.waybillNo);
 
     // SF's route push moves the order: a wrong token is refused, a re-push changes nothing.
-    const push = (opCode: string) => sfRoutePushBody([{ mailno: pushed.waybillNo, opCode, acceptTime: sfTime(new Date()), acceptAddress: '深圳' }]);
+    const push = (opCode: string) => sfRoutePushBody([{ waybillNo: pushed.waybillNo, orderId: '', route: { opCode, acceptTime: gmt8WallClock(new Date()), acceptAddress: '深圳', remark: '' } }]);
     expect((await hub.app.request('/webhooks/sf-express/routes/wrong', { method: 'POST', body: push('50') })).status).toBe(404);
     const pick = await hub.app.request(`/webhooks/sf-express/routes/${ROUTE_TOKEN}`, { method: 'POST', body: push('50') });
     expect(await json(pick)).toEqual({ return_code: '0000', return_msg: '成功' });
@@ -117,14 +123,14 @@ describe('lifecycle with courier and WMS', () => {
     const id = newOrderId();
     const key = await send(order(id, 'D2'));
     const pushed = await waitFor(key, 'pushed_to_wms');
-    const cancelsBefore = sf.requests.filter((r) => r.serviceCode === 'EXP_RECE_UPDATE_ORDER').length;
+    const cancelsBefore = sf.log.count('waybill.cancel');
     const res = await hub.app.request(`/api/orders/${key}/cancel`, { method: 'POST', headers: admin, body: JSON.stringify({ cause: 'buyer cancelled before shipping', confirm: true }) });
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ cancelled: true, state: 'cancelled', failedCompensations: [] });
-    const cancels = sf.requests.filter((r) => r.serviceCode === 'EXP_RECE_UPDATE_ORDER').slice(cancelsBefore);
-    expect(cancels).toHaveLength(1);
-    expect([...sf.orders.values()].find((o) => o.waybillNo === pushed.waybillNo)?.cancelled).toBe(true);
-    expect(wdt.trades.get(id)?.pushes).toBe(2); // the push, then the intercept (re-push as refunded)
+    const cancels = sf.log.of('waybill.cancel').slice(cancelsBefore);
+    expect(cancels.map((e) => e.key)).toEqual([pushed.waybillNo]);
+    expect(sfWaybills().find((o) => o.waybillNo === pushed.waybillNo)?.status).toBe('cancelled');
+    expect(wdtTrade(id)?.pushes).toBe(2); // the push, then the intercept (re-push as refunded)
     expect(await pool.get(WH, 'D2-A')).toMatchObject({ locked: 0, available: 1 });
     const causes = (await stateOf(key)).timeline.map((t: Json) => t.cause);
     expect(causes).toContain(`waybill ${pushed.waybillNo} cancelled at sf: order cancelled`);
@@ -135,26 +141,26 @@ describe('lifecycle with courier and WMS', () => {
 
   it('a worker stopped mid-call and a new one finishing creates no second waybill or WMS trade', async () => {
     for (const s of ['D3-A', 'D3-B']) await pool.setOnHand(WH, s, 3);
-    sf.setMode('slow', { delayMs: 2500 });
+    sf.holdAnswers(2500);
     const id = newOrderId();
     const key = await send(order(id, 'D3'));
     // Wait until SF has the create request (it takes effect there), then stop this worker.
     const sfOrderId = carrierOrderId(`order:shopify-test:${id}:waybill-1`);
-    const creates = () => sf.requests.filter((r) => r.serviceCode === 'EXP_RECE_CREATE_ORDER' && JSON.stringify(r.msgData).includes(sfOrderId)).length;
+    const creates = () => sf.log.of('waybill.create').filter((e) => (e.data as { orderId: string }).orderId === sfOrderId).length;
     for (let i = 0; i < 200 && creates() === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(creates()).toBe(1);
     // A stop without drain (shutdown.drainMs 0 in this file) cuts the call in flight, as when a
     // worker process dies; a drained stop would let it finish.
     await hub.stop();
-    sf.setMode('ok');
+    sf.holdAnswers(null);
     // A new worker process on the same queue and keys picks the order up where it was.
     hub = await startTestHub({ config: hubConfig(), env, prefix: hub.prefix, taskQueue: hub.taskQueue });
     pool = new InventoryPool(hub.redis, hub.prefix);
     const pushed = await waitFor(key, 'pushed_to_wms', 60_000);
     // SF saw the create at least twice (the lost answer, then the retry) but holds one order, one waybill.
     expect(creates()).toBeGreaterThanOrEqual(2);
-    expect([...sf.orders.values()].filter((o) => o.orderId === sfOrderId).map((o) => o.waybillNo)).toEqual([pushed.waybillNo]);
-    expect(wdt.trades.get(id)?.pushes).toBe(1);
+    expect(sfWaybills().filter((o) => o.orderId === sfOrderId).map((o) => o.waybillNo)).toEqual([pushed.waybillNo]);
+    expect(wdtTrade(id)?.pushes).toBe(1);
     expect(await pool.get(WH, 'D3-A')).toMatchObject({ locked: 1 });
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
-import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
+import { SANDBOX_FAULT } from '../src/sandbox/core.js';
 import { recordHistory } from './support/histories.js';
 import { ADMIN_KEY, startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
@@ -21,11 +22,12 @@ const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 const SKU_A = 'OUT504-A';
 const SKU_B = 'OUT504-B';
 
-let wdt: FakeWdt;
+let wdt: WdtSandbox;
+const wdtTrade = (tid: string | undefined) => wdt.state().trades.list.find((t) => t.tid === tid);
 let hub: Hub & { prefix: string; taskQueue: string };
 
 beforeAll(async () => {
-  wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise' });
+  wdt = await wdtSandbox.start({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise', shopNo: 'ZS-SHOP', warehouseNo: WH });
   hub = await startTestHub({
     env: { WDT_SECRET: 'wdt-secret' },
     config: {
@@ -38,7 +40,7 @@ beforeAll(async () => {
       },
       // 200 orders from one sample buyer: the risk counter would hold them, which is not the point here.
       rules: { interception: { risk: false } },
-      connectors: [{ id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: wdt.url, sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } }],
+      connectors: [{ id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: String(wdt.connectorConfig('enterprise')['baseUrl']), sid: 'zs', appkey: 'zs-key', appsecret: '${WDT_SECRET}', shopNo: 'ZS-SHOP', timeoutMs: 5_000 } }],
       resilience: {
         breakers: { defaults: { volumeThreshold: VOLUME, errorThresholdPercentage: 50, resetTimeout: RESET_MS, timeout: 5_000, rollingCountTimeout: 10_000 } },
         lastKnownGood: { maxAgeMs: 10 * 60_000 },
@@ -94,7 +96,7 @@ describe('the 504 incident', () => {
     expect(await syncStock()).toMatchObject({ wms: 'live' });
     expect(await pool.get(WH, SKU_A)).toMatchObject({ onHand: 5_000 });
 
-    wdt.setMode('gateway_timeout');
+    wdt.server.setFaults({ mode: SANDBOX_FAULT.GATEWAY_TIMEOUT, remaining: null });
     // The stock sync during the outage applies the cached answer with its own time, flagged stale.
     expect(await syncStock()).toMatchObject({ wms: 'stale' });
     expect(await metric('zhongshu_lkg_fallbacks_total', { connector: 'wdt', capability: 'stock.query', outcome: 'served' })).toBeGreaterThanOrEqual(1);
@@ -112,7 +114,7 @@ describe('the 504 incident', () => {
     await eventually('orders to wait out the outage', 60_000, async () => ((await count(`HoldReason = 'downstream_unavailable'`)) >= ORDERS / 2 ? true : null));
     const shortCircuited = await metric('zhongshu_breaker_calls_total', { connector: 'wdt', capability: 'wms.order.push', outcome: 'short_circuited' });
     expect(shortCircuited).toBeGreaterThan(0);
-    const pushedWhileDown = wdt.requests.filter((r) => r.api === 'trade_push.php' && r.answer === 'HTTP 504').length;
+    const pushedWhileDown = wdt.server.arrivals.filter((r) => r.path.endsWith('/trade_push.php') && r.answer === 'HTTP 504').length;
     // Far fewer gateway hits than orders: only the calls before the circuit opened and the half-open trials.
     expect(pushedWhileDown).toBeLessThan(ORDERS);
 
@@ -122,16 +124,16 @@ describe('the 504 incident', () => {
     expect(causes.some((c) => c.startsWith('availability checked against cached stock (WMS unreachable)'))).toBe(true);
     expect(causes.some((c) => c.includes('wdt unavailable') && c.includes('retrying every'))).toBe(true);
 
-    wdt.setMode('ok');
+    wdt.server.setFaults({ mode: SANDBOX_FAULT.NONE });
     const recoveredAt = Date.now();
     await eventually('every order to reach the WMS', 90_000, async () => ((await count(`OrderStatus = 'pushed_to_wms'`)) === ORDERS ? true : null));
     const drainMs = Date.now() - recoveredAt;
 
     // Exactly one trade per order at the receiver, each pushed once (idempotency key = workflow id + step).
-    const trades = ids.map((id) => wdt.trades.get(id));
+    const trades = ids.map((id) => wdtTrade(id));
     expect(trades.filter((t) => !t)).toEqual([]);
     expect(trades.filter((t) => t && t.pushes !== 1).map((t) => t?.tid)).toEqual([]);
-    expect(wdt.trades.size).toBe(ORDERS);
+    expect(wdt.state().trades.list).toHaveLength(ORDERS);
     // None stuck, none failed, none still flagged as waiting.
     expect(await count(`ExecutionStatus = 'Failed'`)).toBe(0);
     expect(await count(`HoldReason = 'downstream_unavailable'`)).toBe(0);

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { pollScheduleId } from '../src/polling/schedules.js';
 import type { OrderPollResult } from '../workflows/order-poll.js';
-import { startFakeTop, type ListCall } from './support/fake-top.js';
+import { sandbox as topSandbox, type TaobaoSandbox } from '../adapters/taobao/sandbox.js';
+import { parseGmt8 } from '../adapters/_shared/signing.js';
 import { recordHistory } from './support/histories.js';
 import { startTestHub } from './support/hub.js';
 
@@ -16,7 +17,8 @@ import { startTestHub } from './support/hub.js';
  */
 const SECRET = 'top-secret';
 const CHANNEL = 'tb-shop';
-let top: Awaited<ReturnType<typeof startFakeTop>>;
+const LIST = 'taobao.trades.sold.increment.get';
+let top: TaobaoSandbox;
 let hubA: (Hub & { prefix: string; taskQueue: string }) | null = null;
 let hubB: (Hub & { prefix: string; taskQueue: string }) | null = null;
 // The ops chat robot (WeCom) that hears about lost ranges.
@@ -46,8 +48,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => robot.listen(0, '127.0.0.1', () => r()));
   const addr = robot.address();
   robotUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/cgi-bin/webhook/send`;
-  top = await startFakeTop({ appSecret: SECRET });
-  hubA = await startTestHub({ env, config: config(top.url) });
+  top = await topSandbox.start({ appKey: 'tb-app', appSecret: SECRET, sessionKey: 'sess' });
+  hubA = await startTestHub({ env, config: config(topUrl()) });
 });
 afterAll(async () => {
   await hubA?.stop();
@@ -75,6 +77,35 @@ async function trigger(client: Client, scheduleId: string) {
 }
 
 const ago = (ms: number) => new Date(Date.now() - ms);
+const topUrl = () => String(top.connectorConfig()['baseUrl']);
+
+/** A trade as the polling test needs it: one line, this status, modified then (created, or changed). */
+function put(tid: string, modified: Date, status: 'WAIT_SELLER_SEND_GOODS' | 'WAIT_BUYER_PAY' | 'TRADE_CLOSED') {
+  if (top.state().orders.some((o) => o.tid === tid)) top.updateOrder(tid, { status, modifiedAt: modified });
+  else top.placeOrder({ id: tid, status, lines: [{ sku: 'FT-1KG', qty: 1, price: 5900, title: '手工红薯粉条 1kg' }], modifiedAt: modified });
+}
+
+interface ListCall {
+  start: Date;
+  end: Date;
+  page: number;
+  /** The call was answered (false: the client went away while it was held). */
+  answered: boolean;
+}
+/** The list calls the sandbox saw, in order: answered ones from their log event, lost ones from `request.lost`. */
+function listCalls(): ListCall[] {
+  return top.log.events.flatMap((e): ListCall[] => {
+    if (e.kind === LIST) {
+      const d = e.data as { start: string; end: string; page: number };
+      return [{ start: new Date(d.start), end: new Date(d.end), page: d.page, answered: true }];
+    }
+    if (e.kind === 'request.lost' && e.key === LIST) {
+      const p = (e.data as { params: Record<string, string> }).params;
+      return [{ start: parseGmt8(p['start_modified'] ?? '') ?? new Date(NaN), end: parseGmt8(p['end_modified'] ?? '') ?? new Date(NaN), page: Number(p['page_no'] ?? '1'), answered: false }];
+    }
+    return [];
+  });
+}
 const pagesOf = (calls: ListCall[], start: Date) => calls.filter((c) => c.start.getTime() === start.getTime()).map((c) => `${c.page}${c.answered ? '' : '(lost)'}`);
 
 describe('order polling on Temporal Schedules (Taobao)', () => {
@@ -93,11 +124,11 @@ describe('order polling on Temporal Schedules (Taobao)', () => {
     // Five trades in the first window, newest first: p1 = [E, D], p2 = [C, B], p3 = [A].
     const tid = (c: string) => `38${Date.now() % 1_000_000}${c.charCodeAt(0)}`;
     const ids = Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((c) => [c, tid(c)])) as Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G', string>;
-    top.put({ tid: ids.A, modified: ago(20 * 60_000), status: 'WAIT_SELLER_SEND_GOODS' });
-    top.put({ tid: ids.B, modified: ago(15 * 60_000), status: 'WAIT_SELLER_SEND_GOODS' });
-    top.put({ tid: ids.C, modified: ago(10 * 60_000), status: 'WAIT_BUYER_PAY' });
-    top.put({ tid: ids.D, modified: ago(5 * 60_000), status: 'WAIT_BUYER_PAY' });
-    top.put({ tid: ids.E, modified: ago(60_000), status: 'WAIT_SELLER_SEND_GOODS' });
+    put(ids.A, ago(20 * 60_000), 'WAIT_SELLER_SEND_GOODS');
+    put(ids.B, ago(15 * 60_000), 'WAIT_SELLER_SEND_GOODS');
+    put(ids.C, ago(10 * 60_000), 'WAIT_BUYER_PAY');
+    put(ids.D, ago(5 * 60_000), 'WAIT_BUYER_PAY');
+    put(ids.E, ago(60_000), 'WAIT_SELLER_SEND_GOODS');
 
     // While page 2 is read: D is paid (modified now, so it leaves the window and the rows shift),
     // and the answer is held until the worker that asked is gone.
@@ -105,10 +136,10 @@ describe('order polling on Temporal Schedules (Taobao)', () => {
     const released = new Promise<void>((r) => (release = r));
     let pageTwoAsked!: () => void;
     const pageTwo = new Promise<void>((r) => (pageTwoAsked = r));
-    top.setHold((call) => {
-      if (call.page !== 2 || top.listCalls.filter((c) => c.page === 2).length > 1) return null;
-      const d = top.trades.get(ids.D);
-      if (d) top.put({ ...d, modified: new Date(), status: 'WAIT_SELLER_SEND_GOODS' });
+    let pageTwoCalls = 0;
+    top.holdCalls((call) => {
+      if (call.method !== LIST || call.params['page_no'] !== '2' || ++pageTwoCalls > 1) return null;
+      put(ids.D, new Date(), 'WAIT_SELLER_SEND_GOODS');
       pageTwoAsked();
       return released;
     });
@@ -120,32 +151,31 @@ describe('order polling on Temporal Schedules (Taobao)', () => {
     await hubA.stop();
     hubA = null;
     release();
-    hubB = await startTestHub({ env, config: config(top.url), prefix, taskQueue });
+    hubB = await startTestHub({ env, config: config(topUrl()), prefix, taskQueue });
     expect(await hubB.redis.get(cursorKey)).toBeNull();
 
     // The run continues on the new worker (same workflow id, replayed from its history).
     const r1: OrderPollResult = await hubB.client.workflow.getHandle(run1).result();
     await recordHistory(run1, 'poll-worker-lost-mid-window');
-    const w1Start = top.listCalls[0]?.start;
+    const w1Start = listCalls()[0]?.start;
     if (!w1Start) throw new Error('no list call');
     // Last page first (page 1 only to learn the total), the lost page read again, then page 1.
-    expect(pagesOf(top.listCalls, w1Start)).toEqual(['1', '3', '2(lost)', '2', '1']);
+    expect(pagesOf(listCalls(), w1Start)).toEqual(['1', '3', '2(lost)', '2', '1']);
     expect(r1).toMatchObject({ cursorBefore: null, windows: 1, started: 4, duplicates: 1, quarantined: 0, lost: null });
-    expect(r1.cursorAfter).toBe(top.listCalls[0]?.end.toISOString());
+    expect(r1.cursorAfter).toBe(listCalls()[0]?.end.toISOString());
     expect(await hubB.redis.get(cursorKey)).toBe(r1.cursorAfter);
     const cursor1 = new Date(r1.cursorAfter ?? '');
     expect(cursor1.getTime() - w1Start.getTime()).toBe(30 * 60_000);
 
     // Between polls: B is closed (modified again), F is new, and G shows up late in the index
     // with a modified time before the cursor (inside the overlap).
-    const b = top.trades.get(ids.B);
-    if (b) top.put({ ...b, modified: ago(3_000), status: 'TRADE_CLOSED' });
-    top.put({ tid: ids.F, modified: ago(5_000), status: 'WAIT_SELLER_SEND_GOODS' });
-    top.put({ tid: ids.G, modified: new Date(cursor1.getTime() - 60_000), status: 'WAIT_SELLER_SEND_GOODS' });
-    top.setHold(null);
+    put(ids.B, ago(3_000), 'TRADE_CLOSED');
+    put(ids.F, ago(5_000), 'WAIT_SELLER_SEND_GOODS');
+    put(ids.G, new Date(cursor1.getTime() - 60_000), 'WAIT_SELLER_SEND_GOODS');
+    top.holdCalls(null);
 
     const r2: OrderPollResult = await (await trigger(hubB.client, scheduleId)).handle.result();
-    const w2 = top.listCalls.at(-1);
+    const w2 = listCalls().at(-1);
     // The second window re-reads the overlap (2 min before the cursor) and ends at the new cursor.
     expect(w2?.start.toISOString()).toBe(new Date(cursor1.getTime() - 120_000).toISOString());
     expect(r2).toMatchObject({ cursorBefore: r1.cursorAfter, windows: 1, started: 3, duplicates: 2, quarantined: 0 });

@@ -12,7 +12,7 @@ import { createResilience, limiterConnectors, RateLimiter, ResilienceConfig, typ
 import { defineAdapter, type AdapterDefinition } from '../src/sdk/define.js';
 import { AdapterError } from '../src/sdk/errors.js';
 import { AdapterRegistry } from '../src/sdk/registry.js';
-import { startFakeTop } from './support/fake-top.js';
+import { sandbox as topSandbox, type TaobaoSandbox } from '../adapters/taobao/sandbox.js';
 
 /**
  * Two hubs (two processes in production: here two limiters on two Redis connections) draw from
@@ -89,13 +89,17 @@ describe('shared rate limit on real Redis', () => {
  */
 describe('per-request tokens on real Redis', () => {
   const APP_SECRET = 'rl-test-secret';
-  let top: Awaited<ReturnType<typeof startFakeTop>>;
+  let top: TaobaoSandbox;
+  let topUrl = '';
+  /** When each request reached the sandbox router (ms since epoch): one log event per request, signed or refused. */
+  const requestTimes = () => top.log.events.filter((e) => e.kind.startsWith('taobao.') || e.kind === 'request.refused').map((e) => Date.parse(e.at));
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
   const window = { start: new Date(Date.now() - 20 * 60_000).toISOString(), end: new Date(Date.now() - 5 * 60_000).toISOString() };
 
   beforeAll(async () => {
-    top = await startFakeTop({ appSecret: APP_SECRET });
-    for (let i = 0; i < 30; i++) top.put({ tid: String(4012345678901234000n + BigInt(i)), modified: new Date(Date.now() - 10 * 60_000 - i * 1000), status: 'WAIT_SELLER_SEND_GOODS' });
+    top = await topSandbox.start({ appKey: 'app-77', appSecret: APP_SECRET, sessionKey: 'sess' });
+    topUrl = String(top.connectorConfig()['baseUrl']);
+    for (let i = 0; i < 30; i++) top.placeOrder({ id: String(4012345678901234000n + BigInt(i)), lines: [{ sku: 'FT-1KG', qty: 1, price: 5900 }], modifiedAt: new Date(Date.now() - 10 * 60_000 - i * 1000) });
   });
   afterAll(async () => {
     await top.close();
@@ -107,7 +111,7 @@ describe('per-request tokens on real Redis', () => {
     const registry = new AdapterRegistry({ logger, fetch, mappings: null, now: () => new Date() }, env);
     for (const def of [...BUILTIN_ADAPTERS, ...extra]) registry.register(def);
     registry.configure([
-      { id: 'tb-shop', adapter: 'taobao', config: { appKey: '${TOP_KEY}', appSecret: '${TOP_SECRET}', sessionKey: '${TOP_SESSION}', baseUrl: top.url, timeoutMs: 5_000 } },
+      { id: 'tb-shop', adapter: 'taobao', config: { appKey: '${TOP_KEY}', appSecret: '${TOP_SECRET}', sessionKey: '${TOP_SESSION}', baseUrl: topUrl, timeoutMs: 5_000 } },
       ...extra.map((d) => ({ id: `${d.manifest.id}-1`, adapter: d.manifest.id, config: {} })),
     ]);
     const redis = clients[0];
@@ -124,9 +128,9 @@ describe('per-request tokens on real Redis', () => {
     // Refill is negligible over the test (one token per 1000 s), so the levels count the spend.
     const slow = { perSecond: 0.001, burst: 100 };
     const { run, tokens, resilience } = hubPath({ adapters: { taobao: { perApp: slow, perShop: slow } } });
-    const before = top.requestTimes.length;
+    const before = top.server.requestCount;
     const out = (await run(pull)) as { orders: unknown[] };
-    const requests = top.requestTimes.length - before;
+    const requests = top.server.requestCount - before;
     expect(out.orders).toHaveLength(30);
     expect(requests).toBe(31);
     expect(100 - (await tokens('rl:{taobao:app-77}:app'))).toBeCloseTo(31, 0);
@@ -139,10 +143,10 @@ describe('per-request tokens on real Redis', () => {
     const BURST_ = 5;
     const { run, resilience } = hubPath({ adapters: { taobao: { perApp: null, perShop: { perSecond: Q, burst: BURST_ } } } });
     const start = Date.now();
-    const before = top.requestTimes.length;
+    const before = requestTimes().length;
     const out = (await run(pull)) as { orders: unknown[] };
     expect(out.orders).toHaveLength(30);
-    const times = top.requestTimes.slice(before);
+    const times = requestTimes().slice(before);
     expect(times).toHaveLength(31);
     // Bucket math, a correctness bound (not a timing assertion): by any moment, no more requests
     // have arrived than the burst plus the refill since the start (one token of rounding slack).
@@ -160,7 +164,7 @@ describe('per-request tokens on real Redis', () => {
         close: async () => {},
         invoke: async (_capability, _input, ctx) => {
           for (let i = 0; i < 3; i++) {
-            await (await deps.fetch(top.url, { method: 'POST', body: 'method=partner.ping', signal: ctx.signal })).text();
+            await (await deps.fetch(topUrl, { method: 'POST', body: 'method=partner.ping', signal: ctx.signal })).text();
             sent++;
           }
           return { orders: [], nextPage: null };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InventoryPool } from '../src/inventory/pool.js';
-import { startFakeWdt, type FakeWdt } from './support/fake-wdt.js';
+import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { freePort } from './support/global-setup.js';
 import { ADMIN_KEY, SHOP, startTestHub, TEST_SECRET } from './support/hub.js';
 import { capturingLogger, startCliHub, trapUnhandled } from './support/shutdown.js';
@@ -20,7 +20,8 @@ const SKU = 'SDD-A';
 const DRAIN_MS = 1_000;
 const DRAIN_LOG = 'shutdown drain bound reached: in-flight activities are cancelled and left to Temporal, which retries them on a running worker';
 
-let wdt: FakeWdt;
+let wdt: WdtSandbox;
+const wdtUrlOf = (w: WdtSandbox) => String(w.connectorConfig('enterprise')['baseUrl']);
 let dataDir = '';
 let traps: ReturnType<typeof trapUnhandled> | null = null;
 
@@ -32,12 +33,14 @@ const lifecycle = (wdtUrl: string) => ({
   shutdown: { drainMs: DRAIN_MS },
 });
 const order = (id: string) => sampleOrder(id, (o) => o.replaceAll(/"sku": "IPOD2008(PINK|BLUE)"/g, `"sku": "${SKU}"`));
-const pushes = () => wdt.requests.filter((r) => r.api === 'trade_push.php').length;
+/** Pushes that reached the WMS, answered or still held. */
+const pushes = () => wdt.server.arrivals.filter((r) => r.path.endsWith('/trade_push.php')).length;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'zhongshu-shutdown-downstream-'));
-  wdt = await startFakeWdt({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise', slowMs: 30_000 });
-  wdt.setMode('slow');
+  wdt = await wdtSandbox.start({ sid: 'zs', appkey: 'zs-key', appsecret: 'wdt-secret', edition: 'enterprise', shopNo: 'ZS-SHOP' });
+  // The WMS hangs: each answer comes 30 s late, far past the drain.
+  wdt.server.setFaults({ latencyMs: 30_000 });
 });
 afterEach(() => traps?.dispose());
 afterAll(async () => {
@@ -48,7 +51,7 @@ afterAll(async () => {
 describe('stopping the hub while the WMS hangs', () => {
   it('embedded: drains for shutdown.drainMs, leaves the open push to Temporal, stops cleanly', async () => {
     const log = capturingLogger();
-    const hub = await startTestHub({ env: { WDT_SECRET: 'wdt-secret' }, config: lifecycle(wdt.url), logger: log.logger });
+    const hub = await startTestHub({ env: { WDT_SECRET: 'wdt-secret' }, config: lifecycle(wdtUrlOf(wdt)), logger: log.logger });
     await new InventoryPool(hub.redis, hub.prefix).setOnHand(WH, SKU, 100);
     traps = trapUnhandled();
     const before = pushes();
@@ -77,7 +80,7 @@ describe('stopping the hub while the WMS hangs', () => {
         auth: { apiKeys: [{ name: 'admin', key: '${ADMIN_KEY}', roles: ['operations_lead'] }] },
         channels: [{ id: 'shopify-test', adapter: 'shopify', shop: SHOP, secret: '${TEST_SHOPIFY_SECRET}', mapping: 'shopify/order.v1', currency: 'USD' }],
         log: { level: 'info' },
-        ...lifecycle(wdt.url),
+        ...lifecycle(wdtUrlOf(wdt)),
       }),
     });
     const before = pushes();

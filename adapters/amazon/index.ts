@@ -46,6 +46,7 @@ export default defineAdapter({
     docs: 'https://developer-docs.amazon.com/sp-api/docs/orders-api-v0-reference',
   },
   configSchema: amazonConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
     const { createAmazonInstance } = await import('./instance.js');
     return createAmazonInstance(config, deps);

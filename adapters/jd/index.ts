@@ -36,6 +36,7 @@ export default defineAdapter({
     docs: 'https://jos.jd.com/',
   },
   configSchema: jdConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
     const { createJdInstance } = await import('./instance.js');
     return createJdInstance(config, deps);

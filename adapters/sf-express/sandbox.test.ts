@@ -102,6 +102,24 @@ describe('SF sandbox: the real adapter against it over HTTP', () => {
     expect(sb.server.requestCount).toBe(5);
   });
 
+  it('a hang is cut by the call deadline, retryable; a late answer to a create SF already took gives the same waybill on retry', async () => {
+    sb = await sandbox.start();
+    const box = sb;
+    const adapter = await sf.create(sfConfig.parse({ ...box.connectorConfig(), timeoutMs: 200 }), sandboxDeps());
+    box.server.setFaults({ mode: SANDBOX_FAULT.HANG, remaining: 1 });
+    const hung = await failure(adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-9')));
+    expect(hung.retryable).toBe(true);
+    expect(box.state().waybills.counts.live).toBe(0);
+    box.holdAnswers(600);
+    const late = await failure(adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-9')));
+    expect(late.retryable).toBe(true);
+    box.holdAnswers(null);
+    const first = box.state().waybills.live;
+    expect(first).toHaveLength(1);
+    expect(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-9'))).toMatchObject({ waybillNo: first[0]?.waybillNo });
+    expect(box.state().waybills.counts.live).toBe(1);
+  });
+
   it('an unserviceable province gets filterResult 3 and no waybill', async () => {
     const { sb, adapter } = await setUp({ unserviceableProvinces: ['河南省'] });
     expect((await failure(adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-6')))).code).toBe('not_serviceable');

@@ -93,6 +93,12 @@ export interface SfSandbox extends SandboxSystem {
   failNext(errorCode: string, errorMsg: string, serviceCode?: string): void;
   /** Resolves once no courier step or push is in flight. */
   idle(): Promise<void>;
+  /**
+   * Each call takes effect at once but is answered this much later (null: at once): the client
+   * that gives up meanwhile loses an answer SF already acted on, unlike the core's latency
+   * switch, which holds the request before SF sees it.
+   */
+  holdAnswers(ms: number | null): void;
   state(): SfSandboxState;
 }
 
@@ -145,10 +151,9 @@ async function start(opts: SfSandboxOptions = {}): Promise<SfSandbox> {
   async function push(w: SandboxWaybill, r: SfSandboxRoute): Promise<void> {
     if (!opts.push) return;
     const url = `${opts.push.hubUrl.replace(/\/$/, '')}${SF_ROUTE_PUSH_PATH}/${encodeURIComponent(token)}`;
-    const record = { id: `${w.waybillNo}-${r.opCode}-${r.acceptTime.replace(/\D/g, '')}`, mailno: w.waybillNo, orderid: w.orderId, ...r };
     const outcome = await pushToHub({
       url,
-      body: JSON.stringify({ Body: { WaybillRoute: [record] } }),
+      body: sfRoutePushBody([{ waybillNo: w.waybillNo, orderId: w.orderId, route: r }]),
       contentType: 'application/json;charset=UTF-8',
       isAck: (status, text) => status === 200 && text.includes(`"return_code":"${SF_ROUTE_PUSH_ACK.return_code}"`),
     });
@@ -259,7 +264,13 @@ async function start(opts: SfSandboxOptions = {}): Promise<SfSandbox> {
     return envelope(SF_SANDBOX_CODE.OK, null, data);
   }
 
-  const gate = signatureFaultGate(await startSandboxServer({ port: opts.port, handler: handle }));
+  let answerDelayMs: number | null = null;
+  const answerLater = async (req: SandboxRequest): Promise<SandboxResponse> => {
+    const out = handle(req);
+    if (answerDelayMs !== null) await new Promise((r) => setTimeout(r, answerDelayMs ?? 0));
+    return out;
+  };
+  const gate = signatureFaultGate(await startSandboxServer({ port: opts.port, handler: answerLater }));
   const server = gate.server;
 
   return {
@@ -282,12 +293,23 @@ async function start(opts: SfSandboxOptions = {}): Promise<SfSandbox> {
       scripted.push({ errorCode, errorMsg, serviceCode });
     },
     idle: () => courier.idle(),
+    holdAnswers(ms) {
+      answerDelayMs = ms;
+    },
     state: () => ({ waybills: book.view(), routes: structuredClone(Object.fromEntries(routes)), pushes: { ...pushes } }),
     async close() {
       courier.close();
       await server.close();
     },
   };
+}
+
+/**
+ * A route push body as SF sends it (`{"Body":{"WaybillRoute":[...]}}`): what the sandbox pushes,
+ * and what a test posts to a hub that does not listen on a port.
+ */
+export function sfRoutePushBody(records: { waybillNo: string; orderId: string; route: SfSandboxRoute }[]): string {
+  return JSON.stringify({ Body: { WaybillRoute: records.map(({ waybillNo, orderId, route: r }) => ({ id: `${waybillNo}-${r.opCode}-${r.acceptTime.replace(/\D/g, '')}`, mailno: waybillNo, orderid: orderId, ...r })) } });
 }
 
 // `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.

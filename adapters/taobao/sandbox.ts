@@ -48,6 +48,12 @@ export interface TaobaoSandbox extends SandboxSystem {
   listItem(input: SandboxListingInput): { sku: string; numIid: string; skuId: string };
   /** Answers the next matching call(s) with this TOP error instead. */
   failNext(error: TopErrorBody, opts?: { method?: string; times?: number }): void;
+  /**
+   * Asked for every call before it is answered: a promise holds the answer until it settles (a
+   * test kills the worker while a page is in flight); null answers at once. A held call whose
+   * client went away meanwhile is logged as `request.lost` and never reaches its method.
+   */
+  holdCalls(fn: ((call: { method: string; params: Readonly<Record<string, string>> }) => Promise<void> | null) | null): void;
   state(): TaobaoSandboxState;
 }
 
@@ -129,7 +135,22 @@ export const sandbox = {
       return 'error' in out ? fail(out.error) : jsonResponse(out.ok);
     };
 
-    const server = await startPlatformServer({ ...(opts.port === undefined ? {} : { port: opts.port }), handler: (req, ctx) => handle(req, ctx.badSignature) });
+    let hold: Parameters<TaobaoSandbox['holdCalls']>[0] = null;
+    const held = async (req: SandboxRequest, badSignature: boolean): Promise<SandboxResponse> => {
+      const p: Record<string, string> = { ...Object.fromEntries(req.query), ...(req.method === 'POST' ? Object.fromEntries(new URLSearchParams(req.text)) : {}) };
+      const wait = hold && p['method'] ? hold({ method: p['method'], params: p }) : null;
+      if (wait) {
+        await wait;
+        if (req.signal.aborted) {
+          log.record('request.lost', p['method'] ?? null, { params: Object.fromEntries(Object.entries(p).filter(([k]) => !['sign', 'session'].includes(k))) });
+          return { status: 499, body: 'client closed request' };
+        }
+      }
+      // The trades are read after the hold: what changed meanwhile is what the answer shows.
+      return handle(req, badSignature);
+    };
+
+    const server = await startPlatformServer({ ...(opts.port === undefined ? {} : { port: opts.port }), handler: (req, ctx) => held(req, ctx.badSignature) });
 
     const system: TaobaoSandbox = {
       adapter: ADAPTER_ID,
@@ -201,6 +222,9 @@ export const sandbox = {
       listItem(input) {
         const s = listings.list(input);
         return { sku: s.sku, numIid: s.itemId, skuId: s.skuId };
+      },
+      holdCalls(fn) {
+        hold = fn;
       },
       failNext(error, o = {}) {
         script.failNext(error, { ...(o.method ? { api: o.method } : {}), ...(o.times ? { times: o.times } : {}) });

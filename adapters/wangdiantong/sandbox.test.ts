@@ -104,6 +104,34 @@ describe.each(['enterprise', 'ultimate'] as const)('Wangdiantong sandbox, %s edi
   });
 });
 
+describe.each(['enterprise', 'ultimate'] as const)('Wangdiantong sandbox, %s edition: a lost answer', (edition) => {
+  it('a slow gateway times out as retryable; the WMS did the work, so the retry updates the trade, never duplicates it', async () => {
+    sb = await sandbox.start();
+    const box = sb;
+    const adapter = await wangdiantong.create(wdtConfig.parse({ ...box.connectorConfig(edition), timeoutMs: 200 }), sandboxDeps());
+    box.server.setFaults({ latencyMs: 600 });
+    const err = await failure(adapter.invoke('wms.order.push', { order }, sandboxCtx('p')));
+    expect([err.code, err.retryable]).toEqual(['timeout', true]);
+    // The request was held before the WMS saw it; it lands once the latency is over.
+    await vi.waitFor(() => expect(box.state().trades.list).toHaveLength(1), { timeout: 5_000 });
+    box.server.setFaults({ latencyMs: 0 });
+    expect(await adapter.invoke('wms.order.push', { order }, sandboxCtx('p'))).toMatchObject({ newCount: 0, chgCount: 1 });
+    expect(box.state().trades.list.map((t) => [t.tid, t.pushes])).toEqual([[TID, 2]]);
+  });
+});
+
+describe('Wangdiantong sandbox, enterprise signature lengths over the wire', () => {
+  it('a gateway counting bytes refuses a char-counted sign on a Chinese value, and accepts it once the adapter counts bytes too', async () => {
+    sb = await sandbox.start({ signLength: 'bytes' });
+    const cfg = sb.connectorConfig('enterprise');
+    const chars = await wangdiantong.create(wdtConfig.parse({ ...cfg, signLength: 'chars' }), sandboxDeps());
+    expect((await failure(chars.invoke('wms.order.push', { order }, sandboxCtx('p')))).code).toBe('wdt_1');
+    const bytes = await wangdiantong.create(wdtConfig.parse({ ...cfg, signLength: 'bytes' }), sandboxDeps());
+    expect(await bytes.invoke('wms.order.push', { order }, sandboxCtx('p'))).toMatchObject({ newCount: 1 });
+    expect(sb.state().trades.list).toHaveLength(1);
+  });
+});
+
 describe('Wangdiantong sandbox warehouse', () => {
   it('ships a live trade by itself after autoShipMs, never an intercepted one', async () => {
     const { sb, adapter } = await setUp('enterprise', { autoShipMs: 1 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Capability } from '../sdk/capabilities.js';
 
 /**
  * The sandbox: a local stand-in for each external system, speaking its documented wire format
@@ -79,6 +80,8 @@ export interface SandboxRequest {
   rawBody: Buffer;
   /** The body as text (UTF-8). */
   text: string;
+  /** Aborted when the client goes away before it is answered (a held call whose caller died). */
+  signal: AbortSignal;
 }
 
 export interface SandboxResponse {
@@ -90,8 +93,22 @@ export interface SandboxResponse {
 
 export type SandboxHandler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
 
+/** One request as it reached the server, faulted ones included, with what it was answered. */
+export interface SandboxArrival {
+  at: string;
+  method: string;
+  path: string;
+  /** `HTTP <status>`, `hang`, `malformed`, `lost` (the client left first); null while not yet answered. */
+  answer: string | null;
+}
+
 export interface SandboxServer {
   readonly url: string;
+  /**
+   * Every request in arrival order, recorded before any latency or fault: what a test counts when
+   * it asks "did the system see the call" while the answer is held or faulted.
+   */
+  readonly arrivals: readonly SandboxArrival[];
   readonly faults: SandboxFaults;
   setFaults(f: Partial<SandboxFaults>): void;
   /** Requests answered so far, whatever the answer (faults included). */
@@ -108,6 +125,7 @@ export interface SandboxServer {
 export async function startSandboxServer(opts: { port?: number; host?: string; handler: SandboxHandler; maxBodyBytes?: number }): Promise<SandboxServer> {
   let faults: SandboxFaults = { ...NO_FAULTS };
   let requestCount = 0;
+  const arrivals: SandboxArrival[] = [];
   const hanging = new Set<ServerResponse>();
   const maxBody = opts.maxBodyBytes ?? 8 * 1024 * 1024;
 
@@ -130,6 +148,11 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
       chunks.push(b);
     }
     requestCount++;
+    const arrival: SandboxArrival = { at: new Date().toISOString(), method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://sandbox').pathname, answer: null };
+    arrivals.push(arrival);
+    res.on('close', () => {
+      arrival.answer ??= res.writableEnded ? `HTTP ${res.statusCode}` : 'lost';
+    });
     const f = faults;
     if (f.remaining !== null && f.mode !== SANDBOX_FAULT.NONE) {
       faults = f.remaining <= 1 ? { ...f, mode: SANDBOX_FAULT.NONE, remaining: null } : { ...f, remaining: f.remaining - 1 };
@@ -143,10 +166,12 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
       case SANDBOX_FAULT.RATE_LIMITED:
         return send(res, { status: 429, headers: { 'retry-after': String(f.retryAfterSeconds) }, body: 'too many requests' });
       case SANDBOX_FAULT.HANG:
+        arrival.answer = 'hang';
         hanging.add(res);
         res.on('close', () => hanging.delete(res));
         return;
       case SANDBOX_FAULT.MALFORMED:
+        arrival.answer = 'malformed';
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"truncated": ');
         return;
       default:
@@ -156,7 +181,12 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const rawBody = Buffer.concat(chunks);
-    send(res, await opts.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, rawBody, text: rawBody.toString('utf8') }));
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) gone.abort();
+    });
+    const answer = await opts.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, rawBody, text: rawBody.toString('utf8'), signal: gone.signal });
+    if (!gone.signal.aborted) send(res, answer);
   };
 
   const server = createServer((req, res) => {
@@ -181,6 +211,7 @@ export async function startSandboxServer(opts: { port?: number; host?: string; h
     get requestCount() {
       return requestCount;
     },
+    arrivals,
     async close() {
       for (const r of hanging) r.destroy();
       server.closeAllConnections();
@@ -213,8 +244,24 @@ export interface SandboxStartOptions {
   clock?: () => Date;
 }
 
+/**
+ * One capability call the contract kit makes against a running sandbox, with the sandbox's own
+ * verdict on the answer (it knows what it was asked to hold): a problem, or null when right.
+ */
+export interface SandboxContractCall {
+  capability: Capability;
+  input: unknown;
+  check?(output: unknown): string | null | Promise<string | null>;
+}
+
 /** What `adapters/<id>/sandbox.ts` exports as `sandbox`. */
 export interface SandboxDefinition<S extends SandboxSystem = SandboxSystem> {
   adapter: string;
   start(opts?: SandboxStartOptions): Promise<S>;
+  /**
+   * Seeds the running system (orders, listings) and says which calls prove each capability the
+   * adapter declares; the contract kit (zhongshu/testing) makes them over real HTTP. Called
+   * before connectorConfig(), so listings it creates are in the config.
+   */
+  contract?(system: S): SandboxContractCall[] | Promise<SandboxContractCall[]>;
 }

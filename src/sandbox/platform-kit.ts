@@ -54,6 +54,9 @@ export async function startPlatformServer(opts: { port?: number; handler: Platfo
     get requestCount() {
       return inner.requestCount;
     },
+    get arrivals() {
+      return inner.arrivals;
+    },
     close: () => inner.close(),
   };
 }

@@ -37,6 +37,9 @@ export function signatureFaultGate(inner: SandboxServer): SignatureFaultGate {
     get requestCount() {
       return inner.requestCount;
     },
+    get arrivals() {
+      return inner.arrivals;
+    },
     close: () => inner.close(),
   };
   return {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { MappingEngine } from '../mapping/engine.js';
+import type { SandboxDefinition } from '../sandbox/core.js';
 import type { Capability } from './capabilities.js';
 import { AdapterManifest, type AdapterManifestInput } from './manifest.js';
 
@@ -92,17 +93,29 @@ export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
    * The lifecycle asks this before planning a step, so an unconfigured one is never attempted.
    */
   offers?(config: z.output<S>): readonly Capability[];
+  /**
+   * The adapter's own stand-in of its external system (src/sandbox/core.ts), loaded on demand
+   * like `create`'s implementation. The contract kit starts it, runs the capability contract
+   * against it over real HTTP and stops it; the demo and tests may start it too.
+   */
+  sandbox?(): Promise<SandboxDefinition>;
 }
 
 /**
  * Declares an adapter. The manifest is validated here, so a partner's typo fails when their
  * module loads, with the field named, not when the first order needs it.
  */
-export function defineAdapter<S extends z.ZodType>(def: { manifest: AdapterManifestInput; configSchema: S; create: AdapterDefinition<S>['create']; offers?: AdapterDefinition<S>['offers'] }): AdapterDefinition<S> {
+export function defineAdapter<S extends z.ZodType>(def: {
+  manifest: AdapterManifestInput;
+  configSchema: S;
+  create: AdapterDefinition<S>['create'];
+  offers?: AdapterDefinition<S>['offers'];
+  sandbox?: AdapterDefinition<S>['sandbox'];
+}): AdapterDefinition<S> {
   const r = AdapterManifest.safeParse(def.manifest);
   if (!r.success) {
     const id = typeof def.manifest.id === 'string' ? def.manifest.id : '(no id)';
     throw new Error(`adapter ${id}: invalid manifest: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  return { manifest: r.data, configSchema: def.configSchema, create: def.create, ...(def.offers ? { offers: def.offers } : {}) };
+  return { manifest: r.data, configSchema: def.configSchema, create: def.create, ...(def.offers ? { offers: def.offers } : {}), ...(def.sandbox ? { sandbox: def.sandbox } : {}) };
 }

@@ -9,6 +9,7 @@ import { resolveConnectorConfig, secretPaths } from '../sdk/connector-config.js'
 import type { AdapterDefinition, AdapterInstance, WebhookRequest } from '../sdk/define.js';
 import { AdapterManifest } from '../sdk/manifest.js';
 import { errorMessage } from '../util/errors.js';
+import { runSandboxContract, type SandboxContractOptions } from './sandbox-contract.js';
 
 export interface ContractOptions {
   /** A config that should be accepted (secrets as ${ENV} references resolved from `env`). */
@@ -28,6 +29,11 @@ export interface ContractOptions {
   publicFields?: { path: string; reason: string }[];
   /** Skip creating an instance (adapters whose create() needs the network). */
   skipCreate?: boolean;
+  /**
+   * An adapter that ships a sandbox (`defineAdapter({ sandbox })`) is run against it: started,
+   * the capability contract made over real HTTP, stopped. Options for its start, or false to skip.
+   */
+  sandbox?: SandboxContractOptions | false;
 }
 
 const SECRET_LOOKING = /(secret|password|passwd|token|apikey|api_key|appkey|checkword|privatekey|private_key)$/i;
@@ -109,8 +115,9 @@ export async function checkAdapterContract(def: AdapterDefinition, opts: Contrac
     }
   }
 
+  let engine: MappingEngine | null = null;
   if (opts.mappingsDir) {
-    const engine = new MappingEngine({ dir: opts.mappingsDir, limits: { timeoutMs: 10_000 } });
+    engine = new MappingEngine({ dir: opts.mappingsDir, limits: { timeoutMs: 10_000 } });
     await engine.loadAll();
     for (const id of [...manifest.mappings.inbound, ...manifest.mappings.outbound]) {
       if (!engine.has(id)) {
@@ -125,6 +132,7 @@ export async function checkAdapterContract(def: AdapterDefinition, opts: Contrac
       }
     }
   }
+  if (def.sandbox && opts.sandbox !== false && !opts.skipCreate) problems.push(...(await runSandboxContract(def, manifest, opts.sandbox ?? {}, engine)));
   return problems;
 }
 
@@ -142,4 +150,9 @@ export async function readVectors(file: string): Promise<unknown> {
 }
 
 export { defineAdapter } from '../sdk/define.js';
+export type { SandboxContractOptions } from './sandbox-contract.js';
+// The sandbox kit a partner builds its adapter's sandbox on (see docs/adapters/README.md).
+export { NO_FAULTS, SANDBOX_FAULT, SandboxLog, startSandboxServer } from '../sandbox/core.js';
+export type { SandboxContractCall, SandboxDefinition, SandboxEvent, SandboxFaults, SandboxRequest, SandboxResponse, SandboxServer, SandboxStartOptions, SandboxSystem } from '../sandbox/core.js';
+export { ErrorScript, jsonResponse, PlatformLedger, startPlatformServer } from '../sandbox/platform-kit.js';
 export type { AdapterDefinition } from '../sdk/define.js';

@@ -15,7 +15,7 @@ const transport = new JdTransport({ appKey: 'a', appSecret: 's', accessToken: 't
 const input = { orderId: '300000000001', trackingNumber: 'JDV0001', carrierCode: '467' };
 
 describe('jd shipment.confirm', () => {
-  it('sends order_id, logiCoprId, logiNo and accepts success', async () => {
+  it('sends orderId (a number), logiCoprId, logiNo and accepts success', async () => {
     let biz = '';
     server.use(
       http.post(URL_, async ({ request }) => {
@@ -25,11 +25,11 @@ describe('jd shipment.confirm', () => {
       }),
     );
     await expect(confirmShipment(transport, input, testContext())).resolves.toEqual({ confirmed: true });
-    expect(JSON.parse(biz)).toEqual({ order_id: '300000000001', logiCoprId: '467', logiNo: 'JDV0001' });
+    expect(JSON.parse(biz)).toEqual({ orderId: 300000000001, logiCoprId: '467', logiNo: 'JDV0001' });
   });
-  it('success=false is rejected', async () => {
-    server.use(http.post(URL_, () => HttpResponse.json({ jingdong_pop_order_shipment_responce: { code: '0', sopjosshipment_result: { success: false, chineseErr: '订单已出库' } } })));
+  it('success=false is rejected with its errorCode', async () => {
+    server.use(http.post(URL_, () => HttpResponse.json({ jingdong_pop_order_shipment_responce: { code: '0', sopjosshipment_result: { success: false, errorCode: 10400002, chineseErr: '订单已出库' } } })));
     const err = await confirmShipment(transport, input, testContext()).catch((e: unknown) => e);
-    expect(err instanceof AdapterError && err.retryable).toBe(false);
+    expect(err instanceof AdapterError && [err.retryable, err.code]).toEqual([false, 'jd-business-10400002']);
   });
 });

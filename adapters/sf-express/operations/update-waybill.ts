@@ -33,7 +33,7 @@ export const SF_DEAL_TYPE = { CONFIRM: 1, CANCEL: 2 } as const;
  * Address overwrite: EXP_RECE_UPDATE_ORDER with dealType 1 (confirm) and the new receiver in
  * `destContactInfo`. ASSUMPTION (UNVERIFIED): the field name and that dealType 1 accepts it
  * come from SF's order-confirm docs as quoted by integrators, not from an official sample;
- * the fake server (tests/support/fake-sf.ts) implements exactly this shape. Overwriting is
+ * the SF sandbox (adapters/sf-express/sandbox.ts) implements exactly this shape. Overwriting is
  * idempotent: sending the same address twice leaves the same waybill.
  */
 export async function updateWaybill(t: SfTransport, raw: unknown, ctx: InvokeContext): Promise<UpdateWaybillOutput> {
