@@ -4,7 +4,8 @@ import { signErpBody } from '../adapters/legacy-erp/signature.js';
 import { signYouzanPush } from '../adapters/youzan/webhook.js';
 import { createLogger } from '../src/logger.js';
 import { ADMIN_KEY, CS_KEY, SHOP, startTestHub } from './support/hub.js';
-import { sfRoutePushBody, sfTime } from './support/fake-sf.js';
+import { sfRoutePushBody } from '../adapters/sf-express/sandbox.js';
+import { gmt8WallClock } from '../src/sandbox/courier-kit.js';
 import { json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
 
@@ -126,7 +127,7 @@ describe('signature failures are limited and summarised', () => {
 });
 
 describe('SF route token', () => {
-  const push = (mailno: string, id: string) => sfRoutePushBody([{ mailno, opCode: '50', acceptTime: sfTime(new Date()) }]).replace(/"mailno"/, `"id":"${id}","mailno"`);
+  const push = (mailno: string, id: string) => sfRoutePushBody([{ waybillNo: mailno, orderId: '', route: { opCode: '50', acceptTime: gmt8WallClock(new Date()), acceptAddress: '', remark: '' } }]).replace(/"id":"[^"]*"/, `"id":"${id}"`);
 
   it('a push whose handling fails is processed again on SF retry, and the token never reaches a log line', async () => {
     const mailno = `SF${Date.now()}`;

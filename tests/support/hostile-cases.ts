@@ -6,7 +6,8 @@ import { signDouyinPush } from '../../adapters/douyin/webhook.js';
 import { signShopifyBody } from '../../adapters/shopify/webhook.js';
 import { signYouzanPush } from '../../adapters/youzan/webhook.js';
 import { packageRoot } from '../../src/util/package-info.js';
-import { sfRoutePushBody, sfTime } from './fake-sf.js';
+import { sfRoutePushBody } from '../../adapters/sf-express/sandbox.js';
+import { gmt8WallClock } from '../../src/sandbox/courier-kit.js';
 
 /**
  * Hostile requests for tests/hostile-suite.test.ts, as small descriptors fast-check generates and
@@ -225,7 +226,7 @@ function buildFresh(c: HostileCase): Built {
     }
     case 'sf': {
       const token = c.token === 'right' ? SECRETS.sfToken : c.token === 'short' ? 'abc' : `${SECRETS.sfToken.slice(0, -1)}x`;
-      const push = sfRoutePushBody([{ mailno: `SF${freshId()}`, opCode: c.op, acceptTime: sfTime(new Date()) }]);
+      const push = sfRoutePushBody([{ waybillNo: `SF${freshId()}`, orderId: '', route: { opCode: c.op, acceptTime: gmt8WallClock(new Date()), acceptAddress: '', remark: '' } }]);
       return { path: `/webhooks/sf-express/routes/${token}`, init: { method: 'POST', body: envelopeBody(c.env, push, LIMITS.webhook), headers: { 'content-type': contentType(c.env) } } };
     }
     case 'api': {
