@@ -10,7 +10,8 @@ import type { RulesConfig } from '../rules/config.js';
 import { createRulesChecker, type RulesCheck } from '../rules/check.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { DecisionQueue, type DecisionRequest } from '../store/decisions.js';
-import { OrderIndex } from '../store/orders.js';
+import type { OrderStore } from '../store/db/order-store.js';
+import type { OrderProjection } from '../store/db/projection.js';
 import { errorMessage } from '../util/errors.js';
 import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
 import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.js';
@@ -47,11 +48,12 @@ export interface ActivityDeps {
   channels?: readonly ChannelConfig[];
   /** Each platform's code for a courier, for shipment confirmations (mappings/_tables). */
   carrierCode?: CarrierCodeLookup;
+  /** The order store (PostgreSQL); absent in hubs built without a database. */
+  orderStore?: OrderStore | null;
 }
 
 /** Activities are built from their dependencies, so tests and the worker wire them the same way. */
 export function createActivities(deps: ActivityDeps) {
-  const index = new OrderIndex(deps.redis, deps.keyPrefix);
   const pool = new InventoryPool(deps.redis, deps.keyPrefix);
   const decisions = new DecisionQueue(deps.redis, deps.keyPrefix);
   const warehouse = deps.warehouse ?? 'WH1';
@@ -77,10 +79,37 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createLegacyErpActivities(deps),
 
+    /**
+     * The order as received, into the store at seq 0: orders whose workflows predate the
+     * projection still appear; any later projection (seq >= 1) replaces it.
+     */
     async recordOrder(input: { idempotencyKey: string; orderKey: string; order: CanonicalOrder }): Promise<{ firstWrite: boolean }> {
-      const firstWrite = await index.record(input.idempotencyKey, input.orderKey, input.order);
+      if (!deps.orderStore) return { firstWrite: false };
+      const workflowId = Context.current().info.workflowExecution?.workflowId;
+      if (!workflowId) throw ApplicationFailure.nonRetryable('recordOrder runs only as a workflow activity', 'NotConfigured');
+      const at = new Date().toISOString();
+      const firstWrite = await deps.orderStore.project({
+        workflowId,
+        seq: 0,
+        orderKey: input.orderKey,
+        state: 'received',
+        platformStatus: input.order.platformStatus,
+        order: input.order,
+        timeline: [],
+        hold: null,
+        waybillNo: null,
+        carrier: null,
+        confirmedWaybill: null,
+        at,
+      });
       deps.logger.debug({ orderKey: input.orderKey, firstWrite }, 'order recorded');
       return { firstWrite };
+    },
+
+    /** The workflow's view of its order, written only over an older one (seq): see workflows/lifecycle/projection.ts. */
+    async projectOrder(p: OrderProjection): Promise<{ written: boolean }> {
+      if (!deps.orderStore) throw ApplicationFailure.nonRetryable('no order store is configured on this worker', 'NotConfigured');
+      return { written: await deps.orderStore.project(p) };
     },
 
     async checkOrderRules(input: { orderKey: string; order: CanonicalOrder }): Promise<RulesCheck> {

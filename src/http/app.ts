@@ -7,7 +7,7 @@ import type { HubConfig } from '../config/schema.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { Logger } from '../logger.js';
 import { MappingOverloadError, MappingUnavailableError, type MappingEngine } from '../mapping/engine.js';
-import type { OrderIndex } from '../store/orders.js';
+import type { OrderStore } from '../store/db/order-store.js';
 import type { DecisionQueue } from '../store/decisions.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -37,7 +37,10 @@ export interface AppDeps {
   intake: OrderIntake;
   mappings: MappingEngine;
   quarantine: QuarantineStore;
-  orders: OrderIndex;
+  /** The order store (PostgreSQL); null: no database, search answers 503. */
+  orders: OrderStore | null;
+  /** The Temporal web UI's page of a workflow, when a UI is known. */
+  historyUrl?: (workflowId: string) => string | null;
   decisions: DecisionQueue;
   redis: Redis;
   registry: AdapterRegistry;
@@ -82,7 +85,7 @@ export function createApp(d: AppDeps) {
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
   app.route('/webhooks/legacy-erp', erpWebhookRoutes(erpDeps));
   app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience }));
-  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
+  app.route('/api/orders', orderRoutes({ temporal: d.temporal, store: d.orders, historyUrl: d.historyUrl ?? (() => null), apiKeys: d.apiKeys, metrics: d.metrics }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));

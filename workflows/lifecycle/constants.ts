@@ -33,6 +33,8 @@ export const PATCH = {
   SHIP_BY_DEADLINE: 'ship-by-deadline',
   /** A waybill or WMS push the system refuses goes to a person instead of failing the workflow. */
   DISPATCH_REFUSALS_TO_A_PERSON: 'dispatch-refusals-to-a-person',
+  /** The workflow writes its view of the order into the order store (PostgreSQL) as it moves. */
+  ORDER_STORE_PROJECTION: 'order-store-projection',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

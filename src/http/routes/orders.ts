@@ -7,7 +7,8 @@ import type { Metrics } from '../metrics.js';
 import { errorMessage } from '../../util/errors.js';
 import { zodProblem } from './decisions.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
-import type { OrderIndex } from '../../store/orders.js';
+import type { OrderStore } from '../../store/db/order-store.js';
+import { decodeCursor, encodeCursor, OrderSearchQuery, singleValued } from './orders-search.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
@@ -53,9 +54,17 @@ async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
   }
 }
 
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+export interface OrderRouteDeps {
+  temporal: Client;
+  /** The order store; null in a hub built without a database (search then answers 503). */
+  store: OrderStore | null;
+  /** The Temporal web UI page of a workflow's history, when a UI is known. */
+  historyUrl: (workflowId: string) => string | null;
+  apiKeys: readonly ApiKeyEntry[];
+  metrics: Metrics;
+}
 
-export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[]; metrics: Metrics }) {
+export function orderRoutes(d: OrderRouteDeps) {
   const app = new Hono<AppEnv>();
   const readers = requireRole(d.apiKeys, 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre');
   const handleFor = (id: string) => d.temporal.workflow.getHandle(id.startsWith('order:') ? id : workflowIdFor(id));
@@ -105,12 +114,21 @@ export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: r
     }
   });
 
+  /** Search the order store: every filter optional and combined, keyset pages, totals of all matches. */
   app.get('/', readers, async (c) => {
-    const q = ListQuery.safeParse(c.req.query());
-    if (!q.success) throw new HttpError(400, 'invalid_query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const keys = await d.index.recent(q.data.limit);
-    const orders = await Promise.all(keys.map((k) => d.index.get(k)));
-    return c.json({ orders: orders.filter(Boolean) });
+    const q = OrderSearchQuery.safeParse(singleValued(c.req.queries()));
+    if (!q.success) throw new HttpError(400, 'invalid_query', zodProblem(q.error));
+    const store = d.store;
+    if (!store) throw new HttpError(503, 'store_unavailable', 'this hub has no order store (database.url / DATABASE_URL)');
+    const { sort, cursor, limit, buyerPhone, buyerPhoneHash, ...filters } = q.data;
+    let phoneHash = buyerPhoneHash;
+    if (buyerPhone !== undefined) {
+      const h = store.hashTypedPhone(buyerPhone);
+      if (h === null) throw new HttpError(400, 'invalid_query', 'buyerPhone: phone search is off (no database.phoneHashKey configured)');
+      phoneHash = h;
+    }
+    const page = await store.search({ ...filters, ...(phoneHash ? { buyerPhoneHash: phoneHash } : {}) }, { limit: limit ?? 50, sort: sort ?? '-receivedAt', cursor: cursor ? decodeCursor(cursor) : null });
+    return c.json({ orders: page.orders, totals: page.totals, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null });
   });
 
   /** `:id` is the hub's order key (`<channel>:<platform order id>`) or the workflow id. */
@@ -118,10 +136,15 @@ export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: r
     const id = c.req.param('id');
     const workflowId = id.startsWith('order:') ? id : workflowIdFor(id);
     const handle = d.temporal.workflow.getHandle(workflowId);
+    const stored = d.store ? await d.store.read(workflowId) : null;
+    const history = { workflowId, url: d.historyUrl(workflowId) };
+    // The workflow answers with its state of this instant; the store may be a step behind it. When
+    // the workflow is gone (retention) or Temporal is down, the store's copy is the answer.
     try {
       const [desc, state] = await Promise.all([handle.describe(), handle.query(getOrderState)]);
-      return c.json({ ...state, workflowId, runStatus: desc.status.name });
+      return c.json({ ...state, workflowId, runStatus: desc.status.name, history, stored: stored ? { seq: stored.seq, projectedAt: stored.projectedAt, waybills: stored.waybills, shipConfirmations: stored.shipConfirmations } : null });
     } catch (err) {
+      if (stored) return c.json({ ...stored, runStatus: 'UNKNOWN', history, source: 'store', liveError: errorMessage(err) });
       if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${id}`);
       throw err;
     }
