@@ -4,6 +4,7 @@ import { QuarantineEntry, QuarantineSummary } from '../store/quarantine.js';
 import { ErrorBody } from './errors.js';
 import { AddressChangeBody, CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
 import { DecisionBody } from './routes/decisions.js';
+import { OrderSearchQuery } from './routes/orders-search.js';
 import { DecisionRequest } from '../store/decisions.js';
 
 interface Operation {
@@ -12,6 +13,8 @@ interface Operation {
   summary: string;
   roles?: string[];
   request?: z.ZodType;
+  /** GET filters: each field a query parameter. */
+  query?: z.ZodObject;
   response: z.ZodType;
   errors?: number[];
 }
@@ -27,8 +30,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/webhooks/{adapter}/{channel}', summary: 'Pushes of platforms whose adapter verifies them (Youzan, Douyin): deduplicated by message id, orders mapped and started; answers {code:0,msg:"success"}', response: z.object({ code: z.number(), msg: z.string() }), errors: [400, 401, 404, 503] },
   { method: 'post', path: '/webhooks/legacy-erp/{channel}', summary: 'Legacy ERP events (order.approved, order.shipped, stock.changed): X-Zhongshu-Signature = sha256=hex(HMAC-SHA256(secret, X-Zhongshu-Timestamp + "." + raw body)) within 5 minutes, or X-Api-Key; deduplicated by event id; mapping failures kept in quarantine (422 with quarantineId)', response: z.object({ ok: z.boolean(), id: z.string(), type: z.string(), result: z.string(), orderKey: z.string().optional(), duplicate: z.boolean().optional() }), errors: [400, 401, 404, 413, 422, 503] },
   { method: 'post', path: '/webhooks/sf-express/routes/{token}', summary: 'SF route push receiver (opCode 50 pickup, 80 delivery); the token is webhooks.sfRoutePushToken', response: z.object({ return_code: z.string(), return_msg: z.string() }), errors: [400, 404, 503] },
-  { method: 'get', path: '/api/orders', summary: 'Most recent orders', roles: ['any'], response: z.object({ orders: z.array(z.unknown()) }), errors: [401, 403] },
-  { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline, from its workflow', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/orders', summary: 'Search the order store. Query filters (all optional, combined): platformOrderId, waybillNo (any waybill the order had), shop, channel, platform, state, holdReason, sku, paidFrom/paidTo (ISO-8601 with offset, [from, to)), buyerPhone (hashed with the configured key) or buyerPhoneHash, province, city; sort (receivedAt, -receivedAt, paidAmount, -paidAmount), limit (1-500, 50), cursor (from nextCursor). 400 names the bad parameter; 503 without a store', roles: ['any'], query: OrderSearchQuery, response: z.object({ orders: z.array(z.unknown()), totals: z.object({ orders: z.number().int(), paid: z.array(z.object({ minor: z.number().int(), currency: z.string() })) }), nextCursor: z.string().nullable() }), errors: [400, 401, 403, 503] },
+  { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline from its workflow, with the store\'s copy (seq, waybills, confirmations) and a link to its Temporal history; from the store alone when the workflow cannot answer', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
   { method: 'post', path: '/api/orders/{id}/cancel', summary: 'Cancel before pickup; compensations run in reverse (waybill, WMS, stock). Needs confirm: true', roles: ['operations_lead'], request: CancelBody, response: z.object({ ok: z.boolean(), cancelled: z.boolean(), state: z.string(), failedCompensations: z.array(z.string()) }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/orders/{id}/address', summary: 'Change the delivery address: updated (no waybill yet), overwritten, reissued, or needs_review with the reason', roles: ['customer_service'], request: AddressChangeBody, response: z.object({ ok: z.boolean(), outcome: z.enum(['updated', 'overwritten', 'reissued', 'needs_review']), reason: z.string().optional(), waybillNo: z.string().nullable(), carrier: z.string().nullable(), superseded: z.boolean() }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/orders/{id}/tracking', summary: 'Report pickup or delivery (courier integrations, warehouse staff)', roles: ['warehouse'], request: TrackingBody, response: z.object({ ok: z.boolean() }), errors: [400, 401, 403, 404] },
@@ -61,7 +64,8 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       },
     };
     for (const code of op.errors ?? []) responses[String(code)] = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params: Record<string, unknown>[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    for (const [name, field] of Object.entries(op.query?.shape ?? {})) params.push({ name, in: 'query', required: false, schema: z.toJSONSchema(field, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) });
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       ...(op.roles ? { security: [{ apiKey: [] }, { bearer: [] }], description: `Roles: ${op.roles.join(', ')} (operations_lead may call everything).` } : {}),

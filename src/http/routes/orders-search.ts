@@ -56,6 +56,16 @@ export function decodeCursor(raw: string): OrderCursor {
   return c.data;
 }
 
+/** Each problem with the query parameter it concerns; an unknown parameter is named too. */
+export function queryProblem(err: z.ZodError): string {
+  return err.issues
+    .map((i) => {
+      if (i.code === 'unrecognized_keys') return i.keys.map((k) => `${k}: not a filter of this search`).join('; ');
+      return `${i.path.map(String).join('.') || 'query'}: ${i.message}`;
+    })
+    .join('; ');
+}
+
 /** A repeated query parameter is ambiguous for a filter: refused, naming it, rather than one value picked. */
 export function singleValued(all: Record<string, string[]>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -8,7 +8,7 @@ import { errorMessage } from '../../util/errors.js';
 import { zodProblem } from './decisions.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
 import type { OrderStore } from '../../store/db/order-store.js';
-import { decodeCursor, encodeCursor, OrderSearchQuery, singleValued } from './orders-search.js';
+import { decodeCursor, encodeCursor, OrderSearchQuery, queryProblem, singleValued } from './orders-search.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
@@ -117,7 +117,7 @@ export function orderRoutes(d: OrderRouteDeps) {
   /** Search the order store: every filter optional and combined, keyset pages, totals of all matches. */
   app.get('/', readers, async (c) => {
     const q = OrderSearchQuery.safeParse(singleValued(c.req.queries()));
-    if (!q.success) throw new HttpError(400, 'invalid_query', zodProblem(q.error));
+    if (!q.success) throw new HttpError(400, 'invalid_query', queryProblem(q.error));
     const store = d.store;
     if (!store) throw new HttpError(503, 'store_unavailable', 'this hub has no order store (database.url / DATABASE_URL)');
     const { sort, cursor, limit, buyerPhone, buyerPhoneHash, ...filters } = q.data;
