@@ -12,6 +12,7 @@ import { getOrderState, trackingEvent, type OrderState } from '../workflows/orde
 import { canonicalOrder, lifecycleInput } from './support/lifecycle-builders.js';
 import { adapterAnswer, stubActivities } from './support/lifecycle-stubs.js';
 import { recordHistory } from './support/histories.js';
+import { rebuildFromTemporal } from '../src/store/db/rebuild.js';
 import { testSchema } from './support/store.js';
 
 /**
@@ -70,9 +71,9 @@ afterAll(async () => {
   redis?.disconnect();
 });
 
-function start(taskQueue: string) {
+function start(taskQueue: string, projection = true) {
   const order = canonicalOrder({ channel: 'tb-store' });
-  const input = { ...lifecycleInput({ order }), projection: true };
+  const input = { ...lifecycleInput({ order }), ...(projection ? { projection: true } : {}) };
   const workflowId = `order:${input.orderKey}`;
   return client.workflow.start('orderLifecycle', { taskQueue, workflowId, args: [input] }).then((h) => ({ h, workflowId, order }));
 }
@@ -137,5 +138,40 @@ describe('order store projection from the lifecycle', () => {
     expectStoreAgrees(stored, live);
     expect(stored.waybills).toEqual([{ waybillNo: live.waybillNo, carrier: live.carrier, live: true, confirmedAt: null }]);
     await h.terminate('test done');
+  });
+
+  it('db rebuild back-fills orders whose workflows never projected, and leaves projected ones alone', async () => {
+    const taskQueue = `store-rebuild-${randomUUID().slice(0, 8)}`;
+    await startWorker(taskQueue, store);
+    // Two orders of a hub from before the store: they write nothing but their intake record.
+    const done = await start(taskQueue, false);
+    const waiting = await start(taskQueue, false);
+    const projected = await start(taskQueue, true);
+    for (const o of [done, projected]) {
+      await until('pushed to the WMS', async () => (await o.h.query(getOrderState)).state === 'pushed_to_wms');
+      await o.h.signal(trackingEvent, { event: 'picked_up', at: new Date().toISOString(), source: 'test' });
+      await o.h.signal(trackingEvent, { event: 'delivered', at: new Date().toISOString(), source: 'test' });
+    }
+    const doneState = await done.h.result();
+    await projected.h.result();
+    const waitingState = await until('pushed to the WMS', async () => {
+      const st = await waiting.h.query(getOrderState);
+      return st.state === 'pushed_to_wms' ? st : null;
+    });
+    expect(await store.read(done.workflowId)).toMatchObject({ seq: 0, state: 'received' });
+    // One of them not even in the store (an order from before the intake record).
+    await store.db.db.deleteFrom('orders').where('workflow_id', '=', done.workflowId).execute();
+    const projectedBefore = await store.read(projected.workflowId);
+
+    const query = `WorkflowType = 'orderLifecycle' AND TaskQueue = '${taskQueue}'`;
+    await until('all three listed by Temporal visibility', async () => (await client.workflow.count(query)).count === 3);
+    const report = await rebuildFromTemporal({ client, store, query });
+    expect(report).toEqual({ listed: 3, written: 2, alreadyProjected: 1, failed: [] });
+    expectStoreAgrees(await store.read(done.workflowId), doneState);
+    expectStoreAgrees(await store.read(waiting.workflowId), waitingState);
+    expect(await store.read(projected.workflowId)).toEqual(projectedBefore);
+    // Run again: it refreshes back-filled rows, and still never touches a projected one.
+    expect(await rebuildFromTemporal({ client, store, query })).toEqual({ listed: 3, written: 2, alreadyProjected: 1, failed: [] });
+    await waiting.h.terminate('test done');
   });
 });

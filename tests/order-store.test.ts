@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dbMigrateCommand } from '../src/cli/db.js';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import { connectStore, type StoreDb } from '../src/store/db/connect.js';
@@ -38,6 +42,31 @@ describe('order store migrations (real PostgreSQL)', () => {
       expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills']));
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('zhongshu db migrate / down', () => {
+  it('migrates the configured schema, reverts one step, and names a missing database', async () => {
+    const schema = testSchema();
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'zs-db-')), 'hub.yaml');
+    await writeFile(file, `database:\n  url: \${DATABASE_URL:-}\n  schema: ${schema}\n`);
+    const out: string[] = [];
+    const err: string[] = [];
+    const so = vi.spyOn(process.stdout, 'write').mockImplementation((c) => out.push(String(c)) > 0);
+    const se = vi.spyOn(process.stderr, 'write').mockImplementation((c) => err.push(String(c)) > 0);
+    try {
+      const env = { DATABASE_URL: inject('hubDatabaseUrl') };
+      expect(await dbMigrateCommand({ config: file, direction: 'up' }, env)).toBe(0);
+      expect(await dbMigrateCommand({ config: file, direction: 'up' }, env)).toBe(0);
+      expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
+      expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
+      expect(out).toEqual(['applied 0001-orders (Success)\n', 'already up to date\n', 'reverted 0001-orders (Success)\n', 'nothing to revert\n']);
+      expect(await dbMigrateCommand({ config: file, direction: 'up' }, {})).toBe(1);
+      expect(err.join('')).toContain('no database: set DATABASE_URL or database.url, or pass --database-url');
+    } finally {
+      so.mockRestore();
+      se.mockRestore();
     }
   });
 });

@@ -49,6 +49,11 @@ export class OrderStore {
     return writeProjection(this.db, p, this.hasher?.ofPii ?? null);
   }
 
+  /** A back-fill from Temporal (seq 0): replaces only rows no workflow projection has written. */
+  backfill(p: OrderProjection & { seq: 0 }): Promise<boolean> {
+    return writeProjection(this.db, p, this.hasher?.ofPii ?? null, { replaceUnprojected: true });
+  }
+
   search(f: OrderSearch, page: { limit: number; sort: OrderSort; cursor: OrderCursor | null }): Promise<OrderPage> {
     return searchOrders(this.db, f, page);
   }

@@ -8,14 +8,20 @@ import { orderRow, type OrderProjection } from './projection.js';
  * transaction with its waybills, so retries, replays and out-of-order deliveries of the same
  * workflow's writes converge on its newest view. Returns false when the write was stale.
  */
-export async function writeProjection(store: StoreDb, p: OrderProjection, hashPhone: PhoneHasher | null): Promise<boolean> {
+export async function writeProjection(store: StoreDb, p: OrderProjection, hashPhone: PhoneHasher | null, opts: { replaceUnprojected?: boolean } = {}): Promise<boolean> {
   const row = orderRow(p, hashPhone);
   return store.db.transaction().execute(async (trx) => {
     const { workflow_id: _id, first_projected_at: _first, ship_confirmations: _sc, ...updatable } = row;
     const written = await trx
       .insertInto('orders')
       .values(row)
-      .onConflict((oc) => oc.column('workflow_id').doUpdateSet(updatable).where('orders.seq', '<', p.seq))
+      .onConflict((oc) =>
+        oc
+          .column('workflow_id')
+          .doUpdateSet(updatable)
+          // A back-fill (seq 0) may refresh a row no workflow projection wrote, never one it did.
+          .where((eb) => (opts.replaceUnprojected ? eb.or([eb('orders.seq', '<', p.seq), eb('orders.seq', '=', 0)]) : eb('orders.seq', '<', p.seq))),
+      )
       .returning('workflow_id')
       .executeTakeFirst();
     if (!written) return false;
