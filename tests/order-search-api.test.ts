@@ -49,6 +49,27 @@ describe('order search API', () => {
     const one = await json(await hub.app.request(`/api/orders/shopify-test:${orderId}`, admin));
     expect(one).toMatchObject({ state: 'paid', workflowId: `order:shopify-test:${orderId}`, history: { workflowId: `order:shopify-test:${orderId}` } });
     expect(one.stored.seq).toBeGreaterThanOrEqual(1);
+
+    // Its audit trail: first the order as received (the intake record or the workflow's first
+    // projection, whichever reached the store first), last the move to paid.
+    const trail = await json(await hub.app.request(`/api/orders/shopify-test:${orderId}/versions`, admin));
+    const seqs = trail.versions.map((v: { seq: number }) => v.seq);
+    expect(seqs.at(-1)).toBe(one.stored.seq);
+    expect(trail.versions[0].changes).toContainEqual({ field: 'state', before: null, after: 'received' });
+    expect(trail.versions.at(-1).changes).toContainEqual({ field: 'state', before: 'received', after: 'paid' });
+    const csv = await hub.app.request(`/api/orders/shopify-test:${orderId}/versions?format=csv`, admin);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    // UTF-8 BOM first (Excel), then the header row.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text.startsWith('workflow_id,seq,at,actor,cause,field,before,after\r\n')).toBe(true);
+    expect(text).toContain(`order:shopify-test:${orderId},${one.stored.seq},`);
+    expect(text).not.toContain('123 Shipping Street');
+    const bad = await hub.app.request(`/api/orders/shopify-test:${orderId}/versions?format=xml`, admin);
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.message).toContain('format:');
+    expect((await hub.app.request('/api/orders/shopify-test:nope/versions', admin)).status).toBe(404);
   });
 
   it('answers a bad filter with 400 naming the field', async () => {

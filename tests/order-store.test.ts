@@ -29,17 +29,19 @@ describe('order store migrations (real PostgreSQL)', () => {
     const db = connectStore({ url: inject('hubDatabaseUrl'), schema: testSchema() });
     try {
       const up = await migrateToLatest(db);
-      expect(up.applied.map((m) => m.name)).toEqual(['0001-orders']);
-      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills']));
-      expect(await appliedMigrations(db)).toEqual(['0001-orders']);
+      expect(up.applied.map((m) => m.name)).toEqual(['0001-orders', '0002-order-versions']);
+      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions']));
+      expect(await appliedMigrations(db)).toEqual(['0001-orders', '0002-order-versions']);
       // Already current: nothing runs twice.
       expect((await migrateToLatest(db)).applied).toEqual([]);
-      const down = await migrateDownOne(db);
-      expect(down.applied).toEqual([{ name: '0001-orders', direction: 'Down', status: 'Success' }]);
+      expect((await migrateDownOne(db)).applied).toEqual([{ name: '0002-order-versions', direction: 'Down', status: 'Success' }]);
+      expect(await tables(db)).not.toContain('order_versions');
+      expect(await tables(db)).toContain('orders');
+      expect((await migrateDownOne(db)).applied).toEqual([{ name: '0001-orders', direction: 'Down', status: 'Success' }]);
       expect(await tables(db)).not.toContain('orders');
       expect(await appliedMigrations(db)).toEqual([]);
       await migrateToLatest(db);
-      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills']));
+      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions']));
     } finally {
       await db.close();
     }
@@ -61,7 +63,8 @@ describe('zhongshu db migrate / down', () => {
       expect(await dbMigrateCommand({ config: file, direction: 'up' }, env)).toBe(0);
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
-      expect(out).toEqual(['applied 0001-orders (Success)\n', 'already up to date\n', 'reverted 0001-orders (Success)\n', 'nothing to revert\n']);
+      expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
+      expect(out).toEqual(['applied 0001-orders (Success)\n', 'applied 0002-order-versions (Success)\n', 'already up to date\n', 'reverted 0002-order-versions (Success)\n', 'reverted 0001-orders (Success)\n', 'nothing to revert\n']);
       expect(await dbMigrateCommand({ config: file, direction: 'up' }, {})).toBe(1);
       expect(err.join('')).toContain('no database: set DATABASE_URL or database.url, or pass --database-url');
     } finally {
@@ -165,5 +168,27 @@ describe('order store projection and search (real PostgreSQL)', () => {
     const december: string[] = [];
     for await (const o of store.ordersByMonth({ month: '2026-12', by: 'paid' })) december.push(o.workflowId);
     expect(december.filter((w) => ids.includes(w))).toEqual([]);
+  });
+
+  it('records a version for each change of an audited field, with who and why, the address masked', async () => {
+    const order = canonicalOrder();
+    const wf = `order:tb-1:${order.source.platformOrderId}`;
+    const t = (state: string, cause: string, actor: string, at: string) => ({ state, cause, actor, at }) as OrderProjection['timeline'][number];
+    const received = t('received', 'received via api', 'tb-1', '2026-12-01T10:00:00+08:00');
+    await store.project(projection({ workflowId: wf, seq: 1, state: 'paid', timeline: [received, t('paid', 'platform status WAIT_SELLER_SEND_GOODS', 'platform', '2026-12-01T10:00:01+08:00')] }, order));
+    const moved = { ...order, address: { ...order.address, district: '福田区', detail: { ciphertext: '~ct~addr~2~', masked: '华强北***' } } };
+    const tl2 = [received, t('paid', 'platform status WAIT_SELLER_SEND_GOODS', 'platform', '2026-12-01T10:00:01+08:00'), t('paid', 'address updated', 'cs-alice', '2026-12-01T10:05:00+08:00')];
+    await store.project(projection({ workflowId: wf, seq: 2, state: 'paid', timeline: tl2 }, moved));
+    // Same audited fields again (a timeline note only): no version.
+    await store.project(projection({ workflowId: wf, seq: 3, state: 'paid', timeline: [...tl2, t('paid', 'note', 'hub', '2026-12-01T10:06:00+08:00')] }, moved));
+    const versions = await store.versions(wf);
+    expect(versions.map((v) => [v.seq, v.actor, v.cause])).toEqual([
+      [1, 'platform', 'platform status WAIT_SELLER_SEND_GOODS'],
+      [2, 'cs-alice', 'address updated'],
+    ]);
+    expect(versions[1]?.changes).toEqual([
+      { field: 'address', before: { country: 'CN', province: '广东省', city: '深圳市', district: '南山区', street: null, detail: '科技园***' }, after: { country: 'CN', province: '广东省', city: '深圳市', district: '福田区', street: null, detail: '华强北***' } },
+    ]);
+    expect(JSON.stringify(versions)).not.toContain('~ct~');
   });
 });

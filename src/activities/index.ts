@@ -18,17 +18,14 @@ import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.j
 import { createInvokeAdapter } from './invoke-adapter.js';
 import { createShipConfirm, type CarrierCodeLookup, type ShipConfirmRequest } from './ship-confirm.js';
 import { createLegacyErpActivities } from '../legacy-erp/poller.js';
+import { maskAddress } from '../canonical/mask.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { ChannelConfig } from '../config/schema.js';
 
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
 const StockItems = z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative() }).loose());
 
-/** Region kept, street detail masked: enough to audit a change without copying the address. */
-export function maskAddress(a: CanonicalOrder['address']): Record<string, string | null> {
-  const pick = (p: { plaintext?: string | null; ciphertext?: string | null; masked?: string | null } | null | undefined) => p?.masked ?? (p?.plaintext ? `${p.plaintext.slice(0, 2)}***` : p?.ciphertext ? '[ciphertext]' : null);
-  return { country: a.country, province: a.province, city: a.city, district: a.district, street: a.street ? `${a.street.slice(0, 2)}***` : null, detail: pick(a.detail) };
-}
+export { maskAddress } from '../canonical/mask.js';
 
 export interface ActivityDeps {
   redis: Redis;

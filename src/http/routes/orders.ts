@@ -8,6 +8,7 @@ import { errorMessage } from '../../util/errors.js';
 import { zodProblem } from './decisions.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
 import type { OrderStore } from '../../store/db/order-store.js';
+import { versionsCsv, VersionsQuery } from './order-versions.js';
 import { decodeCursor, encodeCursor, OrderSearchQuery, queryProblem, singleValued } from './orders-search.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
@@ -129,6 +130,20 @@ export function orderRoutes(d: OrderRouteDeps) {
     }
     const page = await store.search({ ...filters, ...(phoneHash ? { buyerPhoneHash: phoneHash } : {}) }, { limit: limit ?? 50, sort: sort ?? '-receivedAt', cursor: cursor ? decodeCursor(cursor) : null });
     return c.json({ orders: page.orders, totals: page.totals, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null });
+  });
+
+  /** The order's audit trail (PII masked), as JSON or as a CSV download. */
+  app.get('/:id/versions', readers, async (c) => {
+    const q = VersionsQuery.safeParse(singleValued(c.req.queries()));
+    if (!q.success) throw new HttpError(400, 'invalid_query', queryProblem(q.error));
+    if (!d.store) throw new HttpError(503, 'store_unavailable', 'this hub has no order store (database.url / DATABASE_URL)');
+    const id = c.req.param('id');
+    const workflowId = id.startsWith('order:') ? id : workflowIdFor(id);
+    if (!(await d.store.read(workflowId))) throw new HttpError(404, 'order_not_found', `no order ${id} in the store`);
+    const versions = await d.store.versions(workflowId);
+    if (q.data.format === 'json') return c.json({ workflowId, versions });
+    const name = workflowId.replace(/[^\w.-]+/g, '_');
+    return c.body(versionsCsv(workflowId, versions), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-versions.csv"` });
   });
 
   /** `:id` is the hub's order key (`<channel>:<platform order id>`) or the workflow id. */

@@ -3,7 +3,7 @@ import { connectStore, type StoreDb } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 import { createPhoneHasher } from './phone-hash.js';
 import type { OrderProjection } from './projection.js';
-import { readStoredOrder, streamOrdersByMonth, type MonthOrder, type StoredOrder } from './reader.js';
+import { readStoredOrder, readVersions, streamOrdersByMonth, type MonthOrder, type OrderVersion, type StoredOrder } from './reader.js';
 import { searchOrders, type OrderCursor, type OrderPage, type OrderSearch, type OrderSort } from './search.js';
 import { writeProjection } from './writer.js';
 
@@ -60,6 +60,10 @@ export class OrderStore {
 
   read(workflowId: string): Promise<StoredOrder | null> {
     return readStoredOrder(this.db, workflowId);
+  }
+
+  versions(workflowId: string): Promise<OrderVersion[]> {
+    return readVersions(this.db, workflowId);
   }
 
   /** Every stored order paid (or received) in a month, in batches: for the finance reconciliation. */

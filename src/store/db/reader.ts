@@ -100,3 +100,18 @@ export async function* streamOrdersByMonth(store: StoreDb, o: { month: string; b
     after = { at, id: last.workflow_id };
   }
 }
+
+export interface OrderVersion {
+  seq: number;
+  at: string;
+  actor: string;
+  cause: string;
+  /** Each changed field before and after; addresses masked, no phone or name. */
+  changes: unknown;
+}
+
+/** An order's audit trail, oldest first. */
+export async function readVersions(store: StoreDb, workflowId: string): Promise<OrderVersion[]> {
+  const rows = await store.db.selectFrom('order_versions').selectAll().where('workflow_id', '=', workflowId).orderBy('seq').execute();
+  return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, cause: r.cause, changes: r.changes }));
+}

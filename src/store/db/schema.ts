@@ -52,7 +52,18 @@ export interface OrderWaybillsTable {
   confirmed_at: NullableTimestamp;
 }
 
+/** One audited change of an order: who, when, why, and each changed field before and after (PII masked). */
+export interface OrderVersionsTable {
+  workflow_id: string;
+  seq: number;
+  at: Timestamp;
+  actor: string;
+  cause: string;
+  changes: Json;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_waybills: OrderWaybillsTable;
+  order_versions: OrderVersionsTable;
 }

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { StoreDb } from './connect.js';
 import type { PhoneHasher } from './phone-hash.js';
 import { orderRow, type OrderProjection } from './projection.js';
+import { CanonicalOrder } from '../../canonical/order.js';
+import { auditedFields, recordVersion } from './versions.js';
 
 /**
  * Writes one projection. The row is replaced only when the stored seq is lower, in one
@@ -11,6 +13,13 @@ import { orderRow, type OrderProjection } from './projection.js';
 export async function writeProjection(store: StoreDb, p: OrderProjection, hashPhone: PhoneHasher | null, opts: { replaceUnprojected?: boolean } = {}): Promise<boolean> {
   const row = orderRow(p, hashPhone);
   return store.db.transaction().execute(async (trx) => {
+    // The row as it was, locked until this write commits: the version records what changed from it.
+    const prev = await trx
+      .selectFrom('orders')
+      .select(['state', 'platform_status', 'hold_reason', 'waybill_no', 'canonical', sql<number>`jsonb_array_length(timeline)`.as('timeline_len')])
+      .where('workflow_id', '=', p.workflowId)
+      .forUpdate()
+      .executeTakeFirst();
     const { workflow_id: _id, first_projected_at: _first, ship_confirmations: _sc, ...updatable } = row;
     const written = await trx
       .insertInto('orders')
@@ -25,6 +34,9 @@ export async function writeProjection(store: StoreDb, p: OrderProjection, hashPh
       .returning('workflow_id')
       .executeTakeFirst();
     if (!written) return false;
+    const prevOrder = prev ? CanonicalOrder.safeParse(prev.canonical) : null;
+    const before = prev && prevOrder?.success ? auditedFields({ state: prev.state, platformStatus: prev.platform_status, holdReason: prev.hold_reason, waybillNo: prev.waybill_no, order: prevOrder.data }) : null;
+    await recordVersion(trx, p, before, prev?.timeline_len ?? 0);
 
     if (p.waybillNo) {
       await trx
