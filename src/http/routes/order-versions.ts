@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Address } from '../../canonical/order.js';
 import type { OrderVersion } from '../../store/db/reader.js';
 
 export const VersionsQuery = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();
@@ -26,3 +27,15 @@ export function versionsCsv(workflowId: string, versions: OrderVersion[]): strin
   }
   return `\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
+
+export const RollbackBody = z
+  .object({
+    /** A rollback re-issues waybills like any address change: a second confirmation. */
+    confirm: z.literal(true, { message: 'a rollback needs "confirm": true' }),
+    cause: z.string().min(1).max(500).optional(),
+  })
+  .strict()
+  .meta({ id: 'RollbackOrder' });
+
+/** What a stored version lets a rollback re-apply. */
+export const Restorable = z.object({ address: Address }).loose();

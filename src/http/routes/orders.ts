@@ -8,7 +8,7 @@ import { errorMessage } from '../../util/errors.js';
 import { zodProblem } from './decisions.js';
 import { workflowIdFor } from '../../intake/order-intake.js';
 import type { OrderStore } from '../../store/db/order-store.js';
-import { versionsCsv, VersionsQuery } from './order-versions.js';
+import { Restorable, RollbackBody, versionsCsv, VersionsQuery } from './order-versions.js';
 import { decodeCursor, encodeCursor, OrderSearchQuery, queryProblem, singleValued } from './orders-search.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
@@ -144,6 +144,35 @@ export function orderRoutes(d: OrderRouteDeps) {
     if (q.data.format === 'json') return c.json({ workflowId, versions });
     const name = workflowId.replace(/[^\w.-]+/g, '_');
     return c.body(versionsCsv(workflowId, versions), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}-versions.csv"` });
+  });
+
+  /**
+   * Rollback to a version (回滚至任意历史版本): its editable fields go through the normal change
+   * path, so a rolled-back address re-issues or overwrites the waybill like any change, and the
+   * change is itself a new version. Operations lead only, with confirm: true.
+   */
+  app.post('/:id/versions/:seq/rollback', requireRole(d.apiKeys), async (c) => {
+    const body = RollbackBody.safeParse(await jsonBody(c.req));
+    if (!body.success) throw new HttpError(400, 'invalid_body', zodProblem(body.error));
+    const seq = z.coerce.number().int().min(0).safeParse(c.req.param('seq'));
+    if (!seq.success) throw new HttpError(400, 'invalid_path', 'seq: expected a version number (a non-negative integer)');
+    if (!d.store) throw new HttpError(503, 'store_unavailable', 'this hub has no order store (database.url / DATABASE_URL)');
+    const id = c.req.param('id');
+    const workflowId = id.startsWith('order:') ? id : workflowIdFor(id);
+    const raw = await d.store.restorable(workflowId, seq.data);
+    if (raw === undefined) throw new HttpError(404, 'version_not_found', `order ${id} has no version ${seq.data}`);
+    const restorable = Restorable.safeParse(raw);
+    if (!restorable.success) throw new HttpError(409, 'not_restorable', `version ${seq.data} holds no address to restore`);
+    const actor = `${c.get('principal').name} (rollback to version ${seq.data}${body.data.cause ? `: ${body.data.cause}` : ''})`;
+    try {
+      const res = await d.temporal.workflow.getHandle(workflowId).executeUpdate(changeAddress, { args: [{ address: restorable.data.address, source: 'customer_service', actor }] });
+      d.metrics.addressChanges.inc({ outcome: res.outcome, source: 'rollback' });
+      return c.json({ ok: true, rolledBackTo: seq.data, ...res });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${id}`);
+      if (err instanceof WorkflowUpdateFailedError) throw new HttpError(409, 'cannot_roll_back', errorMessage(err.cause ?? err));
+      throw err;
+    }
   });
 
   /** `:id` is the hub's order key (`<channel>:<platform order id>`) or the workflow id. */

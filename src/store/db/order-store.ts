@@ -3,7 +3,7 @@ import { connectStore, type StoreDb } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 import { createPhoneHasher } from './phone-hash.js';
 import type { OrderProjection } from './projection.js';
-import { readStoredOrder, readVersions, streamOrdersByMonth, type MonthOrder, type OrderVersion, type StoredOrder } from './reader.js';
+import { readRestorable, readStoredOrder, readVersions, streamOrdersByMonth, type MonthOrder, type OrderVersion, type StoredOrder } from './reader.js';
 import { searchOrders, type OrderCursor, type OrderPage, type OrderSearch, type OrderSort } from './search.js';
 import { writeProjection } from './writer.js';
 
@@ -64,6 +64,11 @@ export class OrderStore {
 
   versions(workflowId: string): Promise<OrderVersion[]> {
     return readVersions(this.db, workflowId);
+  }
+
+  /** A version's editable fields for a rollback; undefined when there is no such version. */
+  restorable(workflowId: string, seq: number): Promise<unknown> {
+    return readRestorable(this.db, workflowId, seq);
   }
 
   /** Every stored order paid (or received) in a month, in batches: for the finance reconciliation. */

@@ -112,6 +112,12 @@ export interface OrderVersion {
 
 /** An order's audit trail, oldest first. */
 export async function readVersions(store: StoreDb, workflowId: string): Promise<OrderVersion[]> {
-  const rows = await store.db.selectFrom('order_versions').selectAll().where('workflow_id', '=', workflowId).orderBy('seq').execute();
+  const rows = await store.db.selectFrom('order_versions').select(['seq', 'at', 'actor', 'cause', 'changes']).where('workflow_id', '=', workflowId).orderBy('seq').execute();
   return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, cause: r.cause, changes: r.changes }));
+}
+
+/** What a rollback to a version re-applies: the editable fields as stored then (unmasked, as sent). */
+export async function readRestorable(store: StoreDb, workflowId: string, seq: number): Promise<unknown> {
+  const r = await store.db.selectFrom('order_versions').select('restorable').where('workflow_id', '=', workflowId).where('seq', '=', seq).executeTakeFirst();
+  return r ? r.restorable : undefined;
 }

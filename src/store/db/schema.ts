@@ -60,6 +60,7 @@ export interface OrderVersionsTable {
   actor: string;
   cause: string;
   changes: Json;
+  restorable: NullableJson;
 }
 
 export interface Database {

@@ -32,16 +32,18 @@ export function diff(before: Record<string, unknown> | null, after: Record<strin
 
 /**
  * Records a version when a projection changed an audited field. Who and why come from the
- * timeline entries the projection added (the newest one): an API key's name, `platform`, `hub`.
+ * timeline entries the projection added: the newest one not by the hub itself (an API key's
+ * name, `platform`), else the newest.
  */
 export async function recordVersion(trx: Transaction<Database>, p: OrderProjection, before: Record<string, unknown> | null, previousTimeline: number): Promise<void> {
   const changes = diff(before, auditedFields({ ...p, holdReason: p.hold?.reason ?? null }));
   if (!changes.length) return;
   const added = p.timeline.slice(previousTimeline);
-  const last = added[added.length - 1] ?? p.timeline[p.timeline.length - 1];
+  // Who asked, not the hub's own follow-up notes (a re-issued waybill after a person's change).
+  const last = added.findLast((e) => e.actor !== 'hub') ?? added[added.length - 1] ?? p.timeline[p.timeline.length - 1];
   await trx
     .insertInto('order_versions')
-    .values({ workflow_id: p.workflowId, seq: p.seq, at: last?.at ?? p.at, actor: last?.actor ?? 'hub', cause: last?.cause ?? (before ? 'changed' : 'received'), changes: JSON.stringify(changes) })
+    .values({ workflow_id: p.workflowId, seq: p.seq, at: last?.at ?? p.at, actor: last?.actor ?? 'hub', cause: last?.cause ?? (before ? 'changed' : 'received'), changes: JSON.stringify(changes), restorable: JSON.stringify({ address: p.order.address }) })
     .onConflict((oc) => oc.columns(['workflow_id', 'seq']).doNothing())
     .execute();
 }

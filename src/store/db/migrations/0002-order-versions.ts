@@ -10,6 +10,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('cause', 'text', (c) => c.notNull())
     .addColumn('changes', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+    // The editable fields as the platform sent them, for a rollback; never shown in the audit view.
+    .addColumn('restorable', 'jsonb')
     .addPrimaryKeyConstraint('order_versions_pk', ['workflow_id', 'seq'])
     .execute();
 }
