@@ -6,6 +6,7 @@ import { adaptersDocsCommand, adaptersListCommand } from './cli/adapters.js';
 import { startCommand } from './standalone.js';
 import { simulateCommand } from './cli/simulate.js';
 import { financeExportCommand } from './cli/finance.js';
+import { dbMigrateCommand, dbRebuildCommand } from './cli/db.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
 
@@ -87,6 +88,13 @@ finance
   .option('--out <dir>', 'directory for the two CSV files', '.')
   .option('-c, --config <file>', 'config file (only its finance section is read)', 'config/zhongshu.yaml')
   .action((o: Record<string, unknown>) => exit(financeExportCommand(o)));
+const db = program.command('db').description('the order store (PostgreSQL): migrations and back-fill');
+const dbOpts = (c: Command) => c.option('-c, --config <file>', 'config file', 'config/zhongshu.yaml').option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, then database.url)');
+dbOpts(db.command('migrate').description('apply every pending migration (the hub also does at start)')).action((o: { config: string; databaseUrl?: string }) => exit(dbMigrateCommand({ ...o, direction: 'up' })));
+dbOpts(db.command('down').description('revert the newest applied migration (one step)')).action((o: { config: string; databaseUrl?: string }) => exit(dbMigrateCommand({ ...o, direction: 'down' })));
+dbOpts(db.command('rebuild').description('back-fill the store from Temporal for orders that existed before it (a worker must be up for running orders)'))
+  .option('--query <visibility query>', "which workflows (default: WorkflowType = 'orderLifecycle')")
+  .action((o: { config: string; databaseUrl?: string; query?: string }) => exit(dbRebuildCommand(o)));
 
 const demo = program.command('demo').description('sample traffic');
 demo

@@ -14,7 +14,8 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { OrderIntake } from './intake/order-intake.js';
 import { createLogger, type Logger } from './logger.js';
 import { MappingEngine } from './mapping/engine.js';
-import { OrderIndex } from './store/orders.js';
+import { OrderStore } from './store/db/order-store.js';
+import { historyUrlFor } from './temporal/history-url.js';
 import { QuarantineStore } from './store/quarantine.js';
 import { lazyTemporalConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
@@ -51,6 +52,10 @@ export interface HubOptions {
   /** Resolved addresses; default from config (which the CLI fills from env or embedded services). */
   temporalAddress?: string;
   redisUrl?: string;
+  /** The order store's PostgreSQL URL (default: database.url). Absent everywhere: the hub runs without a store. */
+  databaseUrl?: string;
+  /** The Temporal web UI (default: temporal.uiUrl), for links to an order's history. */
+  temporalUiUrl?: string | null;
   /** Where relative partner-adapter paths in config resolve from (default: the working directory). */
   configDir?: string;
   /** Environment for connector secrets (default process.env). */
@@ -72,6 +77,8 @@ export interface Hub {
   registry: AdapterRegistry;
   /** The notification router (src/notify): `notify({event, key, vars})` from code outside workflows. */
   notifications: NotificationRouter;
+  /** The order store; null when no database is configured. */
+  orders: OrderStore | null;
   /** The in-process worker; null when this hub runs HTTP only. */
   worker: { readonly state: string } | null;
   /** Starts the worker polling (returns once it runs). */
@@ -148,7 +155,10 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const notifications = new NotificationRouter({ redis, keyPrefix: prefix, config: config.notifications, registry, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const robot = createTrackingRobot({ redis, keyPrefix: prefix, config: config.tracking, registry, temporal: client, router: notifications, logger });
   const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
-  const orders = new OrderIndex(redis, prefix);
+  const databaseUrl = opts.databaseUrl ?? config.database.url;
+  // Migrations run at every start; a database that is down fails the start (the store is not optional once configured).
+  const orders = databaseUrl ? await OrderStore.open({ url: databaseUrl, schema: config.database.schema, poolSize: config.database.poolSize, phoneHashKey: config.database.phoneHashKey, logger }) : null;
+  if (!orders) logger.warn('no order store (database.url / DATABASE_URL unset): order search is off');
   const intake = new OrderIntake({
     temporal: client,
     taskQueue: config.temporal.taskQueue,
@@ -162,6 +172,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
     startDeadlineMs: config.resilience.temporalStartDeadlineMs,
     settings: lifecycleSettings(config, registry),
+    projection: orders !== null,
   });
 
   const cases = { intake: new CaseIntake({ temporal: client, taskQueue: config.temporal.taskQueue, logger }), store: new CaseStore(redis, prefix) };
@@ -176,6 +187,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     mappings,
     quarantine,
     orders,
+    historyUrl: (id) => historyUrlFor(opts.temporalUiUrl ?? config.temporal.uiUrl ?? null, config.temporal.namespace, id),
     decisions: new DecisionQueue(redis, prefix),
     redis,
     registry,
@@ -227,6 +239,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     await registry.close();
     resilience.shutdown();
     await temporal.close();
+    await orders?.close();
     redis.disconnect();
     logger.info('hub stopped');
   };
@@ -241,6 +254,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     logger,
     registry,
     notifications,
+    orders,
     get worker() {
       return worker ? { state: worker.getState() } : null;
     },
@@ -270,6 +284,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           intake,
           channels: config.channels,
           carrierCode: (platform, courier) => carrierCodes.carrierCodeFor(platform, courier),
+          orderStore: orders,
           ...(opts.fetch ? { fetch: opts.fetch } : {}),
           notifications,
           onWaybillIssued: async (w) => {

@@ -2,6 +2,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import path from 'node:path';
 import { ConfigError, loadConfigFile } from './config/load.js';
 import { startEmbeddedRedis, startEmbeddedTemporal } from './embedded/services.js';
+import { startEmbeddedHubPostgres } from './embedded/hub-postgres.js';
+import { redactDatabaseUrl } from './store/db/connect.js';
 import type { ManagedProcess } from './embedded/process.js';
 import { createHub } from './hub.js';
 import { createLogger } from './logger.js';
@@ -55,18 +57,20 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   const dataDir = path.resolve(config.embedded.dataDir);
   let temporalAddress = process.env['TEMPORAL_ADDRESS'] || config.temporal.address || undefined;
   let redisUrl = process.env['REDIS_URL'] || config.redis.url || undefined;
+  let databaseUrl = process.env['DATABASE_URL'] || config.database.url || undefined;
   let uiUrl: string | null = null;
 
   const stopChildren = async () => {
     await Promise.all(children.reverse().map((c) => c.stop()));
   };
-  // Both are waited for even when one fails: the other may already run, and a child left running
+  // All are waited for even when one fails: the other may already run, and a child left running
   // would keep this process (and its port) alive after it reported the failure.
-  const [t, r] = await Promise.allSettled([
+  const [t, r, p] = await Promise.allSettled([
     temporalAddress
       ? null
       : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: config.embedded.temporalPort, uiPort: config.embedded.temporalUiPort, namespace: config.temporal.namespace, logger }),
     redisUrl ? null : startEmbeddedRedis({ dataDir, port: config.embedded.redisPort, logger }),
+    databaseUrl ? null : startEmbeddedHubPostgres({ dataDir, port: config.embedded.postgresPort, logger }),
   ]);
   if (t.status === 'fulfilled' && t.value) {
     children.push(t.value.process);
@@ -77,7 +81,11 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     children.push(r.value.process);
     redisUrl = r.value.url;
   }
-  const failed = [t, r].find((s) => s.status === 'rejected');
+  if (p.status === 'fulfilled' && p.value) {
+    children.push(p.value.process);
+    databaseUrl = p.value.url;
+  }
+  const failed = [t, r, p].find((s) => s.status === 'rejected');
   if (failed) {
     await stopChildren();
     process.stderr.write(`cannot start embedded services: ${errorMessage(failed.reason)}\n`);
@@ -103,7 +111,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
 
   let hub;
   try {
-    hub = await createHub(config, { logger, temporalAddress, redisUrl, worker: o.role !== 'http', env });
+    hub = await createHub(config, { logger, temporalAddress, redisUrl, ...(databaseUrl ? { databaseUrl } : {}), temporalUiUrl: config.temporal.uiUrl ?? uiUrl, worker: o.role !== 'http', env });
   } catch (err) {
     await stopWorld();
     await stopChildren();
@@ -135,6 +143,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     `  temporal:    ${temporalAddress}${children.length ? ' (embedded dev server)' : ''}`,
     ...(uiUrl ? [`  temporal UI: ${uiUrl}`] : []),
     `  redis:       ${redisUrl?.replace(/\/\/[^@]*@/, '//***@')}`,
+    `  database:    ${databaseUrl ? redactDatabaseUrl(databaseUrl) : '(none)'}${p.status === 'fulfilled' && p.value ? ' (embedded PostgreSQL, order store)' : ''}`,
     `  data:        ${dataDir}`,
     ...(world ? ['sandbox world (the hub is wired to these stand-ins; orders arrive on them):', ...world.describe(), `  orders:      ${o.sandbox?.ordersPerMinute} a minute, seed ${o.sandbox?.seed}; GET ${hubUrl}/api/orders, ${hubUrl}/api/decisions`] : []),
     'Ctrl-C drains the worker and stops everything.',

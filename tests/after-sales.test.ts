@@ -167,13 +167,16 @@ describe('a Douyin after-sales push', () => {
     const complaintKey = `after-sales:manual:cs-${asId}`;
     expect(await json(opened)).toMatchObject({ ok: true, caseKey: complaintKey });
     const complaint = await until(() => caseOf(complaintKey), (x) => x.caseNumber !== null && x.timeline.some((t) => t.kind === 'linked'), 'the complaint case');
-    await until(async () => (await api(`/after-sales/${complaint.caseNumber ?? ''}`, { key: CS_KEY })).status, (st) => st === 200, 'the complaint in the read model');
+    // The read model (case summaries by order) is written by the case's own activity: wait for it.
+    const listed = async () => ((await json(await api(`/after-sales?orderKey=${orderKey}`, { key: CS_KEY }))) as { total: number }).total;
+    await until(listed, (n) => n === 2, 'the complaint in the read model');
+    expect((await api(`/after-sales/${complaint.caseNumber ?? ''}`, { key: CS_KEY })).status).toBe(200);
     expect((await api(`/after-sales/${complaint.caseNumber ?? ''}`, { key: FINANCE_KEY })).status).toBe(403);
     const financeList = (await json(await api(`/after-sales?orderKey=${orderKey}`, { key: FINANCE_KEY }))) as { items: CaseSnapshot[] };
     expect(financeList.items.map((x) => x.type)).toEqual(['return_and_refund']);
     // Repeating the request id opens nothing new.
     expect((await api('/after-sales', { method: 'POST', body: { orderKey, type: 'complaint', reason: 'courier was rude', requestId: `cs-${asId}` }, key: CS_KEY })).status).toBe(201);
-    expect(((await json(await api(`/after-sales?orderKey=${orderKey}`, { key: CS_KEY }))) as { total: number }).total).toBe(2);
+    expect(await listed()).toBe(2);
     const bad = await api('/after-sales', { method: 'POST', body: { orderKey: orderKey, type: 'refund_only' }, key: CS_KEY });
     expect(bad.status).toBe(400);
     expect(await json(bad)).toMatchObject({ error: { code: 'invalid_body', message: expect.stringContaining('reason') } });

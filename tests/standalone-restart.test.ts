@@ -23,7 +23,7 @@ const bin = path.join(root, 'bin', 'zhongshu.js');
  */
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
-let ports: { hub: number; temporal: number; ui: number; redis: number };
+let ports: { hub: number; temporal: number; ui: number; redis: number; postgres: number };
 let proc: ChildProcess | null = null;
 let output = '';
 
@@ -61,11 +61,13 @@ function stopHub(): Promise<number | null> {
 beforeAll(async () => {
   if (!existsSync(path.join(root, 'dist/src/cli.js'))) throw new Error('run `npm run build` first (npm test does)');
   dataDir = await mkdtemp(path.join(tmpdir(), 'zs-standalone-'));
-  ports = { hub: await freePort(), temporal: await freePort(), ui: await freePort(), redis: await freePort() };
+  ports = { hub: await freePort(), temporal: await freePort(), ui: await freePort(), redis: await freePort(), postgres: await freePort() };
   env = {
     ...process.env,
     TEMPORAL_ADDRESS: '',
     REDIS_URL: '',
+    DATABASE_URL: '',
+    ZHONGSHU_POSTGRES_PORT: String(ports.postgres),
     ZHONGSHU_PORT: String(ports.hub),
     ZHONGSHU_TEMPORAL_PORT: String(ports.temporal),
     ZHONGSHU_TEMPORAL_UI_PORT: String(ports.ui),
@@ -86,6 +88,7 @@ describe('zhongshu start (embedded Temporal and Redis)', () => {
     await startHub();
     expect(output).toContain(`http://127.0.0.1:${ports.hub}`);
     expect(output).toContain(`temporal UI: http://127.0.0.1:${ports.ui}`);
+    expect(output).toContain(`database:    postgres://zhongshu@127.0.0.1:${ports.postgres}/zhongshu (embedded PostgreSQL, order store)`);
     const base = `http://127.0.0.1:${ports.hub}`;
 
     const sent = await run(process.execPath, [bin, 'demo', 'send', '--config', path.join(root, 'config/zhongshu.yaml'), '--count', '2'], { cwd: root, env });
@@ -119,7 +122,13 @@ describe('zhongshu start (embedded Temporal and Redis)', () => {
     expect(after.timeline.map((t: { state: string }) => t.state)).toEqual(['received', 'paid']);
     const history = await run(findTemporalBinary(), ['workflow', 'show', '--address', `127.0.0.1:${ports.temporal}`, '--workflow-id', `order:${orderKey}`, '-o', 'json']);
     expect(history.stdout).toContain('recordOrder');
+    // The order store (embedded PostgreSQL under the data dir) kept the order across the restart.
+    const platformOrderId = orderKey?.split(':').pop() ?? '';
+    const found = await json(await fetch(`${base}/api/orders?platformOrderId=${platformOrderId}`, auth));
+    expect(found.orders).toEqual([expect.objectContaining({ orderKey, state: 'paid' })]);
+    expect(after.history.url).toBe(`http://127.0.0.1:${ports.ui}/namespaces/default/workflows/${encodeURIComponent(`order:${orderKey}`)}`);
     expect(await stopHub()).toBe(0);
+    expect(await tcpReachable('127.0.0.1', ports.postgres)).toBe(false);
   });
 });
 

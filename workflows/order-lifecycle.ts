@@ -6,6 +6,7 @@ import { platformGate } from './lifecycle/gate.js';
 import { processAddressChanges } from './lifecycle/address.js';
 import { registerHandlers } from './lifecycle/handlers.js';
 import { OrderRun } from './lifecycle/run.js';
+import { startProjection } from './lifecycle/projection.js';
 import { watchShipBy } from './lifecycle/ship-by.js';
 import { cancel } from './lifecycle/saga.js';
 import { takeAsFound } from './lifecycle/steps/as-found.js';
@@ -31,7 +32,19 @@ export type * from './lifecycle/types.js';
 export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderState> {
   const run = new OrderRun(input);
   registerHandlers(run);
+  // Only workflows started by a hub with an order store project (older histories never call patched here).
+  const projection = input.projection && patched(PATCH.ORDER_STORE_PROJECTION) ? startProjection(run) : null;
+  if (!projection) return lifecycle(run);
+  try {
+    return await lifecycle(run);
+  } finally {
+    // However the run ends (done, closed, cancelled, failed), the store gets its last view.
+    await projection.flush();
+  }
+}
 
+async function lifecycle(run: OrderRun): Promise<OrderState> {
+  const input = run.input;
   run.moveTo(LIFECYCLE_STATE.RECEIVED, `received via ${input.receivedVia.kind}`, input.order.source.channel);
   // Idempotency key = workflow id + step: a retried activity writes the same record once.
   await store.recordOrder({ idempotencyKey: `${run.workflowId}:record`, orderKey: input.orderKey, order: input.order });

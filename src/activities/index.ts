@@ -10,13 +10,15 @@ import type { RulesConfig } from '../rules/config.js';
 import { createRulesChecker, type RulesCheck } from '../rules/check.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { DecisionQueue, type DecisionRequest } from '../store/decisions.js';
-import { OrderIndex } from '../store/orders.js';
+import type { OrderStore } from '../store/db/order-store.js';
+import type { OrderProjection } from '../store/db/projection.js';
 import { errorMessage } from '../util/errors.js';
 import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
 import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.js';
 import { createInvokeAdapter } from './invoke-adapter.js';
 import { createShipConfirm, type CarrierCodeLookup, type ShipConfirmRequest } from './ship-confirm.js';
 import { createLegacyErpActivities } from '../legacy-erp/poller.js';
+import { maskAddress } from '../canonical/mask.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { ChannelConfig } from '../config/schema.js';
 import type { NotificationRouter } from '../notify/router.js';
@@ -27,11 +29,7 @@ import { wmsTidKey } from '../tracking/robot.js';
 /** `available`: the WMS's own available-to-send where it reports one (net of its trades); preferred over on hand. */
 const StockItems = z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative(), available: z.number().int().nullish() }).loose());
 
-/** Region kept, street detail masked: enough to audit a change without copying the address. */
-export function maskAddress(a: CanonicalOrder['address']): Record<string, string | null> {
-  const pick = (p: { plaintext?: string | null; ciphertext?: string | null; masked?: string | null } | null | undefined) => p?.masked ?? (p?.plaintext ? `${p.plaintext.slice(0, 2)}***` : p?.ciphertext ? '[ciphertext]' : null);
-  return { country: a.country, province: a.province, city: a.city, district: a.district, street: a.street ? `${a.street.slice(0, 2)}***` : null, detail: pick(a.detail) };
-}
+export { maskAddress } from '../canonical/mask.js';
 
 export interface ActivityDeps {
   redis: Redis;
@@ -55,6 +53,8 @@ export interface ActivityDeps {
   notifications?: NotificationRouter | null;
   /** A waybill was issued: the tracking robot follows it when its carrier has no route push. */
   onWaybillIssued?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void>;
+  /** The order store (PostgreSQL); absent in hubs built without a database. */
+  orderStore?: OrderStore | null;
 }
 
 /** The lifecycle's alert.send input (workflows/lifecycle/notify.ts). */
@@ -62,7 +62,6 @@ const LifecycleAlert = z.object({ title: z.string(), text: z.string(), severity:
 
 /** Activities are built from their dependencies, so tests and the worker wire them the same way. */
 export function createActivities(deps: ActivityDeps) {
-  const index = new OrderIndex(deps.redis, deps.keyPrefix);
   const pool = new InventoryPool(deps.redis, deps.keyPrefix);
   const decisions = new DecisionQueue(deps.redis, deps.keyPrefix);
   const warehouse = deps.warehouse ?? 'WH1';
@@ -92,10 +91,37 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createLegacyErpActivities(deps),
 
+    /**
+     * The order as received, into the store at seq 0: orders whose workflows predate the
+     * projection still appear; any later projection (seq >= 1) replaces it.
+     */
     async recordOrder(input: { idempotencyKey: string; orderKey: string; order: CanonicalOrder }): Promise<{ firstWrite: boolean }> {
-      const firstWrite = await index.record(input.idempotencyKey, input.orderKey, input.order);
+      if (!deps.orderStore) return { firstWrite: false };
+      const workflowId = Context.current().info.workflowExecution?.workflowId;
+      if (!workflowId) throw ApplicationFailure.nonRetryable('recordOrder runs only as a workflow activity', 'NotConfigured');
+      const at = new Date().toISOString();
+      const firstWrite = await deps.orderStore.project({
+        workflowId,
+        seq: 0,
+        orderKey: input.orderKey,
+        state: 'received',
+        platformStatus: input.order.platformStatus,
+        order: input.order,
+        timeline: [],
+        hold: null,
+        waybillNo: null,
+        carrier: null,
+        confirmedWaybill: null,
+        at,
+      });
       deps.logger.debug({ orderKey: input.orderKey, firstWrite }, 'order recorded');
       return { firstWrite };
+    },
+
+    /** The workflow's view of its order, written only over an older one (seq): see workflows/lifecycle/projection.ts. */
+    async projectOrder(p: OrderProjection): Promise<{ written: boolean }> {
+      if (!deps.orderStore) throw ApplicationFailure.nonRetryable('no order store is configured on this worker', 'NotConfigured');
+      return { written: await deps.orderStore.project(p) };
     },
 
     async checkOrderRules(input: { orderKey: string; order: CanonicalOrder }): Promise<RulesCheck> {

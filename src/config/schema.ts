@@ -83,16 +83,34 @@ export function configSchema(env: Env) {
           address: str.optional().transform((v) => v || undefined),
           namespace: str.default('default'),
           taskQueue: str.default('zhongshu-orders'),
+          /** Temporal web UI, for links from an order to its history. */
+          uiUrl: str.optional().transform((v) => v || undefined),
         })
         .strict()
         .prefault({}),
       redis: z.object({ url: str.optional().transform((v) => v || undefined), keyPrefix: str.default('zs:') }).strict().prefault({}),
+      /**
+       * The order store (PostgreSQL). No url: `zhongshu start` runs an embedded server under
+       * embedded.dataDir; an embedding service passes `databaseUrl` or goes without a store.
+       */
+      database: z
+        .object({
+          url: str.optional().transform((v) => v || undefined),
+          /** Schema the store's tables live in (tests give each hub its own). */
+          schema: str.pipe(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')).default('public'),
+          poolSize: envInt(env, { min: 1, max: 100 }).default(5),
+          /** HMAC key for the buyer-phone lookup hash: without it, phone search is off and no hash is stored. */
+          phoneHashKey: secretRef(env).optional(),
+        })
+        .strict()
+        .prefault({}),
       embedded: z
         .object({
           dataDir: str.default('.data'),
           temporalPort: envInt(env, { min: 1, max: 65535 }).default(7233),
           temporalUiPort: envInt(env, { min: 1, max: 65535 }).default(8233),
           redisPort: envInt(env, { min: 1, max: 65535 }).default(6390),
+          postgresPort: envInt(env, { min: 1, max: 65535 }).default(6391),
         })
         .strict()
         .prefault({}),

@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const composeFile = path.join(root, 'docker-compose.yml');
 const dockerfile = path.join(root, 'Dockerfile');
 
-const REQUIRED_SERVICES = ['postgresql', 'temporal', 'temporal-ui', 'redis', 'hub-http', 'hub-worker'] as const;
+const REQUIRED_SERVICES = ['postgresql', 'temporal', 'temporal-ui', 'redis', 'hub-db', 'hub-http', 'hub-worker'] as const;
 const HUB_SERVICES = ['hub-http', 'hub-worker'] as const;
 
 // ---- the subset of the Compose schema these checks read --------------------------------------
@@ -211,6 +211,26 @@ const postgresDurable: Check = (c) => {
   return problems;
 };
 
+/** The order store: both roles name the database service, wait for it healthy, and it keeps its data. */
+const hubDatabase: Check = (c) => {
+  const problems: string[] = [];
+  for (const name of HUB_SERVICES) {
+    const s = c.services[name];
+    if (!s) continue;
+    const url = envOf(s)['DATABASE_URL'];
+    if (!url) {
+      problems.push(`${name}: DATABASE_URL is not set, so the hub would start an embedded PostgreSQL`);
+      continue;
+    }
+    const host = /@([^:/]+)[:/]/.exec(url)?.[1];
+    if (!host || !c.services[host]) problems.push(`${name}: DATABASE_URL names no service (${host ?? 'no host'})`);
+    else if (dependsOn(s).get(host) !== 'service_healthy') problems.push(`${name} must depend on ${host} with condition service_healthy`);
+  }
+  const db = c.services['hub-db'];
+  if (db && (!namedVolumes(db).length || !mountTargets(db).includes('/var/lib/postgresql/data'))) problems.push('hub-db must keep /var/lib/postgresql/data on a named volume');
+  return problems;
+};
+
 const volumesDeclared: Check = (c) => {
   const declared = new Set(Object.keys(c.volumes ?? {}));
   return Object.entries(c.services).flatMap(([name, s]) => namedVolumes(s).filter((v) => !declared.has(v)).map((v) => `${name} mounts volume ${v}, which is not declared under volumes:`));
@@ -296,6 +316,7 @@ const CHECKS: Record<string, Check> = {
   portsDistinct,
   redisDurable,
   postgresDurable,
+  hubDatabase,
   volumesDeclared,
   hubAddressesResolve,
   secretsFromEnv,
@@ -349,6 +370,9 @@ describe('docker-compose.yml', () => {
     ['forget a secret the config needs', (d) => d.deleteIn(['x-hub', 'environment', 'ZHONGSHU_ADMIN_KEY']), /hub-worker: config\/zhongshu.yaml requires ZHONGSHU_ADMIN_KEY/],
     ['drop the hub dependency on redis', (d) => d.deleteIn(['x-hub', 'depends_on', 'redis']), /hub-http must depend on redis/],
     ['run the worker as the http role', (d) => d.setIn(['services', 'hub-worker', 'command'], ['node', 'bin/zhongshu.js', 'start', '--role', 'http']), /hub-worker must run `start --role worker`/],
+    ['drop DATABASE_URL from the shared hub env', (d) => d.deleteIn(['x-hub', 'environment', 'DATABASE_URL']), /hub-http: DATABASE_URL is not set/],
+    ['drop the hub database volume', (d) => d.deleteIn(['services', 'hub-db', 'volumes']), /hub-db must keep \/var\/lib\/postgresql\/data on a named volume/],
+    ['let the hub start before its database is healthy', (d) => d.setIn(['x-hub', 'depends_on', 'hub-db'], { condition: 'service_started' }), /hub-worker must depend on hub-db with condition service_healthy/],
     ['drop the hub healthcheck', (d) => d.deleteIn(['services', 'hub-http', 'healthcheck']), /hub-http needs a healthcheck on \/healthz/],
   ];
 

@@ -39,7 +39,7 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** PostgreSQL refuses to run as root: as root, the server runs as the `postgres` account. */
-function serverAccount(): { uid: number; gid: number } | null {
+export function serverAccount(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());

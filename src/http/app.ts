@@ -7,7 +7,7 @@ import { ROLES, type HubConfig } from '../config/schema.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { Logger } from '../logger.js';
 import { MappingOverloadError, MappingUnavailableError, type MappingEngine } from '../mapping/engine.js';
-import type { OrderIndex } from '../store/orders.js';
+import type { OrderStore } from '../store/db/order-store.js';
 import type { DecisionQueue } from '../store/decisions.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -47,7 +47,10 @@ export interface AppDeps {
   intake: OrderIntake;
   mappings: MappingEngine;
   quarantine: QuarantineStore;
-  orders: OrderIndex;
+  /** The order store (PostgreSQL); null: no database, search answers 503. */
+  orders: OrderStore | null;
+  /** The Temporal web UI's page of a workflow, when a UI is known. */
+  historyUrl?: (workflowId: string) => string | null;
   decisions: DecisionQueue;
   redis: Redis;
   registry: AdapterRegistry;
@@ -114,7 +117,7 @@ export function createApp(d: AppDeps) {
     }),
   );
   app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience, signatureGuard, cases: d.cases?.intake }));
-  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics, piiViews: d.config.auth.piiViews, cases: d.cases?.store }));
+  app.route('/api/orders', orderRoutes({ temporal: d.temporal, store: d.orders, historyUrl: d.historyUrl ?? (() => null), apiKeys: d.apiKeys, metrics: d.metrics, piiViews: d.config.auth.piiViews, cases: d.cases?.store }));
   if (d.cases) app.route('/api/after-sales', afterSalesRoutes({ temporal: d.temporal, store: d.cases.store, intake: d.cases.intake, config: d.config.afterSales, apiKeys: d.apiKeys }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/tracking', trackingRoutes({ parcels: new ParcelStore(d.redis, d.config.redis.keyPrefix), apiKeys: d.apiKeys }));

@@ -4,6 +4,8 @@ import { QuarantineEntry, QuarantineSummary } from '../store/quarantine.js';
 import { ErrorBody } from './errors.js';
 import { AddressChangeBody, CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
 import { DecisionBody } from './routes/decisions.js';
+import { OrderSearchQuery } from './routes/orders-search.js';
+import { RollbackBody, VersionsQuery } from './routes/order-versions.js';
 import { DecisionRequest } from '../store/decisions.js';
 import { StalledParcel } from '../tracking/parcels.js';
 import { OpenCaseBody } from './routes/after-sales.js';
@@ -16,6 +18,8 @@ interface Operation {
   summary: string;
   roles?: string[];
   request?: z.ZodType;
+  /** GET filters: each field a query parameter. */
+  query?: z.ZodObject;
   response: z.ZodType;
   errors?: number[];
 }
@@ -33,8 +37,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/webhooks/sf-express/routes/{token}', summary: 'SF route push receiver (opCode 50 pickup, 80 delivery); the token is webhooks.sfRoutePushToken', response: z.object({ return_code: z.string(), return_msg: z.string() }), errors: [400, 404, 413, 429, 503] },
   { method: 'post', path: '/webhooks/kdniao/push/{token}', summary: "KDNiao track push (RequestType 101, DataSign checked with the tracking robot's KDNiao AppKey); the token is tracking.pushToken", response: z.object({ EBusinessID: z.string(), UpdateTime: z.string(), Success: z.boolean(), Reason: z.string() }), errors: [400, 401, 404, 503] },
   { method: 'get', path: '/api/tracking/stalled', summary: 'Parcels the tracking robot flagged: no tracking news for tracking.stalledHours, a carrier problem (KDNiao State 4), or given up', roles: ['warehouse', 'customer_service', 'sre'], response: z.object({ items: z.array(StalledParcel) }), errors: [400, 401, 403] },
-  { method: 'get', path: '/api/orders', summary: 'Most recent orders', roles: ['any'], response: z.object({ orders: z.array(z.unknown()) }), errors: [401, 403] },
-  { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline, from its workflow; recipient and buyer data as the key\'s role may see it (auth.piiViews: full, shipping, none)', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/orders', summary: 'Search the order store. Query filters (all optional, combined): platformOrderId, waybillNo (any waybill the order had), shop, channel, platform, state, holdReason, sku, paidFrom/paidTo (ISO-8601 with offset, [from, to)), buyerPhone (hashed with the configured key) or buyerPhoneHash, province, city; sort (receivedAt, -receivedAt, paidAmount, -paidAmount), limit (1-500, 50), cursor (from nextCursor). 400 names the bad parameter; 503 without a store', roles: ['any'], query: OrderSearchQuery, response: z.object({ orders: z.array(z.unknown()), totals: z.object({ orders: z.number().int(), paid: z.array(z.object({ minor: z.number().int(), currency: z.string() })) }), nextCursor: z.string().nullable() }), errors: [400, 401, 403, 503] },
+  { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline from its workflow, with the store\'s copy (seq, waybills, confirmations) and a link to its Temporal history; from the store alone when the workflow cannot answer', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/orders/{id}/versions', summary: 'The order\'s audit trail from the store: each change of state, platform status, hold reason, waybill, address (masked), refunds or lines, with who, when and why; ?format=csv gives a UTF-8 (BOM) CSV, one row per changed field', roles: ['any'], query: VersionsQuery, response: z.object({ workflowId: z.string(), versions: z.array(z.object({ seq: z.number().int(), at: z.string(), actor: z.string(), cause: z.string(), changes: z.unknown() })) }), errors: [400, 401, 403, 404, 503] },
+  { method: 'post', path: '/api/orders/{id}/versions/{seq}/rollback', summary: 'Roll back to a version: its address goes through the normal change path (re-issue or overwrite like any change) and becomes a new version. Needs confirm: true', roles: ['operations_lead'], request: RollbackBody, response: z.object({ ok: z.boolean(), rolledBackTo: z.number().int(), outcome: z.string(), waybillNo: z.string().nullable(), carrier: z.string().nullable() }), errors: [400, 401, 403, 404, 409, 503] },
   { method: 'post', path: '/api/orders/{id}/cancel', summary: 'Cancel before pickup; compensations run in reverse (waybill, WMS, stock). Needs confirm: true', roles: ['operations_lead'], request: CancelBody, response: z.object({ ok: z.boolean(), cancelled: z.boolean(), state: z.string(), failedCompensations: z.array(z.string()) }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/orders/{id}/address', summary: 'Change the delivery address: updated (no waybill yet), overwritten, reissued, or needs_review with the reason', roles: ['customer_service'], request: AddressChangeBody, response: z.object({ ok: z.boolean(), outcome: z.enum(['updated', 'overwritten', 'reissued', 'needs_review']), reason: z.string().optional(), waybillNo: z.string().nullable(), carrier: z.string().nullable(), superseded: z.boolean() }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/orders/{id}/tracking', summary: 'Report pickup or delivery (courier integrations, warehouse staff)', roles: ['warehouse'], request: TrackingBody, response: z.object({ ok: z.boolean() }), errors: [400, 401, 403, 404] },
@@ -76,7 +82,8 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       },
     };
     for (const code of op.errors ?? []) responses[String(code)] = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params: Record<string, unknown>[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    for (const [name, field] of Object.entries(op.query?.shape ?? {})) params.push({ name, in: 'query', required: false, schema: z.toJSONSchema(field, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) });
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       ...(op.roles ? { security: [{ apiKey: [] }, { bearer: [] }], description: `Roles: ${op.roles.join(', ')} (operations_lead may call everything).` } : {}),

@@ -30,6 +30,8 @@ export interface IntakeDeps {
   startDeadlineMs: number;
   /** Pinned into each workflow; null = intake only. */
   settings: LifecycleSettings | null;
+  /** The hub has an order store: each workflow projects its order into it as it moves. */
+  projection?: boolean;
 }
 
 export interface Delivery {
@@ -228,6 +230,7 @@ export class OrderIntake {
       receivedVia: { kind: delivery.kind, deliveryId: delivery.deliveryId },
       searchAttributes: this.d.searchAttributes,
       settings: this.d.settings,
+      ...(this.d.projection ? { projection: true } : {}),
     };
     let duplicate = false;
     try {

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { startEmbeddedRedis, startEmbeddedTemporal } from '../../src/embedded/services.js';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.js';
 import { workflowsPath } from '../../src/util/package-info.js';
+import pg_ from 'pg';
 
 /**
  * A port for a server a test starts next. Binding port 0 and closing is not enough: the kernel may
@@ -43,6 +44,8 @@ declare module 'vitest' {
     /** The legacy-ERP stand-in: PostgreSQL read through unixODBC + psqlODBC. */
     pgPort: number;
     odbcConnectionString: string;
+    /** The hub's order store: its own database on the same server (each test uses its own schema). */
+    hubDatabaseUrl: string;
   }
 }
 
@@ -70,6 +73,12 @@ export default async function setup(project: TestProject) {
   project.provide('dataDir', dataDir);
   project.provide('pgPort', pg.port);
   project.provide('odbcConnectionString', pg.odbcConnectionString);
+  const hubDatabaseUrl = `postgres://${pg.user}@127.0.0.1:${pg.port}/hub`;
+  const admin = new pg_.Client({ connectionString: `postgres://${pg.user}@127.0.0.1:${pg.port}/${pg.database}` });
+  await admin.connect();
+  await admin.query('create database hub');
+  await admin.end();
+  project.provide('hubDatabaseUrl', hubDatabaseUrl);
   return async () => {
     await Promise.all([temporal.process.stop(), redis.process.stop(), pg.process.stop()]);
     if (!process.env['KEEP_TEST_DATA']) await rm(dataDir, { recursive: true, force: true });

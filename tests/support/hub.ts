@@ -10,6 +10,7 @@ export const ADMIN_KEY = 'test-admin-key';
 export const CS_KEY = 'test-cs-key';
 export const ENGINEER_KEY = 'test-engineer-key';
 export const SHOP = 'zhongshu-test.myshopify.com';
+export const PHONE_HASH_KEY = 'test-phone-hash-key';
 
 /**
  * A hub wired to the shared test servers, with its own task queue and Redis key prefix so tests
@@ -20,11 +21,14 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
   // A second hub may join the same queue and keys (a restarted worker) by passing them.
   const prefix = overrides.prefix ?? `t${id}:`;
   const taskQueue = overrides.taskQueue ?? `tq-${id}`;
-  const env = { TEST_SHOPIFY_SECRET: TEST_SECRET, ADMIN_KEY, CS_KEY, ENGINEER_KEY, ...overrides.env };
+  const env = { TEST_SHOPIFY_SECRET: TEST_SECRET, ADMIN_KEY, CS_KEY, ENGINEER_KEY, PHONE_HASH_KEY, ...overrides.env };
+  // The order store: the shared test database, in a schema named after the key prefix.
+  const schema = `s_${prefix.replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
   const r = parseConfig(
     {
       temporal: { address: inject('temporalAddress'), taskQueue },
       redis: { url: inject('redisUrl'), keyPrefix: prefix },
+      database: { url: inject('hubDatabaseUrl'), schema, phoneHashKey: '${PHONE_HASH_KEY}' },
       auth: {
         apiKeys: [
           { name: 'admin', key: '${ADMIN_KEY}', roles: ['operations_lead'] },

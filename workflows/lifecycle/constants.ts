@@ -41,6 +41,8 @@ export const PATCH = {
   TRACKING_ROBOT: 'tracking-robot',
   /** A refund requested after pickup opens an after-sales case instead of only being noted. */
   REFUND_AFTER_PICKUP_CASE: 'refund-after-pickup-case',
+  /** The workflow writes its view of the order into the order store (PostgreSQL) as it moves. */
+  ORDER_STORE_PROJECTION: 'order-store-projection',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

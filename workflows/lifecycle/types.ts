@@ -64,6 +64,8 @@ export interface OrderLifecycleInput {
   searchAttributes: boolean;
   /** Null: intake only (record the order, no downstream), for hubs without connectors. */
   settings?: LifecycleSettings | null;
+  /** The hub keeps an order store: the workflow projects its view into it as it moves (projection.ts). */
+  projection?: boolean;
 }
 
 export interface Hold {

@@ -10,6 +10,7 @@ import { Money } from '../../canonical/order.js';
 import type { Role } from '../../config/schema.js';
 import { CASE_STATES, CASE_TYPES, caseWorkflowId, PLATFORM_CASE_STATUS, REFUND_TYPES } from '../../../workflows/after-sales/constants.js';
 import { getCaseState } from '../../../workflows/after-sales/definitions.js';
+import type { CaseSnapshot } from '../../../workflows/after-sales/types.js';
 import { requireRole, type ApiKeyEntry, type Principal } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
@@ -57,7 +58,7 @@ export function afterSalesRoutes(d: { temporal: Client; store: CaseStore; intake
   const app = new Hono<AppEnv>();
   const access = caseAccess(d.config.roles);
   const readers = requireRole(d.apiKeys, ...access.readers);
-  const visible = (p: Principal, c: CaseSummary) => access.seesAll(p) || REFUND_TYPES.includes(c.type);
+  const visible = (p: Principal, c: Pick<CaseSummary, 'type'>) => access.seesAll(p) || REFUND_TYPES.includes(c.type);
 
   app.get('/', readers, async (c) => {
     const q = ListQuery.safeParse(c.req.query());
@@ -79,15 +80,17 @@ export function afterSalesRoutes(d: { temporal: Client; store: CaseStore; intake
   });
 
   app.get('/:id', readers, async (c) => {
-    const { handle, caseKey } = await caseHandle(d, c.req.param('id'));
-    const summary = await d.store.get(caseKey);
-    if (summary && !visible(c.get('principal'), summary)) throw new HttpError(403, 'forbidden', `key "${c.get('principal').name}" may read refund cases only`);
+    const { handle } = await caseHandle(d, c.req.param('id'));
+    let state: CaseSnapshot;
     try {
-      return c.json(await handle.query(getCaseState));
+      state = await handle.query(getCaseState);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'case_not_found', `no after-sales case ${c.req.param('id')}`);
       throw err;
     }
+    // Judged on the case itself: the read model may not have its summary yet (written by an activity).
+    if (!visible(c.get('principal'), state)) throw new HttpError(403, 'forbidden', `key "${c.get('principal').name}" may read refund cases only`);
+    return c.json(state);
   });
 
   /** Customer service opens a case for an order (a phone call, a chat): the same workflow as a platform's. */

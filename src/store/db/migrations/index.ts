@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as orders from './0001-orders.js';
+import * as versions from './0002-order-versions.js';
+
+/**
+ * Every migration, by name, in order. Listed here rather than read from the directory, so the
+ * built package (dist/, .js) and the sources (tsx, .ts) run the same set.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-orders': orders,
+  '0002-order-versions': versions,
+};

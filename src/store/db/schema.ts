@@ -1,0 +1,70 @@
+import type { ColumnType } from 'kysely';
+
+/** timestamptz: read as Date (pg's parser), written as an ISO-8601 string with offset. */
+type Timestamp = ColumnType<Date, string, string>;
+type NullableTimestamp = ColumnType<Date | null, string | null, string | null>;
+/** jsonb: read as parsed JSON (checked by the reader's zod schema), written as a JSON string. */
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null, string | null>;
+
+/** The projection of one order: one row per workflow, replaced only by a higher seq. */
+export interface OrdersTable {
+  workflow_id: string;
+  seq: number;
+  order_key: string;
+  platform: string;
+  channel: string;
+  shop: string;
+  platform_order_id: string;
+  state: string;
+  platform_status: string;
+  hold_reason: string | null;
+  hold: NullableJson;
+  canonical: Json;
+  timeline: Json;
+  waybill_no: string | null;
+  carrier: string | null;
+  ship_confirmations: Json;
+  skus: string[];
+  currency: string;
+  goods_minor: number;
+  freight_minor: number;
+  discount_minor: number;
+  paid_minor: number;
+  paid_at: NullableTimestamp;
+  received_at: Timestamp;
+  created_at: Timestamp;
+  province: string | null;
+  city: string | null;
+  buyer_phone: NullableJson;
+  buyer_phone_hash: string | null;
+  first_projected_at: ColumnType<Date, string | undefined, never>;
+  projected_at: Timestamp;
+}
+
+/** Every waybill an order ever had, searchable by number (a re-issued one stays findable). */
+export interface OrderWaybillsTable {
+  waybill_no: string;
+  workflow_id: string;
+  carrier: string | null;
+  first_seq: number;
+  live: boolean;
+  confirmed_at: NullableTimestamp;
+}
+
+/** One audited change of an order: who, when, why, and each changed field before and after (PII masked). */
+export interface OrderVersionsTable {
+  workflow_id: string;
+  seq: number;
+  at: Timestamp;
+  actor: string;
+  cause: string;
+  changes: Json;
+  restorable: NullableJson;
+}
+
+export interface Database {
+  orders: OrdersTable;
+  order_waybills: OrderWaybillsTable;
+  order_versions: OrderVersionsTable;
+}
