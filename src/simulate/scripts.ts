@@ -31,6 +31,7 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
   };
   switch (o.scenario) {
     case SCENARIO.NORMAL:
+    case SCENARIO.REMOTE_EMS:
     case SCENARIO.HOT_SKU:
     case SCENARIO.UNKNOWN_SKU:
       return step(() => p.place(o, START.PAID));
@@ -92,6 +93,16 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       await step(() => p.refundOpen(o));
       await ctx.until(() => wmsTrade(ctx, o)?.state === 'intercepted', 30_000);
       return step(() => p.refundDone(o));
+    }
+    case SCENARIO.STALE_COPY: {
+      await step(() => p.place(o, START.UNPAID));
+      // The unpaid copy's push sticks in the platform's queue; the buyer pays a moment later
+      // (update times are whole seconds on Shopify, so a later copy is at least a second newer).
+      const late = p.delayCopy(o);
+      await ctx.sleep(1_100 + 1_000 * o.variant);
+      await step(() => p.pay(o));
+      await ctx.until(() => wmsTrade(ctx, o) !== undefined, 5_000 + 10_000 * o.variant);
+      return late.deliver();
     }
     case SCENARIO.ADDRESS_CHANGE:
       await step(() => p.place(o, START.PAID));
