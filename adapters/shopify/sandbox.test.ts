@@ -84,7 +84,8 @@ describe('shopify sandbox: webhooks', () => {
     const [a, b] = hub.received.slice(-2).map((x) => x.events[0]?.payload);
     const [n, o] = [await mapInboundOrder(engine, 'shopify/order.v1', a, ctx), await mapInboundOrder(engine, 'shopify/order.v1', b, ctx)];
     expect([n.status, o.status]).toEqual(['paid', 'awaiting_payment']);
-    expect(Date.parse(o.updatedAt)).toBeLessThan(Date.parse(n.updatedAt));
+    expect(typeof o.updatedAt).toBe('string');
+    expect(Date.parse(String(o.updatedAt))).toBeLessThan(Date.parse(String(n.updatedAt)));
   });
 
   it('a webhook signed with another secret is refused by the adapter', async () => {

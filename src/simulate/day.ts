@@ -147,14 +147,15 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const config = simHubConfig(spec);
     const unpaidLockMs = unpaidLockMsAt(o.speed);
     const logger = createLogger({ level: config.log.level });
-    // HTTP runs here; the worker is a child process on the same task queue, so the day can
-    // SIGKILL it mid-run while webhooks keep arriving (the worker-sigkill fault).
-    hub = await createHub(config, { logger, temporalAddress: o.temporalAddress, redisUrl, env, processMetrics: false, worker: false });
+    // HTTP runs here. With faults on, the worker is a child process on the same task queue, so the
+    // day can SIGKILL it mid-run while webhooks keep arriving (the worker-sigkill fault); without
+    // faults nothing kills it, and it runs in this process (no second Node process to start).
+    hub = await createHub(config, { logger, temporalAddress: o.temporalAddress, redisUrl, env, processMetrics: false, worker: !o.faults, ...(o.faults || !o.workflowBundle ? {} : { workflowBundle: o.workflowBundle }) });
     await hub.start();
     const specFile = path.join(scratch, 'worker-spec.json');
     const workerLog = path.join(scratch, 'worker.log');
     const spawnWorker = () => startWorkerChild(spec, specFile, workerLog);
-    worker = await spawnWorker();
+    if (o.faults) worker = await spawnWorker();
     const app = hub.app;
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
@@ -331,15 +332,26 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   }
 }
 
+/** Orders asked at once while reading the hub's view of the day (each is a workflow query). */
+const VIEW_CONCURRENCY = 16;
+
 async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
   const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
   const out = new Map<string, HubView>();
-  for (const o of orders) {
-    const v = await view(o.key);
-    const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : null;
-    const state = v.body?.state ?? null;
-    const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
-    out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
-  }
+  // One query after another took longer than the whole drain timeout on a loaded 2-core box with
+  // 2,000 orders, so the day ended "unsettled" while the hub was merely being read.
+  let next = 0;
+  const slot = async () => {
+    while (next < orders.length) {
+      const o = orders[next++];
+      if (!o) continue;
+      const v = await view(o.key);
+      const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : null;
+      const state = v.body?.state ?? null;
+      const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
+      out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
+    }
+  };
+  await Promise.all(Array.from({ length: VIEW_CONCURRENCY }, slot));
   return out;
 }

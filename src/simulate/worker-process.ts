@@ -11,6 +11,8 @@ import { SimHubSpec, simHubConfig } from './hub-config.js';
  * Temporal, in-flight activities and sticky workflow caches simply gone. argv[2] is a JSON file
  * holding a SimHubSpec. Sends `{ ready: true }` over IPC once the worker polls.
  */
+const STOP_BOUND_MS = 30_000;
+
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file) throw new Error('worker-process: missing spec file argument');
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   await hub.start();
   process.send?.({ ready: true });
   const stop = () => {
+    // An orphan (the simulator died) must not linger draining against a Temporal that is gone.
+    setTimeout(() => process.exit(1), STOP_BOUND_MS).unref();
     void hub.stop().finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
