@@ -45,6 +45,14 @@ export interface BlockResult {
   parseAndMappingMs: number;
   /** perf_hooks monitorEventLoopDelay max over the mapping runs, as a cross-check. */
   histogramMaxMs: number;
+  /**
+   * The same runs through the hub's worker-thread pool (its default: 2 threads, queue 64), as
+   * webhooks map: what stays on the event loop is the hand-off and the canonical schema check.
+   * The inline figures above are the baseline measured in the same run.
+   */
+  pooledMs: number;
+  pooledParseMs: number;
+  pooledHistogramMaxMs: number;
   /** Why the order failed mapping (e.g. the 500 ms time limit), or null when it mapped. */
   failure: string | null;
 }
@@ -196,6 +204,16 @@ async function buildAccepted(engine: MappingEngine, id: string, payload: unknown
 export async function runMappingBench(o: MappingOptions, progress: (msg: string) => void): Promise<MappingResult> {
   const engine = new MappingEngine({ dir: o.dir });
   const loadErrors = await engine.loadAll();
+  const pooled = new MappingEngine({ dir: o.dir, pool: { lanes: { default: { threads: 2, queue: 64 }, dryRun: { threads: 1, queue: 4 } }, deadlineMs: 3000, workerMemoryMb: 256 } });
+  await pooled.loadAll();
+  try {
+    return await runMappingRows(o, progress, engine, pooled, loadErrors);
+  } finally {
+    await pooled.close();
+  }
+}
+
+async function runMappingRows(o: MappingOptions, progress: (msg: string) => void, engine: MappingEngine, pooled: MappingEngine, loadErrors: Map<string, string>): Promise<MappingResult> {
   const fixtures = await discoverFixtures(o.dir, o.only);
   const byMapping = new Map<string, Fixture[]>();
   for (const f of fixtures) byMapping.set(f.mappingId, [...(byMapping.get(f.mappingId) ?? []), f]);
@@ -294,13 +312,18 @@ export async function runMappingBench(o: MappingOptions, progress: (msg: string)
         const quiet = (run: () => Promise<unknown>) => () => run().catch(() => undefined);
         const mapping = await longestBlock(quiet(() => mapSynthetic(engine, id, b.payload, ctx)), o.blockRuns);
         const withParse = await longestBlock(quiet(() => mapSynthetic(engine, id, parseJsonSafe(text), ctx)), o.blockRuns);
-        row.block = { lines: o.blockLines, mappingMs: mapping.gapMs, parseAndMappingMs: withParse.gapMs, histogramMaxMs: mapping.histMaxMs, failure: b.failure };
+        // Warm the pool's threads on this mapping first (compile once per thread), as a running hub is.
+        for (let i = 0; i < 4; i++) await quiet(() => mapSynthetic(pooled, id, b.payload, ctx))();
+        const viaPool = await longestBlock(quiet(() => mapSynthetic(pooled, id, b.payload, ctx)), o.blockRuns);
+        const viaPoolParse = await longestBlock(quiet(() => mapSynthetic(pooled, id, parseJsonSafe(text), ctx)), o.blockRuns);
+        row.block = { lines: o.blockLines, mappingMs: mapping.gapMs, parseAndMappingMs: withParse.gapMs, histogramMaxMs: mapping.histMaxMs, pooledMs: viaPool.gapMs, pooledParseMs: viaPoolParse.gapMs, pooledHistogramMaxMs: viaPool.histMaxMs, failure: b.failure };
       } catch (err) {
         row.problems.push(`${o.blockLines}-line block probe: ${errorMessage(err)}`);
       }
       const small = row.sizes.find((s) => s.lines === Math.min(...o.sizes));
       row.pass.p50 = small ? small.cached.p50 < P50_TARGET_MS : null;
-      row.pass.block = row.block ? row.block.failure === null && row.block.mappingMs <= BLOCK_TARGET_MS : null;
+      // The target is for the hub as it runs (mappings in the pool); inline is the baseline.
+      row.pass.block = row.block ? row.block.failure === null && row.block.pooledMs <= BLOCK_TARGET_MS : null;
       rows.push(row);
     } catch (err) {
       // One broken mapping (others are being written right now) must not take the whole bench down.

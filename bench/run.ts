@@ -1,6 +1,6 @@
 // `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
 // C. full lifecycle vs a floor with the same activity count (issue 4), D. resilience layers (issue 7),
-// E. legacy ERP over ODBC (issue 8).
+// E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { runLifecycleBench, type LifecycleOptions, type LifecycleResult } from '
 import { runMappingBench, type MappingOptions, type MappingResult } from './mapping.js';
 import { runResilienceBench, type ResilienceResult } from './resilience.js';
 import { runLegacyErpBench, type LegacyErpOptions, type LegacyErpResult } from './legacy-erp.js';
+import { runFinanceBench, type FinanceOptions, type FinanceResult } from './finance.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
 
@@ -76,8 +77,10 @@ const legacyErpOpts: LegacyErpOptions = {
   concurrency: envInt('BENCH_ERP_CONCURRENCY', 8, 1),
   hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
 };
-// BENCH_ONLY=engine, lifecycle, mapping, resilience or legacy-erp (comma-separated for several) runs only those sections.
-const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp'];
+// Section F (issue 16): the finance export of a generated month, BENCH_FINANCE_N orders (the issue's 100,000).
+const financeOpts: FinanceOptions = { n: envInt('BENCH_FINANCE_N', 100_000, 10) };
+// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp or finance (comma-separated for several) runs only those sections.
+const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance'];
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
 const runs = (section: string) => only.length === 0 || only.includes(section);
@@ -153,15 +156,19 @@ function printMapping(r: MappingResult, o: MappingOptions): void {
   console.log(table(['mapping', 'lines', 'bytes', 'cached/s', 'p50', 'p99', 'per-call/s', 'p50', 'p99', 'JSON.parse', 'parseJsonSafe', 'x parse', 'per-call/cached'], rows));
   console.log(`   (* = copies got distinct line ids because the canonical schema rejects duplicates; a->b = a input lines, b canonical lines)`);
 
-  console.log(`\n   Event-loop block while mapping a ${o.blockLines}-line order (${o.blockRuns} runs, longest gap between setImmediate probe ticks)\n`);
+  console.log(`\n   Event-loop block while mapping a ${o.blockLines}-line order (${o.blockRuns} runs, longest gap between setImmediate probe ticks)`);
+  console.log(`   inline = evaluated on the event loop (baseline); pool = the hub's worker threads (2), as webhooks map; the verdict is the pool's\n`);
   console.log(
     table(
-      ['mapping', 'mapping', '+parseJsonSafe', 'histogram max', `p50 (5 lines) < ${0.5}`, `block <= ${20}`, 'note'],
+      ['mapping', 'inline', '+parseJsonSafe', 'histogram max', 'pool', '+parseJsonSafe', 'histogram max', `p50 (5 lines) < ${0.5}`, `pool block <= ${20}`, 'note'],
       r.rows.map((m) => [
         m.mappingId,
         m.block ? ms(m.block.mappingMs) : '-',
         m.block ? ms(m.block.parseAndMappingMs) : '-',
         m.block ? ms(m.block.histogramMaxMs) : '-',
+        m.block ? ms(m.block.pooledMs) : '-',
+        m.block ? ms(m.block.pooledParseMs) : '-',
+        m.block ? ms(m.block.pooledHistogramMaxMs) : '-',
         verdict(m.pass.p50),
         verdict(m.pass.block),
         m.block?.failure ? (m.block.failure.includes('D1012') ? `fails: ${o.blockLines} lines exceed the mapping time limit` : 'fails mapping (see below)') : '',
@@ -181,6 +188,16 @@ function printResilience(r: ResilienceResult): void {
   console.log(`   one instant adapter action, ${o.concurrency} in flight, ${o.rounds} rounds x ${o.budgetMs} ms per variant (interleaved), real redis-server on loopback`);
   console.log(`   ratio = calls/s / bare calls/s of the same answer time; overhead = 1/rate - 1/bare rate, i.e. throughput cost per call\n`);
   console.log(table(['variant', 'calls/s', 'per round', 'ratio', 'overhead us/call'], r.rows.map((x) => [x.variant, rate(x.rate), x.perRound.map(rate).join(' / '), x.ratio.toFixed(3), x.variant.startsWith('bare') ? '-' : x.overheadUs.toFixed(1)])));
+}
+
+function printFinance(r: FinanceResult): void {
+  console.log(`\nF. Monthly finance export (issue 16): ${r.options.n} generated orders (${r.fileMb.toFixed(1)} MB of JSON lines), each side in its own process`);
+  console.log(`   floor = read each line, JSON.parse, JSON.stringify, write; export = zod-validate, reconcile per platform/shop/day, detail + summary CSV`);
+  console.log(`   peak RSS includes each process's start-up (node, tsx and the modules it loads); the export at N against N/10 shows whether memory follows the month's size\n`);
+  console.log(table(['side', 'orders/s', 'rows/s', 'rows', 's', 'peak RSS MB'], r.sides.map((x) => [x.side, rate(x.ordersPerS), rate(x.rowsPerS), String(x.rows), (x.ms / 1000).toFixed(1), x.peakRssMb.toFixed(0)])));
+  console.log(`\n   export/floor speed = ${r.speedRatio.toFixed(3)} (information)`);
+  console.log(`   export/floor peak RSS = ${r.rssRatio.toFixed(3)}  (target <= ${r.rssTarget})  ${verdict(r.rssRatio <= r.rssTarget)}`);
+  console.log(`   export peak RSS at N / at N/10 = ${r.growth.toFixed(3)}  (target <= ${r.growthTarget}: memory must not follow the month's size)  ${verdict(r.growth <= r.growthTarget)}`);
 }
 
 async function main(): Promise<number> {
@@ -262,6 +279,12 @@ async function main(): Promise<number> {
     printResilience(resilience);
   }
 
+  let finance: FinanceResult | null = null;
+  if (runs('finance')) {
+    finance = await runFinanceBench(financeOpts, progress);
+    printFinance(finance);
+  }
+
   const out = path.join(packageRoot(), '.bench', 'results.json');
   await mkdir(path.dirname(out), { recursive: true });
   const summary = {
@@ -273,6 +296,7 @@ async function main(): Promise<number> {
     lifecycle: lifecycle ?? (lifecycleError ? { error: lifecycleError } : null),
     resilience,
     legacyErp: legacyErp ?? (legacyErpError ? { error: legacyErpError } : null),
+    finance,
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);

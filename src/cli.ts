@@ -5,6 +5,7 @@ import { demoSendCommand } from './cli/demo.js';
 import { adaptersDocsCommand, adaptersListCommand } from './cli/adapters.js';
 import { startCommand } from './standalone.js';
 import { simulateCommand } from './cli/simulate.js';
+import { financeExportCommand } from './cli/finance.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
 
@@ -76,6 +77,16 @@ adapters
   .description('generate docs/adapters/ from the manifests (--check: fail if stale)')
   .option('--check', 'exit 1 if the generated docs are stale')
   .action((o: { check?: boolean }) => exit(adaptersDocsCommand(o)));
+
+const finance = program.command('finance').description('finance reconciliation');
+finance
+  .command('export')
+  .description('the month per platform, shop and day (orders, goods, freight, discounts, received, commission, refunds, net) plus an order-level file, as UTF-8 CSV with BOM')
+  .requiredOption('--month <YYYY-MM>', 'accounting month, e.g. 2026-11 (days cut at finance.utcOffset)')
+  .option('--from <file.jsonl>', 'read orders from a JSON-lines file of canonical orders')
+  .option('--out <dir>', 'directory for the two CSV files', '.')
+  .option('-c, --config <file>', 'config file (only its finance section is read)', 'config/zhongshu.yaml')
+  .action((o: Record<string, unknown>) => exit(financeExportCommand(o)));
 
 const demo = program.command('demo').description('sample traffic');
 demo

@@ -201,6 +201,63 @@ describe('InventoryPool on a real Redis', () => {
     expect(await pool.setOnHand('WH1', 'A', 12, 3000)).toMatchObject({ applied: true, available: 4, overcommitted: 0 });
   });
 
+  it('hands a pushed order to the WMS once: its units leave locked and on hand, pickup changes nothing more, an intercept gives the units back once', async () => {
+    const [pool] = freshPools();
+    if (!pool) throw new Error('no pool');
+    await pool.setOnHand('WH1', 'A', 10);
+    await pool.lock({ orderKey: 'o1', warehouse: 'WH1', lines: one('A', 3) });
+    const [h] = await pool.handOver('o1');
+    expect(h).toEqual({ warehouse: 'WH1', previous: 'locked', lines: [{ lineId: 'l1', sku: 'A', qty: 3 }] });
+    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 7, locked: 0, available: 7 });
+    expect((await pool.hold('WH1', 'o1'))?.state).toBe('handed');
+    expect(await pool.handOver('o1')).toEqual([{ warehouse: 'WH1', previous: 'handed', lines: [] }]);
+    expect(await pool.confirmPaid('o1')).toMatchObject({ confirmed: true });
+    // A retried lock of the same lines is still the same hold, not a second one.
+    expect(await pool.lock({ orderKey: 'o1', warehouse: 'WH1', lines: one('A', 3) })).toMatchObject({ ok: true });
+    await pool.commit('o1');
+    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 7, locked: 0, available: 7 });
+    await pool.lock({ orderKey: 'o2', warehouse: 'WH1', lines: one('A', 2) });
+    await pool.handOver('o2');
+    // Intercepted at the WMS: the units come back, once.
+    await pool.release('o2', 'cancelled');
+    await pool.release('o2', 'cancelled');
+    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 7, locked: 0, available: 7 });
+    expect((await pool.hold('WH1', 'o2'))?.state).toBe('released');
+    // An available-to-send reading from before both hand-overs (the WMS still had all 10 free):
+    // o1's 3 units are taken off, o2's hand-over and return cancel out.
+    expect(await pool.setOnHand('WH1', 'A', 10, Date.now() - 60_000, 'unpromised')).toMatchObject({ applied: true, onHand: 7, available: 7 });
+  });
+
+  it('reconciles WMS readings with what was handed to it: physical less units outstanding, available-to-send less hand-overs after the reading', async () => {
+    const [pool] = freshPools();
+    if (!pool) throw new Error('no pool');
+    await pool.setOnHand('WH1', 'A', 10);
+    await pool.lock({ orderKey: 'o1', warehouse: 'WH1', lines: one('A', 3) });
+    await pool.handOver('o1');
+    await pool.lock({ orderKey: 'o2', warehouse: 'WH1', lines: one('A', 1) });
+
+    // Physical, trade not yet shipped: the shelves still hold its 3 units.
+    expect(await pool.setOnHand('WH1', 'A', 10, Date.now())).toMatchObject({ applied: true, onHand: 7, locked: 1, available: 6 });
+    // Available-to-send read before the hand-over: the WMS did not yet count the trade, so it is taken off.
+    const [, fresh] = freshPools();
+    if (!fresh) throw new Error('no pool');
+    await fresh.setOnHand('WH1', 'A', 10);
+    await fresh.lock({ orderKey: 'o1', warehouse: 'WH1', lines: one('A', 3) });
+    const t0 = Date.now() - 5;
+    await new Promise((r) => setTimeout(r, 10));
+    await fresh.handOver('o1');
+    expect(await fresh.setOnHand('WH1', 'A', 10, t0, 'unpromised')).toMatchObject({ applied: true, onHand: 7, available: 7 });
+    // Read after the hand-over (and after shipping): the WMS's 7 already excludes the trade.
+    expect(await fresh.setOnHand('WH1', 'A', 7, Date.now() + 1, 'unpromised')).toMatchObject({ applied: true, onHand: 7, available: 7 });
+    // Picked up: physical readings no longer subtract the parcel.
+    await fresh.commit('o1');
+    expect(await fresh.setOnHand('WH1', 'A', 7, Date.now() + 2)).toMatchObject({ applied: true, onHand: 7, available: 7 });
+    // A reading older than the hand-over log reaches back cannot be reconciled: dropped.
+    const [, , old] = freshPools();
+    if (!old) throw new Error('no pool');
+    expect(await old.setOnHand('WH1', 'A', 5, Date.now() - 25 * 3600_000, 'unpromised')).toMatchObject({ applied: false });
+  });
+
   it('survives a flushed script cache (EVALSHA falls back to EVAL)', async () => {
     const [pool] = freshPools();
     if (!pool) throw new Error('no pool');

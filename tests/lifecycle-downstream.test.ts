@@ -45,7 +45,9 @@ function hubConfig() {
     ],
   };
 }
-const env = { SF_CHECKWORD: 'sf-check', WDT_SECRET: 'wdt-secret', SF_ROUTE_TOKEN: 'r0ute-t0ken' };
+/** An SF route token is at least 32 characters (config refuses shorter). */
+const ROUTE_TOKEN = 'r0ute-t0ken-0123456789abcdef0123456789';
+const env = { SF_CHECKWORD: 'sf-check', WDT_SECRET: 'wdt-secret', SF_ROUTE_TOKEN: ROUTE_TOKEN };
 
 beforeAll(async () => {
   hookServer = createServer((req, res) => {
@@ -98,13 +100,13 @@ describe('lifecycle with courier and WMS', () => {
     // SF's route push moves the order: a wrong token is refused, a re-push changes nothing.
     const push = (opCode: string) => sfRoutePushBody([{ mailno: pushed.waybillNo, opCode, acceptTime: sfTime(new Date()), acceptAddress: '深圳' }]);
     expect((await hub.app.request('/webhooks/sf-express/routes/wrong', { method: 'POST', body: push('50') })).status).toBe(404);
-    const pick = await hub.app.request('/webhooks/sf-express/routes/r0ute-t0ken', { method: 'POST', body: push('50') });
+    const pick = await hub.app.request(`/webhooks/sf-express/routes/${ROUTE_TOKEN}`, { method: 'POST', body: push('50') });
     expect(await json(pick)).toEqual({ return_code: '0000', return_msg: '成功' });
     const inTransit = await waitFor(key, 'in_transit');
     expect(inTransit.timeline.at(-1).cause).toBe('picked up (sf-route-push:50)');
     for (let i = 0; i < 50 && !hookCalls.some((h) => h.body.orderKey === key); i++) await new Promise((r) => setTimeout(r, 100));
     expect(hookCalls.filter((h) => h.body.orderKey === key)).toEqual([{ idem: `order:${key}:notify-pickup`, body: expect.objectContaining({ event: 'order.picked_up', waybillNo: pushed.waybillNo }) }]);
-    await hub.app.request('/webhooks/sf-express/routes/r0ute-t0ken', { method: 'POST', body: push('80') });
+    await hub.app.request(`/webhooks/sf-express/routes/${ROUTE_TOKEN}`, { method: 'POST', body: push('80') });
     await waitFor(key, 'completed');
     expect(await pool.get(WH, 'D1-A')).toMatchObject({ onHand: 2, locked: 0 });
     await recordHistory(`order:${key}`, 'downstream-completed');

@@ -9,7 +9,7 @@ import { LockReply } from '../src/inventory/schema.js';
 import { createLogger } from '../src/logger.js';
 import { installTemporalLogger } from '../src/temporal/runtime-logger.js';
 import { recordHistory } from './support/histories.js';
-import { decide, getOrderState, platformSnapshot, trackingEvent, type LifecycleSettings, type OrderLifecycleInput, type OrderState, type PlatformSnapshot } from '../workflows/order-lifecycle.js';
+import { changeAddress, decide, getOrderState, platformSnapshot, trackingEvent, type LifecycleSettings, type OrderLifecycleInput, type OrderState, type PlatformSnapshot } from '../workflows/order-lifecycle.js';
 
 /**
  * A shop's ordinary exceptions, on the real dev server with stub activities that record every
@@ -42,8 +42,8 @@ function record(workflowKey: string, c: Call): void {
   calls.set(wf, [...(calls.get(wf) ?? []), c]);
 }
 
-const holds = new Map<string, { lines: { sku: string; qty: number }[]; state: 'locked' | 'released' | 'committed' }>();
-const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventoryPaid' | 'releaseInventory' | 'commitInventory' | 'requestDecision' | 'clearDecision' | 'invokeAdapter' | 'notifyPickup' | 'auditAddressChange' | 'confirmShipment'> = {
+const holds = new Map<string, { lines: { sku: string; qty: number }[]; state: 'locked' | 'handed' | 'released' | 'committed' }>();
+const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventoryPaid' | 'releaseInventory' | 'commitInventory' | 'handOverInventory' | 'requestDecision' | 'clearDecision' | 'invokeAdapter' | 'notifyPickup' | 'auditAddressChange' | 'confirmShipment'> = {
   async recordOrder(i) {
     record(i.idempotencyKey, { name: 'recordOrder' });
     return { firstWrite: true };
@@ -72,6 +72,11 @@ const stubs: Pick<Activities, 'recordOrder' | 'lockInventory' | 'confirmInventor
     record(i.holdKey, { name: 'commitInventory', key: i.holdKey });
     const h = holds.get(i.holdKey);
     if (h) h.state = 'committed';
+  },
+  async handOverInventory(i) {
+    record(i.holdKey, { name: 'handOverInventory', key: i.holdKey });
+    const h = holds.get(i.holdKey);
+    if (h?.state === 'locked') h.state = 'handed';
   },
   async requestDecision(i) {
     record(i.workflowId, { name: 'requestDecision', input: i.reason });
@@ -259,6 +264,44 @@ describe('refusals from the courier or the WMS', () => {
     expect(end.state).toBe('cancelled');
     expect(capability(wf2, 'waybill.cancel')).toHaveLength(1);
     expect(named(wf2, 'releaseInventory')).toHaveLength(1);
+  });
+});
+
+describe('the WMS refusing a second push', () => {
+  it('after an address change goes to a person instead of failing the order; approve pushes once more and the order ships', async () => {
+    const o = order(newId());
+    const wf = `order:tb:${o.source.platformOrderId}`;
+    const h = await start(o);
+    await until(h, (x) => x.state === 'pushed_to_wms');
+    refuseOnce.add(`${wf} wms.order.push`);
+    const change = h.executeUpdate(changeAddress, { args: [{ address: { ...o.address, detail: { masked: '文三路2**号' } }, source: 'customer_service', actor: 'cs-1' }] });
+    const held = await until(h, (x) => x.state === 'on_hold');
+    expect(held.hold).toMatchObject({ reason: 'wms_push_refused' });
+    expect(held.hold?.message).toMatch(/goods_no ZZ not found/);
+    await h.executeUpdate(decide, { args: [{ action: 'approve', actor: 'warehouse' }] });
+    expect(await change).toMatchObject({ outcome: 'overwritten' });
+    await until(h, (x) => x.state === 'pushed_to_wms');
+    expect(capability(wf, 'wms.order.push').map((c) => c.key)).toEqual([`${wf}:wms-1`, `${wf}:wms-2`, `${wf}:wms-3`]);
+    expect((await ship(h)).state).toBe('completed');
+    await recordHistory(wf, 'real-life-wms-repush-refused-approved');
+  });
+
+  it('after a partial refund: reject cancels the order with its compensations', async () => {
+    const o = order(newId(), {}, ['SKU-A', 'SKU-B']);
+    const wf = `order:tb:${o.source.platformOrderId}`;
+    const [a, b] = o.lines.map((l) => l.lineId);
+    const h = await start(o);
+    await until(h, (x) => x.state === 'pushed_to_wms');
+    await h.signal(platformSnapshot, snapshot(o, { updatedAt: '2026-12-01T11:00:00+08:00', lines: [{ lineId: a ?? '', refundStatus: 'requested' }, { lineId: b ?? '', refundStatus: 'none' }] }));
+    await until(h, (x) => x.state === 'platform_hold');
+    refuseOnce.add(`${wf} wms.order.push`);
+    await h.signal(platformSnapshot, snapshot(o, { updatedAt: '2026-12-01T12:00:00+08:00', lines: [{ lineId: a ?? '', refundStatus: 'refunded' }, { lineId: b ?? '', refundStatus: 'none' }] }));
+    const held = await until(h, (x) => x.state === 'on_hold');
+    expect(held.hold).toMatchObject({ reason: 'wms_push_refused' });
+    await h.executeUpdate(decide, { args: [{ action: 'reject', actor: 'warehouse' }] });
+    const end = await h.result();
+    expect(end.state).toBe('cancelled');
+    expect(capability(wf, 'waybill.cancel')).toHaveLength(1);
   });
 });
 

@@ -83,9 +83,11 @@ describe('POST /webhooks/douyin/:channel', () => {
     const res = await post(body([{ tag: 106, msgId: `72${pid}`, data: { p_id: pid, shop_id: 12345 } }]));
     expect(res.status).toBe(200);
     expect(details.filter((d) => d === pid)).toHaveLength(2);
-    const history = await hub.client.workflow.getHandle(`order:dy-main:${pid}`).fetchHistory();
-    const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'platformSnapshot');
-    expect(signals).toHaveLength(1);
+    // A signal that arrives while a workflow task runs is written to the history when that task
+    // completes: wait for it rather than race it.
+    const signals = async () => ((await hub.client.workflow.getHandle(`order:dy-main:${pid}`).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'platformSnapshot');
+    await expect.poll(async () => (await signals()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await signals()).toHaveLength(1);
     let n = 0;
     for await (const _w of hub.client.workflow.list({ query: `WorkflowId = 'order:dy-main:${pid}'` })) n++;
     expect(n).toBe(1);

@@ -36,7 +36,8 @@ export function verifyErpSignature(
     // Hash both sides first: timingSafeEqual needs equal lengths, and the length must not leak either.
     const a = createHash('sha256').update(key).digest();
     const b = createHash('sha256').update(auth.apiKey).digest();
-    return timingSafeEqual(a, b) ? { ok: true } : { ok: false, reason: 'invalid_api_key' };
+    // Nothing in the body is signed: a key authenticates the sender, not the content.
+    return timingSafeEqual(a, b) ? { ok: true, signed: null } : { ok: false, reason: 'invalid_api_key' };
   }
   return { ok: false, reason: auth.secret ? 'missing_signature' : 'missing_api_key' };
 }

@@ -47,6 +47,23 @@ describe('wangdiantong adapter', () => {
     expect(hits).toEqual(['trade_push.php', 'trade_push.php', 'stock_query.php', 'logistics_sync_query.php', 'logistics_sync_ack.php']);
   });
 
+  it('spends one rate-limit token per request, so stock.query paging one SKU per call counts each request', async () => {
+    const hits: string[] = [];
+    server.use(
+      http.post(`${ENTERPRISE_URL}/:file`, ({ params }) => {
+        hits.push(String(params['file']));
+        return HttpResponse.json({ code: 0, new_count: 1, chg_count: 0, stocks: [], trades: [] });
+      }),
+    );
+    const tokens: string[] = [];
+    const limited = { ...ctx, rateLimit: async (api: string) => void tokens.push(api) };
+    const a = await instance();
+    await a.invoke('stock.query', { skus: ['A', 'B', 'C'] }, limited);
+    await a.invoke('wms.order.push', { order: sampleOrder() }, limited);
+    expect(hits).toEqual(['stock_query.php', 'stock_query.php', 'stock_query.php', 'trade_push.php']);
+    expect(tokens).toEqual(['stock_query.php', 'stock_query.php', 'stock_query.php', 'trade_push.php']);
+  });
+
   it('invalid input is rejected without echoing values, and unknown capabilities are refused', async () => {
     const a = await instance();
     const err = await a.invoke('wms.order.push', { order: { ...sampleOrder(), currency: 'yuan' } }, ctx).catch((e: unknown) => e);

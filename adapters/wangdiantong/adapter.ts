@@ -25,16 +25,16 @@ export function createWdtAdapter(config: WdtConfig, deps: AdapterDeps): AdapterI
   const invoke = async (capability: Capability, input: unknown, ctx: InvokeContext): Promise<unknown> => {
     switch (capability) {
       case CAPABILITY.WMS_ORDER_PUSH:
-        return pushOrder(t, config, parse(PushOrderInput, input, capability), ctx.signal);
+        return pushOrder(t, config, parse(PushOrderInput, input, capability), ctx);
       case CAPABILITY.WMS_ORDER_INTERCEPT:
-        return interceptOrder(t, config, parse(InterceptOrderInput, input, capability), ctx.signal);
+        return interceptOrder(t, config, parse(InterceptOrderInput, input, capability), ctx);
       case CAPABILITY.STOCK_QUERY:
-        return queryStock(t, config, parse(QueryStockInput, input, capability), ctx.signal);
+        return queryStock(t, config, parse(QueryStockInput, input, capability), ctx);
       case CAPABILITY.LOGISTICS_SYNC: {
         // One capability, two calls: the SDK has no sub-operations, so the input says which.
         const action = typeof input === 'object' && input !== null && 'action' in input ? input.action : undefined;
-        if (action === 'ack') return logisticsAck(t, config, parse(LogisticsAckInput, input, capability), ctx.signal);
-        return logisticsPending(t, config, parse(LogisticsPendingInput, input, capability), ctx.signal);
+        if (action === 'ack') return logisticsAck(t, config, parse(LogisticsAckInput, input, capability), ctx);
+        return logisticsPending(t, config, parse(LogisticsPendingInput, input, capability), ctx);
       }
       default:
         throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);

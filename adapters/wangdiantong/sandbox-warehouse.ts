@@ -133,8 +133,16 @@ export class WdtWarehouse {
     return specNos.flatMap((spec) =>
       [...(this.stock.get(spec) ?? new Map<string, number>())]
         .filter(([wh]) => !warehouse || wh === warehouse)
-        .map(([wh, qty]) => ({ spec_no: spec, warehouse_no: wh, stock_num: `${qty}.0000`, available_send_stock: `${Math.max(0, qty)}.0000`, defect: 0 })),
+        .map(([wh, qty]) => ({ spec_no: spec, warehouse_no: wh, stock_num: `${qty}.0000`, available_send_stock: `${Math.max(0, qty - this.promised(spec, wh))}.0000`, defect: 0 })),
     );
+  }
+
+  /** Units of live (pushed, not shipped) trades: WDT's available-to-send (可发库存) is its stock less these. */
+  private promised(specNo: string, warehouseNo: string): number {
+    if (warehouseNo !== this.warehouseNo) return 0;
+    let n = 0;
+    for (const t of this.trades.values()) if (t.state === WDT_TRADE_STATE.LIVE) for (const l of t.lines) if (l.specNo === specNo) n += l.num;
+    return n;
   }
 
   pending(limit: number): WdtSandboxSync[] {

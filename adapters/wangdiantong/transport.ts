@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { parseJsonSafe } from '../../src/util/json.js';
 import { WDT_EDITION, type WdtConfig } from './config.js';
 import { signEnterprise, signUltimate, splitUltimateSecret, ultimateTimestamp } from './sign.js';
@@ -56,7 +57,9 @@ export class WdtTransport {
   }
 
   /** Enterprise: form POST to `{baseUrl}/{file}`; business params already JSON-encoded strings. */
-  async enterprise(file: string, business: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Record<string, unknown>> {
+  async enterprise(file: string, business: Readonly<Record<string, string>>, scope: RequestScope | AbortSignal): Promise<Record<string, unknown>> {
+    // Every request spends its own rate-limit token (stock.query makes one per SKU and page).
+    const signal = await beforeRequest(scope, file);
     const c = this.config;
     const params: Record<string, string> = { ...business, sid: c.sid, appkey: c.appkey, timestamp: String(Math.floor(this.deps.now().getTime() / 1000)) };
     params['sign'] = signEnterprise(params, c.appsecret, c.signLength);
@@ -69,7 +72,8 @@ export class WdtTransport {
   }
 
   /** Ultimate: POST `{baseUrl}?method=...&sign=...` with the positional args as a JSON array body. */
-  async ultimate(method: string, args: readonly unknown[], signal: AbortSignal, pager?: Pager): Promise<Record<string, unknown>> {
+  async ultimate(method: string, args: readonly unknown[], scope: RequestScope | AbortSignal, pager?: Pager): Promise<Record<string, unknown>> {
+    const signal = await beforeRequest(scope, method);
     const c = this.config;
     const { secret, salt } = splitUltimateSecret(c.appsecret);
     const json = JSON.stringify(args);

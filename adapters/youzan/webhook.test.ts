@@ -18,7 +18,9 @@ const push = (over: Record<string, unknown> = {}) =>
 describe('Youzan push verification', () => {
   it('matches the independent vector over the still-encoded msg', () => {
     expect(signYouzanPush('yz-client', MSG, 'yz-secret')).toBe(SIGN);
-    expect(verifyYouzanPush(push(), 'yz-client', 'yz-secret')).toEqual({ ok: true });
+    // What is signed is client_id + msg; msg_id, status and version are not.
+    expect(verifyYouzanPush(push(), 'yz-client', 'yz-secret')).toEqual({ ok: true, signed: Buffer.from(`yz-client${MSG}`) });
+    expect(verifyYouzanPush(push({ msg_id: 'forged' }), 'yz-client', 'yz-secret')).toEqual({ ok: true, signed: Buffer.from(`yz-client${MSG}`) });
   });
   it('rejects a tampered msg, a wrong signature, another client and a non-JSON body', () => {
     expect(verifyYouzanPush(push({ msg: MSG.replace('SEND', 'SENT') }), 'yz-client', 'yz-secret')).toEqual({ ok: false, reason: 'invalid_signature' });

@@ -40,7 +40,7 @@ export function verifyYouzanPush(rawBody: Uint8Array, clientId: string, clientSe
   const push = readPush(rawBody);
   if (!push) return { ok: false, reason: 'malformed_body' };
   if (push.client_id !== clientId) return { ok: false, reason: 'wrong_app' };
-  return signaturesEqual(push.sign, signYouzanPush(clientId, push.msg, clientSecret)) ? { ok: true } : { ok: false, reason: 'invalid_signature' };
+  return signaturesEqual(push.sign, signYouzanPush(clientId, push.msg, clientSecret)) ? { ok: true, signed: Buffer.from(clientId + push.msg, 'utf8') } : { ok: false, reason: 'invalid_signature' };
 }
 
 /** Youzan encodes `msg` like Java's URLEncoder: spaces as '+', a literal '+' as %2B. */

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { CanonicalOrder } from '../canonical/order.js';
 import type { Logger } from '../logger.js';
 import type { MappingEngine } from '../mapping/engine.js';
-import { InventoryPool } from '../inventory/pool.js';
+import { InventoryPool, STOCK_BASIS } from '../inventory/pool.js';
 import type { LockResult } from '../inventory/schema.js';
 import type { RulesConfig } from '../rules/config.js';
 import { createRulesChecker, type RulesCheck } from '../rules/check.js';
@@ -21,7 +21,8 @@ import type { OrderIntake } from '../intake/order-intake.js';
 import type { ChannelConfig } from '../config/schema.js';
 
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
-const StockItems = z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative() }).loose());
+/** `available`: the WMS's own available-to-send where it reports one (net of its trades); preferred over on hand. */
+const StockItems = z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative(), available: z.number().int().nullish() }).loose());
 
 /** Region kept, street detail masked: enough to audit a change without copying the address. */
 export function maskAddress(a: CanonicalOrder['address']): Record<string, string | null> {
@@ -113,6 +114,10 @@ export function createActivities(deps: ActivityDeps) {
     async commitInventory(input: { holdKey: string }): Promise<void> {
       await pool.commit(input.holdKey);
     },
+    /** The WMS accepted the trade and counts its units from now on (InventoryPool.handOver). */
+    async handOverInventory(input: { holdKey: string }): Promise<void> {
+      await pool.handOver(input.holdKey);
+    },
 
     /**
      * On-hand figures from the WMS stock query, applied with their time so an old answer never
@@ -133,7 +138,10 @@ export function createActivities(deps: ActivityDeps) {
       const answer = deps.resilience ? await guardCall(deps.resilience, { connector: input.wms, capability: 'stock.query' }, query, ctx.cancellationSignal, call) : { stale: false as const, value: await call(ctx.cancellationSignal) };
       const asOf = answer.stale ? Date.parse(answer.fetchedAt) : requested;
       const items = StockItems.parse(answer.value);
-      for (const it of items) await pool.setOnHand(input.warehouse, it.sku, it.onHand, asOf);
+      for (const it of items) {
+        if (it.available != null) await pool.setOnHand(input.warehouse, it.sku, Math.max(0, it.available), asOf, STOCK_BASIS.UNPROMISED);
+        else await pool.setOnHand(input.warehouse, it.sku, it.onHand, asOf, STOCK_BASIS.PHYSICAL);
+      }
       const fetchedAt = new Date(asOf).toISOString();
       await freshness.record(input.warehouse, items.map((it) => it.sku), { stale: answer.stale, fetchedAt });
       if (answer.stale) deps.logger.warn({ event: 'stock_sync_stale', warehouse: input.warehouse, wms: input.wms, ageMs: answer.ageMs, skus: items.length }, 'WMS unreachable: stock applied from its last-known-good answer');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FEE_KIND, FEE_SOURCE } from './finance.js';
 import { ORDER_STATUS, PLATFORM, REFUND_STATUS } from './status.js';
 
 /** ISO-8601 with an explicit offset (Z or ±hh:mm): a bare local time is ambiguous across platforms. */
@@ -51,6 +52,40 @@ export const Address = z
   .strict();
 export type Address = z.infer<typeof Address>;
 
+/** One refund of a line as the platform reports it: how much, and when the money went back. */
+export const LineRefund = z
+  .object({
+    /** The platform's refund / after-sales id, when it gives one. */
+    refundId: z.string().min(1).nullable().optional(),
+    amount: Money,
+    /** The reconciliation counts the refund in the month of this instant, not the order's. */
+    refundedAt: IsoDateTime,
+  })
+  .strict();
+export type LineRefund = z.infer<typeof LineRefund>;
+
+export const PlatformFee = z.object({ kind: z.enum(FEE_KIND), amount: Money, source: z.enum(FEE_SOURCE) }).strict();
+export type PlatformFee = z.infer<typeof PlatformFee>;
+
+/**
+ * What finance needs beyond the totals (issue 16). Optional throughout: orders recorded before it
+ * existed, and mappings of platforms that do not report a figure, stay valid; the reconciliation
+ * says how it filled each gap (discount assumed seller-funded, commission estimated).
+ */
+export const OrderFinance = z
+  .object({
+    /**
+     * Who funded totals.discount (seller + platform = discount). `platform` is everything the seller
+     * does not pay for (the platform's and a creator's subsidies, e.g. Douyin platform_cost_amount),
+     * which the platform settles to the seller on top of the buyer's payment.
+     */
+    discountFunding: z.object({ seller: Money, platform: Money }).strict().optional(),
+    /** Platform charges reported for this order; absent = not reported (the reconciliation estimates). */
+    fees: z.array(PlatformFee).optional(),
+  })
+  .strict();
+export type OrderFinance = z.infer<typeof OrderFinance>;
+
 export const OrderLine = z
   .object({
     lineId: Id,
@@ -70,6 +105,8 @@ export const OrderLine = z
     paid: Money.nullable().optional(),
     status: z.enum(ORDER_STATUS).nullable().optional(),
     refundStatus: z.enum(REFUND_STATUS),
+    /** Refunds paid out for this line, when the platform reports amounts and times. */
+    refunds: z.array(LineRefund).optional(),
     /** Set by the gift matrix, never by an inbound mapping. */
     gift: z
       .object({
@@ -150,6 +187,7 @@ export const CanonicalOrder = z
       .object({ depositPaid: Money.nullable().optional(), balanceDue: Money.nullable().optional(), balancePaidAt: IsoDateTime.nullable().optional() })
       .strict()
       .optional(),
+    finance: OrderFinance.optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -163,7 +201,22 @@ export const CanonicalOrder = z
       check(l.lineTotal, ['lines', i, 'lineTotal', 'currency']);
       check(l.discount, ['lines', i, 'discount', 'currency']);
       check(l.paid, ['lines', i, 'paid', 'currency']);
+      l.refunds?.forEach((r, j) => {
+        check(r.amount, ['lines', i, 'refunds', j, 'amount', 'currency']);
+        if (r.amount.minor <= 0) ctx.addIssue({ code: 'custom', path: ['lines', i, 'refunds', j, 'amount', 'minor'], message: 'a refund amount must be positive' });
+      });
     });
+    const f = o.finance;
+    f?.fees?.forEach((fee, j) => check(fee.amount, ['finance', 'fees', j, 'amount', 'currency']));
+    if (f?.discountFunding) {
+      const { seller, platform } = f.discountFunding;
+      check(seller, ['finance', 'discountFunding', 'seller', 'currency']);
+      check(platform, ['finance', 'discountFunding', 'platform', 'currency']);
+      // A split that does not add up is a mapping bug: quarantine, never adjust.
+      if (seller.minor + platform.minor !== o.totals.discount.minor) {
+        ctx.addIssue({ code: 'custom', path: ['finance', 'discountFunding'], message: `seller ${seller.minor} + platform ${platform.minor} differs from totals.discount ${o.totals.discount.minor}` });
+      }
+    }
     const ids = new Set<string>();
     o.lines.forEach((l, i) => {
       if (ids.has(l.lineId)) ctx.addIssue({ code: 'custom', path: ['lines', i, 'lineId'], message: `duplicate lineId ${l.lineId}` });

@@ -100,10 +100,35 @@ describe('shipped example configs', () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(new URL('../../config/lifecycle.example.yaml', import.meta.url), 'utf8');
     const vars = [...new Set([...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1] ?? ''))];
-    const r = parseConfigText(text, Object.fromEntries(vars.map((v) => [v, `value-of-${v}`])));
+    // Padded past the 32 characters an SF route token needs.
+    const r = parseConfigText(text, Object.fromEntries(vars.map((v) => [v, `value-of-${v}`.padEnd(40, '0')])));
     expect(r.ok ? [] : r.problems).toEqual([]);
     const missing = parseConfigText(text, {});
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.problems).toContainEqual({ path: 'channels[0].secret', message: 'missing env SHOPIFY_WEBHOOK_SECRET' });
+  });
+});
+
+describe('hostile-input config (issue 14)', () => {
+  it('refuses an SF route token shorter than 32 characters, naming the field', () => {
+    const short = parseConfigText(`${base}webhooks:\n  sfRoutePushToken: \${SF_TOKEN}\n`, { SHOPIFY_A: 's3cret', SF_TOKEN: 'r0ute-t0ken' });
+    expect(short.ok).toBe(false);
+    if (short.ok) return;
+    expect(short.problems.map((p) => p.path)).toEqual(['webhooks.sfRoutePushToken']);
+    expect(short.problems[0]?.message).toMatch(/at least 32 characters/);
+    // The message never echoes the token.
+    expect(JSON.stringify(short.problems)).not.toContain('r0ute-t0ken');
+    const long = parseConfigText(`${base}webhooks:\n  sfRoutePushToken: \${SF_TOKEN}\n`, { SHOPIFY_A: 's3cret', SF_TOKEN: 'x'.repeat(32) });
+    expect(long.ok).toBe(true);
+  });
+
+  it('documents its defaults: metrics and OpenAPI open, PII views per role, signature failures limited', () => {
+    const r = parseConfigText(base, { SHOPIFY_A: 's3cret' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.auth.metrics).toEqual({ requireKey: false, roles: ['sre', 'platform_engineer'] });
+    expect(r.config.auth.openapi).toEqual({ requireKey: false });
+    expect(r.config.auth.piiViews).toMatchObject({ warehouse: 'shipping', finance: 'none', customer_service: 'full' });
+    expect(r.config.webhooks.signatureFailures).toEqual({ limit: 20, windowSeconds: 60, maxSources: 10_000 });
   });
 });

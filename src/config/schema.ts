@@ -3,10 +3,15 @@ import { envBool, envInt, envString, secretRef, type Env } from './env-ref.js';
 import { rulesConfigSchema } from '../rules/config.js';
 import { ResilienceConfig } from '../resilience/config.js';
 import { channelPollSchema } from '../polling/config.js';
+import { FinanceConfig } from '../finance/config.js';
+import { DEFAULT_PII_VIEWS, PII_VIEWS } from '../http/pii-view.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
+
+/** SF route pushes are authenticated by the URL token alone: long enough that guessing it is hopeless. */
+export const SF_ROUTE_TOKEN_MIN = 32;
 
 const MAPPING_REF = /^[a-z0-9-]+\/[a-z0-9-]+\.v\d+$/;
 
@@ -129,11 +134,47 @@ export function configSchema(env: Env) {
            * SF route pushes carry no signature: the receiver URL holds this token
            * (POST /webhooks/sf-express/routes/<token>). Unset = receiver off.
            */
-          sfRoutePushToken: secretRef(env).optional(),
+          sfRoutePushToken: secretRef(env)
+            .pipe(z.string().min(SF_ROUTE_TOKEN_MIN, `at least ${SF_ROUTE_TOKEN_MIN} characters: the token is the receiver's only secret (e.g. openssl rand -hex 24)`))
+            .optional(),
+          /**
+           * Failed signatures (or SF route tokens) from one source address: past `limit` in a
+           * window they are answered 429 with Retry-After, and the log gets one summary line per
+           * window with counts, not a line per failure. A valid signature is never refused.
+           */
+          signatureFailures: z
+            .object({
+              limit: envInt(env, { min: 1 }).default(20),
+              windowSeconds: envInt(env, { min: 1 }).default(60),
+              /** Sources tracked at once; past it the oldest are forgotten (bounded memory under a spray). */
+              maxSources: envInt(env, { min: 100 }).default(10_000),
+            })
+            .strict()
+            .prefault({}),
         })
         .strict()
         .prefault({}),
-      auth: z.object({ apiKeys: z.array(apiKey).default([]) }).strict().prefault({}),
+      auth: z
+        .object({
+          apiKeys: z.array(apiKey).default([]),
+          /**
+           * Recipient and buyer data each role sees in GET /api/orders/:id: full, shipping (address,
+           * recipient name, masked phone) or none. A role not listed sees none.
+           */
+          piiViews: z
+            .partialRecord(RoleSchema, z.enum(PII_VIEWS))
+            .default({ ...DEFAULT_PII_VIEWS })
+            .describe('role -> full | shipping | none'),
+          /** Off by default (a scraper on the same host); on: GET /metrics needs a key with one of these roles. */
+          metrics: z
+            .object({ requireKey: envBool(env).default(false), roles: z.array(RoleSchema).min(1).default(['sre', 'platform_engineer']) })
+            .strict()
+            .prefault({}),
+          /** Off by default (the API description is public in the repository); on: GET /openapi.json needs any valid key. */
+          openapi: z.object({ requireKey: envBool(env).default(false) }).strict().prefault({}),
+        })
+        .strict()
+        .prefault({}),
       /** Payloads that failed mapping, kept for replay (GET /api/quarantine). */
       quarantine: z
         .object({
@@ -241,6 +282,8 @@ export function configSchema(env: Env) {
         })
         .strict()
         .prefault({}),
+      /** The monthly reconciliation: accounting offset and commission rates (src/finance/config.ts). */
+      finance: FinanceConfig.prefault({}),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()

@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
 import type { Client } from '@temporalio/client';
-import type { HubConfig } from '../config/schema.js';
+import { ROLES, type HubConfig } from '../config/schema.js';
 import type { OrderIntake } from '../intake/order-intake.js';
 import type { Logger } from '../logger.js';
 import { MappingOverloadError, MappingUnavailableError, type MappingEngine } from '../mapping/engine.js';
@@ -13,7 +13,8 @@ import type { AdapterRegistry } from '../sdk/registry.js';
 import { decisionRoutes } from './routes/decisions.js';
 import type { QuarantineStore } from '../store/quarantine.js';
 import { errorMessage } from '../util/errors.js';
-import type { ApiKeyEntry } from './auth.js';
+import { requireRole, type ApiKeyEntry } from './auth.js';
+import { SignatureGuard } from './signature-guard.js';
 import { HttpError, type ErrorBody } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
@@ -21,6 +22,8 @@ import { healthRoutes, type Probe } from './routes/health.js';
 import { mappingRoutes } from './routes/mappings.js';
 import { orderRoutes } from './routes/orders.js';
 import { quarantineRoutes } from './routes/quarantine.js';
+import { financeRoutes } from './routes/finance.js';
+import type { FinanceOrderSource } from '../finance/source.js';
 import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
 import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
 import { platformWebhookRoutes } from './routes/webhooks-platform.js';
@@ -46,6 +49,8 @@ export interface AppDeps {
   version: string;
   /** The hub's breakers, cache and rate limits, for outbound calls made while answering a request. */
   resilience?: ResilienceLayers;
+  /** Orders for the monthly reconciliation (the order store); without it /api/finance answers 503. */
+  financeSource?: FinanceOrderSource;
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -70,21 +75,25 @@ export function createApp(d: AppDeps) {
       },
     });
   app.use('/webhooks/*', limit('webhooks', d.config.server.bodyLimitBytes));
+  const signatureGuard = new SignatureGuard(d.config.webhooks.signatureFailures, d.logger);
   for (const p of ['/api/*', '/healthz', '/readyz', '/metrics', '/openapi.json']) app.use(p, limit('api', d.config.server.apiBodyLimitBytes));
 
   app.route('/', healthRoutes(d.probes));
-  app.get('/metrics', async (c) => c.text(await d.metrics.registry.metrics(), 200, { 'content-type': d.metrics.registry.contentType }));
+  const open: MiddlewareHandler = async (_c, next) => next();
+  const { metrics: metricsAuth, openapi: openapiAuth } = d.config.auth;
+  app.get('/metrics', metricsAuth.requireKey ? requireRole(d.apiKeys, ...metricsAuth.roles) : open, async (c) => c.text(await d.metrics.registry.metrics(), 200, { 'content-type': d.metrics.registry.contentType }));
   const openapi = buildOpenApi(d.version);
-  app.get('/openapi.json', (c) => c.json(openapi));
-  app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger }));
-  app.route('/webhooks/sf-express/routes', sfRouteRoutes({ token: d.config.webhooks.sfRoutePushToken, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, metrics: d.metrics, logger: d.logger }));
-  const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger };
+  app.get('/openapi.json', openapiAuth.requireKey ? requireRole(d.apiKeys, ...ROLES) : open, (c) => c.json(openapi));
+  app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger, signatureGuard }));
+  app.route('/webhooks/sf-express/routes', sfRouteRoutes({ token: d.config.webhooks.sfRoutePushToken, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, metrics: d.metrics, logger: d.logger, signatureGuard }));
+  const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger, signatureGuard };
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.
   app.route('/webhooks/legacy-erp', erpWebhookRoutes(erpDeps));
-  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience }));
-  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics }));
+  app.route('/webhooks', platformWebhookRoutes({ channels: d.config.channels, registry: d.registry, intake: d.intake, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, metrics: d.metrics, logger: d.logger, resilience: d.resilience, signatureGuard }));
+  app.route('/api/orders', orderRoutes({ temporal: d.temporal, index: d.orders, apiKeys: d.apiKeys, metrics: d.metrics, piiViews: d.config.auth.piiViews }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
+  app.route('/api/finance', financeRoutes({ source: d.financeSource, config: d.config.finance, apiKeys: d.apiKeys, logger: d.logger }));
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));
@@ -99,7 +108,8 @@ export function createApp(d: AppDeps) {
       const body: ErrorBody = { error: { code: err instanceof MappingOverloadError ? 'mapping_overloaded' : 'mapping_unavailable', message: err.message, requestId } };
       return c.json(body, 503, { 'Retry-After': String(d.config.mappings.workers.overloadRetryAfterSeconds) });
     }
-    d.logger.error({ reqId: requestId, err: errorMessage(err), route: c.req.path }, 'unhandled error');
+    // The route pattern, never the path: a path may hold a secret (the SF route token).
+    d.logger.error({ reqId: requestId, err: errorMessage(err), route: routePath(c) || 'unmatched' }, 'unhandled error');
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error; see the hub log for this request id', requestId } }, 500);
   });
   return app;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { orderKey as makeOrderKey, type CanonicalOrder } from '../canonical/order.js';
@@ -62,6 +63,23 @@ export class QuarantinedError extends Error {
   }
 }
 
+function snapshotOf(order: CanonicalOrder, receivedAt: string): PlatformSnapshot {
+  return {
+    status: order.status,
+    platformStatus: order.platformStatus,
+    updatedAt: order.updatedAt ?? null,
+    receivedAt,
+    lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus, status: l.status ?? null })),
+    address: order.address,
+  };
+}
+
+/** What a copy tells the workflow, without the time it happened to arrive. */
+function snapshotDigest(s: PlatformSnapshot): string {
+  const { receivedAt: _arrival, ...news } = s;
+  return createHash('sha256').update(JSON.stringify(news)).digest('base64url');
+}
+
 export function workflowIdFor(orderKey: string): string {
   return `order:${orderKey}`;
 }
@@ -82,6 +100,20 @@ export class OrderIntake {
     return `${this.d.keyPrefix}delivery-body:${channel}:${bodyHash}`;
   }
 
+  /** The digest of the last copy this order's workflow was given (its start, or a forwarded snapshot). */
+  private snapshotKey(workflowId: string) {
+    return `${this.d.keyPrefix}snapshot:${workflowId}`;
+  }
+
+  /** Remembers what the workflow was given; Redis trouble only costs a signal that changes nothing. */
+  private async rememberSnapshot(workflowId: string, digest: string): Promise<void> {
+    try {
+      await this.d.redis.set(this.snapshotKey(workflowId), digest, 'EX', this.d.dedupeTtlSeconds);
+    } catch (err) {
+      this.d.logger.warn({ workflowId, err: errorMessage(err) }, 'could not remember the forwarded copy');
+    }
+  }
+
   /**
    * Fast path for redeliveries: a delivery id, or a signed body, seen after a successful start.
    * The delivery id header is not covered by the signature, so a captured body replayed under a
@@ -96,6 +128,24 @@ export class OrderIntake {
     } catch (err) {
       this.d.logger.warn({ err: errorMessage(err) }, 'delivery dedupe unavailable; relying on workflow ids');
       return false;
+    }
+  }
+
+  /**
+   * Marks a delivery id and/or signed body as handled, so a redelivery or a replay is answered
+   * as a duplicate. Called only once the delivery is stored (started, or kept in quarantine),
+   * never before: a failed one must be processed when the platform retries. Redis trouble is
+   * not fatal (workflow ids still deduplicate).
+   */
+  async rememberDelivery(channel: string, deliveryId: string | null, bodyHash: string | null, value = '1'): Promise<void> {
+    const keys = [...(deliveryId ? [this.dedupeKey(channel, deliveryId)] : []), ...(bodyHash ? [this.bodyDedupeKey(channel, bodyHash)] : [])];
+    if (!keys.length) return;
+    try {
+      const m = this.d.redis.multi();
+      for (const k of keys) m.set(k, value, 'EX', this.d.dedupeTtlSeconds);
+      await m.exec();
+    } catch (err) {
+      this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
     }
   }
 
@@ -148,19 +198,22 @@ export class OrderIntake {
    * durable once accepted; a finished order ignores them.
    */
   private async forwardSnapshot(workflowId: string, order: CanonicalOrder, receivedAt: string): Promise<void> {
-    const snapshot: PlatformSnapshot = {
-      status: order.status,
-      platformStatus: order.platformStatus,
-      updatedAt: order.updatedAt ?? null,
-      receivedAt,
-      lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus, status: l.status ?? null })),
-      address: order.address,
-    };
+    const snapshot = snapshotOf(order, receivedAt);
+    // A copy with nothing new (a poll's look-back re-reading a waiting order, a redelivery under a
+    // new id) would only grow the order's history by one signal each time: skipped. Two racing
+    // copies may both be sent; the workflow applies a copy by its update time either way.
+    const digest = snapshotDigest(snapshot);
+    try {
+      if ((await this.d.redis.get(this.snapshotKey(workflowId))) === digest) return;
+    } catch (err) {
+      this.d.logger.warn({ workflowId, err: errorMessage(err) }, 'copy dedupe unavailable; forwarding');
+    }
     try {
       await this.d.temporal.workflow.getHandle(workflowId).signal(platformSnapshot, snapshot);
+      await this.rememberSnapshot(workflowId, digest);
     } catch (err) {
       // A finished order ignores news; the delivery itself is still answered as stored.
-      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform copy not forwarded');
+      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform copy not forwarded')
     }
   }
 
@@ -198,6 +251,7 @@ export class OrderIntake {
         }),
       );
       this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
+      if (this.d.settings) await this.rememberSnapshot(workflowId, snapshotDigest(snapshotOf(order, '')));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         duplicate = true;
@@ -208,16 +262,7 @@ export class OrderIntake {
         throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
       }
     }
-    const remember = [...(delivery.deliveryId ? [this.dedupeKey(delivery.channel.id, delivery.deliveryId)] : []), ...(delivery.bodyHash ? [this.bodyDedupeKey(delivery.channel.id, delivery.bodyHash)] : [])];
-    if (remember.length) {
-      try {
-        const m = this.d.redis.multi();
-        for (const k of remember) m.set(k, workflowId, 'EX', this.d.dedupeTtlSeconds);
-        await m.exec();
-      } catch (err) {
-        this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
-      }
-    }
+    await this.rememberDelivery(delivery.channel.id, delivery.deliveryId, delivery.bodyHash ?? null, workflowId);
     return duplicate ? { orderKey, workflowId, duplicate, duplicateBy: 'workflow' } : { orderKey, workflowId, duplicate };
   }
 }

@@ -22,7 +22,10 @@ export function assertTagSafe(what: 'prefix' | 'warehouse', value: string): void
 }
 
 export interface WarehouseKeys {
-  /** Hash sku -> on-hand units, as last reported by the WMS and reduced by commits. */
+  /**
+   * Hash sku -> units the hub may still promise: the WMS's reading less what was handed to the
+   * WMS since (see InventoryPool.setOnHand), reduced by each hand-over or commit.
+   */
   onHand: string;
   /** Hash sku -> units locked by open holds. Absent field = 0. */
   locked: string;
@@ -30,6 +33,10 @@ export interface WarehouseKeys {
   asOf: string;
   /** Sorted set orderKey -> expiresAt (epoch ms) of unpaid holds. */
   expiry: string;
+  /** Hash sku -> units of holds handed to the WMS (pushed) that the hub has not yet seen shipped. */
+  handed: string;
+  /** Sorted set of hand-overs, score = Redis time (ms), member = cjson {o, l, sku, qty}: to reconcile WMS readings taken before them. */
+  handoffs: string;
   /** Prefix of the per-order hold hashes; the expiry sweep builds hold keys from it. */
   holdPrefix: string;
   /** Hash of one order's hold in this warehouse: state, at, exp, paid, and `l:<lineId>` -> {sku, qty}. */
@@ -46,6 +53,8 @@ export function warehouseKeys(prefix: string, warehouse: string): WarehouseKeys 
     locked: `${base}locked`,
     asOf: `${base}asof`,
     expiry: `${base}expiry`,
+    handed: `${base}handed`,
+    handoffs: `${base}handoffs`,
     holdPrefix,
     hold: (orderKey) => `${holdPrefix}${orderKey}`,
   };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { assertTagSafe, orderDirectoryKey, warehouseKeys, warehousesKey, type WarehouseKeys } from './keys.js';
 import {
   ConfirmPaidReply,
+  HandOverReply,
   IntHash,
   LockReply,
   LockRequest,
@@ -18,12 +19,25 @@ import {
   type HoldState,
   type LockResult,
 } from './schema.js';
-import { CONFIRM_PAID, LOCK, RELEASE_EXPIRED, SETTLE_HOLD, SET_ON_HAND } from './scripts.js';
+import { CONFIRM_PAID, HAND_OVER, LOCK, RELEASE_EXPIRED, SETTLE_HOLD, SET_ON_HAND } from './scripts.js';
 
 export type { HeldLine, HoldState, LockResult } from './schema.js';
 
 /** Closed holds and order directories are kept this long, so a very late lock retry still finds the tombstone. */
 const TOMBSTONE_TTL_S = 30 * 24 * 3600;
+/**
+ * How far back the hand-over log reaches: an 'unpromised' WMS reading older than this cannot be
+ * reconciled and is dropped. Stock readings are minutes old; last-known-good answers are bounded
+ * far below a day (resilience config).
+ */
+const HANDOFF_LOG_MS = 24 * 3600_000;
+
+/**
+ * What a WMS stock figure means. 'physical': units on its shelves (they include trades handed to
+ * it and not yet shipped). 'unpromised': its available-to-send, already net of its trades.
+ */
+export const STOCK_BASIS = { PHYSICAL: 'physical', UNPROMISED: 'unpromised' } as const;
+export type StockBasis = (typeof STOCK_BASIS)[keyof typeof STOCK_BASIS];
 
 export interface StockLevel {
   /** False when the WMS never reported this SKU for this warehouse (interception level 3). */
@@ -43,7 +57,7 @@ export interface SetOnHandResult extends StockLevel {
 
 export interface SettleResult {
   /** Per warehouse the order touched: the state before and after. previous 'none' = it never held there. */
-  holds: { warehouse: string; previous: HoldState | 'none'; state: Exclude<HoldState, 'locked'> }[];
+  holds: { warehouse: string; previous: HoldState | 'none'; state: Exclude<HoldState, 'locked' | 'handed'> }[];
   /** Lines this call released or committed; empty on a repeat. */
   lines: (HeldLine & { warehouse: string })[];
 }
@@ -60,10 +74,11 @@ const scripts = {
   releaseExpired: new LuaScript(RELEASE_EXPIRED),
   confirmPaid: new LuaScript(CONFIRM_PAID),
   setOnHand: new LuaScript(SET_ON_HAND),
+  handOver: new LuaScript(HAND_OVER),
 } as const;
 
 const DirectoryState = z.enum(['released', 'committed']);
-const HoldState = z.enum(['locked', 'released', 'committed']);
+const HoldState = z.enum(['locked', 'handed', 'released', 'committed']);
 const WH_FIELD = 'wh:';
 
 /**
@@ -93,26 +108,48 @@ export class InventoryPool {
   }
 
   /**
-   * Applies an on-hand figure from the WMS stock query. Existing locks stay as they are; if the
-   * WMS now reports fewer units than are locked, available goes negative and `overcommitted`
-   * says by how much. `asOf` (epoch ms of the WMS reading) drops reports older than one already
-   * applied.
+   * Applies a stock figure from the WMS stock query. Existing locks stay as they are; if the WMS
+   * now reports fewer units than are locked, available goes negative and `overcommitted` says by
+   * how much. `asOf` (epoch ms of the WMS reading) drops reports older than one already applied.
    *
-   * Known limit, for the lifecycle work: a WMS reading taken before a shipment the hub has
-   * already committed still counts those units, until the next reading. Poll readings should
-   * be fresher than the commit, or commits should be reconciled against the WMS outbound log.
+   * The WMS already counts the trades the hub handed it (handOver): their units left on hand at
+   * the hand-over, so the reading is reconciled rather than copied, by `basis` (see SET_ON_HAND):
+   * a 'physical' reading less the units handed and not yet seen shipped, an 'unpromised' one
+   * (the WMS's own available-to-send) less only the hand-overs after asOf. Copying the reading
+   * counted shipped-but-not-picked-up parcels twice and drove available below zero.
    */
-  async setOnHand(warehouse: string, sku: string, qty: number, asOf?: number): Promise<SetOnHandResult> {
+  async setOnHand(warehouse: string, sku: string, qty: number, asOf?: number, basis: StockBasis = STOCK_BASIS.PHYSICAL): Promise<SetOnHandResult> {
     const k = this.keys(warehouse);
     Sku.parse(sku);
     OnHandQty.parse(qty);
     if (asOf !== undefined) z.number().int().nonnegative().parse(asOf);
+    z.enum([STOCK_BASIS.PHYSICAL, STOCK_BASIS.UNPROMISED]).parse(basis);
     // Registered first, so the expiry sweep and snapshots know every warehouse that has stock.
     await this.redis.sadd(warehousesKey(this.prefix), warehouse);
-    const raw = await scripts.setOnHand.run(this.redis, [k.onHand, k.locked, k.asOf], [sku, String(qty), asOf === undefined ? '' : String(asOf)]);
+    const horizon = String(Date.now() - HANDOFF_LOG_MS);
+    const raw = await scripts.setOnHand.run(this.redis, [k.onHand, k.locked, k.asOf, k.handed, k.handoffs], [sku, String(qty), asOf === undefined ? '' : String(asOf), basis, horizon]);
     const r = parseLuaJson(SetOnHandReply, raw);
     const available = r.onHand - r.locked;
     return { applied: r.applied, known: true, onHand: r.onHand, locked: r.locked, available, overcommitted: Math.max(0, -available) };
+  }
+
+  /**
+   * The WMS accepted the order's trade: from now on it counts the units (promised, then shipped),
+   * so the hold stops counting them. Units leave locked and on hand as at a commit; the hold is
+   * 'handed' until the parcel is picked up (commit) or intercepted (release, which gives the units
+   * back). Idempotent: only a locked hold is handed.
+   */
+  async handOver(orderKey: string): Promise<{ warehouse: string; previous: HoldState | 'none'; lines: HeldLine[] }[]> {
+    z.string().min(1).parse(orderKey);
+    const fields = await this.redis.hkeys(orderDirectoryKey(this.prefix, orderKey));
+    const out: { warehouse: string; previous: HoldState | 'none'; lines: HeldLine[] }[] = [];
+    for (const warehouse of warehousesIn(fields)) {
+      const k = this.keys(warehouse);
+      const raw = await scripts.handOver.run(this.redis, [k.onHand, k.locked, k.expiry, k.handed, k.handoffs, k.hold(orderKey)], [orderKey, String(Date.now() - HANDOFF_LOG_MS)]);
+      const r = parseLuaJson(HandOverReply, raw);
+      out.push({ warehouse, previous: r.previous, lines: r.lines });
+    }
+    return out;
   }
 
   async get(warehouse: string, sku: string): Promise<StockLevel> {
@@ -157,7 +194,7 @@ export class InventoryPool {
    * its state and when it was first locked (Redis's clock). For SREs and tests asking when stock
    * was really taken, which the order's timeline can only record later.
    */
-  async hold(warehouse: string, orderKey: string): Promise<{ state: 'locked' | 'released' | 'committed'; lockedAt: number | null } | null> {
+  async hold(warehouse: string, orderKey: string): Promise<{ state: HoldState; lockedAt: number | null } | null> {
     z.string().min(1).parse(orderKey);
     const [state, at] = await this.redis.hmget(this.keys(warehouse).hold(orderKey), 'state', 'at');
     if (state == null) return null;
@@ -169,7 +206,7 @@ export class InventoryPool {
     return this.settle(orderKey, 'released', reason);
   }
 
-  /** On shipment: the held units leave on hand and locked together. Repeating it is a no-op. */
+  /** On shipment (pickup): the held units leave on hand and locked together (a handed hold's left at the hand-over). Repeating it is a no-op. */
   async commit(orderKey: string): Promise<SettleResult> {
     return this.settle(orderKey, 'committed', 'shipped');
   }
@@ -183,7 +220,7 @@ export class InventoryPool {
     const result: SettleResult = { holds: [], lines: [] };
     for (const warehouse of warehousesIn(fields)) {
       const k = this.keys(warehouse);
-      const raw = await scripts.settle.run(this.redis, [k.onHand, k.locked, k.expiry, k.hold(orderKey)], [orderKey, toState, reason, TOMBSTONE_TTL_S]);
+      const raw = await scripts.settle.run(this.redis, [k.onHand, k.locked, k.expiry, k.hold(orderKey), k.handed, k.handoffs], [orderKey, toState, reason, TOMBSTONE_TTL_S]);
       const r = parseLuaJson(SettleReply, raw);
       result.holds.push({ warehouse, previous: r.previous, state: r.state });
       for (const l of r.lines) result.lines.push({ ...l, warehouse });
@@ -205,7 +242,7 @@ export class InventoryPool {
       holds.push({ warehouse, state: parseLuaJson(ConfirmPaidReply, raw).state });
     }
     const held = holds.filter((h) => h.state !== 'none');
-    return { confirmed: held.length > 0 && held.every((h) => h.state === 'locked'), holds };
+    return { confirmed: held.length > 0 && held.every((h) => h.state === 'locked' || h.state === 'handed'), holds };
   }
 
   /**
@@ -227,7 +264,7 @@ export class InventoryPool {
       const left = limit - out.length;
       if (left <= 0) break;
       const k = this.keys(warehouse);
-      const raw = await scripts.releaseExpired.run(this.redis, [k.onHand, k.locked, k.expiry], [String(nowMs), String(left), k.holdPrefix, TOMBSTONE_TTL_S]);
+      const raw = await scripts.releaseExpired.run(this.redis, [k.onHand, k.locked, k.expiry, k.handed, k.handoffs], [String(nowMs), String(left), k.holdPrefix, TOMBSTONE_TTL_S]);
       for (const r of parseLuaJson(ReleaseExpiredReply, raw)) out.push({ warehouse, ...r });
     }
     return out;

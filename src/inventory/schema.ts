@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 
 /** Quantities stay far below 1e14, where Lua's number-to-string conversion would lose digits. */
-const MAX_QTY = 1_000_000_000;
+export const MAX_QTY = 1_000_000_000;
 
 const noBraces = (s: string) => !/[{}]/.test(s);
 
@@ -63,7 +63,9 @@ const Conflict = z
 export type Conflict = z.infer<typeof Conflict>;
 
 export const CLOSED_STATE = ['released', 'committed'] as const;
-export const HOLD_STATE = ['locked', ...CLOSED_STATE] as const;
+/** 'handed': pushed to the WMS, which now counts the units as promised to its trade (see InventoryPool.handOver). */
+export const OPEN_STATE = ['locked', 'handed'] as const;
+export const HOLD_STATE = [...OPEN_STATE, ...CLOSED_STATE] as const;
 export type HoldState = (typeof HOLD_STATE)[number];
 
 export const LockReply = z.union([
@@ -90,6 +92,8 @@ export const ReleaseExpiredReply = luaList(z.object({ orderKey: z.string(), line
 export const ConfirmPaidReply = z.object({ state: z.enum([...HOLD_STATE, 'none']) }).strict();
 
 export const SetOnHandReply = z.object({ applied: z.boolean(), onHand: z.number().int(), locked: z.number().int() }).strict();
+
+export const HandOverReply = z.object({ previous: z.enum([...HOLD_STATE, 'none']), lines: luaList(HeldLine) }).strict();
 
 /** A Redis hash as HGETALL returns it, with integer values. */
 export const IntHash = z.record(z.string(), z.string().regex(/^-?\d+$/).transform(Number));

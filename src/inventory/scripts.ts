@@ -8,7 +8,8 @@
  * accepts that).
  *
  * A hold (one order in one warehouse) is a hash:
- *   state     'locked' | 'released' | 'committed'  (absent = no hold)
+ *   state     'locked' | 'handed' | 'released' | 'committed'  (absent = no hold)
+ *   handedAt  epoch ms (Redis's clock) when the trade was handed to the WMS
  *   exp       epoch ms when an unpaid hold expires (absent = no expiry)
  *   paid      '1' once confirmPaid ran: expiry is never set again
  *   reason    why it was released
@@ -26,13 +27,37 @@
  * a hold that never existed becomes a tombstone so a lock arriving after this cannot succeed.
  */
 const SETTLE = `
-local function settle(hold, onhand, locked, expiry, orderKey, toState, reason, ttl)
+local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, toState, reason, ttl)
   local state = redis.call('HGET', hold, 'state')
   if state == 'released' or state == 'committed' then
     return state, state, {}
   end
   local lines = {}
-  if state == 'locked' then
+  if state == 'handed' then
+    -- The units already left on hand and locked at the hand-over; the WMS counts them. Shipped
+    -- (commit) or intercepted (release), the hub stops counting them as outstanding at the WMS.
+    -- A release (the WMS intercepted the trade) gives them back and logs the return, so an
+    -- available-to-send reading from before it is reconciled like one from before a hand-over.
+    -- Known window: a reading taken between the WMS's intercept and this release, applied after
+    -- it, counts the units twice until the next reading (seconds apart; never the other way).
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    local flat = redis.call('HGETALL', hold)
+    for i = 1, #flat, 2 do
+      local field = flat[i]
+      if string.sub(field, 1, 2) == 'l:' then
+        local line = cjson.decode(flat[i + 1])
+        local left = redis.call('HINCRBY', handed, line.sku, -line.qty)
+        if left == 0 then redis.call('HDEL', handed, line.sku) end
+        local lineId = string.sub(field, 3)
+        if toState == 'released' then
+          redis.call('HINCRBY', onhand, line.sku, line.qty)
+          redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = lineId, sku = line.sku, qty = -line.qty }))
+        end
+        lines[#lines + 1] = { lineId = lineId, sku = line.sku, qty = line.qty }
+      end
+    end
+  elseif state == 'locked' then
     local flat = redis.call('HGETALL', hold)
     for i = 1, #flat, 2 do
       local field = flat[i]
@@ -135,17 +160,17 @@ return cjson.encode({ ok = true, locked = lines, expiresAt = exp and tonumber(ex
 `;
 
 /**
- * KEYS: onhand, locked, expiry, hold
+ * KEYS: onhand, locked, expiry, hold, handed, handoffs
  * ARGV: orderKey, toState ('released' | 'committed'), reason, tombstone TTL seconds
  * Release gives the units back to available; commit (on shipment) removes them from on hand too.
  */
 export const SETTLE_HOLD = `${SETTLE}
-local previous, state, lines = settle(KEYS[4], KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
+local previous, state, lines = settle(KEYS[4], KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
 return cjson.encode({ previous = previous, state = state, lines = lines })
 `;
 
 /**
- * KEYS: onhand, locked, expiry
+ * KEYS: onhand, locked, expiry, handed, handoffs
  * ARGV: nowMs, limit, holdPrefix, tombstone TTL seconds
  *
  * Releases unpaid holds whose expiry is due. The check "still locked, still has an expiry, and it
@@ -155,7 +180,7 @@ return cjson.encode({ previous = previous, state = state, lines = lines })
  * Cluster they are in this script's slot.
  */
 export const RELEASE_EXPIRED = `${SETTLE}
-local onhand, locked, expiry = KEYS[1], KEYS[2], KEYS[3]
+local onhand, locked, expiry, handed, handoffs = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local now, limit, holdPrefix, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local due = redis.call('ZRANGEBYSCORE', expiry, '-inf', now, 'LIMIT', 0, limit)
 local out = {}
@@ -164,7 +189,7 @@ for _, orderKey in ipairs(due) do
   local exp = redis.call('HGET', hold, 'exp')
   local state = redis.call('HGET', hold, 'state')
   if state == 'locked' and exp and tonumber(exp) <= now then
-    local _, _, lines = settle(hold, onhand, locked, expiry, orderKey, 'released', 'expired', ttl)
+    local _, _, lines = settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, 'released', 'expired', ttl)
     out[#out + 1] = { orderKey = orderKey, lines = lines }
   elseif state == 'locked' and exp then
     -- Index and hold disagree (should not happen): trust the hold, re-index it.
@@ -186,7 +211,7 @@ return cjson.encode(out)
 export const CONFIRM_PAID = `
 local expiry, hold, orderKey = KEYS[1], KEYS[2], ARGV[1]
 local state = redis.call('HGET', hold, 'state')
-if state == 'locked' then
+if state == 'locked' or state == 'handed' then
   redis.call('HSET', hold, 'paid', '1')
   redis.call('HDEL', hold, 'exp')
   redis.call('ZREM', expiry, orderKey)
@@ -195,27 +220,89 @@ return cjson.encode({ state = state or 'none' })
 `;
 
 /**
- * KEYS: onhand, locked, asof
- * ARGV: sku, qty, asOf ('' = unknown)
- * Replaces on hand with the WMS figure. Locks are untouched: if the WMS reports fewer units than
- * are locked, available goes negative and the caller is told, because hiding it would hide an
- * oversell that already happened. A report older than the one already applied is dropped (stock
- * query responses can arrive out of order).
+ * KEYS: onhand, locked, asof, handed, handoffs
+ * ARGV: sku, qty, asOf ('' = unknown), basis ('physical' | 'unpromised'), oldest asOf the hand-over log still covers
+ *
+ * Replaces on hand with the WMS figure, less what the WMS already counts for trades the hub handed
+ * it (their units left on hand at the hand-over; counting them again is the double count):
+ *   physical   the WMS's stock on its shelves, which still holds every handed trade it has not
+ *              shipped: less the units handed and not yet seen shipped (`handed`). A trade the WMS
+ *              shipped before the reading but the hub hears of later is still subtracted until
+ *              then: an understatement, never an oversell.
+ *   unpromised the WMS's own available-to-send (its stock less what its trades are promised):
+ *              it already excludes every trade handed before the reading, so only hand-overs
+ *              after asOf are subtracted (and intercepted trades given back after it added). Exact, and the WMS's other promises (other channels,
+ *              its own locks) are respected too.
+ * Locks are untouched: if the WMS reports fewer units than are locked, available goes negative
+ * and the caller is told, because hiding it would hide an oversell that already happened. A report
+ * older than the one already applied is dropped (stock query responses can arrive out of order), and
+ * so is an unpromised report older than the hand-over log reaches back.
  */
 export const SET_ON_HAND = `
-local onhand, locked, asof = KEYS[1], KEYS[2], KEYS[3]
-local sku, qty, at = ARGV[1], ARGV[2], ARGV[3]
+local onhand, locked, asof, handed, handoffs = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local sku, qty, at, basis, horizon = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], tonumber(ARGV[5])
 local applied = true
 local prev = redis.call('HGET', asof, sku)
 if at ~= '' and prev and tonumber(prev) > tonumber(at) then
   applied = false
+elseif basis == 'unpromised' and at ~= '' and tonumber(at) < horizon then
+  applied = false
 else
-  redis.call('HSET', onhand, sku, qty)
+  local since = 0
+  if basis == 'unpromised' then
+    if at ~= '' then
+      for _, m in ipairs(redis.call('ZRANGEBYSCORE', handoffs, '(' .. at, '+inf')) do
+        local h = cjson.decode(m)
+        if h.sku == sku then since = since + h.qty end
+      end
+    end
+  else
+    since = tonumber(redis.call('HGET', handed, sku) or '0')
+  end
+  redis.call('HSET', onhand, sku, qty - since)
   if at ~= '' then redis.call('HSET', asof, sku, at) end
 end
 return cjson.encode({
   applied = applied,
-  onHand = tonumber(redis.call('HGET', onhand, sku)),
+  onHand = tonumber(redis.call('HGET', onhand, sku) or '0'),
   locked = tonumber(redis.call('HGET', locked, sku) or '0'),
 })
+`;
+
+/**
+ * KEYS: onhand, locked, expiry, handed, handoffs, hold
+ * ARGV: orderKey, log horizon (epoch ms: hand-overs older than this are dropped from the log)
+ *
+ * The order's trade was accepted by the WMS, which from now on counts its units as promised (and
+ * later as shipped). The hold's units leave locked and on hand together, as a commit does, and
+ * are remembered as handed (outstanding at the WMS) and in the hand-over log, so a WMS reading is
+ * reconciled against them (SET_ON_HAND). Only a locked hold is handed; a repeat does nothing.
+ */
+export const HAND_OVER = `
+local onhand, locked, expiry, handed, handoffs, hold = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local orderKey, horizon = ARGV[1], ARGV[2]
+local state = redis.call('HGET', hold, 'state')
+local lines = {}
+if state ~= 'locked' then return cjson.encode({ previous = state or 'none', lines = lines }) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local flat = redis.call('HGETALL', hold)
+for i = 1, #flat, 2 do
+  local field = flat[i]
+  if string.sub(field, 1, 2) == 'l:' then
+    local line = cjson.decode(flat[i + 1])
+    local left = redis.call('HINCRBY', locked, line.sku, -line.qty)
+    if left == 0 then redis.call('HDEL', locked, line.sku) end
+    redis.call('HINCRBY', onhand, line.sku, -line.qty)
+    redis.call('HINCRBY', handed, line.sku, line.qty)
+    local lineId = string.sub(field, 3)
+    redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = lineId, sku = line.sku, qty = line.qty }))
+    lines[#lines + 1] = { lineId = lineId, sku = line.sku, qty = line.qty }
+  end
+end
+redis.call('HSET', hold, 'state', 'handed', 'handedAt', string.format('%d', now))
+redis.call('HDEL', hold, 'exp')
+redis.call('ZREM', expiry, orderKey)
+redis.call('ZREMRANGEBYSCORE', handoffs, '-inf', '(' .. horizon)
+return cjson.encode({ previous = 'locked', lines = lines })
 `;

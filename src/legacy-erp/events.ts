@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_QTY } from '../inventory/schema.js';
 import { formatPath } from '../config/load.js';
 import { MappingError, parseMappingId, type MappingEngine } from '../mapping/engine.js';
 
@@ -22,7 +23,8 @@ export const ErpCommand = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('stock'),
     warehouse: z.string().min(1).nullable().default(null),
-    items: z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative() })).min(1),
+    // Capped as the inventory pool caps it: past it the count would fail there, as a 500.
+    items: z.array(z.object({ sku: z.string().min(1), onHand: z.number().int().nonnegative().max(MAX_QTY) })).min(1),
     at: z.iso.datetime({ offset: true }).nullable().default(null),
   }),
 ]);

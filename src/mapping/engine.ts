@@ -4,6 +4,7 @@ import path from 'node:path';
 import type jsonata from 'jsonata';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../util/errors.js';
+import { valueNestingExceeds } from '../util/json.js';
 import { compileMapping, DEFAULT_LIMITS, describeJsonataError, evaluateExpr, makeBindings, type EvalOutcome, type MappingLimits, type Table } from './evaluate.js';
 import { policyViolations } from './policy.js';
 import { maskPii } from './redact.js';
@@ -29,6 +30,9 @@ export function parseMappingId(id: string): MappingRef | undefined {
 }
 
 /** What went wrong in a mapping: which file, where in the expression, and why. */
+/** Deepest input nesting a mapping is given; far past any platform's order (about a dozen). */
+export const MAX_INPUT_DEPTH = 200;
+
 export class MappingError extends Error {
   constructor(
     readonly mappingId: string,
@@ -233,6 +237,9 @@ export class MappingEngine {
    * throughput on one thread; it makes each evaluation's clock measure its own work.
    */
   async run(c: Compiled, input: unknown, context: Record<string, unknown> = {}, lane: MappingLane = MAPPING_LANE.default): Promise<unknown> {
+    // A real order nests a dozen levels. Thousands overflow the structured clone that carries
+    // the input to a worker thread (a RangeError, answered 500) and JSONata's recursive walk.
+    if (valueNestingExceeds(input, MAX_INPUT_DEPTH)) throw new MappingError(c.ref.id, c.file, 'E_INPUT_DEPTH', `input nests deeper than ${MAX_INPUT_DEPTH} levels`);
     let outcome: EvalOutcome;
     if (this.pool) {
       outcome = await this.pool.run(lane, { source: c.source, input, context, tables: this.tablesObject, limits: this.limits });

@@ -127,3 +127,17 @@ describe('MappingEngine in worker threads', () => {
     expect(await failure(e.evaluate('demo/ok.v1', { code: 'r' }))).toBeInstanceOf(MappingUnavailableError);
   });
 });
+
+describe('inputs the thread boundary cannot carry', () => {
+  it('a payload nested thousands deep fails as a MappingError naming the limit, pooled or inline, never a RangeError', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const input = { code: 'r', lines_json: '[]', note: deep };
+    const e = await pooled();
+    const err = await e.evaluate('demo/ok.v1', input).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(MappingError);
+    expect(err).toMatchObject({ code: 'E_INPUT_DEPTH', message: expect.stringMatching(/^demo\/ok\.v1: input nests deeper than \d+ levels/) });
+    // A realistic order is far shallower: it still maps.
+    expect(await e.evaluate('demo/ok.v1', { code: 'r', lines_json: '[]', note: [[[['ok']]]] })).toMatchObject({ c: 'red' });
+  });
+});

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { sandbox as douyinSandbox, type DouyinSandbox } from '../../adapters/douyin/sandbox.js';
@@ -102,7 +103,8 @@ export function secretsToEnv(connectorId: string, adapter: string, config: Recor
 
 export async function startSandboxWorld(o: WorldOptions): Promise<SandboxWorld> {
   const push = { hubUrl: o.hubUrl };
-  const token = o.routePushToken ?? 'sim-route-push-token';
+  // 32 characters or more, as the hub's config requires of the token.
+  const token = o.routePushToken ?? randomBytes(24).toString('hex');
   const delays = { pickupMs: 2_000, deliveryMs: 2_000, ...o.courierDelays };
   const started: SandboxSystem[] = [];
   const keep = <S extends SandboxSystem>(s: S): S => {

@@ -54,7 +54,13 @@ export interface WebhookRequest {
   rawBody: Uint8Array;
 }
 
-export type WebhookVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * `signed`: the bytes the signature covers, when that is not the whole raw body (Youzan signs
+ * client_id + msg only; its msg_id is not signed); null when nothing is signed (a key in a
+ * header). The hub deduplicates by a hash of it, so a replay under a fresh unsigned id is a
+ * duplicate.
+ */
+export type WebhookVerdict = { ok: true; signed?: Uint8Array | null } | { ok: false; reason: string };
 
 export interface WebhookEvent {
   /** The platform's message id, for dedupe. */

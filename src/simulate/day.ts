@@ -290,7 +290,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       if (status === 'RUNNING' || status === null || status === undefined) continue;
       for (let n = 0; n <= 4; n++) {
         const h = await pool.hold(WORLD.warehouse, `order:${order.key}:lock-${n}`);
-        if (h?.state === 'locked') closedWithLock.push(order.key);
+        if (h?.state === 'locked' || h?.state === 'handed') closedWithLock.push(order.key);
       }
     }
     o.beforeCheck?.(world);

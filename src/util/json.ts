@@ -6,8 +6,14 @@
  * source-text reviver, so unsafe integer literals outside strings are quoted before parsing.
  */
 export function parseJsonSafe(text: string): unknown {
+  // V8 parses any depth, but a 10^5-deep body held the event loop 60-180 ms; the scan stops at
+  // the limit, so refusing it costs a few hundred characters.
+  if (nestingExceeds(text, MAX_JSON_DEPTH)) throw new SyntaxError(`JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
   return JSON.parse(quoteUnsafeIntegers(text));
 }
+
+/** Deepest JSON nesting the hub reads; an order from any platform nests about a dozen levels. */
+export const MAX_JSON_DEPTH = 256;
 
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
@@ -73,6 +79,21 @@ export function nestingExceeds(text: string, limit: number): boolean {
     } else if (c === 91 /* [ */ || c === 123 /* { */) {
       if (++depth > limit) return true;
     } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
+/**
+ * Whether a parsed value nests deeper than `limit` (objects and arrays). Iterative, so the check
+ * itself cannot overflow the stack it protects; stops at the first path past the limit.
+ */
+export function valueNestingExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [v, depth] = top;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, depth + 1]);
   }
   return false;
 }

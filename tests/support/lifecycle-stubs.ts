@@ -18,6 +18,7 @@ export type LifecycleActivities = Pick<
   | 'confirmInventoryPaid'
   | 'releaseInventory'
   | 'commitInventory'
+  | 'handOverInventory'
   | 'requestDecision'
   | 'clearDecision'
   | 'invokeAdapter'
@@ -48,7 +49,7 @@ export type StubBehaviour = { [N in Name]?: (input: In<N>, n: number) => Out<N> 
 
 function keyOf(name: Name, input: unknown): string | null {
   if (typeof input !== 'object' || input === null) return null;
-  const field = ['lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory'].includes(name) ? 'holdKey' : 'idempotencyKey';
+  const field = ['lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory', 'handOverInventory'].includes(name) ? 'holdKey' : 'idempotencyKey';
   const v: unknown = Object.getOwnPropertyDescriptor(input, field)?.value;
   return typeof v === 'string' ? v : null;
 }
@@ -130,6 +131,7 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
     confirmInventoryPaid: stub('confirmInventoryPaid', () => ({ confirmed: true })),
     releaseInventory: stub('releaseInventory', () => undefined),
     commitInventory: stub('commitInventory', () => undefined),
+    handOverInventory: stub('handOverInventory', () => undefined),
     requestDecision: stub('requestDecision', () => undefined),
     clearDecision: stub('clearDecision', () => undefined),
     invokeAdapter: stub('invokeAdapter', adapterAnswer),
@@ -146,4 +148,4 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
 export type Stubs = ReturnType<typeof stubActivities>;
 
 /** Every activity the stubs implement, for a worker that delegates to the current test's stubs. */
-export const LIFECYCLE_ACTIVITY_NAMES: readonly (keyof LifecycleActivities)[] = ['recordOrder', 'checkOrderRules', 'lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory', 'requestDecision', 'clearDecision', 'invokeAdapter', 'notifyPickup', 'auditAddressChange', 'stockSnapshot', 'syncStockFromWms'];
+export const LIFECYCLE_ACTIVITY_NAMES: readonly (keyof LifecycleActivities)[] = ['recordOrder', 'checkOrderRules', 'lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory', 'handOverInventory', 'requestDecision', 'clearDecision', 'invokeAdapter', 'notifyPickup', 'auditAddressChange', 'stockSnapshot', 'syncStockFromWms'];

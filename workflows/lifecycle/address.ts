@@ -7,7 +7,7 @@ import { notifyPeople } from './notify.js';
 import type { OrderRun } from './run.js';
 import type { AddressChangeInput, AddressChangeOutcome, DecisionInput } from './types.js';
 import { cancelCurrentWaybill, courierFor, issueWaybill, updateWaybill } from './waybill.js';
-import { pushToWms } from './wms.js';
+import { pushAgain } from './refusals.js';
 
 /** Queues each change; it is applied between steps (never during one) and answered then. */
 export function handleAddressChanges(run: OrderRun): void {
@@ -108,7 +108,8 @@ async function applyAddressChange(run: OrderRun, change: AddressChangeInput, app
   if (!regionChanged) {
     // Same district: overwrite the receiver on the live waybill.
     await updateWaybill(run, `${run.waybillKey ?? run.workflowId}:update-${run.addressSeq}`);
-    await pushToWms(run);
+    // A reject cancels the order (the cancel request is seen between steps); the change itself stands.
+    await pushAgain(run);
     run.note(`waybill ${run.waybillNo} overwritten with the new street address (${change.source})`, change.actor);
     await audit('overwritten');
     return outcome('overwritten');
@@ -119,7 +120,7 @@ async function applyAddressChange(run: OrderRun, change: AddressChangeInput, app
   const conn = courierFor(run, run.carrier) ?? run.courierConn ?? '';
   await issueWaybill(run, conn);
   run.note(`waybill re-issued: ${run.waybillNo} from ${conn}; re-pickup requested`, change.actor);
-  await pushToWms(run);
+  await pushAgain(run);
   await audit('reissued');
   return outcome('reissued');
 }

@@ -33,6 +33,10 @@ export const PATCH = {
   SHIP_BY_DEADLINE: 'ship-by-deadline',
   /** A waybill or WMS push the system refuses goes to a person instead of failing the workflow. */
   DISPATCH_REFUSALS_TO_A_PERSON: 'dispatch-refusals-to-a-person',
+  /** The WMS accepted the trade: the stock hold is handed to it, so its stock readings are not counted twice. */
+  STOCK_HANDED_TO_WMS: 'stock-handed-to-wms',
+  /** A WMS refusing an order sent again (address change, partial refund) goes to a person instead of failing the workflow. */
+  REPUSH_REFUSALS_TO_A_PERSON: 'repush-refusals-to-a-person',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

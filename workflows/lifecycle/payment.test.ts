@@ -58,6 +58,7 @@ describe('happy path', () => {
         `lockInventory ${id}:lock-0`,
         `invokeAdapter waybill.create ${id}:waybill-1`,
         `invokeAdapter wms.order.push ${id}:wms-1`,
+        `handOverInventory ${id}:lock-0`,
         `commitInventory ${id}:lock-0`,
         `notifyPickup ${id}:notify-pickup`,
       ]);

@@ -66,6 +66,8 @@ export class OrderRun {
   // Stock hold, waybill and WMS state.
   lockAttempt = 0;
   holdKey: string;
+  /** The hold last handed to the WMS: a push sent again does not hand it twice. */
+  handedHoldKey: string | null = null;
   courierConn: string | null = null;
   waybillSeq = 0;
   waybillKey: string | null = null;

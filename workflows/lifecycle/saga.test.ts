@@ -127,7 +127,8 @@ describe('cancel at each step', () => {
       const pending = await run.cancelAccepted(wf);
       wms.open();
       expect(await pending.result()).toEqual(cancelled);
-      expect(stubs.trace().slice(-4)).toEqual([`invokeAdapter wms.order.push ${id}:wms-1`, ...undoAll(id)]);
+      // The push went through, so the WMS holds the trade: the stock is handed to it, then undone.
+      expect(stubs.trace().slice(-5)).toEqual([`invokeAdapter wms.order.push ${id}:wms-1`, `handOverInventory ${id}:lock-0`, ...undoAll(id)]);
     });
   });
 

@@ -1,5 +1,6 @@
-import { adapterActivities, outageRetrying, stringField } from './activities.js';
-import { CAPABILITY } from './constants.js';
+import { patched } from '@temporalio/workflow';
+import { adapterActivities, outageRetrying, store, stringField } from './activities.js';
+import { CAPABILITY, PATCH } from './constants.js';
 import type { OrderRun } from './run.js';
 
 /** Sends the outbound instruction (gift lines and label positions included); waits out a WMS outage. */
@@ -20,6 +21,13 @@ export async function pushToWms(run: OrderRun): Promise<void> {
     }),
   );
   run.wmsFeedback = stringField(res, 'feedbackCode') ?? stringField(res, 'wmsCode') ?? stringField(res, 'code');
+  // From here the WMS counts the units (promised, then shipped): a stock reading taken after it
+  // ships but before pickup would otherwise take them off a second time. A hold already handed
+  // (a push sent again) stays as it is.
+  if (run.handedHoldKey !== run.holdKey && patched(PATCH.STOCK_HANDED_TO_WMS)) {
+    await store.handOverInventory({ holdKey: run.holdKey });
+    run.handedHoldKey = run.holdKey;
+  }
 }
 
 /** The saga's undo of the push: intercept the outbound order at the WMS (a re-pushed order has its own key). */

@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../../src/sdk/define.js';
 import { z } from 'zod';
 import { CanonicalOrder } from '../../../src/canonical/order.js';
 import type { WdtConfig } from '../config.js';
@@ -29,15 +30,15 @@ export interface InterceptOrderOutput {
 const EnterpriseBody = z.object({ message: z.string().nullish() });
 const UltimateBody = z.object({ message: z.string().nullish() });
 
-export async function interceptOrder(t: WdtTransport, config: WdtConfig, input: InterceptOrderInput, signal: AbortSignal): Promise<InterceptOrderOutput> {
+export async function interceptOrder(t: WdtTransport, config: WdtConfig, input: InterceptOrderInput, scope: RequestScope | AbortSignal): Promise<InterceptOrderOutput> {
   const intent = { kind: 'intercept', reason: input.reason } as const;
   const tid = input.order.source.platformOrderId;
   if (t.edition === 'enterprise') {
     const trade = enterpriseTrade(input.order, intent);
-    const body = EnterpriseBody.parse(await t.enterprise('trade_push.php', { shop_no: config.shopNo, trade_list: JSON.stringify([trade]) }, signal));
+    const body = EnterpriseBody.parse(await t.enterprise('trade_push.php', { shop_no: config.shopNo, trade_list: JSON.stringify([trade]) }, scope));
     return { tid, edition: t.edition, wmsCode: 0, wmsMessage: body.message ?? '', tradeStatus: Number(trade['trade_status']) };
   }
   const args = ultimateArgs(input.order, intent, config.shopNo);
-  const body = UltimateBody.parse(await t.ultimate('sales.RawTrade.pushSelf', args, signal));
+  const body = UltimateBody.parse(await t.ultimate('sales.RawTrade.pushSelf', args, scope));
   return { tid, edition: t.edition, wmsCode: 0, wmsMessage: body.message ?? '', tradeStatus: Number(args[1][0]?.['trade_status']) };
 }

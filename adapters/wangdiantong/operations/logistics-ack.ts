@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../../src/sdk/define.js';
 import { z } from 'zod';
 import type { WdtConfig } from '../config.js';
 import type { WdtTransport } from '../transport.js';
@@ -45,16 +46,16 @@ const EnterpriseBody = z.object({
 });
 const UltimateBody = z.object({ data: z.array(z.string()).nullish() });
 
-export async function logisticsAck(t: WdtTransport, _config: WdtConfig, input: LogisticsAckInput, signal: AbortSignal): Promise<LogisticsAckOutput> {
+export async function logisticsAck(t: WdtTransport, _config: WdtConfig, input: LogisticsAckInput, scope: RequestScope | AbortSignal): Promise<LogisticsAckOutput> {
   if (t.edition === 'enterprise') {
     const send = input.acks.filter((a) => a.result !== ACK_RESULT.RETRY);
     const leftPending = input.acks.filter((a) => a.result === ACK_RESULT.RETRY).map((a) => a.syncId);
     if (send.length === 0) return { acked: [], leftPending, errors: [] };
     const list = send.map((a) => ({ rec_id: idValue(a.syncId), status: a.result === ACK_RESULT.OK ? ENTERPRISE_STATUS.ok : ENTERPRISE_STATUS.fail, message: a.message || (a.result === ACK_RESULT.OK ? '同步成功' : '同步失败') }));
-    const body = EnterpriseBody.parse(await t.enterprise('logistics_sync_ack.php', { logistics_list: JSON.stringify(list) }, signal));
+    const body = EnterpriseBody.parse(await t.enterprise('logistics_sync_ack.php', { logistics_list: JSON.stringify(list) }, scope));
     return { acked: send.map((a) => a.syncId), leftPending, errors: (body.errors ?? []).map((e) => ({ syncId: e.rec_id, message: e.error ?? '' })) };
   }
   const list = input.acks.map((a) => ({ sync_id: idValue(a.syncId), status: ULTIMATE_STATUS[a.result], error_msg: a.message }));
-  const body = UltimateBody.parse(await t.ultimate('sales.LogisticsSync.update', [list], signal));
+  const body = UltimateBody.parse(await t.ultimate('sales.LogisticsSync.update', [list], scope));
   return { acked: input.acks.map((a) => a.syncId), leftPending: [], errors: (body.data ?? []).map((m) => ({ syncId: null, message: m })) };
 }

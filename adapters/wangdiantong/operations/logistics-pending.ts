@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../../src/sdk/define.js';
 import { z } from 'zod';
 import type { WdtConfig } from '../config.js';
 import type { WdtTransport } from '../transport.js';
@@ -28,13 +29,13 @@ const UltimateRow = z.object({ sync_id: Id, tid: Id, logistics_no: Text, logisti
 const UltimateBody = z.object({ data: z.array(UltimateRow).nullish() });
 
 /** `logistics_sync_query.php` / `sales.LogisticsSync.getSyncListExt`: read, never consume; ack settles each row. */
-export async function logisticsPending(t: WdtTransport, config: WdtConfig, input: LogisticsPendingInput, signal: AbortSignal): Promise<PendingShipment[]> {
+export async function logisticsPending(t: WdtTransport, config: WdtConfig, input: LogisticsPendingInput, scope: RequestScope | AbortSignal): Promise<PendingShipment[]> {
   if (t.edition === 'enterprise') {
-    const body = EnterpriseBody.parse(await t.enterprise('logistics_sync_query.php', { shop_no: config.shopNo, limit: String(input.limit) }, signal));
+    const body = EnterpriseBody.parse(await t.enterprise('logistics_sync_query.php', { shop_no: config.shopNo, limit: String(input.limit) }, scope));
     return (body.trades ?? []).map((r) => ({ syncId: r.rec_id, tid: r.tid, logisticsNo: r.logistics_no, logisticsCode: r.logistics_type, logisticsName: r.logistics_name, oids: oids(r.oids) }));
   }
   const body = UltimateBody.parse(
-    await t.ultimate('sales.LogisticsSync.getSyncListExt', [{ shop_no: config.shopNo, is_own_platform: true }], signal, { pageSize: input.limit, pageNo: 0 }),
+    await t.ultimate('sales.LogisticsSync.getSyncListExt', [{ shop_no: config.shopNo, is_own_platform: true }], scope, { pageSize: input.limit, pageNo: 0 }),
   );
   return (body.data ?? []).map((r) => ({ syncId: r.sync_id, tid: r.tid, logisticsNo: r.logistics_no, logisticsCode: r.logistics_code, logisticsName: r.logistics_name, oids: oids(r.oids) }));
 }

@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../../src/sdk/define.js';
 import { z } from 'zod';
 import { CanonicalOrder } from '../../../src/canonical/order.js';
 import type { WdtConfig } from '../config.js';
@@ -24,14 +25,14 @@ const EnterpriseBody = Counts.extend({ message: z.string().nullish() });
 const UltimateBody = z.object({ message: z.string().nullish(), data: Counts.nullish() });
 
 /** `trade_push.php` / `sales.RawTrade.pushSelf`: idempotent per tid (a repeat updates, never duplicates). */
-export async function pushOrder(t: WdtTransport, config: WdtConfig, input: PushOrderInput, signal: AbortSignal): Promise<PushOrderOutput> {
+export async function pushOrder(t: WdtTransport, config: WdtConfig, input: PushOrderInput, scope: RequestScope | AbortSignal): Promise<PushOrderOutput> {
   const { order } = input;
   const tid = order.source.platformOrderId;
   if (t.edition === 'enterprise') {
     const trade = enterpriseTrade(order, { kind: 'push' });
-    const body = EnterpriseBody.parse(await t.enterprise('trade_push.php', { shop_no: config.shopNo, trade_list: JSON.stringify([trade]) }, signal));
+    const body = EnterpriseBody.parse(await t.enterprise('trade_push.php', { shop_no: config.shopNo, trade_list: JSON.stringify([trade]) }, scope));
     return { tid, edition: t.edition, wmsCode: 0, wmsMessage: body.message ?? '', newCount: body.new_count, chgCount: body.chg_count };
   }
-  const body = UltimateBody.parse(await t.ultimate('sales.RawTrade.pushSelf', ultimateArgs(order, { kind: 'push' }, config.shopNo), signal));
+  const body = UltimateBody.parse(await t.ultimate('sales.RawTrade.pushSelf', ultimateArgs(order, { kind: 'push' }, config.shopNo), scope));
   return { tid, edition: t.edition, wmsCode: 0, wmsMessage: body.message ?? '', newCount: body.data?.new_count ?? 0, chgCount: body.data?.chg_count ?? 0 };
 }

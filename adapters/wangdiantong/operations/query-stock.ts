@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../../src/sdk/define.js';
 import { z } from 'zod';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import type { WdtConfig } from '../config.js';
@@ -44,7 +45,7 @@ function toRow(r: z.output<typeof Row>): StockRow {
 }
 
 /** `stock_query.php` (one spec_no per call) / `wms.StockSpec.search` (a list of spec_nos). */
-export async function queryStock(t: WdtTransport, config: WdtConfig, input: QueryStockInput, signal: AbortSignal): Promise<StockRow[]> {
+export async function queryStock(t: WdtTransport, config: WdtConfig, input: QueryStockInput, scope: RequestScope | AbortSignal): Promise<StockRow[]> {
   const warehouse = input.warehouse ?? config.warehouseNo;
   const out: StockRow[] = [];
   if (t.edition === 'enterprise') {
@@ -52,7 +53,7 @@ export async function queryStock(t: WdtTransport, config: WdtConfig, input: Quer
       for (let page = 0; page < MAX_PAGES; page++) {
         const params: Record<string, string> = { spec_no: sku, page_no: String(page), page_size: String(ENTERPRISE_PAGE) };
         if (warehouse) params['warehouse_no'] = warehouse;
-        const body = EnterpriseBody.parse(await t.enterprise('stock_query.php', params, signal));
+        const body = EnterpriseBody.parse(await t.enterprise('stock_query.php', params, scope));
         const rows = body.stocks ?? [];
         // spec_no is matched exactly: the WMS may match by prefix, and a wrong SKU's stock would oversell.
         out.push(...rows.filter((r) => r.spec_no === sku && sellable(r)).map(toRow));
@@ -65,7 +66,7 @@ export async function queryStock(t: WdtTransport, config: WdtConfig, input: Quer
   const params: Record<string, unknown> = { spec_nos: input.skus };
   if (warehouse) params['warehouse_no'] = warehouse;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const body = UltimateBody.parse(await t.ultimate('wms.StockSpec.search', [params], signal, { pageSize: ULTIMATE_PAGE, pageNo: page, calcTotal: page === 0 }));
+    const body = UltimateBody.parse(await t.ultimate('wms.StockSpec.search', [params], scope, { pageSize: ULTIMATE_PAGE, pageNo: page, calcTotal: page === 0 }));
     const rows = body.data ?? [];
     out.push(...rows.filter((r) => input.skus.includes(r.spec_no) && sellable(r)).map(toRow));
     if (rows.length < ULTIMATE_PAGE) return out;

@@ -9,6 +9,7 @@ import { errorMessage } from '../../util/errors.js';
 import { ROLES, type Role } from '../../config/schema.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { readJsonBody } from '../json-body.js';
 import type { AppEnv } from '../types.js';
 
 export const DecisionBody = z
@@ -39,13 +40,7 @@ export function decisionRoutes(d: { temporal: Client; decisions: DecisionQueue; 
         throw new HttpError(403, 'forbidden', `key "${principal.name}" may not decide ${pending ? `a ${pending.reason} hold` : 'this order'} (allowed: operations_lead${allowed.length ? `, ${allowed.join(', ')}` : ''})`);
       }
     }
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      throw new HttpError(400, 'invalid_json', 'body: not valid JSON');
-    }
-    const body = DecisionBody.safeParse(raw);
+    const body = DecisionBody.safeParse(await readJsonBody(c.req));
     if (!body.success) throw new HttpError(400, 'invalid_body', zodProblem(body.error));
     const workflowId = orderId.startsWith('order:') ? orderId : workflowIdFor(orderId);
     try {

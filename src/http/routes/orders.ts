@@ -11,6 +11,8 @@ import type { OrderIndex } from '../../store/orders.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
+import { readJsonBody } from '../json-body.js';
+import { orderForView, piiViewFor, type PiiViews } from '../pii-view.js';
 
 export const OrderStateResponse = z
   .object({
@@ -45,17 +47,11 @@ export const TrackingBody = z
 
 export const AddressChangeBody = z.object({ address: Address, note: z.string().max(500).optional() }).strict().meta({ id: 'AddressChange' });
 
-async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'body: not valid JSON');
-  }
-}
+const jsonBody = readJsonBody;
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
-export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[]; metrics: Metrics }) {
+export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: readonly ApiKeyEntry[]; metrics: Metrics; piiViews: PiiViews }) {
   const app = new Hono<AppEnv>();
   const readers = requireRole(d.apiKeys, 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre');
   const handleFor = (id: string) => d.temporal.workflow.getHandle(id.startsWith('order:') ? id : workflowIdFor(id));
@@ -120,7 +116,7 @@ export function orderRoutes(d: { temporal: Client; index: OrderIndex; apiKeys: r
     const handle = d.temporal.workflow.getHandle(workflowId);
     try {
       const [desc, state] = await Promise.all([handle.describe(), handle.query(getOrderState)]);
-      return c.json({ ...state, workflowId, runStatus: desc.status.name });
+      return c.json(orderForView({ ...state, workflowId, runStatus: desc.status.name }, piiViewFor(c.get('principal').roles, d.piiViews)));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${id}`);
       throw err;

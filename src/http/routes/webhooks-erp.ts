@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { ChannelConfig } from '../../config/schema.js';
 import { QuarantinedError, type OrderIntake } from '../../intake/order-intake.js';
 import type { Logger } from '../../logger.js';
@@ -17,6 +19,7 @@ import type { Client } from '@temporalio/client';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { AppEnv } from '../types.js';
+import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
 
 export interface ErpWebhookDeps {
   channels: readonly ChannelConfig[];
@@ -31,9 +34,12 @@ export interface ErpWebhookDeps {
   defaultWarehouse: string;
   metrics: Metrics;
   logger: Logger;
+  signatureGuard: SignatureGuard;
 }
 
 type Answer = { status: 200 | 422; body: Record<string, unknown> };
+/** A stored first answer, read back from Redis: parsed, not trusted. */
+const FirstAnswer = z.object({ status: z.union([z.literal(200), z.literal(422)]), body: z.record(z.string(), z.unknown()) });
 
 async function erpConnector(d: ErpWebhookDeps, channelId: string) {
   const channel = d.channels.find((ch) => ch.id === channelId && ch.adapter === 'legacy-erp' && ch.enabled);
@@ -63,7 +69,20 @@ export function erpWebhookRoutes(d: ErpWebhookDeps) {
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
     const headers = Object.fromEntries([...c.req.raw.headers.entries()]);
     const verdict = conn.verifyWebhook({ headers, rawBody });
-    if (!verdict.ok) reject(verdict.reason, 401, `authentication: ${verdict.reason.replace(/_/g, ' ')}`);
+    if (!verdict.ok) {
+      d.metrics.webhookRejections.inc({ adapter: 'legacy-erp', reason: verdict.reason });
+      return refuseSignature(d.signatureGuard, c, 'legacy-erp', verdict.reason, `authentication: ${verdict.reason.replace(/_/g, ' ')}`);
+    }
+    // A signed body replayed (an event id is in the body, but a hash needs no parsing) gets the
+    // first answer again; a key-authenticated one has no signed body and relies on the event id.
+    const signed = verdict.signed === undefined ? rawBody : verdict.signed;
+    const bodyKey = signed ? `${d.keyPrefix}erp-event-body:${channel.id}:${createHash('sha256').update(signed).digest('hex')}` : null;
+    const seenBody = bodyKey ? await d.redis.get(bodyKey).catch(() => null) : null;
+    if (seenBody) {
+      d.metrics.webhookDuplicates.inc({ adapter: 'legacy-erp', by: 'body' });
+      const first = FirstAnswer.parse(JSON.parse(seenBody));
+      return c.json({ ...first.body, duplicate: true }, first.status);
+    }
 
     const rawText = Buffer.from(rawBody).toString('utf8');
     let body: unknown;
@@ -79,12 +98,14 @@ export function erpWebhookRoutes(d: ErpWebhookDeps) {
     const seen = await d.redis.get(seenKey).catch(() => null);
     if (seen) {
       d.metrics.webhookDuplicates.inc({ adapter: 'legacy-erp', by: 'delivery' });
-      const first = JSON.parse(seen) as Answer;
+      const first = FirstAnswer.parse(JSON.parse(seen));
       return c.json({ ...first.body, duplicate: true }, first.status);
     }
     const receivedAt = new Date().toISOString();
     const remember = async (a: Answer) => {
-      await d.redis.set(seenKey, JSON.stringify(a), 'EX', d.dedupeTtlSeconds).catch((err: unknown) => d.logger.warn({ err: errorMessage(err) }, 'could not remember ERP event id'));
+      const m = d.redis.multi().set(seenKey, JSON.stringify(a), 'EX', d.dedupeTtlSeconds);
+      if (bodyKey) m.set(bodyKey, JSON.stringify(a), 'EX', d.dedupeTtlSeconds);
+      await m.exec().catch((err: unknown) => d.logger.warn({ err: errorMessage(err) }, 'could not remember ERP event id'));
       return c.json(a.body, a.status);
     };
     const quarantined = (m: MappingError, quarantineId: string) => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import type { ChannelConfig } from '../../config/schema.js';
@@ -12,6 +13,7 @@ import { errorMessage } from '../../util/errors.js';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { AppEnv } from '../types.js';
+import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
 
 /** The acknowledgement Youzan and Douyin both expect; anything else makes them push again. */
 const ACK = { code: 0, msg: 'success' } as const;
@@ -85,6 +87,7 @@ export function platformWebhookRoutes(d: {
   metrics: Metrics;
   logger: Logger;
   resilience?: ResilienceLayers | undefined;
+  signatureGuard: SignatureGuard;
 }) {
   const app = new Hono<AppEnv>();
   app.post('/:adapter/:channel', async (c) => {
@@ -98,8 +101,15 @@ export function platformWebhookRoutes(d: {
     const verdict = instance.verifyWebhook({ headers, rawBody });
     if (!verdict.ok) {
       d.metrics.webhookRejections.inc({ adapter, reason: verdict.reason });
-      d.logger.warn({ adapter, channel: channel.id, reason: verdict.reason }, 'webhook rejected');
-      throw new HttpError(401, verdict.reason, `signature: ${verdict.reason.replace(/_/g, ' ')}`);
+      return refuseSignature(d.signatureGuard, c, adapter, verdict.reason, `signature: ${verdict.reason.replace(/_/g, ' ')}`);
+    }
+    // Message ids are not always signed (Youzan's msg_id is not): a captured push replayed under
+    // a fresh id is caught by the hash of what the signature covers.
+    const signed = verdict.signed === undefined ? rawBody : verdict.signed;
+    const bodyHash = signed ? createHash('sha256').update(signed).digest('hex') : null;
+    if (await d.intake.seenDelivery(channel.id, null, bodyHash)) {
+      d.metrics.webhookDuplicates.inc({ adapter, by: 'body' });
+      return c.json(ACK);
     }
     let events;
     try {
@@ -148,6 +158,8 @@ export function platformWebhookRoutes(d: {
       }
       await d.redis.set(seenKey, '1', 'EX', d.dedupeTtlSeconds).catch(() => undefined);
     }
+    // Only now, with every message stored: a delivery that failed part-way is processed again.
+    await d.intake.rememberDelivery(channel.id, null, bodyHash);
     d.logger.info({ adapter, channel: channel.id, results }, 'platform webhook processed');
     return c.json(ACK);
   });

@@ -9,20 +9,26 @@ import { errorMessage } from '../../util/errors.js';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { AppEnv } from '../types.js';
+import { sha256 } from '../auth.js';
+import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
 
 /**
  * SF route push receiver: pickup (opCode 50) and delivery (80) move the order's workflow to in
  * transit and delivered. SF signs nothing here, so the URL carries a secret token; each record
  * is deduplicated by its message id, and a record for an unknown waybill is logged, not lost.
  */
-export function sfRouteRoutes(d: { token: string | undefined; temporal: Client; redis: Redis; keyPrefix: string; metrics: Metrics; logger: Logger }) {
+/** What logs name instead of the URL: the token is the receiver's secret. */
+export const ROUTE_PATTERN = '/webhooks/sf-express/routes/:token';
+
+export function sfRouteRoutes(d: { token: string | undefined; temporal: Client; redis: Redis; keyPrefix: string; metrics: Metrics; logger: Logger; signatureGuard: SignatureGuard }) {
   const app = new Hono<AppEnv>();
+  // Only the digest is kept; both sides are hashed so the comparison is constant-time and of
+  // equal length whatever was presented (a length mismatch would tell a guesser the length).
+  const want = d.token === undefined ? null : sha256(d.token);
   app.post('/:token', async (c) => {
-    const given = Buffer.from(c.req.param('token'));
-    const want = Buffer.from(d.token ?? '');
-    if (!d.token || given.length !== want.length || !timingSafeEqual(given, want)) {
+    if (!want || !timingSafeEqual(sha256(c.req.param('token')), want)) {
       d.metrics.webhookRejections.inc({ adapter: 'sf-express', reason: 'bad_token' });
-      throw new HttpError(404, 'not_found', 'no such route push receiver');
+      return refuseSignature(d.signatureGuard, c, 'sf-express', 'bad_token', 'no such route push receiver', 404);
     }
     const parsed = parseRoutePush(await c.req.text());
     if (!parsed.ok) {
@@ -32,21 +38,26 @@ export function sfRouteRoutes(d: { token: string | undefined; temporal: Client; 
     let unknown = 0;
     for (const r of parsed.records) {
       if (r.event === 'other') continue;
-      const first = await d.redis.set(`${d.keyPrefix}sf-route:${r.messageId}`, '1', 'EX', 30 * 24 * 3600, 'NX');
+      const mark = `${d.keyPrefix}sf-route:${r.messageId}`;
+      const first = await d.redis.set(mark, '1', 'EX', 30 * 24 * 3600, 'NX').catch(() => {
+        throw new HttpError(503, 'redis_unavailable', 'route push not stored; retry later', undefined, { 'Retry-After': '10' });
+      });
       if (first !== 'OK') continue; // a re-push of a record already delivered
-      const workflowId = await d.redis.get(`${d.keyPrefix}waybill:${r.mailno}`);
-      if (!workflowId) {
-        unknown++;
-        d.logger.warn({ waybillNo: r.mailno, opCode: r.opCode }, 'route push for a waybill the hub did not issue');
-        continue;
-      }
       try {
+        const workflowId = await d.redis.get(`${d.keyPrefix}waybill:${r.mailno}`);
+        if (!workflowId) {
+          unknown++;
+          d.logger.warn({ waybillNo: r.mailno, opCode: r.opCode }, 'route push for a waybill the hub did not issue');
+          continue;
+        }
         await d.temporal.workflow.getHandle(workflowId).signal(trackingEvent, { event: r.event, at: r.acceptTime, waybillNo: r.mailno, source: `sf-route-push:${r.opCode}` });
       } catch (err) {
-        // Not acknowledged: SF pushes again, and the dedupe mark is removed so it is processed then.
-        await d.redis.del(`${d.keyPrefix}sf-route:${r.messageId}`);
-        if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no workflow ${workflowId}`);
-        d.logger.error({ err: errorMessage(err) }, 'route push not delivered');
+        // Not acknowledged: SF pushes again, and the mark is removed so the retry is processed
+        // (whatever failed: the waybill lookup or the signal). If even that fails, the mark's
+        // TTL is the bound.
+        await d.redis.del(mark).catch((e: unknown) => d.logger.error({ err: errorMessage(e), messageId: r.messageId }, 'route push dedupe mark not removed'));
+        if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no workflow for waybill ${r.mailno}`);
+        d.logger.error({ err: errorMessage(err), route: ROUTE_PATTERN }, 'route push not delivered');
         throw new HttpError(503, 'temporal_unavailable', 'route push not stored; retry later', undefined, { 'Retry-After': '10' });
       }
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { shopifyManifest } from '../../../adapters/shopify/manifest.js';
 import { verifyShopifyHmac } from '../../../adapters/shopify/webhook.js';
 import type { ChannelConfig } from '../../config/schema.js';
@@ -10,12 +10,14 @@ import { parseJsonSafe } from '../../util/json.js';
 import { errorMessage } from '../../util/errors.js';
 import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
 
 export interface ShopifyWebhookDeps {
   channels: readonly ChannelConfig[];
   intake: OrderIntake;
   metrics: Metrics;
   logger: Logger;
+  signatureGuard: SignatureGuard;
 }
 
 const ORDER_TOPICS: readonly string[] = shopifyManifest.orderTopics;
@@ -23,8 +25,10 @@ const ORDER_TOPICS: readonly string[] = shopifyManifest.orderTopics;
 /** POST /webhooks/shopify: Shopify order webhooks (orders/create and friends). */
 export function shopifyWebhookRoutes(d: ShopifyWebhookDeps) {
   const app = new Hono<AppEnv>();
-  const reject = (reason: string, status: 400 | 401 | 422, message: string, log: Logger): never => {
+  const reject = (reason: string, status: 400 | 401 | 422, message: string, log: Logger, c?: Context): never => {
     d.metrics.webhookRejections.inc({ adapter: 'shopify', reason });
+    // Authentication failures are counted per source and summarised, never logged one by one.
+    if (c) return refuseSignature(d.signatureGuard, c, 'shopify', reason, message);
     // The reason is logged, never the body (it carries buyer PII).
     log.warn({ adapter: 'shopify', reason }, `webhook rejected: ${message}`);
     throw new HttpError(status, reason, message);
@@ -38,12 +42,12 @@ export function shopifyWebhookRoutes(d: ShopifyWebhookDeps) {
     const raw = new Uint8Array(await c.req.arrayBuffer());
 
     const candidates = d.channels.filter((ch) => ch.adapter === 'shopify' && ch.enabled && (!shop || ch.shop === shop));
-    if (!shop && candidates.length !== 1) reject('unknown_shop', 401, 'X-Shopify-Shop-Domain is missing and more than one Shopify channel is configured', log);
+    if (!shop && candidates.length !== 1) reject('unknown_shop', 401, 'X-Shopify-Shop-Domain is missing and more than one Shopify channel is configured', log, c);
     const channel = candidates[0];
-    if (!channel) return reject('unknown_shop', 401, `no enabled Shopify channel for shop ${shop ?? '(none)'}`, log);
+    if (!channel) return reject('unknown_shop', 401, `no enabled Shopify channel for shop ${shop ?? '(none)'}`, log, c);
 
     const verdict = verifyShopifyHmac(raw, c.req.header('x-shopify-hmac-sha256'), channel.secret ?? '');
-    if (!verdict.ok) reject(verdict.reason, 401, `X-Shopify-Hmac-Sha256: ${verdict.reason.replace(/_/g, ' ')}`, log);
+    if (!verdict.ok) reject(verdict.reason, 401, `X-Shopify-Hmac-Sha256: ${verdict.reason.replace(/_/g, ' ')}`, log, c);
 
     const bodyHash = createHash('sha256').update(raw).digest('hex');
     if (await d.intake.seenDelivery(channel.id, deliveryId, bodyHash)) {

@@ -1,8 +1,6 @@
-import { isCancellation, patched } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../../states.js';
-import { failureMessage } from '../activities.js';
-import { HOLD_REASON, PATCH } from '../constants.js';
-import { holdUntilApproved } from '../decisions.js';
+import { HOLD_REASON } from '../constants.js';
+import { refusalsToAPerson } from '../refusals.js';
 import type { OrderRun } from '../run.js';
 import { cancelCurrentWaybill, courierFor, issueWaybill } from '../waybill.js';
 import { interceptAtWms, pushToWms } from '../wms.js';
@@ -30,25 +28,4 @@ export async function sendToWarehouse(run: OrderRun): Promise<StepResult> {
   if (done === STEP.CANCEL) return STEP.CANCEL;
   run.moveTo(LIFECYCLE_STATE.PUSHED_TO_WMS, `pushed to ${wms}${run.wmsFeedback ? ` (feedback ${run.wmsFeedback})` : ''}`);
   return STEP.NEXT;
-}
-
-/**
- * A refusal (the courier or WMS said no: bad address data, an unknown SKU, a mapping that cannot
- * build the request) used to fail the whole workflow with its stock locked. It goes to a person
- * with the system's message instead: approve = the cause was fixed, try again (a new key, so the
- * system sees a new request); reject = cancel the order, compensations included. Outages never
- * get here: they are waited out. Histories from before the patch fail as they did.
- */
-async function refusalsToAPerson(run: OrderRun, reason: string, connector: string, what: string, call: () => Promise<void>): Promise<StepResult> {
-  for (;;) {
-    try {
-      await call();
-      return STEP.NEXT;
-    } catch (err) {
-      if (isCancellation(err) || !patched(PATCH.DISPATCH_REFUSALS_TO_A_PERSON)) throw err;
-      const why = failureMessage(err);
-      run.note(`${connector} refused the ${what}: ${why}`);
-      if (!(await holdUntilApproved(run, reason, null, `${connector} refused the ${what}: ${why}; approve once fixed to try again, reject to cancel`, `${connector} refused the ${what}`))) return STEP.CANCEL;
-    }
-  }
 }

@@ -3,7 +3,8 @@ import { failureMessage, outageRetrying } from '../activities.js';
 import { LIFECYCLE_STATE } from '../../states.js';
 import { dropRefundedLines } from '../gate.js';
 import type { OrderRun } from '../run.js';
-import { interceptAtWms, pushToWms } from '../wms.js';
+import { pushAgain } from '../refusals.js';
+import { interceptAtWms } from '../wms.js';
 import { STEP, type StepResult } from './step.js';
 
 /**
@@ -42,7 +43,7 @@ export async function interceptForRefund(run: OrderRun): Promise<StepResult> {
   if (wms && run.wmsIntercepted) {
     const key = `${run.workflowId}:wms-intercept-${run.wmsSeq + 1}`;
     run.compensations.push({ name: `intercept at ${wms}`, run: () => interceptAtWms(run, wms, key) });
-    await pushToWms(run);
+    if ((await pushAgain(run)) === STEP.CANCEL) return STEP.CANCEL;
     run.wmsIntercepted = false;
     run.moveTo(LIFECYCLE_STATE.PUSHED_TO_WMS, `pushed to ${wms} again after the refund was decided`);
   } else run.moveTo(before, 'refund decided: the order ships');
