@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { WorkflowBundleOption } from '@temporalio/worker';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { TOP_ERRORS } from '../../adapters/taobao/sandbox.js';
@@ -180,6 +181,17 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       const body = OrderView.safeParse(await res.json().catch(() => null));
       return { status: res.status, body: body.success ? body.data : null };
     };
+    // The run's status from Temporal itself: a query (GET /api/orders/:key) needs a worker, which a
+    // loaded day may keep busy past the read's deadline; that is not an order that never started.
+    const statusOf = async (key: string): Promise<string | null> => {
+      try {
+        return (await hubNow.client.workflow.getHandle(workflowIdFor(key)).describe()).status.name;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return null;
+        // Neither the query nor Temporal answered: the report says so rather than guessing.
+        return `UNREADABLE (${errorMessage(err).slice(0, 120)})`;
+      }
+    };
     const failureOf = async (key: string): Promise<string> => {
       try {
         await hubNow.client.workflow.getHandle(workflowIdFor(key)).result();
@@ -270,7 +282,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const drainEnd = Date.now() + (o.drainTimeoutMs ?? 120_000);
     let views = new Map<string, HubView>();
     for (;;) {
-      views = await hubViews(plan.orders, orderView, decisions, failureOf);
+      views = await hubViews(plan.orders, orderView, statusOf, decisions, failureOf);
       const open = [...views.values()].filter((v) => !(v.runStatus === 'COMPLETED' || (v.runStatus === 'RUNNING' && v.decision !== null)));
       // Parcels still at the courier keep moving; wait for them too.
       const moving = allWaybills(world).some(({ w }) => w.status === 'live' && w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? ''));
@@ -335,7 +347,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
 /** Orders asked at once while reading the hub's view of the day (each is a workflow query). */
 const VIEW_CONCURRENCY = 16;
 
-async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
+async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, statusOf: (key: string) => Promise<string | null>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
   const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
   const out = new Map<string, HubView>();
   // One query after another took longer than the whole drain timeout on a loaded 2-core box with
@@ -346,7 +358,7 @@ async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => 
       const o = orders[next++];
       if (!o) continue;
       const v = await view(o.key);
-      const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : null;
+      const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : v.status === 404 ? null : await statusOf(o.key);
       const state = v.body?.state ?? null;
       const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
       out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });

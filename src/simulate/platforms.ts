@@ -31,8 +31,22 @@ export interface PlatformActions {
   delayCopy(o: PlannedOrder): { deliver(): Promise<void> };
 }
 
-/** A push the hub refused is a finding, not something to retry silently. */
-function accepted(platform: WorldPlatform, id: string, r: { status: number; body: string }): void {
+/** How often a platform re-sends a push the hub answered 5xx or 429, and the pause before the first re-send. */
+const PUSH_RETRIES = 6;
+const PUSH_RETRY_MS = 2_000;
+
+/**
+ * Sends a push the way the platforms do: an answer of 5xx or 429 ("retry later": the hub says so
+ * when it cannot store the order durably right now) is re-sent, as the same message, after a
+ * growing pause (Shopify retries 8 times over 4 hours, Youzan and Douyin re-push too). Any other
+ * refusal, or one that outlasts the retries, is a finding, not something to hide.
+ */
+async function delivered(platform: WorldPlatform, id: string, send: () => Promise<{ status: number; body: string }>): Promise<void> {
+  let r = await send();
+  for (let n = 1; n <= PUSH_RETRIES && (r.status >= 500 || r.status === 429); n++) {
+    await new Promise((done) => setTimeout(done, PUSH_RETRY_MS * n));
+    r = await send();
+  }
   if (r.status >= 300) throw new Error(`${platform} push of ${id} answered ${r.status}: ${r.body.slice(0, 200)}`);
 }
 
@@ -107,7 +121,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         changeStreet: () => unsupported(platform, 'changeStreet'),
         async publish(o, times = 1) {
           const msgId = `${Date.now()}${o.n}`;
-          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.douyin.pushOrder(o.id, { msgId }));
+          for (let i = 0; i < times; i++) await delivered(platform, o.id, () => w.douyin.pushOrder(o.id, { msgId }));
         },
         delayCopy: () => unsupported(platform, 'delayCopy'),
       };
@@ -126,11 +140,11 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         changeStreet: (o) => void w.youzan.updateOrder(o.id, { address: { address: `张江路${o.n + 1}号` } }),
         async publish(o, times = 1) {
           const msgId = `sim-${o.id}-${Date.now()}`;
-          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.youzan.pushOrder(o.id, { msgId }));
+          for (let i = 0; i < times; i++) await delivered(platform, o.id, () => w.youzan.pushOrder(o.id, { msgId }));
         },
         delayCopy(o) {
           const late = w.youzan.delayPush(o.id);
-          return { deliver: async () => accepted(platform, o.id, await late.deliver()) };
+          return { deliver: () => delivered(platform, o.id, () => late.deliver()) };
         },
       };
     case 'shopify': {
@@ -149,13 +163,19 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         async publish(o, times = 1) {
           const topic = created.has(o.id) ? 'orders/updated' : 'orders/create';
           created.add(o.id);
-          const first = await w.shopify.pushOrder(o.id, { topic });
-          accepted(platform, o.id, first);
-          for (let i = 1; i < times; i++) accepted(platform, o.id, await w.shopify.pushOrder(o.id, { topic, webhookId: first.webhookId }));
+          // Shopify re-sends a delivery under its first webhook id.
+          let webhookId: string | undefined;
+          const push = async () => {
+            const r = await w.shopify.pushOrder(o.id, { topic, ...(webhookId ? { webhookId } : {}) });
+            webhookId = r.webhookId;
+            return r;
+          };
+          await delivered(platform, o.id, push);
+          for (let i = 1; i < times; i++) await delivered(platform, o.id, push);
         },
         delayCopy(o) {
           const late = w.shopify.delayPush(o.id);
-          return { deliver: async () => accepted(platform, o.id, await late.deliver()) };
+          return { deliver: () => delivered(platform, o.id, () => late.deliver()) };
         },
       };
     }
