@@ -1,7 +1,8 @@
 // Section C (issue 4): the full lifecycle against the engine floor. The hub takes signed Shopify
 // webhooks and runs record -> rules -> stock lock -> SF waybill -> Wangdiantong push against the
-// SF and Wangdiantong sandboxes (adapters/*/sandbox.ts: real HTTP, signatures checked); the floor runs a
-// bench workflow with the same number of no-op activities, started straight through the client.
+// SF and Wangdiantong sandboxes (adapters/<id>/sandbox.ts: real HTTP, signatures checked), each
+// answering after a configurable delay like the real APIs; the floor runs a bench workflow with
+// the same number of no-op activities, started straight through the client.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -15,6 +16,8 @@ import { ratePerSecond, summarize, type Summary } from '../src/util/stats.js';
 import { getOrderState } from '../workflows/order-lifecycle.js';
 import { sandbox as sfSandbox } from '../adapters/sf-express/sandbox.js';
 import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
+import { secretsToEnv } from '../src/sandbox/world.js';
+import { LIFECYCLE_STATE, type TimelineEntry } from '../workflows/states.js';
 import { workflowBundles } from './bundles.js';
 import { nextOrderId, SECRET, SHOP, signedRequest, workflowIdOf } from './engine.js';
 import { runPool } from './pool.js';
@@ -31,7 +34,21 @@ export interface LifecycleOptions {
   /** Per order: longer than this without its WMS push fails the section (a held order never arrives). */
   orderTimeoutMs: number;
   hubLogLevel: string;
+  /** How long the SF sandbox takes to answer each request (waybill create), ms. */
+  sfLatencyMs: number;
+  /** How long the Wangdiantong sandbox takes to answer each request (trade push), ms. */
+  wdtLatencyMs: number;
 }
+
+/** The steps paid-to-WMS is split into, each from one timeline state (or the webhook answer) to the next. */
+export const PAID_TO_WMS_STEPS = [
+  { step: 'webhook answer -> workflow recorded the order', from: null, to: LIFECYCLE_STATE.RECEIVED },
+  { step: 'received -> paid', from: LIFECYCLE_STATE.RECEIVED, to: LIFECYCLE_STATE.PAID },
+  { step: 'paid -> rules checked (risk_check)', from: LIFECYCLE_STATE.PAID, to: LIFECYCLE_STATE.RISK_CHECK },
+  { step: 'rules -> stock locked', from: LIFECYCLE_STATE.RISK_CHECK, to: LIFECYCLE_STATE.INVENTORY_LOCKED },
+  { step: 'stock locked -> SF waybill issued', from: LIFECYCLE_STATE.INVENTORY_LOCKED, to: LIFECYCLE_STATE.WAYBILL_ISSUED },
+  { step: 'waybill -> WDT push recorded (pushed_to_wms)', from: LIFECYCLE_STATE.WAYBILL_ISSUED, to: LIFECYCLE_STATE.PUSHED_TO_WMS },
+] as const;
 
 export interface LifecycleSide {
   side: 'floor' | 'hub';
@@ -55,8 +72,10 @@ export interface LifecycleResult {
   paidToWms: Summary;
   latencyTargetP50Ms: number;
   latencyPass: boolean;
-  /** Where the WMS receive time is taken (the fake keeps none of its own). */
+  /** Where the WMS receive time is taken. */
   latencySource: string;
+  /** Hub orders of the timed rounds: how long each step took (workflow timeline times, ms). */
+  steps: { step: string; summary: Summary }[];
 }
 
 const FLOOR_TASK_QUEUE = 'bench-lifecycle-floor';
@@ -66,8 +85,6 @@ const LATENCY_TARGET_P50_MS = 300;
 const WAREHOUSE = 'WH-BENCH';
 // Far above anything a bench run locks, so no order ever waits for stock or sells a SKU out.
 const ON_HAND = 1_000_000;
-const SF_CHECKWORD = 'bench-sf-check';
-const WDT = { sid: 'zs-bench', appkey: 'zs-bench-key', appsecret: 'bench-wdt-secret' };
 /** The documented sample's SKUs, renamed to the bench's stocked ones. */
 const SKU_RENAMES: [string, string][] = [
   ['IPOD2008PINK', 'BENCH-A'],
@@ -75,9 +92,9 @@ const SKU_RENAMES: [string, string][] = [
 ];
 
 /**
- * The moment the WDT sandbox first stores a tid, taken by interposing on its log's record() for
- * `trade.push` (the warehouse's own upsert, after the signature and timestamp checks, right before
- * it answers; a later push of the same tid is logged as an update and does not count).
+ * When the WDT sandbox recorded each trade's first push: its log's record() is interposed (the
+ * sandbox records the push after the signature check, the configured answer delay and the
+ * upsert, right before it answers). Only the first push per tid counts: a later one is an update.
  */
 function watchTrades(wdt: WdtSandbox): { arrival(tid: string): Promise<number>; seen(): string[] } {
   const at = new Map<string, number>();
@@ -102,6 +119,19 @@ function watchTrades(wdt: WdtSandbox): { arrival(tid: string): Promise<number>; 
   };
 }
 
+/** Per step of PAID_TO_WMS_STEPS, ms; null when the timeline lacks one of its states. */
+function stepTimes(timeline: readonly TimelineEntry[], answeredAt: number): (number | null)[] {
+  const at = (state: string) => {
+    const e = timeline.find((x) => x.state === state);
+    return e ? Date.parse(e.at) : null;
+  };
+  return PAID_TO_WMS_STEPS.map(({ from, to }) => {
+    const end = at(to);
+    const start = from === null ? answeredAt : at(from);
+    return end === null || start === null ? null : end - start;
+  });
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Promise<Error>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => void onTimeout().then(reject, reject), ms);
@@ -122,6 +152,7 @@ interface Collected {
   rounds: { n: number; ms: number; rate: number }[];
   answer: number[];
   after: number[];
+  steps: (number | null)[][];
 }
 
 function orderKeyOf(body: unknown): string {
@@ -149,13 +180,15 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     return text.replaceAll(/"phone":\s*"555-555-SHIP"/g, `"phone": "${phone}"`).replace(/"processed_at":\s*"[^"]*"/, `"processed_at": "${new Date().toISOString()}"`);
   };
 
-  env.progress('section C: bundles, SF and WDT sandboxes, lifecycle hub');
+  env.progress(`section C: bundles, SF sandbox (answers after ${o.sfLatencyMs} ms) and WDT sandbox (${o.wdtLatencyMs} ms), lifecycle hub`);
   const { hub: hubBundle, floor: floorBundle } = await workflowBundles();
-  // Parcels never move during the bench: courier steps are not what it measures.
-  const sf = await sfSandbox.start({ partnerId: 'ZS-BENCH', checkword: SF_CHECKWORD, delays: { pickupMs: 86_400_000, deliveryMs: 86_400_000 } });
+  const sf = await sfSandbox.start({ delays: { pickupMs: null, deliveryMs: null } });
   const closeSf = onCleanup(() => sf.close());
-  const wdt = await wdtSandbox.start({ ...WDT, edition: 'enterprise', shopNo: 'ZS-BENCH' });
+  const wdt = await wdtSandbox.start({ warehouseNo: WAREHOUSE });
   const closeWdt = onCleanup(() => wdt.close());
+  for (const [, sku] of SKU_RENAMES) wdt.setStock(sku, ON_HAND);
+  sf.server.setFaults({ latencyMs: o.sfLatencyMs });
+  wdt.server.setFaults({ latencyMs: o.wdtLatencyMs });
   const trades = watchTrades(wdt);
 
   const connection = await Connection.connect({ address: env.temporalAddress });
@@ -172,7 +205,9 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     await connection.close();
   });
 
-  const secrets = { BENCH_SHOPIFY_SECRET: SECRET, BENCH_SF_CHECKWORD: SF_CHECKWORD, BENCH_WDT_SECRET: WDT.appsecret };
+  const secrets: Record<string, string> = { BENCH_SHOPIFY_SECRET: SECRET };
+  const sfConfig = secretsToEnv('sf', 'sf-express', { ...sf.connectorConfig(), timeoutMs: 10_000 }, secrets);
+  const wdtConfig = secretsToEnv('wdt', 'wangdiantong', { ...wdt.connectorConfig('enterprise'), timeoutMs: 10_000 }, secrets);
   const cfg = parseConfig(
     {
       temporal: { address: env.temporalAddress, taskQueue: HUB_TASK_QUEUE },
@@ -180,8 +215,8 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       mappings: { dir: mappingsDir },
       channels: [{ id: 'shopify-bench', adapter: 'shopify', shop: SHOP, secret: '${BENCH_SHOPIFY_SECRET}', mapping: sample.mappingId, currency: 'USD' }],
       connectors: [
-        { id: 'sf', adapter: 'sf-express', config: { url: String(sf.connectorConfig()['url']), partnerId: 'ZS-BENCH', checkword: '${BENCH_SF_CHECKWORD}', timeoutMs: 10_000 } },
-        { id: 'wdt', adapter: 'wangdiantong', config: { edition: 'enterprise', baseUrl: String(wdt.connectorConfig('enterprise')['baseUrl']), sid: WDT.sid, appkey: WDT.appkey, appsecret: '${BENCH_WDT_SECRET}', shopNo: 'ZS-BENCH', timeoutMs: 10_000 } },
+        { id: 'sf', adapter: 'sf-express', config: sfConfig },
+        { id: 'wdt', adapter: 'wangdiantong', config: wdtConfig },
       ],
       // Rules on (the lifecycle always checks them), with a risk limit no bench run reaches.
       rules: { risk: { maxOrdersPer24h: 1_000_000 } },
@@ -205,7 +240,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     await hub?.stop();
   });
 
-  const runSide = async (side: 'floor' | 'hub', n: number, tag: string): Promise<{ ms: number; answer: number[]; after: number[] }> => {
+  const runSide = async (side: 'floor' | 'hub', n: number, tag: string): Promise<{ ms: number; answer: number[]; after: number[]; steps: (number | null)[][] }> => {
     const h = hub;
     if (side === 'hub' && !h) throw new Error('hub not started');
     // Bodies and signatures are built before the clock starts: that is the platform's work, not ours.
@@ -216,6 +251,8 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     const answer: number[] = [];
     const after: number[] = [];
     const workflowIds: string[] = [];
+    /** Wall-clock time of each webhook answer, comparable with the workflow timeline's times. */
+    const answeredAt = new Map<string, number>();
     const t0 = performance.now();
     await runPool(n, o.concurrency, async (i) => {
       const s = performance.now();
@@ -236,6 +273,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
       const workflowId = workflowIdOf(body);
       workflowIds.push(workflowId);
+      answeredAt.set(workflowId, Date.now() - (performance.now() - a));
       // The order is paid on arrival, so the webhook answer is where paid-to-WMS starts.
       const arrived = await withTimeout(trades.arrival(r.id), o.orderTimeoutMs, async () => {
         const st = await client.workflow
@@ -265,11 +303,14 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       );
       const off = states.filter((x) => x !== 'pushed_to_wms');
       if (off.length) throw new Error(`${off.length} of ${n} orders did not reach pushed_to_wms after their trade arrived: ${[...new Set(off)].join(', ')}`);
+      // Untimed too: each order's own timeline splits its paid-to-WMS time into steps.
+      const steps = await Promise.all(workflowIds.map(async (id) => stepTimes((await client.workflow.getHandle(id).query(getOrderState)).timeline, answeredAt.get(id) ?? Number.NaN)));
+      return { ms, answer, after, steps };
     }
-    return { ms, answer, after };
+    return { ms, answer, after, steps: [] };
   };
 
-  const collected: Record<'floor' | 'hub', Collected> = { floor: { rounds: [], answer: [], after: [] }, hub: { rounds: [], answer: [], after: [] } };
+  const collected: Record<'floor' | 'hub', Collected> = { floor: { rounds: [], answer: [], after: [], steps: [] }, hub: { rounds: [], answer: [], after: [], steps: [] } };
   try {
     hub = await createHub(cfg.config, { logger: env.hubLogger, workflowBundle: hubBundle, env: secrets });
     await hub.start();
@@ -288,6 +329,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
         c.rounds.push({ n: o.n, ms: res.ms, rate: ratePerSecond(o.n, res.ms) });
         c.answer.push(...res.answer);
         c.after.push(...res.after);
+        c.steps.push(...res.steps);
         env.progress(`section C round ${r + 1}/${o.rounds} ${side.padEnd(5)} ${ratePerSecond(o.n, res.ms).toFixed(1)} orders/s`);
       }
     }
@@ -319,6 +361,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     paidToWms,
     latencyTargetP50Ms: LATENCY_TARGET_P50_MS,
     latencyPass: paidToWms.p50 < LATENCY_TARGET_P50_MS,
-    latencySource: 'server side: when the WDT sandbox stored the trade (its trade.push log record, interposed by the bench)',
+    latencySource: `server side: when the WDT sandbox recorded the trade push (its log, interposed by the bench), after its ${o.wdtLatencyMs} ms answer delay; SF answers after ${o.sfLatencyMs} ms`,
+    steps: PAID_TO_WMS_STEPS.map((x, i) => ({ step: x.step, summary: summarize(collected.hub.steps.map((row) => row[i]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v))) })),
   };
 }

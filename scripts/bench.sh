@@ -12,7 +12,9 @@
 # Section C (full lifecycle vs a floor with the same activity count, issue 4): BENCH_LIFECYCLE_N
 # (orders per round and side, 60), BENCH_LIFECYCLE_CONCURRENCY (in flight, 8 = the "moderate load"
 # the paid-to-WMS p50 < 300 ms target is read at), BENCH_LIFECYCLE_ROUNDS (2), BENCH_LIFECYCLE_WARMUP
-# (10), BENCH_LIFECYCLE_TIMEOUT_S (60: an order without its WMS push by then fails the section).
+# (10), BENCH_LIFECYCLE_TIMEOUT_S (60: an order without its WMS push by then fails the section),
+# BENCH_SF_LATENCY_MS (150) and BENCH_WDT_LATENCY_MS (100): how long the SF and Wangdiantong
+# sandboxes take to answer; the section prints paid-to-WMS split per lifecycle step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/provision/all.sh

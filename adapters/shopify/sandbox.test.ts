@@ -71,6 +71,23 @@ describe('shopify sandbox: webhooks', () => {
     expect(hub.received.slice(-2).map((x) => x.events[0]?.messageId)).toEqual([r.webhookId, r.webhookId]);
   });
 
+  it('a delayed webhook carries the order as it was when rendered (older updated_at) and arrives after a newer one', async () => {
+    sb.placeOrder({ id: '450789471', financialStatus: 'pending', lines: [{ sku: 'IPOD2008BLUE', qty: 1, price: 19900 }] });
+    const late = sb.delayPush('450789471');
+    await new Promise((r) => setTimeout(r, 5));
+    sb.updateOrder('450789471', { financialStatus: 'paid' });
+    const newer = await sb.pushOrder('450789471');
+    const stale = await late.deliver();
+    expect(stale).toMatchObject({ status: 200, topic: 'orders/updated' });
+    expect(stale.webhookId).not.toBe(newer.webhookId);
+    const ctx = { ...fixtureContext('shopify'), currency: 'USD' };
+    const [a, b] = hub.received.slice(-2).map((x) => x.events[0]?.payload);
+    const [n, o] = [await mapInboundOrder(engine, 'shopify/order.v1', a, ctx), await mapInboundOrder(engine, 'shopify/order.v1', b, ctx)];
+    expect([n.status, o.status]).toEqual(['paid', 'awaiting_payment']);
+    expect(typeof o.updatedAt).toBe('string');
+    expect(Date.parse(String(o.updatedAt))).toBeLessThan(Date.parse(String(n.updatedAt)));
+  });
+
   it('a webhook signed with another secret is refused by the adapter', async () => {
     const other = await sandbox.start({ push: { hubUrl: hub.url }, webhookSecret: 'not-ours' });
     try {

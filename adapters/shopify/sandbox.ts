@@ -45,6 +45,11 @@ export interface ShopifySandbox extends SandboxSystem {
   listItem(input: SandboxListingInput): { sku: string; variantId: string; inventoryItemId: string };
   /** Sends the order as a webhook; `webhookId` repeats an earlier delivery (Shopify retries with the same id). */
   pushOrder(orderId: string, opts?: { topic?: ShopifyOrderTopic; webhookId?: string }): Promise<ShopifyPushResult>;
+  /**
+   * Renders an orders/updated webhook now and delivers it only when `deliver()` is called:
+   * Shopify does not guarantee order, so an older copy may arrive after newer ones (stale).
+   */
+  delayPush(orderId: string): { deliver(): Promise<ShopifyPushResult> };
   failNext(error: ShopifyAdminError, opts?: { path?: string; times?: number }): void;
   state(): ShopifySandboxState;
 }
@@ -204,6 +209,27 @@ export const sandbox = {
       return o;
     };
 
+    /** Renders a webhook of the order as it is now; the returned function delivers it. */
+    const render = (order: Parameters<typeof orderState>[0], topic: ShopifyOrderTopic, webhookId: string) => {
+      const hub = opts.push?.hubUrl;
+      if (!hub) throw new Error('shopify sandbox pushOrder: push.hubUrl: not set (start the sandbox with push: { hubUrl })');
+      const raw = JSON.stringify(renderOrder(order, cfg.currency));
+      const headers = {
+        'content-type': 'application/json',
+        'x-shopify-topic': topic,
+        'x-shopify-hmac-sha256': createHmac('sha256', cfg.webhookSecret).update(raw, 'utf8').digest('base64'),
+        'x-shopify-shop-domain': cfg.shop,
+        'x-shopify-webhook-id': webhookId,
+        'x-shopify-event-id': randomUUID(),
+        'x-shopify-triggered-at': clock().toISOString(),
+        'x-shopify-api-version': cfg.apiVersion,
+      };
+      return async (): Promise<ShopifyPushResult> => {
+        const res = await pushToHub({ log, kind: 'webhook', key: order.id, url: hubRoute(hub, '/webhooks/shopify'), body: raw, headers });
+        webhooks.push({ webhookId, orderId: order.id, topic, status: res.status });
+        return { ...res, webhookId, topic };
+      };
+    };
     const system: ShopifySandbox = {
       adapter: ADAPTER_ID,
       server,
@@ -275,25 +301,11 @@ export const sandbox = {
         return { sku: s.sku, variantId: s.itemId, inventoryItemId: s.skuId };
       },
       async pushOrder(orderId, o = {}) {
-        const hub = opts.push?.hubUrl;
-        if (!hub) throw new Error('shopify sandbox pushOrder: push.hubUrl: not set (start the sandbox with push: { hubUrl })');
         const order = orderOf(orderId, 'pushOrder');
-        const topic = o.topic ?? (order.cancelled ? 'orders/cancelled' : 'orders/updated');
-        const webhookId = o.webhookId ?? randomUUID();
-        const raw = JSON.stringify(renderOrder(order, cfg.currency));
-        const headers = {
-          'content-type': 'application/json',
-          'x-shopify-topic': topic,
-          'x-shopify-hmac-sha256': createHmac('sha256', cfg.webhookSecret).update(raw, 'utf8').digest('base64'),
-          'x-shopify-shop-domain': cfg.shop,
-          'x-shopify-webhook-id': webhookId,
-          'x-shopify-event-id': randomUUID(),
-          'x-shopify-triggered-at': clock().toISOString(),
-          'x-shopify-api-version': cfg.apiVersion,
-        };
-        const res = await pushToHub({ log, kind: 'webhook', key: orderId, url: hubRoute(hub, '/webhooks/shopify'), body: raw, headers });
-        webhooks.push({ webhookId, orderId, topic, status: res.status });
-        return { ...res, webhookId, topic };
+        return render(order, o.topic ?? (order.cancelled ? 'orders/cancelled' : 'orders/updated'), o.webhookId ?? randomUUID())();
+      },
+      delayPush(orderId) {
+        return { deliver: render(orderOf(orderId, 'delayPush'), 'orders/updated', randomUUID()) };
       },
       failNext(error, o = {}) {
         script.failNext(error, { ...(o.path ? { api: o.path } : {}), ...(o.times ? { times: o.times } : {}) });

@@ -60,6 +60,19 @@ describe('youzan sandbox: pushes', () => {
     expect(c.status).toBe('closed_by_refund');
   });
 
+  it('a delayed push carries the trade as it was when rendered, with its lower version, and arrives after a newer one', async () => {
+    const tid = 'E20261111000000011113333';
+    sb.placeOrder({ id: tid, status: 'WAIT_BUYER_PAY', lines: [{ sku: 'YZ-SOCK-M', qty: 1, price: 1500 }] });
+    const late = sb.delayPush(tid);
+    sb.updateOrder(tid, { status: 'WAIT_SELLER_SEND_GOODS', paidAt: new Date(), modifiedAt: new Date(Date.now() + 60_000) });
+    const newer = await sb.pushOrder(tid);
+    const stale = await late.deliver();
+    expect(stale).toMatchObject({ status: 200, type: 'trade_TradeCreate', version: late.version });
+    expect(stale.version).toBeLessThan(newer.version);
+    expect(stale.msgId).not.toBe(newer.msgId);
+    expect(lastEvent()).toMatchObject({ messageId: stale.msgId, payload: { status: 'WAIT_BUYER_PAY' } });
+  });
+
   it('a resend repeats msg_id with a higher sendCount; test messages are acknowledged as topic test', async () => {
     const r = await sb.pushOrder(TID);
     await sb.pushOrder(TID, { msgId: r.msgId });

@@ -36,6 +36,11 @@ export interface YouzanSandbox extends SandboxSystem {
   updateOrder(tid: string, patch: YouzanOrderPatch): ReturnType<typeof tradeState>;
   /** Pushes the trade as it is now; the type follows its status unless given. `msgId` repeats a push (a resend: sendCount goes up). */
   pushOrder(tid: string, opts?: { type?: YouzanTradeType; msgId?: string; channel?: string }): Promise<YouzanPushResult>;
+  /**
+   * Renders the trade's push now but delivers it only when `deliver()` is called: a message stuck
+   * in Youzan's delivery queue that reaches the hub after later ones (a stale copy, lower version).
+   */
+  delayPush(tid: string, opts?: { channel?: string }): { version: number; deliver(): Promise<YouzanPushResult> };
   /** Youzan's periodic test message, which the hub must acknowledge. */
   pushTest(opts?: { channel?: string }): Promise<YouzanPushResult>;
   state(): YouzanSandboxState;
@@ -160,6 +165,11 @@ export const sandbox = {
         const t = tradeOf(tid, 'pushOrder');
         // The version follows the trade's update time, so a later state always outranks an earlier one.
         return send({ tid, type: o.type ?? TYPE_OF_STATUS[t.status], status: t.status, msg: jsonText(renderTrade(t)), msgId: o.msgId, version: t.modified.getTime(), test: false, channel: o.channel });
+      },
+      delayPush(tid, o = {}) {
+        const t = tradeOf(tid, 'delayPush');
+        const p = { tid, type: TYPE_OF_STATUS[t.status], status: t.status, msg: jsonText(renderTrade(t)), msgId: randomUUID(), version: t.modified.getTime(), test: false, channel: o.channel };
+        return { version: p.version, deliver: () => send(p) };
       },
       async pushTest(o = {}) {
         return send({ tid: null, type: 'test', status: '', msg: jsonText({ test: true }), msgId: undefined, version: clock().getTime(), test: true, channel: o.channel });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { startEmbeddedRedis, startEmbeddedTemporal } from '../embedded/services.js';
+import { startEmbeddedTemporal } from '../embedded/services.js';
 import type { ManagedProcess } from '../embedded/process.js';
 import { createLogger } from '../logger.js';
 import { freePort } from '../sandbox/world.js';
@@ -23,7 +23,7 @@ const Options = z
 
 /**
  * `zhongshu simulate`: a seeded shop day against the sandbox world. With TEMPORAL_ADDRESS and
- * REDIS_URL unset it runs a throw-away Temporal dev server and redis-server (like `zhongshu start`,
+ * REDIS_URL unset it runs a throw-away Temporal dev server (and the day its own redis-server) (like `zhongshu start`,
  * but in a temporary directory). Exit 1 on any invariant violation.
  */
 export async function simulateCommand(raw: Record<string, unknown>): Promise<number> {
@@ -38,28 +38,18 @@ export async function simulateCommand(raw: Record<string, unknown>): Promise<num
   const children: ManagedProcess[] = [];
   let dataDir: string | null = null;
   let temporalAddress = process.env['TEMPORAL_ADDRESS'] || undefined;
-  let redisUrl = process.env['REDIS_URL'] || undefined;
+  const redisUrl = process.env['REDIS_URL'] || undefined;
   const say = (l: string) => process.stderr.write(`[simulate] ${l}\n`);
   try {
-    if (!temporalAddress || !redisUrl) {
+    if (!temporalAddress) {
       dataDir = await mkdtemp(path.join(tmpdir(), 'zhongshu-sim-'));
-      const [t, r] = await Promise.all([
-        temporalAddress ? null : startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default', fastSqlite: true, logger }),
-        redisUrl ? null : startEmbeddedRedis({ dataDir, port: await freePort(), logger }),
-      ]);
-      if (t) {
-        children.push(t.process);
-        temporalAddress = t.address;
-        say(`embedded Temporal dev server on ${t.address}`);
-      }
-      if (r) {
-        children.push(r.process);
-        redisUrl = r.url;
-        say(`embedded redis-server on ${r.url}`);
-      }
+      const t = await startEmbeddedTemporal({ dataDir: path.join(dataDir, 'temporal'), port: await freePort(), uiPort: null, namespace: 'default', fastSqlite: true, logger });
+      children.push(t.process);
+      temporalAddress = t.address;
+      say(`embedded Temporal dev server on ${t.address}`);
     }
-    if (!temporalAddress || !redisUrl) throw new Error('no Temporal or Redis');
-    const report = await simulateDay({ seed: o.seed, orders: o.orders, speed: o.speed, faults: o.faults, temporalAddress, redisUrl, logLevel: o.logLevel, progress: say });
+    // Without REDIS_URL the day runs its own redis-server, which the redis-restart fault restarts.
+    const report = await simulateDay({ seed: o.seed, orders: o.orders, speed: o.speed, faults: o.faults, temporalAddress, ...(redisUrl ? { redisUrl } : {}), logLevel: o.logLevel, progress: say });
     process.stdout.write(o.report === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.violations > 0 ? 1 : 0;
   } finally {

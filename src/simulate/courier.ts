@@ -40,19 +40,33 @@ export function allWaybills(world: SandboxWorld): { courier: CourierId; w: Sandb
   return [...tag('sf-express', [...sf.live, ...sf.cancelled]), ...tag('ems', [...ems.live, ...ems.cancelled])];
 }
 
+/** Tracking events a courier without route pushes cannot tell the hub itself. */
+export const UNPUSHED_EVENT = { PICKED_UP: 'picked_up', DELIVERED: 'delivered' } as const;
+export type UnpushedEvent = (typeof UNPUSHED_EVENT)[keyof typeof UNPUSHED_EVENT];
+/** Reports one tracking event of an order to the hub (the simulator posts it to the tracking API). */
+export type TrackingReporter = (o: PlannedOrder, event: UnpushedEvent, waybillNo: string, at: string) => Promise<void>;
+
 /**
  * The warehouse floor and the courier: a parcel is picked up only once the WMS holds a live
  * trade for it (an intercepted or never-pushed order is not handed over), `pickupMs` after its
  * waybill was issued; it is delivered `deliveryMs` after pickup. Orders in `heldBack` wait (a
  * refund is on its way to them). The courier sandboxes push each step to the hub themselves; the
  * WMS sandbox records the shipment (its stock goes down, as the hub's pool learns from it).
+ *
+ * SF pushes its routes to the hub; EMS pushes nothing (its contract only answers tracking.query,
+ * which the hub does not poll yet). Until a tracking source for EMS lands (KDNiao's robot), the
+ * warehouse tells the hub of an EMS handover and its delivery through `reportUnpushed`, which
+ * the simulator wires to POST /api/orders/:key/tracking with a warehouse key, as the shop's staff
+ * would with today's hub. Without it EMS parcels are handed over but the hub never hears of it.
  */
 export class CourierFloor {
   readonly heldBack = new Set<string>();
+  private readonly reported = new Set<string>();
   constructor(
     private readonly world: SandboxWorld,
     private readonly owners: WaybillOwners,
     private readonly delays: { pickupMs: number; deliveryMs: number },
+    private readonly reportUnpushed: TrackingReporter | null = null,
   ) {}
 
   async tick(now = Date.now()): Promise<void> {
@@ -72,6 +86,25 @@ export class CourierFloor {
         await c.pickUp(w.waybillNo);
       } else if (w.stage === 'picked_up' && w.pickedUpAt && now - Date.parse(w.pickedUpAt) >= this.delays.deliveryMs) {
         await c.deliver(w.waybillNo);
+      }
+    }
+    if (this.reportUnpushed) await this.reportEms(this.reportUnpushed);
+  }
+
+  /** Reports each EMS pickup and delivery once the hub took it; a failed report is tried again next tick. */
+  private async reportEms(report: TrackingReporter): Promise<void> {
+    for (const w of this.world.ems.state().waybills.live) {
+      const o = this.owners.owner(w);
+      if (!o) continue;
+      const due: [UnpushedEvent, string | null][] = [
+        [UNPUSHED_EVENT.PICKED_UP, w.pickedUpAt],
+        [UNPUSHED_EVENT.DELIVERED, w.deliveredAt],
+      ];
+      for (const [event, at] of due) {
+        const key = `${w.waybillNo}:${event}`;
+        if (!at || this.reported.has(key)) continue;
+        await report(o, event, w.waybillNo, at);
+        this.reported.add(key);
       }
     }
   }

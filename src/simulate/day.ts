@@ -1,9 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { WorkflowBundleOption } from '@temporalio/worker';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { TOP_ERRORS } from '../../adapters/taobao/sandbox.js';
-import { parseConfig } from '../config/load.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createHub, type Hub } from '../hub.js';
 import { InventoryPool } from '../inventory/pool.js';
 import { createLogger } from '../logger.js';
@@ -14,9 +17,12 @@ import { DecisionQueue } from '../store/decisions.js';
 import { workflowIdFor } from '../intake/order-intake.js';
 import { errorMessage } from '../util/errors.js';
 import { startShopFloor } from './background.js';
-import { CourierFloor, WaybillOwners } from './courier.js';
+import { allWaybills, CourierFloor, WaybillOwners, type TrackingReporter } from './courier.js';
 import { checkInvariants, type HubView, type InvariantResult } from './invariants.js';
-import { planDay, type PlannedOrder } from './plan.js';
+import { planDay, REMOTE_DISTRICT, type PlannedOrder } from './plan.js';
+import { simHubConfig, unpaidLockMsAt, type SimHubSpec } from './hub-config.js';
+import { startOwnRedis, type OwnRedis } from './own-redis.js';
+import { startWorkerChild, type WorkerChild } from './worker-child.js';
 import { playOrder, type ScriptContext } from './scripts.js';
 
 export interface SimulateOptions {
@@ -29,7 +35,12 @@ export interface SimulateOptions {
   speed: number;
   faults: boolean;
   temporalAddress: string;
-  redisUrl: string;
+  /**
+   * An existing Redis. Absent (the default), the day runs its own redis-server in a temporary
+   * directory, which the redis-restart fault stops and starts; with a given Redis that fault is
+   * not played (a shared Redis is not the simulator's to restart) and a note says so.
+   */
+  redisUrl?: string;
   /** Pre-built workflow bundle (tests); default: bundle workflows/ at start. */
   workflowBundle?: WorkflowBundleOption;
   /** The hub confirms shipments to platforms (default true; false is the deliberately broken run). */
@@ -65,6 +76,7 @@ export interface SimulationReport {
 }
 
 const ADMIN_ENV = 'SIM_ADMIN_KEY';
+const WAREHOUSE_ENV = 'SIM_WAREHOUSE_KEY';
 /** The part of GET /api/orders/:key the invariants read. */
 const OrderView = z.looseObject({ runStatus: z.string().optional(), state: z.string().optional() });
 type OrderView = z.output<typeof OrderView>;
@@ -95,50 +107,56 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   const world = await startSandboxWorld({ hubUrl, skus: plan.skus, courierDelays: { pickupMs: null, deliveryMs: null } });
   const notes: string[] = [];
   let hub: Hub | null = null;
-  let worker: Hub | null = null;
+  let worker: WorkerChild | null = null;
   let server: ServerType | null = null;
+  let redis: OwnRedis | null = null;
+  const scratch = await mkdtemp(path.join(tmpdir(), 'zhongshu-simday-'));
   try {
+    if (!o.redisUrl) redis = await startOwnRedis(scratch);
+    const redisUrl = o.redisUrl ?? redis?.url;
+    if (!redisUrl) throw new Error('simulate: no Redis');
     const id = randomUUID().slice(0, 8);
     const prefix = `sim${id}:`;
     const taskQueue = `sim-${id}`;
     const adminKey = randomUUID();
     const parts = world.hubConfig({ shipmentConfirm: o.shipmentConfirm ?? true });
-    const env = { ...world.env, [ADMIN_ENV]: adminKey };
-    const parsed = parseConfig(
-      {
-        server: { host: '127.0.0.1', port },
-        temporal: { address: o.temporalAddress, taskQueue },
-        redis: { url: o.redisUrl, keyPrefix: prefix },
-        auth: { apiKeys: [{ name: 'simulator', key: `\${${ADMIN_ENV}}`, roles: ['operations_lead'] }] },
-        connectors: parts.connectors,
-        channels: parts.channels,
-        webhooks: parts.webhooks,
-        lifecycle: { ...parts.lifecycle, onLockFailure: 'hold', retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2 } },
-        // Buyers are synthetic: the frequency rule (level 2) is not what this day tests.
-        rules: { risk: { maxOrdersPer24h: 100_000 } },
-        // Shop time runs faster, so do the platforms' published quotas (5 calls/s a shop would make
-        // one incremental pull of a busy minute take longer than the simulated minute).
-        resilience: { outageRetryMs: 1_000, rateLimits: { adapters: { taobao: FAST_QUOTA, pinduoduo: FAST_QUOTA } } },
-        log: { level: o.logLevel ?? 'silent' },
+    const warehouseKey = randomUUID();
+    const env = { ...world.env, [ADMIN_ENV]: adminKey, [WAREHOUSE_ENV]: warehouseKey };
+    const raw = {
+      server: { host: '127.0.0.1', port },
+      temporal: { address: o.temporalAddress, taskQueue },
+      redis: { url: redisUrl, keyPrefix: prefix },
+      auth: {
+        apiKeys: [
+          { name: 'simulator', key: `\${${ADMIN_ENV}}`, roles: ['operations_lead'] },
+          // The warehouse reports EMS handovers and deliveries (EMS pushes no routes; see CourierFloor).
+          { name: 'sim-warehouse', key: `\${${WAREHOUSE_ENV}}`, roles: ['warehouse'] },
+        ],
       },
-      env,
-    );
-    if (!parsed.ok) throw new Error(`simulate: hub config invalid: ${JSON.stringify(parsed.problems)}`);
-    const config = parsed.config;
-    // Shop time runs `speed` times faster. The config schema keeps these >= 1 for operators; the
-    // parsed object is set directly, which is the simulator's (documented) test-only shortcut.
-    const unpaidLockMs = (30 * 60_000) / o.speed;
-    config.lifecycle.unpaidLockMinutes = unpaidLockMs / 60_000;
-    config.lifecycle.unpaidCloseHours = 2 / o.speed;
-    config.lifecycle.expirySweepSeconds = 5;
+      connectors: parts.connectors,
+      channels: parts.channels,
+      webhooks: parts.webhooks,
+      lifecycle: { ...parts.lifecycle, onLockFailure: 'hold', retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2 } },
+      // Buyers are synthetic: the frequency rule (level 2) is not what this day tests.
+      rules: { risk: { maxOrdersPer24h: 100_000 }, remoteAreas: { carrier: 'EMS', surcharge: { minor: 1200, currency: 'CNY' }, districts: [REMOTE_DISTRICT.code] } },
+      // Shop time runs faster, so do the platforms' published quotas (5 calls/s a shop would make
+      // one incremental pull of a busy minute take longer than the simulated minute).
+      resilience: { outageRetryMs: 1_000, rateLimits: { adapters: { taobao: FAST_QUOTA, pinduoduo: FAST_QUOTA } } },
+      log: { level: o.logLevel ?? 'silent' },
+    };
+    const spec: SimHubSpec = { raw, env, speed: o.speed, temporalAddress: o.temporalAddress, redisUrl, logLevel: o.logLevel ?? 'silent', ...(o.workflowBundle && 'codePath' in o.workflowBundle ? { workflowBundlePath: o.workflowBundle.codePath } : {}) };
+    const config = simHubConfig(spec);
+    const unpaidLockMs = unpaidLockMsAt(o.speed);
     const logger = createLogger({ level: config.log.level });
-    const hubOpts = { logger, temporalAddress: o.temporalAddress, redisUrl: o.redisUrl, env, processMetrics: false, ...(o.workflowBundle ? { workflowBundle: o.workflowBundle } : {}) };
-    // HTTP and the worker run as two hubs on one task queue, so the worker can be restarted mid-day
-    // while webhooks keep arriving (the faults' worker restart).
-    hub = await createHub(config, { ...hubOpts, worker: false });
+    // HTTP runs here. With faults on, the worker is a child process on the same task queue, so the
+    // day can SIGKILL it mid-run while webhooks keep arriving (the worker-sigkill fault); without
+    // faults nothing kills it, and it runs in this process (no second Node process to start).
+    hub = await createHub(config, { logger, temporalAddress: o.temporalAddress, redisUrl, env, processMetrics: false, worker: !o.faults, ...(o.faults || !o.workflowBundle ? {} : { workflowBundle: o.workflowBundle }) });
     await hub.start();
-    worker = await createHub(config, { ...hubOpts, worker: true });
-    await worker.start();
+    const specFile = path.join(scratch, 'worker-spec.json');
+    const workerLog = path.join(scratch, 'worker.log');
+    const spawnWorker = () => startWorkerChild(spec, specFile, workerLog);
+    if (o.faults) worker = await spawnWorker();
     const app = hub.app;
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
@@ -151,13 +169,28 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     say(`hub on ${hubUrl}, task queue ${taskQueue}; ${plan.orders.length} orders over ${Math.round(dayMs / 1000)} s; unpaid countdown ${Math.round(unpaidLockMs / 1000)} s`);
 
     const owners = new WaybillOwners(plan.orders);
-    const floor = new CourierFloor(world, owners, { pickupMs: 1_500, deliveryMs: 1_500 });
     const auth = { authorization: `Bearer ${adminKey}` };
+    const reportUnpushed: TrackingReporter = async (order, event, waybillNo, at) => {
+      const res = await app.request(`/api/orders/${encodeURIComponent(order.key)}/tracking`, { method: 'POST', headers: { authorization: `Bearer ${warehouseKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ event, at, waybillNo }) });
+      if (res.status >= 300) throw new Error(`${order.key}: tracking ${event} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    };
+    const floor = new CourierFloor(world, owners, { pickupMs: 1_500, deliveryMs: 1_500 }, reportUnpushed);
     const hubNow = hub;
     const orderView = async (key: string): Promise<{ status: number; body: OrderView | null }> => {
       const res = await app.request(`/api/orders/${encodeURIComponent(key)}`, { headers: auth });
       const body = OrderView.safeParse(await res.json().catch(() => null));
       return { status: res.status, body: body.success ? body.data : null };
+    };
+    // The run's status from Temporal itself: a query (GET /api/orders/:key) needs a worker, which a
+    // loaded day may keep busy past the read's deadline; that is not an order that never started.
+    const statusOf = async (key: string): Promise<string | null> => {
+      try {
+        return (await hubNow.client.workflow.getHandle(workflowIdFor(key)).describe()).status.name;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return null;
+        // Neither the query nor Temporal answered: the report says so rather than guessing.
+        return `UNREADABLE (${errorMessage(err).slice(0, 120)})`;
+      }
     };
     const failureOf = async (key: string): Promise<string> => {
       try {
@@ -210,12 +243,22 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
           faults.push({ name: 'platform-429-burst', fromMs: at, toMs: null, detail: 'Taobao: next 4 calls TOP code 7 App Call Limited; Pinduoduo: next 4 requests HTTP 429' });
           await sleep(dayMs * 0.1);
           const down = Date.now() - started;
-          say('fault: the worker stops (drains) and a new one starts on the same task queue');
-          await worker?.stop();
+          const killed = worker?.pid;
+          say(`fault: the worker process (pid ${killed}) is SIGKILLed; a new one starts 2 s later`);
+          await worker?.kill();
+          worker = null;
           await sleep(2_000);
-          worker = await createHub(config, { ...hubOpts, worker: true });
-          await worker.start();
-          faults.push({ name: 'worker-restart', fromMs: down, toMs: Date.now() - started, detail: 'the worker drained and stopped; a new worker process joined the task queue 2 s later' });
+          worker = await spawnWorker();
+          faults.push({ name: 'worker-sigkill', fromMs: down, toMs: Date.now() - started, detail: `worker process pid ${killed} killed with SIGKILL (no drain); a new worker process (pid ${worker.pid}) polled the task queue again` });
+          await sleep(dayMs * 0.1);
+          if (!redis) {
+            notes.push('redis-restart not played: the day runs on a Redis it was given (REDIS_URL), not its own');
+            return;
+          }
+          const redisDown = Date.now() - started;
+          say('fault: redis-server stops and starts again on the same port and data directory');
+          await redis.restart(2_000);
+          faults.push({ name: 'redis-restart', fromMs: redisDown, toMs: Date.now() - started, detail: `redis-server on ${redis.url} stopped (SIGTERM, append-only file kept) and started again 2 s later on the same port and data directory` });
         })()
       : Promise.resolve();
 
@@ -239,10 +282,10 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const drainEnd = Date.now() + (o.drainTimeoutMs ?? 120_000);
     let views = new Map<string, HubView>();
     for (;;) {
-      views = await hubViews(plan.orders, orderView, decisions, failureOf);
+      views = await hubViews(plan.orders, orderView, statusOf, decisions, failureOf);
       const open = [...views.values()].filter((v) => !(v.runStatus === 'COMPLETED' || (v.runStatus === 'RUNNING' && v.decision !== null)));
       // Parcels still at the courier keep moving; wait for them too.
-      const moving = world.sf.state().waybills.live.some((w) => w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? ''));
+      const moving = allWaybills(world).some(({ w }) => w.status === 'live' && w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? ''));
       if ((open.length === 0 && !moving) || Date.now() > drainEnd) {
         if (open.length) notes.push(`drain timed out with ${open.length} order(s) unsettled`);
         break;
@@ -296,18 +339,31 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     await worker?.stop().catch(() => undefined);
     await hub?.stop().catch(() => undefined);
     await world.close();
+    await redis?.stop().catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 
-async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
+/** Orders asked at once while reading the hub's view of the day (each is a workflow query). */
+const VIEW_CONCURRENCY = 16;
+
+async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, statusOf: (key: string) => Promise<string | null>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
   const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
   const out = new Map<string, HubView>();
-  for (const o of orders) {
-    const v = await view(o.key);
-    const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : null;
-    const state = v.body?.state ?? null;
-    const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
-    out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
-  }
+  // One query after another took longer than the whole drain timeout on a loaded 2-core box with
+  // 2,000 orders, so the day ended "unsettled" while the hub was merely being read.
+  let next = 0;
+  const slot = async () => {
+    while (next < orders.length) {
+      const o = orders[next++];
+      if (!o) continue;
+      const v = await view(o.key);
+      const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : v.status === 404 ? null : await statusOf(o.key);
+      const state = v.body?.state ?? null;
+      const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
+      out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
+    }
+  };
+  await Promise.all(Array.from({ length: VIEW_CONCURRENCY }, slot));
   return out;
 }

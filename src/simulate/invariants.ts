@@ -1,11 +1,11 @@
 import type { PlatformShipment } from '../sandbox/platform-kit.js';
 import type { SandboxWorld, WorldPlatform } from '../sandbox/world.js';
-import { allWaybills, type WaybillOwners } from './courier.js';
-import { EXPECT, type PlannedOrder } from './plan.js';
+import { allWaybills, type CourierId, type WaybillOwners } from './courier.js';
+import { EXPECT, SCENARIO, type PlannedOrder } from './plan.js';
 
 /** The invariants of a shop day, by name (the report and `--report json` use these). */
 export const INVARIANT = {
-  SHIP_ONE_WAYBILL: 'shippable orders have exactly one live waybill at the courier',
+  SHIP_ONE_WAYBILL: 'shippable orders have exactly one live waybill, at EMS for remote areas and SF otherwise',
   SHIP_ONE_WMS_TRADE: 'shippable orders have exactly one live WMS trade',
   SHIP_ONE_CONFIRMATION: 'shippable orders have exactly one platform shipment confirmation carrying the live waybill',
   NOTHING_DOWNSTREAM: 'held / shipped elsewhere / never paid / cancelled / refunded before the push: nothing waybilled, pushed or confirmed',
@@ -86,12 +86,12 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     STOCK_BALANCE: new Tally('STOCK_BALANCE'),
     WORKFLOWS_SETTLED: new Tally('WORKFLOWS_SETTLED'),
   };
-  const waybills = new Map<string, { no: string; live: boolean; stage: string }[]>();
-  for (const { w } of allWaybills(e.world)) {
+  const waybills = new Map<string, { no: string; live: boolean; stage: string; courier: CourierId }[]>();
+  for (const { courier, w } of allWaybills(e.world)) {
     const o = e.owners.owner(w);
     if (!o) continue;
     const list = waybills.get(o.key) ?? [];
-    list.push({ no: w.waybillNo, live: w.status === 'live', stage: w.stage });
+    list.push({ no: w.waybillNo, live: w.status === 'live', stage: w.stage, courier });
     waybills.set(o.key, list);
   }
   const trades = e.world.wdt.state().trades.list;
@@ -109,7 +109,9 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
 
     const shipExpected = o.expect === EXPECT.SHIP || (o.expect === EXPECT.SHIP_OR_DECISION && hub.decision === null);
     if (shipExpected) {
-      t.SHIP_ONE_WAYBILL.check(o.key, live.length === 1, () => `${o.scenario}: ${live.length} live waybill(s) [${live.map((w) => w.no).join(', ')}], hub state ${hub.state ?? 'none'}`);
+      // Remote areas ship with EMS (the day's rules), everything else with SF.
+      const courier: CourierId = o.scenario === SCENARIO.REMOTE_EMS ? 'ems' : 'sf-express';
+      t.SHIP_ONE_WAYBILL.check(o.key, live.length === 1 && live[0]?.courier === courier, () => `${o.scenario}: ${live.length} live waybill(s) [${live.map((w) => `${w.courier} ${w.no}`).join(', ')}], expected one at ${courier}; hub state ${hub.state ?? 'none'}`);
       t.SHIP_ONE_WMS_TRADE.check(o.key, liveTrades.length === 1, () => `${o.scenario}: ${liveTrades.length} live WMS trade(s) (${anyTrade.map((tr) => tr.state).join(', ') || 'none pushed'}), hub state ${hub.state ?? 'none'}`);
       if (e.confirming.has(o.platform)) {
         const no = live[0]?.no;

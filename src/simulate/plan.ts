@@ -16,6 +16,10 @@ export const SCENARIO = {
   CANCELLED: 'cancelled_before_push',
   UNKNOWN_SKU: 'unknown_sku',
   HOT_SKU: 'hot_sku',
+  /** An older copy of the order reaches the hub after a newer one (a push stuck in the platform's queue). */
+  STALE_COPY: 'stale_copy',
+  /** A remote-area address: the rules switch the carrier to EMS. */
+  REMOTE_EMS: 'remote_area_ems',
 } as const;
 export type Scenario = (typeof SCENARIO)[keyof typeof SCENARIO];
 
@@ -42,6 +46,8 @@ const EXPECTATION: Record<Scenario, Expectation> = {
   cancelled_before_push: EXPECT.NONE,
   unknown_sku: EXPECT.NONE,
   hot_sku: EXPECT.SHIP_OR_DECISION,
+  stale_copy: EXPECT.SHIP,
+  remote_area_ems: EXPECT.SHIP,
 };
 
 /**
@@ -64,6 +70,9 @@ const PLATFORMS: Record<Scenario, readonly WorldPlatform[]> = {
   cancelled_before_push: ['taobao', 'shopify'],
   unknown_sku: ['taobao', 'pinduoduo', 'shopify'],
   hot_sku: ['taobao', 'pinduoduo', 'youzan', 'shopify'],
+  // The pushed platforms: a polled one always reads the current copy.
+  stale_copy: ['youzan', 'shopify'],
+  remote_area_ems: ['taobao', 'youzan'],
 };
 
 const WEIGHTS: Record<Scenario, number> = {
@@ -80,6 +89,8 @@ const WEIGHTS: Record<Scenario, number> = {
   cancelled_before_push: 5,
   unknown_sku: 4,
   hot_sku: 8,
+  stale_copy: 4,
+  remote_area_ems: 4,
 };
 
 export interface PlannedLine {
@@ -106,6 +117,8 @@ export interface PlannedOrder {
 }
 
 export const HOT_SKU = 'SIM-HOT';
+/** The remote district of the day (乌鲁木齐市天山区): the simulated hub's rules route it to EMS. */
+export const REMOTE_DISTRICT = { code: '650102', province: '新疆维吾尔自治区', city: '乌鲁木齐市', district: '天山区' } as const;
 export const STOCKED_SKUS: readonly WorldSku[] = [
   { sku: 'SIM-TEA-250G', price: 6800, onHand: 10_000 },
   { sku: 'SIM-CUP-WHITE', price: 3900, onHand: 10_000 },

@@ -1,5 +1,5 @@
 import type { SandboxWorld, WorldPlatform } from '../sandbox/world.js';
-import type { PlannedOrder } from './plan.js';
+import { REMOTE_DISTRICT, SCENARIO, type PlannedOrder } from './plan.js';
 
 /**
  * The buyer's and the platform's side of the day, in each platform's own words: what a buyer
@@ -27,10 +27,26 @@ export interface PlatformActions {
   changeStreet(o: PlannedOrder): void;
   /** Tells the hub, as the platform would (a push); a polled platform does nothing here. `times` > 1 redelivers the same message. */
   publish(o: PlannedOrder, times?: number): Promise<void>;
+  /** Renders the order's push as it is now, to be delivered late (after newer copies). */
+  delayCopy(o: PlannedOrder): { deliver(): Promise<void> };
 }
 
-/** A push the hub refused is a finding, not something to retry silently. */
-function accepted(platform: WorldPlatform, id: string, r: { status: number; body: string }): void {
+/** How often a platform re-sends a push the hub answered 5xx or 429, and the pause before the first re-send. */
+const PUSH_RETRIES = 6;
+const PUSH_RETRY_MS = 2_000;
+
+/**
+ * Sends a push the way the platforms do: an answer of 5xx or 429 ("retry later": the hub says so
+ * when it cannot store the order durably right now) is re-sent, as the same message, after a
+ * growing pause (Shopify retries 8 times over 4 hours, Youzan and Douyin re-push too). Any other
+ * refusal, or one that outlasts the retries, is a finding, not something to hide.
+ */
+async function delivered(platform: WorldPlatform, id: string, send: () => Promise<{ status: number; body: string }>): Promise<void> {
+  let r = await send();
+  for (let n = 1; n <= PUSH_RETRIES && (r.status >= 500 || r.status === 429); n++) {
+    await new Promise((done) => setTimeout(done, PUSH_RETRY_MS * n));
+    r = await send();
+  }
   if (r.status >= 300) throw new Error(`${platform} push of ${id} answered ${r.status}: ${r.body.slice(0, 200)}`);
 }
 
@@ -41,6 +57,8 @@ function accepted(platform: WorldPlatform, id: string, r: { status: number; body
 function phone(prefix: string, o: PlannedOrder): string {
   return `${prefix}${String(o.n).padStart(8, '0')}`;
 }
+
+const remote = (o: PlannedOrder) => o.scenario === SCENARIO.REMOTE_EMS;
 
 function unsupported(platform: WorldPlatform, what: string): never {
   throw new Error(`simulate: ${platform} cannot play "${what}" (no such state on that platform)`);
@@ -53,7 +71,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
       return {
         place(o, state) {
           const status = { paid: 'WAIT_SELLER_SEND_GOODS', unpaid: 'WAIT_BUYER_PAY', hold: 'PAID_FORBID_CONSIGN', shipped: 'WAIT_BUYER_CONFIRM_GOODS', refund_open: 'WAIT_SELLER_SEND_GOODS' } as const;
-          w.taobao.placeOrder({ id: o.id, status: status[state], lines: lines(o), receiver: { name: `张${o.n}`, mobile: phone('138', o), state: '浙江省', city: '杭州市', district: '西湖区', address: `浙江省杭州市西湖区文一西路${o.n}号` } });
+          w.taobao.placeOrder({ id: o.id, status: status[state], lines: lines(o), receiver: remote(o) ? { name: `张${o.n}`, mobile: phone('138', o), state: REMOTE_DISTRICT.province, city: REMOTE_DISTRICT.city, district: REMOTE_DISTRICT.district, address: `${REMOTE_DISTRICT.province}${REMOTE_DISTRICT.city}${REMOTE_DISTRICT.district}解放南路${o.n}号` } : { name: `张${o.n}`, mobile: phone('138', o), state: '浙江省', city: '杭州市', district: '西湖区', address: `浙江省杭州市西湖区文一西路${o.n}号` } });
           if (state === START.REFUND_OPEN) for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'WAIT_SELLER_AGREE' } });
         },
         pay: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
@@ -67,6 +85,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         },
         changeStreet: (o) => void w.taobao.updateOrder(o.id, { receiver: { address: `浙江省杭州市西湖区文一西路${o.n + 1000}号` } }),
         publish: async () => undefined,
+        delayCopy: () => unsupported(platform, 'delayCopy'),
       };
     case 'pinduoduo': {
       const back = () => new Date(Date.now() - PDD_LAG_MS);
@@ -84,6 +103,7 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         refundDone: (o) => void w.pinduoduo.updateOrder(o.id, { refundStatus: 4, modifiedAt: back() }),
         changeStreet: () => unsupported(platform, 'changeStreet'),
         publish: async () => undefined,
+        delayCopy: () => unsupported(platform, 'delayCopy'),
       };
     }
     case 'douyin':
@@ -101,15 +121,16 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         changeStreet: () => unsupported(platform, 'changeStreet'),
         async publish(o, times = 1) {
           const msgId = `${Date.now()}${o.n}`;
-          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.douyin.pushOrder(o.id, { msgId }));
+          for (let i = 0; i < times; i++) await delivered(platform, o.id, () => w.douyin.pushOrder(o.id, { msgId }));
         },
+        delayCopy: () => unsupported(platform, 'delayCopy'),
       };
     case 'youzan':
       return {
         place(o, state) {
           const status = { paid: 'WAIT_SELLER_SEND_GOODS', unpaid: 'WAIT_BUYER_PAY', hold: 'WAIT_CONFIRM', shipped: 'WAIT_BUYER_CONFIRM_GOODS', refund_open: null } as const;
           const s = status[state] ?? unsupported(platform, state);
-          w.youzan.placeOrder({ id: o.id, status: s, lines: lines(o), buyerOpenId: `sim-buyer-${o.n}`, address: { receiverName: `李${o.n}`, receiverTel: phone('139', o), province: '上海市', city: '上海市', district: '浦东新区', address: `张江路${o.n}号` } });
+          w.youzan.placeOrder({ id: o.id, status: s, lines: lines(o), buyerOpenId: `sim-buyer-${o.n}`, address: remote(o) ? { receiverName: `李${o.n}`, receiverTel: phone('139', o), province: REMOTE_DISTRICT.province, city: REMOTE_DISTRICT.city, district: REMOTE_DISTRICT.district, address: `解放南路${o.n}号` } : { receiverName: `李${o.n}`, receiverTel: phone('139', o), province: '上海市', city: '上海市', district: '浦东新区', address: `张江路${o.n}号` } });
         },
         pay: (o) => void w.youzan.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS', paidAt: new Date() }),
         release: (o) => void w.youzan.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
@@ -119,7 +140,11 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         changeStreet: (o) => void w.youzan.updateOrder(o.id, { address: { address: `张江路${o.n + 1}号` } }),
         async publish(o, times = 1) {
           const msgId = `sim-${o.id}-${Date.now()}`;
-          for (let i = 0; i < times; i++) accepted(platform, o.id, await w.youzan.pushOrder(o.id, { msgId }));
+          for (let i = 0; i < times; i++) await delivered(platform, o.id, () => w.youzan.pushOrder(o.id, { msgId }));
+        },
+        delayCopy(o) {
+          const late = w.youzan.delayPush(o.id);
+          return { deliver: () => delivered(platform, o.id, () => late.deliver()) };
         },
       };
     case 'shopify': {
@@ -138,9 +163,19 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         async publish(o, times = 1) {
           const topic = created.has(o.id) ? 'orders/updated' : 'orders/create';
           created.add(o.id);
-          const first = await w.shopify.pushOrder(o.id, { topic });
-          accepted(platform, o.id, first);
-          for (let i = 1; i < times; i++) accepted(platform, o.id, await w.shopify.pushOrder(o.id, { topic, webhookId: first.webhookId }));
+          // Shopify re-sends a delivery under its first webhook id.
+          let webhookId: string | undefined;
+          const push = async () => {
+            const r = await w.shopify.pushOrder(o.id, { topic, ...(webhookId ? { webhookId } : {}) });
+            webhookId = r.webhookId;
+            return r;
+          };
+          await delivered(platform, o.id, push);
+          for (let i = 1; i < times; i++) await delivered(platform, o.id, push);
+        },
+        delayCopy(o) {
+          const late = w.shopify.delayPush(o.id);
+          return { deliver: () => delivered(platform, o.id, () => late.deliver()) };
         },
       };
     }
