@@ -24,6 +24,7 @@ import { ensurePollSchedules, pollTargets } from './polling/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
+import { registerStateMetrics } from './http/state-metrics.js';
 import { errorMessage } from './util/errors.js';
 import { createResilience, limiterConnectors } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
@@ -127,13 +128,14 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   registry.configure(config.connectors);
   // Polling config checked now (a window above the platform's limit, a field an ERP channel would
   // ignore, two channels on one ERP's cursor fail the start, not a run).
-  pollTargets(config, registry);
+  const polled = pollTargets(config, registry);
   await legacyErpPolls(config, registry);
 
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
   const prefix = config.redis.keyPrefix;
   // One set of breakers, last-known-good cache and rate limiter per hub, shared by its activities.
   const resilience = createResilience({ config: config.resilience, redis, keyPrefix: prefix, logger, registry: metrics.registry, connectors: limiterConnectors(registry) });
+  registerStateMetrics(metrics.registry, { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, decisions: new DecisionQueue(redis, prefix), cursors: new PollCursorStore(redis, prefix), polledChannels: polled.map((t) => t.channel.id), logger });
   const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
   const orders = new OrderIndex(redis, prefix);
   const intake = new OrderIntake({
