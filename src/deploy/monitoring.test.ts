@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
+import { Histogram } from 'prom-client';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -54,7 +55,7 @@ function exportedNames(): Set<string> {
   for (const m of metrics.registry.getMetricsAsArray()) {
     names.add(m.name);
     // A histogram is queried through its series, not its own name.
-    if (m.type === 'histogram') for (const s of ['_bucket', '_sum', '_count']) names.add(`${m.name}${s}`);
+    if (m instanceof Histogram) for (const s of ['_bucket', '_sum', '_count']) names.add(`${m.name}${s}`);
   }
   return names;
 }
