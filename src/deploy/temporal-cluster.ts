@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -54,11 +55,34 @@ interface Ports {
   frontendHttp: number;
 }
 
+/** The membership table stores ports as SQL smallint: a membership port must stay below 32768. */
+const MEMBERSHIP_PORT_RANGE = { from: 20_000, to: 32_767 } as const;
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function freeMembershipPort(taken: Set<number>): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = MEMBERSHIP_PORT_RANGE.from + Math.floor(Math.random() * (MEMBERSHIP_PORT_RANGE.to - MEMBERSHIP_PORT_RANGE.from));
+    if (!taken.has(port) && (await bindable(port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free membership port in ${MEMBERSHIP_PORT_RANGE.from}-${MEMBERSHIP_PORT_RANGE.to}`);
+}
+
 async function portsFor(frontendPort: number | undefined): Promise<Ports> {
-  const per = async (): Promise<Record<TemporalService, number>> => ({ frontend: await freePort(), history: await freePort(), matching: await freePort(), worker: await freePort() });
-  const grpc = await per();
+  const per = async (pick: () => Promise<number>): Promise<Record<TemporalService, number>> => ({ frontend: await pick(), history: await pick(), matching: await pick(), worker: await pick() });
+  const grpc = await per(freePort);
   if (frontendPort !== undefined) grpc.frontend = frontendPort;
-  return { grpc, membership: await per(), metrics: await per(), frontendHttp: await freePort() };
+  const taken = new Set<number>();
+  return { grpc, membership: await per(() => freeMembershipPort(taken)), metrics: await per(freePort), frontendHttp: await freePort() };
 }
 
 /** The environment the templated config reads (names documented at its top). */
@@ -171,7 +195,7 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
   const address = `127.0.0.1:${ports.grpc.frontend}`;
   const startService = (service: TemporalService): ManagedProcess => {
     const args = ['--root', temporalConfigRoot(), '--config', 'config', '--env', TEMPORAL_CONFIG_ENV, '--allow-no-auth', 'start', '--service', service];
-    const proc = startProcess(`temporal-${service}`, build.server, args, { logFile: path.join(o.dataDir, `temporal-${service}.log`), logger: o.logger, env: serviceEnv(service, ports, pg) });
+    const proc = startProcess(`temporal-${service}`, build.server, args, { logFile: path.join(o.dataDir, `temporal-${service}.log`), logger: o.logger, env: serviceEnv(service, ports, pg), cwd: temporalConfigRoot() });
     procs.set(service, proc);
     return proc;
   };
@@ -182,9 +206,11 @@ export async function startTemporalCluster(o: TemporalClusterOptions): Promise<T
   try {
     await setupSchemas(build, pg);
     o.logger.info({ address }, 'starting Temporal frontend, history, matching and worker');
-    for (const s of TEMPORAL_SERVICES) startService(s);
-    const frontend = procs.get('frontend');
-    await waitFor('Temporal frontend', () => tcpReachable('127.0.0.1', ports.grpc.frontend), { timeoutMs: Math.max(1, deadline - Date.now()), ...(frontend ? { child: frontend.child } : {}), logFile: path.join(o.dataDir, 'temporal-frontend.log') });
+    // The first process on a fresh database writes the cluster metadata; two at once race for it
+    // and the loser exits. So the frontend comes up alone, then the other three.
+    const frontend = startService('frontend');
+    await waitFor('Temporal frontend', () => tcpReachable('127.0.0.1', ports.grpc.frontend), { timeoutMs: Math.max(1, deadline - Date.now()), child: frontend.child, logFile: path.join(o.dataDir, 'temporal-frontend.log') });
+    for (const s of TEMPORAL_SERVICES) if (s !== 'frontend') startService(s);
     await prepareNamespace(address, namespace, deadline);
   } catch (err) {
     await stopAll();
