@@ -14,6 +14,7 @@ export ZHONGSHU_TEST_SERVER_BIN="${ZHONGSHU_TEST_SERVER_BIN:-$(bash scripts/prov
 echo "== lint"; npx eslint .
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
 echo "== build"; npx tsc -p tsconfig.build.json
+echo "== alert rules (promtool)"; promtool check rules deploy/monitoring/alert-rules.yml
 echo "== mappings (CLI)"; node bin/zhongshu.js mappings test
 mkdir -p .data
 report=.data/vitest-report.json

@@ -7,6 +7,7 @@ import { startCommand } from './standalone.js';
 import { simulateCommand } from './cli/simulate.js';
 import { financeExportCommand } from './cli/finance.js';
 import { dbMigrateCommand, dbRebuildCommand } from './cli/db.js';
+import { clusterUpCommand } from './cli/cluster.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
 
@@ -50,6 +51,15 @@ program
   .option('--report <format>', 'text | json', 'text')
   .option('--log-level <level>', 'hub log level', 'silent')
   .action((o: Record<string, unknown>) => exit(simulateCommand(o)));
+
+const cluster = program.command('cluster').description('the production topology\'s Temporal (PostgreSQL, four service processes) on this machine');
+cluster
+  .command('up')
+  .description('start it in the foreground from deploy/temporal/config (the config docker-compose.yml uses); Ctrl-C stops it')
+  .option('--port <n>', 'frontend gRPC port', '7233')
+  .option('--namespace <name>', 'namespace to register, with the hub\'s search attributes', 'default')
+  .option('--keep-logs', 'keep the service logs after stopping')
+  .action((o: Record<string, unknown>) => exit(clusterUpCommand(o)));
 
 const config = program.command('config').description('configuration tools');
 config

@@ -29,6 +29,7 @@ import { ensurePollSchedules, pollTargets } from './polling/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
 import { BUILTIN_ADAPTERS } from '../adapters/index.js';
 import { DecisionQueue } from './store/decisions.js';
+import { registerStateMetrics } from './http/state-metrics.js';
 import { errorMessage } from './util/errors.js';
 import { createResilience, limiterConnectors } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
@@ -144,7 +145,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   registry.configure(config.connectors);
   // Polling config checked now (a window above the platform's limit, a field an ERP channel would
   // ignore, two channels on one ERP's cursor fail the start, not a run).
-  pollTargets(config, registry);
+  const polled = pollTargets(config, registry);
   await legacyErpPolls(config, registry);
 
   const metrics = createMetrics({ defaultMetrics: opts.processMetrics ?? true });
@@ -154,6 +155,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   // Every message the hub sends to people goes through one router: routes, exactly once, rate limits.
   const notifications = new NotificationRouter({ redis, keyPrefix: prefix, config: config.notifications, registry, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const robot = createTrackingRobot({ redis, keyPrefix: prefix, config: config.tracking, registry, temporal: client, router: notifications, logger });
+  registerStateMetrics(metrics.registry, { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, decisions: new DecisionQueue(redis, prefix), cursors: new PollCursorStore(redis, prefix), polledChannels: polled.map((t) => t.channel.id), logger });
   const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
   const databaseUrl = opts.databaseUrl ?? config.database.url;
   // Migrations run at every start; a database that is down fails the start (the store is not optional once configured).

@@ -14,6 +14,7 @@ import { errorMessage } from './util/errors.js';
 import type { SandboxWorld } from './sandbox/world.js';
 import { wireSandboxWorld } from './simulate/wire.js';
 import { startOrderGenerator, stockDemoPool } from './simulate/demo.js';
+import { createMetricsApp, metricsPortFromEnv } from './http/metrics-app.js';
 
 /**
  * `zhongshu start`: the hub as a standalone process. Without TEMPORAL_ADDRESS / REDIS_URL it runs
@@ -32,6 +33,11 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   }
   if (!['all', 'http', 'worker'].includes(o.role)) {
     process.stderr.write(`--role: expected all, http or worker, got "${o.role}"\n`);
+    return 1;
+  }
+  const metricsPort = metricsPortFromEnv(process.env);
+  if (!metricsPort.ok) {
+    process.stderr.write(`${metricsPort.error}\n`);
     return 1;
   }
   // Listened for from here on: the Temporal runtime's own handler (installed with its logger)
@@ -136,10 +142,18 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
       const s = serve({ fetch: hub.app.fetch, hostname: host, port }, () => resolve(s));
     });
   }
+  const workerMetricsPort = o.role === 'worker' ? metricsPort.port : null;
+  if (workerMetricsPort !== null) {
+    const metricsApp = createMetricsApp(hub.metrics);
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: metricsApp.fetch, hostname: host, port: workerMetricsPort }, () => resolve(s));
+    });
+  }
   const hubUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const lines = [
     `Zhongshu is up (role: ${o.role})`,
-    ...(server ? [`  hub:         ${hubUrl}   (webhooks: ${hubUrl}/webhooks/shopify)`, `  admin API:   ${hubUrl}/api   (OpenAPI: ${hubUrl}/openapi.json, metrics: ${hubUrl}/metrics)`] : []),
+    ...(workerMetricsPort !== null ? [`  metrics:     http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${workerMetricsPort}/metrics`] : []),
+    ...(server && workerMetricsPort === null ? [`  hub:         ${hubUrl}   (webhooks: ${hubUrl}/webhooks/shopify)`, `  admin API:   ${hubUrl}/api   (OpenAPI: ${hubUrl}/openapi.json, metrics: ${hubUrl}/metrics)`] : []),
     `  temporal:    ${temporalAddress}${children.length ? ' (embedded dev server)' : ''}`,
     ...(uiUrl ? [`  temporal UI: ${uiUrl}`] : []),
     `  redis:       ${redisUrl?.replace(/\/\/[^@]*@/, '//***@')}`,
@@ -150,7 +164,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
 
-  if (o.demo && server && !signalled) {
+  if (o.demo && server && workerMetricsPort === null && !signalled) {
     try {
       await sendDemoTraffic(hubUrl, demoChannel(config), 3, (l) => process.stderr.write(`[demo] ${l}\n`));
     } catch (err) {

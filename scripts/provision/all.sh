@@ -4,7 +4,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 here="$(dirname "${BASH_SOURCE[0]}")"
 "$here/redis.sh" >/dev/null
 "$here/temporal.sh" >/dev/null
+# The Temporal server itself for the production-topology test (tests/cluster-topology.test.ts).
+temporal_server_dir=$("$here/temporal-server.sh")
+promtool_bin=$("$here/promtool.sh")
 # unixODBC headers before `npm install` (ensure-deps.sh runs after this): the `odbc` package compiles against them.
 odbc_driver=$("$here/odbc.sh")
 pg_bin=$("$here/postgres.sh")
-say "provisioned: temporal ($TEMPORAL_BIN), redis-server ($(command -v redis-server)), unixODBC + psqlODBC ($odbc_driver), PostgreSQL ($pg_bin)"
+say "provisioned: temporal ($TEMPORAL_BIN), temporal server ($temporal_server_dir), promtool ($promtool_bin), redis-server ($(command -v redis-server)), unixODBC + psqlODBC ($odbc_driver), PostgreSQL ($pg_bin)"

@@ -4,6 +4,10 @@ set -euo pipefail
 ZS_CACHE_DIR="${ZHONGSHU_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zhongshu}"
 TEMPORAL_CLI_VERSION="v1.5.1"
 TEMPORAL_BIN="$ZS_CACHE_DIR/temporal-cli-$TEMPORAL_CLI_VERSION/temporal"
+# The Temporal server itself (not the dev server) for the production-topology test: its four
+# services on PostgreSQL. src/deploy/temporal-server.ts repeats this version to find the binaries.
+TEMPORAL_SERVER_VERSION="v1.29.1"
+TEMPORAL_SERVER_DIR="$ZS_CACHE_DIR/temporal-server-$TEMPORAL_SERVER_VERSION"
 # The time-skipping test server (Java, io.temporal:temporal-test-server on Maven Central) for the
 # fast workflow tests; tests/support/workflow-env.ts repeats this version to find the wrapper.
 TEMPORAL_TEST_SERVER_VERSION="1.38.0"
@@ -39,4 +43,23 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ $created_policy = 1 ] && rm -f "$policy"; die "apt-get install ${missing[*]} failed"; }
   [ $created_policy = 1 ] && rm -f "$policy"
   return 0
+}
+
+# Runs `go install -v ARGS...` and turns its output into progress lines. `-v` prints one import
+# path per compiled package (many of them start with `go.`, so only `go: ` with its colon is a
+# message from the go command). Compiler errors (`# pkg` headers and `file.go:line:` lines) pass
+# through. mawk buffers /dev/stderr, hence the flushes. Returns go's exit status.
+go_install_progress() {
+  local start
+  start=$(date +%s)
+  set +o pipefail
+  go install -v "$@" 2>&1 |
+    awk -v start="$start" '
+      /^go: downloading/ { d++; if (d % 25 == 0) { printf "[zhongshu]   downloaded %d modules\n", d > "/dev/stderr"; fflush("/dev/stderr") } ; next }
+      /^go: / || /^# / || /\.go:[0-9]+/ || /^\// { print > "/dev/stderr"; fflush("/dev/stderr"); next }
+      { n++; if (n % 100 == 0) { printf "[zhongshu]   compiled %d packages (%ds)\n", n, systime() - start > "/dev/stderr"; fflush("/dev/stderr") } }
+      END { printf "[zhongshu]   compiled %d packages in %ds\n", n, systime() - start > "/dev/stderr" }'
+  local status=${PIPESTATUS[0]}
+  set -o pipefail
+  return "$status"
 }

@@ -22,14 +22,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 say "building temporal CLI $TEMPORAL_CLI_VERSION from its Go module (first run only; ~8 min on 2 cores)"
 start=$(date +%s)
-# -v prints each package as it is compiled: turn that into a progress line.
-GOBIN="$tmp" GOFLAGS=-mod=mod go install -v "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" 2>&1 |
-  awk -v start="$start" '
-    /^go: downloading/ { d++; if (d % 25 == 0) { printf "[zhongshu]   downloaded %d modules\n", d > "/dev/stderr" } ; next }
-    /^(go|#|\/)/ { print > "/dev/stderr"; next }
-    { n++; if (n % 100 == 0) { printf "[zhongshu]   compiled %d packages (%ds)\n", n, systime() - start > "/dev/stderr" } }
-    END { printf "[zhongshu]   compiled %d packages\n", n > "/dev/stderr" }'
-status=${PIPESTATUS[0]}
+status=0
+GOBIN="$tmp" GOFLAGS=-mod=mod go_install_progress "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" || status=$?
 [ "$status" -eq 0 ] && [ -x "$tmp/temporal" ] || die "go install github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION failed (exit $status): see the lines above"
 mv "$tmp/temporal" "$TEMPORAL_BIN"
 say "temporal CLI built in $(( $(date +%s) - start ))s: $TEMPORAL_BIN"

@@ -10,7 +10,8 @@ import { startProcess, tcpReachable, waitFor, type ManagedProcess } from './proc
 /**
  * A throwaway PostgreSQL server for the legacy-ERP integration tests and bench: the stand-in for
  * a seller's ERP database, read through unixODBC + psqlODBC exactly as a real one would be.
- * Not used by the hub itself (it never owns the ERP's database).
+ * The Temporal cluster of the production-topology test (src/deploy/temporal-cluster.ts) runs on
+ * one too. Not used by the hub itself (it never owns the ERP's database).
  */
 
 export function findPostgresBin(env: NodeJS.ProcessEnv = process.env): string {
@@ -56,7 +57,7 @@ export interface EmbeddedPostgres {
   process: ManagedProcess;
 }
 
-export async function startEmbeddedPostgres(o: { port: number; logger: Logger; startTimeoutMs?: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(o: { port: number; logger: Logger; startTimeoutMs?: number; database?: string; maxConnections?: number }): Promise<EmbeddedPostgres> {
   const bin = findPostgresBin();
   // Its own directory straight under the temp dir: as root the server runs as `postgres`, which
   // must reach it (callers' data dirs are mode 0700 root). Removed when the server stops.
@@ -65,12 +66,12 @@ export async function startEmbeddedPostgres(o: { port: number; logger: Logger; s
   const account = serverAccount();
   if (account) chownSync(home, account.uid, account.gid);
   const user = 'zhongshu';
-  const database = 'erp';
+  const database = o.database ?? 'erp';
   const runAs = account ? { uid: account.uid, gid: account.gid } : {};
   // Trust auth on a loopback-only server that lives for one test run; fsync off for speed.
   execFileSync(path.join(bin, 'initdb'), ['-D', dir, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale', 'C'], { stdio: 'pipe', ...runAs });
   const logFile = path.join(home, 'postgres.log');
-  const args = ['-D', dir, '-p', String(o.port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=50'];
+  const args = ['-D', dir, '-p', String(o.port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', `max_connections=${o.maxConnections ?? 50}`];
   o.logger.info({ bin, port: o.port }, 'starting embedded PostgreSQL');
   const proc = startProcess('postgres', path.join(bin, 'postgres'), args, { logFile, logger: o.logger, ...runAs });
   await waitFor('PostgreSQL', () => tcpReachable('127.0.0.1', o.port), { timeoutMs: o.startTimeoutMs ?? 30_000, child: proc.child, logFile });

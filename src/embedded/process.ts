@@ -13,9 +13,9 @@ export interface ManagedProcess {
  * Starts a child process whose output goes to a log file (not our stdout, which carries the hub's
  * JSON logs), and whose early death is reported with the tail of that log.
  */
-export function startProcess(name: string, cmd: string, args: string[], opts: { logFile: string; logger: Logger; cwd?: string; uid?: number; gid?: number }): ManagedProcess {
+export function startProcess(name: string, cmd: string, args: string[], opts: { logFile: string; logger: Logger; cwd?: string; uid?: number; gid?: number; env?: NodeJS.ProcessEnv }): ManagedProcess {
   const out = createWriteStream(opts.logFile, { flags: 'a' });
-  const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: false, ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}) });
+  const child = spawn(cmd, args, { cwd: opts.cwd, ...(opts.env ? { env: opts.env } : {}), stdio: ['ignore', 'pipe', 'pipe'], detached: false, ...(opts.uid !== undefined ? { uid: opts.uid } : {}), ...(opts.gid !== undefined ? { gid: opts.gid } : {}) });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   let exited = false;

@@ -175,3 +175,20 @@ export function planDay(seed: number, count: number, dayMs: number): DayPlan {
   const hotStock = Math.max(1, Math.floor(hotOrders / 2));
   return { seed, orders, skus: [...STOCKED_SKUS, { sku: HOT_SKU, price: 9900, onHand: hotStock }], hotStock };
 }
+
+/**
+ * `count` plain paid orders, round robin over `platforms`, stocked SKUs only: every one must ship.
+ * The production-topology test uses it, where the faults are in the processes, not the orders.
+ */
+export function planSteadyOrders(seed: number, count: number, platforms: readonly WorldPlatform[]): PlannedOrder[] {
+  const r = new Prng(seed);
+  const orders: PlannedOrder[] = [];
+  for (let n = 1; n <= count; n++) {
+    const platform = platforms[(n - 1) % platforms.length];
+    if (!platform) throw new Error('planSteadyOrders: no platforms given');
+    const id = platformId(platform, seed, n);
+    const sku = r.pick(STOCKED_SKUS);
+    orders.push({ n, platform, id, key: `${WORLD.channels[platform]}:${id}`, scenario: SCENARIO.NORMAL, expect: EXPECT.SHIP, lines: [{ sku: sku.sku, qty: r.int(1, 2), price: sku.price }], atMs: 0, variant: r.next() });
+  }
+  return orders;
+}
