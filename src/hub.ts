@@ -189,6 +189,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     mappings,
     quarantine,
     orders,
+    ...(orders ? { financeSource: orders.financeSource() } : {}),
     historyUrl: (id) => historyUrlFor(opts.temporalUiUrl ?? config.temporal.uiUrl ?? null, config.temporal.namespace, id),
     decisions: new DecisionQueue(redis, prefix),
     redis,

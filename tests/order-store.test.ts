@@ -170,6 +170,28 @@ describe('order store projection and search (real PostgreSQL)', () => {
     expect(december.filter((w) => ids.includes(w))).toEqual([]);
   });
 
+  it('gives the finance reconciliation the month\'s paid orders and the orders refunded in it, however long ago paid', async () => {
+    const make = (paidAt: string, refundedAt: string | null) => {
+      const o = canonicalOrder({ channel: 'fin-src' });
+      const line = o.lines[0]!;
+      const refunds = refundedAt ? [{ refundId: `R${o.source.platformOrderId}`, amount: { minor: 100, currency: 'CNY' }, refundedAt }] : undefined;
+      return { ...o, source: { ...o.source, receivedAt: paidAt }, paidAt, lines: [{ ...line, ...(refunds ? { refunds } : {}) }] };
+    };
+    const orders = {
+      paidInNovember: make('2026-11-03T10:00:00+08:00', null),
+      refundedInNovember: make('2026-10-20T10:00:00+08:00', '2026-11-02T09:00:00+08:00'),
+      octoberOnly: make('2026-10-20T10:00:00+08:00', null),
+    };
+    const wf = (o: { source: { platformOrderId: string } }) => `order:fin-src:${o.source.platformOrderId}`;
+    for (const o of Object.values(orders)) await store.project(projection({ workflowId: wf(o), seq: 1 }, o));
+    const seen: string[] = [];
+    for await (const o of store.financeSource().orders({ from: new Date('2026-11-01T00:00:00+08:00'), to: new Date('2026-12-01T00:00:00+08:00') })) seen.push(o.source.platformOrderId);
+    expect(seen).toContain(orders.paidInNovember.source.platformOrderId);
+    expect(seen).toContain(orders.refundedInNovember.source.platformOrderId);
+    expect(seen).not.toContain(orders.octoberOnly.source.platformOrderId);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
   it('records a version for each change of an audited field, with who and why, the address masked', async () => {
     const order = canonicalOrder();
     const wf = `order:tb-1:${order.source.platformOrderId}`;

@@ -1,4 +1,6 @@
+import type { FinanceOrderSource } from '../../finance/source.js';
 import type { Logger } from '../../logger.js';
+import { StoreFinanceSource } from './finance-source.js';
 import { connectStore, type StoreDb } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 import { createPhoneHasher } from './phone-hash.js';
@@ -74,6 +76,11 @@ export class OrderStore {
   /** Every stored order paid (or received) in a month, in batches: for the finance reconciliation. */
   ordersByMonth(o: { month: string; by: 'paid' | 'received'; offset?: string }): AsyncIterable<MonthOrder> {
     return streamOrdersByMonth(this.db, o);
+  }
+
+  /** The finance reconciliation's source: orders paid in a month and orders refunded in it. */
+  financeSource(): FinanceOrderSource {
+    return new StoreFinanceSource(this.db);
   }
 
   close(): Promise<void> {
