@@ -6,7 +6,7 @@ import { createActivities } from './activities/index.js';
 import { createAfterSalesActivities } from './after-sales/activities.js';
 import { CaseIntake } from './after-sales/intake.js';
 import { CaseStore } from './after-sales/store.js';
-import { registerCaseMetrics } from './after-sales/metrics.js';
+import { openCasesByAge, registerCaseMetrics } from './after-sales/metrics.js';
 import type { HubConfig } from './config/schema.js';
 import { apiKeysFromConfig } from './http/auth.js';
 import { createApp, type HubApp } from './http/app.js';
@@ -295,6 +295,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
             if (shipperCode) await robot.register({ waybillNo: w.waybillNo, workflowId: w.workflowId, shipperCode });
           },
         }), { trackParcels: robot.trackParcels, backfillFromWms: robot.backfillFromWms }, createNotifyActivities({
+          // The same read model the case list and gauges use (newest 5,000 cases).
+          openCasesByAge: async () => openCasesByAge(await cases.store.recent(5000), Date.now()),
           router: notifications,
           config: config.notifications,
           redis,

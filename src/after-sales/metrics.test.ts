@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { caseCounts, registerCaseMetrics } from './metrics.js';
+import { caseCounts, openCasesByAge, registerCaseMetrics } from './metrics.js';
 import type { CaseSummary } from './schema.js';
 
 const now = Date.parse('2026-12-05T12:00:00Z');
@@ -29,6 +29,9 @@ describe('case metrics', () => {
     expect(r.open).toHaveLength(3);
     expect(r.breached).toBe(1);
     expect(r.escalations).toBe(3);
+  });
+  it('gives the daily summary the open cases per age, closed ones left out', () => {
+    expect(openCasesByAge(cases, now)).toEqual({ lt_2h: 1, '2h_24h': 0, '24h_48h': 1, gt_48h: 1 });
   });
   it('exposes them as gauges read at scrape time', async () => {
     const registry = new Registry();

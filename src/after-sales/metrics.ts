@@ -15,6 +15,13 @@ export function ageBucket(openedAt: string, now: number): string {
   return AGE_BUCKETS.find((b) => h < b.maxH)?.label ?? 'gt_48h';
 }
 
+/** Open cases per age bucket (every bucket listed, zeros included): the daily summary's line. */
+export function openCasesByAge(cases: readonly CaseSummary[], now: number): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(AGE_BUCKETS.map((b) => [b.label, 0]));
+  for (const c of cases) if (c.state !== CASE_STATE.CLOSED) out[ageBucket(c.openedAt, now)] = (out[ageBucket(c.openedAt, now)] ?? 0) + 1;
+  return out;
+}
+
 /** Counts for the gauges, from the case read model at scrape time. */
 export function caseCounts(cases: readonly CaseSummary[], slaHours: number, now: number) {
   const open = new Map<string, { state: string; age: string; n: number }>();
