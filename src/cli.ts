@@ -94,7 +94,9 @@ finance
   .command('export')
   .description('the month per platform, shop and day (orders, goods, freight, discounts, received, commission, refunds, net) plus an order-level file, as UTF-8 CSV with BOM')
   .requiredOption('--month <YYYY-MM>', 'accounting month, e.g. 2026-11 (days cut at finance.utcOffset)')
-  .option('--from <file.jsonl>', 'read orders from a JSON-lines file of canonical orders')
+  .option('--from <file.jsonl>', 'read orders from a JSON-lines file of canonical orders (default: the order store)')
+  .option('--database-url <url>', 'the order store (default: DATABASE_URL)')
+  .option('--schema <name>', 'the order store schema (default: public)')
   .option('--out <dir>', 'directory for the two CSV files', '.')
   .option('-c, --config <file>', 'config file (only its finance section is read)', 'config/zhongshu.yaml')
   .action((o: Record<string, unknown>) => exit(financeExportCommand(o)));

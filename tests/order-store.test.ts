@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dbMigrateCommand } from '../src/cli/db.js';
+import { financeExportCommand } from '../src/cli/finance.js';
 import { sql } from 'kysely';
 import { inject } from 'vitest';
 import { connectStore, type StoreDb } from '../src/store/db/connect.js';
@@ -190,6 +191,21 @@ describe('order store projection and search (real PostgreSQL)', () => {
     expect(seen).toContain(orders.refundedInNovember.source.platformOrderId);
     expect(seen).not.toContain(orders.octoberOnly.source.platformOrderId);
     expect(new Set(seen).size).toBe(seen.length);
+
+    // `zhongshu finance export` reads the same store when no --from is given.
+    const out = await mkdtemp(path.join(tmpdir(), 'zhongshu-fin-'));
+    const config = path.join(out, 'zhongshu.yaml');
+    await writeFile(config, 'finance: {}\n');
+    const write = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
+    const code = await financeExportCommand({ month: '2026-11', out, config, schema: store.db.schema }, { DATABASE_URL: inject('hubDatabaseUrl') });
+    const printed = write.mock.calls.map((c) => String(c[0])).join('');
+    write.mockRestore();
+    expect(code).toBe(0);
+    const detail = await readFile(path.join(out, 'reconciliation-2026-11-detail.csv'), 'utf8');
+    expect(detail).toContain(orders.paidInNovember.source.platformOrderId);
+    expect(detail).toContain(orders.refundedInNovember.source.platformOrderId);
+    expect(detail).not.toContain(orders.octoberOnly.source.platformOrderId);
+    expect(printed).toMatch(/total CNY: \d+ orders/);
   });
 
   it('records a version for each change of an audited field, with who and why, the address masked', async () => {

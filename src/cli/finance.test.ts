@@ -36,8 +36,8 @@ describe('zhongshu finance export', () => {
   it('names a bad option and a bad finance section', async () => {
     expect(await financeExportCommand({ month: '11/2026', from: FIXTURE, out: dir, config: configFile })).toBe(2);
     expect(printed(err)).toContain('--month: expected YYYY-MM, e.g. 2026-11');
-    expect(await financeExportCommand({ month: '2026-11', out: dir, config: configFile })).toBe(2);
-    expect(printed(err)).toContain('--from: no order store is configured');
+    expect(await financeExportCommand({ month: '2026-11', out: dir, config: configFile }, {})).toBe(2);
+    expect(printed(err)).toContain('--from: no source');
     const bad = path.join(dir, 'bad.yaml');
     writeFileSync(bad, 'finance:\n  utcOffset: "8"\n  commission:\n    taobao: { rateBasisPoints: 0.5 }\n');
     await expect(financeExportCommand({ month: '2026-11', from: FIXTURE, out: dir, config: bad })).rejects.toThrow(/finance\.utcOffset: expected an offset like \+08:00\n.*finance\.commission\.taobao\.rateBasisPoints: /);
