@@ -161,6 +161,7 @@ describe('lifecycle with courier and WMS', () => {
     expect(creates()).toBeGreaterThanOrEqual(2);
     expect(sfWaybills().filter((o) => o.orderId === sfOrderId).map((o) => o.waybillNo)).toEqual([pushed.waybillNo]);
     expect(wdtTrade(id)?.pushes).toBe(1);
-    expect(await pool.get(WH, 'D3-A')).toMatchObject({ locked: 1 });
+    // One hold, handed to the WMS once: one unit off on hand, nothing left locked.
+    expect(await pool.get(WH, 'D3-A')).toMatchObject({ locked: 0, onHand: 2, available: 2 });
   });
 });
