@@ -95,6 +95,17 @@ describe('order search API', () => {
     }
   });
 
+  it('an order whose workflow cannot answer right now (no worker) and that the store has not yet: 503 with Retry-After, not 500', async () => {
+    const id = `nw${Date.now()}`;
+    // Started on a queue no worker polls: Temporal cannot answer a query for it.
+    await hub.client.workflow.start('orderLifecycle', { taskQueue: `no-worker-${id}`, workflowId: `order:shopify-test:${id}`, args: [{}] });
+    const res = await hub.app.request(`/api/orders/shopify-test:${id}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBeTruthy();
+    expect(await res.json()).toMatchObject({ error: { code: 'order_unavailable' } });
+    await hub.client.workflow.getHandle(`order:shopify-test:${id}`).terminate('test done');
+  });
+
   it('is open to every reading role and closed without a key', async () => {
     expect((await hub.app.request('/api/orders')).status).toBe(401);
     expect((await hub.app.request('/api/orders', { headers: { 'x-api-key': CS_KEY } })).status).toBe(200);

@@ -52,6 +52,9 @@ export const AddressChangeBody = z.object({ address: Address, note: z.string().m
 
 const jsonBody = readJsonBody;
 
+/** How long a live read (describe + query) may take before the answer is 503. */
+const LIVE_READ_DEADLINE_MS = 5_000;
+
 export interface OrderRouteDeps {
   temporal: Client;
   /** The order store; null in a hub built without a database (search then answers 503). */
@@ -187,7 +190,10 @@ export function orderRoutes(d: OrderRouteDeps) {
     // The workflow answers with its state of this instant; the store may be a step behind it. When
     // the workflow is gone (retention) or Temporal is down, the store's copy is the answer.
     try {
-      const [desc, state, caseKeys] = await Promise.all([handle.describe(), handle.query(getOrderState), d.cases?.ofOrder(workflowId.slice('order:'.length)) ?? []]);
+      // Bounded: with no worker to answer (a worker restarting, a queue nobody polls) Temporal holds a query ~30 s.
+      const [desc, state, caseKeys] = await d.temporal.connection.withDeadline(Date.now() + LIVE_READ_DEADLINE_MS, () =>
+        Promise.all([handle.describe(), handle.query(getOrderState), d.cases?.ofOrder(workflowId.slice('order:'.length)) ?? []]),
+      );
       const live = { ...state, workflowId, runStatus: desc.status.name, afterSalesCaseKeys: caseKeys, history, stored: stored ? { seq: stored.seq, projectedAt: stored.projectedAt, waybills: stored.waybills, shipConfirmations: stored.shipConfirmations } : null };
       return c.json(orderForView(live, view));
     } catch (err) {
@@ -199,7 +205,8 @@ export function orderRoutes(d: OrderRouteDeps) {
         return c.json(order.success ? orderForView({ ...answer, order: order.data, hold: null }, view) : { ...answer, order: null });
       }
       if (err instanceof WorkflowNotFoundError) throw new HttpError(404, 'order_not_found', `no order ${id}`);
-      throw err;
+      // The order exists but cannot answer now: a retry soon will do, so not a server fault (500).
+      throw new HttpError(503, 'order_unavailable', `order ${id} cannot be read right now (${errorMessage(err)}); retry shortly`, undefined, { 'Retry-After': '5' });
     }
   });
   return app;
