@@ -139,12 +139,14 @@ export class OrderIntake {
    * never before: a failed one must be processed when the platform retries. Redis trouble is
    * not fatal (workflow ids still deduplicate).
    */
-  async rememberDelivery(channel: string, deliveryId: string | null, bodyHash: string | null, value = '1'): Promise<void> {
+  async rememberDelivery(channel: string, deliveryId: string | null, bodyHash: string | null, value = '1', also: readonly [key: string, value: string][] = []): Promise<void> {
     const keys = [...(deliveryId ? [this.dedupeKey(channel, deliveryId)] : []), ...(bodyHash ? [this.bodyDedupeKey(channel, bodyHash)] : [])];
-    if (!keys.length) return;
+    if (!keys.length && !also.length) return;
     try {
+      // One round trip for everything a stored delivery leaves behind (start's snapshot digest too).
       const m = this.d.redis.multi();
       for (const k of keys) m.set(k, value, 'EX', this.d.dedupeTtlSeconds);
+      for (const [k, v] of also) m.set(k, v, 'EX', this.d.dedupeTtlSeconds);
       await m.exec();
     } catch (err) {
       this.d.logger.warn({ err: errorMessage(err) }, 'could not remember delivery id');
@@ -254,7 +256,6 @@ export class OrderIntake {
         }),
       );
       this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
-      if (this.d.settings) await this.rememberSnapshot(workflowId, snapshotDigest(snapshotOf(order, '')));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         duplicate = true;
@@ -265,7 +266,9 @@ export class OrderIntake {
         throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
       }
     }
-    await this.rememberDelivery(delivery.channel.id, delivery.deliveryId ?? null, delivery.bodyHash ?? null, workflowId);
+    // A started order remembers the copy it started from, so an identical re-read is not signalled.
+    const started: [string, string][] = this.d.settings && !duplicate ? [[this.snapshotKey(workflowId), snapshotDigest(snapshotOf(order, ''))]] : [];
+    await this.rememberDelivery(delivery.channel.id, delivery.deliveryId ?? null, delivery.bodyHash ?? null, workflowId, started);
     return duplicate ? { orderKey, workflowId, duplicate, duplicateBy: 'workflow' } : { orderKey, workflowId, duplicate };
   }
 }
