@@ -26,7 +26,33 @@
  * (release) or consuming (commit) what it held. A hold that is already closed is left as it is;
  * a hold that never existed becomes a tombstone so a lock arriving after this cannot succeed.
  */
-const SETTLE = `
+/**
+ * Helpers every script that walks a hold's lines shares: its lines decoded, Redis's clock in ms,
+ * and a counter decremented with its field dropped at zero (below zero cannot happen with these
+ * scripts; if it ever does, it stays visible rather than being tidied away).
+ */
+const HOLD_HELPERS = `
+local function held_lines(hold)
+  local out = {}
+  local flat = redis.call('HGETALL', hold)
+  for i = 1, #flat, 2 do
+    if string.sub(flat[i], 1, 2) == 'l:' then
+      local line = cjson.decode(flat[i + 1])
+      out[#out + 1] = { lineId = string.sub(flat[i], 3), sku = line.sku, qty = line.qty }
+    end
+  end
+  return out
+end
+local function redis_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function take(hash, field, qty)
+  if redis.call('HINCRBY', hash, field, -qty) == 0 then redis.call('HDEL', hash, field) end
+end
+`;
+
+const SETTLE = `${HOLD_HELPERS}
 local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, toState, reason, ttl)
   local state = redis.call('HGET', hold, 'state')
   if state == 'released' or state == 'committed' then
@@ -40,40 +66,23 @@ local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, 
     -- available-to-send reading from before it is reconciled like one from before a hand-over.
     -- Known window: a reading taken between the WMS's intercept and this release, applied after
     -- it, counts the units twice until the next reading (seconds apart; never the other way).
-    local t = redis.call('TIME')
-    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-    local flat = redis.call('HGETALL', hold)
-    for i = 1, #flat, 2 do
-      local field = flat[i]
-      if string.sub(field, 1, 2) == 'l:' then
-        local line = cjson.decode(flat[i + 1])
-        local left = redis.call('HINCRBY', handed, line.sku, -line.qty)
-        if left == 0 then redis.call('HDEL', handed, line.sku) end
-        local lineId = string.sub(field, 3)
-        if toState == 'released' then
-          redis.call('HINCRBY', onhand, line.sku, line.qty)
-          redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = lineId, sku = line.sku, qty = -line.qty }))
-        end
-        lines[#lines + 1] = { lineId = lineId, sku = line.sku, qty = line.qty }
+    local now = redis_ms()
+    lines = held_lines(hold)
+    for _, line in ipairs(lines) do
+      take(handed, line.sku, line.qty)
+      if toState == 'released' then
+        redis.call('HINCRBY', onhand, line.sku, line.qty)
+        redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = line.lineId, sku = line.sku, qty = -line.qty }))
       end
     end
   elseif state == 'locked' then
-    local flat = redis.call('HGETALL', hold)
-    for i = 1, #flat, 2 do
-      local field = flat[i]
-      if string.sub(field, 1, 2) == 'l:' then
-        local line = cjson.decode(flat[i + 1])
-        local left = redis.call('HINCRBY', locked, line.sku, -line.qty)
-        -- Zero means nothing locked: drop the field. Below zero cannot happen with these
-        -- scripts; if it ever does, it stays visible rather than being tidied away.
-        if left == 0 then redis.call('HDEL', locked, line.sku) end
-        if toState == 'committed' then redis.call('HINCRBY', onhand, line.sku, -line.qty) end
-        lines[#lines + 1] = { lineId = string.sub(field, 3), sku = line.sku, qty = line.qty }
-      end
+    lines = held_lines(hold)
+    for _, line in ipairs(lines) do
+      take(locked, line.sku, line.qty)
+      if toState == 'committed' then redis.call('HINCRBY', onhand, line.sku, -line.qty) end
     end
   end
-  local t = redis.call('TIME')
-  redis.call('HSET', hold, 'state', toState, 'reason', reason, 'closedAt', string.format('%d', t[1] * 1000 + math.floor(t[2] / 1000)))
+  redis.call('HSET', hold, 'state', toState, 'reason', reason, 'closedAt', string.format('%d', redis_ms()))
   redis.call('HDEL', hold, 'exp')
   redis.call('ZREM', expiry, orderKey)
   redis.call('EXPIRE', hold, ttl)
@@ -278,27 +287,18 @@ return cjson.encode({
  * are remembered as handed (outstanding at the WMS) and in the hand-over log, so a WMS reading is
  * reconciled against them (SET_ON_HAND). Only a locked hold is handed; a repeat does nothing.
  */
-export const HAND_OVER = `
+export const HAND_OVER = `${HOLD_HELPERS}
 local onhand, locked, expiry, handed, handoffs, hold = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local orderKey, horizon = ARGV[1], ARGV[2]
 local state = redis.call('HGET', hold, 'state')
-local lines = {}
-if state ~= 'locked' then return cjson.encode({ previous = state or 'none', lines = lines }) end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local flat = redis.call('HGETALL', hold)
-for i = 1, #flat, 2 do
-  local field = flat[i]
-  if string.sub(field, 1, 2) == 'l:' then
-    local line = cjson.decode(flat[i + 1])
-    local left = redis.call('HINCRBY', locked, line.sku, -line.qty)
-    if left == 0 then redis.call('HDEL', locked, line.sku) end
-    redis.call('HINCRBY', onhand, line.sku, -line.qty)
-    redis.call('HINCRBY', handed, line.sku, line.qty)
-    local lineId = string.sub(field, 3)
-    redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = lineId, sku = line.sku, qty = line.qty }))
-    lines[#lines + 1] = { lineId = lineId, sku = line.sku, qty = line.qty }
-  end
+if state ~= 'locked' then return cjson.encode({ previous = state or 'none', lines = {} }) end
+local now = redis_ms()
+local lines = held_lines(hold)
+for _, line in ipairs(lines) do
+  take(locked, line.sku, line.qty)
+  redis.call('HINCRBY', onhand, line.sku, -line.qty)
+  redis.call('HINCRBY', handed, line.sku, line.qty)
+  redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = line.lineId, sku = line.sku, qty = line.qty }))
 end
 redis.call('HSET', hold, 'state', 'handed', 'handedAt', string.format('%d', now))
 redis.call('HDEL', hold, 'exp')
