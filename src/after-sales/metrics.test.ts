@@ -35,7 +35,7 @@ describe('case metrics', () => {
   });
   it('exposes them as gauges read at scrape time', async () => {
     const registry = new Registry();
-    registerCaseMetrics(registry, async () => cases, 48);
+    registerCaseMetrics(registry, async () => cases, 48, () => now);
     const text = await registry.metrics();
     expect(text).toContain('zhongshu_after_sales_open_cases{state="in_progress",age="gt_48h"} 1');
     expect(text).toContain('zhongshu_after_sales_escalations 3');

@@ -44,14 +44,19 @@ export function caseCounts(cases: readonly CaseSummary[], slaHours: number, now:
  * Gauges read from the case store when Prometheus scrapes: open cases by state and age, cases past
  * their SLA now, and escalations so far. A store that cannot be read leaves the last values.
  */
-export function registerCaseMetrics(registry: Registry, all: () => Promise<CaseSummary[]>, slaHours: number): void {
+export function registerCaseMetrics(
+  registry: Registry,
+  all: () => Promise<CaseSummary[]>,
+  slaHours: number,
+  now: () => number = Date.now,
+): void {
   let counts: ReturnType<typeof caseCounts> | null = null;
   let inflight: Promise<void> | null = null;
   // The three gauges are collected together: one read of the store serves the whole scrape.
   const refresh = () =>
     (inflight ??= all()
       .then((cases) => {
-        counts = caseCounts(cases, slaHours, Date.now());
+        counts = caseCounts(cases, slaHours, now());
       })
       .catch(() => {
         // Redis down: the scrape still answers; the gauges keep their last values.
