@@ -7,6 +7,7 @@ import { createAfterSalesActivities } from './after-sales/activities.js';
 import { CaseIntake } from './after-sales/intake.js';
 import { CaseStore } from './after-sales/store.js';
 import { openCasesByAge, registerCaseMetrics } from './after-sales/metrics.js';
+import { SignatureGuard } from './http/signature-guard.js';
 import type { HubConfig } from './config/schema.js';
 import { apiKeysFromConfig } from './http/auth.js';
 import { createApp, type HubApp } from './http/app.js';
@@ -179,8 +180,10 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
 
   const cases = { intake: new CaseIntake({ temporal: client, taskQueue: config.temporal.taskQueue, logger }), store: new CaseStore(redis, prefix) };
   registerCaseMetrics(metrics.registry, () => cases.store.all(), config.afterSales.slaHours);
+  const signatureGuard = new SignatureGuard(config.webhooks.signatureFailures, logger);
   const app = createApp({
     cases,
+    signatureGuard,
     config,
     logger,
     metrics,
@@ -241,6 +244,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     await mappings.close();
     await registry.close();
     resilience.shutdown();
+    signatureGuard.stop();
     await temporal.close();
     await orders?.close();
     redis.disconnect();

@@ -201,3 +201,17 @@ describe('deep nesting is refused before parsing, on webhooks and /api alike', (
     expect((await json(hook)).error.message).toMatch(/nests deeper than 256 levels/);
   });
 });
+
+// Last in the file: it stops the hub (afterAll's stop is then a no-op).
+describe('hub.stop()', () => {
+  it('logs the signature guard window summary at stop, not at the next tick of a timer left running', async () => {
+    const before = logLines.filter((l) => l.includes('webhook signature failures')).length;
+    await hub.stop();
+    const after = logLines.filter((l) => l.includes('webhook signature failures'));
+    expect(after.length).toBe(before + 1);
+    const summary = JSON.parse(after.at(-1) ?? '{}');
+    // The 1,000 forged Shopify signatures above, plus the wrong SF route tokens.
+    expect(summary.total).toBeGreaterThanOrEqual(1000);
+    expect(summary.limited).toBe(1000 - FAILURE_LIMIT);
+  });
+});

@@ -65,6 +65,8 @@ export interface AppDeps {
   trackingPush?: (records: readonly TrackingResult[]) => Promise<{ applied: number; unknown: number }>;
   /** After-sales cases: opened from platform pushes and the API, read from their store. */
   cases?: { intake: CaseIntake; store: CaseStore };
+  /** Counts failed webhook signatures; the embedder owns it so its stop() can log the last window. */
+  signatureGuard?: SignatureGuard;
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -89,7 +91,7 @@ export function createApp(d: AppDeps) {
       },
     });
   app.use('/webhooks/*', limit('webhooks', d.config.server.bodyLimitBytes));
-  const signatureGuard = new SignatureGuard(d.config.webhooks.signatureFailures, d.logger);
+  const signatureGuard = d.signatureGuard ?? new SignatureGuard(d.config.webhooks.signatureFailures, d.logger);
   for (const p of ['/api/*', '/healthz', '/readyz', '/metrics', '/openapi.json']) app.use(p, limit('api', d.config.server.apiBodyLimitBytes));
 
   app.route('/', healthRoutes(d.probes));
