@@ -17,6 +17,7 @@ import { sfMsgDigest } from './sf-express/transport.js';
 import { signShopifyBody } from './shopify/webhook.js';
 import { signTop } from './taobao/transport.js';
 import { signEnterprise, signUltimate } from './wangdiantong/sign.js';
+import { wechatSignature } from './wechat-channels/webhook.js';
 import { signYouzanPush } from './youzan/webhook.js';
 
 /**
@@ -39,6 +40,9 @@ const youzanPush = (sign: string) => raw(JSON.stringify({ client_id: 'yz-client'
 // ERP webhooks carry their own timestamp inside the MAC and are refused 5 minutes off: sign now.
 const ERP_TS = String(Math.floor(Date.now() / 1000));
 const ERP_EVENT = '{"id":"evt-1","type":"order.shipped","data":{"order_no":"SO1","tracking_no":"SF1","carrier":"SF"}}';
+// WeChat signs the push in the query (plaintext mode: token, timestamp, nonce); vector from wechat-channels/webhook.test.ts.
+const WECHAT_PUSH = '{"CreateTime":1794326400,"MsgType":"event","Event":"channels_ec_order_pay","order_info":{"order_id":3705115058471208928}}';
+const WECHAT_QUERY = { timestamp: '1794326405', nonce: '1320562132', signature: '2de43da935b9b0d790845c590d14a9dd1a0825b0' };
 const TOP_PARAMS = { method: 'taobao.trade.fullinfo.get', app_key: '12345678', session: 'test-session', timestamp: '2024-05-01 10:00:00', format: 'json', v: '2.0', fields: 'tid,status,payment', tid: '4012345678901234567' };
 
 const CASES: Record<string, ContractOptions> = {
@@ -156,6 +160,17 @@ const CASES: Record<string, ContractOptions> = {
         compute: () => signUltimate({ sid: 'apidevnew2', key: 'test2-xx', salt: 'testsalt', method: 'sales.RawTrade.pushSelf', timestamp: '261705600', v: '1.0', body: '["test",[{"tid":"T1"}],[]]' }, 'testsecret'),
         expected: '39508cc4c1dd6f66fb4d4f0ebe7335c6',
       },
+    ],
+    mappingsDir: MAPPINGS,
+  },
+  'wechat-channels': {
+    validConfig: { appId: 'wx1234567890abcdef', appSecret: '${SECRET}', pushToken: '${TOKEN}' },
+    publicFields: [{ path: 'appId', reason: 'sent in clear with every token request and inside every encrypted push' }],
+    env: { ...env, TOKEN: 'zs-push-token' },
+    signatureVectors: [{ name: 'push signature sha1(sort(token, timestamp, nonce))', compute: () => wechatSignature(['zs-push-token', '1794326405', '1320562132']), expected: '2de43da935b9b0d790845c590d14a9dd1a0825b0' }],
+    webhookVectors: [
+      { name: 'signed push', request: { headers: {}, rawBody: raw(WECHAT_PUSH), query: WECHAT_QUERY }, valid: true },
+      { name: 'another nonce', request: { headers: {}, rawBody: raw(WECHAT_PUSH), query: { ...WECHAT_QUERY, nonce: '1320562133' } }, valid: false },
     ],
     mappingsDir: MAPPINGS,
   },

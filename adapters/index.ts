@@ -12,6 +12,7 @@ import sfExpress from './sf-express/index.js';
 import shopify from './shopify/index.js';
 import taobao from './taobao/index.js';
 import wangdiantong from './wangdiantong/index.js';
+import wechatChannels from './wechat-channels/index.js';
 import wecom from './wecom/index.js';
 import youzan from './youzan/index.js';
 
@@ -34,6 +35,7 @@ export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   shopify,
   taobao,
   wangdiantong,
+  wechatChannels,
   wecom,
   youzan,
 ];

@@ -12,5 +12,6 @@ export const PLATFORM_SANDBOXES: Readonly<Record<string, () => Promise<SandboxDe
   pinduoduo: async () => (await import('./pinduoduo/sandbox.js')).sandbox,
   shopify: async () => (await import('./shopify/sandbox.js')).sandbox,
   taobao: async () => (await import('./taobao/sandbox.js')).sandbox,
+  'wechat-channels': async () => (await import('./wechat-channels/sandbox.js')).sandbox,
   youzan: async () => (await import('./youzan/sandbox.js')).sandbox,
 };
