@@ -11,6 +11,8 @@ import { emsSignature } from './ems/transport.js';
 import { BUILTIN_ADAPTERS } from './index.js';
 import { signJd } from './jd/transport.js';
 import { kdniaoDataSign } from './kdniao/transport.js';
+import { signKuaishou } from './kuaishou/transport.js';
+import { encryptKuaishou } from './kuaishou/webhook.js';
 import { signErpBody } from './legacy-erp/signature.js';
 import { signPdd } from './pinduoduo/transport.js';
 import { sfMsgDigest } from './sf-express/transport.js';
@@ -43,6 +45,9 @@ const ERP_EVENT = '{"id":"evt-1","type":"order.shipped","data":{"order_no":"SO1"
 // WeChat signs the push in the query (plaintext mode: token, timestamp, nonce); vector from wechat-channels/webhook.test.ts.
 const WECHAT_PUSH = '{"CreateTime":1794326400,"MsgType":"event","Event":"channels_ec_order_pay","order_info":{"order_id":3705115058471208928}}';
 const WECHAT_QUERY = { timestamp: '1794326405', nonce: '1320562132', signature: '2de43da935b9b0d790845c590d14a9dd1a0825b0' };
+// Kuaishou pushes are AES-CBC with the app's message key (no signature); vectors from kuaishou/transport.test.ts.
+const KS_KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
+const KS_PUSH = encryptKuaishou('{"eventId":"e1","bizId":2015600256209850123,"appKey":"ks650000000000000001","event":"kwaishop_order_paySuccess","info":"{}"}', KS_KEY);
 const TOP_PARAMS = { method: 'taobao.trade.fullinfo.get', app_key: '12345678', session: 'test-session', timestamp: '2024-05-01 10:00:00', format: 'json', v: '2.0', fields: 'tid,status,payment', tid: '4012345678901234567' };
 
 const CASES: Record<string, ContractOptions> = {
@@ -95,6 +100,23 @@ const CASES: Record<string, ContractOptions> = {
   // Kingdee authenticates with a session login (LoginByAppSecret), it signs nothing: no vectors.
   kingdee: {
     validConfig: { baseUrl: 'https://erp.example/k3cloud', acctId: 'acct', username: 'zs', appId: 'app', appSecret: '${SECRET}', saleOrgNumber: '100', customerNumber: 'C001', materials: { 'SKU-1': '1.01.001' } },
+  },
+  kuaishou: {
+    validConfig: { appKey: 'ks650000000000000001', signSecret: '${SECRET}', accessToken: '${TOKEN}', messageKey: '${KSKEY}' },
+    publicFields: [{ path: 'appKey', reason: 'sent in clear as appkey with every call and inside every push' }],
+    env: { ...env, KSKEY: KS_KEY },
+    signatureVectors: [
+      {
+        name: 'HMAC_SHA256 Base64 over sorted system parameters + signSecret',
+        compute: () => signKuaishou({ access_token: 'ks-token', appkey: 'ks650000000000000001', method: 'open.order.detail', param: '{"oid":2015600256209850123}', signMethod: 'HMAC_SHA256', timestamp: '1794326405000', version: '1' }, 'ks-sign-secret'),
+        expected: 'DM9jFAupgcupG5qB5EOorH3A5p5ml9x4slDIrWAyVYA=',
+      },
+    ],
+    webhookVectors: [
+      { name: 'encrypted push of this app', request: { headers: {}, rawBody: raw(KS_PUSH) }, valid: true },
+      { name: 'the same message in clear', request: { headers: {}, rawBody: raw('{"eventId":"e1","bizId":1,"appKey":"ks650000000000000001","event":"kwaishop_order_paySuccess"}') }, valid: false },
+    ],
+    mappingsDir: MAPPINGS,
   },
   'legacy-erp': {
     validConfig: {

@@ -6,6 +6,7 @@ import ems from './ems/index.js';
 import jd from './jd/index.js';
 import kdniao from './kdniao/index.js';
 import kingdee from './kingdee/index.js';
+import kuaishou from './kuaishou/index.js';
 import legacyErp from './legacy-erp/index.js';
 import pinduoduo from './pinduoduo/index.js';
 import sfExpress from './sf-express/index.js';
@@ -29,6 +30,7 @@ export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   jd,
   kdniao,
   kingdee,
+  kuaishou,
   legacyErp,
   pinduoduo,
   sfExpress,
