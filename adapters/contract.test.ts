@@ -48,6 +48,7 @@ const WECHAT_QUERY = { timestamp: '1794326405', nonce: '1320562132', signature: 
 // Kuaishou pushes are AES-CBC with the app's message key (no signature); vectors from kuaishou/transport.test.ts.
 const KS_KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
 const KS_PUSH = encryptKuaishou('{"eventId":"e1","bizId":2015600256209850123,"appKey":"ks650000000000000001","event":"kwaishop_order_paySuccess","info":"{}"}', KS_KEY);
+const OWN_EVENT = '{"id":"evt-1","type":"order.paid","order":{"orderNo":"MP20261111000123"}}';
 const TOP_PARAMS = { method: 'taobao.trade.fullinfo.get', app_key: '12345678', session: 'test-session', timestamp: '2024-05-01 10:00:00', format: 'json', v: '2.0', fields: 'tid,status,payment', tid: '4012345678901234567' };
 
 const CASES: Record<string, ContractOptions> = {
@@ -131,6 +132,16 @@ const CASES: Record<string, ContractOptions> = {
       { name: 'tampered body', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.TOKEN, ERP_TS, ERP_EVENT) }, rawBody: raw(ERP_EVENT.replace('SF1', 'SF2')) }, valid: false },
       { name: 'timestamp an hour old', request: { headers: { 'x-zhongshu-timestamp': String(Number(ERP_TS) - 3600), 'x-zhongshu-signature': signErpBody(env.TOKEN, String(Number(ERP_TS) - 3600), ERP_EVENT) }, rawBody: raw(ERP_EVENT) }, valid: false },
     ],
+  },
+  // Own-store events carry their timestamp inside the MAC like the ERP webhook: signed now.
+  'own-store': {
+    validConfig: { webhookSecret: '${SECRET}', callbackSecret: '${TOKEN}' },
+    signatureVectors: [{ name: 'event HMAC (pinned: key "own-secret", timestamp 1714528800)', compute: () => signErpBody('own-secret', '1714528800', '{"id":"evt-1","type":"order.paid","order":{"orderNo":"MP20261111000123"}}'), expected: 'sha256=a1b8dc984d115a170732a15af616681683f941ffbb4a053f4c49eb1241864227' }],
+    webhookVectors: [
+      { name: 'signed event', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.SECRET, ERP_TS, OWN_EVENT) }, rawBody: raw(OWN_EVENT) }, valid: true },
+      { name: 'signed with the callback secret', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.TOKEN, ERP_TS, OWN_EVENT) }, rawBody: raw(OWN_EVENT) }, valid: false },
+    ],
+    mappingsDir: MAPPINGS,
   },
   pinduoduo: {
     validConfig: { clientId: 'pdd-client-1', clientSecret: '${SECRET}', accessToken: '${TOKEN}' },

@@ -8,6 +8,7 @@ import kdniao from './kdniao/index.js';
 import kingdee from './kingdee/index.js';
 import kuaishou from './kuaishou/index.js';
 import legacyErp from './legacy-erp/index.js';
+import ownStore from './own-store/index.js';
 import pinduoduo from './pinduoduo/index.js';
 import sfExpress from './sf-express/index.js';
 import shopify from './shopify/index.js';
@@ -32,6 +33,7 @@ export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   kingdee,
   kuaishou,
   legacyErp,
+  ownStore,
   pinduoduo,
   sfExpress,
   shopify,

@@ -10,6 +10,7 @@ export const PLATFORM_SANDBOXES: Readonly<Record<string, () => Promise<SandboxDe
   douyin: async () => (await import('./douyin/sandbox.js')).sandbox,
   jd: async () => (await import('./jd/sandbox.js')).sandbox,
   kuaishou: async () => (await import('./kuaishou/sandbox.js')).sandbox,
+  'own-store': async () => (await import('./own-store/sandbox.js')).sandbox,
   pinduoduo: async () => (await import('./pinduoduo/sandbox.js')).sandbox,
   shopify: async () => (await import('./shopify/sandbox.js')).sandbox,
   taobao: async () => (await import('./taobao/sandbox.js')).sandbox,
