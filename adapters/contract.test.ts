@@ -11,12 +11,15 @@ import { emsSignature } from './ems/transport.js';
 import { BUILTIN_ADAPTERS } from './index.js';
 import { signJd } from './jd/transport.js';
 import { kdniaoDataSign } from './kdniao/transport.js';
+import { signKuaishou } from './kuaishou/transport.js';
+import { encryptKuaishou } from './kuaishou/webhook.js';
 import { signErpBody } from './legacy-erp/signature.js';
 import { signPdd } from './pinduoduo/transport.js';
 import { sfMsgDigest } from './sf-express/transport.js';
 import { signShopifyBody } from './shopify/webhook.js';
 import { signTop } from './taobao/transport.js';
 import { signEnterprise, signUltimate } from './wangdiantong/sign.js';
+import { wechatSignature } from './wechat-channels/webhook.js';
 import { signYouzanPush } from './youzan/webhook.js';
 
 /**
@@ -39,6 +42,13 @@ const youzanPush = (sign: string) => raw(JSON.stringify({ client_id: 'yz-client'
 // ERP webhooks carry their own timestamp inside the MAC and are refused 5 minutes off: sign now.
 const ERP_TS = String(Math.floor(Date.now() / 1000));
 const ERP_EVENT = '{"id":"evt-1","type":"order.shipped","data":{"order_no":"SO1","tracking_no":"SF1","carrier":"SF"}}';
+// WeChat signs the push in the query (plaintext mode: token, timestamp, nonce); vector from wechat-channels/webhook.test.ts.
+const WECHAT_PUSH = '{"CreateTime":1794326400,"MsgType":"event","Event":"channels_ec_order_pay","order_info":{"order_id":3705115058471208928}}';
+const WECHAT_QUERY = { timestamp: '1794326405', nonce: '1320562132', signature: '2de43da935b9b0d790845c590d14a9dd1a0825b0' };
+// Kuaishou pushes are AES-CBC with the app's message key (no signature); vectors from kuaishou/transport.test.ts.
+const KS_KEY = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
+const KS_PUSH = encryptKuaishou('{"eventId":"e1","bizId":2015600256209850123,"appKey":"ks650000000000000001","event":"kwaishop_order_paySuccess","info":"{}"}', KS_KEY);
+const OWN_EVENT = '{"id":"evt-1","type":"order.paid","order":{"orderNo":"MP20261111000123"}}';
 const TOP_PARAMS = { method: 'taobao.trade.fullinfo.get', app_key: '12345678', session: 'test-session', timestamp: '2024-05-01 10:00:00', format: 'json', v: '2.0', fields: 'tid,status,payment', tid: '4012345678901234567' };
 
 const CASES: Record<string, ContractOptions> = {
@@ -92,6 +102,23 @@ const CASES: Record<string, ContractOptions> = {
   kingdee: {
     validConfig: { baseUrl: 'https://erp.example/k3cloud', acctId: 'acct', username: 'zs', appId: 'app', appSecret: '${SECRET}', saleOrgNumber: '100', customerNumber: 'C001', materials: { 'SKU-1': '1.01.001' } },
   },
+  kuaishou: {
+    validConfig: { appKey: 'ks650000000000000001', signSecret: '${SECRET}', accessToken: '${TOKEN}', messageKey: '${KSKEY}' },
+    publicFields: [{ path: 'appKey', reason: 'sent in clear as appkey with every call and inside every push' }],
+    env: { ...env, KSKEY: KS_KEY },
+    signatureVectors: [
+      {
+        name: 'HMAC_SHA256 Base64 over sorted system parameters + signSecret',
+        compute: () => signKuaishou({ access_token: 'ks-token', appkey: 'ks650000000000000001', method: 'open.order.detail', param: '{"oid":2015600256209850123}', signMethod: 'HMAC_SHA256', timestamp: '1794326405000', version: '1' }, 'ks-sign-secret'),
+        expected: 'DM9jFAupgcupG5qB5EOorH3A5p5ml9x4slDIrWAyVYA=',
+      },
+    ],
+    webhookVectors: [
+      { name: 'encrypted push of this app', request: { headers: {}, rawBody: raw(KS_PUSH) }, valid: true },
+      { name: 'the same message in clear', request: { headers: {}, rawBody: raw('{"eventId":"e1","bizId":1,"appKey":"ks650000000000000001","event":"kwaishop_order_paySuccess"}') }, valid: false },
+    ],
+    mappingsDir: MAPPINGS,
+  },
   'legacy-erp': {
     validConfig: {
       connection: '${SECRET}',
@@ -105,6 +132,16 @@ const CASES: Record<string, ContractOptions> = {
       { name: 'tampered body', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.TOKEN, ERP_TS, ERP_EVENT) }, rawBody: raw(ERP_EVENT.replace('SF1', 'SF2')) }, valid: false },
       { name: 'timestamp an hour old', request: { headers: { 'x-zhongshu-timestamp': String(Number(ERP_TS) - 3600), 'x-zhongshu-signature': signErpBody(env.TOKEN, String(Number(ERP_TS) - 3600), ERP_EVENT) }, rawBody: raw(ERP_EVENT) }, valid: false },
     ],
+  },
+  // Own-store events carry their timestamp inside the MAC like the ERP webhook: signed now.
+  'own-store': {
+    validConfig: { webhookSecret: '${SECRET}', callbackSecret: '${TOKEN}' },
+    signatureVectors: [{ name: 'event HMAC (pinned: key "own-secret", timestamp 1714528800)', compute: () => signErpBody('own-secret', '1714528800', '{"id":"evt-1","type":"order.paid","order":{"orderNo":"MP20261111000123"}}'), expected: 'sha256=a1b8dc984d115a170732a15af616681683f941ffbb4a053f4c49eb1241864227' }],
+    webhookVectors: [
+      { name: 'signed event', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.SECRET, ERP_TS, OWN_EVENT) }, rawBody: raw(OWN_EVENT) }, valid: true },
+      { name: 'signed with the callback secret', request: { headers: { 'x-zhongshu-timestamp': ERP_TS, 'x-zhongshu-signature': signErpBody(env.TOKEN, ERP_TS, OWN_EVENT) }, rawBody: raw(OWN_EVENT) }, valid: false },
+    ],
+    mappingsDir: MAPPINGS,
   },
   pinduoduo: {
     validConfig: { clientId: 'pdd-client-1', clientSecret: '${SECRET}', accessToken: '${TOKEN}' },
@@ -156,6 +193,17 @@ const CASES: Record<string, ContractOptions> = {
         compute: () => signUltimate({ sid: 'apidevnew2', key: 'test2-xx', salt: 'testsalt', method: 'sales.RawTrade.pushSelf', timestamp: '261705600', v: '1.0', body: '["test",[{"tid":"T1"}],[]]' }, 'testsecret'),
         expected: '39508cc4c1dd6f66fb4d4f0ebe7335c6',
       },
+    ],
+    mappingsDir: MAPPINGS,
+  },
+  'wechat-channels': {
+    validConfig: { appId: 'wx1234567890abcdef', appSecret: '${SECRET}', pushToken: '${TOKEN}' },
+    publicFields: [{ path: 'appId', reason: 'sent in clear with every token request and inside every encrypted push' }],
+    env: { ...env, TOKEN: 'zs-push-token' },
+    signatureVectors: [{ name: 'push signature sha1(sort(token, timestamp, nonce))', compute: () => wechatSignature(['zs-push-token', '1794326405', '1320562132']), expected: '2de43da935b9b0d790845c590d14a9dd1a0825b0' }],
+    webhookVectors: [
+      { name: 'signed push', request: { headers: {}, rawBody: raw(WECHAT_PUSH), query: WECHAT_QUERY }, valid: true },
+      { name: 'another nonce', request: { headers: {}, rawBody: raw(WECHAT_PUSH), query: { ...WECHAT_QUERY, nonce: '1320562133' } }, valid: false },
     ],
     mappingsDir: MAPPINGS,
   },

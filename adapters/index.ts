@@ -6,12 +6,15 @@ import ems from './ems/index.js';
 import jd from './jd/index.js';
 import kdniao from './kdniao/index.js';
 import kingdee from './kingdee/index.js';
+import kuaishou from './kuaishou/index.js';
 import legacyErp from './legacy-erp/index.js';
+import ownStore from './own-store/index.js';
 import pinduoduo from './pinduoduo/index.js';
 import sfExpress from './sf-express/index.js';
 import shopify from './shopify/index.js';
 import taobao from './taobao/index.js';
 import wangdiantong from './wangdiantong/index.js';
+import wechatChannels from './wechat-channels/index.js';
 import wecom from './wecom/index.js';
 import youzan from './youzan/index.js';
 
@@ -28,12 +31,15 @@ export const BUILTIN_ADAPTERS: readonly AdapterDefinition[] = [
   jd,
   kdniao,
   kingdee,
+  kuaishou,
   legacyErp,
+  ownStore,
   pinduoduo,
   sfExpress,
   shopify,
   taobao,
   wangdiantong,
+  wechatChannels,
   wecom,
   youzan,
 ];

@@ -9,8 +9,11 @@ export const PLATFORM_SANDBOXES: Readonly<Record<string, () => Promise<SandboxDe
   amazon: async () => (await import('./amazon/sandbox.js')).sandbox,
   douyin: async () => (await import('./douyin/sandbox.js')).sandbox,
   jd: async () => (await import('./jd/sandbox.js')).sandbox,
+  kuaishou: async () => (await import('./kuaishou/sandbox.js')).sandbox,
+  'own-store': async () => (await import('./own-store/sandbox.js')).sandbox,
   pinduoduo: async () => (await import('./pinduoduo/sandbox.js')).sandbox,
   shopify: async () => (await import('./shopify/sandbox.js')).sandbox,
   taobao: async () => (await import('./taobao/sandbox.js')).sandbox,
+  'wechat-channels': async () => (await import('./wechat-channels/sandbox.js')).sandbox,
   youzan: async () => (await import('./youzan/sandbox.js')).sandbox,
 };

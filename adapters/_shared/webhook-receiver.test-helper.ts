@@ -22,7 +22,7 @@ export async function startWebhookReceiver(adapter: () => Promise<AdapterInstanc
       adapter()
         .then((a) => {
           const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-          const raw = { headers, rawBody: new Uint8Array(Buffer.concat(chunks)) };
+          const raw = { headers, rawBody: new Uint8Array(Buffer.concat(chunks)), query: Object.fromEntries(new URL(req.url ?? '/', 'http://receiver').searchParams) };
           const verdict = a.verifyWebhook?.(raw) ?? { ok: false, reason: 'adapter takes no webhooks' };
           if (!verdict.ok) return res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify(verdict));
           received.push({ path: req.url ?? '', headers, events: a.parseWebhook?.(raw) ?? [] });

@@ -39,6 +39,9 @@ export const PLATFORM = {
   DOUYIN: 'douyin',
   YOUZAN: 'youzan',
   WECHAT: 'wechat',
+  KUAISHOU: 'kuaishou',
+  /** A seller's own mini-program or web shop, pushing through the signed own-store webhook. */
+  OWN_STORE: 'own_store',
   SHOPIFY: 'shopify',
   AMAZON: 'amazon',
   ERP: 'erp',

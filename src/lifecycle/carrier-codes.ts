@@ -16,8 +16,12 @@ export const CARRIER_CODES_TABLE = 'carrier-codes';
 /** Hub courier ids are KDNiao ShipperCodes (SF, EMS, YZPY, YTO, ZTO, STO, YD, JD...). */
 const COURIER_ID = /^[A-Z0-9]{2,10}$/;
 
-/** Platforms the hub confirms shipment to; wechat and erp confirm differently or not at all. */
-export const SHIP_PLATFORMS = [PLATFORM.TAOBAO, PLATFORM.TMALL, PLATFORM.JD, PLATFORM.PINDUODUO, PLATFORM.DOUYIN, PLATFORM.YOUZAN, PLATFORM.SHOPIFY, PLATFORM.AMAZON] as const;
+/**
+ * Platforms the hub has carrier codes for. own_store takes the hub courier id as it is; wechat
+ * and kuaishou have adapters that confirm shipment but no codes yet (their company lists are not
+ * in a cited source), so a confirmation there fails NotConfigured naming the courier; erp does not confirm.
+ */
+export const SHIP_PLATFORMS = [PLATFORM.TAOBAO, PLATFORM.TMALL, PLATFORM.JD, PLATFORM.PINDUODUO, PLATFORM.DOUYIN, PLATFORM.YOUZAN, PLATFORM.SHOPIFY, PLATFORM.AMAZON, PLATFORM.OWN_STORE] as const;
 export type ShipPlatform = (typeof SHIP_PLATFORMS)[number];
 
 export const CarrierCodeEntry = z

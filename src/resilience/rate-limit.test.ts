@@ -19,6 +19,13 @@ describe('bucketsFor', () => {
       { key: 'zs:rl:{taobao:12345}:shop:shop-a', perSecond: 5, burst: 5 },
     ]);
   });
+  it('limits the Kuaishou and WeChat shop apps like the other platforms, keyed by their appKey / appId', () => {
+    expect(bucketsFor(config, { id: 'ks-a', adapter: 'kuaishou', config: { appKey: 'ks65', signSecret: 's' } }, 'order.pull').map((b) => [b.key, b.perSecond])).toEqual([
+      ['rl:{kuaishou:ks65}:app', 10],
+      ['rl:{kuaishou:ks65}:shop:ks-a', 5],
+    ]);
+    expect(bucketsFor(config, { id: 'wx-a', adapter: 'wechat-channels', config: { appId: 'wx123' } }, 'order.pull').map((b) => b.key)).toEqual(['rl:{wechat-channels:wx123}:app', 'rl:{wechat-channels:wx123}:shop:wx-a']);
+  });
   it('adds a per-API bucket where the platform publishes one, by the API name the request hook passes (Amazon)', () => {
     const amz = { id: 'amz', adapter: 'amazon', config: { clientId: 'amzn1.app' } };
     expect(bucketsFor(config, amz, 'getOrders')).toEqual([{ key: 'rl:{amazon:amzn1.app}:api:amz:getOrders', perSecond: 0.0167, burst: 20 }]);

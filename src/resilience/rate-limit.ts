@@ -52,6 +52,10 @@ export const PUBLISHED_QUOTAS: Readonly<Record<string, Rule>> = {
   pinduoduo: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
   douyin: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
   youzan: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
+  // Kuaishou sets QPS per app and API in its console ("Exceed qps limit ... MAX_QPS"); WeChat's
+  // shop API publishes daily quotas, not rates: the same conservative defaults as the others.
+  kuaishou: { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
+  'wechat-channels': { perApp: { perSecond: 10, burst: 10 }, perShop: { perSecond: 5, burst: 5 } },
 };
 
 export const RateLimitsConfig = z

@@ -53,6 +53,14 @@ export interface AdapterDeps {
 export interface WebhookRequest {
   headers: Readonly<Record<string, string | undefined>>;
   rawBody: Uint8Array;
+  /** The URL query: WeChat's message push signs with `signature`/`msg_signature`, `timestamp`, `nonce` there. */
+  query?: Readonly<Record<string, string | undefined>>;
+}
+
+/** What a platform expects as the answer to an accepted push (Kuaishou `{"result":1}`, WeChat `success`). */
+export interface WebhookReply {
+  contentType: 'application/json' | 'text/plain';
+  body: string;
 }
 
 /**
@@ -79,6 +87,13 @@ export interface AdapterInstance {
   invoke(capability: Capability, input: unknown, ctx: InvokeContext): Promise<unknown>;
   verifyWebhook?(req: WebhookRequest): WebhookVerdict;
   parseWebhook?(req: WebhookRequest): WebhookEvent[];
+  /** The answer to an accepted push; absent: `{"code":0,"msg":"success"}` (Youzan, Douyin). */
+  webhookReply?: WebhookReply;
+  /**
+   * A GET on the push URL when it is saved in the platform's console (WeChat's echostr check):
+   * the text to answer when the request is genuine, null otherwise (the route answers 401).
+   */
+  answerWebhookChallenge?(req: WebhookRequest): string | null;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { QuarantinedError, type OrderIntake } from '../../intake/order-intake.js
 import type { Logger } from '../../logger.js';
 import type { AdapterRegistry } from '../../sdk/registry.js';
 import { CAPABILITY } from '../../sdk/capabilities.js';
-import type { AdapterInstance } from '../../sdk/define.js';
+import type { AdapterInstance, WebhookReply } from '../../sdk/define.js';
 import { AdapterError } from '../../sdk/errors.js';
 import { guardCall, type ResilienceLayers } from '../../resilience/index.js';
 import { errorMessage } from '../../util/errors.js';
@@ -20,6 +20,16 @@ import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
 
 /** The acknowledgement Youzan and Douyin both expect; anything else makes them push again. */
 const ACK = { code: 0, msg: 'success' } as const;
+
+/** The adapter's own acknowledgement when it declares one (Kuaishou, WeChat), else {@link ACK}. */
+function acknowledge(reply: WebhookReply | undefined): Response {
+  if (!reply) return Response.json(ACK);
+  return new Response(reply.body, { status: 200, headers: { 'content-type': `${reply.contentType};charset=utf-8` } });
+}
+
+function queryOf(url: string): Record<string, string> {
+  return Object.fromEntries(new URL(url).searchParams.entries());
+}
 
 function orderOf(payload: unknown): unknown {
   return typeof payload === 'object' && payload !== null && 'order' in payload ? payload.order : undefined;
@@ -107,6 +117,20 @@ export function platformWebhookRoutes(d: {
   cases?: CaseIntake | undefined;
 }) {
   const app = new Hono<AppEnv>();
+  // The platform's URL check when a push URL is saved (WeChat sends GET with echostr).
+  app.get('/:adapter/:channel', async (c) => {
+    const adapter = c.req.param('adapter');
+    const channel = d.channels.find((ch) => ch.id === c.req.param('channel') && ch.adapter === adapter && ch.enabled);
+    if (!channel?.connector) throw new HttpError(404, 'unknown_channel', `no enabled ${adapter} channel "${c.req.param('channel')}"`);
+    const { instance } = await d.registry.connector(channel.connector);
+    if (!instance.answerWebhookChallenge) throw new HttpError(404, 'no_challenge', `adapter ${adapter} has no URL check`);
+    const answer = instance.answerWebhookChallenge({ headers: Object.fromEntries([...c.req.raw.headers.entries()]), rawBody: new Uint8Array(), query: queryOf(c.req.url) });
+    if (answer === null) {
+      d.metrics.webhookRejections.inc({ adapter, reason: 'invalid_challenge' });
+      return refuseSignature(d.signatureGuard, c, adapter, 'invalid_challenge', 'signature: invalid challenge');
+    }
+    return c.text(answer);
+  });
   app.post('/:adapter/:channel', async (c) => {
     const adapter = c.req.param('adapter');
     const channel = d.channels.find((ch) => ch.id === c.req.param('channel') && ch.adapter === adapter && ch.enabled);
@@ -115,7 +139,8 @@ export function platformWebhookRoutes(d: {
     if (!instance.verifyWebhook || !instance.parseWebhook) throw new HttpError(404, 'no_webhooks', `adapter ${adapter} does not take webhooks`);
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
     const headers = Object.fromEntries([...c.req.raw.headers.entries()]);
-    const verdict = instance.verifyWebhook({ headers, rawBody });
+    const query = queryOf(c.req.url);
+    const verdict = instance.verifyWebhook({ headers, rawBody, query });
     if (!verdict.ok) {
       d.metrics.webhookRejections.inc({ adapter, reason: verdict.reason });
       return refuseSignature(d.signatureGuard, c, adapter, verdict.reason, `signature: ${verdict.reason.replace(/_/g, ' ')}`);
@@ -126,11 +151,11 @@ export function platformWebhookRoutes(d: {
     const bodyHash = signed ? createHash('sha256').update(signed).digest('hex') : null;
     if (await d.intake.seenDelivery(channel.id, null, bodyHash)) {
       d.metrics.webhookDuplicates.inc({ adapter, by: 'body' });
-      return c.json(ACK);
+      return acknowledge(instance.webhookReply);
     }
     let events;
     try {
-      events = instance.parseWebhook({ headers, rawBody });
+      events = instance.parseWebhook({ headers, rawBody, query });
     } catch (err) {
       d.metrics.webhookRejections.inc({ adapter, reason: 'invalid_body' });
       throw new HttpError(400, 'invalid_body', `body: ${errorMessage(err)}`);
@@ -185,7 +210,7 @@ export function platformWebhookRoutes(d: {
     // Only now, with every message stored: a delivery that failed part-way is processed again.
     await d.intake.rememberDelivery(channel.id, null, bodyHash);
     d.logger.info({ adapter, channel: channel.id, results }, 'platform webhook processed');
-    return c.json(ACK);
+    return acknowledge(instance.webhookReply);
   });
   return app;
 }
