@@ -4,13 +4,14 @@ import { QuarantineEntry, QuarantineSummary } from '../store/quarantine.js';
 import { ErrorBody } from './errors.js';
 import { AddressChangeBody, CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
 import { DecisionBody } from './routes/decisions.js';
-import { OrderSearchQuery } from './routes/orders-search.js';
+import { OrderSearchQuery, OrderSummaryDoc } from './routes/orders-search.js';
 import { RollbackBody, VersionsQuery } from './routes/order-versions.js';
 import { DecisionRequest } from '../store/decisions.js';
 import { StalledParcel } from '../tracking/parcels.js';
 import { OpenCaseBody } from './routes/after-sales.js';
 import { AssignBody, CloseBody, NoteBody, ReturnBody, StateBody } from './routes/after-sales-actions.js';
 import { CaseSummary } from '../after-sales/schema.js';
+import { SessionResponse, StatusResponse } from './routes/session.js';
 
 interface Operation {
   method: 'get' | 'post';
@@ -37,7 +38,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/webhooks/sf-express/routes/{token}', summary: 'SF route push receiver (opCode 50 pickup, 80 delivery); the token is webhooks.sfRoutePushToken', response: z.object({ return_code: z.string(), return_msg: z.string() }), errors: [400, 404, 413, 429, 503] },
   { method: 'post', path: '/webhooks/kdniao/push/{token}', summary: "KDNiao track push (RequestType 101, DataSign checked with the tracking robot's KDNiao AppKey); the token is tracking.pushToken", response: z.object({ EBusinessID: z.string(), UpdateTime: z.string(), Success: z.boolean(), Reason: z.string() }), errors: [400, 401, 404, 503] },
   { method: 'get', path: '/api/tracking/stalled', summary: 'Parcels the tracking robot flagged: no tracking news for tracking.stalledHours, a carrier problem (KDNiao State 4), or given up', roles: ['warehouse', 'customer_service', 'sre'], response: z.object({ items: z.array(StalledParcel) }), errors: [400, 401, 403] },
-  { method: 'get', path: '/api/orders', summary: 'Search the order store. Query filters (all optional, combined): platformOrderId, waybillNo (any waybill the order had), shop, channel, platform, state, holdReason, sku, paidFrom/paidTo (ISO-8601 with offset, [from, to)), buyerPhone (hashed with the configured key) or buyerPhoneHash, province, city; sort (receivedAt, -receivedAt, paidAmount, -paidAmount), limit (1-500, 50), cursor (from nextCursor). 400 names the bad parameter; 503 without a store', roles: ['any'], query: OrderSearchQuery, response: z.object({ orders: z.array(z.unknown()), totals: z.object({ orders: z.number().int(), paid: z.array(z.object({ minor: z.number().int(), currency: z.string() })) }), nextCursor: z.string().nullable() }), errors: [400, 401, 403, 503] },
+  { method: 'get', path: '/api/orders', summary: 'Search the order store. Query filters (all optional, combined): platformOrderId, waybillNo (any waybill the order had), shop, channel, platform, state, holdReason, sku, paidFrom/paidTo (ISO-8601 with offset, [from, to)), buyerPhone (hashed with the configured key) or buyerPhoneHash, province, city; sort (receivedAt, -receivedAt, paidAmount, -paidAmount), limit (1-500, 50), cursor (from nextCursor). 400 names the bad parameter; 503 without a store', roles: ['any'], query: OrderSearchQuery, response: z.object({ orders: z.array(OrderSummaryDoc), totals: z.object({ orders: z.number().int(), paid: z.array(z.object({ minor: z.number().int(), currency: z.string() })) }), nextCursor: z.string().nullable() }), errors: [400, 401, 403, 503] },
   { method: 'get', path: '/api/orders/{id}', summary: 'An order\'s lifecycle state and timeline from its workflow, with the store\'s copy (seq, waybills, confirmations) and a link to its Temporal history; from the store alone when the workflow cannot answer', roles: ['any'], response: OrderStateResponse, errors: [401, 403, 404, 503] },
   { method: 'get', path: '/api/orders/{id}/versions', summary: 'The order\'s audit trail from the store: each change of state, platform status, hold reason, waybill, address (masked), refunds or lines, with who, when and why; ?format=csv gives a UTF-8 (BOM) CSV, one row per changed field', roles: ['any'], query: VersionsQuery, response: z.object({ workflowId: z.string(), versions: z.array(z.object({ seq: z.number().int(), at: z.string(), actor: z.string(), cause: z.string(), changes: z.unknown() })) }), errors: [400, 401, 403, 404, 503] },
   { method: 'post', path: '/api/orders/{id}/versions/{seq}/rollback', summary: 'Roll back to a version: its address goes through the normal change path (re-issue or overwrite like any change) and becomes a new version. Needs confirm: true', roles: ['operations_lead'], request: RollbackBody, response: z.object({ ok: z.boolean(), rolledBackTo: z.number().int(), outcome: z.string(), waybillNo: z.string().nullable(), carrier: z.string().nullable() }), errors: [400, 401, 403, 404, 409, 503] },
@@ -61,16 +62,26 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/after-sales/{id}/state', summary: 'Move the case to in_progress or awaiting_return; refunded follows the platform, return_received the warehouse, closed a close with a reason (409 otherwise)', roles: ['customer_service'], request: StateBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/after-sales/{id}/close', summary: 'Resolve and close the case with a reason', roles: ['customer_service'], request: CloseBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/after-sales/{id}/return-received', summary: 'The returned goods are at the warehouse: restocked (or moved to afterSales.returns.quarantineLocation) exactly once', roles: ['warehouse', 'customer_service'], request: ReturnBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/session', summary: 'The presented key: its name and roles (what a client such as the console may offer; every route still checks)', roles: ['any'], response: SessionResponse, errors: [401] },
+  { method: 'get', path: '/api/status', summary: "This process's circuit breakers that are not closed, and each polled channel's cursor with its lag and lost ranges", roles: ['sre', 'platform_engineer'], response: StatusResponse, errors: [401, 403] },
   { method: 'post', path: '/api/quarantine/{id}/discard', summary: 'Drop a quarantined payload (audited)', roles: ['platform_engineer', 'sre'], response: z.object({ ok: z.boolean(), discarded: z.string() }), errors: [400, 401, 403, 404] },
 ];
 
 export function buildOpenApi(version: string): Record<string, unknown> {
   const registry = z.registry<{ id?: string }>();
   const components: Record<string, unknown> = {};
-  const schemaOf = (s: z.ZodType) => {
-    const js = z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any', io: 'output', metadata: registry });
-    return js;
+  // A schema with an id (.meta({ id })) comes out as a $ref into its own `definitions`, which an
+  // OpenAPI 3 document cannot hold: they move to components.schemas and the refs follow them.
+  const hoist = (js: Record<string, unknown>): Record<string, unknown> => {
+    const { definitions, $defs, ...rest } = js;
+    for (const defs of [definitions, $defs]) {
+      if (typeof defs !== 'object' || defs === null) continue;
+      for (const [name, def] of Object.entries(defs)) components[name] = retarget(def);
+    }
+    return retarget(rest) as Record<string, unknown>;
   };
+  const schemaOf = (s: z.ZodType) => hoist(z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any', io: 'output', metadata: registry }));
+  const inputSchema = (s: z.ZodType) => hoist(z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }));
   components['Error'] = schemaOf(ErrorBody);
   components['CanonicalOrder'] = schemaOf(CanonicalOrder);
   const paths: Record<string, Record<string, unknown>> = {};
@@ -83,12 +94,12 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     };
     for (const code of op.errors ?? []) responses[String(code)] = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     const params: Record<string, unknown>[] = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    for (const [name, field] of Object.entries(op.query?.shape ?? {})) params.push({ name, in: 'query', required: false, schema: z.toJSONSchema(field, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) });
+    for (const [name, field] of Object.entries(op.query?.shape ?? {})) params.push({ name, in: 'query', required: false, schema: inputSchema(field) });
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       ...(op.roles ? { security: [{ apiKey: [] }, { bearer: [] }], description: `Roles: ${op.roles.join(', ')} (operations_lead may call everything).` } : {}),
       ...(params.length ? { parameters: params } : {}),
-      ...(op.request ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(op.request, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) } } } } : {}),
+      ...(op.request ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(op.request) } } } } : {}),
       responses,
     };
   }
@@ -101,4 +112,13 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' }, bearer: { type: 'http', scheme: 'bearer' } },
     },
   };
+}
+
+/** Every `$ref` to `#/definitions/X` or `#/$defs/X` made a ref to `#/components/schemas/X`. */
+function retarget(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(retarget);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = k === '$ref' && typeof x === 'string' ? x.replace(/^#\/(?:definitions|\$defs)\//, '#/components/schemas/') : retarget(x);
+  return out;
 }
