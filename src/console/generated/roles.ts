@@ -44,6 +44,10 @@ export const OPERATION_ROLES: Readonly<Record<string, readonly string[]>> = {
   "GET /api/quarantine/{id}/raw": [
     "platform_engineer"
   ],
+  "GET /api/quarantine/{id}/masked": [
+    "platform_engineer",
+    "sre"
+  ],
   "POST /api/quarantine/{id}/replay": [
     "platform_engineer",
     "sre"
