@@ -8,6 +8,9 @@ import { Confirm, Loading, localTime, Notice, useLoad } from '../ui';
 
 const ROLLBACK = 'POST /api/orders/{id}/versions/{seq}/rollback';
 
+/** A rollback restores a version's address: offered only where the address changed. */
+const changesAddress = (changes: unknown) => Array.isArray(changes) && changes.some((c) => isRecord(c) && c['field'] === 'address');
+
 /** One order: timeline, waybills, shipment confirmations, cases, versions (rollback for the operations lead) and its Temporal history. */
 export function OrderDetail({ session, orderKey }: { session: Session; orderKey: string }) {
   const t = useT();
@@ -95,10 +98,10 @@ export function OrderDetail({ session, orderKey }: { session: Session; orderKey:
             <thead>
               <tr>
                 <th scope="col">#</th>
-                <th scope="col">{t('orders.receivedAt')}</th>
-                <th scope="col">actor</th>
-                <th scope="col">cause</th>
-                <th scope="col">changes</th>
+                <th scope="col">{t('order.at')}</th>
+                <th scope="col">{t('order.actor')}</th>
+                <th scope="col">{t('order.cause')}</th>
+                <th scope="col">{t('order.changes')}</th>
                 {mayRollback && <th scope="col">{t('common.actions')}</th>}
               </tr>
             </thead>
@@ -116,9 +119,9 @@ export function OrderDetail({ session, orderKey }: { session: Session; orderKey:
                   </td>
                   {mayRollback && (
                     <td>
-                      <button type="button" aria-label={`${t('order.rollback')} ${ver.seq}`} onClick={() => setRollback(ver.seq)}>
+                      {changesAddress(ver.changes) && <button type="button" aria-label={`${t('order.rollback')} ${ver.seq}`} onClick={() => setRollback(ver.seq)}>
                         {t('order.rollback')}
-                      </button>
+                      </button>}
                     </td>
                   )}
                 </tr>
