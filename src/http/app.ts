@@ -39,7 +39,7 @@ import type { CaseIntake } from '../after-sales/intake.js';
 import type { CaseStore } from '../after-sales/store.js';
 import { afterSalesRoutes } from './routes/after-sales.js';
 import { sessionRoutes, type StatusDeps } from './routes/session.js';
-import { CONSOLE_PATH, consoleRoutes } from './console.js';
+import { mountConsole } from './console.js';
 
 export interface AppDeps {
   config: HubConfig;
@@ -130,7 +130,7 @@ export function createApp(d: AppDeps) {
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
   app.route('/api/finance', financeRoutes({ source: d.financeSource, config: d.config.finance, apiKeys: d.apiKeys, logger: d.logger }));
   app.route('/api', sessionRoutes({ apiKeys: d.apiKeys, status: d.status ?? { cursors: { get: async () => null, lost: async () => [] }, polledChannels: [] } }));
-  if (d.config.server.console) app.route(CONSOLE_PATH, consoleRoutes(d.consoleDir ? { dir: d.consoleDir } : {}));
+  mountConsole(app, { enabled: d.config.server.console, dir: d.consoleDir });
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { CONSOLE_PATH, consoleRoutes } from './console.js';
+import { CONSOLE_PATH, consoleRoutes, mountConsole } from './console.js';
+import type { AppEnv } from './types.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -44,5 +45,14 @@ describe('the console route', () => {
     const res = await mounted(path.join(dir, 'nothing-here')).request('/console/');
     expect(res.status).toBe(503);
     expect(await res.text()).toContain('npm run build');
+  });
+
+  it('is not mounted with server.console: false', async () => {
+    const on = new Hono<AppEnv>();
+    mountConsole(on, { enabled: true, dir });
+    expect((await on.request('/console/')).status).toBe(200);
+    const off = new Hono<AppEnv>();
+    mountConsole(off, { enabled: false, dir });
+    expect((await off.request('/console/')).status).toBe(404);
   });
 });

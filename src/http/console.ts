@@ -68,3 +68,9 @@ export function consoleRoutes(o: { dir?: string } = {}) {
   });
   return app;
 }
+
+/** Mounts the console on `app` unless `server.console` is false (then /console is a plain 404). */
+export function mountConsole(app: Hono<AppEnv>, o: { enabled: boolean; dir?: string | undefined }): void {
+  if (!o.enabled) return;
+  app.route(CONSOLE_PATH, consoleRoutes(o.dir ? { dir: o.dir } : {}));
+}
