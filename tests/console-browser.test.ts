@@ -277,6 +277,7 @@ describe.skipIf(!chromium)('the web console in chromium', () => {
     await page.getByText('temporal: 正常').waitFor();
     await page.getByText('redis: 正常').waitFor();
     await page.getByRole('heading', { name: '熔断器（非闭合）' }).waitFor();
+    await page.getByText('已放弃 0 条').waitFor();
     await shot(page, 'health-tablet');
     // Keyboard: the navigation links are reachable with Tab and followed with Enter.
     await page.getByRole('link', { name: '待决队列' }).focus();
@@ -285,16 +286,28 @@ describe.skipIf(!chromium)('the web console in chromium', () => {
     await page.context().close();
   });
 
-  it('a platform engineer dry-runs a mapping in the playground: the canonical order, or the error with its JSON path', async () => {
+  it('a platform engineer dry-runs a quarantined payload in the playground after the fix, then a broken one: the canonical order, or the error with its JSON path', async () => {
+    // A payload kept by the quarantine while the mapping was broken, picked in the playground after the fix.
+    const good = await readFile(mappingFile(), 'utf8');
+    await writeFile(mappingFile(), good.replace('"title": title,', '"title": product_title,'));
+    expect(await reloadShopifyMapping()).toBe(true);
+    const failed = await send(order(newOrderId()));
+    expect(failed.status).toBe(422);
+    const qid: string = failed.body.error.details.quarantineId;
+    await writeFile(mappingFile(), good);
+    expect(await reloadShopifyMapping()).toBe(true);
+
     const page = await login(ENGINEER_KEY);
     await page.getByRole('link', { name: '映射试验' }).click();
-    await page.getByLabel('映射', { exact: true }).selectOption('shopify/order.v1');
-    await page.getByLabel('载荷（JSON）').fill(order(newOrderId()));
+    await page.getByLabel('从隔离区载入').selectOption({ label: `shopify-test · E_SCHEMA · ${qid.slice(0, 8)}` });
+    await expect.poll(() => page.getByLabel('载荷（JSON）').inputValue()).toContain('IPOD2008PINK');
+    expect(await page.locator('select[name="mapping"]').inputValue()).toBe('shopify/order.v1');
     await page.getByRole('button', { name: '试运行' }).click();
     await page.getByRole('heading', { name: '映射成功' }).waitFor();
     expect(await page.locator('pre').textContent()).toContain('IPod Nano - 8GB');
     await shot(page, 'mapping-playground');
     await page.getByLabel('载荷（JSON）').fill(order(newOrderId()).replace('"line_items"', '"no_line_items"'));
+    await page.locator('select[name="mapping"]').selectOption('shopify/order.v1');
     await page.getByRole('button', { name: '试运行' }).click();
     await page.getByRole('heading', { name: '映射失败' }).waitFor();
     expect(await page.locator('section.panel').textContent()).toMatch(/lines/);

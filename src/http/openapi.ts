@@ -66,7 +66,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/after-sales/{id}/close', summary: 'Resolve and close the case with a reason', roles: ['customer_service'], request: CloseBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/after-sales/{id}/return-received', summary: 'The returned goods are at the warehouse: restocked (or moved to afterSales.returns.quarantineLocation) exactly once', roles: ['warehouse', 'customer_service'], request: ReturnBody, response: z.object({ ok: z.boolean(), case: CaseSummary }), errors: [400, 401, 403, 404, 409] },
   { method: 'get', path: '/api/session', summary: 'The presented key: its name and roles (what a client such as the console may offer; every route still checks)', roles: ['any'], response: SessionResponse, errors: [401] },
-  { method: 'get', path: '/api/status', summary: "This process's circuit breakers that are not closed, and each polled channel's cursor with its lag and lost ranges", roles: ['sre', 'platform_engineer'], response: StatusResponse, errors: [401, 403] },
+  { method: 'get', path: '/api/status', summary: "This process's circuit breakers that are not closed, each polled channel's cursor with its lag and lost ranges, and notifications waiting per robot or given up", roles: ['sre', 'platform_engineer'], response: StatusResponse, errors: [401, 403] },
   { method: 'post', path: '/api/quarantine/{id}/discard', summary: 'Drop a quarantined payload (audited)', roles: ['platform_engineer', 'sre'], response: z.object({ ok: z.boolean(), discarded: z.string() }), errors: [400, 401, 403, 404] },
 ];
 

@@ -3384,7 +3384,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * This process's circuit breakers that are not closed, and each polled channel's cursor with its lag and lost ranges
+         * This process's circuit breakers that are not closed, each polled channel's cursor with its lag and lost ranges, and notifications waiting per robot or given up
          * @description Roles: sre, platform_engineer (operations_lead may call everything).
          */
         get: {
@@ -3416,6 +3416,13 @@ export interface paths {
                                 lost: number;
                                 error?: string;
                             }[];
+                            notifications: {
+                                waiting: {
+                                    target: string;
+                                    messages: number;
+                                }[];
+                                dead: number;
+                            } | null;
                         };
                     };
                 };

@@ -58,6 +58,17 @@ function Status() {
               ))}
             </ul>
           )}
+          <h2>{t('health.notifications')}</h2>
+          {s.data.notifications && (
+            <ul>
+              {s.data.notifications.waiting.map((w) => (
+                <li key={w.target}>
+                  {w.target}: {t('health.waiting', { n: w.messages })}
+                </li>
+              ))}
+              <li class={s.data.notifications.dead > 0 ? 'failing' : 'ok'}>{t('health.dead', { n: s.data.notifications.dead })}</li>
+            </ul>
+          )}
           <h2>{t('health.polls')}</h2>
           <table>
             <thead>

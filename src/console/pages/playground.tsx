@@ -15,6 +15,16 @@ function issuesOf(error: unknown): { path: string; message: string }[] {
 export function PlaygroundPage() {
   const t = useT();
   const list = useLoad(() => api.GET('/api/mappings'), []);
+  const kept = useLoad(() => api.GET('/api/quarantine', { params: { query: { limit: 100 } } }), []);
+  const loadKept = async (id: string) => {
+    if (!id) return;
+    const r = await api.GET('/api/quarantine/{id}/raw', { params: { path: { id } } });
+    if (r.data) {
+      setPayload(r.data.rawBody);
+      const entry = kept.data?.items.find((e) => e.id === id);
+      if (entry) setMapping(entry.mappingId);
+    } else setResult({ ok: false, text: errorText(r.error, r.response.status), issues: [] });
+  };
   const [mapping, setMapping] = useState('');
   const [payload, setPayload] = useState('');
   const [result, setResult] = useState<{ ok: boolean; text: string; issues: { path: string; message: string }[] } | null>(null);
@@ -40,12 +50,23 @@ export function PlaygroundPage() {
       <form onSubmit={(e) => void run(e)}>
         <label>
           {t('playground.mapping')}
-          <select value={chosen} onChange={(e) => setMapping(e.currentTarget.value)}>
+          <select name="mapping" value={chosen} onChange={(e) => setMapping(e.currentTarget.value)}>
             {ids.map((id) => (
               <option key={id}>{id}</option>
             ))}
           </select>
         </label>
+        {(kept.data?.items.length ?? 0) > 0 && (
+          <label>
+            {t('playground.fromQuarantine')}
+            <select onChange={(e) => void loadKept(e.currentTarget.value)}>
+              <option value="">—</option>
+              {kept.data?.items.map((e) => (
+                <option key={e.id} value={e.id}>{`${e.channel} · ${e.error.code} · ${e.id.slice(0, 8)}`}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           {t('playground.payload')}
           <textarea rows={12} value={payload} onInput={(e) => setPayload(e.currentTarget.value)} spellcheck={false} />

@@ -21,6 +21,7 @@ function app(cursors: Record<string, string | Error | null>) {
         now: () => NOW,
         polledChannels: Object.keys(cursors),
         breakers: { notClosed: () => [{ connector: 'sf', capability: 'waybill.create', openedAt: NOW.getTime() - 60_000 }] },
+        notifications: { backlog: async () => ({ waiting: [{ target: 'wecom-ops', messages: 3 }], dead: 2 }) },
         cursors: {
           get: async (ch) => {
             const v = cursors[ch];
@@ -49,7 +50,7 @@ describe('GET /api/session', () => {
 });
 
 describe('GET /api/status', () => {
-  it('gives open breakers and each polled channel with its cursor lag, a broken cursor named rather than failing the rest', async () => {
+  it('gives open breakers, each polled channel with its cursor lag (a broken cursor named rather than failing the rest) and the notification backlog', async () => {
     const res = await app({ tb: '2026-12-06T07:55:00+08:00', pdd: null, bad: new Error('poll cursor holds "x"') }).request('/api/status', auth('sre-key'));
     expect(res.status).toBe(200);
     const body = StatusResponse.parse(await res.json());
@@ -59,6 +60,7 @@ describe('GET /api/status', () => {
       { channel: 'pdd', cursor: null, lagSeconds: null, lost: 0 },
       { channel: 'bad', cursor: null, lagSeconds: null, lost: 0, error: 'poll cursor holds "x"' },
     ]);
+    expect(body.notifications).toEqual({ waiting: [{ target: 'wecom-ops', messages: 3 }], dead: 2 });
   });
 
   it('is for those who run the hub: customer service gets 403', async () => {

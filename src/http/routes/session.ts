@@ -15,6 +15,8 @@ export const StatusResponse = z
     at: z.string(),
     breakers: z.array(z.object({ connector: z.string(), capability: z.string(), openedAt: z.string() })),
     polls: z.array(z.object({ channel: z.string(), cursor: z.string().nullable(), lagSeconds: z.number().nullable(), lost: z.number().int(), error: z.string().optional() })),
+    /** Messages waiting per robot and given up for good; null when the hub has no notification router. */
+    notifications: z.object({ waiting: z.array(z.object({ target: z.string(), messages: z.number().int() })), dead: z.number().int() }).nullable(),
   })
   .meta({ id: 'HubStatus' });
 
@@ -23,10 +25,11 @@ export interface StatusDeps {
   breakers?: Pick<Breakers, 'notClosed'>;
   cursors: Pick<PollCursorStore, 'get' | 'lost'>;
   polledChannels: readonly string[];
+  notifications?: { backlog(): Promise<{ waiting: { target: string; messages: number }[]; dead: number }> };
   now?: () => Date;
 }
 
-/** GET /session for any valid key; GET /status (breakers not closed, poll cursors and their lag) for those who run the hub. */
+/** GET /session for any valid key; GET /status (breakers not closed, poll cursors and their lag, notification backlog) for those who run the hub. */
 export function sessionRoutes(d: { apiKeys: readonly ApiKeyEntry[]; status: StatusDeps }) {
   const app = new Hono<AppEnv>();
   app.get('/session', requireRole(d.apiKeys, ...ROLES), (c) => {
@@ -47,7 +50,8 @@ export function sessionRoutes(d: { apiKeys: readonly ApiKeyEntry[]; status: Stat
       }),
     );
     const breakers = (d.status.breakers?.notClosed() ?? []).map((b) => ({ connector: b.connector, capability: b.capability, openedAt: new Date(b.openedAt).toISOString() }));
-    return c.json(StatusResponse.parse({ at: now.toISOString(), breakers, polls }));
+    const notifications = d.status.notifications ? await d.status.notifications.backlog() : null;
+    return c.json(StatusResponse.parse({ at: now.toISOString(), breakers, polls, notifications }));
   });
   return app;
 }
