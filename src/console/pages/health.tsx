@@ -70,7 +70,8 @@ function Status() {
             </ul>
           )}
           <h2>{t('health.polls')}</h2>
-          <table>
+          {s.data.polls.length === 0 && <p>{t('common.empty')}</p>}
+          <table hidden={s.data.polls.length === 0}>
             <thead>
               <tr>
                 <th scope="col">{t('quarantine.channel')}</th>
