@@ -241,6 +241,7 @@ describe.skipIf(!chromium)('the web console in chromium', () => {
     await page.getByLabel('备注').fill('已致电买家');
     await page.getByRole('button', { name: '添加备注' }).click();
     await page.getByRole('status').filter({ hasText: '已更新' }).waitFor();
+    await page.locator('.timeline li').filter({ hasText: '已致电买家' }).waitFor();
     await shot(page, 'after-sales');
     await page.getByLabel('结案原因').fill('已向买家道歉并补偿');
     await page.getByRole('button', { name: '结案' }).click();

@@ -43,3 +43,16 @@ export function readinessOf(v: unknown): Readiness | undefined {
   const checks = v['checks'].filter(isRecord).map((c) => ({ name: String(c['name']), ok: c['ok'] === true, ...(typeof c['reason'] === 'string' ? { reason: c['reason'] } : {}) }));
   return { status: v['status'], checks };
 }
+
+export interface CaseTimelineEntry {
+  at: string;
+  kind: string;
+  text: string;
+  actor: string;
+}
+
+/** A case's timeline from GET /api/after-sales/{id} (the workflow's snapshot, beyond the summary's fields). */
+export function caseTimelineOf(v: unknown): CaseTimelineEntry[] {
+  if (!isRecord(v) || !Array.isArray(v['timeline'])) return [];
+  return v['timeline'].filter(isRecord).map((e) => ({ at: String(e['at'] ?? ''), kind: String(e['kind'] ?? ''), text: String(e['text'] ?? ''), actor: String(e['actor'] ?? '') }));
+}

@@ -4,7 +4,8 @@ import { can } from '../access';
 import { CASE_STATE } from '../../../workflows/after-sales/constants';
 import { useT } from '../i18n';
 import type { Ok, Session } from '../session';
-import { age, Confirm, Loading, money, Notice, useLoad } from '../ui';
+import { caseTimelineOf } from '../guards';
+import { age, Confirm, Loading, localTime, money, Notice, useLoad } from '../ui';
 
 type Case = Ok<'/api/after-sales', 'get'>['items'][number];
 /** States a person may move a case to; refunded, return_received and closed follow their own paths. */
@@ -71,7 +72,27 @@ export function CasesPage({ session }: { session: Session }) {
           </tbody>
         </table>
       )}
+      {current && <CaseTimeline key={`${current.caseKey}-${current.lastProgressAt}-${current.state}`} id={current.caseNumber ?? current.caseKey} />}
       {current && can(session.roles, 'POST /api/after-sales/{id}/close') && <CaseActions key={current.caseKey} c={current} onDone={done} />}
+    </section>
+  );
+}
+
+/** The case's own timeline (notes, assignments, state changes), reloaded when the case moves. */
+function CaseTimeline({ id }: { id: string }) {
+  const t = useT();
+  const q = useLoad(() => api.GET('/api/after-sales/{id}', { params: { path: { id } } }), [id]);
+  return (
+    <section class="panel" aria-labelledby="case-tl">
+      <h2 id="case-tl">{`${id} · ${t('order.timeline')}`}</h2>
+      <Loading state={q} />
+      <ol class="timeline">
+        {caseTimelineOf(q.data).map((e, i) => (
+          <li key={i}>
+            <strong>{e.kind}</strong> <time dateTime={e.at}>{localTime(e.at)}</time> — {e.text} ({e.actor})
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }
