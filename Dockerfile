@@ -10,6 +10,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY adapters ./adapters
+# The web console (src/console) is built by vite into dist/console at `npm run build`.
+COPY scripts/build-console.sh ./scripts/build-console.sh
 # Build, then drop devDependencies from the same node_modules the build used, so the runtime gets
 # exactly the locked production tree (including @temporalio/core-bridge's prebuilt native binary).
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund

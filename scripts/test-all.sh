@@ -12,8 +12,8 @@ export ZHONGSHU_TEMPORAL_BIN="${ZHONGSHU_TEMPORAL_BIN:-$(bash scripts/provision/
 export ZHONGSHU_TEST_SERVER_BIN="${ZHONGSHU_TEST_SERVER_BIN:-$(bash scripts/provision/temporal-test-server.sh)}"
 
 echo "== lint"; npx eslint .
-echo "== typecheck"; npx tsc -p tsconfig.json --noEmit
-echo "== build"; npx tsc -p tsconfig.build.json
+echo "== typecheck"; npx tsc -p tsconfig.json --noEmit; npx tsc -p src/console/tsconfig.json
+echo "== build"; npx tsc -p tsconfig.build.json; bash scripts/build-console.sh
 echo "== alert rules (promtool)"; promtool check rules deploy/monitoring/alert-rules.yml
 echo "== mappings (CLI)"; node bin/zhongshu.js mappings test
 mkdir -p .data

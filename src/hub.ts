@@ -200,6 +200,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     resilience,
     trackingPush: (records) => robot.applyPushed(records),
     apiKeys: apiKeysFromConfig(config.auth.apiKeys),
+    status: { breakers: resilience.breakers, cursors: new PollCursorStore(redis, prefix), polledChannels: polled.map((t) => t.channel.id), notifications },
     version: packageVersion(),
     probes: [
       {

@@ -15,6 +15,7 @@ import type { SandboxWorld } from './sandbox/world.js';
 import { wireSandboxWorld } from './simulate/wire.js';
 import { startOrderGenerator, stockDemoPool } from './simulate/demo.js';
 import { createMetricsApp, metricsPortFromEnv } from './http/metrics-app.js';
+import { CONSOLE_PATH } from './http/console.js';
 
 /**
  * `zhongshu start`: the hub as a standalone process. Without TEMPORAL_ADDRESS / REDIS_URL it runs
@@ -153,7 +154,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   const lines = [
     `Zhongshu is up (role: ${o.role})`,
     ...(workerMetricsPort !== null ? [`  metrics:     http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${workerMetricsPort}/metrics`] : []),
-    ...(server && workerMetricsPort === null ? [`  hub:         ${hubUrl}   (webhooks: ${hubUrl}/webhooks/shopify)`, `  admin API:   ${hubUrl}/api   (OpenAPI: ${hubUrl}/openapi.json, metrics: ${hubUrl}/metrics)`] : []),
+    ...(server && workerMetricsPort === null ? [`  hub:         ${hubUrl}   (webhooks: ${hubUrl}/webhooks/shopify)`, `  admin API:   ${hubUrl}/api   (OpenAPI: ${hubUrl}/openapi.json, metrics: ${hubUrl}/metrics)`, ...(config.server.console ? [`  console:     ${hubUrl}${CONSOLE_PATH}/   (log in with an API key${o.demo ? ': ZHONGSHU_ADMIN_KEY in .data/dev.env' : ''})`] : [])] : []),
     `  temporal:    ${temporalAddress}${children.length ? ' (embedded dev server)' : ''}`,
     ...(uiUrl ? [`  temporal UI: ${uiUrl}`] : []),
     `  redis:       ${redisUrl?.replace(/\/\/[^@]*@/, '//***@')}`,

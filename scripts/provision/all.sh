@@ -10,4 +10,6 @@ promtool_bin=$("$here/promtool.sh")
 # unixODBC headers before `npm install` (ensure-deps.sh runs after this): the `odbc` package compiles against them.
 odbc_driver=$("$here/odbc.sh")
 pg_bin=$("$here/postgres.sh")
-say "provisioned: temporal ($TEMPORAL_BIN), temporal server ($temporal_server_dir), promtool ($promtool_bin), redis-server ($(command -v redis-server)), unixODBC + psqlODBC ($odbc_driver), PostgreSQL ($pg_bin)"
+# Debian's chromium for the console's browser tests (playwright-core drives it; no browser download).
+chromium_bin=$("$here/chromium.sh")
+say "provisioned: temporal ($TEMPORAL_BIN), temporal server ($temporal_server_dir), promtool ($promtool_bin), redis-server ($(command -v redis-server)), unixODBC + psqlODBC ($odbc_driver), PostgreSQL ($pg_bin), chromium ($chromium_bin)"

@@ -75,6 +75,8 @@ export function configSchema(env: Env) {
           bodyLimitBytes: envInt(env, { min: 1024 }).default(1024 * 1024),
           /** Largest body on /api/* and every other route: operator requests are small. */
           apiBodyLimitBytes: envInt(env, { min: 1024 }).default(256 * 1024),
+          /** The web console under /console (static assets built by `npm run build`); false serves none. */
+          console: envBool(env).default(true),
         })
         .strict()
         .prefault({}),

@@ -38,6 +38,8 @@ import type { AppEnv } from './types.js';
 import type { CaseIntake } from '../after-sales/intake.js';
 import type { CaseStore } from '../after-sales/store.js';
 import { afterSalesRoutes } from './routes/after-sales.js';
+import { sessionRoutes, type StatusDeps } from './routes/session.js';
+import { mountConsole } from './console.js';
 
 export interface AppDeps {
   config: HubConfig;
@@ -67,6 +69,10 @@ export interface AppDeps {
   cases?: { intake: CaseIntake; store: CaseStore };
   /** Counts failed webhook signatures; the embedder owns it so its stop() can log the last window. */
   signatureGuard?: SignatureGuard;
+  /** Breakers and poll cursors for GET /api/status (the console's health page); absent: no polled channels. */
+  status?: StatusDeps;
+  /** Where the built console is (default: the package's dist/console). */
+  consoleDir?: string;
 }
 
 /** The hub's HTTP surface, with no listen(): mount it in any server or call app.request() in tests. */
@@ -125,6 +131,8 @@ export function createApp(d: AppDeps) {
   app.route('/api/tracking', trackingRoutes({ parcels: new ParcelStore(d.redis, d.config.redis.keyPrefix), apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
   app.route('/api/finance', financeRoutes({ source: d.financeSource, config: d.config.finance, apiKeys: d.apiKeys, logger: d.logger }));
+  app.route('/api', sessionRoutes({ apiKeys: d.apiKeys, status: d.status ?? { cursors: { get: async () => null, lost: async () => [] }, polledChannels: [] } }));
+  mountConsole(app, { enabled: d.config.server.console, dir: d.consoleDir });
   app.route('/api/quarantine', quarantineRoutes({ store: d.quarantine, rawBodyRoles: d.config.quarantine.rawBodyRoles, intake: d.intake, mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, replayers: [erpEventReplayer(erpDeps)] }));
 
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get('requestId') } }, 404));

@@ -4,8 +4,8 @@
  * answers, the quarantine index and log lines, so every payload value under a PII-looking key
  * is masked wherever it appears in a message. Over-masking a product name is the safe failure.
  */
-const PII_KEY = /name|phone|mobile|tel|addr|receiver|recipient|consignee|email|nick|contact|postal|zip|buyer|idcard|id_card|identity/i;
-const MASK = '***';
+export const PII_KEY = /name|phone|mobile|tel|addr|receiver|recipient|consignee|email|nick|contact|postal|zip|buyer|idcard|id_card|identity/i;
+export const MASK = '***';
 /** Bounds the walk: a hostile payload of a million keys costs no more than this many visits. */
 const MAX_NODES = 20_000;
 /** Shorter values ("CN", "1") would mask harmless text everywhere. */

@@ -186,6 +186,13 @@ export class NotificationRouter {
     return out;
   }
 
+  /** What waits per robot, and how many messages were given up (the dead list): the console's health page. */
+  async backlog(): Promise<{ waiting: { target: string; messages: number }[]; dead: number }> {
+    const targets = await this.d.redis.smembers(this.k('outboxes'));
+    const waiting = await Promise.all(targets.map(async (target) => ({ target, messages: await this.d.redis.llen(this.k(`outbox:${target}`)) })));
+    return { waiting: waiting.filter((w) => w.messages > 0), dead: await this.d.redis.llen(this.k('dead')) };
+  }
+
   /** Sends what waits for every robot (one message per robot whose window allows). */
   async flush(): Promise<{ sent: number; waiting: number }> {
     const targets = await this.d.redis.smembers(this.k('outboxes'));

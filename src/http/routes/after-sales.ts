@@ -17,7 +17,7 @@ import type { AppEnv } from '../types.js';
 import { caseActionRoutes, caseHandle, jsonOf } from './after-sales-actions.js';
 import { zodProblem } from './decisions.js';
 
-const ListQuery = z
+export const CaseListQuery = z
   .object({
     state: z.enum(CASE_STATES).optional(),
     type: z.enum(CASE_TYPES).optional(),
@@ -61,7 +61,7 @@ export function afterSalesRoutes(d: { temporal: Client; store: CaseStore; intake
   const visible = (p: Principal, c: Pick<CaseSummary, 'type'>) => access.seesAll(p) || REFUND_TYPES.includes(c.type);
 
   app.get('/', readers, async (c) => {
-    const q = ListQuery.safeParse(c.req.query());
+    const q = CaseListQuery.safeParse(c.req.query());
     if (!q.success) throw new HttpError(400, 'invalid_query', zodProblem(q.error));
     const f = q.data;
     const p = c.get('principal');

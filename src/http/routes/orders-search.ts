@@ -37,6 +37,33 @@ export const OrderSearchQuery = z
   .meta({ id: 'OrderSearchQuery' });
 export type OrderSearchQuery = z.infer<typeof OrderSearchQuery>;
 
+const MinorMoney = z.object({ minor: z.number().int(), currency: z.string() });
+
+/** One row of a search result (src/store/db/search.ts OrderSummary), for the OpenAPI document and its typed clients. */
+export const OrderSummaryDoc = z
+  .object({
+    workflowId: z.string(),
+    orderKey: z.string(),
+    platform: z.string(),
+    channel: z.string(),
+    shop: z.string(),
+    platformOrderId: z.string(),
+    state: z.string(),
+    platformStatus: z.string(),
+    holdReason: z.string().nullable(),
+    waybillNo: z.string().nullable(),
+    carrier: z.string().nullable(),
+    skus: z.array(z.string()),
+    paid: MinorMoney,
+    paidAt: z.string().nullable(),
+    receivedAt: z.string(),
+    province: z.string().nullable(),
+    city: z.string().nullable(),
+    seq: z.number().int(),
+    projectedAt: z.string(),
+  })
+  .meta({ id: 'OrderSummary' });
+
 const Cursor = z.object({ k: z.union([z.string(), z.number().int()]), id: z.string().min(1) }).strict();
 
 export function encodeCursor(c: OrderCursor): string {

@@ -27,6 +27,12 @@ export const OrderStateResponse = z
     timeline: z.array(z.object({ state: z.string(), at: z.string(), cause: z.string(), actor: z.string() })),
     mappings: z.record(z.string(), z.number()),
     order: z.unknown().meta({ description: 'The canonical order (schema: CanonicalOrder)' }),
+    hold: z.unknown().optional().meta({ description: 'Why the order waits for a person (null when it does not)' }),
+    afterSalesCaseKeys: z.array(z.string()).optional(),
+    history: z.object({ workflowId: z.string(), url: z.string().nullable() }),
+    stored: z.object({ seq: z.number().int(), projectedAt: z.string(), waybills: z.array(z.object({ waybillNo: z.string(), carrier: z.string().nullable(), live: z.boolean(), confirmedAt: z.string().nullable() })), shipConfirmations: z.unknown() }).nullable().optional(),
+    source: z.literal('store').optional().meta({ description: 'Present when the workflow could not answer and this is the store\'s copy' }),
+    liveError: z.string().optional(),
   })
   .meta({ id: 'OrderState' });
 

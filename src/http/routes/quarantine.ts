@@ -10,8 +10,9 @@ import { errorMessage } from '../../util/errors.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
 import type { AppEnv } from '../types.js';
+import { maskedPayload } from './quarantine-mask.js';
 
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), channel: z.string().optional() });
+export const QuarantineListQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), channel: z.string().optional() });
 
 /** Replays entries that are not orders of the channel's mapping (e.g. ERP events); null = not mine. */
 export type QuarantineReplayer = (e: QuarantineEntry, channel: ChannelConfig) => Promise<({ orderKey?: string } & Record<string, unknown>) | null>;
@@ -28,7 +29,7 @@ export function quarantineRoutes(d: { store: QuarantineStore; rawBodyRoles: read
   app.use('*', requireRole(d.apiKeys, 'platform_engineer', 'sre'));
 
   app.get('/', async (c) => {
-    const q = ListQuery.safeParse(c.req.query());
+    const q = QuarantineListQuery.safeParse(c.req.query());
     if (!q.success) throw new HttpError(400, 'invalid_query', q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const items = await d.store.list({ limit: q.data.limit, channel: q.data.channel });
     return c.json({ items, total: await d.store.count() });
@@ -50,6 +51,14 @@ export function quarantineRoutes(d: { store: QuarantineStore; rawBodyRoles: read
     const e = await d.store.get(id);
     if (!e) throw new HttpError(404, 'not_found', `no quarantine entry ${id}`);
     return c.json({ id, rawBody: e.rawBody });
+  });
+
+  /** The kept body with buyer PII masked: enough to see why a mapping failed, for every role here. */
+  app.get('/:id/masked', async (c) => {
+    const id = idParam(c.req.param('id'));
+    const e = await d.store.get(id);
+    if (!e) throw new HttpError(404, 'not_found', `no quarantine entry ${id}`);
+    return c.json({ id, masked: maskedPayload(e.rawBody) });
   });
 
   /** Re-maps the kept raw body with the channel's current mapping (after a fix) and starts the order. */
