@@ -22,6 +22,10 @@ import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
  */
 const chromium = chromiumPath();
 if (!chromium) process.stderr.write('[console-browser] skipped: no chromium; run `bash scripts/provision/chromium.sh` (CI does)\n');
+// CI provisions chromium: there a missing browser is a failure, not a silent skip.
+it.runIf(process.env.CI)('chromium is provisioned (CI)', () => {
+  expect(chromium, 'no chromium found: scripts/provision/chromium.sh did not install it').toBeTruthy();
+});
 
 const FINANCE_KEY = 'test-finance-key';
 const SRE_KEY = 'test-sre-key';
