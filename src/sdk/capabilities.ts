@@ -4,6 +4,11 @@ export const CAPABILITY = {
   /** One order's detail by platform order id: pushes that carry only ids (Douyin tags) are completed with it. */
   ORDER_GET: 'order.get',
   ORDER_WEBHOOK: 'order.webhook',
+  /**
+   * The platform's refunds / after-sales changed in a window (same `{window, page?}` input as
+   * order.pull); answers `{refunds: unknown[], nextPage}`, each record as the platform sent it.
+   */
+  AFTER_SALES_PULL: 'aftersales.pull',
   SHIPMENT_CONFIRM: 'shipment.confirm',
   INVENTORY_PUSH: 'inventory.push',
   STOCK_QUERY: 'stock.query',
