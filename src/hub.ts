@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createActivities } from './activities/index.js';
 import { createAfterSalesActivities } from './after-sales/activities.js';
 import { createAfterSalesPullActivities } from './after-sales/pull.js';
+import { CaseJoins } from './after-sales/joins.js';
 import { CaseIntake } from './after-sales/intake.js';
 import { CaseStore } from './after-sales/store.js';
 import { openCasesByAge, registerCaseMetrics } from './after-sales/metrics.js';
@@ -178,7 +179,11 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     projection: orders !== null,
   });
 
-  const cases = { intake: new CaseIntake({ temporal: client, taskQueue: config.temporal.taskQueue, logger }), store: new CaseStore(redis, prefix) };
+  const caseStore = new CaseStore(redis, prefix);
+  const cases = {
+    intake: new CaseIntake({ temporal: client, taskQueue: config.temporal.taskQueue, logger, joins: { store: new CaseJoins(redis, prefix), caseKeysOfOrder: (orderKey) => caseStore.ofOrder(orderKey) } }),
+    store: caseStore,
+  };
   registerCaseMetrics(metrics.registry, () => cases.store.all(), config.afterSales.slaHours);
   const app = createApp({
     cases,
