@@ -20,6 +20,11 @@ export const CAPABILITY = {
   WMS_ORDER_PUSH: 'wms.order.push',
   WMS_ORDER_INTERCEPT: 'wms.order.intercept',
   LOGISTICS_SYNC: 'logistics.sync',
+  /**
+   * Returns the warehouse put in stock (退货入库) in a modified-time window: `{window, page?}` ->
+   * `{returns: [{stockinNo, tid, modified, lines: [{tid, oid, sku, qty}]}], nextPage}`.
+   */
+  WMS_RETURNS_RECEIVED: 'wms.returns.received',
   ALERT_SEND: 'alert.send',
 } as const;
 export type Capability = (typeof CAPABILITY)[keyof typeof CAPABILITY];
