@@ -6,6 +6,7 @@ import { createActivities } from './activities/index.js';
 import { createAfterSalesActivities } from './after-sales/activities.js';
 import { createAfterSalesPullActivities } from './after-sales/pull.js';
 import { CaseJoins } from './after-sales/joins.js';
+import { createWmsReturnsActivities } from './after-sales/wms-returns.js';
 import { CaseIntake } from './after-sales/intake.js';
 import { CaseStore } from './after-sales/store.js';
 import { openCasesByAge, registerCaseMetrics } from './after-sales/metrics.js';
@@ -280,7 +281,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
         // The poll workflow's activities sit beside the order activities on the same worker.
-        activities: Object.assign(createAfterSalesActivities({ redis, keyPrefix: prefix, logger, config }), createAfterSalesPullActivities({ channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience }), createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
+        activities: Object.assign(createAfterSalesActivities({ redis, keyPrefix: prefix, logger, config }),  createAfterSalesPullActivities({ channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience }), createWmsReturnsActivities({ temporal: client, redis, keyPrefix: prefix, registry, channels: config.channels, cases: cases.store, logger, wms: config.afterSales.returns.wms }), createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
           redis,
           keyPrefix: prefix,
           logger,

@@ -50,7 +50,9 @@ export function wdtReturns(d: { log: SandboxLog; clock: () => Date }) {
       if (!Number.isInteger(page) || page < 0) return { error: 'page_no 不合法' };
       if (!Number.isInteger(size) || size < 1 || size > 100) return { error: 'page_size 不合法' };
       const status = p['status'];
-      const rows = stockins.filter((s) => s.modified >= start && s.modified <= end && (!status || status === '80')).sort((a, b) => a.modified.getTime() - b.modified.getTime());
+      // WDT keeps seconds: a stock-in booked at 10:00:00.5 is "10:00:00" to the query.
+      const secs = (s: Stockin) => Math.floor(s.modified.getTime() / 1000) * 1000;
+      const rows = stockins.filter((s) => secs(s) >= start.getTime() && secs(s) <= end.getTime() && (!status || status === '80')).sort((a, b) => a.modified.getTime() - b.modified.getTime());
       d.log.record('stockin_order_query_refund.php', null, { page, total: rows.length });
       const list = rows.slice(page * size, (page + 1) * size).map((s) => ({
         stockin_id: String(s.stockinId),
