@@ -16,6 +16,8 @@ export const CAPABILITY = {
   WAYBILL_UPDATE: 'waybill.update',
   WAYBILL_CANCEL: 'waybill.cancel',
   TRACKING_QUERY: 'tracking.query',
+  /** Registers a parcel with a tracking service that then pushes its traces (KDNiao 8008). */
+  TRACKING_SUBSCRIBE: 'tracking.subscribe',
   SALES_ORDER_PUSH: 'sales-order.push',
   WMS_ORDER_PUSH: 'wms.order.push',
   WMS_ORDER_INTERCEPT: 'wms.order.intercept',
