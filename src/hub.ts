@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 import path from 'node:path';
 import { createActivities } from './activities/index.js';
 import { createAfterSalesActivities } from './after-sales/activities.js';
+import { createAfterSalesPullActivities } from './after-sales/pull.js';
+import { CaseJoins } from './after-sales/joins.js';
+import { createWmsReturnsActivities } from './after-sales/wms-returns.js';
 import { CaseIntake } from './after-sales/intake.js';
 import { CaseStore } from './after-sales/store.js';
 import { openCasesByAge, registerCaseMetrics } from './after-sales/metrics.js';
@@ -178,7 +181,11 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     projection: orders !== null,
   });
 
-  const cases = { intake: new CaseIntake({ temporal: client, taskQueue: config.temporal.taskQueue, logger }), store: new CaseStore(redis, prefix) };
+  const caseStore = new CaseStore(redis, prefix);
+  const cases = {
+    intake: new CaseIntake({ temporal: client, taskQueue: config.temporal.taskQueue, logger, joins: { store: new CaseJoins(redis, prefix), caseKeysOfOrder: (orderKey) => caseStore.ofOrder(orderKey) } }),
+    store: caseStore,
+  };
   registerCaseMetrics(metrics.registry, () => cases.store.all(), config.afterSales.slaHours);
   const signatureGuard = new SignatureGuard(config.webhooks.signatureFailures, logger);
   const app = createApp({
@@ -279,7 +286,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
         // The poll workflow's activities sit beside the order activities on the same worker.
-        activities: Object.assign(createAfterSalesActivities({ redis, keyPrefix: prefix, logger, config }), createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
+        activities: Object.assign(createAfterSalesActivities({ redis, keyPrefix: prefix, logger, config }),  createAfterSalesPullActivities({ channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience }), createWmsReturnsActivities({ temporal: client, redis, keyPrefix: prefix, registry, channels: config.channels, cases: cases.store, logger, wms: config.afterSales.returns.wms }), createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
           redis,
           keyPrefix: prefix,
           logger,

@@ -224,6 +224,46 @@ describe('a refund after pickup', () => {
     expect(done.state).toBe('completed');
     await recordHistory(`order:${orderKey}`, 'after-sales-refund-after-pickup-case');
   });
+
+  it("and the platform's own after-sale of that line, pushed later, end as one case: the platform's id joins the lifecycle's case", async () => {
+    const pid = `66${Date.now()}`;
+    const asId = `74${Date.now()}`;
+    const orderKey = `dy-main:${pid}`;
+    await new InventoryPool(hub.redis, hub.prefix).setOnHand('WH1', SKU, 100);
+    expect((await post(body([{ tag: 101, msgId: `71${pid}`, data: { p_id: pid, shop_id: 12345 } }]))).status).toBe(200);
+    const moving = await until(
+      async () => {
+        const o = await orderOf(orderKey);
+        if (o.state === 'on_hold') await api(`/decisions/${orderKey}`, { method: 'POST', body: { action: 'approve' } });
+        return o;
+      },
+      (o) => o.state === 'inventory_locked' || o.state === 'waybill_issued' || o.state === 'pushed_to_wms',
+      'the order waiting for pickup',
+    );
+    expect((await api(`/orders/${orderKey}/tracking`, { method: 'POST', body: { event: 'picked_up', at: '2026-12-05T09:00:00+08:00' } })).status).toBe(200);
+    await until(() => orderOf(orderKey), (o) => o.state === 'in_transit', 'in transit');
+    const h = hub.client.workflow.getHandle(`order:${orderKey}`);
+    await h.signal(platformSnapshot, { status: 'shipped', platformStatus: '3', updatedAt: '2026-12-05T12:00:00+08:00', receivedAt: new Date().toISOString(), lines: [{ lineId: LINE, refundStatus: 'requested' }], address: moving.order.address });
+    const lifecycleKey = `after-sales:douyin:refund-${pid}-${LINE}`;
+    // The case starts a moment after the signal: until then the query finds no workflow.
+    await until(() => caseOf(lifecycleKey).catch(() => null), (c) => c !== null && c.caseNumber !== null, 'the lifecycle case');
+
+    // Douyin's own after-sale of the same sub-order: request, then refund success.
+    const data = { aftersale_id: asId, p_id: pid, s_id: LINE, shop_id: 12345, aftersale_type: 0, aftersale_status: 6, refund_amount: 5_990, update_time: 1_765_000_000 };
+    expect((await post(body([{ tag: 200, msgId: `86${asId}`, data }]))).status).toBe(200);
+    const joined = await until(() => caseOf(lifecycleKey), (c) => c.platformCaseId === asId, "the platform's id on the lifecycle case");
+    expect(joined.timeline.filter((t) => t.kind === 'linked').map((t) => t.text)).toContain(`platform after-sales ${asId} is this case`);
+    expect((await post(body([{ tag: 206, msgId: `87${asId}`, data: { ...data, aftersale_status: 12 } }]))).status).toBe(200);
+    const end = (await hub.client.workflow.getHandle(lifecycleKey).result()) as CaseSnapshot;
+    expect(end.refundDone).toBe(true);
+    // One case: the platform's key never became a workflow, and the order lists one case.
+    let runs = 0;
+    for await (const _w of hub.client.workflow.list({ query: `WorkflowId = 'after-sales:douyin:${asId}'` })) runs++;
+    expect(runs).toBe(0);
+    expect((await orderOf(orderKey)).afterSalesCases?.map((c) => c.caseKey)).toEqual([lifecycleKey]);
+    expect(await json(await api(`/orders/${orderKey}`))).toMatchObject({ afterSalesCaseKeys: [lifecycleKey] });
+    await recordHistory(lifecycleKey, 'after-sales-lifecycle-case-joins-platform-id');
+  });
 });
 
 describe('a Shopify refunds/create', () => {

@@ -12,3 +12,4 @@ export type { TrackingSweepInput, TrackingSweepResult } from './tracking-sweep.j
 export { flushNotifications, dailySummary } from './notifications.js';
 export { afterSalesCase } from './after-sales-case.js';
 export type { AfterSalesCaseInput, CaseSnapshot } from './after-sales-case.js';
+export { wmsReturnsSweep } from './wms-returns-sweep.js';

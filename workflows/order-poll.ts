@@ -1,5 +1,9 @@
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { AfterSalesPullActivities } from '../src/after-sales/pull.js';
 import type { PollingActivities, PollPageResult, PollWindow } from '../src/polling/activities.js';
+
+/** Patch: a window's after-sales are read (aftersales.pull into cases) before the cursor passes it. */
+export const AFTER_SALES_PULL_PATCH = 'after-sales-pull';
 
 export interface OrderPollInput {
   /** Channel id from config (`channels[].id`); its connector must offer order.pull. */
@@ -20,8 +24,15 @@ export interface OrderPollResult {
   lost: PollWindow | null;
   /** The catch-up continues on the next scheduled run. */
   more: boolean;
+  /** After-sales records read and handed to their cases (channels whose connector offers aftersales.pull). */
+  afterSales?: { read: number; delivered: number; unreadable: number };
 }
 
+const afterSales = proxyActivities<AfterSalesPullActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumAttempts: 5, initialInterval: '5 seconds', nonRetryableErrorTypes: ['AdapterRejected', 'CapabilityNotSupported', 'UnknownChannel', 'AdapterContractViolation'] },
+});
 const local = proxyActivities<PollingActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 5 } });
 // A page reads up to 100 orders, each with a detail call: the adapters heartbeat per order, so a
 // dead worker is noticed within the heartbeat timeout and the page is retried on another one.
@@ -69,6 +80,11 @@ export async function orderPoll(input: OrderPollInput): Promise<OrderPollResult>
       // A connector that names the page it just read again would loop for ever: fail the run loudly.
       if (r.nextPage === page) throw ApplicationFailure.nonRetryable(`channel ${input.channel}: order.pull returned page ${String(page)} as its own next page`, 'AdapterContractViolation');
       page = r.nextPage;
+    }
+    if (plan.afterSales === true && patched(AFTER_SALES_PULL_PATCH)) {
+      const a = await afterSales.pullAfterSalesWindow({ channel: input.channel, window, idempotencyKey: `${workflowId}:${window.start}:after-sales` });
+      const sum = result.afterSales ?? { read: 0, delivered: 0, unreadable: 0 };
+      result.afterSales = { read: sum.read + a.read, delivered: sum.delivered + a.delivered, unreadable: sum.unreadable + a.unreadable };
     }
     result.cursorAfter = (await local.advancePollCursor({ channel: input.channel, to: window.end })).cursor;
     result.windows++;

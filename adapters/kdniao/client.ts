@@ -3,6 +3,7 @@ import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import type { KdniaoConfig } from './index.js';
 import { queryTracking } from './operations/query-tracking.js';
+import { subscribeTracking } from './operations/subscribe-tracking.js';
 import { KDNIAO_ADAPTER_ID, KdniaoTransport } from './transport.js';
 
 export function createKdniaoClient(config: KdniaoConfig, deps: AdapterDeps): AdapterInstance {
@@ -13,6 +14,7 @@ export function createKdniaoClient(config: KdniaoConfig, deps: AdapterDeps): Ada
       return { ok: true, detail: `KDNiao ${config.url} as EBusinessID ${config.eBusinessId} (RequestType ${config.requestType})` };
     },
     async invoke(capability, input, ctx) {
+      if (capability === CAPABILITY.TRACKING_SUBSCRIBE) return subscribeTracking(t, input, ctx);
       if (capability !== CAPABILITY.TRACKING_QUERY) throw AdapterError.rejected(KDNIAO_ADAPTER_ID, 'unsupported_capability', `capability ${capability} is not implemented`);
       return queryTracking(t, config.requestType, input, ctx);
     },

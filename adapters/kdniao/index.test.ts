@@ -5,8 +5,8 @@ import { AdapterError } from '../../src/sdk/errors.js';
 import kdniao, { kdniaoConfig } from './index.js';
 
 describe('kdniao definition', () => {
-  it('declares tracking.query only, with a secret AppKey', () => {
-    expect(kdniao.manifest).toMatchObject({ id: 'kdniao', kind: 'courier', capabilities: ['tracking.query'] });
+  it('declares tracking.query and tracking.subscribe, with a secret AppKey', () => {
+    expect(kdniao.manifest).toMatchObject({ id: 'kdniao', kind: 'courier', capabilities: ['tracking.query', 'tracking.subscribe'] });
     expect([...secretPaths(kdniaoConfig)]).toEqual(['appKey']);
     expect(kdniaoConfig.parse({ eBusinessId: '1', appKey: 'k' }).requestType).toBe('1002');
     expect(kdniaoConfig.safeParse({ eBusinessId: '1', appKey: 'k', requestType: '1003' }).success).toBe(false);

@@ -3,6 +3,7 @@ import { COURIER_STAGE, Courier, DEFAULT_COURIER_DELAYS, WaybillBook, gmt8WallCl
 import { SandboxLog, startSandboxServer, type SandboxDefinition, type SandboxRequest, type SandboxResponse, type SandboxStartOptions, type SandboxSystem } from '../../src/sandbox/core.js';
 import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
 import { KDNIAO_ADAPTER_ID, KDNIAO_REQUEST_TYPE, kdniaoDataSign } from './transport.js';
+import { kdniaoSubscriptions } from './sandbox-subscriptions.js';
 
 /**
  * KDNiao's `EbusinessOrderHandle.aspx` on 127.0.0.1 for the tracking queries the adapter makes
@@ -35,6 +36,8 @@ export interface KdniaoSandboxOptions extends SandboxStartOptions {
   eBusinessId?: string;
   appKey?: string;
   delays?: Partial<CourierDelays>;
+  /** Where 8008-subscribed parcels are pushed (the push URL of the KDNiao account); also setPushUrl(). */
+  pushUrl?: string;
 }
 
 export interface KdniaoTrace {
@@ -62,6 +65,10 @@ export interface KdniaoSandbox extends SandboxSystem {
    */
   problem(logisticCode: string, stateEx?: number, station?: string): void;
   setDelays(d: Partial<CourierDelays>): void;
+  /** The push URL subscribed parcels' changes go to (null: none, as before the account sets one). */
+  setPushUrl(url: string | null): void;
+  /** Parcels subscribed with RequestType 8008, and how many pushes were sent. */
+  subscriptions(): { waybills: string[]; pushes: number };
   idle(): Promise<void>;
   state(): KdniaoSandboxState;
 }
@@ -78,6 +85,7 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
   const traces = new Map<string, KdniaoTrace[]>();
   const problems = new Map<string, number>();
   let queries = 0;
+  const subs = kdniaoSubscriptions({ eBusinessId, appKey, log, pushUrl: opts.pushUrl ?? null });
 
   const courier = new Courier(book, { ...DEFAULT_COURIER_DELAYS, ...opts.delays }, clock, log, (w, stage) => {
     const t: KdniaoTrace =
@@ -85,7 +93,8 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
         ? { AcceptTime: gmt8WallClock(clock()), AcceptStation: '快件已揽收', Location: '杭州市', Action: String(STATE_EX.PICKED_UP) }
         : { AcceptTime: gmt8WallClock(clock()), AcceptStation: '已签收，签收人凭取货码签收', Location: '收件城市', Action: String(STATE_EX.SIGNED_NORMAL) };
     traces.set(w.waybillNo, [...(traces.get(w.waybillNo) ?? []), t]);
-    return Promise.resolve();
+    const delivered = stage !== COURIER_STAGE.PICKED_UP;
+    return subs.push(w.waybillNo, delivered ? STATE.SIGNED : STATE.PICKED_UP, delivered ? STATE_EX.SIGNED_NORMAL : null, traces.get(w.waybillNo) ?? [], t.AcceptTime);
   });
 
   const failure = (reason: string, extra: Record<string, unknown> = {}): SandboxResponse => {
@@ -102,7 +111,7 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
     const expected = decodeURIComponent(kdniaoDataSign(requestData, appKey));
     if (gate.badSignature() || form.get('DataSign') !== expected) return failure(KDNIAO_SANDBOX_REASON.BAD_SIGN);
     if (form.get('EBusinessID') !== eBusinessId) return failure(KDNIAO_SANDBOX_REASON.UNKNOWN_USER);
-    if (requestType !== KDNIAO_REQUEST_TYPE.INSTANT && requestType !== KDNIAO_REQUEST_TYPE.ENHANCED) return failure(`${KDNIAO_SANDBOX_REASON.UNSUPPORTED_TYPE}: ${requestType}`);
+    if (requestType !== KDNIAO_REQUEST_TYPE.INSTANT && requestType !== KDNIAO_REQUEST_TYPE.ENHANCED && requestType !== KDNIAO_REQUEST_TYPE.SUBSCRIBE) return failure(`${KDNIAO_SANDBOX_REASON.UNSUPPORTED_TYPE}: ${requestType}`);
     let parsed: z.infer<typeof RequestData>;
     try {
       const r = RequestData.safeParse(JSON.parse(requestData));
@@ -110,6 +119,10 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
       parsed = r.data;
     } catch {
       return failure(KDNIAO_SANDBOX_REASON.BAD_REQUEST);
+    }
+    if (requestType === KDNIAO_REQUEST_TYPE.SUBSCRIBE) {
+      subs.subscribe(parsed.ShipperCode, parsed.LogisticCode);
+      return { body: { EBusinessID: eBusinessId, UpdateTime: gmt8WallClock(clock()), Success: true, Reason: '' } };
     }
     queries++;
     const w = book.get(parsed.LogisticCode);
@@ -152,6 +165,8 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
       log.record('parcel.problem', no, { stateEx });
     },
     setDelays: (d) => courier.setDelays(d),
+    setPushUrl: (url) => subs.setPushUrl(url),
+    subscriptions: () => ({ waybills: subs.list(), pushes: subs.pushes }),
     idle: () => courier.idle(),
     state: () => ({ waybills: book.view(), traces: structuredClone(Object.fromEntries(traces)), queries }),
     async close() {

@@ -7,7 +7,7 @@ import { parseJsonSafe } from '../../src/util/json.js';
 
 export const KDNIAO_ADAPTER_ID = 'kdniao';
 
-export const KDNIAO_REQUEST_TYPE = { INSTANT: '1002', ENHANCED: '8001' } as const;
+export const KDNIAO_REQUEST_TYPE = { INSTANT: '1002', ENHANCED: '8001', SUBSCRIBE: '8008' } as const;
 export type KdniaoRequestType = (typeof KDNIAO_REQUEST_TYPE)[keyof typeof KDNIAO_REQUEST_TYPE];
 
 /** application/x-www-form-urlencoded encoding of one value (space as '+', like PHP urlencode for these inputs). */

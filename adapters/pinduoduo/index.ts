@@ -29,8 +29,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Pinduoduo (拼多多)',
     summary:
-      'Pulls orders by update window (pdd.order.number.list.increment.get: <= 30 min ending >= 3 min before now, read from the last page back; then pdd.order.information.get) and confirms shipment with pdd.logistics.online.send; pushes available stock per SKU with pdd.goods.quantity.update (update_type=1, full overwrite) to the goods_id / sku_id (or outer_id) of the `listings` table; MD5-signed api/router calls.',
-    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
+      'Pulls orders by update window (pdd.order.number.list.increment.get: <= 30 min ending >= 3 min before now, read from the last page back; then pdd.order.information.get) and confirms shipment with pdd.logistics.online.send; pushes available stock per SKU with pdd.goods.quantity.update (update_type=1, full overwrite) to the goods_id / sku_id (or outer_id) of the `listings` table; lists after-sales by update window (pdd.refund.list.increment.get) for the case intake; MD5-signed api/router calls.',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push', 'aftersales.pull'],
     mappings: { inbound: ['pinduoduo/order.v1'] },
     docs: 'https://open.pinduoduo.com/application/document/api',
   },

@@ -3,6 +3,7 @@ import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { PinduoduoConfig } from './index.js';
 import { pullOrders } from './operations/order-pull.js';
 import { pushInventory } from './operations/inventory-push.js';
+import { pullRefunds } from './operations/refund-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, PddTransport } from './transport.js';
 import { dispatch } from '../_shared/dispatch.js';
@@ -25,6 +26,7 @@ export function createPinduoduoInstance(config: PinduoduoConfig, deps: AdapterDe
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize, now: deps.now }, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
       [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory(transport, config.listings, input, ctx),
+      [CAPABILITY.AFTER_SALES_PULL]: (input, ctx) => pullRefunds({ transport, pageSize: config.pageSize }, input, ctx),
     }),
     async close() {},
   };

@@ -4,6 +4,7 @@ import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import { ADAPTER_ID } from './constants.js';
 import { PDD_ERRORS, pddMethods, type PddError } from './sandbox-methods.js';
+import { pddRefunds, type PddRefundInput, type PddRefundPatch, type renderRefund } from './sandbox-refunds.js';
 import { orderState, PddOrderInput, PddOrderPatch, PDD_REFUND_STATUS, type PddOrder } from './sandbox-orders.js';
 
 export { PDD_ERRORS, type PddError };
@@ -27,6 +28,10 @@ export interface PddSandbox extends SandboxSystem {
   updateOrder(orderSn: string, patch: PddOrderPatch): ReturnType<typeof orderState>;
   listItem(input: SandboxListingInput): { sku: string; goodsId: string; skuId: string };
   failNext(error: PddError, opts?: { method?: string; times?: number }): void;
+  /** A buyer's after-sales request on an order (pdd.refund.list.increment.get lists it); the order's refund_status follows. */
+  openRefund(input: PddRefundInput): ReturnType<typeof renderRefund>;
+  /** Moves an after-sale to another after_sales_status (10 退款成功, 11 买家撤销, ...). */
+  updateRefund(id: number, patch: PddRefundPatch): ReturnType<typeof renderRefund>;
   state(): PddSandboxState;
 }
 
@@ -35,6 +40,7 @@ export interface PddSandboxState {
   shipments: ReturnType<PlatformLedger['toJSON']>['shipments'];
   stock: Record<string, number>;
   stockSets: ReturnType<PlatformLedger['toJSON']>['stockSets'];
+  refunds: ReturnType<typeof renderRefund>[];
 }
 
 function pddSign(params: Record<string, string>, secret: string): string {
@@ -59,7 +65,8 @@ export const sandbox = {
     const listings = new PlatformListings('pinduoduo sandbox', { item: 350_000_000_000n, sku: 1_200_000_000_000n });
     const orders = new Map<string, PddOrder>();
     const script = new ErrorScript<PddError>();
-    const methods = pddMethods({ orders, listings, ledger, log, clock });
+    const refunds = pddRefunds({ orders, log, clock });
+    const methods = { ...pddMethods({ orders, listings, ledger, log, clock }), ...refunds.methods };
 
     const fail = (e: PddError): SandboxResponse => jsonResponse({ error_response: { ...e, request_id: randomUUID() } });
     const refuse = (e: PddError, type: string | null): SandboxResponse => {
@@ -155,9 +162,11 @@ export const sandbox = {
       failNext(error, o = {}) {
         script.failNext(error, { ...(o.method ? { api: o.method } : {}), ...(o.times ? { times: o.times } : {}) });
       },
+      openRefund: (input) => refunds.open(input),
+      updateRefund: (id, patch) => refunds.update(id, patch),
       state() {
         const l = ledger.toJSON();
-        return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets };
+        return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, refunds: refunds.all() };
       },
       close: () => server.close(),
     };

@@ -31,8 +31,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Taobao / Tmall (TOP)',
     summary:
-      'Pulls trades by modified window (taobao.trades.sold.increment.get, newest-first, read from the last page back; then taobao.trade.fullinfo.get per tid, ids beyond 2^53 kept exact) and confirms shipment with taobao.logistics.offline.send. Pushes available stock per SKU with taobao.item.quantity.update (type=1, full overwrite) to the num_iid / sku_id (or outer_id) of the `listings` table. TMC messages parse with parseTmcMessage.',
-    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
+      'Pulls trades by modified window (taobao.trades.sold.increment.get, newest-first, read from the last page back; then taobao.trade.fullinfo.get per tid, ids beyond 2^53 kept exact) and confirms shipment with taobao.logistics.offline.send. Pushes available stock per SKU with taobao.item.quantity.update (type=1, full overwrite) to the num_iid / sku_id (or outer_id) of the `listings` table. TMC messages parse with parseTmcMessage. Lists received refunds by modified window (taobao.refunds.receive.get) for the case intake.',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push', 'aftersales.pull'],
     mappings: { inbound: ['taobao/order.v1'] },
     docs: 'https://open.taobao.com/api.htm?docId=128&docType=2',
   },

@@ -3,6 +3,7 @@ import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { TaobaoConfig } from './index.js';
 import { pullOrders } from './operations/order-pull.js';
 import { pushInventory } from './operations/inventory-push.js';
+import { pullRefunds } from './operations/refund-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, TopTransport } from './transport.js';
 import { dispatch, probe } from '../_shared/dispatch.js';
@@ -25,6 +26,7 @@ export function createTaobaoInstance(config: TaobaoConfig, deps: AdapterDeps): A
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize, tradeTypes: config.tradeTypes }, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
       [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory(transport, config.listings, input, ctx),
+      [CAPABILITY.AFTER_SALES_PULL]: (input, ctx) => pullRefunds({ transport, pageSize: config.pageSize }, input, ctx),
     }),
     async close() {},
   };

@@ -3,6 +3,7 @@ import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOp
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import { ADAPTER_ID, TOP_SIGN_METHODS, type TopSignMethod } from './constants.js';
+import { topRefunds } from './sandbox-refunds.js';
 import { TOP_ROUTER_PATH, tradeMethods, type TopCall, type TopErrorBody } from './sandbox-methods.js';
 import { divideDiscount, indexWrite, isPaidStatus, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
 import { parseGmt8 } from '../_shared/signing.js';
@@ -64,6 +65,8 @@ export interface TaobaoSandboxState {
   stockSets: ReturnType<PlatformLedger['toJSON']>['stockSets'];
   /** Calls refused before reaching a method (signature, session...), by TOP code. */
   refused: Record<string, number>;
+  /** Refunds as taobao.refunds.receive.get lists them (one per refunded line). */
+  refunds: Record<string, unknown>[];
 }
 
 /** TOP's signature over the sorted k+v text: MD5(secret+s+secret), HMAC-MD5 or HMAC-SHA256, upper hex. */
@@ -93,7 +96,8 @@ export const sandbox = {
     const script = new ErrorScript<TopErrorBody>();
     const refused = new Map<string, number>();
     const indexLagMs = opts.indexLagMs ?? 0;
-    const methods = tradeMethods({ trades, listings, ledger, log, clock, indexLagMs });
+    const refunds = topRefunds({ log });
+    const methods = { ...tradeMethods({ trades, listings, ledger, log, clock, indexLagMs }), ...refunds.methods };
 
     const fail = (e: TopErrorBody): SandboxResponse => jsonResponse({ error_response: { ...e, request_id: randomUUID().replaceAll('-', '').slice(0, 13) } });
     const refuse = (e: TopErrorBody, method: string | undefined): SandboxResponse => {
@@ -209,6 +213,7 @@ export const sandbox = {
           const line = t.lines.find((l) => (r.lineId !== undefined ? l.oid === r.lineId : l.sku === r.sku));
           if (!line) throw new Error(`taobao sandbox updateOrder: refund: trade ${tid} has no line ${r.lineId ?? r.sku ?? ''}`);
           line.refundStatus = r.status;
+          refunds.touch(t, line, at);
           // A trade whose every line was refunded is closed by TOP itself.
           if (t.lines.every((l) => l.refundStatus === 'SUCCESS')) t.status = TOP_STATUS.TRADE_CLOSED;
         }
@@ -231,7 +236,7 @@ export const sandbox = {
       },
       state() {
         const l = ledger.toJSON();
-        return { orders: [...trades.values()].map(tradeState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, refused: Object.fromEntries(refused) };
+        return { orders: [...trades.values()].map(tradeState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, refused: Object.fromEntries(refused), refunds: refunds.all() };
       },
       close: () => server.close(),
     };

@@ -20,9 +20,9 @@ async function instance() {
 }
 
 describe('wangdiantong adapter', () => {
-  it('declares a wms adapter with its four capabilities', () => {
+  it('declares a wms adapter with its five capabilities', () => {
     expect(wangdiantong.manifest).toMatchObject({ id: 'wangdiantong', kind: 'wms' });
-    expect(wangdiantong.manifest.capabilities).toEqual(['wms.order.push', 'wms.order.intercept', 'stock.query', 'logistics.sync']);
+    expect(wangdiantong.manifest.capabilities).toEqual(['wms.order.push', 'wms.order.intercept', 'stock.query', 'logistics.sync', 'wms.returns.received']);
   });
 
   it('refuses an ultimate config whose secret is not secret:salt', () => {

@@ -8,6 +8,7 @@ import { logisticsAck, LogisticsAckInput } from './operations/logistics-ack.js';
 import { logisticsPending, LogisticsPendingInput } from './operations/logistics-pending.js';
 import { pushOrder, PushOrderInput } from './operations/push-order.js';
 import { queryStock, QueryStockInput } from './operations/query-stock.js';
+import { returnsReceived, ReturnsReceivedInput } from './operations/returns-received.js';
 import { ADAPTER_ID, WdtTransport } from './transport.js';
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, capability: Capability): z.output<S> {
@@ -36,6 +37,8 @@ export function createWdtAdapter(config: WdtConfig, deps: AdapterDeps): AdapterI
         if (action === 'ack') return logisticsAck(t, config, parse(LogisticsAckInput, input, capability), ctx);
         return logisticsPending(t, config, parse(LogisticsPendingInput, input, capability), ctx);
       }
+      case CAPABILITY.WMS_RETURNS_RECEIVED:
+        return returnsReceived(t, parse(ReturnsReceivedInput, input, capability), ctx);
       default:
         throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
     }

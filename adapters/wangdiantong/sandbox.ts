@@ -6,6 +6,7 @@ import { parseQuantity } from './format.js';
 import { signEnterprise, signUltimate, ULTIMATE_EPOCH_S } from './sign.js';
 import { SYNC_STATE, WdtWarehouse, type ShipmentDetails, type WdtSandboxState, type WdtSandboxSync } from './sandbox-warehouse.js';
 import { ADAPTER_ID } from './transport.js';
+import { wdtReturns, type WdtReturnInput } from './sandbox-returns.js';
 
 /**
  * A Wangdiantong WMS on 127.0.0.1 serving both editions at once over one store of trades:
@@ -55,6 +56,8 @@ export interface WdtSandbox extends SandboxSystem {
   ship(tid: string, logistics?: ShipmentDetails): WdtSandboxSync;
   /** The next business call of this api (file or method; any when omitted) answers with this code and message. */
   failNext(code: number, message: string, api?: string): void;
+  /** A parcel comes back and the warehouse books it in (退货入库, completed); stockin_order_query_refund.php lists it. */
+  receiveReturn(input: WdtReturnInput): { orderNo: string; refundNo: string };
   state(): WdtSandboxState;
 }
 
@@ -96,6 +99,7 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
   const signLength = opts.signLength ?? 'chars';
   const log = new SandboxLog(ADAPTER_ID, clock);
   const wh = new WdtWarehouse(log, warehouseNo, opts.autoShipMs ?? null);
+  const returns = wdtReturns({ log, clock });
   const scripted: { code: number; message: string; api: string | undefined }[] = [];
   const lines = (list: readonly z.output<typeof Line>[]) => list.map((l) => ({ oid: l.oid, specNo: l.spec_no, num: l.num }));
 
@@ -139,6 +143,10 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
         if (!list.success) return new Reply(WDT_SANDBOX_CODE.BAD_PARAMS, { message: `logistics_list 不合法: ${firstIssue(list.error)}` });
         const errors = list.data.filter((a) => !wh.settle(a.rec_id, a.status === 0 ? SYNC_STATE.SYNCED : SYNC_STATE.FAILED)).map((a) => ({ rec_id: a.rec_id, error: `同步表不存在,packId:${a.rec_id}` }));
         return new Reply(0, { message: '', errors });
+      }
+      case 'stockin_order_query_refund.php': {
+        const r = returns.query(p);
+        return 'error' in r ? new Reply(WDT_SANDBOX_CODE.BAD_PARAMS, { message: r.error }) : new Reply(0, r.body);
       }
       default:
         return new Reply(WDT_SANDBOX_CODE.APP_ERROR, { message: `接口不存在: ${file}` });
@@ -251,6 +259,7 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
     failNext(code, message, api) {
       scripted.push({ code, message, api });
     },
+    receiveReturn: (input) => returns.receive(input),
     state: () => wh.state(),
     async close() {
       wh.close();

@@ -13,4 +13,10 @@ describe('afterSales config', () => {
     const paths = r.ok ? [] : r.problems.map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['afterSales.assignment[0].minAmount', 'afterSales.assignment[1].type[0]', 'afterSales.assignment[1].assignee.kind']));
   });
+  it('returns.wms names a connector that exists', () => {
+    const bad = parseConfig({ afterSales: { returns: { wms: 'wdt' } } }, {});
+    expect(bad.ok ? [] : bad.problems.map((p) => [p.path, p.message])).toEqual([['afterSales.returns.wms', 'no connector "wdt" in connectors']]);
+    const ok = parseConfig({ connectors: [{ id: 'wdt', adapter: 'wangdiantong' }], afterSales: { returns: { wms: 'wdt' } } }, {});
+    expect(ok.ok && ok.config.afterSales.returns).toMatchObject({ wms: 'wdt', everyMinutes: 15 });
+  });
 });

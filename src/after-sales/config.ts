@@ -40,6 +40,12 @@ export function afterSalesConfigSchema(env: Env) {
           quarantineLocation: str.pipe(z.string().min(1)).default('RETURNS-QC'),
           /** Stock-pool warehouse the returns arrive at; default lifecycle.warehouse. */
           warehouse: str.optional(),
+          /**
+           * WMS connector whose return stock-ins (wms.returns.received, Wangdiantong 退货入库)
+           * report returns received on their cases, read by a Temporal Schedule every `everyMinutes`.
+           */
+          wms: str.pipe(z.string().min(1)).optional(),
+          everyMinutes: envInt(env, { min: 1 }).default(15),
         })
         .strict()
         .prefault({}),

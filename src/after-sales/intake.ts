@@ -1,4 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { caseWorkflowId } from '../../workflows/after-sales/constants.js';
+import type { CaseJoins } from './joins.js';
 import type { Logger } from '../logger.js';
 import { caseMessage } from '../../workflows/after-sales/definitions.js';
 import type { AfterSalesCaseInput, CaseLine } from '../../workflows/after-sales/types.js';
@@ -20,10 +22,18 @@ export interface CaseOpened {
  */
 export class CaseIntake {
   constructor(
-    private readonly d: { temporal: Client; taskQueue: string; logger: Logger },
+    private readonly d: {
+      temporal: Client;
+      taskQueue: string;
+      logger: Logger;
+      /** Absent: every platform after-sales id is its own case (no joining of cases the lifecycle opened). */
+      joins?: { store: CaseJoins; caseKeysOfOrder(orderKey: string): Promise<string[]> };
+    },
   ) {}
 
   async open(input: AfterSalesCaseInput): Promise<CaseOpened> {
+    const joined = await this.joinTarget(input);
+    if (joined) return this.tellJoined(joined, input);
     const lines = await this.completeLines(input);
     try {
       await this.d.temporal.workflow.signalWithStart('afterSalesCase', {
@@ -39,6 +49,56 @@ export class CaseIntake {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         this.d.logger.info({ caseKey: input.caseKey, messageId: input.first.messageId }, 'after-sales message for a case that has ended: nothing to do');
         return { caseKey: input.caseKey, delivered: false };
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The case a platform message belongs to when the hub opened it first: the lifecycle's refund
+   * after pickup (key `refund-<order>-<line>`) of the order and a line the message names, or of
+   * the order when the message names no line and exactly one such case exists. Only while the
+   * platform's own key has no case yet; once joined, the platform key always goes there.
+   */
+  private async joinTarget(input: AfterSalesCaseInput): Promise<string | null> {
+    const j = this.d.joins;
+    if (!j || input.openedBy.kind !== 'platform' || !input.platformCaseId || !input.orderKey || !input.channel) return null;
+    const joined = await j.store.joinedTo(input.caseKey);
+    if (joined) return joined;
+    const prefix = `${input.channel}:`;
+    if (!input.orderKey.startsWith(prefix) || (await this.exists(input.caseKey))) return null;
+    const orderPart = caseWorkflowId(input.platform, `refund-${input.orderKey.slice(prefix.length)}-`);
+    const candidates = input.lines.length ? input.lines.map((l) => `${orderPart}${l.lineId}`) : (await j.caseKeysOfOrder(input.orderKey)).filter((k) => k.startsWith(orderPart));
+    if (!input.lines.length && candidates.length !== 1) return null;
+    for (const c of candidates) {
+      if (await this.exists(c)) {
+        const target = await j.store.join(input.caseKey, c);
+        this.d.logger.info({ caseKey: input.caseKey, joinedTo: target }, 'platform after-sale joins the case the lifecycle opened for it');
+        return target;
+      }
+    }
+    return null;
+  }
+
+  private async exists(workflowId: string): Promise<boolean> {
+    try {
+      await this.d.temporal.workflow.getHandle(workflowId).describe();
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  }
+
+  /** The platform's message to the case it joined, carrying the platform's id for the case to take. */
+  private async tellJoined(target: string, input: AfterSalesCaseInput): Promise<CaseOpened> {
+    try {
+      await this.d.temporal.workflow.getHandle(target).signal(caseMessage, { ...input.first, platformCaseId: input.platformCaseId });
+      return { caseKey: target, delivered: true };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        this.d.logger.info({ caseKey: target, messageId: input.first.messageId }, 'after-sales message for a joined case that has ended: nothing to do');
+        return { caseKey: target, delivered: false };
       }
       throw err;
     }

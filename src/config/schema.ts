@@ -335,6 +335,8 @@ export function configSchema(env: Env) {
         if (v && !connectorIds.has(v)) ctx.addIssue({ code: 'custom', path: ['tracking', k], message: `no connector "${v}" in connectors` });
       }
       if (t.backfill.wms && !connectorIds.has(t.backfill.wms)) ctx.addIssue({ code: 'custom', path: ['tracking', 'backfill', 'wms'], message: `no connector "${t.backfill.wms}" in connectors` });
+      const returnsWms = cfg.afterSales.returns.wms;
+      if (returnsWms && !connectorIds.has(returnsWms)) ctx.addIssue({ code: 'custom', path: ['afterSales', 'returns', 'wms'], message: `no connector "${returnsWms}" in connectors` });
       cfg.lifecycle.stockSync.platforms.forEach((p, i) => {
         if (!connectorIds.has(p)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'stockSync', 'platforms', i], message: `no connector "${p}" in connectors` });
       });

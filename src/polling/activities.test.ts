@@ -112,6 +112,7 @@ describe('planPoll', () => {
       cursor: '2026-06-01T10:00:00.000Z',
       lost: null,
       more: true,
+      afterSales: false,
       windows: [
         { start: '2026-06-01T09:58:00.000Z', end: '2026-06-01T10:28:00.000Z' },
         { start: '2026-06-01T10:28:00.000Z', end: '2026-06-01T10:58:00.000Z' },

@@ -16,6 +16,7 @@ import { errorMessage } from '../util/errors.js';
 import { CHANNEL_POLL_DEFAULTS } from './config.js';
 import type { PollCursorStore } from './cursor.js';
 import { channelPolicy, PollPolicyError } from './policy.js';
+import { pullsAfterSales } from '../after-sales/pull.js';
 
 export interface PollingActivityDeps {
   channels: readonly ChannelConfig[];
@@ -45,6 +46,8 @@ export interface PollPlan {
   lost: PollWindow | null;
   /** More windows remain after this run's share (catch-up continues on the next run). */
   more: boolean;
+  /** The channel's after-sales are read per window too (pullAfterSalesWindow); absent in plans made before. */
+  afterSales?: boolean;
 }
 
 export interface PollPageResult {
@@ -144,7 +147,7 @@ export function createPollingActivities(d: PollingActivityDeps) {
       });
       if (plan.lost) await reportLost(ch, plan.lost);
       const iso = (w: { start: Date; end: Date }) => ({ start: w.start.toISOString(), end: w.end.toISOString() });
-      return { windows: plan.windows.map(iso), cursor: cursor?.toISOString() ?? null, lost: plan.lost ? iso(plan.lost) : null, more: plan.more };
+      return { windows: plan.windows.map(iso), cursor: cursor?.toISOString() ?? null, lost: plan.lost ? iso(plan.lost) : null, more: plan.more, afterSales: pullsAfterSales(d.registry, ch) };
     },
 
     /**

@@ -4,6 +4,11 @@ export const CAPABILITY = {
   /** One order's detail by platform order id: pushes that carry only ids (Douyin tags) are completed with it. */
   ORDER_GET: 'order.get',
   ORDER_WEBHOOK: 'order.webhook',
+  /**
+   * The platform's refunds / after-sales changed in a window (same `{window, page?}` input as
+   * order.pull); answers `{refunds: unknown[], nextPage}`, each record as the platform sent it.
+   */
+  AFTER_SALES_PULL: 'aftersales.pull',
   SHIPMENT_CONFIRM: 'shipment.confirm',
   INVENTORY_PUSH: 'inventory.push',
   STOCK_QUERY: 'stock.query',
@@ -11,10 +16,17 @@ export const CAPABILITY = {
   WAYBILL_UPDATE: 'waybill.update',
   WAYBILL_CANCEL: 'waybill.cancel',
   TRACKING_QUERY: 'tracking.query',
+  /** Registers a parcel with a tracking service that then pushes its traces (KDNiao 8008). */
+  TRACKING_SUBSCRIBE: 'tracking.subscribe',
   SALES_ORDER_PUSH: 'sales-order.push',
   WMS_ORDER_PUSH: 'wms.order.push',
   WMS_ORDER_INTERCEPT: 'wms.order.intercept',
   LOGISTICS_SYNC: 'logistics.sync',
+  /**
+   * Returns the warehouse put in stock (退货入库) in a modified-time window: `{window, page?}` ->
+   * `{returns: [{stockinNo, tid, modified, lines: [{tid, oid, sku, qty}]}], nextPage}`.
+   */
+  WMS_RETURNS_RECEIVED: 'wms.returns.received',
   ALERT_SEND: 'alert.send',
 } as const;
 export type Capability = (typeof CAPABILITY)[keyof typeof CAPABILITY];

@@ -40,6 +40,12 @@ export function trackingSchema(env: Env) {
        * Unset = receiver off (the robot only queries).
        */
       pushToken: secretRef(env).optional(),
+      /**
+       * Subscribe each followed parcel on KDNiao (RequestType 8008) when it is registered, so its
+       * traces are pushed to the receiver above (set that URL in the KDNiao account); the sweep
+       * keeps querying as a fallback. Needs pushToken.
+       */
+      subscribe: envBool(env).default(false),
       backfill: z
         .object({
           /** WMS connector whose logistics.sync reports shipments (Wangdiantong). */
@@ -51,6 +57,7 @@ export function trackingSchema(env: Env) {
         .prefault({}),
     })
     .strict()
+    .refine((t) => !t.subscribe || t.pushToken !== undefined, { message: 'subscribe needs pushToken: KDNiao pushes the subscribed traces to /webhooks/kdniao/push/<pushToken>', path: ['subscribe'] })
     .prefault({});
 }
 

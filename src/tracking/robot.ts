@@ -65,7 +65,23 @@ export function createTrackingRobot(d: TrackingRobotDeps) {
   }
 
   async function register(p: { waybillNo: string; workflowId: string; shipperCode: string }): Promise<boolean> {
-    return store.register(p, now());
+    const added = await store.register(p, now());
+    if (added && cfg.subscribe && cfg.kdniao) await subscribe(cfg.kdniao, p);
+    return added;
+  }
+
+  /**
+   * KDNiao 8008 for a newly followed parcel: its traces then arrive at the push receiver. A refusal
+   * or outage is logged, never thrown: the sweep's queries still follow the parcel.
+   */
+  async function subscribe(connector: string, p: { waybillNo: string; shipperCode: string }): Promise<void> {
+    try {
+      const { instance } = await d.registry.connector(connector);
+      await instance.invoke(CAPABILITY.TRACKING_SUBSCRIBE, { shipperCode: p.shipperCode, logisticCode: p.waybillNo }, { signal: AbortSignal.timeout(30_000), idempotencyKey: `kdniao-subscribe:${p.waybillNo}`, logger: d.logger, heartbeat() {} });
+      d.logger.info({ waybillNo: p.waybillNo, shipperCode: p.shipperCode }, 'parcel subscribed on KDNiao: its traces are pushed');
+    } catch (err) {
+      d.logger.warn({ waybillNo: p.waybillNo, shipperCode: p.shipperCode, err: errorMessage(err) }, 'KDNiao subscription failed: the parcel is followed by queries only');
+    }
   }
 
   async function stall(p: Parcel, reason: StallReason, why: string, fields: { lastTrace?: string; carrierState?: string | null; lastChangeAt?: number }): Promise<TrackingUpdate['stalled']> {

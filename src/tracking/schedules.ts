@@ -9,6 +9,7 @@ export const ROBOT_SCHEDULE_PREFIX = 'zhongshu-robot:';
 export const trackingScheduleId = (taskQueue: string) => `${ROBOT_SCHEDULE_PREFIX}tracking@${taskQueue}`;
 export const notifyFlushScheduleId = (taskQueue: string) => `${ROBOT_SCHEDULE_PREFIX}notify-flush@${taskQueue}`;
 export const dailySummaryScheduleId = (taskQueue: string) => `${ROBOT_SCHEDULE_PREFIX}daily-summary@${taskQueue}`;
+export const wmsReturnsScheduleId = (taskQueue: string) => `${ROBOT_SCHEDULE_PREFIX}wms-returns@${taskQueue}`;
 
 /** Anything configured that may send a message: then waiting messages need the flush. */
 export function notificationsInUse(config: HubConfig): boolean {
@@ -32,7 +33,8 @@ async function upsertCalendarSchedule(client: Client, w: { scheduleId: string; s
 
 /**
  * The robots' Temporal Schedules: the tracking sweep (tracking.enabled), the notification flush
- * (whenever something may notify), the daily summary (notifications.dailySummary.enabled). Those
+ * (whenever something may notify), the daily summary (notifications.dailySummary.enabled), the
+ * WMS returns sweep (afterSales.returns.wms). Those
  * config no longer wants are deleted.
  */
 export async function ensureRobotSchedules(client: Client, config: HubConfig, logger: Logger): Promise<string[]> {
@@ -47,6 +49,11 @@ export async function ensureRobotSchedules(client: Client, config: HubConfig, lo
   if (notificationsInUse(config)) {
     const id = notifyFlushScheduleId(taskQueue);
     if (await upsertSchedule(client, { scheduleId: id, every: `${config.notifications.flushEverySeconds} seconds`, workflowType: 'flushNotifications', args: [], taskQueue, memo: { purpose: 'send notifications that waited for a rate window or a retry' } }, logger)) wanted.add(id);
+  }
+  const r = config.afterSales.returns;
+  if (r.wms) {
+    const id = wmsReturnsScheduleId(taskQueue);
+    if (await upsertSchedule(client, { scheduleId: id, every: `${r.everyMinutes} minutes`, workflowType: 'wmsReturnsSweep', args: [], taskQueue, memo: { purpose: 'WMS return stock-ins (退货入库) to their after-sales cases' } }, logger)) wanted.add(id);
   }
   const ds = config.notifications.dailySummary;
   if (ds.enabled) {

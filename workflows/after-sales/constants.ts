@@ -73,6 +73,12 @@ export const SLA_NOTIFY_KIND = 'after_sales_sla';
 export const RETURN_DISPOSITION = { RESTOCK: 'restock', QUARANTINE: 'quarantine' } as const;
 export type ReturnDisposition = (typeof RETURN_DISPOSITION)[keyof typeof RETURN_DISPOSITION];
 
+/** Case behaviour changes, each behind `patched()` so recorded cases replay. */
+export const CASE_PATCH = {
+  /** A platform message naming its after-sales id gives that id to a case opened without one (the lifecycle's refund after pickup). */
+  JOINS_PLATFORM_ID: 'case-joins-platform-id',
+} as const;
+
 /** The workflow id of a case: a platform's after-sales id names it once, whatever redelivers it. */
 export function caseWorkflowId(platform: string, platformCaseId: string): string {
   return `after-sales:${platform}:${platformCaseId}`;

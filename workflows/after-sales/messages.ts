@@ -1,4 +1,5 @@
-import { CASE_STATE, PLATFORM_CASE_STATUS } from './constants.js';
+import { patched } from '@temporalio/workflow';
+import { CASE_PATCH, CASE_STATE, PLATFORM_CASE_STATUS } from './constants.js';
 import { closeIfDone } from './close.js';
 import type { CaseRun } from './run.js';
 import type { CaseMessage } from './types.js';
@@ -12,6 +13,10 @@ export function applyMessage(run: CaseRun, m: CaseMessage): void {
   run.seenMessages.add(m.messageId);
   const actor = run.input.platform;
   const say = (what: string) => `platform: ${what} (${m.platformStatus})${m.note ? `: ${m.note}` : ''}`;
+  if (m.platformCaseId && run.platformCaseId === null && patched(CASE_PATCH.JOINS_PLATFORM_ID)) {
+    run.platformCaseId = m.platformCaseId;
+    run.log('linked', `platform after-sales ${m.platformCaseId} is this case`, actor, false);
+  }
   switch (m.status) {
     case PLATFORM_CASE_STATUS.REQUESTED:
       return;

@@ -24,6 +24,8 @@ export class CaseRun {
   /** A return is being restocked right now: a second report waits for it instead of restocking again. */
   restocking = false;
   closeReason: string | null = null;
+  /** The platform's after-sales id: from the opening message, or joined later by the platform's own news. */
+  platformCaseId: string | null;
   readonly seenMessages = new Set<string>();
   version = 0;
 
@@ -31,6 +33,7 @@ export class CaseRun {
     this.workflowId = workflowInfo().workflowId;
     this.type = input.type;
     this.lines = input.lines.map((l) => ({ ...l }));
+    this.platformCaseId = input.platformCaseId;
     this.lastProgressAt = this.now();
   }
 
@@ -78,7 +81,7 @@ export class CaseRun {
       platform: i.platform,
       channel: i.channel,
       shop: i.shop,
-      platformCaseId: i.platformCaseId,
+      platformCaseId: this.platformCaseId,
       orderKey: i.orderKey,
       lines: this.lines,
       amount: i.amount,

@@ -25,6 +25,11 @@ export interface CaseMessage {
   at: string;
   note?: string | null;
   refund?: Money | null;
+  /**
+   * The platform's after-sales id, when the message is the platform's own news about a case the
+   * hub opened without one (a refund after pickup): the case takes it (CASE_PATCH.JOINS_PLATFORM_ID).
+   */
+  platformCaseId?: string | null;
 }
 
 export interface AfterSalesCaseInput {

@@ -7,3 +7,9 @@ import type { AfterSalesCaseInput } from '../../../workflows/after-sales/types.j
  * an Error naming the field when it is but cannot be read.
  */
 export type CaseFromPush = (a: { channel: ChannelConfig; event: WebhookEvent }) => AfterSalesCaseInput | Error | null;
+
+/**
+ * One record of a platform's after-sales pull (capability aftersales.pull) as the case it opens
+ * or updates; an Error naming the field when the record cannot be read.
+ */
+export type CaseFromPull = (a: { channel: ChannelConfig; record: unknown }) => AfterSalesCaseInput | Error;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { InvokeContext } from '../../../src/sdk/define.js';
+import { AdapterError } from '../../../src/sdk/errors.js';
+import { KDNIAO_ADAPTER_ID, KDNIAO_REQUEST_TYPE, parseInput, type KdniaoTransport } from '../transport.js';
+
+export const SubscribeTrackingInput = z
+  .object({
+    shipperCode: z.string().regex(/^[A-Z0-9]{2,10}$/),
+    logisticCode: z.string().min(1),
+    orderCode: z.string().optional(),
+    /** SF (and some others) require the last four digits of the sender or receiver phone. */
+    customerName: z.string().regex(/^\d{4}$/).optional(),
+  })
+  .strict();
+export type SubscribeTrackingInput = z.input<typeof SubscribeTrackingInput>;
+
+/** Subscribe answer (WIRE-FORMATS §5: `{EBusinessID, UpdateTime, Success, Reason}`, marked U there). */
+const SubscribeResponse = z.object({
+  EBusinessID: z.string().nullish(),
+  UpdateTime: z.string().nullish(),
+  Success: z.boolean(),
+  Reason: z.string().nullish(),
+});
+
+/** Reasons that say "try again later" rather than "this subscription is refused" (KDNiao's wording is UNVERIFIED). */
+const TRANSIENT = /频繁|繁忙|超时|稍后|busy|timeout|too many/i;
+
+/**
+ * RequestType 8008 (订阅, the paid subscription; WIRE-FORMATS §5): KDNiao then pushes the parcel's
+ * traces (RequestType 101/102) to the push URL set on the KDNiao account, which is the hub's
+ * POST /webhooks/kdniao/push/<tracking.pushToken>. A refusal names KDNiao's Reason.
+ */
+export async function subscribeTracking(t: KdniaoTransport, rawInput: unknown, ctx: InvokeContext): Promise<{ subscribed: true; updateTime: string | null }> {
+  const input = parseInput('tracking.subscribe', SubscribeTrackingInput, rawInput);
+  const requestData = JSON.stringify({
+    ShipperCode: input.shipperCode,
+    LogisticCode: input.logisticCode,
+    ...(input.orderCode ? { OrderCode: input.orderCode } : {}),
+    ...(input.customerName ? { CustomerName: input.customerName } : {}),
+  });
+  const r = await t.post(KDNIAO_REQUEST_TYPE.SUBSCRIBE, requestData, SubscribeResponse, ctx);
+  if (!r.Success) {
+    const reason = r.Reason ?? '(no reason)';
+    const m = `8008 subscribe ${input.shipperCode} ${input.logisticCode}: ${reason}`;
+    throw TRANSIENT.test(reason) ? AdapterError.retryable(KDNIAO_ADAPTER_ID, 'subscribe_failed', m) : AdapterError.rejected(KDNIAO_ADAPTER_ID, 'subscribe_refused', m);
+  }
+  return { subscribed: true, updateTime: r.UpdateTime ?? null };
+}
