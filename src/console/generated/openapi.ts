@@ -705,7 +705,7 @@ export interface paths {
                     waybillNo?: string;
                     shop?: string;
                     channel?: string;
-                    platform?: "taobao" | "tmall" | "jd" | "pinduoduo" | "douyin" | "youzan" | "wechat" | "shopify" | "amazon" | "erp";
+                    platform?: "taobao" | "tmall" | "jd" | "pinduoduo" | "douyin" | "youzan" | "wechat" | "kuaishou" | "own_store" | "shopify" | "amazon" | "erp";
                     state?: "received" | "awaiting_payment" | "paid" | "risk_check" | "on_hold" | "platform_hold" | "inventory_locked" | "waybill_issued" | "pushed_to_wms" | "in_transit" | "delivered" | "completed" | "cancelled" | "closed";
                     holdReason?: string;
                     sku?: string;
@@ -2103,7 +2103,7 @@ export interface paths {
                                 schemaVersion: 1;
                                 source: {
                                     /** @enum {string} */
-                                    platform: "taobao" | "tmall" | "jd" | "pinduoduo" | "douyin" | "youzan" | "wechat" | "shopify" | "amazon" | "erp";
+                                    platform: "taobao" | "tmall" | "jd" | "pinduoduo" | "douyin" | "youzan" | "wechat" | "kuaishou" | "own_store" | "shopify" | "amazon" | "erp";
                                     channel: string;
                                     shop: string;
                                     platformOrderId: string;
@@ -3551,7 +3551,7 @@ export interface components {
             schemaVersion: 1;
             source: {
                 /** @enum {string} */
-                platform: "taobao" | "tmall" | "jd" | "pinduoduo" | "douyin" | "youzan" | "wechat" | "shopify" | "amazon" | "erp";
+                platform: "taobao" | "tmall" | "jd" | "pinduoduo" | "douyin" | "youzan" | "wechat" | "kuaishou" | "own_store" | "shopify" | "amazon" | "erp";
                 channel: string;
                 shop: string;
                 platformOrderId: string;
