@@ -14,6 +14,7 @@ import { packIdFor } from './ewaybill.js';
 import douyin from './index.js';
 import { DOUYIN_ERRORS, sandbox, type DouyinSandbox } from './sandbox.js';
 import { DOUYIN_ORDER_STATUS } from './sandbox-orders.js';
+import { sandbox as sfSandbox } from '../sf-express/sandbox.js';
 
 /** The e-waybill capabilities of the real Douyin adapter against the Douyin sandbox over 127.0.0.1. */
 const SENDER = { name: '中枢仓', phone: '4000000000', province: '广东省', city: '深圳市', district: '南山区', address: '科技园 1 号仓' };
@@ -127,5 +128,29 @@ describe('douyin waybill.cancel (logistics.cancelOrder) and waybill.update (logi
     expect(await dy.invoke(CAPABILITY.WAYBILL_UPDATE, { order: moved, orderId: null, waybillNo, sender: SENDER, surcharge: null, notes: [] }, ctx('u1'))).toEqual({ waybillNo, sortCode: '571-D01 00', updated: true });
     const w = live().find((x) => x.waybillNo === waybillNo);
     expect([w?.updates, (w?.receiver as { address: { detail_address: string } }).address.detail_address]).toEqual([1, '##SbxDetail02==#1##']);
+  });
+});
+
+describe('douyin e-waybills carried by a courier sandbox', () => {
+  it('hands each SF number to the SF sandbox, recycles it there on cancel, and refuses a cancel once SF picked the parcel up', async () => {
+    const sf = await sfSandbox.start({ delays: { pickupMs: null, deliveryMs: null } });
+    const carried = await sandbox.start({ ewaybillCarriers: { shunfeng: sf } });
+    try {
+      const a = await douyin.create(douyin.configSchema.parse(carried.ewaybillConnectorConfig(EWAYBILL)), testDeps(new Date()));
+      const id = '6931000000000000001';
+      carried.placeOrder({ id, lines: [{ sku: 'EWB-1', qty: 1, price: 1500 }] });
+      const order = await mapInboundOrder(engine, 'douyin/order.v2', await a.invoke(CAPABILITY.ORDER_GET, { orderId: id }, testContext()), fixtureContext('douyin'));
+      const issue = (key: string) => a.invoke(CAPABILITY.WAYBILL_CREATE, { order, orderId: key, sender: SENDER, surcharge: null, notes: [] }, ctx(key)) as Promise<{ waybillNo: string; orderId: string }>;
+      const first = await issue(`order:dy:${id}:waybill-1`);
+      expect(sf.state().waybills.live).toEqual([expect.objectContaining({ waybillNo: first.waybillNo, orderId: first.orderId, stage: 'created' })]);
+      await a.invoke(CAPABILITY.WAYBILL_CANCEL, { orderId: first.orderId, waybillNo: first.waybillNo }, ctx('c1'));
+      expect(sf.state().waybills.cancelled.map((w) => w.waybillNo)).toEqual([first.waybillNo]);
+      const second = await issue(`order:dy:${id}:waybill-2`);
+      await sf.pickUp(second.waybillNo);
+      expect((await failure(a.invoke(CAPABILITY.WAYBILL_CANCEL, { orderId: second.orderId, waybillNo: second.waybillNo }, ctx('c2')))).code).toBe('cancel-refused');
+      expect(sf.state().waybills.live.map((w) => [w.waybillNo, w.stage])).toEqual([[second.waybillNo, 'picked_up']]);
+    } finally {
+      await Promise.all([carried.close(), sf.close()]);
+    }
   });
 });

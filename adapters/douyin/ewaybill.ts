@@ -32,14 +32,15 @@ export const EWAYBILL_METHOD = {
 } as const;
 
 /**
- * The package id a waybill is asked under, a pure function of the hub's idempotency key. Douyin
- * answers a repeated order_id + pack_id with the number it already issued (a retry after a lost
- * answer gets the same waybill) and a new pack_id of the same order with a new one (a re-issue
- * after an address change). pack_id takes letters, digits and underscores only; its length limit
- * is UNVERIFIED, so it is kept to 32.
+ * The package id a waybill is asked under, a pure function of the hub's idempotency key (the same
+ * id the other couriers get as their order id). Douyin answers a repeated order_id + pack_id with
+ * the number it already issued (a retry after a lost answer gets the same waybill) and a new
+ * pack_id of the same order with a new one (a re-issue after an address change). pack_id takes
+ * letters, digits and underscores only; its length limit is UNVERIFIED (the hub's keys hash to 42
+ * characters).
  */
 export function packIdFor(idempotencyKey: string): string {
-  return carrierOrderId(idempotencyKey, 32).replaceAll('-', '_');
+  return carrierOrderId(idempotencyKey).replaceAll('-', '_');
 }
 
 /** One error row of an e-waybill answer (err_infos[]); err_code is a string there, a number elsewhere. */

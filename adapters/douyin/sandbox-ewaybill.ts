@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SandboxLog } from '../../src/sandbox/core.js';
-import { COURIER_STAGE, WAYBILL_STATUS, WaybillBook, type SandboxWaybill } from '../../src/sandbox/courier-kit.js';
+import { COURIER_STAGE, WAYBILL_STATUS, WaybillBook, type PlatformWaybillCarrier, type SandboxWaybill } from '../../src/sandbox/courier-kit.js';
 import { EWAYBILL_METHOD } from './ewaybill.js';
 import { DOUYIN_COMPANIES, type DouyinError, type DouyinMethod, type DouyinOutcome } from './sandbox-methods.js';
 import { DOUYIN_ORDER_STATUS, type DouyinOrder } from './sandbox-orders.js';
@@ -62,6 +62,8 @@ export interface EwaybillDeps {
   clock: () => Date;
   invalid: (field: string, why: string) => { error: DouyinError };
   business: (code: number | null, msg: string) => DouyinOutcome;
+  /** Logistics code -> the courier sandbox that carries that company's parcels (told of each number issued and recycled). */
+  carriers: () => Readonly<Record<string, PlatformWaybillCarrier>>;
 }
 
 export class DouyinEwaybills {
@@ -142,6 +144,7 @@ export class DouyinEwaybills {
           this.lastCode = p.logistics_code;
           const w = this.book.create(key, info.receiver_info, { douyinOrderId: o.id, packId, logisticsCode: p.logistics_code, sender: p.sender_info, items: info.items, remark: info.remark ?? null });
           d.log.record('waybill.create', w.waybillNo, { orderId: o.id, packId, logisticsCode: p.logistics_code });
+          d.carriers()[p.logistics_code]?.carry({ waybillNo: w.waybillNo, orderId: packId, receiver: info.receiver_info });
           ebill_infos.push(this.info(w, o.id, packId, p.logistics_code));
         }
         return { data: { ebill_infos, err_infos } };
@@ -154,11 +157,13 @@ export class DouyinEwaybills {
         const w = this.book.get(p.track_no);
         if (!w || w.extra['logisticsCode'] !== p.logistics_code) return d.business(null, `运单号不存在: ${p.track_no}`);
         if (w.status === WAYBILL_STATUS.CANCELLED) return d.business(null, '该单号已取消');
-        if (w.stage !== COURIER_STAGE.CREATED) {
-          d.log.record('ewaybill.cancel-refused', w.waybillNo, { stage: w.stage });
+        const carried = d.carriers()[p.logistics_code]?.stageOf(w.waybillNo) ?? null;
+        if (w.stage !== COURIER_STAGE.CREATED || (carried !== null && carried !== COURIER_STAGE.CREATED)) {
+          d.log.record('ewaybill.cancel-refused', w.waybillNo, { stage: carried ?? w.stage });
           return { data: { cancel_result: { success: false } } };
         }
         this.book.cancel(w);
+        d.carriers()[p.logistics_code]?.release(w.waybillNo);
         d.log.record('waybill.cancel', w.waybillNo, null);
         return { data: { cancel_result: { success: true } } };
       },

@@ -6,7 +6,7 @@ import { parseJsonSafe } from '../../src/util/json.js';
 import { ADAPTER_ID, type DOUYIN_TAGS } from './constants.js';
 import { business, DOUYIN_ERRORS, douyinMethods, invalid, type DouyinError } from './sandbox-methods.js';
 import { DouyinEwaybills } from './sandbox-ewaybill.js';
-import type { SandboxWaybill, WaybillStateView } from '../../src/sandbox/courier-kit.js';
+import type { PlatformWaybillCarrier, SandboxWaybill, WaybillStateView } from '../../src/sandbox/courier-kit.js';
 import type { DouyinEwaybillConfig } from './ewaybill.js';
 import { AFTER_SALE, DOUYIN_ORDER_STATUS, DouyinOrderInput, DouyinOrderPatch, orderState, type DouyinOrder, type DouyinOrderStatus } from './sandbox-orders.js';
 
@@ -26,6 +26,8 @@ export interface DouyinSandboxOptions extends SandboxStartOptions {
   shopId?: string;
   /** The hub channel pushes go to (`/webhooks/douyin/<channel>`); default `douyin`. */
   channel?: string;
+  /** Logistics code (e.g. shunfeng) -> the courier sandbox carrying the parcels of e-waybills issued for it. */
+  ewaybillCarriers?: Record<string, PlatformWaybillCarrier>;
 }
 
 /** Order push tags (WIRE-FORMATS: 100 created ... 109 amount changed). */
@@ -102,7 +104,7 @@ export const sandbox = {
     const orders = new Map<string, DouyinOrder>();
     const script = new ErrorScript<DouyinError>();
     const pushes: DouyinSandboxState['pushes'] = [];
-    const ewaybills = new DouyinEwaybills({ orders, log, clock, invalid, business });
+    const ewaybills = new DouyinEwaybills({ orders, log, clock, invalid, business, carriers: () => opts.ewaybillCarriers ?? {} });
     const methods = { ...douyinMethods({ orders, listings, ledger, log, clock, shopId }), ...ewaybills.methods() };
 
     const fail = (e: DouyinError): SandboxResponse => jsonResponse({ code: e.code, msg: e.msg, sub_code: e.sub_code ?? '', sub_msg: e.sub_msg ?? '', data: null, log_id: logId() });

@@ -118,10 +118,11 @@ export async function startSandboxWorld(o: WorldOptions): Promise<SandboxWorld> 
   try {
     const taobao = keep(await taobaoSandbox.start());
     const pinduoduo = keep(await pddSandbox.start());
-    const douyin = keep(await douyinSandbox.start({ push, channel: WORLD.channels.douyin }));
+    const sf = keep(await sfSandbox.start({ push, routePushToken: token, delays }));
+    // SF carries the parcels of the SF numbers Douyin's e-waybill issues, and pushes their routes.
+    const douyin = keep(await douyinSandbox.start({ push, channel: WORLD.channels.douyin, ewaybillCarriers: { [DOUYIN_EWAYBILL.logisticsCode]: sf } }));
     const youzan = keep(await youzanSandbox.start({ push, channel: WORLD.channels.youzan }));
     const shopify = keep(await shopifySandbox.start({ push }));
-    const sf = keep(await sfSandbox.start({ push, routePushToken: token, delays }));
     const ems = keep(await emsSandbox.start({ push, delays }));
     const wdt = keep(await wdtSandbox.start({ warehouseNo: WORLD.warehouse }));
     const wecom = keep(await wecomSandbox.start({ perMinute: null }));
