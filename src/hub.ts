@@ -24,7 +24,7 @@ import { QuarantineStore } from './store/quarantine.js';
 import { lazyTemporalConnection } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { loadCarrierCodes } from './lifecycle/carrier-codes.js';
-import { lifecycleSettings } from './lifecycle/settings.js';
+import { channelLifecycleSettings, lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
 import { ensureLegacyErpSchedules, legacyErpPolls } from './legacy-erp/schedules.js';
 import { createPollingActivities } from './polling/activities.js';
@@ -165,6 +165,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   // Migrations run at every start; a database that is down fails the start (the store is not optional once configured).
   const orders = databaseUrl ? await OrderStore.open({ url: databaseUrl, schema: config.database.schema, poolSize: config.database.poolSize, phoneHashKey: config.database.phoneHashKey, logger }) : null;
   if (!orders) logger.warn('no order store (database.url / DATABASE_URL unset): order search is off');
+  const settings = lifecycleSettings(config, registry);
   const intake = new OrderIntake({
     temporal: client,
     taskQueue: config.temporal.taskQueue,
@@ -177,7 +178,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     logger,
     dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
     startDeadlineMs: config.resilience.temporalStartDeadlineMs,
-    settings: lifecycleSettings(config, registry),
+    settings,
+    channelSettings: channelLifecycleSettings(config, settings, registry),
     projection: orders !== null,
   });
 

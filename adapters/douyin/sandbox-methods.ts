@@ -30,8 +30,8 @@ export const DOUYIN_COMPANIES: ReadonlySet<string> = new Set(['shunfeng', 'ems',
 export type DouyinOutcome = { data: unknown } | { error: DouyinError };
 export type DouyinMethod = (params: Record<string, unknown>) => DouyinOutcome;
 
-const invalid = (field: string, why: string): { error: DouyinError } => ({ error: { code: 40004, msg: '参数不合法', sub_code: 'isv.parameter-invalid', sub_msg: `${field}: ${why}` } });
-const business = (code: number | null, sub_msg: string): DouyinOutcome => ({ error: { code: 50002, msg: '业务处理失败', sub_code: code === null ? 'isv.business-failed' : `isv.business-failed:${code}`, sub_msg } });
+export const invalid = (field: string, why: string): { error: DouyinError } => ({ error: { code: 40004, msg: '参数不合法', sub_code: 'isv.parameter-invalid', sub_msg: `${field}: ${why}` } });
+export const business = (code: number | null, sub_msg: string): DouyinOutcome => ({ error: { code: 50002, msg: '业务处理失败', sub_code: code === null ? 'isv.business-failed' : `isv.business-failed:${code}`, sub_msg } });
 
 const Id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String);
 const SearchParams = z.looseObject({

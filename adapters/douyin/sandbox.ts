@@ -4,7 +4,10 @@ import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, hubRoute, jsonResponse, jsonText, parseSandboxInput, PlatformLedger, PlatformListings, pushToHub, startPlatformServer, type PushResult, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import { parseJsonSafe } from '../../src/util/json.js';
 import { ADAPTER_ID, type DOUYIN_TAGS } from './constants.js';
-import { DOUYIN_ERRORS, douyinMethods, type DouyinError } from './sandbox-methods.js';
+import { business, DOUYIN_ERRORS, douyinMethods, invalid, type DouyinError } from './sandbox-methods.js';
+import { DouyinEwaybills } from './sandbox-ewaybill.js';
+import type { PlatformWaybillCarrier, SandboxWaybill, WaybillStateView } from '../../src/sandbox/courier-kit.js';
+import type { DouyinEwaybillConfig } from './ewaybill.js';
 import { AFTER_SALE, DOUYIN_ORDER_STATUS, DouyinOrderInput, DouyinOrderPatch, orderState, type DouyinOrder, type DouyinOrderStatus } from './sandbox-orders.js';
 
 export { DOUYIN_ERRORS, type DouyinError };
@@ -23,6 +26,8 @@ export interface DouyinSandboxOptions extends SandboxStartOptions {
   shopId?: string;
   /** The hub channel pushes go to (`/webhooks/douyin/<channel>`); default `douyin`. */
   channel?: string;
+  /** Logistics code (e.g. shunfeng) -> the courier sandbox carrying the parcels of e-waybills issued for it. */
+  ewaybillCarriers?: Record<string, PlatformWaybillCarrier>;
 }
 
 /** Order push tags (WIRE-FORMATS: 100 created ... 109 amount changed). */
@@ -59,6 +64,10 @@ export interface DouyinSandbox extends SandboxSystem {
    */
   pushAfterSale(orderId: string, opts: { sku?: string; lineId?: string; tag?: DouyinAfterSaleTag; msgId?: string; channel?: string }): Promise<DouyinAfterSalePushResult>;
   failNext(error: DouyinError, opts?: { method?: string; times?: number }): void;
+  /** connectorConfig() plus the shop's e-waybill subscription: a courier connector issuing Douyin e-waybills. */
+  ewaybillConnectorConfig(ewaybill: DouyinEwaybillConfig): Record<string, unknown>;
+  /** The courier has the parcel of this e-waybill (logistics.cancelOrder is refused from now on). */
+  pickUpEwaybill(waybillNo: string): SandboxWaybill;
   state(): DouyinSandboxState;
 }
 
@@ -68,6 +77,8 @@ export interface DouyinSandboxState {
   stock: Record<string, number>;
   stockSets: ReturnType<PlatformLedger['toJSON']>['stockSets'];
   pushes: { msgId: string; orderId: string; tag: string; status: number }[];
+  /** E-waybills issued (logistics.newCreateOrder), live and cancelled; orderId is `<order id>/<pack id>`. */
+  ewaybills: WaybillStateView;
 }
 
 const TAG_OF_STATUS: Record<DouyinOrderStatus, DouyinOrderTag> = { 1: '100', 105: '101', 2: '101', 101: '108', 3: '102', 4: '106', 5: '103' };
@@ -93,7 +104,8 @@ export const sandbox = {
     const orders = new Map<string, DouyinOrder>();
     const script = new ErrorScript<DouyinError>();
     const pushes: DouyinSandboxState['pushes'] = [];
-    const methods = douyinMethods({ orders, listings, ledger, log, clock, shopId });
+    const ewaybills = new DouyinEwaybills({ orders, log, clock, invalid, business, carriers: () => opts.ewaybillCarriers ?? {} });
+    const methods = { ...douyinMethods({ orders, listings, ledger, log, clock, shopId }), ...ewaybills.methods() };
 
     const fail = (e: DouyinError): SandboxResponse => jsonResponse({ code: e.code, msg: e.msg, sub_code: e.sub_code ?? '', sub_msg: e.sub_msg ?? '', data: null, log_id: logId() });
     const refuse = (e: DouyinError, method: string | null): SandboxResponse => {
@@ -169,6 +181,12 @@ export const sandbox = {
           baseUrl: server.url,
           listings: Object.fromEntries(listings.all().map((s) => [s.sku, { productId: s.itemId, skuId: s.skuId }])),
         };
+      },
+      ewaybillConnectorConfig(ewaybill) {
+        return { ...system.connectorConfig(), ewaybill: { ...ewaybill } };
+      },
+      pickUpEwaybill(waybillNo) {
+        return ewaybills.pickUp(waybillNo);
       },
       placeOrder(raw) {
         const o = parseSandboxInput(DouyinOrderInput, raw, 'douyin sandbox placeOrder');
@@ -270,7 +288,7 @@ export const sandbox = {
       },
       state() {
         const l = ledger.toJSON();
-        return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, pushes: pushes.map((p) => ({ ...p })) };
+        return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, pushes: pushes.map((p) => ({ ...p })), ewaybills: ewaybills.book.view() };
       },
       close: () => server.close(),
     };

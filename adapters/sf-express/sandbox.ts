@@ -9,6 +9,7 @@ import {
   gmt8WallClock,
   pushToHub,
   type CourierDelays,
+  type PlatformWaybillCarrier,
   type SandboxWaybill,
   type WaybillStateView,
 } from '../../src/sandbox/courier-kit.js';
@@ -81,7 +82,7 @@ export interface SfSandboxState {
   pushes: { acknowledged: number; failed: number };
 }
 
-export interface SfSandbox extends SandboxSystem {
+export interface SfSandbox extends SandboxSystem, PlatformWaybillCarrier {
   readonly partnerId: string;
   /** Moves the parcel now (and pushes, when a hub is set). Throws for an unknown or cancelled waybill. */
   pickUp(waybillNo: string): Promise<SandboxWaybill>;
@@ -288,6 +289,20 @@ async function start(opts: SfSandboxOptions = {}): Promise<SfSandbox> {
       addRouteRecord(waybillNo, r);
       await push(w, r);
     },
+    carry({ waybillNo, orderId, receiver }) {
+      if (book.get(waybillNo)) return;
+      const w = book.create(orderId, receiver, { issuedBy: 'platform' }, waybillNo);
+      log.record('waybill.carry', w.waybillNo, { orderId });
+      courier.scheduleNew(w);
+    },
+    release(waybillNo) {
+      const w = book.get(waybillNo);
+      if (!w || w.status === WAYBILL_STATUS.CANCELLED) return;
+      book.cancel(w);
+      courier.stop(w.waybillNo);
+      log.record('waybill.release', w.waybillNo, { orderId: w.orderId });
+    },
+    stageOf: (waybillNo) => book.get(waybillNo)?.stage ?? null,
     setDelays: (d) => courier.setDelays(d),
     failNext(errorCode, errorMsg, serviceCode) {
       scripted.push({ errorCode, errorMsg, serviceCode });

@@ -32,7 +32,13 @@ export interface WdtSandboxTrade {
   logisticsNo: string | null;
   /** True when an intercept arrived after the parcel had left: the WMS took the refund, the goods are gone. */
   interceptedAfterShipping: boolean;
-  /** The trade as last pushed (the WMS holds plaintext receivers: it prints the label). */
+  /**
+   * The waybill the order's platform issued (pushed as logistics_no): the warehouse prints that
+   * one through the platform's print component, and the receiver in `raw` is the platform's
+   * ciphertext. Null: the WMS prints from the plaintext receiver.
+   */
+  platformWaybillNo: string | null;
+  /** The trade as last pushed (plaintext receivers, or a platform e-waybill order's ciphertext). */
   raw: Record<string, unknown>;
 }
 
@@ -57,6 +63,11 @@ export interface ShipmentDetails {
   logisticsNo?: string;
   logisticsCode?: string;
   logisticsName?: string;
+}
+
+function platformWaybillNo(raw: Record<string, unknown>): string | null {
+  const v = raw['logistics_no'];
+  return typeof v === 'string' && v !== '' ? v : null;
 }
 
 /** Enterprise rec_ids run beyond 2^53 (WDT writes them as bare numbers), so clients must parse them exactly. */
@@ -87,14 +98,15 @@ export class WdtWarehouse {
       prev.tradeStatus = tradeStatus;
       prev.raw = raw;
       prev.lines = lines;
+      prev.platformWaybillNo = platformWaybillNo(raw) ?? prev.platformWaybillNo;
       if (intercept && prev.state === WDT_TRADE_STATE.SHIPPED) prev.interceptedAfterShipping = true;
       else if (intercept) prev.state = WDT_TRADE_STATE.INTERCEPTED;
       this.log.record(intercept ? 'trade.intercept' : 'trade.update', tid, { edition, tradeStatus, state: prev.state });
       return 'chg';
     }
     const state = intercept ? WDT_TRADE_STATE.INTERCEPTED : WDT_TRADE_STATE.LIVE;
-    this.trades.set(tid, { tid, shopNo, edition, tradeStatus, state, pushes: 1, lines, logisticsNo: null, interceptedAfterShipping: false, raw });
-    this.log.record('trade.push', tid, { edition, tradeStatus, lines: lines.length });
+    this.trades.set(tid, { tid, shopNo, edition, tradeStatus, state, pushes: 1, lines, logisticsNo: null, interceptedAfterShipping: false, platformWaybillNo: platformWaybillNo(raw), raw });
+    this.log.record('trade.push', tid, { edition, tradeStatus, lines: lines.length, platformWaybill: platformWaybillNo(raw) !== null });
     if (this.autoShipMs !== null && state === WDT_TRADE_STATE.LIVE) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -111,7 +123,7 @@ export class WdtWarehouse {
     if (!t) throw new Error(`wdt sandbox: no trade ${tid}`);
     if (t.state !== WDT_TRADE_STATE.LIVE) throw new Error(`wdt sandbox: trade ${tid} is ${t.state}, the warehouse does not ship it`);
     t.state = WDT_TRADE_STATE.SHIPPED;
-    t.logisticsNo = d.logisticsNo ?? `SF${String(1_500_000_000_000 + ++this.nextWaybill)}`;
+    t.logisticsNo = d.logisticsNo ?? t.platformWaybillNo ?? `SF${String(1_500_000_000_000 + ++this.nextWaybill)}`;
     for (const line of t.lines) this.setStock(line.specNo, (this.stock.get(line.specNo)?.get(this.warehouseNo) ?? 0) - line.num, this.warehouseNo, false);
     // One id space for both editions: enterprise clients see a big rec_id, ultimate a sync_id; both read it back as text.
     const syncId = String(BIG_ID_BASE + BigInt(this.nextSync++));

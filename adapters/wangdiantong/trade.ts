@@ -1,4 +1,5 @@
-import { ORDER_STATUS, type OrderStatus } from '../../src/canonical/status.js';
+import { z } from 'zod';
+import { ORDER_STATUS, PLATFORM, type OrderStatus } from '../../src/canonical/status.js';
 import type { CanonicalOrder, Money, OrderLine, Pii } from '../../src/canonical/order.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import { gmt8DateTime, wdtDecimal, ZERO_4 } from './format.js';
@@ -27,7 +28,24 @@ const FROM_CANONICAL: Readonly<Record<OrderStatus, number>> = {
   [ORDER_STATUS.CLOSED_BY_REFUND]: TRADE_STATUS.REFUNDED,
 };
 
-export type TradeIntent = { kind: 'push' } | { kind: 'intercept'; reason: string };
+/**
+ * The waybill of an order that ships on its platform's own e-waybill (a Douyin order on 抖音电子面单):
+ * issued by the platform with the receiver's ciphertext and printed by the platform's print
+ * component, so the WMS never needs plaintext for it. The only case a trade may carry a
+ * non-plaintext receiver.
+ */
+export const PlatformWaybill = z
+  .object({
+    /** The platform that issued it: must be the order's own (only it can decrypt the order's ciphertext). */
+    platform: z.enum(Object.values(PLATFORM)),
+    waybillNo: z.string().min(1),
+    /** The hub courier id of the logistics company (SF, ZTO...). */
+    carrier: z.string().min(1),
+  })
+  .strict();
+export type PlatformWaybill = z.output<typeof PlatformWaybill>;
+
+export type TradeIntent = { kind: 'push'; platformWaybill?: PlatformWaybill | undefined } | { kind: 'intercept'; reason: string };
 
 const REMARK_MAX = 1024;
 const LINE_REMARK_MAX = 255;
@@ -42,6 +60,35 @@ function plaintext(p: Pii | null | undefined, field: string, tid: string): strin
   // nobody. Self-pushed trades (自有平台) are the only ones trade_push accepts, and those carry plaintext.
   if (p?.plaintext) return p.plaintext;
   throw AdapterError.rejected(ADAPTER_ID, 'recipient_not_plaintext', `order ${tid}: ${field} is not available in plaintext; the WMS cannot ship to a masked or encrypted ${field}`);
+}
+
+/** The value as the platform sent it (plaintext, else its ciphertext, else its mask): never decrypted, never derived. */
+function asSent(p: Pii | null | undefined, field: string, tid: string): string {
+  const v = p?.plaintext ?? p?.ciphertext ?? p?.masked;
+  if (v) return v;
+  throw AdapterError.rejected(ADAPTER_ID, 'recipient_missing', `order ${tid}: ${field} is empty`);
+}
+
+/**
+ * How a receiver field goes into the trade. A push needs plaintext (the WMS prints the label),
+ * unless the order ships on its platform's own e-waybill: then the platform prints it from the
+ * ciphertext and the trade carries the field as the platform sent it. An intercept ships nothing
+ * (it re-pushes the same tid as refunded), so it repeats the receiver as sent.
+ */
+function receiverField(order: CanonicalOrder, intent: TradeIntent, p: Pii | null | undefined, field: string): string {
+  const tid = order.source.platformOrderId;
+  if (intent.kind === 'intercept' || platformWaybillOf(order, intent)) return asSent(p, field, tid);
+  return plaintext(p, field, tid);
+}
+
+/** The platform waybill of a push, checked against the order: another platform's waybill cannot print this order's ciphertext. */
+export function platformWaybillOf(order: CanonicalOrder, intent: TradeIntent): PlatformWaybill | null {
+  if (intent.kind !== 'push' || !intent.platformWaybill) return null;
+  const w = intent.platformWaybill;
+  if (w.platform !== order.source.platform) {
+    throw AdapterError.rejected(ADAPTER_ID, 'platform_waybill_mismatch', `order ${order.source.platformOrderId}: platformWaybill.platform is ${w.platform} but the order is from ${order.source.platform}; only the order's own platform can print its ciphertext`);
+  }
+  return w;
 }
 
 function sum(ms: readonly Money[], currency: string): Money {
@@ -74,6 +121,18 @@ function specNo(line: OrderLine, tid: string): string {
   throw AdapterError.rejected(ADAPTER_ID, 'no_merchant_sku', `order ${tid} line ${line.lineId}: no merchant SKU, the WMS matches goods by spec_no`);
 }
 
+/**
+ * The platform waybill on the trade: `logistics_no` = the number the platform issued, so the
+ * warehouse prints that one through the platform's print component instead of requesting its own.
+ * UNVERIFIED: `logistics_no` is a field of Wangdiantong's trades (wdt.trade.query filters by it)
+ * but no public source shows trade_push / RawTrade.pushSelf accepting it, nor any flag Wangdiantong
+ * has for a platform-encrypted receiver (docs/adapters/douyin-ewaybill.md); none is sent.
+ */
+function platformWaybillFields(order: CanonicalOrder, intent: TradeIntent): Record<string, string> {
+  const w = platformWaybillOf(order, intent);
+  return w ? { logistics_no: w.waybillNo } : {};
+}
+
 interface Common {
   tid: string;
   tradeStatus: number;
@@ -99,7 +158,7 @@ function common(order: CanonicalOrder, intent: TradeIntent): Common {
   const base = FROM_CANONICAL[order.status];
   const tradeStatus = intent.kind === 'intercept' ? (paid ? TRADE_STATUS.REFUNDED : TRADE_STATUS.CLOSED) : base;
   const street = order.address.street ?? '';
-  const detail = plaintext(order.address.detail, 'address detail', tid);
+  const detail = receiverField(order, intent, order.address.detail, 'address detail');
   const receivable = sum([order.totals.goods, order.totals.freight, neg(order.totals.discount)], order.currency);
   const isCod = order.orderType === 'cod';
   return {
@@ -110,8 +169,8 @@ function common(order: CanonicalOrder, intent: TradeIntent): Common {
     tradeRefund: intent.kind === 'intercept' && paid ? 3 : 0,
     payStatus: paid ? 2 : 0,
     remark: tradeRemark(order, intent),
-    receiverName: plaintext(order.recipient.name, 'recipient name', tid),
-    receiverMobile: plaintext(order.recipient.phone, 'recipient phone', tid),
+    receiverName: receiverField(order, intent, order.recipient.name, 'recipient name'),
+    receiverMobile: receiverField(order, intent, order.recipient.phone, 'recipient phone'),
     receiverAddress: street && !detail.startsWith(street) ? `${street}${detail}` : detail,
     // buyer_nick dedupes customers in the WMS: a masked nick would merge strangers, so the opaque handle comes first.
     buyerNick: order.buyer?.nick?.plaintext ?? order.buyer?.handle ?? tid,
@@ -154,6 +213,7 @@ export function enterpriseTrade(order: CanonicalOrder, intent: TradeIntent): Rec
     invoice_content: '',
     remark: c.remark,
     remark_flag: order.sellerFlag ?? 0,
+    ...platformWaybillFields(order, intent),
     post_amount: wdtDecimal(order.totals.freight),
     cod_amount: wdtDecimal(c.cod),
     ext_cod_fee: ZERO_4,
@@ -223,6 +283,7 @@ export function ultimateArgs(order: CanonicalOrder, intent: TradeIntent, shopNo:
     pay_id: '',
     remark: c.remark,
     remark_flag: order.sellerFlag ?? 0,
+    ...platformWaybillFields(order, intent),
     is_auto_wms: false,
     warehouse_no: '',
   };

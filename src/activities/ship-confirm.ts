@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { z } from 'zod';
 import type { CanonicalOrder } from '../canonical/order.js';
 import { PLATFORM } from '../canonical/status.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
@@ -27,6 +28,19 @@ export type CarrierCodeLookup = (platform: string, courier: string) => string;
 export const COURIER_ID_OF_ADAPTER: Readonly<Record<string, string>> = { 'sf-express': 'SF', ems: 'EMS' };
 
 /**
+ * A platform e-waybill connector (a Douyin connector with `ewaybill` set) issues waybills of the
+ * logistics company its subscription names: its config says which, as a hub courier id.
+ */
+const PlatformWaybillConfig = z.looseObject({ ewaybill: z.looseObject({ courier: z.string().min(1) }) });
+
+function courierIdOf(registry: AdapterRegistry, connector: string, adapter: string): string | undefined {
+  const builtIn = COURIER_ID_OF_ADAPTER[adapter];
+  if (builtIn) return builtIn;
+  const c = PlatformWaybillConfig.safeParse(registry.resolvedConfig(connector));
+  return c.success ? c.data.ewaybill.courier : undefined;
+}
+
+/**
  * 发货回传: tells the platform which carrier and tracking number the parcel left with. The
  * platform's carrier code comes from the table of codes per platform; a missing code is a
  * configuration error a person must fix (non-retryable), not an outage.
@@ -36,8 +50,8 @@ export function createShipConfirm(deps: { registry: AdapterRegistry; carrierCode
     const courierAdapter = deps.registry.adapterOf(req.courier);
     if (!courierAdapter) throw ApplicationFailure.nonRetryable(`shipment confirmation: no courier connector "${req.courier}"`, 'NotConfigured');
     const platform = req.order.source.platform;
-    const courierId = COURIER_ID_OF_ADAPTER[courierAdapter];
-    if (!courierId) throw ApplicationFailure.nonRetryable(`shipment confirmation: courier adapter "${courierAdapter}" has no hub courier id (carrier-codes table)`, 'NotConfigured');
+    const courierId = courierIdOf(deps.registry, req.courier, courierAdapter);
+    if (!courierId) throw ApplicationFailure.nonRetryable(`shipment confirmation: courier adapter "${courierAdapter}" has no hub courier id (carrier-codes table; a platform e-waybill connector names it in ewaybill.courier)`, 'NotConfigured');
     let carrierCode: string;
     try {
       carrierCode = deps.carrierCode(platform, courierId);

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
-import { renderAllDocs } from '../sdk/docs.js';
+import { isAdapterNote, renderAllDocs } from '../sdk/docs.js';
 import { packageRoot } from '../util/package-info.js';
 
 /** `zhongshu adapters list`: what is registered, with kind, status and capabilities. */
@@ -27,7 +27,7 @@ export async function adaptersDocsCommand(opts: { check?: boolean }): Promise<nu
     const current = await readFile(path.join(root, rel), 'utf8').catch(() => null);
     if (current !== content) stale.push(rel);
   }
-  const extra = existing.map((f) => `docs/adapters/${f}`).filter((rel) => !files.has(rel));
+  const extra = existing.filter((f) => !isAdapterNote(f, BUILTIN_ADAPTERS)).map((f) => `docs/adapters/${f}`).filter((rel) => !files.has(rel));
   if (opts.check) {
     for (const f of [...stale, ...extra]) process.stderr.write(`stale: ${f}\n`);
     if (stale.length || extra.length) process.stderr.write('run `node bin/zhongshu.js adapters docs` and commit the result\n');

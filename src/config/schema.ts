@@ -47,6 +47,23 @@ export function configSchema(env: Env) {
         })
         .strict()
         .prefault({}),
+      /**
+       * The courier this channel's orders ship with, instead of lifecycle.courier: e.g. a Douyin
+       * shop on the platform's own e-waybill (a douyin connector with `ewaybill` set), whose orders
+       * carry only ciphertext receivers. Pinned into each order at intake like the rest of the settings.
+       */
+      courier: z
+        .object({
+          connector: z.string().min(1).describe('courier connector issuing this channel\'s waybills'),
+          remoteConnector: z.string().min(1).optional().describe('for remote-area districts (EMS routing); default: connector'),
+          /** Outbound mappings for this courier; lifecycle.mappings are written for lifecycle.courier, so waybill ones are not inherited. */
+          mappings: z
+            .object({ waybill: z.string().regex(MAPPING_REF).optional(), waybillUpdate: z.string().regex(MAPPING_REF).optional(), wms: z.string().regex(MAPPING_REF).optional().describe('default: lifecycle.mappings.wms') })
+            .strict()
+            .prefault({}),
+        })
+        .strict()
+        .optional(),
     })
     .strict();
 
@@ -322,6 +339,12 @@ export function configSchema(env: Env) {
         const v = cfg.lifecycle[k];
         if (v && !connectorIds.has(v)) ctx.addIssue({ code: 'custom', path: ['lifecycle', k], message: `no connector "${v}" in connectors` });
       }
+      cfg.channels.forEach((ch, i) => {
+        for (const k of ['connector', 'remoteConnector'] as const) {
+          const v = ch.courier?.[k];
+          if (v && !connectorIds.has(v)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'courier', k], message: `no connector "${v}" in connectors` });
+        }
+      });
       for (const [reason, id] of Object.entries(cfg.lifecycle.notify)) {
         if (!connectorIds.has(id)) ctx.addIssue({ code: 'custom', path: ['lifecycle', 'notify', reason], message: `no connector "${id}" in connectors` });
       }

@@ -30,6 +30,8 @@ export interface IntakeDeps {
   startDeadlineMs: number;
   /** Pinned into each workflow; null = intake only. */
   settings: LifecycleSettings | null;
+  /** Channels shipping with their own courier (channels[].courier): their settings replace `settings`. */
+  channelSettings?: Record<string, LifecycleSettings>;
   /** The hub has an order store: each workflow projects its order into it as it moves. */
   projection?: boolean;
 }
@@ -231,7 +233,7 @@ export class OrderIntake {
       mappings: ref ? { [`${ref.adapter}/${ref.name}`]: ref.version } : {},
       receivedVia: { kind: delivery.kind, deliveryId: delivery.deliveryId },
       searchAttributes: this.d.searchAttributes,
-      settings: this.d.settings,
+      settings: this.d.channelSettings?.[delivery.channel.id] ?? this.d.settings,
       ...(this.d.projection ? { projection: true } : {}),
     };
     let duplicate = false;

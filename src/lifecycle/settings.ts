@@ -40,6 +40,31 @@ export function lifecycleSettings(config: HubConfig, registry?: AdapterRegistry)
 }
 
 /**
+ * The settings of channels that ship with their own courier (`channels[].courier`), e.g. a Douyin
+ * shop on the platform's e-waybill: the lifecycle's, with that courier and its mappings. Channels
+ * without one are absent (they take the lifecycle's). A courier connector that cannot issue
+ * waybills fails the start, naming the field.
+ */
+export function channelLifecycleSettings(config: HubConfig, base: LifecycleSettings | null, registry?: AdapterRegistry): Record<string, LifecycleSettings> {
+  const out: Record<string, LifecycleSettings> = {};
+  if (!base) return out;
+  config.channels.forEach((ch, i) => {
+    const c = ch.courier;
+    if (!c || !ch.enabled) return;
+    for (const [field, id] of [['connector', c.connector], ['remoteConnector', c.remoteConnector]] as const) {
+      if (id && registry && !registry.supports(id, CAPABILITY.WAYBILL_CREATE)) throw new Error(`channels[${i}].courier.${field}: connector "${id}" does not offer waybill.create`);
+    }
+    out[ch.id] = {
+      ...base,
+      courier: c.connector,
+      remoteCourier: c.remoteConnector ?? c.connector,
+      mappings: { waybill: c.mappings.waybill ?? null, waybillUpdate: c.mappings.waybillUpdate ?? null, wms: c.mappings.wms ?? base.mappings.wms },
+    };
+  });
+  return out;
+}
+
+/**
  * Who the lifecycle tells of holds: lifecycle.notify as configured; with notification routes for
  * the lifecycle's events and no `*` entry, the rest go to the router (which picks the route).
  */

@@ -97,6 +97,21 @@ export class WaybillBook {
 }
 
 /**
+ * A courier sandbox carrying parcels whose numbers a platform's e-waybill service issued (an SF
+ * number from 抖音电子面单): it walks them through pickup and delivery like its own, pushing routes.
+ * That the carrier's route pushes cover platform-issued numbers is a sandbox assumption
+ * (UNVERIFIED, docs/adapters/douyin-ewaybill.md).
+ */
+export interface PlatformWaybillCarrier {
+  /** Takes on a number issued elsewhere; `orderId` is the id the issuer knows it by. */
+  carry(w: { waybillNo: string; orderId: string; receiver: unknown }): void;
+  /** The issuer recycled the number before pickup. */
+  release(waybillNo: string): void;
+  /** The parcel's stage, or null when the carrier does not know the number. */
+  stageOf(waybillNo: string): CourierStage | null;
+}
+
+/**
  * Delays of the simulated courier. `pickupMs` counts from waybill creation, `deliveryMs` from
  * pickup; null means "only by hand" (pickUp()/deliver()).
  */

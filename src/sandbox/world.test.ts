@@ -32,6 +32,12 @@ describe('sandbox world', () => {
     expect(world.wdt.state().stock['W-1']).toEqual({ 'WH-SIM': 7 });
   });
 
+  it('Douyin orders ship on the Douyin e-waybill and reach the WMS through the platform-waybill mapping', () => {
+    const parts = world.hubConfig();
+    expect(parts.channels.find((c) => typeof c === 'object' && c !== null && 'id' in c && c.id === 'sim-douyin')).toMatchObject({ courier: { connector: 'dy-ewb', mappings: { wms: 'wangdiantong/trade-push-platform-waybill.v1' } } });
+    expect(parts.connectors.find((c) => typeof c === 'object' && c !== null && 'id' in c && c.id === 'dy-ewb')).toMatchObject({ adapter: 'douyin', config: { ewaybill: { logisticsCode: 'shunfeng', courier: 'SF' } } });
+  });
+
   it('shipment confirmations can be switched off per channel', () => {
     const channels = world.hubConfig({ shipmentConfirm: false }).channels;
     for (const c of channels) expect(c).toMatchObject({ shipmentConfirm: { enabled: false } });

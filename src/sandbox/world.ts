@@ -24,12 +24,16 @@ import type { SandboxSystem } from './core.js';
 /** Channel and connector ids of the world; shared by the simulator, the demo and the tests. */
 export const WORLD = {
   channels: { taobao: 'sim-taobao', pinduoduo: 'sim-pdd', douyin: 'sim-douyin', youzan: 'sim-youzan', shopify: 'sim-shopify' },
-  connectors: { taobao: 'tb', pinduoduo: 'pdd', douyin: 'dy', youzan: 'yz', shopify: 'sp', sf: 'sf', ems: 'ems', wdt: 'wdt', wecom: 'wecom' },
+  connectors: { taobao: 'tb', pinduoduo: 'pdd', douyin: 'dy', douyinEwaybill: 'dy-ewb', youzan: 'yz', shopify: 'sp', sf: 'sf', ems: 'ems', wdt: 'wdt', wecom: 'wecom' },
   warehouse: 'WH-SIM',
   shop: 'sim-shop',
 } as const;
 
 export type WorldPlatform = keyof typeof WORLD.channels;
+
+/** Douyin orders ship on the platform's own e-waybill (SF), and reach the WMS with that waybill and the ciphertext. */
+export const DOUYIN_EWAYBILL = { logisticsCode: 'shunfeng', courier: 'SF' } as const;
+export const DOUYIN_WMS_MAPPING = 'wangdiantong/trade-push-platform-waybill.v1';
 export const WORLD_PLATFORMS: readonly WorldPlatform[] = ['taobao', 'pinduoduo', 'douyin', 'youzan', 'shopify'];
 
 /** A SKU the world sells: listed on every platform, stocked in the WMS and the hub's pool. */
@@ -114,10 +118,11 @@ export async function startSandboxWorld(o: WorldOptions): Promise<SandboxWorld> 
   try {
     const taobao = keep(await taobaoSandbox.start());
     const pinduoduo = keep(await pddSandbox.start());
-    const douyin = keep(await douyinSandbox.start({ push, channel: WORLD.channels.douyin }));
+    const sf = keep(await sfSandbox.start({ push, routePushToken: token, delays }));
+    // SF carries the parcels of the SF numbers Douyin's e-waybill issues, and pushes their routes.
+    const douyin = keep(await douyinSandbox.start({ push, channel: WORLD.channels.douyin, ewaybillCarriers: { [DOUYIN_EWAYBILL.logisticsCode]: sf } }));
     const youzan = keep(await youzanSandbox.start({ push, channel: WORLD.channels.youzan }));
     const shopify = keep(await shopifySandbox.start({ push }));
-    const sf = keep(await sfSandbox.start({ push, routePushToken: token, delays }));
     const ems = keep(await emsSandbox.start({ push, delays }));
     const wdt = keep(await wdtSandbox.start({ warehouseNo: WORLD.warehouse }));
     const wecom = keep(await wecomSandbox.start({ perMinute: null }));
@@ -134,6 +139,8 @@ export async function startSandboxWorld(o: WorldOptions): Promise<SandboxWorld> 
       { id: C.taobao, adapter: 'taobao', config: secretsToEnv(C.taobao, 'taobao', taobao.connectorConfig(), env) },
       { id: C.pinduoduo, adapter: 'pinduoduo', config: secretsToEnv(C.pinduoduo, 'pinduoduo', pinduoduo.connectorConfig(), env) },
       { id: C.douyin, adapter: 'douyin', config: secretsToEnv(C.douyin, 'douyin', douyin.connectorConfig(), env) },
+      // The shop's e-waybill subscription (SF through 抖音电子面单): Douyin orders carry only ciphertext receivers.
+      { id: C.douyinEwaybill, adapter: 'douyin', config: secretsToEnv(C.douyinEwaybill, 'douyin', douyin.ewaybillConnectorConfig(DOUYIN_EWAYBILL), env) },
       { id: C.youzan, adapter: 'youzan', config: secretsToEnv(C.youzan, 'youzan', youzan.connectorConfig(), env) },
       { id: C.shopify, adapter: 'shopify', config: secretsToEnv(C.shopify, 'shopify', shopify.connectorConfig(), env) },
       { id: C.sf, adapter: 'sf-express', config: secretsToEnv(C.sf, 'sf-express', sf.connectorConfig(), env) },
@@ -175,7 +182,7 @@ export async function startSandboxWorld(o: WorldOptions): Promise<SandboxWorld> 
           channels: [
             { id: ch.taobao, adapter: 'taobao', shop: WORLD.shop, connector: C.taobao, mapping: 'taobao/order.v2', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
             { id: ch.pinduoduo, adapter: 'pinduoduo', shop: WORLD.shop, connector: C.pinduoduo, mapping: 'pinduoduo/order.v1', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
-            { id: ch.douyin, adapter: 'douyin', shop: WORLD.shop, connector: C.douyin, mapping: 'douyin/order.v2', poll: { enabled: false }, ...confirm(on) },
+            { id: ch.douyin, adapter: 'douyin', shop: WORLD.shop, connector: C.douyin, mapping: 'douyin/order.v2', poll: { enabled: false }, courier: { connector: C.douyinEwaybill, mappings: { wms: DOUYIN_WMS_MAPPING } }, ...confirm(on) },
             { id: ch.youzan, adapter: 'youzan', shop: WORLD.shop, connector: C.youzan, mapping: 'youzan/order.v2', ...confirm(on) },
             { id: ch.shopify, adapter: 'shopify', shop: String(shopify.connectorConfig()['shop']), secret: '${SIM_SHOPIFY_CHANNEL_SECRET}', connector: C.shopify, mapping: 'shopify/order.v1', currency: 'USD', ...confirm(on) },
           ],

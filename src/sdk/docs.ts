@@ -163,6 +163,14 @@ export function renderConnectorsSchema(defs: readonly AdapterDefinition[]): stri
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
+/**
+ * Hand-written notes beside the generated pages, named `<adapter id>-<topic>.md` (e.g.
+ * douyin-ewaybill.md: research behind one part of an adapter): kept, never regenerated.
+ */
+export function isAdapterNote(file: string, defs: readonly AdapterDefinition[]): boolean {
+  return file.endsWith('.md') && defs.some((d) => file.startsWith(`${d.manifest.id}-`) && file !== `${d.manifest.id}.md`);
+}
+
 /** Every generated file, by path relative to the repository root. */
 export function renderAllDocs(defs: readonly AdapterDefinition[]): Map<string, string> {
   const files = new Map<string, string>();

@@ -52,12 +52,12 @@ const EXPECTATION: Record<Scenario, Expectation> = {
 
 /**
  * Which platforms a scenario can be played on (what each platform's order model can express).
- * Douyin orders only play scenarios that never reach the WMS: the douyin mappings keep the
- * address as ciphertext + mask (never plaintext), and the Wangdiantong push refuses those, so a
- * shippable Douyin order cannot be handed to this world's WMS (see the README's simulation notes).
+ * Douyin orders ship on the Douyin e-waybill (ciphertext receivers; SF carries the parcels), so
+ * they play the plain shippable scenario too; their scripts cannot yet express refunds or address
+ * changes.
  */
 const PLATFORMS: Record<Scenario, readonly WorldPlatform[]> = {
-  normal: ['taobao', 'pinduoduo', 'youzan', 'shopify'],
+  normal: ['taobao', 'pinduoduo', 'youzan', 'shopify', 'douyin'],
   unpaid_then_paid: ['taobao', 'youzan', 'shopify'],
   paid_after_countdown: ['taobao', 'youzan'],
   never_paid: ['taobao', 'youzan', 'douyin'],
