@@ -4,6 +4,7 @@ import { rulesConfigSchema } from '../rules/config.js';
 import { ResilienceConfig } from '../resilience/config.js';
 import { channelPollSchema } from '../polling/config.js';
 import { FinanceConfig } from '../finance/config.js';
+import { ImportConfig } from '../import/config.js';
 import { DEFAULT_PII_VIEWS, PII_VIEWS } from '../http/pii-view.js';
 import { notificationsSchema } from '../notify/config.js';
 import { trackingSchema } from '../tracking/config.js';
@@ -311,6 +312,8 @@ export function configSchema(env: Env) {
         .prefault({}),
       /** The monthly reconciliation: accounting offset and commission rates (src/finance/config.ts). */
       finance: FinanceConfig.prefault({}),
+      /** Historical orders from an old system (`zhongshu import orders`, src/import/config.ts). */
+      import: ImportConfig.prefault({}),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()
