@@ -9,6 +9,7 @@ import { financeExportCommand } from './cli/finance.js';
 import { dbMigrateCommand, dbRebuildCommand } from './cli/db.js';
 import { clusterUpCommand } from './cli/cluster.js';
 import { importOrdersCommand } from './cli/import.js';
+import { mappingsDiffCommand } from './cli/mappings-diff.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
 
@@ -81,6 +82,16 @@ mappings
   .description('run every fixture pair (or those of one mapping / adapter) and print diffs')
   .option('-d, --dir <dir>', 'mappings directory', 'mappings')
   .action((id: string | undefined, o: { dir: string }) => exit(mappingsTestCommand(id, o)));
+
+mappings
+  .command('diff <from> <to>')
+  .description('run two versions of a mapping over the kept inbound payloads and report what changes; exit 1 when a payload that mapped under <from> fails under <to>')
+  .option('--since <duration>', 'payloads received in the last 7d, 12h, 30m...', '7d')
+  .option('--channel <id>', 'only this channel\'s payloads')
+  .option('--json', 'the report as JSON')
+  .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
+  .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, then database.url)')
+  .action((from: string, to: string, o: { since: string; channel?: string; json?: boolean; config: string; databaseUrl?: string }) => exit(mappingsDiffCommand(from, to, o)));
 
 const adapters = program.command('adapters').description('adapter registry');
 adapters.command('list').description('registered adapters with kind, status and capabilities').action(() => exit(adaptersListCommand()));

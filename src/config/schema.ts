@@ -102,6 +102,14 @@ export function configSchema(env: Env) {
           poolSize: envInt(env, { min: 1, max: 100 }).default(5),
           /** HMAC key for the buyer-phone lookup hash: without it, phone search is off and no hash is stored. */
           phoneHashKey: secretRef(env).optional(),
+          /**
+           * Inbound payloads as received, for `zhongshu mappings diff`: kept this many days, then
+           * purged (hourly). Readable only through the diff (platform_engineer).
+           */
+          rawPayloads: z
+            .object({ enabled: envBool(env).default(true), retentionDays: envInt(env, { min: 1, max: 365 }).default(7) })
+            .strict()
+            .prefault({}),
         })
         .strict()
         .prefault({}),

@@ -107,6 +107,19 @@ export interface ImportRejectsTable {
   reason: string;
 }
 
+/** An inbound payload as received, kept for the retention period (mapping impact diff). */
+export interface RawPayloadsTable {
+  id: ColumnType<number, never, never>;
+  received_at: Timestamp;
+  channel: string;
+  platform: string;
+  shop: string;
+  currency: string;
+  mapping: string;
+  body: string;
+  stored_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_waybills: OrderWaybillsTable;
@@ -114,4 +127,5 @@ export interface Database {
   historical_orders: HistoricalOrdersTable;
   import_checkpoints: ImportCheckpointsTable;
   import_rejects: ImportRejectsTable;
+  raw_payloads: RawPayloadsTable;
 }
