@@ -3,7 +3,7 @@
 // side runs in its own process so its peak RSS is its own; the import also runs at N/10, so the
 // bench shows whether memory follows the file (it must not: everything streams).
 import { execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,10 @@ import { z } from 'zod';
 import { startEmbeddedPostgres } from '../src/embedded/postgres.js';
 import { ERP_EXPORT_HEADER, sampleOrderRows } from '../src/import/sample-export.js';
 import type { Logger } from '../src/logger.js';
+import { connectStore } from '../src/store/db/connect.js';
+import { migrateToLatest } from '../src/store/db/migrate.js';
+import { RawPayloadRecorder } from '../src/store/db/raw-payloads.js';
+import { packageRoot } from '../src/util/package-info.js';
 import { freePort, onCleanup } from './services.js';
 
 const run = promisify(execFile);
@@ -45,6 +49,46 @@ export interface ImportBenchResult {
   rssRatio: number;
   /** import peak RSS at N over import peak RSS at N/10: about 1 when memory does not follow the file. */
   growth: number;
+  rawPayloads: RecorderCost;
+}
+
+/** What keeping raw payloads (issue 17, mapping diff) adds to intake's hot path. */
+export interface RecorderCost {
+  payloads: number;
+  bodyBytes: number;
+  /** CPU microseconds per record() call on the intake path. */
+  recordUs: number;
+  /** CPU microseconds per JSON.parse of the same body, which intake does anyway: the baseline. */
+  parseUs: number;
+  /** Background inserts: payloads written per second (batches of 500). */
+  writtenPerS: number;
+}
+
+async function recorderCost(url: string, logger: Logger, payloads: number): Promise<RecorderCost> {
+  const store = connectStore({ url, schema: 'bench_raw', poolSize: 2 });
+  try {
+    await migrateToLatest(store);
+    const body = readFileSync(path.join(packageRoot(), 'mappings/shopify/__fixtures__/order.v1/paid-two-lines.input.json'), 'utf8');
+    const cpu = (f: () => void) => {
+      const c0 = process.cpuUsage();
+      f();
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / payloads;
+    };
+    const parseUs = cpu(() => {
+      for (let i = 0; i < payloads; i++) JSON.parse(body);
+    });
+    const recorder = new RawPayloadRecorder(store, { logger, maxBuffered: payloads + 1 });
+    const t0 = performance.now();
+    const recordUs = cpu(() => {
+      for (let i = 0; i < payloads; i++) recorder.record({ receivedAt: new Date().toISOString(), channel: 'bench', platform: 'shopify', shop: 'bench', currency: 'USD', mapping: 'shopify/order.v1', body });
+    });
+    await recorder.close();
+    const ms = performance.now() - t0;
+    return { payloads, bodyBytes: Buffer.byteLength(body), recordUs, parseUs, writtenPerS: recorder.counts.written / (ms / 1000) };
+  } finally {
+    await store.close();
+  }
 }
 
 /** A GBK export of about `rows` rows (whole orders), written as a stream. */
@@ -101,6 +145,7 @@ export async function runImportBench(o: ImportBenchOptions, env: { logger: Logge
       dryRunSpeedRatio: dry.rowsPerS / parse.rowsPerS,
       rssRatio: imp.peakRssMb / parse.peakRssMb,
       growth: imp.peakRssMb / impSmall.peakRssMb,
+      rawPayloads: await (env.progress('section G: raw payload recorder cost'), recorderCost(url, env.logger, 20_000)),
     };
   } finally {
     await stopPg();

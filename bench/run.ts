@@ -129,6 +129,8 @@ function printImport(r: ImportBenchResult): void {
   console.log(table(['side', 'rows', 'orders', 's', 'rows/s', 'peak RSS MB'], r.sides.map((s) => [s.side, String(s.rows), String(s.orders), (s.ms / 1000).toFixed(1), rate(s.rowsPerS), s.peakRssMb.toFixed(0)])));
   console.log(`\n   dry run/parse = ${r.dryRunSpeedRatio.toFixed(3)}, import/parse = ${r.importSpeedRatio.toFixed(3)} (rows/s)`);
   console.log(`   peak RSS import/parse = ${r.rssRatio.toFixed(2)}, import at N over import at N/10 = ${r.growth.toFixed(2)} (about 1: memory does not follow the file)`);
+  const k = r.rawPayloads;
+  console.log(`   raw payloads kept for mapping diffs (intake hot path): record() ${k.recordUs.toFixed(2)} us CPU per ${k.bodyBytes}-byte payload vs ${k.parseUs.toFixed(2)} us for the JSON.parse intake does anyway (ratio ${(k.recordUs / k.parseUs).toFixed(3)}); written in the background at ${rate(k.writtenPerS)} payloads/s`);
 }
 
 function printLegacyErp(r: LegacyErpResult): void {
