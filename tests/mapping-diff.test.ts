@@ -82,6 +82,21 @@ describe('mapping impact diff over kept payloads (real PostgreSQL, mapping worke
     await store.close();
   });
 
+  it('a full buffer (database slow or down) counts what it did not keep instead of growing', async () => {
+    const other = await testStore();
+    try {
+      const recorder = new RawPayloadRecorder(other, { logger, maxBuffered: 2, flushMs: 60_000 });
+      for (let k = 0; k < 5; k++) recorder.record({ receivedAt: at(1), channel: 'c', platform: 'erp', shop: 's', currency: 'CNY', mapping: V1, body: `{"n":${k}}` });
+      await recorder.close();
+      expect(recorder.counts).toEqual({ written: 2, notKept: 3 });
+      const bodies: string[] = [];
+      for await (const p of readRawPayloads(other, { since: new Date(0) })) bodies.push(p.body);
+      expect(bodies).toEqual(['{"n":0}', '{"n":1}']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('purges payloads past the retention period and keeps the rest', async () => {
     expect(await purgeRawPayloads(store, new Date(now - 7 * 86_400_000))).toBe(1);
     let left = 0;
