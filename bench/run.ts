@@ -1,6 +1,6 @@
 // `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
 // C. full lifecycle vs a floor with the same activity count (issue 4), D. resilience layers (issue 7),
-// E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16).
+// E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16), G. historical import (issue 17).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { runMappingBench, type MappingOptions, type MappingResult } from './mapp
 import { runResilienceBench, type ResilienceResult } from './resilience.js';
 import { runLegacyErpBench, type LegacyErpOptions, type LegacyErpResult } from './legacy-erp.js';
 import { runFinanceBench, type FinanceOptions, type FinanceResult } from './finance.js';
+import { runImportBench, type ImportBenchOptions, type ImportBenchResult } from './import.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
 
@@ -79,8 +80,10 @@ const legacyErpOpts: LegacyErpOptions = {
 };
 // Section F (issue 16): the finance export of a generated month, BENCH_FINANCE_N orders (the issue's 100,000).
 const financeOpts: FinanceOptions = { n: envInt('BENCH_FINANCE_N', 100_000, 10) };
-// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp or finance (comma-separated for several) runs only those sections.
-const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance'];
+// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp, finance or import (comma-separated for several) runs only those sections.
+// Section G (issue 17): historical import of BENCH_IMPORT_ROWS rows of a GBK ERP export (the issue's 100,000).
+const importOpts: ImportBenchOptions = { rows: envInt('BENCH_IMPORT_ROWS', 100_000, 100) };
+const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance', 'import'];
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
 const runs = (section: string) => only.length === 0 || only.includes(section);
@@ -119,6 +122,15 @@ function printLifecycle(r: LifecycleResult): void {
   console.log(`   WMS receive time: ${r.latencySource}`);
   console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds; workflow timeline times, which are workflow-task start times):`);
   console.log(table(['step', 'n', 'p50 ms', 'p99 ms', 'max ms'], r.steps.map((x) => [x.step, String(x.summary.n), ms(x.summary.p50), ms(x.summary.p99), ms(x.summary.max)])));
+}
+
+function printImport(r: ImportBenchResult): void {
+  console.log(`\nG. Historical import (issue 17): ${r.options.rows} rows of a generated GBK ERP export (${r.fileMb.toFixed(1)} MB), each side in its own process`);
+  console.log(table(['side', 'rows', 'orders', 's', 'rows/s', 'peak RSS MB'], r.sides.map((s) => [s.side, String(s.rows), String(s.orders), (s.ms / 1000).toFixed(1), rate(s.rowsPerS), s.peakRssMb.toFixed(0)])));
+  console.log(`\n   dry run/parse = ${r.dryRunSpeedRatio.toFixed(3)}, import/parse = ${r.importSpeedRatio.toFixed(3)} (rows/s)`);
+  console.log(`   peak RSS import/parse = ${r.rssRatio.toFixed(2)}, import at N over import at N/10 = ${r.growth.toFixed(2)} (about 1: memory does not follow the file)`);
+  const k = r.rawPayloads;
+  console.log(`   raw payloads kept for mapping diffs (intake hot path): record() ${k.recordUs.toFixed(2)} us CPU per ${k.bodyBytes}-byte payload vs ${k.parseUs.toFixed(2)} us for the JSON.parse intake does anyway (ratio ${(k.recordUs / k.parseUs).toFixed(3)}); written in the background at ${rate(k.writtenPerS)} payloads/s`);
 }
 
 function printLegacyErp(r: LegacyErpResult): void {
@@ -285,6 +297,12 @@ async function main(): Promise<number> {
     printFinance(finance);
   }
 
+  let historicalImport: ImportBenchResult | null = null;
+  if (runs('import')) {
+    historicalImport = await runImportBench(importOpts, { logger, progress });
+    printImport(historicalImport);
+  }
+
   const out = path.join(packageRoot(), '.bench', 'results.json');
   await mkdir(path.dirname(out), { recursive: true });
   const summary = {
@@ -297,6 +315,7 @@ async function main(): Promise<number> {
     resilience,
     legacyErp: legacyErp ?? (legacyErpError ? { error: legacyErpError } : null),
     finance,
+    import: historicalImport,
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);

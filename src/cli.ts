@@ -8,6 +8,8 @@ import { simulateCommand } from './cli/simulate.js';
 import { financeExportCommand } from './cli/finance.js';
 import { dbMigrateCommand, dbRebuildCommand } from './cli/db.js';
 import { clusterUpCommand } from './cli/cluster.js';
+import { importOrdersCommand } from './cli/import.js';
+import { mappingsDiffCommand } from './cli/mappings-diff.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
 
@@ -81,6 +83,16 @@ mappings
   .option('-d, --dir <dir>', 'mappings directory', 'mappings')
   .action((id: string | undefined, o: { dir: string }) => exit(mappingsTestCommand(id, o)));
 
+mappings
+  .command('diff <from> <to>')
+  .description('run two versions of a mapping over the kept inbound payloads and report what changes; exit 1 when a payload that mapped under <from> fails under <to>')
+  .option('--since <duration>', 'payloads received in the last 7d, 12h, 30m...', '7d')
+  .option('--channel <id>', 'only this channel\'s payloads')
+  .option('--json', 'the report as JSON')
+  .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
+  .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, then database.url)')
+  .action((from: string, to: string, o: { since: string; channel?: string; json?: boolean; config: string; databaseUrl?: string }) => exit(mappingsDiffCommand(from, to, o)));
+
 const adapters = program.command('adapters').description('adapter registry');
 adapters.command('list').description('registered adapters with kind, status and capabilities').action(() => exit(adaptersListCommand()));
 adapters
@@ -107,6 +119,23 @@ dbOpts(db.command('down').description('revert the newest applied migration (one 
 dbOpts(db.command('rebuild').description('back-fill the store from Temporal for orders that existed before it (a worker must be up for running orders)'))
   .option('--query <visibility query>', "which workflows (default: WorkflowType = 'orderLifecycle')")
   .action((o: { config: string; databaseUrl?: string; query?: string }) => exit(dbRebuildCommand(o)));
+
+const imports = program.command('import').description('historical data from an old system');
+imports
+  .command('orders <fileOrDir>')
+  .description('historical orders (CSV in UTF-8 or GBK/GB18030, XLSX, JSON lines) through an import/* mapping into the order store; resumable; exit 1 when a row was rejected')
+  .option('--dry-run', 'map and validate every row, write the reject report, import nothing (needs no database)')
+  .option('--mapping <id>', 'the import mapping (default: import.mapping, import/erp-orders.v1)')
+  .option('--channel <name>', 'channel the orders are filed under (default: import.channel)')
+  .option('--encoding <enc>', 'CSV encoding: utf8, gbk or gb18030 (default: detected)')
+  .option('--format <fmt>', 'csv, xlsx or jsonl (default: from the file extension)')
+  .option('--group-by <column>', 'consecutive rows with the same value are one order (default: import.groupBy, 订单编号; "" = one row per order)')
+  .option('--batch-size <n>', 'orders per transaction and checkpoint (default: import.batchSize, 500)')
+  .option('--report-dir <dir>', 'where <file>.rejects.csv goes', '.')
+  .option('--no-progress', 'no progress bar even on a terminal')
+  .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
+  .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, then database.url)')
+  .action((target: string, o: Record<string, unknown>) => exit(importOrdersCommand(target, o)));
 
 const demo = program.command('demo').description('sample traffic');
 demo

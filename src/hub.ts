@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from './http/metrics.js';
 import { OrderIntake } from './intake/order-intake.js';
 import { createLogger, type Logger } from './logger.js';
 import { MappingEngine } from './mapping/engine.js';
+import { purgeRawPayloads, RawPayloadRecorder } from './store/db/raw-payloads.js';
 import { OrderStore } from './store/db/order-store.js';
 import { historyUrlFor } from './temporal/history-url.js';
 import { QuarantineStore } from './store/quarantine.js';
@@ -166,6 +167,19 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const orders = databaseUrl ? await OrderStore.open({ url: databaseUrl, schema: config.database.schema, poolSize: config.database.poolSize, phoneHashKey: config.database.phoneHashKey, logger }) : null;
   if (!orders) logger.warn('no order store (database.url / DATABASE_URL unset): order search is off');
   const settings = lifecycleSettings(config, registry);
+  const rawCfg = config.database.rawPayloads;
+  const rawPayloads = orders && rawCfg.enabled ? new RawPayloadRecorder(orders.db, { logger }) : null;
+  // Purged on a schedule rather than per insert: one indexed delete an hour keeps intake's inserts plain.
+  const purgeRaw = () => {
+    if (!orders || !rawCfg.enabled) return;
+    purgeRawPayloads(orders.db, new Date(Date.now() - rawCfg.retentionDays * 86_400_000)).then(
+      (n) => n && logger.info({ purged: n, retentionDays: rawCfg.retentionDays }, 'raw payloads past retention purged'),
+      (err: unknown) => logger.warn({ err: errorMessage(err) }, 'raw payload purge failed; retried next hour'),
+    );
+  };
+  purgeRaw();
+  const purgeTimer = setInterval(purgeRaw, 3_600_000);
+  purgeTimer.unref();
   const intake = new OrderIntake({
     temporal: client,
     taskQueue: config.temporal.taskQueue,
@@ -181,6 +195,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     settings,
     channelSettings: channelLifecycleSettings(config, settings, registry),
     projection: orders !== null,
+    rawPayloads,
   });
 
   const caseStore = new CaseStore(redis, prefix);
@@ -256,6 +271,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     resilience.shutdown();
     signatureGuard.stop();
     await temporal.close();
+    clearInterval(purgeTimer);
+    await rawPayloads?.close();
     await orders?.close();
     redis.disconnect();
     logger.info('hub stopped');

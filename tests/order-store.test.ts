@@ -30,11 +30,19 @@ describe('order store migrations (real PostgreSQL)', () => {
     const db = connectStore({ url: inject('hubDatabaseUrl'), schema: testSchema() });
     try {
       const up = await migrateToLatest(db);
-      expect(up.applied.map((m) => m.name)).toEqual(['0001-orders', '0002-order-versions']);
+      expect(up.applied.map((m) => m.name)).toEqual(['0001-orders', '0002-order-versions', '0003-historical-import', '0004-raw-payloads']);
       expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions']));
-      expect(await appliedMigrations(db)).toEqual(['0001-orders', '0002-order-versions']);
+      expect(await appliedMigrations(db)).toEqual(['0001-orders', '0002-order-versions', '0003-historical-import', '0004-raw-payloads']);
       // Already current: nothing runs twice.
       expect((await migrateToLatest(db)).applied).toEqual([]);
+      expect((await migrateDownOne(db)).applied).toEqual([{ name: '0004-raw-payloads', direction: 'Down', status: 'Success' }]);
+      expect(await tables(db)).not.toContain('raw_payloads');
+      expect(await tables(db)).toContain('historical_orders');
+      expect((await migrateDownOne(db)).applied).toEqual([{ name: '0003-historical-import', direction: 'Down', status: 'Success' }]);
+      expect(await tables(db)).not.toContain('historical_orders');
+      expect(await tables(db)).not.toContain('import_checkpoints');
+      expect(await tables(db)).not.toContain('import_rejects');
+      expect(await tables(db)).toContain('order_versions');
       expect((await migrateDownOne(db)).applied).toEqual([{ name: '0002-order-versions', direction: 'Down', status: 'Success' }]);
       expect(await tables(db)).not.toContain('order_versions');
       expect(await tables(db)).toContain('orders');
@@ -42,7 +50,7 @@ describe('order store migrations (real PostgreSQL)', () => {
       expect(await tables(db)).not.toContain('orders');
       expect(await appliedMigrations(db)).toEqual([]);
       await migrateToLatest(db);
-      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions']));
+      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions', 'historical_orders', 'import_checkpoints', 'import_rejects', 'raw_payloads']));
     } finally {
       await db.close();
     }
@@ -65,7 +73,9 @@ describe('zhongshu db migrate / down', () => {
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
-      expect(out).toEqual(['applied 0001-orders (Success)\n', 'applied 0002-order-versions (Success)\n', 'already up to date\n', 'reverted 0002-order-versions (Success)\n', 'reverted 0001-orders (Success)\n', 'nothing to revert\n']);
+      expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
+      expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
+      expect(out).toEqual(['applied 0001-orders (Success)\n', 'applied 0002-order-versions (Success)\n', 'applied 0003-historical-import (Success)\n', 'applied 0004-raw-payloads (Success)\n', 'already up to date\n', 'reverted 0004-raw-payloads (Success)\n', 'reverted 0003-historical-import (Success)\n', 'reverted 0002-order-versions (Success)\n', 'reverted 0001-orders (Success)\n', 'nothing to revert\n']);
       expect(await dbMigrateCommand({ config: file, direction: 'up' }, {})).toBe(1);
       expect(err.join('')).toContain('no database: set DATABASE_URL or database.url, or pass --database-url');
     } finally {

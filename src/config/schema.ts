@@ -4,6 +4,7 @@ import { rulesConfigSchema } from '../rules/config.js';
 import { ResilienceConfig } from '../resilience/config.js';
 import { channelPollSchema } from '../polling/config.js';
 import { FinanceConfig } from '../finance/config.js';
+import { ImportConfig } from '../import/config.js';
 import { DEFAULT_PII_VIEWS, PII_VIEWS } from '../http/pii-view.js';
 import { notificationsSchema } from '../notify/config.js';
 import { trackingSchema } from '../tracking/config.js';
@@ -120,6 +121,14 @@ export function configSchema(env: Env) {
           poolSize: envInt(env, { min: 1, max: 100 }).default(5),
           /** HMAC key for the buyer-phone lookup hash: without it, phone search is off and no hash is stored. */
           phoneHashKey: secretRef(env).optional(),
+          /**
+           * Inbound payloads as received, for `zhongshu mappings diff`: kept this many days, then
+           * purged (hourly). Readable only through the diff (platform_engineer).
+           */
+          rawPayloads: z
+            .object({ enabled: envBool(env).default(true), retentionDays: envInt(env, { min: 1, max: 365 }).default(7) })
+            .strict()
+            .prefault({}),
         })
         .strict()
         .prefault({}),
@@ -330,6 +339,8 @@ export function configSchema(env: Env) {
         .prefault({}),
       /** The monthly reconciliation: accounting offset and commission rates (src/finance/config.ts). */
       finance: FinanceConfig.prefault({}),
+      /** Historical orders from an old system (`zhongshu import orders`, src/import/config.ts). */
+      import: ImportConfig.prefault({}),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()

@@ -38,7 +38,7 @@ const DETAIL_HEADER = [
 const CSV_OPTIONS = { bom: true, record_delimiter: 'windows' } as const;
 
 /** A text cell Excel would run as a formula (=, +, -, @ first) gets a leading quote. */
-function safeText(v: string): string {
+export function safeText(v: string): string {
   return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 

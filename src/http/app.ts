@@ -129,7 +129,7 @@ export function createApp(d: AppDeps) {
   if (d.cases) app.route('/api/after-sales', afterSalesRoutes({ temporal: d.temporal, store: d.cases.store, intake: d.cases.intake, config: d.config.afterSales, apiKeys: d.apiKeys }));
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/tracking', trackingRoutes({ parcels: new ParcelStore(d.redis, d.config.redis.keyPrefix), apiKeys: d.apiKeys }));
-  app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys }));
+  app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, store: d.orders?.db ?? null }));
   app.route('/api/finance', financeRoutes({ source: d.financeSource, config: d.config.finance, apiKeys: d.apiKeys, logger: d.logger }));
   app.route('/api', sessionRoutes({ apiKeys: d.apiKeys, status: d.status ?? { cursors: { get: async () => null, lost: async () => [] }, polledChannels: [] } }));
   mountConsole(app, { enabled: d.config.server.console, dir: d.consoleDir });

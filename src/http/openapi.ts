@@ -5,6 +5,7 @@ import { ErrorBody } from './errors.js';
 import { AddressChangeBody, CancelBody, OrderStateResponse, TrackingBody } from './routes/orders.js';
 import { DecisionBody } from './routes/decisions.js';
 import { OrderSearchQuery, OrderSummaryDoc } from './routes/orders-search.js';
+import { DiffBody } from './routes/mappings.js';
 import { RollbackBody, VersionsQuery } from './routes/order-versions.js';
 import { DecisionRequest } from '../store/decisions.js';
 import { StalledParcel } from '../tracking/parcels.js';
@@ -30,6 +31,19 @@ interface Operation {
 const AcceptedBody = z.object({ ok: z.boolean(), orderKey: z.string().optional(), workflowId: z.string().optional(), duplicate: z.boolean() }).meta({ id: 'WebhookAccepted' });
 
 /** Every operation the hub serves; the document below is generated from these zod schemas. */
+const PayloadRef = z.object({ payloadId: z.string(), channel: z.string(), receivedAt: z.string(), error: z.string() });
+const DiffReportBody = z.object({
+  from: z.string(),
+  to: z.string(),
+  payloads: z.number().int(),
+  identical: z.number().int(),
+  changed: z.number().int(),
+  bothFail: z.number().int(),
+  fields: z.array(z.object({ path: z.string(), count: z.number().int(), examples: z.array(z.object({ payloadId: z.string(), before: z.unknown(), after: z.unknown() })) })),
+  newlyFailing: z.array(PayloadRef),
+  newlySucceeding: z.array(PayloadRef),
+});
+
 export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/healthz', summary: 'Process is up', response: z.object({ status: z.literal('ok') }) },
   { method: 'get', path: '/readyz', summary: 'Temporal and Redis reachable (503 naming the failing check otherwise)', response: z.object({ status: z.string(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string().optional() })) }), errors: [503] },
@@ -55,6 +69,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/quarantine/{id}/masked', summary: 'The kept body with every value under a PII-looking key masked (pretty JSON; a non-JSON body is not shown)', roles: ['platform_engineer', 'sre'], response: z.object({ id: z.string(), masked: z.string() }), errors: [400, 401, 403, 404] },
   { method: 'post', path: '/api/quarantine/{id}/replay', summary: 'Map the kept payload again with the current mapping and start the order', roles: ['platform_engineer', 'sre'], response: AcceptedBody, errors: [400, 401, 403, 404, 422] },
   { method: 'get', path: '/api/mappings', summary: 'Loaded mappings and any compile errors', roles: ['platform_engineer'], response: z.object({ mappings: z.array(z.object({ id: z.string(), file: z.string(), loadedAt: z.string(), error: z.string().optional() })) }), errors: [401, 403] },
+  { method: 'post', path: '/api/mappings/diff', summary: 'Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data', roles: ['platform_engineer'], request: DiffBody, response: DiffReportBody, errors: [400, 401, 403, 404, 503] },
   { method: 'post', path: '/api/mappings/{adapter}/{mapping}/dry-run', summary: 'Map an arbitrary body with a mapping (e.g. shopify/order.v1) and validate it; nothing is stored', roles: ['platform_engineer'], request: z.unknown().meta({ description: 'The payload as the platform would send it (JSON)' }), query: z.object({ channel: z.string().optional().meta({ description: 'Map with this channel\'s platform, shop and currency' }) }), response: z.object({ ok: z.boolean(), mappingId: z.string(), order: CanonicalOrder }), errors: [400, 401, 403, 404, 422] },
   { method: 'get', path: '/api/finance/reconciliation', summary: 'The month per platform, shop and day (orders, goods, freight, seller and platform discounts, received, commission with its estimated part, refunds in the month they were paid out, net) with totals; query month=YYYY-MM, format=json|csv (UTF-8 with BOM), view=summary|detail (detail streams one row per order and day; JSON detail is NDJSON ending in a totals line); money as decimal strings from integer minor units', roles: ['finance'], query: ReconciliationQuery, response: z.object({ month: z.string(), utcOffset: z.string(), from: z.string(), to: z.string(), rows: z.array(z.record(z.string(), z.union([z.string(), z.number()]))), totals: z.array(z.record(z.string(), z.union([z.string(), z.number()]))), skippedUnpaid: z.number().int(), refundsWithoutAmounts: z.number().int() }), errors: [400, 401, 403, 503] },
   { method: 'get', path: '/api/after-sales', summary: 'After-sales cases, newest first; filters state, type, platform, assignee, orderKey, open, q (case number, order key, platform id). Refund viewers (afterSales.roles.viewRefunds, default finance) see refund cases only', roles: ['customer_service', 'finance'], query: CaseListQuery, response: z.object({ items: z.array(CaseSummary), total: z.number().int() }), errors: [400, 401, 403] },

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { MappingError, parseMappingId, type MappingEngine } from '../mapping/engine.js';
 import { mapInboundOrder } from '../mapping/inbound.js';
 import type { QuarantineStore } from '../store/quarantine.js';
+import type { RawPayloadRecorder } from '../store/db/raw-payloads.js';
 import { errorMessage } from '../util/errors.js';
 import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
 import { platformSnapshot, type LifecycleSettings, type OrderLifecycleInput, type PlatformSnapshot } from '../../workflows/order-lifecycle.js';
@@ -34,6 +35,8 @@ export interface IntakeDeps {
   channelSettings?: Record<string, LifecycleSettings>;
   /** The hub has an order store: each workflow projects its order into it as it moves. */
   projection?: boolean;
+  /** Keeps each payload for mapping diffs (buffered, written in batches off the hot path). */
+  rawPayloads?: RawPayloadRecorder | null;
 }
 
 export interface Delivery {
@@ -157,6 +160,8 @@ export class OrderIntake {
 
   async accept(delivery: Delivery): Promise<Accepted> {
     const { channel } = delivery;
+    // Mapped or not, the payload is what a new mapping version must be tried on.
+    this.d.rawPayloads?.record({ receivedAt: delivery.receivedAt, channel: channel.id, platform: delivery.platform, shop: channel.shop, currency: channel.currency, mapping: channel.mapping, body: delivery.rawBody });
     let order: CanonicalOrder;
     try {
       order = await mapInboundOrder(this.d.mappings, channel.mapping, delivery.payload, {

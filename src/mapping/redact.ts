@@ -4,7 +4,8 @@
  * answers, the quarantine index and log lines, so every payload value under a PII-looking key
  * is masked wherever it appears in a message. Over-masking a product name is the safe failure.
  */
-export const PII_KEY = /name|phone|mobile|tel|addr|receiver|recipient|consignee|email|nick|contact|postal|zip|buyer|idcard|id_card|identity/i;
+// The Chinese words are the column names of ERP exports (收货人, 联系电话, 详细地址...).
+export const PII_KEY = /name|phone|mobile|tel|addr|receiver|recipient|consignee|email|nick|contact|postal|zip|buyer|idcard|id_card|identity|收货|收件|电话|手机|地址|姓名|买家|联系|身份证/i;
 export const MASK = '***';
 /** Bounds the walk: a hostile payload of a million keys costs no more than this many visits. */
 const MAX_NODES = 20_000;

@@ -7,12 +7,52 @@ import { parseJsonSafe } from '../../util/json.js';
 import { errorMessage } from '../../util/errors.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { diffMappings, parseSince } from '../../mapping/diff.js';
+import type { StoreDb } from '../../store/db/connect.js';
+import { readRawPayloads } from '../../store/db/raw-payloads.js';
+import { z } from 'zod';
+
+const RAW_PAYLOAD_ROLE = 'platform_engineer' as const;
+const MAPPING_ID = /^[a-z0-9-]+\/[a-z0-9-]+\.v\d+$/;
+export const DiffBody = z
+  .object({
+    from: z.string().regex(MAPPING_ID, 'expected <adapter>/<name>.v<N>'),
+    to: z.string().regex(MAPPING_ID, 'expected <adapter>/<name>.v<N>'),
+    since: z.string().refine((s) => parseSince(s) !== undefined, 'expected a duration like 7d, 12h or 30m').default('7d'),
+    channel: z.string().min(1).optional(),
+  })
+  .strict();
 import type { AppEnv } from '../types.js';
 
 /** Lets a platform engineer try a mapping on any payload before pointing a channel at it. */
-export function mappingRoutes(d: { mappings: MappingEngine; channels: readonly ChannelConfig[]; apiKeys: readonly ApiKeyEntry[] }) {
+export function mappingRoutes(d: { mappings: MappingEngine; channels: readonly ChannelConfig[]; apiKeys: readonly ApiKeyEntry[]; store?: StoreDb | null }) {
   const app = new Hono<AppEnv>();
   app.use('*', requireRole(d.apiKeys, 'platform_engineer'));
+
+  /** What a new version would change over the kept payloads (body {from, to, since?, channel?}). */
+  app.post('/diff', async (c) => {
+    let body: unknown;
+    try {
+      body = parseJsonSafe(await c.req.text());
+    } catch (err) {
+      throw new HttpError(400, 'invalid_json', `body: not valid JSON (${errorMessage(err)})`);
+    }
+    const parsed = DiffBody.safeParse(body);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new HttpError(400, 'invalid_body', `${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`);
+    }
+    // Kept payloads are raw buyer data: platform engineers only, with no operations_lead override.
+    const p = c.get('principal');
+    if (!p.roles.includes(RAW_PAYLOAD_ROLE)) throw new HttpError(403, 'forbidden', `key "${p.name}" lacks the ${RAW_PAYLOAD_ROLE} role, which alone may read kept payloads`);
+    const { from, to, since, channel } = parsed.data;
+    if (!d.store) throw new HttpError(503, 'no_store', 'the hub has no order store, so no payloads are kept');
+    for (const id of [from, to]) if (!d.mappings.has(id)) throw new HttpError(404, 'mapping_not_found', `${id}: no such mapping loaded`);
+    const sinceMs = parseSince(since) ?? 0;
+    // One payload at a time: the dry-run lane is small on purpose, and intake never shares it.
+    const report = await diffMappings(d.mappings, from, to, readRawPayloads(d.store, { since: new Date(Date.now() - sinceMs), channel }), { concurrency: 1 });
+    return c.json(report);
+  });
 
   app.get('/', (c) => c.json({ mappings: d.mappings.list() }));
 

@@ -63,8 +63,69 @@ export interface OrderVersionsTable {
   restorable: NullableJson;
 }
 
+/** An order imported from an old system: no workflow, never touched by the lifecycle. */
+export interface HistoricalOrdersTable {
+  channel: string;
+  platform_order_id: string;
+  platform: string;
+  shop: string;
+  status: string;
+  canonical: Json;
+  source_rows: Json;
+  currency: string;
+  goods_minor: number;
+  freight_minor: number;
+  discount_minor: number;
+  paid_minor: number;
+  created_at: Timestamp;
+  paid_at: NullableTimestamp;
+  skus: string[];
+  import_key: string;
+  source_row: number;
+  mapping: string;
+  imported_at: ColumnType<Date, string | undefined, never>;
+}
+
+/** How far one import file got: rows_done is committed with the rows it covers. */
+export interface ImportCheckpointsTable {
+  import_key: string;
+  file: string;
+  channel: string;
+  mapping: string;
+  rows_done: ColumnType<number, number | undefined, number>;
+  imported: ColumnType<number, number | undefined, number>;
+  rejected: ColumnType<number, number | undefined, number>;
+  started_at: ColumnType<Date, string | undefined, never>;
+  updated_at: ColumnType<Date, string | undefined, string>;
+  finished_at: NullableTimestamp;
+}
+
+export interface ImportRejectsTable {
+  import_key: string;
+  row: number;
+  field: string;
+  reason: string;
+}
+
+/** An inbound payload as received, kept for the retention period (mapping impact diff). */
+export interface RawPayloadsTable {
+  id: ColumnType<number, never, never>;
+  received_at: Timestamp;
+  channel: string;
+  platform: string;
+  shop: string;
+  currency: string;
+  mapping: string;
+  body: string;
+  stored_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_waybills: OrderWaybillsTable;
   order_versions: OrderVersionsTable;
+  historical_orders: HistoricalOrdersTable;
+  import_checkpoints: ImportCheckpointsTable;
+  import_rejects: ImportRejectsTable;
+  raw_payloads: RawPayloadsTable;
 }

@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import * as orders from './0001-orders.js';
 import * as versions from './0002-order-versions.js';
+import * as historical from './0003-historical-import.js';
+import * as rawPayloads from './0004-raw-payloads.js';
 
 /**
  * Every migration, by name, in order. Listed here rather than read from the directory, so the
@@ -9,4 +11,6 @@ import * as versions from './0002-order-versions.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-orders': orders,
   '0002-order-versions': versions,
+  '0003-historical-import': historical,
+  '0004-raw-payloads': rawPayloads,
 };
