@@ -55,6 +55,9 @@ export const OPERATION_ROLES: Readonly<Record<string, readonly string[]>> = {
   "GET /api/mappings": [
     "platform_engineer"
   ],
+  "POST /api/mappings/diff": [
+    "platform_engineer"
+  ],
   "POST /api/mappings/{adapter}/{mapping}/dry-run": [
     "platform_engineer"
   ],
