@@ -17,6 +17,8 @@ import { runMappingBench, type MappingOptions, type MappingResult } from './mapp
 import { runResilienceBench, type ResilienceResult } from './resilience.js';
 import { runLegacyErpBench, type LegacyErpOptions, type LegacyErpResult } from './legacy-erp.js';
 import { runFinanceBench, type FinanceOptions, type FinanceResult } from './finance.js';
+import { KEEP_UP_DRAIN_S, runLoadBench, type LoadOptions, type LoadResult } from './load.js';
+import { runSqliteBench, type SqliteOptions, type SqliteResult } from './sqlite.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
 
@@ -79,8 +81,28 @@ const legacyErpOpts: LegacyErpOptions = {
 };
 // Section F (issue 16): the finance export of a generated month, BENCH_FINANCE_N orders (the issue's 100,000).
 const financeOpts: FinanceOptions = { n: envInt('BENCH_FINANCE_N', 100_000, 10) };
-// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp or finance (comma-separated for several) runs only those sections.
-const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance'];
+// Section G (issue 19): sustained load. BENCH_LOAD_RATES (orders/s, stepped up until completion
+// falls behind), BENCH_LOAD_S (60 s per rate), BENCH_LOAD_DRAIN_S (60 s for the backlog after each).
+function envRates(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const rates = raw.split(',').map((x) => Number(x.trim()));
+  if (!rates.every((r) => Number.isFinite(r) && r > 0)) throw new Error(`${name}=${raw}: expected comma-separated rates > 0, e.g. 5,10,20`);
+  return rates.sort((a, b) => a - b);
+}
+const loadOpts: LoadOptions = {
+  rates: envRates('BENCH_LOAD_RATES', [5, 10, 15, 20, 30, 40]),
+  durationS: envInt('BENCH_LOAD_S', 60, 1),
+  drainS: envInt('BENCH_LOAD_DRAIN_S', 60, 0),
+  sfLatencyMs: lifecycleOpts.sfLatencyMs,
+  wdtLatencyMs: lifecycleOpts.wdtLatencyMs,
+  hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
+};
+// Section H (issue 19): the dev server's SQLite settings, BENCH_SQLITE_N workflows (300) per setting
+// and round, BENCH_SQLITE_ROUNDS (2), 16 in flight.
+const sqliteOpts: SqliteOptions = { n: envInt('BENCH_SQLITE_N', 300, 1), concurrency: envInt('BENCH_SQLITE_CONCURRENCY', 16, 1), rounds: envInt('BENCH_SQLITE_ROUNDS', 2, 1) };
+// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp, finance, load or sqlite (comma-separated for several) runs only those sections.
+const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance', 'load', 'sqlite'];
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
 const runs = (section: string) => only.length === 0 || only.includes(section);
@@ -119,6 +141,35 @@ function printLifecycle(r: LifecycleResult): void {
   console.log(`   WMS receive time: ${r.latencySource}`);
   console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds; workflow timeline times, which are workflow-task start times):`);
   console.log(table(['step', 'n', 'p50 ms', 'p99 ms', 'max ms'], r.steps.map((x) => [x.step, String(x.summary.n), ms(x.summary.p50), ms(x.summary.p99), ms(x.summary.max)])));
+}
+
+function printLoad(r: LoadResult): void {
+  const o = r.options;
+  console.log(`\nG. Sustained load (issue 19): signed Shopify webhooks at a fixed rate for ${o.durationS} s per step, through the section C lifecycle (SF after ${o.sfLatencyMs} ms, WDT after ${o.wdtLatencyMs} ms)`);
+  console.log(`   accepted = webhook 200; completed = trade recorded at the WDT sandbox within the window; backlog = accepted, not yet at the WMS, when arrivals stopped`);
+  console.log(`   kept up = every webhook accepted and the backlog reached the WMS within ${KEEP_UP_DRAIN_S} s after arrivals stopped; peak RSS = bench process (hub, sandboxes, load generator) + temporal + redis-server\n`);
+  console.log(
+    table(
+      ['offered/s', 'offered', 'accepted/s', 'rejected', 'completed/s', 'backlog at end', 'drained after s', 'peak RSS MB', 'kept up'],
+      r.steps.map((x) => [String(x.rate), String(x.offered), rate(x.acceptedPerS), String(x.rejected), rate(x.completedPerS), String(x.backlogAtEnd), x.drainedAfterS === null ? `> ${o.drainS}` : x.drainedAfterS.toFixed(1), x.peakRssMb.toFixed(0), x.keptUp ? 'yes' : 'no']),
+    ),
+  );
+  console.log(`\n   highest rate completion kept up with: ${r.sustainedRate === null ? 'none of the steps' : `${r.sustainedRate} orders/s`}`);
+}
+
+function printSqlite(r: SqliteResult): void {
+  const o = r.options;
+  console.log(`\nH. Embedded dev server SQLite settings (issue 19): ${o.n} one-activity workflows per setting and round, ${o.concurrency} in flight, ${o.rounds} rounds, a fresh server each`);
+  console.log(`   starts/s = client starts acknowledged; completed/s = the same workflows finished, from the first start\n`);
+  const per = (xs: number[]) => xs.map(rate).join(' / ');
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
+  const base = r.rows[0];
+  console.log(
+    table(
+      ['setting', 'starts/s', 'per round', 'completed/s', 'per round', 'starts vs before', 'completed vs before'],
+      r.rows.map((x) => [x.setting, rate(mean(x.startsPerS)), per(x.startsPerS), rate(mean(x.completedPerS)), per(x.completedPerS), base ? (mean(x.startsPerS) / mean(base.startsPerS)).toFixed(2) : '-', base ? (mean(x.completedPerS) / mean(base.completedPerS)).toFixed(2) : '-']),
+    ),
+  );
 }
 
 function printLegacyErp(r: LegacyErpResult): void {
@@ -265,6 +316,31 @@ async function main(): Promise<number> {
     else console.log(`\nE. Legacy ERP over ODBC: FAILED: ${legacyErpError}`);
   }
 
+  let load: LoadResult | null = null;
+  let loadError: string | null = null;
+  if (runs('load')) {
+    progress('section G: starting its own Temporal dev server and redis-server');
+    const services = await startBenchServices(logger);
+    try {
+      const hubLogger = createLogger({ level: loadOpts.hubLogLevel, name: 'zhongshu' }, pino.destination({ dest: path.join(services.dataDir, 'hub-load.log'), sync: true }));
+      load = await runLoadBench(loadOpts, { temporalAddress: services.temporalAddress, redisUrl: services.redisUrl, logger, hubLogger, progress });
+    } catch (err) {
+      loadError = errorMessage(err);
+      progress(`load bench failed: ${loadError}`);
+    } finally {
+      await services.stop();
+    }
+    if (load) printLoad(load);
+    else console.log(`\nG. Sustained load: FAILED: ${loadError}`);
+  }
+
+  let sqlite: SqliteResult | null = null;
+  if (runs('sqlite')) {
+    progress('section H: SQLite settings, a fresh Temporal dev server per setting and round');
+    sqlite = await runSqliteBench(sqliteOpts, { logger, progress });
+    printSqlite(sqlite);
+  }
+
   let mapping: MappingResult | null = null;
   if (runs('mapping')) {
     progress('mapping bench');
@@ -297,10 +373,12 @@ async function main(): Promise<number> {
     resilience,
     legacyErp: legacyErp ?? (legacyErpError ? { error: legacyErpError } : null),
     finance,
+    load: load ?? (loadError ? { error: loadError } : null),
+    sqlite,
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);
-  return engineError || lifecycleError || legacyErpError ? 1 : 0;
+  return engineError || lifecycleError || legacyErpError || loadError ? 1 : 0;
 }
 
 // Exit explicitly: a leftover gRPC or Redis handle must not keep a finished bench alive. The
