@@ -158,7 +158,7 @@ export async function runLoadBench(o: LoadOptions, env: { temporalAddress: strin
       const elapsedS = o.durationS;
       // Webhooks still being answered at the end belong to this window's arrivals.
       await Promise.all(inFlight);
-      const doneBy = (at: number) => [...accepted].filter((id) => (trades.at(id) ?? Infinity) <= at).length;
+      const doneBy = (at: number) => [...accepted].filter((id) => { const t = trades.at(id); return t !== undefined && t <= at; }).length;
       const completedInWindow = doneBy(windowEnd);
       const backlogAtEnd = accepted.size - completedInWindow;
       let drainedAfterS: number | null = null;
