@@ -133,8 +133,9 @@ export async function runLoadBench(o: LoadOptions, env: { temporalAddress: strin
       const windowMs = o.durationS * 1000;
       // Arrival i is due at t0 + i/rate, whatever happened to the ones before it.
       for (let i = 0; ; i++) {
+        // Compared as offsets: t0 + x - t0 may round below x and admit one arrival too many.
+        if ((i * 1000) / rate >= windowMs) break;
         const due = t0 + (i * 1000) / rate;
-        if (due - t0 >= windowMs) break;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const id = nextOrderId();
