@@ -139,7 +139,7 @@ function printLifecycle(r: LifecycleResult): void {
   console.log(`\n   hub/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
   console.log(`   paid-to-WMS (webhook answer -> trade stored at WDT) at ${o.concurrency} in flight: p50 ${ms(r.paidToWms.p50)} ms, p99 ${ms(r.paidToWms.p99)} ms, max ${ms(r.paidToWms.max)} ms  (target p50 < ${r.latencyTargetP50Ms} ms)  ${verdict(r.latencyPass)}`);
   console.log(`   WMS receive time: ${r.latencySource}`);
-  console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds; workflow timeline times, which are workflow-task start times):`);
+  console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds; workflow timeline times, which are workflow-task start times, except stock locked: the worker's clock once the lock is in, which with local steps also covers record and rules):`);
   console.log(table(['step', 'n', 'p50 ms', 'p99 ms', 'max ms'], r.steps.map((x) => [x.step, String(x.summary.n), ms(x.summary.p50), ms(x.summary.p99), ms(x.summary.max)])));
 }
 
