@@ -14,7 +14,7 @@ import type { Logger } from '../src/logger.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { ratePerSecond, summarize, type Summary } from '../src/util/stats.js';
 import { getOrderState } from '../workflows/order-lifecycle.js';
-import { sandbox as sfSandbox } from '../adapters/sf-express/sandbox.js';
+import { sandbox as sfSandbox, type SfSandbox } from '../adapters/sf-express/sandbox.js';
 import { sandbox as wdtSandbox, type WdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { secretsToEnv } from '../src/sandbox/world.js';
 import { LIFECYCLE_STATE, type TimelineEntry } from '../workflows/states.js';
@@ -82,11 +82,12 @@ const FLOOR_TASK_QUEUE = 'bench-lifecycle-floor';
 const HUB_TASK_QUEUE = 'bench-lifecycle-hub';
 const TARGET = 0.8;
 const LATENCY_TARGET_P50_MS = 300;
-const WAREHOUSE = 'WH-BENCH';
+export const WAREHOUSE = 'WH-BENCH';
 // Far above anything a bench run locks, so no order ever waits for stock or sells a SKU out.
-const ON_HAND = 1_000_000;
+export const ON_HAND = 1_000_000;
+const SAMPLE_MAPPING = 'shopify/order.v1';
 /** The documented sample's SKUs, renamed to the bench's stocked ones. */
-const SKU_RENAMES: [string, string][] = [
+export const SKU_RENAMES: [string, string][] = [
   ['IPOD2008PINK', 'BENCH-A'],
   ['IPOD2008BLUE', 'BENCH-B'],
 ];
@@ -96,7 +97,7 @@ const SKU_RENAMES: [string, string][] = [
  * sandbox records the push after the signature check, the configured answer delay and the
  * upsert, right before it answers). Only the first push per tid counts: a later one is an update.
  */
-function watchTrades(wdt: WdtSandbox): { arrival(tid: string): Promise<number>; seen(): string[] } {
+export function watchTrades(wdt: WdtSandbox): { arrival(tid: string): Promise<number>; at(tid: string): number | undefined; seen(): string[] } {
   const at = new Map<string, number>();
   const waiting = new Map<string, (t: number) => void>();
   const record = wdt.log.record.bind(wdt.log);
@@ -115,6 +116,7 @@ function watchTrades(wdt: WdtSandbox): { arrival(tid: string): Promise<number>; 
       if (t !== undefined) return Promise.resolve(t);
       return new Promise<number>((resolve) => waiting.set(tid, resolve));
     },
+    at: (tid) => at.get(tid),
     seen: () => [...at.keys()],
   };
 }
@@ -160,11 +162,12 @@ function orderKeyOf(body: unknown): string {
   return '?';
 }
 
-export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddress: string; redisUrl: string; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<LifecycleResult> {
+/** Builds one paid Shopify order body per call (the documented two-line sample, stocked SKUs, a phone of its own, paid now). */
+export async function benchOrderText(): Promise<() => string> {
   const mappingsDir = path.join(packageRoot(), 'mappings');
   // The documented two-line paid order the lifecycle tests use (not section A's first fixture,
   // which may be any Shopify sample): its SKUs and phone are what this section rewrites.
-  const sample = { mappingId: 'shopify/order.v1', text: await readFile(path.join(mappingsDir, 'shopify/__fixtures__/order.v1/paid-two-lines.input.json'), 'utf8') };
+  const sample = { mappingId: SAMPLE_MAPPING, text: await readFile(path.join(mappingsDir, 'shopify/__fixtures__/order.v1/paid-two-lines.input.json'), 'utf8') };
   // The sample's SKUs become the bench's stocked ones; its phone becomes one per order (below).
   let text = sample.text;
   for (const [from, to] of SKU_RENAMES) {
@@ -174,11 +177,47 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
   if (!/"phone":\s*"555-555-SHIP"/.test(text) || !/"processed_at":\s*"[^"]*"/.test(text)) throw new Error('Shopify sample changed: section C replaces its shipping phone and processed_at');
   let phoneSeq = 0;
   /** Distinct order id AND phone (the risk rule counts orders per phone), paid just now. */
-  const orderText = (): string => {
+  return (): string => {
     phoneSeq++;
     const phone = `139${String(phoneSeq).padStart(8, '0')}`;
     return text.replaceAll(/"phone":\s*"555-555-SHIP"/g, `"phone": "${phone}"`).replace(/"processed_at":\s*"[^"]*"/, `"processed_at": "${new Date().toISOString()}"`);
   };
+}
+
+/** The section C hub: the Shopify bench channel, SF and Wangdiantong sandboxes as courier and WMS, rules on. */
+export function lifecycleHubConfig(x: { temporalAddress: string; redisUrl: string; taskQueue: string; keyPrefix: string; logLevel: string }, sf: SfSandbox, wdt: WdtSandbox) {
+  const mappingsDir = path.join(packageRoot(), 'mappings');
+  const secrets: Record<string, string> = { BENCH_SHOPIFY_SECRET: SECRET };
+  const sfConfig = secretsToEnv('sf', 'sf-express', { ...sf.connectorConfig(), timeoutMs: 10_000 }, secrets);
+  const wdtConfig = secretsToEnv('wdt', 'wangdiantong', { ...wdt.connectorConfig('enterprise'), timeoutMs: 10_000 }, secrets);
+  const cfg = parseConfig(
+    {
+      temporal: { address: x.temporalAddress, taskQueue: x.taskQueue },
+      redis: { url: x.redisUrl, keyPrefix: x.keyPrefix },
+      mappings: { dir: mappingsDir },
+      channels: [{ id: 'shopify-bench', adapter: 'shopify', shop: SHOP, secret: '${BENCH_SHOPIFY_SECRET}', mapping: SAMPLE_MAPPING, currency: 'USD' }],
+      connectors: [
+        { id: 'sf', adapter: 'sf-express', config: sfConfig },
+        { id: 'wdt', adapter: 'wangdiantong', config: wdtConfig },
+      ],
+      // Rules on (the lifecycle always checks them), with a risk limit no bench run reaches.
+      rules: { risk: { maxOrdersPer24h: 1_000_000 } },
+      lifecycle: {
+        enabled: true,
+        warehouse: WAREHOUSE,
+        courier: 'sf',
+        wms: 'wdt',
+        mappings: { waybill: 'sf-express/waybill.v1', wms: 'wangdiantong/trade-push.v1' },
+      },
+      log: { level: x.logLevel },
+    },
+    secrets,
+  );
+  return { cfg, secrets };
+}
+
+export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddress: string; redisUrl: string; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<LifecycleResult> {
+  const orderText = await benchOrderText();
 
   env.progress(`section C: bundles, SF sandbox (answers after ${o.sfLatencyMs} ms) and WDT sandbox (${o.wdtLatencyMs} ms), lifecycle hub`);
   const { hub: hubBundle, floor: floorBundle } = await workflowBundles();
@@ -205,32 +244,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     await connection.close();
   });
 
-  const secrets: Record<string, string> = { BENCH_SHOPIFY_SECRET: SECRET };
-  const sfConfig = secretsToEnv('sf', 'sf-express', { ...sf.connectorConfig(), timeoutMs: 10_000 }, secrets);
-  const wdtConfig = secretsToEnv('wdt', 'wangdiantong', { ...wdt.connectorConfig('enterprise'), timeoutMs: 10_000 }, secrets);
-  const cfg = parseConfig(
-    {
-      temporal: { address: env.temporalAddress, taskQueue: HUB_TASK_QUEUE },
-      redis: { url: env.redisUrl, keyPrefix: 'benchc:' },
-      mappings: { dir: mappingsDir },
-      channels: [{ id: 'shopify-bench', adapter: 'shopify', shop: SHOP, secret: '${BENCH_SHOPIFY_SECRET}', mapping: sample.mappingId, currency: 'USD' }],
-      connectors: [
-        { id: 'sf', adapter: 'sf-express', config: sfConfig },
-        { id: 'wdt', adapter: 'wangdiantong', config: wdtConfig },
-      ],
-      // Rules on (the lifecycle always checks them), with a risk limit no bench run reaches.
-      rules: { risk: { maxOrdersPer24h: 1_000_000 } },
-      lifecycle: {
-        enabled: true,
-        warehouse: WAREHOUSE,
-        courier: 'sf',
-        wms: 'wdt',
-        mappings: { waybill: 'sf-express/waybill.v1', wms: 'wangdiantong/trade-push.v1' },
-      },
-      log: { level: o.hubLogLevel },
-    },
-    secrets,
-  );
+  const { cfg, secrets } = lifecycleHubConfig({ temporalAddress: env.temporalAddress, redisUrl: env.redisUrl, taskQueue: HUB_TASK_QUEUE, keyPrefix: 'benchc:', logLevel: o.hubLogLevel }, sf, wdt);
   if (!cfg.ok) {
     await Promise.all([stopFloor(), closeSf(), closeWdt()]);
     throw new Error(`section C hub config invalid: ${JSON.stringify(cfg.problems)}`);

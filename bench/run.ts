@@ -1,6 +1,6 @@
 // `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
 // C. full lifecycle vs a floor with the same activity count (issue 4), D. resilience layers (issue 7),
-// E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16), G. historical import (issue 17).
+// E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16), G. sustained load and H. the dev server's SQLite settings (issue 19), I. historical import (issue 17).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,6 +18,8 @@ import { runResilienceBench, type ResilienceResult } from './resilience.js';
 import { runLegacyErpBench, type LegacyErpOptions, type LegacyErpResult } from './legacy-erp.js';
 import { runFinanceBench, type FinanceOptions, type FinanceResult } from './finance.js';
 import { runImportBench, type ImportBenchOptions, type ImportBenchResult } from './import.js';
+import { KEEP_UP_DRAIN_S, runLoadBench, type LoadOptions, type LoadResult } from './load.js';
+import { runSqliteBench, type SqliteOptions, type SqliteResult } from './sqlite.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
 
@@ -80,10 +82,30 @@ const legacyErpOpts: LegacyErpOptions = {
 };
 // Section F (issue 16): the finance export of a generated month, BENCH_FINANCE_N orders (the issue's 100,000).
 const financeOpts: FinanceOptions = { n: envInt('BENCH_FINANCE_N', 100_000, 10) };
-// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp, finance or import (comma-separated for several) runs only those sections.
-// Section G (issue 17): historical import of BENCH_IMPORT_ROWS rows of a GBK ERP export (the issue's 100,000).
+// Section I (issue 17): historical import of BENCH_IMPORT_ROWS rows of a GBK ERP export (the issue's 100,000).
 const importOpts: ImportBenchOptions = { rows: envInt('BENCH_IMPORT_ROWS', 100_000, 100) };
-const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance', 'import'];
+// Section G (issue 19): sustained load. BENCH_LOAD_RATES (orders/s, stepped up until completion
+// falls behind), BENCH_LOAD_S (60 s per rate), BENCH_LOAD_DRAIN_S (60 s for the backlog after each).
+function envRates(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const rates = raw.split(',').map((x) => Number(x.trim()));
+  if (!rates.every((r) => Number.isFinite(r) && r > 0)) throw new Error(`${name}=${raw}: expected comma-separated rates > 0, e.g. 5,10,20`);
+  return rates.sort((a, b) => a - b);
+}
+const loadOpts: LoadOptions = {
+  rates: envRates('BENCH_LOAD_RATES', [5, 10, 15, 20, 30, 40]),
+  durationS: envInt('BENCH_LOAD_S', 60, 1),
+  drainS: envInt('BENCH_LOAD_DRAIN_S', 60, 0),
+  sfLatencyMs: lifecycleOpts.sfLatencyMs,
+  wdtLatencyMs: lifecycleOpts.wdtLatencyMs,
+  hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
+};
+// Section H (issue 19): the dev server's SQLite settings, BENCH_SQLITE_N workflows (300) per setting
+// and round, BENCH_SQLITE_ROUNDS (2), 16 in flight.
+const sqliteOpts: SqliteOptions = { n: envInt('BENCH_SQLITE_N', 300, 1), concurrency: envInt('BENCH_SQLITE_CONCURRENCY', 16, 1), rounds: envInt('BENCH_SQLITE_ROUNDS', 2, 1) };
+// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp, finance, load, sqlite or import (comma-separated for several) runs only those sections.
+const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance', 'load', 'sqlite', 'import'];
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
 const runs = (section: string) => only.length === 0 || only.includes(section);
@@ -120,17 +142,46 @@ function printLifecycle(r: LifecycleResult): void {
   console.log(`\n   hub/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
   console.log(`   paid-to-WMS (webhook answer -> trade stored at WDT) at ${o.concurrency} in flight: p50 ${ms(r.paidToWms.p50)} ms, p99 ${ms(r.paidToWms.p99)} ms, max ${ms(r.paidToWms.max)} ms  (target p50 < ${r.latencyTargetP50Ms} ms)  ${verdict(r.latencyPass)}`);
   console.log(`   WMS receive time: ${r.latencySource}`);
-  console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds; workflow timeline times, which are workflow-task start times):`);
+  console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds; workflow timeline times, which are workflow-task start times, except stock locked: the worker's clock once the lock is in, which with local steps also covers record and rules):`);
   console.log(table(['step', 'n', 'p50 ms', 'p99 ms', 'max ms'], r.steps.map((x) => [x.step, String(x.summary.n), ms(x.summary.p50), ms(x.summary.p99), ms(x.summary.max)])));
 }
 
 function printImport(r: ImportBenchResult): void {
-  console.log(`\nG. Historical import (issue 17): ${r.options.rows} rows of a generated GBK ERP export (${r.fileMb.toFixed(1)} MB), each side in its own process`);
+  console.log(`\nI. Historical import (issue 17): ${r.options.rows} rows of a generated GBK ERP export (${r.fileMb.toFixed(1)} MB), each side in its own process`);
   console.log(table(['side', 'rows', 'orders', 's', 'rows/s', 'peak RSS MB'], r.sides.map((s) => [s.side, String(s.rows), String(s.orders), (s.ms / 1000).toFixed(1), rate(s.rowsPerS), s.peakRssMb.toFixed(0)])));
   console.log(`\n   dry run/parse = ${r.dryRunSpeedRatio.toFixed(3)}, import/parse = ${r.importSpeedRatio.toFixed(3)} (rows/s)`);
   console.log(`   peak RSS import/parse = ${r.rssRatio.toFixed(2)}, import at N over import at N/10 = ${r.growth.toFixed(2)} (about 1: memory does not follow the file)`);
   const k = r.rawPayloads;
   console.log(`   raw payloads kept for mapping diffs (intake hot path): record() ${k.recordUs.toFixed(2)} us CPU per ${k.bodyBytes}-byte payload vs ${k.parseUs.toFixed(2)} us for the JSON.parse intake does anyway (ratio ${(k.recordUs / k.parseUs).toFixed(3)}); written in the background at ${rate(k.writtenPerS)} payloads/s`);
+}
+
+function printLoad(r: LoadResult): void {
+  const o = r.options;
+  console.log(`\nG. Sustained load (issue 19): signed Shopify webhooks at a fixed rate for ${o.durationS} s per step, through the section C lifecycle (SF after ${o.sfLatencyMs} ms, WDT after ${o.wdtLatencyMs} ms)`);
+  console.log(`   accepted = webhook 200; completed = trade recorded at the WDT sandbox within the window; backlog = accepted, not yet at the WMS, when arrivals stopped`);
+  console.log(`   kept up = every webhook accepted and the backlog reached the WMS within ${KEEP_UP_DRAIN_S} s after arrivals stopped; peak RSS = bench process (hub, sandboxes, load generator) + temporal + redis-server\n`);
+  console.log(
+    table(
+      ['offered/s', 'offered', 'accepted/s', 'rejected', 'completed/s', 'backlog at end', 'drained after s', 'peak RSS MB', 'kept up'],
+      r.steps.map((x) => [String(x.rate), String(x.offered), rate(x.acceptedPerS), String(x.rejected), rate(x.completedPerS), String(x.backlogAtEnd), x.drainedAfterS === null ? `> ${o.drainS}` : x.drainedAfterS.toFixed(1), x.peakRssMb.toFixed(0), x.keptUp ? 'yes' : 'no']),
+    ),
+  );
+  console.log(`\n   highest rate completion kept up with: ${r.sustainedRate === null ? 'none of the steps' : `${r.sustainedRate} orders/s`}`);
+}
+
+function printSqlite(r: SqliteResult): void {
+  const o = r.options;
+  console.log(`\nH. Embedded dev server SQLite settings (issue 19): ${o.n} one-activity workflows per setting and round, ${o.concurrency} in flight, ${o.rounds} rounds, a fresh server each`);
+  console.log(`   starts/s = client starts acknowledged; completed/s = the same workflows finished, from the first start\n`);
+  const per = (xs: number[]) => xs.map(rate).join(' / ');
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
+  const base = r.rows[0];
+  console.log(
+    table(
+      ['setting', 'starts/s', 'per round', 'completed/s', 'per round', 'starts vs before', 'completed vs before'],
+      r.rows.map((x) => [x.setting, rate(mean(x.startsPerS)), per(x.startsPerS), rate(mean(x.completedPerS)), per(x.completedPerS), base ? (mean(x.startsPerS) / mean(base.startsPerS)).toFixed(2) : '-', base ? (mean(x.completedPerS) / mean(base.completedPerS)).toFixed(2) : '-']),
+    ),
+  );
 }
 
 function printLegacyErp(r: LegacyErpResult): void {
@@ -277,6 +328,31 @@ async function main(): Promise<number> {
     else console.log(`\nE. Legacy ERP over ODBC: FAILED: ${legacyErpError}`);
   }
 
+  let load: LoadResult | null = null;
+  let loadError: string | null = null;
+  if (runs('load')) {
+    progress('section G: starting its own Temporal dev server and redis-server');
+    const services = await startBenchServices(logger);
+    try {
+      const hubLogger = createLogger({ level: loadOpts.hubLogLevel, name: 'zhongshu' }, pino.destination({ dest: path.join(services.dataDir, 'hub-load.log'), sync: true }));
+      load = await runLoadBench(loadOpts, { temporalAddress: services.temporalAddress, redisUrl: services.redisUrl, logger, hubLogger, progress });
+    } catch (err) {
+      loadError = errorMessage(err);
+      progress(`load bench failed: ${loadError}`);
+    } finally {
+      await services.stop();
+    }
+    if (load) printLoad(load);
+    else console.log(`\nG. Sustained load: FAILED: ${loadError}`);
+  }
+
+  let sqlite: SqliteResult | null = null;
+  if (runs('sqlite')) {
+    progress('section H: SQLite settings, a fresh Temporal dev server per setting and round');
+    sqlite = await runSqliteBench(sqliteOpts, { logger, progress });
+    printSqlite(sqlite);
+  }
+
   let mapping: MappingResult | null = null;
   if (runs('mapping')) {
     progress('mapping bench');
@@ -316,10 +392,12 @@ async function main(): Promise<number> {
     legacyErp: legacyErp ?? (legacyErpError ? { error: legacyErpError } : null),
     finance,
     import: historicalImport,
+    load: load ?? (loadError ? { error: loadError } : null),
+    sqlite,
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);
-  return engineError || lifecycleError || legacyErpError ? 1 : 0;
+  return engineError || lifecycleError || legacyErpError || loadError ? 1 : 0;
 }
 
 // Exit explicitly: a leftover gRPC or Redis handle must not keep a finished bench alive. The

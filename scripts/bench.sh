@@ -4,8 +4,11 @@
 # BENCH_HUB_LOG, BENCH_MAP_MS, BENCH_BLOCK_RUNS, BENCH_MAPPING=<adapter or id>,
 # Section D (resilience layers, issue 7): BENCH_RES_MS (400 per variant and round), BENCH_RES_ROUNDS (3),
 # BENCH_RES_CONCURRENCY (16).
-# BENCH_ONLY=engine|lifecycle|mapping|resilience|legacy-erp|finance|import (comma-separated for several; default all).
-# Section G (historical import, issue 17): BENCH_IMPORT_ROWS (100000 rows of a generated GBK export).
+# BENCH_ONLY=engine|lifecycle|mapping|resilience|legacy-erp|finance|load|sqlite|import (comma-separated for several; default all).
+# Section H (dev server SQLite settings, issue 19): BENCH_SQLITE_N (300), BENCH_SQLITE_ROUNDS (2), BENCH_SQLITE_CONCURRENCY (16).
+# Section G (sustained load, issue 19): BENCH_LOAD_RATES (5,10,15,20,30,40 orders/s, stepped up until
+# completion falls behind), BENCH_LOAD_S (60 s per rate), BENCH_LOAD_DRAIN_S (60).
+# Section I (historical import, issue 17): BENCH_IMPORT_ROWS (100000 rows of a generated GBK export).
 # Section F (monthly finance export, issue 16): BENCH_FINANCE_N (100000 generated orders).
 # Section E (legacy ERP over ODBC, issue 8): BENCH_ERP_SAMPLES (10 insert-to-start samples at the
 # 10 s interval), BENCH_ERP_BACKLOG (2000 rows; the issue's full size is 100000), BENCH_ERP_BATCH (500),

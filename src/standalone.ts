@@ -8,6 +8,7 @@ import type { ManagedProcess } from './embedded/process.js';
 import { createHub } from './hub.js';
 import { createLogger } from './logger.js';
 import { installTemporalLogger } from './temporal/runtime-logger.js';
+import { sdkMetricsAddressFromEnv } from './temporal/sdk-metrics.js';
 import { demoChannel, sendDemoTraffic } from './cli/demo.js';
 import { drainWithin } from './util/drain.js';
 import { errorMessage } from './util/errors.js';
@@ -41,6 +42,11 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     process.stderr.write(`${metricsPort.error}\n`);
     return 1;
   }
+  const sdkMetrics = sdkMetricsAddressFromEnv(process.env);
+  if (!sdkMetrics.ok) {
+    process.stderr.write(`${sdkMetrics.error}\n`);
+    return 1;
+  }
   // Listened for from here on: the Temporal runtime's own handler (installed with its logger)
   // keeps a signal from ending the process, so one that arrives mid-start must be heard here. The
   // start then completes (each step is bounded) and the hub stops at once.
@@ -59,7 +65,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
     process.once('SIGTERM', onSignal);
   });
   const logger = createLogger({ level: config.log.level });
-  installTemporalLogger(logger);
+  installTemporalLogger(logger, 'WARN', sdkMetrics.address);
   const children: ManagedProcess[] = [];
   const dataDir = path.resolve(config.embedded.dataDir);
   let temporalAddress = process.env['TEMPORAL_ADDRESS'] || config.temporal.address || undefined;

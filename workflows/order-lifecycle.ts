@@ -1,6 +1,6 @@
 import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from './states.js';
-import { store } from './lifecycle/activities.js';
+import { shortStep } from './lifecycle/activities.js';
 import { PATCH, SHIP_CONFIRM_AT } from './lifecycle/constants.js';
 import { platformGate } from './lifecycle/gate.js';
 import { processAddressChanges } from './lifecycle/address.js';
@@ -46,8 +46,9 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
 async function lifecycle(run: OrderRun): Promise<OrderState> {
   const input = run.input;
   run.moveTo(LIFECYCLE_STATE.RECEIVED, `received via ${input.receivedVia.kind}`, input.order.source.channel);
+  run.localSteps = patched(PATCH.LOCAL_STORE_STEPS);
   // Idempotency key = workflow id + step: a retried activity writes the same record once.
-  await store.recordOrder({ idempotencyKey: `${run.workflowId}:record`, orderKey: input.orderKey, order: input.order });
+  await shortStep(run, 'record', (a) => a.recordOrder({ idempotencyKey: `${run.workflowId}:record`, orderKey: input.orderKey, order: input.order }));
 
   if (!run.s) return intakeOnly(run);
   if (run.order.status === 'cancelled' || run.order.status === 'closed_by_refund') {

@@ -135,14 +135,16 @@ export function createActivities(deps: ActivityDeps) {
      * `staleStock` names SKUs whose figures the WMS could not confirm at the last sync (it was
      * down): the order's timeline records that its availability check used cached stock.
      */
-    async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult & { depleted: string[]; staleStock?: StaleStock[] }> {
+    async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult & { depleted: string[]; staleStock?: StaleStock[]; doneAt?: number }> {
       const r = await pool.lock({ orderKey: input.holdKey, warehouse: input.warehouse, lines: input.lines, expiresAt: input.expiresAt });
       if (!r.ok) return { ...r, depleted: [] };
       // SKUs this lock took to zero: the workflow pushes them to the platforms at once.
       const skus = [...new Set(input.lines.map((l) => l.sku))];
       const levels = await Promise.all(skus.map(async (sku) => ({ sku, level: await pool.get(input.warehouse, sku) })));
       const staleStock = await freshness.staleOf(input.warehouse, skus);
-      return { ...r, depleted: levels.filter((x) => x.level.available <= 0).map((x) => x.sku), ...(staleStock.length ? { staleStock } : {}) };
+      // doneAt: the worker's clock once the lock is in, for the timeline. Run as a local activity the
+      // workflow's clock is still that of the task that began before the lock (and its retries).
+      return { ...r, depleted: levels.filter((x) => x.level.available <= 0).map((x) => x.sku), ...(staleStock.length ? { staleStock } : {}), doneAt: Date.now() };
     },
     async confirmInventoryPaid(input: { holdKey: string }): Promise<{ confirmed: boolean }> {
       const r = await pool.confirmPaid(input.holdKey);

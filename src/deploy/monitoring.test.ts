@@ -12,6 +12,7 @@ import { createLogger } from '../logger.js';
 import { PollCursorStore } from '../polling/cursor.js';
 import { registerResilienceMetrics } from '../resilience/metrics.js';
 import { DecisionQueue } from '../store/decisions.js';
+import { SDK_DASHBOARD_METRICS } from '../temporal/sdk-metrics.js';
 import { packageRoot } from '../util/package-info.js';
 
 /**
@@ -62,6 +63,9 @@ function exportedNames(): Set<string> {
 
 /** Metric names in a PromQL expression: the hub's all start with zhongshu_. */
 const metricNames = (expr: string): string[] => [...expr.matchAll(/\b(zhongshu_[a-z0-9_]+)\b/g)].map((m) => m[1] ?? '');
+/** The Temporal SDK worker's (temporal_), served by the SDK core's exporter: tests/sdk-metrics.test.ts checks the list against a scrape. */
+const sdkMetricNames = (expr: string): string[] => [...expr.matchAll(/\b(temporal_[a-z0-9_]+)\b/g)].map((m) => m[1] ?? '');
+const sdkExported = new Set<string>(SDK_DASHBOARD_METRICS);
 
 const queries = [
   ...dashboard.panels.flatMap((p) => p.targets.map((t) => ({ where: `dashboard panel "${p.title}"`, expr: t.expr }))),
@@ -73,8 +77,10 @@ describe('deploy/monitoring queries only metrics the hub exports', () => {
 
   it.each(queries)('$where', ({ expr }) => {
     const names = metricNames(expr);
-    expect(names.length, `no zhongshu_ metric in: ${expr}`).toBeGreaterThan(0);
+    const sdk = sdkMetricNames(expr);
+    expect(names.length + sdk.length, `no zhongshu_ or temporal_ metric in: ${expr}`).toBeGreaterThan(0);
     expect(names.filter((n) => !exported.has(n))).toEqual([]);
+    expect(sdk.filter((n) => !sdkExported.has(n))).toEqual([]);
   });
 
   it('covers what the SREs asked for', () => {
@@ -82,10 +88,14 @@ describe('deploy/monitoring queries only metrics the hub exports', () => {
     for (const m of ['zhongshu_orders', 'zhongshu_orders_on_hold', 'zhongshu_http_request_duration_seconds_bucket', 'zhongshu_webhook_rejections_total', 'zhongshu_breaker_state', 'zhongshu_poll_lag_seconds', 'zhongshu_rate_limit_waits_total', 'zhongshu_quarantined_total', 'zhongshu_workflows_started_total']) {
       expect(metricNames(all), m).toContain(m);
     }
+    // Workflow task latency comes from the SDK worker's own metrics.
+    expect(sdkMetricNames(all)).toContain('temporal_workflow_task_schedule_to_start_latency_bucket');
+    expect(sdkMetricNames(all)).toContain('temporal_workflow_task_execution_latency_bucket');
     expect(rules.groups.flatMap((g) => g.rules.map((r) => r.alert)).sort()).toEqual(['ZhongshuBreakerOpenTooLong', 'ZhongshuNoOrdersInBusinessHours', 'ZhongshuPollLagHigh', 'ZhongshuQuarantineGrowing']);
   });
 
   it('catches a query of a metric the hub does not export', () => {
     expect(metricNames('rate(zhongshu_orders_shipped_total[5m])').filter((n) => !exported.has(n))).toEqual(['zhongshu_orders_shipped_total']);
+    expect(sdkMetricNames('rate(temporal_workflow_task_latency_bucket[5m])').filter((n) => !sdkExported.has(n))).toEqual(['temporal_workflow_task_latency_bucket']);
   });
 });

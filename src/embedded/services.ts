@@ -11,13 +11,26 @@ export interface EmbeddedTemporalOptions {
   port: number;
   uiPort: number | null;
   namespace: string;
-  /** Faster, less durable SQLite settings for tests. */
+  /** Faster, less durable SQLite settings for tests (synchronous=OFF: a machine crash can lose acknowledged work). */
   fastSqlite?: boolean;
+  /** Explicit SQLite pragmas ("name=value"), replacing the choice above; the bench compares settings with it. */
+  sqlitePragmas?: readonly string[];
   logger: Logger;
   startTimeoutMs?: number;
 }
 
 const SA_TYPE_FLAG: Record<string, string> = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
+
+/**
+ * `zhongshu start`'s SQLite: write-ahead log, synced at each checkpoint rather than each commit.
+ * In WAL mode synchronous=NORMAL keeps every committed transaction across a crash of the
+ * process (the WAL is in the OS's page cache and reaches the file), but a power loss or kernel
+ * crash can roll back the last transactions before the WAL was synced: workflows started or
+ * advanced in that moment may be lost (the README says so).
+ */
+export const DURABLE_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'] as const;
+/** Tests and the bench: no syncs at all. */
+export const FAST_SQLITE_PRAGMAS = ['journal_mode=WAL', 'synchronous=OFF'] as const;
 
 /** `temporal server start-dev` on a SQLite file under dataDir, so a restart keeps every workflow. */
 export async function startEmbeddedTemporal(o: EmbeddedTemporalOptions): Promise<{ address: string; uiUrl: string | null; process: ManagedProcess }> {
@@ -35,7 +48,7 @@ export async function startEmbeddedTemporal(o: EmbeddedTemporalOptions): Promise
   ];
   if (o.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(o.uiPort));
-  if (o.fastSqlite) args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
+  for (const p of o.sqlitePragmas ?? (o.fastSqlite ? FAST_SQLITE_PRAGMAS : DURABLE_SQLITE_PRAGMAS)) args.push('--sqlite-pragma', p);
   const logFile = path.join(o.dataDir, 'temporal.log');
   o.logger.info({ bin, port: o.port }, 'starting embedded Temporal dev server');
   const proc = startProcess('temporal', bin, args, { logFile, logger: o.logger });

@@ -6,8 +6,9 @@ let installed = false;
 /**
  * Sends the Temporal SDK's own log lines (worker state, core) through pino, so the hub's stdout
  * stays one JSON stream. Runtime.install may run once per process, before any worker exists.
+ * `metricsAddress`: the SDK core also serves its worker metrics for Prometheus there (sdk-metrics.ts).
  */
-export function installTemporalLogger(logger: Logger, level: LogLevel = 'WARN'): void {
+export function installTemporalLogger(logger: Logger, level: LogLevel = 'WARN', metricsAddress: string | null = null): void {
   if (installed) return;
   installed = true;
   const child = logger.child({ component: 'temporal-sdk' });
@@ -22,6 +23,7 @@ export function installTemporalLogger(logger: Logger, level: LogLevel = 'WARN'):
     else child.debug(fields, message);
   };
   Runtime.install({
+    ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, useSecondsForDurations: true } } } } : {}),
     logger: {
       log,
       trace: (m, meta) => log('TRACE', m, meta),

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, patched, proxyActivities, proxyLocalActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../../src/activities/index.js';
 import { HOLD_REASON, NON_RETRYABLE_TYPES, PATCH } from './constants.js';
 import type { OrderRun } from './run.js';
@@ -15,6 +15,44 @@ export const compensate = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 8, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/**
+ * The same store calls as local activities: run by the worker that runs the workflow, with no
+ * trip through the server's task queue and no activity task per call (the result is one marker
+ * in the next workflow-task completion). The worker tries a few times only: a local activity
+ * still running at 80% of the 10 s workflow-task timeout makes the worker heartbeat the workflow
+ * task, three history events every few seconds, and an outage of a weekend would fill the
+ * history. The limit is an attempt count, not a schedule-to-close timeout: the SDK (1.24) was seen
+ * retrying a local activity well past a 5 s schedule-to-close while Redis was down. After the last
+ * attempt `shortStep` hands the call to the server-retried activity, so an outage still makes the
+ * order wait, in one activity however long it lasts.
+ */
+const LOCAL_ATTEMPTS = 5;
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '1 second', maximumAttempts: LOCAL_ATTEMPTS },
+});
+
+/**
+ * A short Redis-only step (record, rules, stock lock, their compensations): local first; if the
+ * local attempts fail, the same call again through `otherwise` (the proxy the step used before:
+ * `store`, or `compensate` for a compensation), so an outage waits on the server's retries and a
+ * refusal fails exactly as it did. Each call carries its step's idempotency key (hold key =
+ * workflow id + lock attempt, record key = workflow id + step): a local attempt that took effect
+ * before its answer was lost makes the repeated call a no-op, never a second lock. Without
+ * PATCH.LOCAL_STORE_STEPS (histories recorded before it), `otherwise` runs alone, as it did.
+ */
+export async function shortStep<T>(run: OrderRun, what: string, call: (acts: typeof store) => Promise<T>, otherwise: typeof store = store): Promise<T> {
+  if (!run.localSteps) return call(otherwise);
+  try {
+    return await call(local);
+  } catch (err) {
+    // The SDK hands a local activity's last failure over unwrapped (no ActivityFailure around it).
+    if (isCancellation(err)) throw err;
+    run.note(`${what}: failed ${LOCAL_ATTEMPTS} attempts in the worker (${failureMessage(err)}); handed to the server's retries`);
+    return call(otherwise);
+  }
+}
 
 /**
  * `outageRetryMs` set: the call of an order waiting out an outage. Its retry policy has no attempt

@@ -43,6 +43,8 @@ export const PATCH = {
   REFUND_AFTER_PICKUP_CASE: 'refund-after-pickup-case',
   /** The workflow writes its view of the order into the order store (PostgreSQL) as it moves. */
   ORDER_STORE_PROJECTION: 'order-store-projection',
+  /** Record, rules, stock lock and their compensations run as local activities (server-retried activities once Redis stays away). */
+  LOCAL_STORE_STEPS: 'local-store-steps',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

@@ -65,6 +65,9 @@ export class OrderRun {
   /** Saga: each compensation is pushed BEFORE its step runs (a step that timed out may still have taken effect at the other end). */
   readonly compensations: Compensation[] = [];
 
+  /** Record, rules and stock lock run as local activities (PATCH.LOCAL_STORE_STEPS, set once at the start). */
+  localSteps = false;
+
   // Stock hold, waybill and WMS state.
   lockAttempt = 0;
   holdKey: string;
@@ -114,9 +117,11 @@ export class OrderRun {
     this.timeline.push({ state: this.state, at: this.now(), cause, actor });
   }
 
-  moveTo(next: LifecycleState, cause: string, actor = 'hub'): void {
+  /** `doneAt`: when a local activity finished the step (epoch ms), later than the task's clock. */
+  moveTo(next: LifecycleState, cause: string, actor = 'hub', doneAt?: number): void {
     this.state = next;
-    this.timeline.push({ state: next, at: this.now(), cause, actor });
+    const at = doneAt !== undefined && doneAt > Date.now() ? new Date(doneAt).toISOString() : this.now();
+    this.timeline.push({ state: next, at, cause, actor });
     if (this.input.searchAttributes) upsertSearchAttributes([{ key: SA_ORDER_STATUS, value: next }]);
   }
 

@@ -48,7 +48,7 @@ describe('a compensation that fails', () => {
     });
   });
 
-  it('a stock release failing every retry: tried its eight times (backoff skipped by the server), then compensation_failed', async () => {
+  it('a stock release failing every retry: tried five times in the worker, then its eight times on the server (backoff skipped), then compensation_failed', async () => {
     const stubs = stubActivities({
       releaseInventory: () => {
         throw new Error('redis down');
@@ -62,7 +62,8 @@ describe('a compensation that fails', () => {
       const end = await run.result(wf);
       expect(end.state).toBe(LIFECYCLE_STATE.CANCELLED);
       expect(end.hold).toMatchObject({ reason: 'compensation_failed', message: 'could not undo: release stock' });
-      expect(stubs.trace((c) => c.name === 'releaseInventory')).toEqual(Array<string>(8).fill(`releaseInventory ${id}:lock-0`));
+      // Five local attempts (PATCH.LOCAL_STORE_STEPS), then the compensation's eight server attempts, one hold key.
+      expect(stubs.trace((c) => c.name === 'releaseInventory')).toEqual(Array<string>(5 + 8).fill(`releaseInventory ${id}:lock-0`));
     });
   });
 });

@@ -1,6 +1,6 @@
 import { condition, patched } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../../states.js';
-import { compensate, store } from '../activities.js';
+import { compensate, shortStep } from '../activities.js';
 import { DEFAULT_UNPAID_CLOSE_HOURS, PATCH } from '../constants.js';
 import type { OrderRun } from '../run.js';
 import { STEP, type StepResult } from './step.js';
@@ -16,15 +16,15 @@ export async function awaitPayment(run: OrderRun): Promise<StepResult> {
   if (!run.paid) {
     run.moveTo(LIFECYCLE_STATE.AWAITING_PAYMENT, 'platform reports unpaid', 'platform');
     const expiresAt = Date.now() + s.unpaidLockMinutes * 60_000;
-    run.compensations.push({ name: 'release unpaid lock', run: () => compensate.releaseInventory({ holdKey: run.holdKey, reason: 'unpaid' }) });
-    const lock = await store.lockInventory({ holdKey: run.holdKey, warehouse: s.warehouse, lines: stockLines(run), expiresAt });
+    run.compensations.push({ name: 'release unpaid lock', run: () => shortStep(run, 'release unpaid lock', (a) => a.releaseInventory({ holdKey: run.holdKey, reason: 'unpaid' }), compensate) });
+    const lock = await shortStep(run, 'stock reservation', (a) => a.lockInventory({ holdKey: run.holdKey, warehouse: s.warehouse, lines: stockLines(run), expiresAt }));
     run.note(lock.ok ? 'stock reserved for the payment countdown' : `no stock reserved while unpaid (${lock.reason})`);
     const inTime = await condition(() => run.paid || run.cancelRequest !== null, s.unpaidLockMinutes * 60_000);
     if (!inTime && patched(PATCH.UNPAID_RELEASES_STOCK)) return awaitLatePayment(run, lock.ok);
     if (!inTime) run.cancelRequest = { cause: `unpaid after ${s.unpaidLockMinutes} minutes`, actor: 'hub' };
     if (run.cancelRequest) return STEP.CANCEL;
     if (lock.ok) {
-      const c = await store.confirmInventoryPaid({ holdKey: run.holdKey });
+      const c = await shortStep(run, 'stock confirm paid', (a) => a.confirmInventoryPaid({ holdKey: run.holdKey }));
       if (!c.confirmed) {
         // The countdown sweep released it first: lock again under a new key.
         run.compensations.pop();
@@ -48,7 +48,7 @@ async function awaitLatePayment(run: OrderRun, locked: boolean): Promise<StepRes
   if (!s) return STEP.NEXT;
   run.compensations.pop();
   if (locked) {
-    await store.releaseInventory({ holdKey: run.holdKey, reason: 'unpaid countdown ended' });
+    await shortStep(run, 'stock release', (a) => a.releaseInventory({ holdKey: run.holdKey, reason: 'unpaid countdown ended' }));
     run.nextLockKey();
   }
   const closeHours = s.unpaidCloseHours ?? DEFAULT_UNPAID_CLOSE_HOURS;

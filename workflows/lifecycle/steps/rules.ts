@@ -1,5 +1,5 @@
 import { LIFECYCLE_STATE } from '../../states.js';
-import { store } from '../activities.js';
+import { shortStep } from '../activities.js';
 import { DECISION_CANCELLED, waitForDecision } from '../decisions.js';
 import type { OrderRun } from '../run.js';
 import { STEP, type StepResult } from './step.js';
@@ -10,7 +10,7 @@ export async function checkRules(run: OrderRun): Promise<StepResult> {
   for (;;) {
     if (!s?.rules) break;
     run.moveTo(LIFECYCLE_STATE.RISK_CHECK, 'rules');
-    const check = await store.checkOrderRules({ orderKey: run.input.orderKey, order: run.order });
+    const check = await shortStep(run, 'rules', (a) => a.checkOrderRules({ orderKey: run.input.orderKey, order: run.order }));
     run.carrier = check.carrier;
     run.surcharge = check.surcharge;
     for (const g of check.giftLines) {

@@ -1,7 +1,7 @@
 import { condition, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { LIFECYCLE_STATE } from '../../states.js';
 import { stockSync } from '../../stock-sync.js';
-import { compensate, store } from '../activities.js';
+import { compensate, shortStep } from '../activities.js';
 import { HOLD_REASON, PATCH } from '../constants.js';
 import { holdUntilApproved } from '../decisions.js';
 import type { OrderRun } from '../run.js';
@@ -17,10 +17,10 @@ export async function lockStock(run: OrderRun): Promise<StepResult> {
   const s = run.s;
   if (!s) return STEP.NEXT;
   for (;;) {
-    run.compensations.push({ name: 'release stock', run: () => compensate.releaseInventory({ holdKey: run.holdKey, reason: 'cancelled' }) });
-    const lock = await store.lockInventory({ holdKey: run.holdKey, warehouse: s.warehouse, lines: stockLines(run), expiresAt: null });
+    run.compensations.push({ name: 'release stock', run: () => shortStep(run, 'release stock', (a) => a.releaseInventory({ holdKey: run.holdKey, reason: 'cancelled' }), compensate) });
+    const lock = await shortStep(run, 'stock lock', (a) => a.lockInventory({ holdKey: run.holdKey, warehouse: s.warehouse, lines: stockLines(run), expiresAt: null }));
     if (lock.ok) {
-      run.moveTo(LIFECYCLE_STATE.INVENTORY_LOCKED, `locked ${lock.locked.length} line(s) in ${s.warehouse}`);
+      run.moveTo(LIFECYCLE_STATE.INVENTORY_LOCKED, `locked ${lock.locked.length} line(s) in ${s.warehouse}`, 'hub', lock.doneAt);
       // The WMS could not confirm these figures at the last sync: say what the check relied on.
       if (lock.staleStock?.length) run.note(`availability checked against cached stock (WMS unreachable): ${lock.staleStock.map((x) => `${x.sku} as of ${x.fetchedAt}, ${Math.round(x.ageMs / 1000)}s old`).join('; ')}`);
       const platforms = s.stockPushPlatforms ?? [];
