@@ -1,4 +1,4 @@
-// One side of section G in its own process, so its peak RSS (maxRSS is per process) is its own.
+// One side of section I in its own process, so its peak RSS (maxRSS is per process) is its own.
 // argv: <side: parse | dry-run | import> <export.csv> [databaseUrl]; prints one JSON line {rows, orders, ms, maxRssKb}.
 import path from 'node:path';
 import { ImportConfig } from '../src/import/config.js';

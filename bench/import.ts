@@ -123,19 +123,19 @@ export async function runImportBench(o: ImportBenchOptions, env: { logger: Logge
   try {
     const url = `postgres://${pg.user}@127.0.0.1:${pg.port}/${pg.database}`;
     const small = Math.max(10, Math.floor(o.rows / 10));
-    env.progress(`section G: generating ${o.rows} and ${small} rows of a GBK ERP export`);
+    env.progress(`section I: generating ${o.rows} and ${small} rows of a GBK ERP export`);
     const big = path.join(dir, 'export.csv');
     const smallFile = path.join(dir, 'export-small.csv');
     await writeExport(big, o.rows);
     await writeExport(smallFile, small);
     const fileMb = (await stat(big)).size / 1024 / 1024;
-    env.progress('section G: parse-only floor');
+    env.progress('section I: parse-only floor');
     const parse = await side('parse', big, 'parse only (read, GBK decode, CSV)');
-    env.progress('section G: dry run (parse + mapping + validation)');
+    env.progress('section I: dry run (parse + mapping + validation)');
     const dry = await side('dry-run', big, 'dry run (+ import/erp-orders.v1, canonical schema)');
-    env.progress('section G: import into PostgreSQL');
+    env.progress('section I: import into PostgreSQL');
     const imp = await side('import', big, 'import (+ PostgreSQL batches and checkpoints)', url);
-    env.progress(`section G: import of ${small} rows (memory growth)`);
+    env.progress(`section I: import of ${small} rows (memory growth)`);
     const impSmall = await side('import', smallFile, `import at N/10 (${small} rows)`, url.replace(/\/hub$/, '/postgres'));
     return {
       options: o,
@@ -145,7 +145,7 @@ export async function runImportBench(o: ImportBenchOptions, env: { logger: Logge
       dryRunSpeedRatio: dry.rowsPerS / parse.rowsPerS,
       rssRatio: imp.peakRssMb / parse.peakRssMb,
       growth: imp.peakRssMb / impSmall.peakRssMb,
-      rawPayloads: await (env.progress('section G: raw payload recorder cost'), recorderCost(url, env.logger, 20_000)),
+      rawPayloads: await (env.progress('section I: raw payload recorder cost'), recorderCost(url, env.logger, 20_000)),
     };
   } finally {
     await stopPg();
