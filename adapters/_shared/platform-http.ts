@@ -27,7 +27,10 @@ export async function exchange(opts: {
   /** The API or method, for messages; never the URL (robots carry their key in it). */
   what?: string;
 }): Promise<HttpExchange> {
-  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
+  // The timeout signal is held here until the answer: AbortSignal.any keeps its sources only
+  // weakly, and a collected timeout signal never fires (seen as a call that outlived its timeout).
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const signal = AbortSignal.any([opts.signal, timeout]);
   try {
     const res = await opts.fetch(opts.url, { ...opts.init, signal });
     const text = await res.text();
@@ -36,7 +39,7 @@ export async function exchange(opts: {
     // The workflow cancelled us: propagate the cancellation itself, not a retryable failure.
     if (opts.signal.aborted) throw opts.signal.reason ?? err;
     const prefix = opts.what ? `${opts.what}: ` : '';
-    if (signal.aborted) throw AdapterError.retryable(opts.adapter, ERROR_CODE.TIMEOUT, `${prefix}no response within ${opts.timeoutMs} ms`);
+    if (timeout.aborted) throw AdapterError.retryable(opts.adapter, ERROR_CODE.TIMEOUT, `${prefix}no response within ${opts.timeoutMs} ms`);
     throw AdapterError.retryable(opts.adapter, ERROR_CODE.NETWORK, `${prefix}network error${err instanceof Error ? ` (${err.message})` : ''}`);
   }
 }
@@ -129,7 +132,12 @@ export function statusFailure(adapter: string, what: string, res: HttpExchange, 
 
 /** A form POST, the request shape of the TOP, JD and PDD gateways (the text signed is the text sent). */
 export function formPost(params: Record<string, string>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() };
+  return formBody(new URLSearchParams(params).toString());
+}
+
+/** A form POST of a body already encoded (a signature over the encoded text must not be encoded again). */
+export function formBody(body: string): RequestInit {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body };
 }
 
 /** A JSON POST of text already serialised (the text signed is the text sent). */

@@ -3,6 +3,7 @@ import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/
 import { AdapterError } from '../../src/sdk/errors.js';
 import type { KingdeeConfig } from './config.js';
 import { pushSalesOrder, PushSalesOrderInput } from './operations/push-sales-order.js';
+import { parseOrReject } from '../_shared/platform-http.js';
 import { ADAPTER_ID, KingdeeTransport } from './transport.js';
 
 /** The implementation behind index.ts, loaded on first use. */
@@ -21,13 +22,7 @@ export function createKingdeeAdapter(config: KingdeeConfig, deps: AdapterDeps): 
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
       if (capability !== CAPABILITY.SALES_ORDER_PUSH) throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
-      const r = PushSalesOrderInput.safeParse(input);
-      if (!r.success) {
-        // Paths and messages only: the order holds buyer PII.
-        const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `${capability}: invalid input: ${issues}`);
-      }
-      return pushSalesOrder(transport, config, r.data, ctx);
+      return pushSalesOrder(transport, config, parseOrReject(ADAPTER_ID, PushSalesOrderInput, input, `${capability} input`), ctx);
     },
     async close() {},
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
+import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { jsonPost, request } from '../_shared/platform-http.js';
 import type { KingdeeConfig } from './config.js';
 
 export const ADAPTER_ID = 'kingdee';
@@ -98,9 +99,9 @@ export class KingdeeTransport {
   async operation(service: string, formId: string, data: unknown, signal: AbortSignal): Promise<ResponseStatus> {
     const body = await this.call(service, [formId, JSON.stringify(data)], signal);
     const env = Envelope.safeParse(body);
-    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_envelope', `${short(service)}: answer has no Result.ResponseStatus`, { body: JSON.stringify(body).slice(0, 500) });
+    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${short(service)}: answer has no Result.ResponseStatus`, { body: JSON.stringify(body).slice(0, 500) });
     const s = env.data.Result.ResponseStatus;
-    if (!s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, `kingdee_${String(s.MsgCode ?? s.ErrorCode ?? 'error')}`, `${short(service)} ${formId} failed: ${errorsText(s)}`);
+    if (!s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, vendorErrorCode('kingdee', s.MsgCode ?? s.ErrorCode ?? undefined), `${short(service)} ${formId} failed: ${errorsText(s)}`);
     return s;
   }
 
@@ -108,9 +109,9 @@ export class KingdeeTransport {
   async billQuery(query: Record<string, unknown>, signal: AbortSignal): Promise<unknown[][]> {
     const body = await this.call(SERVICE.BILL_QUERY, [JSON.stringify(query)], signal);
     const s = statusOf(body);
-    if (s && !s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, `kingdee_${String(s.MsgCode ?? s.ErrorCode ?? 'error')}`, `ExecuteBillQuery failed: ${errorsText(s)}`);
+    if (s && !s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, vendorErrorCode('kingdee', s.MsgCode ?? s.ErrorCode ?? undefined), `ExecuteBillQuery failed: ${errorsText(s)}`);
     const rows = z.array(z.array(z.unknown())).safeParse(body);
-    if (!rows.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_envelope', 'ExecuteBillQuery: answer is not a list of rows', { body: JSON.stringify(body).slice(0, 500) });
+    if (!rows.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'ExecuteBillQuery: answer is not a list of rows', { body: JSON.stringify(body).slice(0, 500) });
     return rows.data;
   }
 
@@ -128,7 +129,7 @@ export class KingdeeTransport {
     this.logins++;
     const { body, setCookies } = await this.send(SERVICE.LOGIN, [c.acctId, c.username, c.appId, c.appSecret, c.lcid], signal, false);
     const r = LoginResult.safeParse(body);
-    if (!r.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_login_answer', 'LoginByAppSecret: unexpected answer', { body: JSON.stringify(body).slice(0, 300) });
+    if (!r.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'LoginByAppSecret: unexpected answer', { body: JSON.stringify(body).slice(0, 300) });
     if (r.data.LoginResultType !== LOGIN_OK) {
       const msg = `login refused (LoginResultType ${r.data.LoginResultType}): ${r.data.Message ?? ''}`;
       if (r.data.LoginResultType === LOGIN_EXCEPTION) throw AdapterError.retryable(ADAPTER_ID, 'login_exception', msg);
@@ -158,29 +159,10 @@ export class KingdeeTransport {
 
   private async send(service: string, parameters: readonly unknown[], signal: AbortSignal, withSession: boolean): Promise<{ body: unknown; setCookies: string[] }> {
     const url = `${this.config.baseUrl.replace(/\/+$/, '')}/${service}.common.kdsvc`;
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    const headers: Record<string, string> = {};
     if (withSession && this.cookies.size) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.deps.fetch(url, { method: 'POST', headers, body: JSON.stringify({ parameters }), signal: AbortSignal.any([signal, timeout]) });
-      text = await res.text();
-    } catch (err) {
-      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : err;
-      if (timeout.aborted) throw AdapterError.retryable(ADAPTER_ID, 'timeout', `${short(service)}: no answer within ${this.config.timeoutMs} ms`);
-      throw AdapterError.retryable(ADAPTER_ID, 'network', `${short(service)}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (!res.ok) {
-      const details = { status: res.status, body: text.slice(0, 500) };
-      if (isRetryableStatus(res.status)) throw AdapterError.retryable(ADAPTER_ID, `http_${res.status}`, `${short(service)}: HTTP ${res.status}`, details);
-      throw AdapterError.rejected(ADAPTER_ID, `http_${res.status}`, `${short(service)}: HTTP ${res.status}`, details);
-    }
-    try {
-      return { body: parseJsonSafe(text), setCookies: res.headers.getSetCookie() };
-    } catch {
-      throw AdapterError.retryable(ADAPTER_ID, 'bad_body', `${short(service)}: answer is not JSON`, { status: res.status, body: text.slice(0, 500) });
-    }
+    const res = await request({ adapter: ADAPTER_ID, what: short(service), fetch: this.deps.fetch, url, init: jsonPost(JSON.stringify({ parameters }), headers), signal, timeoutMs: this.config.timeoutMs });
+    return { body: res.body, setCookies: res.headers.getSetCookie() };
   }
 }
 

@@ -8,15 +8,11 @@ import { logisticsAck, LogisticsAckInput } from './operations/logistics-ack.js';
 import { logisticsPending, LogisticsPendingInput } from './operations/logistics-pending.js';
 import { pushOrder, PushOrderInput } from './operations/push-order.js';
 import { queryStock, QueryStockInput } from './operations/query-stock.js';
+import { parseOrReject } from '../_shared/platform-http.js';
 import { ADAPTER_ID, WdtTransport } from './transport.js';
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, capability: Capability): z.output<S> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  // Paths and messages only: the input holds buyer PII, which must not travel in an error.
-  const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `${capability}: invalid input: ${issues}`);
-}
+// Paths and messages only: the input holds buyer PII, which must not travel in an error.
+const parse = <S extends z.ZodType>(schema: S, input: unknown, capability: Capability): z.output<S> => parseOrReject(ADAPTER_ID, schema, input, `${capability} input`);
 
 /** The implementation behind index.ts, loaded on first use. */
 export function createWdtAdapter(config: WdtConfig, deps: AdapterDeps): AdapterInstance {
