@@ -1,5 +1,6 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PollingActivities, PollPageResult, PollWindow } from '../src/polling/activities.js';
+import { FAILURE_TYPE, NON_RETRYABLE_FAILURE_TYPES } from '../src/sdk/failure-types.js';
 
 export interface OrderPollInput {
   /** Channel id from config (`channels[].id`); its connector must offer order.pull. */
@@ -28,7 +29,7 @@ const local = proxyActivities<PollingActivities>({ startToCloseTimeout: '30 seco
 const pages = proxyActivities<PollingActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { maximumAttempts: 5, initialInterval: '5 seconds', nonRetryableErrorTypes: ['AdapterRejected', 'CapabilityNotSupported', 'UnknownChannel', 'AdapterContractViolation'] },
+  retry: { maximumAttempts: 5, initialInterval: '5 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
 });
 
 /**
@@ -67,7 +68,7 @@ export async function orderPoll(input: OrderPollInput): Promise<OrderPollResult>
       result.quarantined += r.quarantined;
       if (r.nextPage === null) break;
       // A connector that names the page it just read again would loop for ever: fail the run loudly.
-      if (r.nextPage === page) throw ApplicationFailure.nonRetryable(`channel ${input.channel}: order.pull returned page ${String(page)} as its own next page`, 'AdapterContractViolation');
+      if (r.nextPage === page) throw ApplicationFailure.nonRetryable(`channel ${input.channel}: order.pull returned page ${String(page)} as its own next page`, FAILURE_TYPE.ADAPTER_CONTRACT_VIOLATION);
       page = r.nextPage;
     }
     result.cursorAfter = (await local.advancePollCursor({ channel: input.channel, to: window.end })).cursor;

@@ -28,7 +28,7 @@ describe('kingdee adapter', () => {
     server.use(...fake.handlers);
     const a = await instance();
     await expect(a.invoke('sales-order.push', { order: sampleOrder() }, ctx)).resolves.toMatchObject({ outcome: 'created' });
-    await expect(a.invoke('stock.query', {}, ctx)).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(a.invoke('stock.query', {}, ctx)).rejects.toMatchObject({ code: 'unsupported_capability' });
     await expect(a.invoke('sales-order.push', { order: { ...sampleOrder(), lines: [] } }, ctx)).rejects.toMatchObject({ code: 'invalid_input', retryable: false });
     expect(await a.testConnection()).toMatchObject({ ok: true });
   });

@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
@@ -21,7 +22,7 @@ export function createKingdeeAdapter(config: KingdeeConfig, deps: AdapterDeps): 
       }
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
-      if (capability !== CAPABILITY.SALES_ORDER_PUSH) throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
+      if (capability !== CAPABILITY.SALES_ORDER_PUSH) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
       return pushSalesOrder(transport, config, parseOrReject(ADAPTER_ID, PushSalesOrderInput, input, `${capability} input`), ctx);
     },
     async close() {},

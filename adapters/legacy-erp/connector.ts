@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type odbc from 'odbc';
 import { z } from 'zod';
 import type { AdapterDeps, AdapterInstance, InvokeContext, WebhookEvent, WebhookRequest, WebhookVerdict } from '../../src/sdk/define.js';
@@ -172,7 +173,7 @@ export class LegacyErpConnector implements AdapterInstance {
       ctx.heartbeat({ rows: rows.length });
       return { rows };
     }
-    throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by ${ADAPTER_ID}`);
+    throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by ${ADAPTER_ID}`);
   }
 
   verifyWebhook(req: WebhookRequest): WebhookVerdict {

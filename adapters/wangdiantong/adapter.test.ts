@@ -71,7 +71,7 @@ describe('wangdiantong adapter', () => {
     expect(err).toMatchObject({ code: 'invalid_input', retryable: false });
     expect(String(err)).toContain('order.currency');
     expect(String(err)).not.toContain('13800138000');
-    await expect(a.invoke('waybill.create', {}, ctx)).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(a.invoke('waybill.create', {}, ctx)).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 
   it('testConnection reports a rejected signature as not ok', async () => {

@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type { z } from 'zod';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
@@ -33,7 +34,7 @@ export function createWdtAdapter(config: WdtConfig, deps: AdapterDeps): AdapterI
         return logisticsPending(t, config, parse(LogisticsPendingInput, input, capability), ctx);
       }
       default:
-        throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
+        throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
     }
   };
 
