@@ -42,6 +42,21 @@ function rows(node: JsonSchema, prefix = ''): string[] {
   return out;
 }
 
+/** Config fields (as `a.b` paths) without a description: the docs would show an empty cell for them. */
+export function undocumentedFields(def: AdapterDefinition): string[] {
+  const walk = (node: JsonSchema, prefix: string): string[] => {
+    const props = node['properties'];
+    if (!isObj(props)) return [];
+    return Object.entries(props).flatMap(([k, v]) => {
+      if (!isObj(v)) return [];
+      const name = `${prefix}${k}`;
+      const own = typeof v['description'] === 'string' && v['description'].trim() ? [] : [name];
+      return [...own, ...walk(v, `${name}.`)];
+    });
+  };
+  return walk(configJsonSchema(def), '');
+}
+
 /** docs/adapters/<id>.md: generated from the manifest and the config schema, never hand-written. */
 export function renderAdapterDoc(def: AdapterDefinition): string {
   const m = def.manifest;
