@@ -38,6 +38,7 @@ import { NotificationRouter } from './notify/router.js';
 import { createNotifyActivities } from './notify/activities.js';
 import { createTrackingRobot } from './tracking/robot.js';
 import { ensureRobotSchedules } from './tracking/schedules.js';
+import { requireHubAddresses, serviceAddresses } from './config/addresses.js';
 
 /** After the drain, how long cancelled activities get to report before the worker is abandoned. */
 const CANCELLED_ACTIVITY_GRACE_MS = 5_000;
@@ -50,7 +51,7 @@ export interface HubOptions {
   worker?: boolean;
   /** Include Node process metrics in /metrics (default true). */
   processMetrics?: boolean;
-  /** Resolved addresses; default from config (which the CLI fills from env or embedded services). */
+  /** Addresses that win over the config's (the CLI passes the environment's or its embedded services'); see serviceAddresses. */
   temporalAddress?: string;
   redisUrl?: string;
   /** The order store's PostgreSQL URL (default: database.url). Absent everywhere: the hub runs without a store. */
@@ -98,10 +99,8 @@ export interface Hub {
  */
 export async function createHub(config: HubConfig, opts: HubOptions = {}): Promise<Hub> {
   const logger = opts.logger ?? createLogger({ level: config.log.level });
-  const temporalAddress = opts.temporalAddress ?? config.temporal.address;
-  const redisUrl = opts.redisUrl ?? config.redis.url;
-  if (!temporalAddress) throw new Error('no Temporal address: set temporal.address (or TEMPORAL_ADDRESS), or use `zhongshu start` to run the embedded dev server');
-  if (!redisUrl) throw new Error('no Redis URL: set redis.url (or REDIS_URL), or use `zhongshu start` to run an embedded redis-server');
+  const addresses = serviceAddresses(config, opts);
+  const { temporalAddress, redisUrl } = requireHubAddresses(addresses);
 
   const mappingsDir = path.isAbsolute(config.mappings.dir) ? config.mappings.dir : path.resolve(config.mappings.dir);
   // Each platform's code for each courier, for shipment confirmations; a broken table fails the start.
@@ -157,7 +156,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const robot = createTrackingRobot({ redis, keyPrefix: prefix, config: config.tracking, registry, temporal: client, router: notifications, logger });
   registerStateMetrics(metrics.registry, { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, decisions: new DecisionQueue(redis, prefix), cursors: new PollCursorStore(redis, prefix), polledChannels: polled.map((t) => t.channel.id), logger });
   const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
-  const databaseUrl = opts.databaseUrl ?? config.database.url;
+  const { databaseUrl } = addresses;
   // Migrations run at every start; a database that is down fails the start (the store is not optional once configured).
   const orders = databaseUrl ? await OrderStore.open({ url: databaseUrl, schema: config.database.schema, poolSize: config.database.poolSize, phoneHashKey: config.database.phoneHashKey, logger }) : null;
   if (!orders) logger.warn('no order store (database.url / DATABASE_URL unset): order search is off');

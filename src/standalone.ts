@@ -15,6 +15,7 @@ import type { SandboxWorld } from './sandbox/world.js';
 import { wireSandboxWorld } from './simulate/wire.js';
 import { startOrderGenerator, stockDemoPool } from './simulate/demo.js';
 import { createMetricsApp, metricsPortFromEnv } from './http/metrics-app.js';
+import { serviceAddresses } from './config/addresses.js';
 
 /**
  * `zhongshu start`: the hub as a standalone process. Without TEMPORAL_ADDRESS / REDIS_URL it runs
@@ -61,9 +62,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   installTemporalLogger(logger);
   const children: ManagedProcess[] = [];
   const dataDir = path.resolve(config.embedded.dataDir);
-  let temporalAddress = process.env['TEMPORAL_ADDRESS'] || config.temporal.address || undefined;
-  let redisUrl = process.env['REDIS_URL'] || config.redis.url || undefined;
-  let databaseUrl = process.env['DATABASE_URL'] || config.database.url || undefined;
+  let { temporalAddress, redisUrl, databaseUrl } = serviceAddresses(config, {}, process.env);
   let uiUrl: string | null = null;
 
   const stopChildren = async () => {
