@@ -11,7 +11,7 @@ import { errorMessage } from '../util/errors.js';
 import { guardCall, type ResilienceLayers } from '../resilience/index.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { adapterFailure } from '../activities/adapter-failure.js';
-import { LegacyErpConnector, column, type CallLimits, type ErpRow } from '../../adapters/legacy-erp/connector.js';
+import { column, type CallLimits, type ErpRow } from '../../adapters/legacy-erp/connector.js';
 import { compareCursor, overlapStart, type Cursor } from '../../adapters/legacy-erp/sql.js';
 import { FAILURE_TYPE } from '../sdk/failure-types.js';
 
@@ -124,9 +124,9 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
     const channel = deps.channels?.find((c) => c.id === input.channel);
     if (!channel) throw ApplicationFailure.nonRetryable(`no channel "${input.channel}" is configured`, FAILURE_TYPE.NOT_CONFIGURED);
     const { instance } = await deps.registry.connector(input.connector);
-    if (!(instance instanceof LegacyErpConnector)) throw ApplicationFailure.nonRetryable(`connector ${input.connector} is not a legacy-erp connector`, FAILURE_TYPE.NOT_CONFIGURED);
-    if (!instance.config.poll) throw ApplicationFailure.nonRetryable(`connector ${input.connector} has no poll section`, FAILURE_TYPE.NOT_CONFIGURED);
-    return { channel, conn: instance, poll: instance.config.poll, intake: deps.intake, mappings: deps.mappings };
+    const table = instance.surfaces?.()[CAPABILITY.ORDER_PULL];
+    if (!table) throw ApplicationFailure.nonRetryable(`connector ${input.connector} has no table to poll (a legacy-erp connector with a poll section)`, FAILURE_TYPE.NOT_CONFIGURED);
+    return { channel, conn: table, poll: table.settings, intake: deps.intake, mappings: deps.mappings };
   }
 
   /**
