@@ -2,8 +2,7 @@ import { Client } from '@temporalio/client';
 import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import path from 'node:path';
-import { createActivities } from './activities/index.js';
-import { createAfterSalesActivities } from './after-sales/activities.js';
+import { createWorkerActivities } from './activities/worker.js';
 import { CaseIntake } from './after-sales/intake.js';
 import { CaseStore } from './after-sales/store.js';
 import { openCasesByAge, registerCaseMetrics } from './after-sales/metrics.js';
@@ -23,7 +22,6 @@ import { loadCarrierCodes } from './lifecycle/carrier-codes.js';
 import { lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
 import { ensureLegacyErpSchedules, legacyErpPolls } from './legacy-erp/schedules.js';
-import { createPollingActivities } from './polling/activities.js';
 import { PollCursorStore } from './polling/cursor.js';
 import { ensurePollSchedules, pollTargets } from './polling/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
@@ -35,7 +33,6 @@ import { createResilience, limiterConnectors } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
 import { drainWithin } from './util/drain.js';
 import { NotificationRouter } from './notify/router.js';
-import { createNotifyActivities } from './notify/activities.js';
 import { createTrackingRobot } from './tracking/robot.js';
 import { ensureRobotSchedules } from './tracking/schedules.js';
 import { requireHubAddresses, serviceAddresses } from './config/addresses.js';
@@ -272,42 +269,47 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         // An activity that ignores its cancellation cannot hold the stop forever.
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-        // The poll workflow's activities sit beside the order activities on the same worker.
-        activities: Object.assign(createAfterSalesActivities({ redis, keyPrefix: prefix, logger, config }), createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
-          redis,
-          keyPrefix: prefix,
-          logger,
-          registry,
-          mappings,
-          rules: config.rules,
-          warehouse: config.lifecycle.warehouse,
-          pickupHookUrl: config.lifecycle.pickupHookUrl,
-          resilience,
-          intake,
-          channels: config.channels,
-          carrierCode: (platform, courier) => carrierCodes.carrierCodeFor(platform, courier),
-          orderStore: orders,
-          ...(opts.fetch ? { fetch: opts.fetch } : {}),
-          notifications,
-          onWaybillIssued: async (w) => {
-            const shipperCode = config.tracking.enabled ? robot.shipperCodeOf(w.connector) : null;
-            if (shipperCode) await robot.register({ waybillNo: w.waybillNo, workflowId: w.workflowId, shipperCode });
+        activities: createWorkerActivities({
+          afterSales: { redis, keyPrefix: prefix, logger, config },
+          polling: { channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications },
+          order: {
+            redis,
+            keyPrefix: prefix,
+            logger,
+            registry,
+            mappings,
+            rules: config.rules,
+            warehouse: config.lifecycle.warehouse,
+            pickupHookUrl: config.lifecycle.pickupHookUrl,
+            resilience,
+            intake,
+            channels: config.channels,
+            carrierCode: (platform, courier) => carrierCodes.carrierCodeFor(platform, courier),
+            orderStore: orders,
+            ...(opts.fetch ? { fetch: opts.fetch } : {}),
+            notifications,
+            onWaybillIssued: async (w) => {
+              const shipperCode = config.tracking.enabled ? robot.shipperCodeOf(w.connector) : null;
+              if (shipperCode) await robot.register({ waybillNo: w.waybillNo, workflowId: w.workflowId, shipperCode });
+            },
           },
-        }), { trackParcels: robot.trackParcels, backfillFromWms: robot.backfillFromWms }, createNotifyActivities({
-          // The same read model the case list and gauges use (newest 5,000 cases).
-          openCasesByAge: async () => openCasesByAge(await cases.store.recent(5000), Date.now()),
-          router: notifications,
-          config: config.notifications,
-          redis,
-          keyPrefix: prefix,
-          logger,
-          temporal: client,
-          taskQueue: config.temporal.taskQueue,
-          channels: config.channels,
-          decisions: new DecisionQueue(redis, prefix),
-          parcels: robot.store,
-          breakers: resilience.breakers,
-        })),
+          tracking: robot,
+          notify: {
+            // The same read model the case list and gauges use (newest 5,000 cases).
+            openCasesByAge: async () => openCasesByAge(await cases.store.recent(5000), Date.now()),
+            router: notifications,
+            config: config.notifications,
+            redis,
+            keyPrefix: prefix,
+            logger,
+            temporal: client,
+            taskQueue: config.temporal.taskQueue,
+            channels: config.channels,
+            decisions: new DecisionQueue(redis, prefix),
+            parcels: robot.store,
+            breakers: resilience.breakers,
+          },
+        }),
       });
       const w = worker;
       running = w.run().catch((err: unknown) => {
