@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import { jsonPost, request } from '../_shared/platform-http.js';
@@ -83,21 +84,21 @@ export class KingdeeTransport {
   ) {}
 
   /** Calls a service; returns the parsed body (ResponseStatus checking is the caller's). */
-  async call(service: string, parameters: readonly unknown[], signal: AbortSignal): Promise<unknown> {
-    await this.ensureSession(signal);
-    const first = await this.post(service, parameters, signal);
+  async call(service: string, parameters: readonly unknown[], scope: RequestScope | AbortSignal): Promise<unknown> {
+    await this.ensureSession(scope);
+    const first = await this.post(service, parameters, scope);
     if (!sessionLost(statusOf(first))) return first;
     this.cookies.clear();
     this.login = null;
-    await this.ensureSession(signal);
-    const again = await this.post(service, parameters, signal);
+    await this.ensureSession(scope);
+    const again = await this.post(service, parameters, scope);
     if (sessionLost(statusOf(again))) throw AdapterError.retryable(ADAPTER_ID, 'session_lost', `${short(service)}: session lost again right after a fresh login`);
     return again;
   }
 
   /** Save/Submit/Audit: the ResponseStatus, or a rejection listing Kingdee's errors. */
-  async operation(service: string, formId: string, data: unknown, signal: AbortSignal): Promise<ResponseStatus> {
-    const body = await this.call(service, [formId, JSON.stringify(data)], signal);
+  async operation(service: string, formId: string, data: unknown, scope: RequestScope | AbortSignal): Promise<ResponseStatus> {
+    const body = await this.call(service, [formId, JSON.stringify(data)], scope);
     const env = Envelope.safeParse(body);
     if (!env.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${short(service)}: answer has no Result.ResponseStatus`, { body: JSON.stringify(body).slice(0, 500) });
     const s = env.data.Result.ResponseStatus;
@@ -106,8 +107,8 @@ export class KingdeeTransport {
   }
 
   /** ExecuteBillQuery: rows of the requested FieldKeys, or a rejection listing Kingdee's errors. */
-  async billQuery(query: Record<string, unknown>, signal: AbortSignal): Promise<unknown[][]> {
-    const body = await this.call(SERVICE.BILL_QUERY, [JSON.stringify(query)], signal);
+  async billQuery(query: Record<string, unknown>, scope: RequestScope | AbortSignal): Promise<unknown[][]> {
+    const body = await this.call(SERVICE.BILL_QUERY, [JSON.stringify(query)], scope);
     const s = statusOf(body);
     if (s && !s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, vendorErrorCode('kingdee', s.MsgCode ?? s.ErrorCode ?? undefined), `ExecuteBillQuery failed: ${errorsText(s)}`);
     const rows = z.array(z.array(z.unknown())).safeParse(body);
@@ -115,19 +116,19 @@ export class KingdeeTransport {
     return rows.data;
   }
 
-  private ensureSession(signal: AbortSignal): Promise<void> {
+  private ensureSession(scope: RequestScope | AbortSignal): Promise<void> {
     if (this.cookies.size > 0) return Promise.resolve();
-    this.login ??= this.doLogin(signal).catch((err: unknown) => {
+    this.login ??= this.doLogin(scope).catch((err: unknown) => {
       this.login = null;
       throw err;
     });
     return this.login;
   }
 
-  private async doLogin(signal: AbortSignal): Promise<void> {
+  private async doLogin(scope: RequestScope | AbortSignal): Promise<void> {
     const c = this.config;
     this.logins++;
-    const { body, setCookies } = await this.send(SERVICE.LOGIN, [c.acctId, c.username, c.appId, c.appSecret, c.lcid], signal, false);
+    const { body, setCookies } = await this.send(SERVICE.LOGIN, [c.acctId, c.username, c.appId, c.appSecret, c.lcid], scope, false);
     const r = LoginResult.safeParse(body);
     if (!r.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'LoginByAppSecret: unexpected answer', { body: JSON.stringify(body).slice(0, 300) });
     if (r.data.LoginResultType !== LOGIN_OK) {
@@ -151,13 +152,15 @@ export class KingdeeTransport {
     }
   }
 
-  private async post(service: string, parameters: readonly unknown[], signal: AbortSignal): Promise<unknown> {
-    const { body, setCookies } = await this.send(service, parameters, signal, true);
+  private async post(service: string, parameters: readonly unknown[], scope: RequestScope | AbortSignal): Promise<unknown> {
+    const { body, setCookies } = await this.send(service, parameters, scope, true);
     this.absorb(setCookies);
     return body;
   }
 
-  private async send(service: string, parameters: readonly unknown[], signal: AbortSignal, withSession: boolean): Promise<{ body: unknown; setCookies: string[] }> {
+  private async send(service: string, parameters: readonly unknown[], scope: RequestScope | AbortSignal, withSession: boolean): Promise<{ body: unknown; setCookies: string[] }> {
+    // Every request spends its own rate-limit token, the login included.
+    const signal = await beforeRequest(scope, short(service));
     const url = `${this.config.baseUrl.replace(/\/+$/, '')}/${service}.common.kdsvc`;
     const headers: Record<string, string> = {};
     if (withSession && this.cookies.size) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
