@@ -23,8 +23,8 @@ function workflowImportRules(depth) {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Node builtins are not deterministic: keep them in activities.' })),
           patterns: [
             {
-              // Two pure-data modules (no imports, only `as const` tables) are shared with src/.
-              regex: `^(?!@temporalio/workflow$)(?!${up}(?:[\\w-]+/)*[\\w-][\\w.-]*$)(?!(?:\\.\\./){${depth + 1}}src/(?:canonical/status|sdk/capabilities)\\.js$)`,
+              // Pure-data modules (no imports, only `as const` tables) shared with src/.
+              regex: `^(?!@temporalio/workflow$)(?!${up}(?:[\\w-]+/)*[\\w-][\\w.-]*$)(?!(?:\\.\\./){${depth + 1}}src/(?:canonical/status|sdk/capabilities|sdk/failure-types|sdk/error-codes)\\.js$)`,
               allowTypeImports: true,
               message: 'Workflows import only @temporalio/workflow and other workflow files; use `import type` for activities.',
             },

@@ -2,11 +2,8 @@ import { Client } from '@temporalio/client';
 import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import path from 'node:path';
-import { createActivities } from './activities/index.js';
-import { createAfterSalesActivities } from './after-sales/activities.js';
-import { createAfterSalesPullActivities } from './after-sales/pull.js';
+import { createWorkerActivities } from './activities/worker.js';
 import { CaseJoins } from './after-sales/joins.js';
-import { createWmsReturnsActivities } from './after-sales/wms-returns.js';
 import { CaseIntake } from './after-sales/intake.js';
 import { CaseStore } from './after-sales/store.js';
 import { openCasesByAge, registerCaseMetrics } from './after-sales/metrics.js';
@@ -28,7 +25,6 @@ import { loadCarrierCodes } from './lifecycle/carrier-codes.js';
 import { channelLifecycleSettings, lifecycleSettings } from './lifecycle/settings.js';
 import { ensureSchedules } from './temporal/schedules.js';
 import { ensureLegacyErpSchedules, legacyErpPolls } from './legacy-erp/schedules.js';
-import { createPollingActivities } from './polling/activities.js';
 import { PollCursorStore } from './polling/cursor.js';
 import { ensurePollSchedules, pollTargets } from './polling/schedules.js';
 import { AdapterRegistry } from './sdk/registry.js';
@@ -40,9 +36,9 @@ import { createResilience, limiterConnectors } from './resilience/index.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
 import { drainWithin } from './util/drain.js';
 import { NotificationRouter } from './notify/router.js';
-import { createNotifyActivities } from './notify/activities.js';
 import { createTrackingRobot } from './tracking/robot.js';
 import { ensureRobotSchedules } from './tracking/schedules.js';
+import { requireHubAddresses, serviceAddresses } from './config/addresses.js';
 
 /** After the drain, how long cancelled activities get to report before the worker is abandoned. */
 const CANCELLED_ACTIVITY_GRACE_MS = 5_000;
@@ -55,7 +51,7 @@ export interface HubOptions {
   worker?: boolean;
   /** Include Node process metrics in /metrics (default true). */
   processMetrics?: boolean;
-  /** Resolved addresses; default from config (which the CLI fills from env or embedded services). */
+  /** Addresses that win over the config's (the CLI passes the environment's or its embedded services'); see serviceAddresses. */
   temporalAddress?: string;
   redisUrl?: string;
   /** The order store's PostgreSQL URL (default: database.url). Absent everywhere: the hub runs without a store. */
@@ -103,10 +99,8 @@ export interface Hub {
  */
 export async function createHub(config: HubConfig, opts: HubOptions = {}): Promise<Hub> {
   const logger = opts.logger ?? createLogger({ level: config.log.level });
-  const temporalAddress = opts.temporalAddress ?? config.temporal.address;
-  const redisUrl = opts.redisUrl ?? config.redis.url;
-  if (!temporalAddress) throw new Error('no Temporal address: set temporal.address (or TEMPORAL_ADDRESS), or use `zhongshu start` to run the embedded dev server');
-  if (!redisUrl) throw new Error('no Redis URL: set redis.url (or REDIS_URL), or use `zhongshu start` to run an embedded redis-server');
+  const addresses = serviceAddresses(config, opts);
+  const { temporalAddress, redisUrl } = requireHubAddresses(addresses);
 
   const mappingsDir = path.isAbsolute(config.mappings.dir) ? config.mappings.dir : path.resolve(config.mappings.dir);
   // Each platform's code for each courier, for shipment confirmations; a broken table fails the start.
@@ -162,7 +156,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
   const robot = createTrackingRobot({ redis, keyPrefix: prefix, config: config.tracking, registry, temporal: client, router: notifications, logger });
   registerStateMetrics(metrics.registry, { client, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, decisions: new DecisionQueue(redis, prefix), cursors: new PollCursorStore(redis, prefix), polledChannels: polled.map((t) => t.channel.id), logger });
   const quarantine = new QuarantineStore(redis, prefix, { retentionSeconds: config.quarantine.retentionDays * 24 * 3600 });
-  const databaseUrl = opts.databaseUrl ?? config.database.url;
+  const { databaseUrl } = addresses;
   // Migrations run at every start; a database that is down fails the start (the store is not optional once configured).
   const orders = databaseUrl ? await OrderStore.open({ url: databaseUrl, schema: config.database.schema, poolSize: config.database.poolSize, phoneHashKey: config.database.phoneHashKey, logger }) : null;
   if (!orders) logger.warn('no order store (database.url / DATABASE_URL unset): order search is off');
@@ -304,42 +298,49 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         // An activity that ignores its cancellation cannot hold the stop forever.
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-        // The poll workflow's activities sit beside the order activities on the same worker.
-        activities: Object.assign(createAfterSalesActivities({ redis, keyPrefix: prefix, logger, config }),  createAfterSalesPullActivities({ channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience }), createWmsReturnsActivities({ temporal: client, redis, keyPrefix: prefix, registry, channels: config.channels, cases: cases.store, logger, wms: config.afterSales.returns.wms }), createPollingActivities({ channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications }), createActivities({
-          redis,
-          keyPrefix: prefix,
-          logger,
-          registry,
-          mappings,
-          rules: config.rules,
-          warehouse: config.lifecycle.warehouse,
-          pickupHookUrl: config.lifecycle.pickupHookUrl,
-          resilience,
-          intake,
-          channels: config.channels,
-          carrierCode: (platform, courier) => carrierCodes.carrierCodeFor(platform, courier),
-          orderStore: orders,
-          ...(opts.fetch ? { fetch: opts.fetch } : {}),
-          notifications,
-          onWaybillIssued: async (w) => {
-            const shipperCode = config.tracking.enabled ? robot.shipperCodeOf(w.connector) : null;
-            if (shipperCode) await robot.register({ waybillNo: w.waybillNo, workflowId: w.workflowId, shipperCode });
+        activities: createWorkerActivities({
+          afterSales: { redis, keyPrefix: prefix, logger, config },
+          afterSalesPull: { channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience },
+          wmsReturns: { temporal: client, redis, keyPrefix: prefix, registry, channels: config.channels, cases: cases.store, logger, wms: config.afterSales.returns.wms },
+          polling: { channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications },
+          order: {
+            redis,
+            keyPrefix: prefix,
+            logger,
+            registry,
+            mappings,
+            rules: config.rules,
+            warehouse: config.lifecycle.warehouse,
+            pickupHookUrl: config.lifecycle.pickupHookUrl,
+            resilience,
+            intake,
+            channels: config.channels,
+            carrierCode: (platform, courier) => carrierCodes.carrierCodeFor(platform, courier),
+            orderStore: orders,
+            ...(opts.fetch ? { fetch: opts.fetch } : {}),
+            notifications,
+            onWaybillIssued: async (w) => {
+              const shipperCode = config.tracking.enabled ? robot.shipperCodeOf(w.connector) : null;
+              if (shipperCode) await robot.register({ waybillNo: w.waybillNo, workflowId: w.workflowId, shipperCode });
+            },
           },
-        }), { trackParcels: robot.trackParcels, backfillFromWms: robot.backfillFromWms }, createNotifyActivities({
-          // The same read model the case list and gauges use (newest 5,000 cases).
-          openCasesByAge: async () => openCasesByAge(await cases.store.recent(5000), Date.now()),
-          router: notifications,
-          config: config.notifications,
-          redis,
-          keyPrefix: prefix,
-          logger,
-          temporal: client,
-          taskQueue: config.temporal.taskQueue,
-          channels: config.channels,
-          decisions: new DecisionQueue(redis, prefix),
-          parcels: robot.store,
-          breakers: resilience.breakers,
-        })),
+          tracking: robot,
+          notify: {
+            // The same read model the case list and gauges use (newest 5,000 cases).
+            openCasesByAge: async () => openCasesByAge(await cases.store.recent(5000), Date.now()),
+            router: notifications,
+            config: config.notifications,
+            redis,
+            keyPrefix: prefix,
+            logger,
+            temporal: client,
+            taskQueue: config.temporal.taskQueue,
+            channels: config.channels,
+            decisions: new DecisionQueue(redis, prefix),
+            parcels: robot.store,
+            breakers: resilience.breakers,
+          },
+        }),
       });
       const w = worker;
       running = w.run().catch((err: unknown) => {

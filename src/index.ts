@@ -21,5 +21,7 @@ export type { OrderLifecycleInput, OrderState } from '../workflows/order-lifecyc
 export { beforeRequest, defineAdapter, type AdapterDefinition, type AdapterInstance, type AdapterDeps, type InvokeContext, type RequestScope, type WebhookEvent } from './sdk/define.js';
 export { secret } from './sdk/connector-config.js';
 export { AdapterError } from './sdk/errors.js';
+export { ERROR_CODE, httpErrorCode, vendorErrorCode, type ErrorCode } from './sdk/error-codes.js';
+export { FAILURE_TYPE, NON_RETRYABLE_FAILURE_TYPES, type FailureType } from './sdk/failure-types.js';
 export { CAPABILITY, ADAPTER_KIND, ADAPTER_STATUS, ADAPTER_CONTRACT_VERSION, type Capability } from './sdk/capabilities.js';
 export { AdapterRegistry } from './sdk/registry.js';

@@ -17,6 +17,7 @@ import { wireSandboxWorld } from './simulate/wire.js';
 import { startOrderGenerator, stockDemoPool } from './simulate/demo.js';
 import { createMetricsApp, metricsPortFromEnv } from './http/metrics-app.js';
 import { CONSOLE_PATH } from './http/console.js';
+import { serviceAddresses } from './config/addresses.js';
 
 /**
  * `zhongshu start`: the hub as a standalone process. Without TEMPORAL_ADDRESS / REDIS_URL it runs
@@ -68,9 +69,7 @@ export async function startCommand(o: { configFile: string; role: string; demo: 
   installTemporalLogger(logger, 'WARN', sdkMetrics.address);
   const children: ManagedProcess[] = [];
   const dataDir = path.resolve(config.embedded.dataDir);
-  let temporalAddress = process.env['TEMPORAL_ADDRESS'] || config.temporal.address || undefined;
-  let redisUrl = process.env['REDIS_URL'] || config.redis.url || undefined;
-  let databaseUrl = process.env['DATABASE_URL'] || config.database.url || undefined;
+  let { temporalAddress, redisUrl, databaseUrl } = serviceAddresses(config, {}, process.env);
   let uiUrl: string | null = null;
 
   const stopChildren = async () => {

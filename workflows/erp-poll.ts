@@ -1,6 +1,7 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../src/activities/index.js';
 import type { Cursor } from '../adapters/legacy-erp/sql.js';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../src/sdk/failure-types.js';
 
 export interface ErpPollInput {
   connector: string;
@@ -25,7 +26,7 @@ export interface ErpPollResult {
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { maximumAttempts: 5, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['NotConfigured', 'InvalidRow', 'AdapterRejected'] },
+  retry: { maximumAttempts: 5, initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
 });
 
 /**

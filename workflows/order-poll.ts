@@ -1,6 +1,7 @@
 import { ApplicationFailure, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AfterSalesPullActivities } from '../src/after-sales/pull.js';
 import type { PollingActivities, PollPageResult, PollWindow } from '../src/polling/activities.js';
+import { FAILURE_TYPE, NON_RETRYABLE_FAILURE_TYPES } from '../src/sdk/failure-types.js';
 
 /** Patch: a window's after-sales are read (aftersales.pull into cases) before the cursor passes it. */
 export const AFTER_SALES_PULL_PATCH = 'after-sales-pull';
@@ -39,7 +40,7 @@ const local = proxyActivities<PollingActivities>({ startToCloseTimeout: '30 seco
 const pages = proxyActivities<PollingActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { maximumAttempts: 5, initialInterval: '5 seconds', nonRetryableErrorTypes: ['AdapterRejected', 'CapabilityNotSupported', 'UnknownChannel', 'AdapterContractViolation'] },
+  retry: { maximumAttempts: 5, initialInterval: '5 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
 });
 
 /**
@@ -78,7 +79,7 @@ export async function orderPoll(input: OrderPollInput): Promise<OrderPollResult>
       result.quarantined += r.quarantined;
       if (r.nextPage === null) break;
       // A connector that names the page it just read again would loop for ever: fail the run loudly.
-      if (r.nextPage === page) throw ApplicationFailure.nonRetryable(`channel ${input.channel}: order.pull returned page ${String(page)} as its own next page`, 'AdapterContractViolation');
+      if (r.nextPage === page) throw ApplicationFailure.nonRetryable(`channel ${input.channel}: order.pull returned page ${String(page)} as its own next page`, FAILURE_TYPE.ADAPTER_CONTRACT_VIOLATION);
       page = r.nextPage;
     }
     if (plan.afterSales === true && patched(AFTER_SALES_PULL_PATCH)) {

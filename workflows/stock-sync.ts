@@ -1,5 +1,7 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../src/activities/index.js';
+import { CAPABILITY } from '../src/sdk/capabilities.js';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../src/sdk/failure-types.js';
 
 export interface StockSyncInput {
   warehouse: string;
@@ -14,7 +16,7 @@ export interface StockSyncInput {
 const local = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } });
 const remote = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: ['AdapterRejected', 'CapabilityNotSupported'] },
+  retry: { maximumAttempts: 3, initialInterval: '2 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
 });
 
 /**
@@ -41,7 +43,7 @@ export async function stockSync(input: StockSyncInput): Promise<{ skus: number; 
   const failed: string[] = [];
   for (const platform of input.platforms) {
     try {
-      await remote.invokeAdapter({ connector: platform, capability: 'inventory.push', idempotencyKey: `${workflowId}:${runId}:${platform}`, input: { warehouse: input.warehouse, items } });
+      await remote.invokeAdapter({ connector: platform, capability: CAPABILITY.INVENTORY_PUSH, idempotencyKey: `${workflowId}:${runId}:${platform}`, input: { warehouse: input.warehouse, items } });
       pushed.push(platform);
     } catch {
       // One platform's outage must not stop the others; the next run pushes again.

@@ -9,7 +9,7 @@ describe('dispatch', () => {
     expect(await invoke('order.pull', 1, testContext())).toEqual({ got: 1 });
     const err = await invoke('waybill.create', {}, testContext()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterError);
-    expect(err).toMatchObject({ retryable: false, code: 'unsupported-capability', message: 'demo: capability waybill.create is not implemented' });
+    expect(err).toMatchObject({ retryable: false, code: 'unsupported_capability', message: 'demo: capability waybill.create is not implemented' });
   });
   it('probe reports ok or the failure', async () => {
     expect(await probe(async () => 'x')).toEqual({ ok: true });

@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type { Capability } from '../../src/sdk/capabilities.js';
 import type { AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
@@ -12,7 +13,7 @@ export type Operation = (input: unknown, ctx: InvokeContext) => Promise<unknown>
 export function dispatch(adapterId: string, operations: Partial<Record<Capability, Operation>>): AdapterInstance['invoke'] {
   return async (capability, input, ctx) => {
     const op = operations[capability];
-    if (!op) throw AdapterError.rejected(adapterId, 'unsupported-capability', `capability ${capability} is not implemented`);
+    if (!op) throw AdapterError.rejected(adapterId, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not implemented`);
     return op(input, ctx);
   };
 }

@@ -2,7 +2,7 @@ import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../src/sdk/errors.js';
-import { exchange, formPost, parseGatewayJson, retryAfterMs } from './platform-http.js';
+import { exchange, formPost, isBusy, request, retryAfterMs, transientText } from './platform-http.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -45,27 +45,46 @@ describe('exchange', () => {
   });
 });
 
-describe('parseGatewayJson', () => {
-  const res = (status: number, text: string) => ({ status, headers: new Headers(), text });
-  const failure = (status: number, text: string): AdapterError => {
-    try {
-      parseGatewayJson('t', 'taobao.trade.get', res(status, text));
-    } catch (err) {
-      if (err instanceof AdapterError) return err;
-      throw err;
-    }
-    throw new Error('expected an AdapterError');
+describe('request', () => {
+  const URL_ = 'https://api.test/x';
+  const table = { codes: new Set(['7']), text: transientText('不可用') };
+  const vendorError = (body: unknown) => {
+    if (typeof body !== 'object' || body === null || !('err' in body)) return null;
+    const { err } = body as { err: { code: string; msg: string } };
+    return { code: `v_${err.code}`, message: err.msg, retryable: isBusy(table, err.code, err.msg) };
   };
+  const send = (over: Partial<Parameters<typeof request>[0]> = {}) =>
+    request({ adapter: 't', what: 'taobao.trade.get', fetch: (i, n) => globalThis.fetch(i, n), url: URL_, init: { method: 'POST' }, signal: new AbortController().signal, timeoutMs: 1000, vendorError, ...over });
+  const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected an AdapterError'); }, (e: unknown) => { if (e instanceof AdapterError) return e; throw e; });
 
-  it('keeps ids beyond 2^53 exact', () => {
-    expect(parseGatewayJson('t', 'x', res(200, '{"tid": 4012345678901234567}'))).toEqual({ tid: '4012345678901234567' });
+  it('keeps ids beyond 2^53 exact', async () => {
+    server.use(http.post(URL_, () => HttpResponse.text('{"tid": 4012345678901234567}')));
+    expect((await send()).body).toEqual({ tid: '4012345678901234567' });
   });
-  it('names the call and the status; a gateway page is retryable when the status says so, a broken 200 too', () => {
-    const page = failure(502, '<html>Bad Gateway</html>');
-    expect(page.message).toMatch(/taobao\.trade\.get: unparseable response \(HTTP 502\)/);
-    expect(page.retryable).toBe(true);
-    expect(failure(200, '{"trade_get_response": {"tr').retryable).toBe(true);
-    expect(failure(400, 'not json').retryable).toBe(false);
+  it('a vendor error is retryable when its table says busy, by code or by words, and rejected otherwise', async () => {
+    for (const [err, retryable] of [[{ code: '7', msg: 'x' }, true], [{ code: '9', msg: '服务不可用' }, true], [{ code: '9', msg: '系统繁忙' }, true], [{ code: '9', msg: 'no such trade' }, false]] as const) {
+      server.use(http.post(URL_, () => HttpResponse.json({ err })));
+      expect(await failure(send())).toMatchObject({ code: `v_${err.code}`, retryable, message: `t: taobao.trade.get: ${err.msg}` });
+    }
+  });
+  it('a vendor error under 5xx is retryable whatever its code', async () => {
+    server.use(http.post(URL_, () => HttpResponse.json({ err: { code: '9', msg: 'no such trade' } }, { status: 502 })));
+    expect(await failure(send())).toMatchObject({ code: 'v_9', retryable: true, details: { status: 502 } });
+  });
+  it('429 keeps Retry-After; other 4xx are rejected; a gateway page under 5xx is retryable', async () => {
+    server.use(http.post(URL_, () => HttpResponse.json({}, { status: 429, headers: { 'retry-after': '2' } })));
+    expect(await failure(send())).toMatchObject({ code: 'http_429', retryable: true, details: { retryAfterMs: 2000 } });
+    server.use(http.post(URL_, () => HttpResponse.text('not json', { status: 400 })));
+    expect(await failure(send())).toMatchObject({ code: 'http_400', retryable: false });
+    server.use(http.post(URL_, () => HttpResponse.text('<html>Bad Gateway</html>', { status: 502 })));
+    expect(await failure(send())).toMatchObject({ code: 'http_502', retryable: true, message: 't: taobao.trade.get: HTTP 502' });
+  });
+  it('a broken body under 2xx is a retryable bad_response; an empty one is null only when asked', async () => {
+    server.use(http.post(URL_, () => HttpResponse.text('{"trade_get_response": {"tr')));
+    expect(await failure(send())).toMatchObject({ code: 'bad_response', retryable: true });
+    server.use(http.post(URL_, () => new HttpResponse(null, { status: 204 })));
+    expect((await send({ emptyIsNull: true })).body).toBeNull();
+    expect(await failure(send())).toMatchObject({ code: 'bad_response' });
   });
 });
 

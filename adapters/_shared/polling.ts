@@ -151,8 +151,8 @@ export function previousPage(current: number, firstIndex: 0 | 1): number | null 
 export function pollingConfig(defaultWindowMinutes: number, maxWindowMs: number) {
   return z
     .object({
-      windowMinutes: z.number().int().min(1).max(Math.floor(maxWindowMs / MINUTE)).default(defaultWindowMinutes),
-      overlapSeconds: z.number().int().min(0).max(3600).default(DEFAULT_OVERLAP_MS / 1000),
+      windowMinutes: z.number().int().min(1).max(Math.floor(maxWindowMs / MINUTE)).default(defaultWindowMinutes).describe("Longest time window one pull asks for (never above the platform's ceiling)"),
+      overlapSeconds: z.number().int().min(0).max(3600).default(DEFAULT_OVERLAP_MS / 1000).describe('Each window starts this long before the last one ended, for orders the platform indexes late'),
     })
     .strict()
     .prefault({});

@@ -8,6 +8,6 @@ describe('amazon definition', () => {
     expect([...secretPaths(amazonConfig)].sort()).toEqual(['lwa.clientSecret', 'lwa.refreshToken']);
     expect(amazon.manifest.summary).toContain('0.0167 rps');
     const inst = await amazon.create(amazonConfig.parse({ marketplaceIds: ['ATVPDKIKX0DER'], lwa: { clientId: 'c', clientSecret: 's', refreshToken: 'r' } }), testDeps());
-    await expect(inst.invoke('order.webhook', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability' });
+    await expect(inst.invoke('order.webhook', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 });

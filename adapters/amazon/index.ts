@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { listingsTable } from '../_shared/inventory-push.js';
 import { ADAPTER_ID, AmazonListing } from './constants.js';
@@ -7,19 +7,19 @@ import { amazonPollingConfig } from './polling.js';
 
 export const amazonConfig = z
   .object({
-    /** Regional SP-API endpoint: -na, -eu or -fe. */
-    endpoint: z.url().default('https://sellingpartnerapi-na.amazon.com'),
-    marketplaceIds: z.array(z.string().min(1)).min(1),
+    endpoint: z.url().default('https://sellingpartnerapi-na.amazon.com').describe('Regional SP-API endpoint: -na, -eu or -fe.'),
+    marketplaceIds: z.array(z.string().min(1)).min(1).describe('Marketplaces whose orders are pulled (e.g. ATVPDKIKX0DER for the US); at least one'),
     lwa: z
       .object({
-        clientId: z.string().min(1),
+        clientId: z.string().min(1).describe('LWA client id of the SP-API application'),
         clientSecret: secret('LWA client secret of the SP-API application'),
         refreshToken: secret("The seller's LWA refresh token"),
-        tokenUrl: z.url().default('https://api.amazon.com/auth/o2/token'),
+        tokenUrl: z.url().default('https://api.amazon.com/auth/o2/token').describe('LWA token endpoint the refresh token is exchanged at'),
       })
-      .strict(),
-    timeoutMs: z.number().int().positive().default(30_000),
-    polling: amazonPollingConfig,
+      .strict()
+      .describe('Login with Amazon credentials of the SP-API application'),
+    timeoutMs: timeoutMs(30_000),
+    polling: amazonPollingConfig.describe('Order pull window and overlap'),
     sellerId: z.string().regex(/^[A-Z0-9]+$/, 'the merchant token (Seller Central > Account info), e.g. A2Z045PNNSBEVP').optional().describe('Selling partner id for the Listings Items API; required by inventory.push'),
     /** Merchant SKU -> {sellerSku, productType} of the Amazon listing. */
     listings: listingsTable(AmazonListing),

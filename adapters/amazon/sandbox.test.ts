@@ -76,7 +76,7 @@ describe('amazon sandbox: order.pull', () => {
 
   it('refuses a LastUpdatedBefore less than two minutes ago, as Amazon does (the adapter checks first)', async () => {
     const a = await adapter();
-    expect(await rejection(pullAll(a, at(0), new Date()))).toMatchObject({ code: 'invalid-input', retryable: false });
+    expect(await rejection(pullAll(a, at(0), new Date()))).toMatchObject({ code: 'invalid_input', retryable: false });
     const cfg = sb.connectorConfig() as { endpoint: string; lwa: { tokenUrl: string; clientId: string; clientSecret: string; refreshToken: string } };
     const tok = (await (await fetch(cfg.lwa.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cfg.lwa.refreshToken, client_id: cfg.lwa.clientId, client_secret: cfg.lwa.clientSecret }) })).json()) as { access_token: string };
     const q = new URLSearchParams({ MarketplaceIds: 'ATVPDKIKX0DER', LastUpdatedAfter: at(0).toISOString(), LastUpdatedBefore: new Date().toISOString() });
@@ -127,7 +127,7 @@ describe('amazon sandbox: tokens, quotas and faults', () => {
     const cfg = sb.connectorConfig() as { lwa: Record<string, string> };
     expect(await (await adapter({ lwa: { ...cfg.lwa, clientSecret: 'wrong' } })).testConnection()).toMatchObject({ ok: false, detail: expect.stringContaining('invalid_client') });
     const e = await rejection((await adapter({ lwa: { ...cfg.lwa, refreshToken: 'Atzr|revoked' } })).invoke(CAPABILITY.ORDER_PULL, { window: { start: at(0).toISOString(), end: at(1).toISOString() } }, testContext()));
-    expect(e).toMatchObject({ code: 'lwa-invalid_grant', retryable: false });
+    expect(e).toMatchObject({ code: 'lwa_invalid_grant', retryable: false });
   });
 
   it('an expired access token is answered 403 "expired": the adapter drops it, retries, and gets a new one', async () => {

@@ -42,7 +42,7 @@ describe('LWA tokens', () => {
   it('invalid_grant is rejected (re-authorise), an LWA 503 retryable', async () => {
     server.use(http.post(TOKEN_URL, () => HttpResponse.json({ error: 'invalid_grant', error_description: 'The request has an invalid grant parameter' }, { status: 400 })));
     const e1 = await make().request('GET', '/x', null, undefined, sig).catch((e: unknown) => e);
-    expect(e1 instanceof AdapterError && [e1.code, e1.retryable]).toEqual(['lwa-invalid_grant', false]);
+    expect(e1 instanceof AdapterError && [e1.code, e1.retryable]).toEqual(['lwa_invalid_grant', false]);
     server.use(http.post(TOKEN_URL, () => HttpResponse.text('down', { status: 503 })));
     const e2 = await make().request('GET', '/x', null, undefined, sig).catch((e: unknown) => e);
     expect(e2 instanceof AdapterError && e2.retryable).toBe(true);

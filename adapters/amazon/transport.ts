@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, retryAfterMs } from '../_shared/platform-http.js';
+import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { formPost, request, type HttpExchange, type VendorFailure } from '../_shared/platform-http.js';
 import { ADAPTER_ID } from './constants.js';
 
 export { ADAPTER_ID };
@@ -22,6 +23,21 @@ export interface SpApiOptions {
   timeoutMs: number;
   fetch: typeof fetch;
   now(): Date;
+}
+
+/** invalid_grant / invalid_client: the seller must re-authorise; retrying cannot help (a 5xx still retries). */
+function lwaFailure(body: unknown, res: HttpExchange): VendorFailure | null {
+  if (res.status < 300) return null;
+  const e = LwaError.safeParse(body);
+  return e.success ? { code: vendorErrorCode('lwa', e.data.error), message: `HTTP ${res.status}, ${e.data.error}`, retryable: false } : null;
+}
+
+/** SP-API `{errors:[{code,message}]}`: the status decides (429, 5xx); Amazon's code names the failure. */
+function spFailure(body: unknown, res: HttpExchange): VendorFailure | null {
+  if (res.status < 300) return null;
+  const errs = SpErrors.safeParse(body);
+  const first = errs.success ? errs.data.errors[0] : undefined;
+  return first ? { code: first.code, message: `HTTP ${res.status} ${first.code}: ${first.message ?? ''}`, retryable: false } : null;
 }
 
 /**
@@ -48,33 +64,20 @@ export class LwaTokens {
   }
 
   private async exchange(signal: AbortSignal): Promise<string> {
-    const res = await exchange({
+    const { body } = await request({
       adapter: ADAPTER_ID,
+      what: 'LWA token exchange',
       fetch: this.o.fetch,
       url: this.o.tokenUrl,
-      init: {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.o.refreshToken, client_id: this.o.clientId, client_secret: this.o.clientSecret }).toString(),
-      },
+      init: formPost({ grant_type: 'refresh_token', refresh_token: this.o.refreshToken, client_id: this.o.clientId, client_secret: this.o.clientSecret }),
       signal,
       timeoutMs: this.o.timeoutMs,
+      vendorError: lwaFailure,
     });
-    let json: unknown = null;
-    try {
-      json = JSON.parse(res.text);
-    } catch {
-      // handled below by status
-    }
-    if (res.status >= 200 && res.status < 300) {
-      const t = TokenBody.safeParse(json);
-      if (!t.success) throw AdapterError.rejected(ADAPTER_ID, 'lwa-unexpected-response', 'LWA token response without access_token/expires_in');
-      this.cached = { token: t.data.access_token, expiresAt: this.o.now().getTime() + t.data.expires_in * 1000 - EXPIRY_MARGIN_MS };
-      return t.data.access_token;
-    }
-    const e = LwaError.safeParse(json);
-    // invalid_grant / invalid_client: the seller must re-authorise; retrying cannot help.
-    throw new AdapterError(ADAPTER_ID, e.success ? `lwa-${e.data.error}` : `lwa-http-${res.status}`, `LWA token exchange failed (HTTP ${res.status}${e.success ? `, ${e.data.error}` : ''})`, isRetryableStatus(res.status), { status: res.status });
+    const t = TokenBody.safeParse(body);
+    if (!t.success) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'LWA token response without access_token/expires_in');
+    this.cached = { token: t.data.access_token, expiresAt: this.o.now().getTime() + t.data.expires_in * 1000 - EXPIRY_MARGIN_MS };
+    return t.data.access_token;
   }
 }
 
@@ -110,31 +113,17 @@ export class SpApiTransport {
     const signal = await beforeRequest(scope, spApiOperation(method, path));
     const token = await this.tokens.get(signal);
     const url = `${this.o.endpoint.replace(/\/$/, '')}${path}${query ? `?${query.toString()}` : ''}`;
-    const res = await exchange({
-      adapter: ADAPTER_ID,
-      fetch: this.o.fetch,
-      url,
-      init: { method, headers: { 'x-amz-access-token': token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) },
-      signal,
-      timeoutMs: this.o.timeoutMs,
-    });
-    let json: unknown = null;
-    if (res.text) {
-      try {
-        json = JSON.parse(res.text);
-      } catch {
-        throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method} ${path}: unparseable response (HTTP ${res.status})`, isRetryableStatus(res.status) || res.status < 300, { status: res.status, body: bodySnippet(res.text) });
+    const init: RequestInit = { method, headers: { 'x-amz-access-token': token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) };
+    try {
+      const res = await request({ adapter: ADAPTER_ID, what: `${method} ${path}`, fetch: this.o.fetch, url, init, signal, timeoutMs: this.o.timeoutMs, emptyIsNull: true, vendorError: spFailure });
+      return res.body;
+    } catch (err) {
+      // An expired token is ours to renew: drop it so the retry fetches a fresh one.
+      if (err instanceof AdapterError && err.details?.status === 403 && /expired/i.test(err.message)) {
+        this.tokens.invalidate();
+        throw AdapterError.retryable(ADAPTER_ID, err.code, err.message.slice(ADAPTER_ID.length + 2), err.details);
       }
+      throw err;
     }
-    if (res.status >= 200 && res.status < 300) return json;
-    const errs = SpErrors.safeParse(json);
-    const first = errs.success ? errs.data.errors[0] : undefined;
-    const code = first ? first.code : `http-${res.status}`;
-    const message = `${method} ${path}: HTTP ${res.status}${first ? ` ${first.code}: ${first.message ?? ''}` : ''}`;
-    if (res.status === 403 && /expired/i.test(first?.message ?? '')) {
-      this.tokens.invalidate();
-      throw AdapterError.retryable(ADAPTER_ID, code, message, { status: res.status });
-    }
-    throw new AdapterError(ADAPTER_ID, code, message, isRetryableStatus(res.status), { status: res.status, retryAfterMs: retryAfterMs(res.headers) });
   }
 }

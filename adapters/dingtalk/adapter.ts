@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type { z } from 'zod';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
@@ -12,7 +13,7 @@ export function createDingtalkAdapter(config: z.output<typeof dingtalkConfig>, d
       return { ok: true, detail: `robot webhook ${new URL(config.webhookUrl).host} configured${config.signSecret ? ', signed' : ''} (not called)` };
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
-      if (capability !== CAPABILITY.ALERT_SEND) throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
+      if (capability !== CAPABILITY.ALERT_SEND) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
       return sendAlert(deps.fetch, config, input, ctx.signal, deps.now);
     },
     async close() {},

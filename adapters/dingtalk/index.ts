@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 
 export const dingtalkConfig = z
   .object({
-    webhookUrl: z.string().url().default('https://oapi.dingtalk.com/robot/send'),
+    webhookUrl: z.string().url().default('https://oapi.dingtalk.com/robot/send').describe('Robot webhook address without its access_token (added from accessToken)'),
     accessToken: secret('DingTalk robot access_token'),
     /** The robot's "加签" secret (SEC...). Without it the robot must be protected by keywords or IPs. */
     signSecret: secret('DingTalk robot signing secret (SEC...)').optional(),
-    msgtype: z.enum(['markdown', 'text']).default('markdown'),
-    timeoutMs: z.number().int().positive().default(10_000),
+    msgtype: z.enum(['markdown', 'text']).default('markdown').describe('Message type the alert is sent as'),
+    timeoutMs: timeoutMs(10_000),
   })
   .strict();
 

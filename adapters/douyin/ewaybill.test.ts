@@ -78,7 +78,7 @@ describe('douyin waybill.create (logistics.newCreateOrder)', () => {
     const masked = { ...order, recipient: { ...order.recipient, phone: { masked: '159****1111' } } };
     const e = await failure(create(masked, 'k-mask'));
     expect([e.code, e.retryable, e.message]).toEqual(['receiver-incomplete', false, expect.stringContaining('recipient phone')]);
-    expect((await failure(create(order, 'k-bad', { sender: { name: 'x' } }))).code).toBe('invalid-input');
+    expect((await failure(create(order, 'k-bad', { sender: { name: 'x' } }))).code).toBe('invalid_input');
     expect(sb.server.requestCount).toBe(calls);
   });
 
@@ -117,7 +117,7 @@ describe('douyin waybill.cancel (logistics.cancelOrder) and waybill.update (logi
     sb.pickUpEwaybill(other.waybillNo);
     const e = await failure(dy.invoke(CAPABILITY.WAYBILL_CANCEL, { orderId: other.orderId, waybillNo: other.waybillNo }, ctx('k')));
     expect([e.code, e.retryable]).toEqual(['cancel-refused', false]);
-    expect((await failure(dy.invoke(CAPABILITY.WAYBILL_CANCEL, { orderId: 'x' }, ctx('k2')))).code).toBe('invalid-input');
+    expect((await failure(dy.invoke(CAPABILITY.WAYBILL_CANCEL, { orderId: 'x' }, ctx('k2')))).code).toBe('invalid_input');
   });
 
   it('overwrites the receiver of a live e-waybill with the new ciphertext', async () => {

@@ -11,16 +11,16 @@ import { carrierOrderId } from '../_shared/waybill.js';
 export const DouyinEwaybillConfig = z
   .object({
     /** Douyin's logistics company code the shop subscribed to (e.g. shunfeng, zhongtong, yuantong). */
-    logisticsCode: z.string().regex(/^[a-z0-9_]+$/, 'a Douyin logistics company code, lower case (e.g. shunfeng)'),
+    logisticsCode: z.string().regex(/^[a-z0-9_]+$/, 'a Douyin logistics company code, lower case (e.g. shunfeng)').describe("Douyin's logistics company code the shop subscribed to (e.g. shunfeng, zhongtong, yuantong)"),
     /**
      * The same company as a hub courier id (KDNiao ShipperCode: SF, ZTO, YTO...): the shipment
      * confirmation looks the platform's carrier code up under it (mappings/_tables/carrier-codes.json).
      */
-    courier: z.string().regex(/^[A-Z0-9]{2,10}$/, 'a hub courier id (KDNiao ShipperCode), e.g. SF'),
+    courier: z.string().regex(/^[A-Z0-9]{2,10}$/, 'a hub courier id (KDNiao ShipperCode), e.g. SF').describe('The same company as a hub courier id (KDNiao ShipperCode: SF, ZTO, YTO...); the shipment confirmation looks its platform carrier code up under it'),
     /** Shared-account issuing only: the shop id the waybill is for (Douyin: -1 when unknown). */
-    userId: z.string().regex(/^-?\d+$/, 'a Douyin shop id (digits)').optional(),
+    userId: z.string().regex(/^-?\d+$/, 'a Douyin shop id (digits)').optional().describe('Shared-account issuing only: the shop id the waybill is for (-1 when unknown)'),
     /** The company's product (快递产品类型), when the subscription has several. */
-    productType: z.string().min(1).optional(),
+    productType: z.string().min(1).optional().describe('The company product (快递产品类型), when the subscription has several'),
   })
   .strict();
 export type DouyinEwaybillConfig = z.output<typeof DouyinEwaybillConfig>;

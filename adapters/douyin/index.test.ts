@@ -13,6 +13,6 @@ describe('douyin definition', () => {
     const rawBody = new TextEncoder().encode('[{"tag":"101","msg_id":"9","data":"{\\"p_id\\":1}"}]');
     expect(inst.verifyWebhook?.({ headers: { 'event-sign': signDouyinPush(rawBody, 'k', 's') }, rawBody })).toEqual({ ok: true });
     expect(inst.parseWebhook?.({ headers: {}, rawBody }).map((e) => e.messageId)).toEqual(['9']);
-    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability' });
+    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { listingsTable } from '../_shared/inventory-push.js';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
@@ -9,17 +9,17 @@ import { douyinPollingConfig } from './polling.js';
 
 export const douyinConfig = z
   .object({
-    appKey: z.string().min(1),
+    appKey: z.string().min(1).describe('App key of the Douyin shop application'),
     appSecret: secret('App secret: signs API calls and verifies push messages'),
     accessToken: secret("The shop's access token"),
-    baseUrl: z.url().default('https://openapi-fxg.jinritemai.com'),
-    pageSize: z.number().int().min(1).max(100).default(100),
-    timeoutMs: z.number().int().positive().default(30_000),
-    polling: douyinPollingConfig,
+    baseUrl: z.url().default('https://openapi-fxg.jinritemai.com').describe('Open-platform API root (the sandbox or a proxy otherwise)'),
+    pageSize: z.number().int().min(1).max(100).default(100).describe('Orders per order.searchList page (Douyin allows at most 100)'),
+    timeoutMs: timeoutMs(30_000),
+    polling: douyinPollingConfig.describe('Order pull window and overlap'),
     /** Merchant SKU -> {productId, skuId} of the Douyin product and SKU. */
     listings: listingsTable(DouyinListing),
     /** The shop's e-waybill subscription: set, this connector is a courier (waybill.create/cancel/update). */
-    ewaybill: DouyinEwaybillConfig.optional(),
+    ewaybill: DouyinEwaybillConfig.optional().describe('Issue waybills on the Douyin e-waybill (抖音电子面单) with this subscription; absent: no waybill capabilities'),
   })
   .strict();
 const EWAYBILL_CAPABILITIES: readonly Capability[] = [CAPABILITY.WAYBILL_CREATE, CAPABILITY.WAYBILL_CANCEL, CAPABILITY.WAYBILL_UPDATE];

@@ -204,7 +204,7 @@ describe('douyin sandbox: signatures and faults', () => {
     sb.failNext(DOUYIN_ERRORS.SERVICE_UNAVAILABLE);
     expect(await rejection(get())).toMatchObject({ code: 'isp.service-error', retryable: true });
     sb.server.setFaults({ mode: SANDBOX_FAULT.GATEWAY_TIMEOUT, remaining: 1 });
-    expect(await rejection(get())).toMatchObject({ code: 'http-504', retryable: true });
+    expect(await rejection(get())).toMatchObject({ code: 'http_504', retryable: true });
     expect(idOf(await get())).toBe(ID.a);
   });
 

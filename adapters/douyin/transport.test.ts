@@ -68,7 +68,7 @@ describe('DouyinTransport', () => {
   it('maps err_no/code != 0/10000 bodies, with HTTP 200, to retryable or rejected', async () => {
     server.use(http.post('https://dy.test/order/searchList', () => HttpResponse.json({ err_no: 1, code: 20000, msg: '服务不可用', data: null })));
     const e1 = await transport().call('order.searchList', {}, sig).catch((e: unknown) => e);
-    expect(e1 instanceof AdapterError && [e1.retryable, e1.code]).toEqual([true, 'douyin-20000']);
+    expect(e1 instanceof AdapterError && [e1.retryable, e1.code]).toEqual([true, 'douyin_20000']);
     server.use(http.post('https://dy.test/order/searchList', () => HttpResponse.json({ err_no: 30002, code: 30002, msg: '授权失效', sub_code: 'isv.access-token-expired' })));
     const e2 = await transport().call('order.searchList', {}, sig).catch((e: unknown) => e);
     expect(e2 instanceof AdapterError && [e2.retryable, e2.code]).toEqual([false, 'isv.access-token-expired']);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, parseGatewayJson } from '../_shared/platform-http.js';
+import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { isBusy, jsonPost, request, TRANSIENT_TEXT, type BusyTable, type VendorFailure } from '../_shared/platform-http.js';
 import { hmacHex, unixSeconds } from '../_shared/signing.js';
 import { ADAPTER_ID } from './constants.js';
 
@@ -49,19 +50,26 @@ type Envelope = z.output<typeof Envelope>;
  * Everything else (30001/30002 authorisation, 4xxxx parameters, 50002 business refusal,
  * sub_code isv.*) is rejected.
  */
-export const DOUYIN_RETRYABLE_CODES: ReadonlySet<number> = new Set([20000]);
-const TRANSIENT_TEXT = /限流|频繁|繁忙|超时|稍后重试|rate.?limit|too many|busy|timeout/i;
+export const DOUYIN_BUSY: BusyTable = { codes: new Set(['20000']), text: TRANSIENT_TEXT };
 
 export function classifyDouyinError(e: Envelope): { failed: boolean; retryable: boolean; code: string } {
   const codeFailed = e.code !== undefined && e.code !== 10000;
   const errNoFailed = e.err_no !== undefined && e.err_no !== 0;
   if (!codeFailed && !errNoFailed) return { failed: false, retryable: false, code: '' };
   const sub = e.sub_code ?? '';
-  const code = sub || `douyin-${e.code ?? e.err_no ?? 'error'}`;
+  const code = sub || vendorErrorCode('douyin', e.code ?? e.err_no);
   if (sub.startsWith('isv.')) return { failed: true, retryable: false, code };
   const text = [e.message, e.msg, e.sub_msg].filter((x) => x).join(' ');
-  const retryable = (e.code !== undefined && DOUYIN_RETRYABLE_CODES.has(e.code)) || sub.startsWith('isp.') || TRANSIENT_TEXT.test(text);
-  return { failed: true, retryable, code };
+  return { failed: true, retryable: sub.startsWith('isp.') || isBusy(DOUYIN_BUSY, e.code, text), code };
+}
+
+function douyinFailure(body: unknown): VendorFailure | null {
+  const env = Envelope.safeParse(body);
+  if (!env.success) return null;
+  const { failed, ...c } = classifyDouyinError(env.data);
+  if (!failed) return null;
+  const e = env.data;
+  return { ...c, message: [e.code ?? e.err_no, e.msg ?? e.message, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== '').join(' / ') };
 }
 
 export interface DouyinTransportOptions {
@@ -85,27 +93,10 @@ export class DouyinTransport {
     const timestamp = String(unixSeconds(this.o.now()));
     const sign = signDouyin({ appKey: this.o.appKey, appSecret: this.o.appSecret, method, paramJson, timestamp });
     const q = new URLSearchParams({ app_key: this.o.appKey, method, v: '2', timestamp, sign_method: 'hmac-sha256', sign, access_token: this.o.accessToken });
-    const res = await exchange({
-      adapter: ADAPTER_ID,
-      fetch: this.o.fetch,
-      url: `${this.o.baseUrl.replace(/\/$/, '')}/${method.replaceAll('.', '/')}?${q.toString()}`,
-      init: { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: paramJson },
-      signal,
-      timeoutMs: this.o.timeoutMs,
-    });
-    const body = parseGatewayJson(ADAPTER_ID, method, res);
+    const url = `${this.o.baseUrl.replace(/\/$/, '')}/${method.replaceAll('.', '/')}?${q.toString()}`;
+    const { body } = await request({ adapter: ADAPTER_ID, what: method, fetch: this.o.fetch, url, init: jsonPost(paramJson), signal, timeoutMs: this.o.timeoutMs, vendorError: douyinFailure });
     const env = Envelope.safeParse(body);
-    if (env.success) {
-      const c = classifyDouyinError(env.data);
-      if (c.failed) {
-        const e = env.data;
-        const text = `${method}: ${[e.code ?? e.err_no, e.msg ?? e.message, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== '').join(' / ')}`;
-        throw new AdapterError(ADAPTER_ID, c.code, text, c.retryable || isRetryableStatus(res.status), { status: res.status });
-      }
-    }
-    if (res.status < 200 || res.status >= 300 || !env.success) {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method}: HTTP ${res.status}`, isRetryableStatus(res.status), { status: res.status, body: bodySnippet(res.text) });
-    }
+    if (!env.success) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${method}: the answer is not Douyin's envelope`);
     return env.data.data ?? null;
   }
 }

@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import { AdapterError } from '../../src/sdk/errors.js';
@@ -22,7 +23,7 @@ export function createEmsClient(config: EmsConfig, deps: AdapterDeps): AdapterIn
     },
     async invoke(capability, input, ctx) {
       const op = ops[capability];
-      if (!op) throw AdapterError.rejected(EMS_ADAPTER_ID, 'unsupported_capability', `capability ${capability} is not implemented`);
+      if (!op) throw AdapterError.rejected(EMS_ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not implemented`);
       return op(input, ctx);
     },
     async close() {},

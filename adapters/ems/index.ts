@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 
 export const emsConfig = z
   .object({
-    /** The partner's endpoint implementing the hub's EMS contract (README.md), e.g. https://ems-bridge.example.com/v1. */
-    baseUrl: z.string().url(),
-    partnerId: z.string().min(1),
+    baseUrl: z.string().url().describe('The partner\'s endpoint implementing the hub\'s EMS contract (README.md), e.g. https://ems-bridge.example.com/v1.'),
+    partnerId: z.string().min(1).describe('Partner id sent as X-Zs-Partner'),
     secret: secret('Shared HMAC-SHA256 secret for X-Zs-Signature'),
-    timeoutMs: z.number().int().positive().max(120_000).default(15_000),
+    timeoutMs: timeoutMs(15_000, 120_000),
   })
   .strict();
 export type EmsConfig = z.output<typeof emsConfig>;

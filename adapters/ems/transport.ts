@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../../src/logger.js';
-import type { InvokeContext } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
+import { beforeRequest, type InvokeContext } from '../../src/sdk/define.js';
+import { jsonPost, parseOrReject, request, type HttpExchange, type VendorFailure } from '../_shared/platform-http.js';
 
 export const EMS_ADAPTER_ID = 'ems';
 
@@ -25,6 +24,13 @@ export function emsSignature(secret: string, timestamp: string, body: string): s
 
 const ErrorBody = z.object({ code: z.string(), message: z.string().optional() });
 
+/** The contract's error body `{code, message}` on a non-2xx: the code names the failure, the status decides the retry. */
+function emsFailure(body: unknown, res: HttpExchange): VendorFailure | null {
+  if (res.status < 300) return null;
+  const e = ErrorBody.safeParse(body);
+  return e.success ? { code: e.data.code, message: `HTTP ${res.status} ${e.data.code}${e.data.message ? `: ${e.data.message}` : ''}`, retryable: false } : null;
+}
+
 export interface EmsTransportOptions {
   baseUrl: string;
   partnerId: string;
@@ -35,64 +41,18 @@ export interface EmsTransportOptions {
   now(): Date;
 }
 
-export function describeIssues(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
-
 export class EmsTransport {
   constructor(private readonly o: EmsTransportOptions) {}
 
   /** POSTs a signed JSON body; 2xx bodies are parsed with `schema`, other statuses mapped by the contract. */
   async post<T extends z.ZodType>(path: EmsPath, payload: unknown, schema: T, ctx: InvokeContext): Promise<z.output<T>> {
+    const signal = await beforeRequest(ctx, path);
     const body = JSON.stringify(payload);
     const timestamp = String(this.o.now().getTime());
-    const timeout = AbortSignal.timeout(this.o.timeoutMs);
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.o.fetch(this.o.baseUrl.replace(/\/+$/, '') + path, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          [EMS_HEADER.PARTNER]: this.o.partnerId,
-          [EMS_HEADER.TIMESTAMP]: timestamp,
-          [EMS_HEADER.SIGNATURE]: emsSignature(this.o.secret, timestamp, body),
-        },
-        body,
-        signal: AbortSignal.any([ctx.signal, timeout]),
-      });
-      text = await res.text();
-    } catch (err) {
-      if (ctx.signal.aborted) throw AdapterError.retryable(EMS_ADAPTER_ID, 'aborted', `${path} aborted by the caller`);
-      if (timeout.aborted) throw AdapterError.retryable(EMS_ADAPTER_ID, 'timeout', `${path} timed out after ${this.o.timeoutMs} ms`);
-      throw AdapterError.retryable(EMS_ADAPTER_ID, 'network', `${path}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const headers = { [EMS_HEADER.PARTNER]: this.o.partnerId, [EMS_HEADER.TIMESTAMP]: timestamp, [EMS_HEADER.SIGNATURE]: emsSignature(this.o.secret, timestamp, body) };
+    const url = this.o.baseUrl.replace(/\/+$/, '') + path;
+    const res = await request({ adapter: EMS_ADAPTER_ID, what: path, fetch: this.o.fetch, url, init: jsonPost(body, headers), signal, timeoutMs: this.o.timeoutMs, vendorError: emsFailure });
     this.o.logger.debug({ path, status: res.status }, 'ems call');
-    let json: unknown = undefined;
-    try {
-      json = parseJsonSafe(text);
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const e = ErrorBody.safeParse(json);
-      const code = e.success ? e.data.code : 'http';
-      const m = `${path}: HTTP ${res.status}${e.success ? ` ${e.data.code}${e.data.message ? `: ${e.data.message}` : ''}` : ''}`;
-      const details = { status: res.status, body: text.slice(0, 300) };
-      throw isRetryableStatus(res.status) ? AdapterError.retryable(EMS_ADAPTER_ID, code, m, details) : AdapterError.rejected(EMS_ADAPTER_ID, code, m, details);
-    }
-    if (json === undefined) throw AdapterError.retryable(EMS_ADAPTER_ID, 'bad_response', `${path}: response is not JSON`, { status: res.status });
-    const r = schema.safeParse(json);
-    if (!r.success) throw AdapterError.rejected(EMS_ADAPTER_ID, 'bad_response', `${path}: unexpected response (${describeIssues(r.error)})`);
-    return r.data;
+    return parseOrReject(EMS_ADAPTER_ID, schema, res.body, `${path} response`);
   }
-}
-
-export function parseInput<T extends z.ZodType>(operation: string, schema: T, raw: unknown): z.output<T> {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw AdapterError.rejected(EMS_ADAPTER_ID, 'invalid_input', `${operation}: invalid input (${describeIssues(r.error)})`);
-  return r.data;
 }

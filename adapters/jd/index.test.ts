@@ -7,6 +7,6 @@ describe('jd definition', () => {
   it('marks the secrets and refuses unknown capabilities', async () => {
     expect([...secretPaths(jdConfig)].sort()).toEqual(['accessToken', 'appSecret']);
     const inst = await jd.create(jdConfig.parse({ appKey: 'a', appSecret: 's', accessToken: 't' }), testDeps());
-    await expect(inst.invoke('order.webhook', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability' });
+    await expect(inst.invoke('order.webhook', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { ADAPTER_ID, JD_ORDER_STATES } from './constants.js';
 import { jdPollingConfig } from './polling.js';
@@ -8,14 +8,14 @@ import { JdListing } from './operations/inventory-push.js';
 
 export const jdConfig = z
   .object({
-    appKey: z.string().min(1),
+    appKey: z.string().min(1).describe('JOS app key'),
     appSecret: secret('JOS app secret that signs every request'),
     accessToken: secret("The shop's access token"),
-    baseUrl: z.url().default('https://api.jd.com/routerjson'),
-    orderStates: z.array(z.string().min(1)).min(1).default([...JD_ORDER_STATES]),
-    pageSize: z.number().int().min(1).max(100).default(100),
-    timeoutMs: z.number().int().positive().default(30_000),
-    polling: jdPollingConfig,
+    baseUrl: z.url().default('https://api.jd.com/routerjson').describe('JOS routerjson gateway (the sandbox or a proxy otherwise)'),
+    orderStates: z.array(z.string().min(1)).min(1).default([...JD_ORDER_STATES]).describe('Order states pulled (jingdong.pop.order.search order_state)'),
+    pageSize: z.number().int().min(1).max(100).default(100).describe('Orders per search page (JOS allows at most 100)'),
+    timeoutMs: timeoutMs(30_000),
+    polling: jdPollingConfig.describe('Order pull window and overlap'),
     listings: listingsTable(JdListing),
   })
   .strict();

@@ -80,7 +80,7 @@ describe('jd sandbox: order.pull', () => {
 
   it('refuses what JOS refuses: a window over a month, a state list with an unknown state', async () => {
     const a = await adapter({ orderStates: ['WAIT_SELLER_STOCK_OUT', 'NOT_A_STATE'] });
-    expect(await rejection(pullAll(a, at(0), at(30)))).toMatchObject({ retryable: false, code: 'jd-61', message: expect.stringContaining('NOT_A_STATE') });
+    expect(await rejection(pullAll(a, at(0), at(30)))).toMatchObject({ retryable: false, code: 'jd_61', message: expect.stringContaining('NOT_A_STATE') });
   });
 });
 
@@ -95,9 +95,9 @@ describe('jd sandbox: shipment.confirm', () => {
   it("refuses a second shipment and a paused order with JD's errorCode, not retried", async () => {
     const a = await adapter();
     const again = await rejection(a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: ID.a, trackingNumber: 'SF2', carrierCode: '467' }, testContext()));
-    expect(again).toMatchObject({ code: 'jd-business-10400002', retryable: false });
+    expect(again).toMatchObject({ code: 'jd_business_10400002', retryable: false });
     const paused = await rejection(a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: ID.c, trackingNumber: 'SF3', carrierCode: '467' }, testContext()));
-    expect(paused.code).toBe('jd-business-10400002');
+    expect(paused.code).toBe('jd_business_10400002');
     expect(sb.state().shipments.map((s) => s.orderId)).toEqual([ID.a]);
     expect(sb.log.of('ship.refused').map((e) => e.key)).toEqual([ID.a, ID.c]);
   });
@@ -122,8 +122,8 @@ describe('jd sandbox: signatures and faults', () => {
   const ship = (a: AdapterInstance, id: string) => a.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: id, trackingNumber: 'X1', carrierCode: '467' }, testContext());
 
   it('refuses a wrong secret (signature) and a wrong token, neither retried', async () => {
-    expect(await rejection(ship(await adapter({ appSecret: 'not-the-secret' }), ID.d))).toMatchObject({ code: 'jd-14', retryable: false });
-    expect(await rejection(ship(await adapter({ accessToken: 'someone-else' }), ID.d))).toMatchObject({ code: 'jd-19', retryable: false });
+    expect(await rejection(ship(await adapter({ appSecret: 'not-the-secret' }), ID.d))).toMatchObject({ code: 'jd_14', retryable: false });
+    expect(await rejection(ship(await adapter({ accessToken: 'someone-else' }), ID.d))).toMatchObject({ code: 'jd_19', retryable: false });
     expect(sb.state().refused).toMatchObject({ '14': 1, '19': 1 });
     expect(sb.state().shipments.some((s) => s.orderId === ID.d)).toBe(false);
   });
@@ -131,7 +131,7 @@ describe('jd sandbox: signatures and faults', () => {
   it('the bad-signature switch refuses the counted requests, then signatures check again', async () => {
     const a = await adapter();
     sb.server.setFaults({ mode: SANDBOX_FAULT.BAD_SIGNATURE, remaining: 1 });
-    expect(await rejection(pullAll(a, at(0), at(1)))).toMatchObject({ code: 'jd-14' });
+    expect(await rejection(pullAll(a, at(0), at(1)))).toMatchObject({ code: 'jd_14' });
     expect(sb.server.faults.mode).toBe(SANDBOX_FAULT.NONE);
     await expect(pullAll(a, at(0), at(1))).resolves.toBeInstanceOf(Array);
   });
@@ -141,8 +141,8 @@ describe('jd sandbox: signatures and faults', () => {
     sb.failNext(JD_ERRORS.BACKEND_TIMEOUT, { method: 'jingdong.stock.write.updateSkuStock' });
     sb.failNext(JD_ERRORS.CALL_LIMITED, { method: 'jingdong.stock.write.updateSkuStock' });
     const push = () => a.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH1', items: [{ sku: 'FP-001', available: 5 }] }, testContext());
-    expect(await rejection(push())).toMatchObject({ code: 'jd-66', retryable: true });
-    expect(await rejection(push())).toMatchObject({ code: 'jd-85', retryable: true });
+    expect(await rejection(push())).toMatchObject({ code: 'jd_66', retryable: true });
+    expect(await rejection(push())).toMatchObject({ code: 'jd_85', retryable: true });
     await expect(push()).resolves.toMatchObject({ pushed: 1 });
     expect(sb.state().stock['FP-001']).toBe(5);
   });

@@ -47,14 +47,14 @@ describe('JdTransport', () => {
     server.use(http.post(URL_, () => HttpResponse.json({ jingdong_pop_order_search_response: { code: '0' } })));
     await expect(transport.call('jingdong.pop.order.search', {}, sig)).resolves.toEqual({ code: '0' });
     server.use(http.post(URL_, () => HttpResponse.json({ something_else: {} })));
-    await expect(transport.call('jingdong.pop.order.search', {}, sig)).rejects.toMatchObject({ code: 'unexpected-response', retryable: false });
+    await expect(transport.call('jingdong.pop.order.search', {}, sig)).rejects.toMatchObject({ code: 'bad_response', retryable: false });
   });
   it('maps error_response: backend timeout retryable, bad token rejected', async () => {
     server.use(http.post(URL_, () => HttpResponse.json({ error_response: { code: '66', zh_desc: '平台连接后端服务超时', en_desc: 'Platform backend service timeout' } })));
     const e1 = await transport.call('m', {}, sig).catch((e: unknown) => e);
-    expect(e1 instanceof AdapterError && [e1.retryable, e1.code]).toEqual([true, 'jd-66']);
+    expect(e1 instanceof AdapterError && [e1.retryable, e1.code]).toEqual([true, 'jd_66']);
     server.use(http.post(URL_, () => HttpResponse.json({ error_response: { code: '19', zh_desc: 'token无效', en_desc: 'Invalid access_token' } })));
     const e2 = await transport.call('m', {}, sig).catch((e: unknown) => e);
-    expect(e2 instanceof AdapterError && [e2.retryable, e2.code]).toEqual([false, 'jd-19']);
+    expect(e2 instanceof AdapterError && [e2.retryable, e2.code]).toEqual([false, 'jd_19']);
   });
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
+import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { formPost, isBusy, request, transientText, type BusyTable, type VendorFailure } from '../_shared/platform-http.js';
 import { formatGmt8, md5Hex, sortedKeyValues } from '../_shared/signing.js';
 import { ADAPTER_ID } from './constants.js';
 
@@ -31,8 +32,14 @@ const JdErrorBody = z.object({
  * timeout / limited (繁忙, 超时, 限流, 频繁). Token (19), signature, parameter and permission
  * errors are rejected; an unknown code is rejected rather than retried in a loop.
  */
-export const JD_RETRYABLE_CODES: ReadonlySet<string> = new Set(['66', '67']);
-export const TRANSIENT_TEXT = /限流|频繁|繁忙|超时|稍后重试|不可用|rate.?limit|too many|busy|timeout|unavailable/i;
+export const JD_BUSY: BusyTable = { codes: new Set(['66', '67']), text: transientText('不可用', 'unavailable') };
+
+function jdFailure(body: unknown): VendorFailure | null {
+  const err = JdErrorBody.safeParse(body);
+  if (!err.success) return null;
+  const e = err.data.error_response;
+  return { code: vendorErrorCode('jd', e.code), message: [e.code, e.en_desc, e.zh_desc].filter((x) => x).join(' / '), retryable: isBusy(JD_BUSY, e.code, `${e.zh_desc ?? ''} ${e.en_desc ?? ''}`) };
+}
 
 export interface JdTransportOptions {
   appKey: string;
@@ -63,28 +70,11 @@ export class JdTransport {
       '360buy_param_json': JSON.stringify(business),
     };
     params['sign'] = signJd(params, this.o.appSecret);
-    const res = await exchange({
-      adapter: ADAPTER_ID,
-      fetch: this.o.fetch,
-      url: this.o.baseUrl,
-      init: formPost(params),
-      signal,
-      timeoutMs: this.o.timeoutMs,
-    });
-    const body = parseGatewayJson(ADAPTER_ID, method, res);
-    const err = JdErrorBody.safeParse(body);
-    if (err.success) {
-      const e = err.data.error_response;
-      const retryable = (e.code !== undefined && JD_RETRYABLE_CODES.has(e.code)) || TRANSIENT_TEXT.test(`${e.zh_desc ?? ''} ${e.en_desc ?? ''}`) || isRetryableStatus(res.status);
-      throw new AdapterError(ADAPTER_ID, `jd-${e.code ?? 'error'}`, `${method}: ${[e.code, e.en_desc, e.zh_desc].filter((x) => x).join(' / ')}`, retryable, { status: res.status });
-    }
-    if (res.status < 200 || res.status >= 300) {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method}: HTTP ${res.status}`, isRetryableStatus(res.status), { status: res.status, body: bodySnippet(res.text) });
-    }
+    const { body } = await request({ adapter: ADAPTER_ID, what: method, fetch: this.o.fetch, url: this.o.baseUrl, init: formPost(params), signal, timeoutMs: this.o.timeoutMs, vendorError: jdFailure });
     const [responce, response] = jdResponseKeys(method);
     const wrapped = z.union([z.looseObject({ [responce]: z.unknown() }), z.looseObject({ [response]: z.unknown() })]).safeParse(body);
     const inner = wrapped.success ? (wrapped.data[responce] ?? wrapped.data[response]) : undefined;
-    if (inner === undefined) throw AdapterError.rejected(ADAPTER_ID, 'unexpected-response', `${method}: no ${responce} in the response`);
+    if (inner === undefined) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${method}: no ${responce} in the response`);
     return inner;
   }
 }
@@ -93,5 +83,5 @@ export class JdTransport {
 export function jdBusinessFailure(method: string, r: { success?: boolean; chineseErr?: string; englishErr?: string; code?: string }): AdapterError | null {
   if (r.success !== false) return null;
   const text = `${r.englishErr ?? ''} ${r.chineseErr ?? ''}`.trim();
-  return new AdapterError(ADAPTER_ID, `jd-business-${r.code ?? 'error'}`, `${method}: ${text || 'success=false'}`, TRANSIENT_TEXT.test(text));
+  return new AdapterError(ADAPTER_ID, vendorErrorCode('jd_business', r.code), `${method}: ${text || 'success=false'}`, isBusy(JD_BUSY, undefined, text));
 }

@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { AdapterError } from '../../src/sdk/errors.js';
@@ -15,7 +16,7 @@ export function createKdniaoClient(config: KdniaoConfig, deps: AdapterDeps): Ada
     },
     async invoke(capability, input, ctx) {
       if (capability === CAPABILITY.TRACKING_SUBSCRIBE) return subscribeTracking(t, input, ctx);
-      if (capability !== CAPABILITY.TRACKING_QUERY) throw AdapterError.rejected(KDNIAO_ADAPTER_ID, 'unsupported_capability', `capability ${capability} is not implemented`);
+      if (capability !== CAPABILITY.TRACKING_QUERY) throw AdapterError.rejected(KDNIAO_ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not implemented`);
       return queryTracking(t, config.requestType, input, ctx);
     },
     async close() {},

@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 
 export const kdniaoConfig = z
   .object({
-    url: z.string().url().default('https://api.kdniao.com/Ebusiness/EbusinessOrderHandle.aspx'),
-    eBusinessId: z.string().min(1),
+    url: z.string().url().default('https://api.kdniao.com/Ebusiness/EbusinessOrderHandle.aspx').describe('KDNiao API endpoint (EbusinessOrderHandle.aspx)'),
+    eBusinessId: z.string().min(1).describe('EBusinessID (用户ID) of the KDNiao account'),
     appKey: secret('KDNiao AppKey that signs DataSign'),
-    /** 1002 instant query (default) or 8001 enhanced (paid; adds StateEx and Location). */
-    requestType: z.enum(['1002', '8001']).default('1002'),
-    timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+    requestType: z.enum(['1002', '8001']).default('1002').describe('1002 instant query (default) or 8001 enhanced (paid; adds StateEx and Location).'),
+    timeoutMs: timeoutMs(10_000, 120_000),
   })
   .strict();
 export type KdniaoConfig = z.output<typeof kdniaoConfig>;

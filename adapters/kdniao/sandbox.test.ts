@@ -82,7 +82,7 @@ describe('KDNiao sandbox, driven by the real adapter', () => {
     sb.server.setFaults({ mode: SANDBOX_FAULT.BAD_SIGNATURE, remaining: 1 });
     expect((await failure(adapter.invoke('tracking.query', Q, sandboxCtx('q')))).code).toBe('query_failed');
     sb.server.setFaults({ mode: SANDBOX_FAULT.SERVER_ERROR, status: 502, remaining: 1 });
-    expect(await failure(adapter.invoke('tracking.query', Q, sandboxCtx('q')))).toMatchObject({ code: 'http', retryable: true });
+    expect(await failure(adapter.invoke('tracking.query', Q, sandboxCtx('q')))).toMatchObject({ code: 'http_502', retryable: true });
     expect(await adapter.invoke('tracking.query', Q, sandboxCtx('q'))).toMatchObject({ state: 'none' });
   });
 });

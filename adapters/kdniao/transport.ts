@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { Logger } from '../../src/logger.js';
-import type { InvokeContext } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
+import { beforeRequest, type InvokeContext } from '../../src/sdk/define.js';
+import { formBody, parseOrReject, request } from '../_shared/platform-http.js';
 
 export const KDNIAO_ADAPTER_ID = 'kdniao';
 
@@ -46,55 +45,15 @@ export interface KdniaoTransportOptions {
   logger: Logger;
 }
 
-function describeIssues(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
-
 /** Sends one request and returns the parsed JSON body; HTTP and network failures become AdapterErrors. */
 export class KdniaoTransport {
   constructor(private readonly o: KdniaoTransportOptions) {}
 
   async post<T extends z.ZodType>(requestType: KdniaoRequestType, requestData: string, schema: T, ctx: InvokeContext): Promise<z.output<T>> {
-    const timeout = AbortSignal.timeout(this.o.timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.o.fetch(this.o.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
-        body: kdniaoFormBody({ eBusinessId: this.o.eBusinessId, requestType, requestData, appKey: this.o.appKey }),
-        signal,
-      });
-      text = await res.text();
-    } catch (err) {
-      if (ctx.signal.aborted) throw AdapterError.retryable(KDNIAO_ADAPTER_ID, 'aborted', `${requestType} aborted by the caller`);
-      if (timeout.aborted) throw AdapterError.retryable(KDNIAO_ADAPTER_ID, 'timeout', `${requestType} timed out after ${this.o.timeoutMs} ms`);
-      throw AdapterError.retryable(KDNIAO_ADAPTER_ID, 'network', `${requestType}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const signal = await beforeRequest(ctx, requestType);
+    const init = formBody(kdniaoFormBody({ eBusinessId: this.o.eBusinessId, requestType, requestData, appKey: this.o.appKey }));
+    const res = await request({ adapter: KDNIAO_ADAPTER_ID, what: requestType, fetch: this.o.fetch, url: this.o.url, init, signal, timeoutMs: this.o.timeoutMs });
     this.o.logger.debug({ requestType, status: res.status }, 'kdniao call');
-    if (!res.ok) {
-      const details = { status: res.status, body: text.slice(0, 300) };
-      const m = `${requestType}: HTTP ${res.status}`;
-      throw isRetryableStatus(res.status) ? AdapterError.retryable(KDNIAO_ADAPTER_ID, 'http', m, details) : AdapterError.rejected(KDNIAO_ADAPTER_ID, 'http', m, details);
-    }
-    let body: unknown;
-    try {
-      body = parseJsonSafe(text);
-    } catch {
-      throw AdapterError.retryable(KDNIAO_ADAPTER_ID, 'bad_response', `${requestType}: response is not JSON`, { status: res.status });
-    }
-    const r = schema.safeParse(body);
-    if (!r.success) throw AdapterError.rejected(KDNIAO_ADAPTER_ID, 'bad_response', `${requestType}: unexpected response (${describeIssues(r.error)})`);
-    return r.data;
+    return parseOrReject(KDNIAO_ADAPTER_ID, schema, res.body, `${requestType} response`);
   }
-}
-
-export function parseInput<T extends z.ZodType>(operation: string, schema: T, raw: unknown): z.output<T> {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw AdapterError.rejected(KDNIAO_ADAPTER_ID, 'invalid_input', `${operation}: invalid input (${describeIssues(r.error)})`);
-  return r.data;
 }

@@ -28,8 +28,18 @@ describe('kingdee adapter', () => {
     server.use(...fake.handlers);
     const a = await instance();
     await expect(a.invoke('sales-order.push', { order: sampleOrder() }, ctx)).resolves.toMatchObject({ outcome: 'created' });
-    await expect(a.invoke('stock.query', {}, ctx)).rejects.toMatchObject({ code: 'unsupported' });
-    await expect(a.invoke('sales-order.push', { order: { ...sampleOrder(), lines: [] } }, ctx)).rejects.toMatchObject({ code: 'bad_input', retryable: false });
+    await expect(a.invoke('stock.query', {}, ctx)).rejects.toMatchObject({ code: 'unsupported_capability' });
+    await expect(a.invoke('sales-order.push', { order: { ...sampleOrder(), lines: [] } }, ctx)).rejects.toMatchObject({ code: 'invalid_input', retryable: false });
     expect(await a.testConnection()).toMatchObject({ ok: true });
+  });
+
+  it('spends one rate-limit token per request, the login included (the README rule: every request passes the hook)', async () => {
+    const fake = fakeKingdee();
+    server.use(...fake.handlers);
+    const a = await instance();
+    const tokens: string[] = [];
+    await a.invoke('sales-order.push', { order: sampleOrder() }, { ...ctx, rateLimit: async (api: string) => void tokens.push(api) });
+    // Login, the bill-number query, then save, submit and audit.
+    expect(tokens).toEqual(['AuthService.LoginByAppSecret', 'DynamicFormService.ExecuteBillQuery', 'DynamicFormService.Save', 'DynamicFormService.Submit', 'DynamicFormService.Audit']);
   });
 });

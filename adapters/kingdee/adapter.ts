@@ -1,8 +1,10 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import type { KingdeeConfig } from './config.js';
 import { pushSalesOrder, PushSalesOrderInput } from './operations/push-sales-order.js';
+import { parseOrReject } from '../_shared/platform-http.js';
 import { ADAPTER_ID, KingdeeTransport } from './transport.js';
 
 /** The implementation behind index.ts, loaded on first use. */
@@ -20,14 +22,8 @@ export function createKingdeeAdapter(config: KingdeeConfig, deps: AdapterDeps): 
       }
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
-      if (capability !== CAPABILITY.SALES_ORDER_PUSH) throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
-      const r = PushSalesOrderInput.safeParse(input);
-      if (!r.success) {
-        // Paths and messages only: the order holds buyer PII.
-        const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-        throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `${capability}: invalid input: ${issues}`);
-      }
-      return pushSalesOrder(transport, config, r.data, ctx);
+      if (capability !== CAPABILITY.SALES_ORDER_PUSH) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
+      return pushSalesOrder(transport, config, parseOrReject(ADAPTER_ID, PushSalesOrderInput, input, `${capability} input`), ctx);
     },
     async close() {},
   };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { parseJsonSafe } from '../../src/util/json.js';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
+import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { jsonPost, request } from '../_shared/platform-http.js';
 import type { KingdeeConfig } from './config.js';
 
 export const ADAPTER_ID = 'kingdee';
@@ -82,53 +84,53 @@ export class KingdeeTransport {
   ) {}
 
   /** Calls a service; returns the parsed body (ResponseStatus checking is the caller's). */
-  async call(service: string, parameters: readonly unknown[], signal: AbortSignal): Promise<unknown> {
-    await this.ensureSession(signal);
-    const first = await this.post(service, parameters, signal);
+  async call(service: string, parameters: readonly unknown[], scope: RequestScope | AbortSignal): Promise<unknown> {
+    await this.ensureSession(scope);
+    const first = await this.post(service, parameters, scope);
     if (!sessionLost(statusOf(first))) return first;
     this.cookies.clear();
     this.login = null;
-    await this.ensureSession(signal);
-    const again = await this.post(service, parameters, signal);
+    await this.ensureSession(scope);
+    const again = await this.post(service, parameters, scope);
     if (sessionLost(statusOf(again))) throw AdapterError.retryable(ADAPTER_ID, 'session_lost', `${short(service)}: session lost again right after a fresh login`);
     return again;
   }
 
   /** Save/Submit/Audit: the ResponseStatus, or a rejection listing Kingdee's errors. */
-  async operation(service: string, formId: string, data: unknown, signal: AbortSignal): Promise<ResponseStatus> {
-    const body = await this.call(service, [formId, JSON.stringify(data)], signal);
+  async operation(service: string, formId: string, data: unknown, scope: RequestScope | AbortSignal): Promise<ResponseStatus> {
+    const body = await this.call(service, [formId, JSON.stringify(data)], scope);
     const env = Envelope.safeParse(body);
-    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_envelope', `${short(service)}: answer has no Result.ResponseStatus`, { body: JSON.stringify(body).slice(0, 500) });
+    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${short(service)}: answer has no Result.ResponseStatus`, { body: JSON.stringify(body).slice(0, 500) });
     const s = env.data.Result.ResponseStatus;
-    if (!s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, `kingdee_${String(s.MsgCode ?? s.ErrorCode ?? 'error')}`, `${short(service)} ${formId} failed: ${errorsText(s)}`);
+    if (!s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, vendorErrorCode('kingdee', s.MsgCode ?? s.ErrorCode ?? undefined), `${short(service)} ${formId} failed: ${errorsText(s)}`);
     return s;
   }
 
   /** ExecuteBillQuery: rows of the requested FieldKeys, or a rejection listing Kingdee's errors. */
-  async billQuery(query: Record<string, unknown>, signal: AbortSignal): Promise<unknown[][]> {
-    const body = await this.call(SERVICE.BILL_QUERY, [JSON.stringify(query)], signal);
+  async billQuery(query: Record<string, unknown>, scope: RequestScope | AbortSignal): Promise<unknown[][]> {
+    const body = await this.call(SERVICE.BILL_QUERY, [JSON.stringify(query)], scope);
     const s = statusOf(body);
-    if (s && !s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, `kingdee_${String(s.MsgCode ?? s.ErrorCode ?? 'error')}`, `ExecuteBillQuery failed: ${errorsText(s)}`);
+    if (s && !s.IsSuccess) throw AdapterError.rejected(ADAPTER_ID, vendorErrorCode('kingdee', s.MsgCode ?? s.ErrorCode ?? undefined), `ExecuteBillQuery failed: ${errorsText(s)}`);
     const rows = z.array(z.array(z.unknown())).safeParse(body);
-    if (!rows.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_envelope', 'ExecuteBillQuery: answer is not a list of rows', { body: JSON.stringify(body).slice(0, 500) });
+    if (!rows.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'ExecuteBillQuery: answer is not a list of rows', { body: JSON.stringify(body).slice(0, 500) });
     return rows.data;
   }
 
-  private ensureSession(signal: AbortSignal): Promise<void> {
+  private ensureSession(scope: RequestScope | AbortSignal): Promise<void> {
     if (this.cookies.size > 0) return Promise.resolve();
-    this.login ??= this.doLogin(signal).catch((err: unknown) => {
+    this.login ??= this.doLogin(scope).catch((err: unknown) => {
       this.login = null;
       throw err;
     });
     return this.login;
   }
 
-  private async doLogin(signal: AbortSignal): Promise<void> {
+  private async doLogin(scope: RequestScope | AbortSignal): Promise<void> {
     const c = this.config;
     this.logins++;
-    const { body, setCookies } = await this.send(SERVICE.LOGIN, [c.acctId, c.username, c.appId, c.appSecret, c.lcid], signal, false);
+    const { body, setCookies } = await this.send(SERVICE.LOGIN, [c.acctId, c.username, c.appId, c.appSecret, c.lcid], scope, false);
     const r = LoginResult.safeParse(body);
-    if (!r.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_login_answer', 'LoginByAppSecret: unexpected answer', { body: JSON.stringify(body).slice(0, 300) });
+    if (!r.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'LoginByAppSecret: unexpected answer', { body: JSON.stringify(body).slice(0, 300) });
     if (r.data.LoginResultType !== LOGIN_OK) {
       const msg = `login refused (LoginResultType ${r.data.LoginResultType}): ${r.data.Message ?? ''}`;
       if (r.data.LoginResultType === LOGIN_EXCEPTION) throw AdapterError.retryable(ADAPTER_ID, 'login_exception', msg);
@@ -150,37 +152,20 @@ export class KingdeeTransport {
     }
   }
 
-  private async post(service: string, parameters: readonly unknown[], signal: AbortSignal): Promise<unknown> {
-    const { body, setCookies } = await this.send(service, parameters, signal, true);
+  private async post(service: string, parameters: readonly unknown[], scope: RequestScope | AbortSignal): Promise<unknown> {
+    const { body, setCookies } = await this.send(service, parameters, scope, true);
     this.absorb(setCookies);
     return body;
   }
 
-  private async send(service: string, parameters: readonly unknown[], signal: AbortSignal, withSession: boolean): Promise<{ body: unknown; setCookies: string[] }> {
+  private async send(service: string, parameters: readonly unknown[], scope: RequestScope | AbortSignal, withSession: boolean): Promise<{ body: unknown; setCookies: string[] }> {
+    // Every request spends its own rate-limit token, the login included.
+    const signal = await beforeRequest(scope, short(service));
     const url = `${this.config.baseUrl.replace(/\/+$/, '')}/${service}.common.kdsvc`;
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    const headers: Record<string, string> = {};
     if (withSession && this.cookies.size) headers['cookie'] = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.deps.fetch(url, { method: 'POST', headers, body: JSON.stringify({ parameters }), signal: AbortSignal.any([signal, timeout]) });
-      text = await res.text();
-    } catch (err) {
-      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : err;
-      if (timeout.aborted) throw AdapterError.retryable(ADAPTER_ID, 'timeout', `${short(service)}: no answer within ${this.config.timeoutMs} ms`);
-      throw AdapterError.retryable(ADAPTER_ID, 'network', `${short(service)}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (!res.ok) {
-      const details = { status: res.status, body: text.slice(0, 500) };
-      if (isRetryableStatus(res.status)) throw AdapterError.retryable(ADAPTER_ID, `http_${res.status}`, `${short(service)}: HTTP ${res.status}`, details);
-      throw AdapterError.rejected(ADAPTER_ID, `http_${res.status}`, `${short(service)}: HTTP ${res.status}`, details);
-    }
-    try {
-      return { body: parseJsonSafe(text), setCookies: res.headers.getSetCookie() };
-    } catch {
-      throw AdapterError.retryable(ADAPTER_ID, 'bad_body', `${short(service)}: answer is not JSON`, { status: res.status, body: text.slice(0, 500) });
-    }
+    const res = await request({ adapter: ADAPTER_ID, what: short(service), fetch: this.deps.fetch, url, init: jsonPost(JSON.stringify({ parameters }), headers), signal, timeoutMs: this.config.timeoutMs });
+    return { body: res.body, setCookies: res.headers.getSetCookie() };
   }
 }
 

@@ -25,6 +25,6 @@ describe('kuaishou definition', () => {
     expect(inst.webhookReply).toEqual({ contentType: 'application/json', body: '{"result":1}' });
     const keyless = await kuaishou.create(kuaishouConfig.parse({ appKey: 'ks1', signSecret: 's', accessToken: 't' }), testDeps());
     expect(keyless.verifyWebhook?.({ headers: {}, rawBody })).toEqual({ ok: false, reason: 'no_message_key' });
-    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability' });
+    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 });

@@ -34,7 +34,7 @@ describe('kuaishou sandbox', () => {
     sb.server.setFaults({ mode: SANDBOX_FAULT.BAD_SIGNATURE, remaining: 1 });
     const inst = await kuaishou.create(kuaishouConfig.parse(sb.connectorConfig()), testDeps());
     const ctx = { signal: new AbortController().signal, idempotencyKey: 'k', logger: testDeps().logger, heartbeat() {} };
-    await expect(inst.invoke('order.get', { orderId: '2015600256209853101' }, ctx)).rejects.toMatchObject({ code: 'kuaishou-28', retryable: false });
+    await expect(inst.invoke('order.get', { orderId: '2015600256209853101' }, ctx)).rejects.toMatchObject({ code: 'kuaishou_28', retryable: false });
     await expect(inst.invoke('order.get', { orderId: '2015600256209853101' }, ctx)).resolves.toMatchObject({ orderBaseInfo: { oid: '2015600256209853101' } });
   });
   it('names the field of a bad placeOrder (Kuaishou orders hold one item)', () => {

@@ -74,12 +74,12 @@ describe('KuaishouTransport', () => {
   it('maps result != 1 with HTTP 200 to retryable or rejected, and a 502 to retryable', async () => {
     server.use(http.get('https://ks.test/open/order/detail', () => HttpResponse.json({ result: 28, error_msg: '签名校验失败' })));
     const e1 = await transport().call('open.order.detail', {}, HTTP_METHOD.GET, testContext()).catch((e: unknown) => e);
-    expect(e1 instanceof AdapterError && [e1.code, e1.retryable]).toEqual(['kuaishou-28', false]);
+    expect(e1 instanceof AdapterError && [e1.code, e1.retryable]).toEqual(['kuaishou_28', false]);
     server.use(http.get('https://ks.test/open/order/detail', () => HttpResponse.json({ result: 803, error_msg: 'Exceed qps limit' })));
     const e2 = await transport().call('open.order.detail', {}, HTTP_METHOD.GET, testContext()).catch((e: unknown) => e);
     expect(e2 instanceof AdapterError && e2.retryable).toBe(true);
     server.use(http.get('https://ks.test/open/order/detail', () => HttpResponse.text('bad gateway', { status: 502 })));
     const e3 = await transport().call('open.order.detail', {}, HTTP_METHOD.GET, testContext()).catch((e: unknown) => e);
-    expect(e3 instanceof AdapterError && [e3.code, e3.retryable]).toEqual(['http-502', true]);
+    expect(e3 instanceof AdapterError && [e3.code, e3.retryable]).toEqual(['http_502', true]);
   });
 });

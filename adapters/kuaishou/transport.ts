@@ -1,8 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
+import { formPost, request, transientText } from '../_shared/platform-http.js';
 import { ADAPTER_ID, KUAISHOU_OK, KUAISHOU_SIGN_METHOD } from './constants.js';
 
 export { ADAPTER_ID };
@@ -40,12 +41,12 @@ const Envelope = z.looseObject({
  * saying busy / timeout / try later. The result codes themselves are not documented as a list
  * we could find, so an unknown failure is NOT retried (UNVERIFIED beyond the texts above).
  */
-const TRANSIENT_TEXT = /exceed (qps|quota) limit|限流|频繁|繁忙|超时|稍后重试|系统异常|busy|timeout|try again/i;
+const KUAISHOU_TRANSIENT = transientText('exceed (qps|quota) limit', '系统异常', 'try again');
 
 export function classifyKuaishouError(e: { result: number; error_msg?: string | null | undefined; msg?: string | null | undefined; sub_msg?: string | null | undefined }): { failed: boolean; retryable: boolean; code: string } {
   if (e.result === KUAISHOU_OK) return { failed: false, retryable: false, code: '' };
   const text = [e.error_msg, e.msg, e.sub_msg].filter((x) => x).join(' ');
-  return { failed: true, retryable: TRANSIENT_TEXT.test(text), code: `kuaishou-${e.result}` };
+  return { failed: true, retryable: KUAISHOU_TRANSIENT.test(text), code: `kuaishou_${e.result}` };
 }
 
 const BIG = '\u0000int64:';
@@ -93,27 +94,25 @@ export class KuaishouTransport {
     };
     fields['sign'] = signKuaishou(fields, this.o.signSecret);
     const path = `${this.o.baseUrl.replace(/\/$/, '')}/${method.replaceAll('.', '/')}`;
-    const res = await exchange({
+    const res = await request({
       adapter: ADAPTER_ID,
+      what: method,
       fetch: this.o.fetch,
       url: http === HTTP_METHOD.GET ? `${path}?${new URLSearchParams(fields).toString()}` : path,
       init: http === HTTP_METHOD.GET ? { method: 'GET' } : formPost(fields),
       signal,
       timeoutMs: this.o.timeoutMs,
-    });
-    const body = parseGatewayJson(ADAPTER_ID, method, res);
-    const env = Envelope.safeParse(body);
-    if (env.success) {
-      const c = classifyKuaishouError(env.data);
-      if (c.failed) {
+      vendorError: (body) => {
+        const env = Envelope.safeParse(body);
+        if (!env.success) return null;
+        const c = classifyKuaishouError(env.data);
+        if (!c.failed) return null;
         const e = env.data;
-        const text = `${method}: ${[e.result, e.error_msg ?? e.msg, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== null && x !== '').join(' / ')}`;
-        throw new AdapterError(ADAPTER_ID, c.code, text, c.retryable || isRetryableStatus(res.status), { status: res.status });
-      }
-    }
-    if (res.status < 200 || res.status >= 300 || !env.success) {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method}: HTTP ${res.status}`, isRetryableStatus(res.status), { status: res.status, body: bodySnippet(res.text) });
-    }
+        return { code: c.code, message: [e.result, e.error_msg ?? e.msg, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== null && x !== '').join(' / '), retryable: c.retryable };
+      },
+    });
+    const env = Envelope.safeParse(res.body);
+    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${method}: no result in the answer (HTTP ${res.status})`, { status: res.status });
     return env.data.data ?? null;
   }
 }

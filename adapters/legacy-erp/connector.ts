@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type odbc from 'odbc';
 import { z } from 'zod';
 import type { AdapterDeps, AdapterInstance, InvokeContext, WebhookEvent, WebhookRequest, WebhookVerdict } from '../../src/sdk/define.js';
@@ -8,6 +9,7 @@ import type { LegacyErpConfig, PollConfig } from './config.js';
 import { buildMarkRows, buildSelect, buildWriteBack, type Cursor, type Statement } from './sql.js';
 import { verifyErpSignature } from './signature.js';
 import { parseErpEvent } from './webhook.js';
+import type { CallLimits, CapabilitySurfaces } from '../../src/sdk/surfaces.js';
 
 const ADAPTER_ID = 'legacy-erp';
 
@@ -19,11 +21,7 @@ export type ErpRow = Record<string, unknown>;
  * the driver as the statement's query timeout (SQL_ATTR_QUERY_TIMEOUT, whole seconds), which makes
  * the database give the connection back at about the time the breaker stopped waiting.
  */
-export interface CallLimits {
-  signal?: AbortSignal;
-  /** Epoch ms by which the call must end. */
-  deadline?: number;
-}
+export type { CallLimits };
 
 /** shipment.confirm input: what the lifecycle knows when a parcel moves. */
 export const ShipmentWriteBackInput = z
@@ -172,7 +170,16 @@ export class LegacyErpConnector implements AdapterInstance {
       ctx.heartbeat({ rows: rows.length });
       return { rows };
     }
-    throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by ${ADAPTER_ID}`);
+    throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by ${ADAPTER_ID}`);
+  }
+
+  /** Its order.pull is a table the core polls, its order.webhook events the core maps: each only when configured. */
+  surfaces(): Partial<CapabilitySurfaces> {
+    const { poll, webhook, intervalSeconds } = this.config;
+    return {
+      ...(poll ? { [CAPABILITY.ORDER_PULL]: { settings: poll, intervalSeconds, fetchBatch: (from, limits) => this.fetchBatch(from, limits), markRows: (value, keys, limits) => this.markRows(value, keys, limits) } } : {}),
+      ...(webhook ? { [CAPABILITY.ORDER_WEBHOOK]: { mapping: webhook.mapping, warehouse: webhook.warehouse ?? null, verifyWebhook: (req) => this.verifyWebhook(req) } } : {}),
+    };
   }
 
   verifyWebhook(req: WebhookRequest): WebhookVerdict {

@@ -17,7 +17,7 @@ describe('own-store definition', () => {
     expect(ownStore.offers?.(ownStoreConfig.parse({ ...base, shipmentUrl: 'https://shop.example/ship', stockUrl: 'https://shop.example/stock' }))).toEqual(['order.webhook', 'shipment.confirm', 'inventory.push']);
     const inst = await ownStore.create(ownStoreConfig.parse(base), testDeps());
     await expect(inst.invoke('shipment.confirm', { orderId: 'A', trackingNumber: 'B', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ code: 'not-configured', message: expect.stringContaining('shipmentUrl') });
-    await expect(inst.invoke('order.pull', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability' });
+    await expect(inst.invoke('order.pull', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
   it('the instance verifies events against its clock and parses them', async () => {
     const now = new Date('2024-05-01T02:00:00Z');

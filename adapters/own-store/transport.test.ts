@@ -39,10 +39,10 @@ describe('OwnStoreTransport', () => {
     answer({ ok: false, code: 'invalid_signature' }, 401);
     expect(await fail(transport.post('s', 'https://shop.test/x', {}, testContext(), 'k'))).toEqual(['invalid_signature', false]);
     answer({ ok: false }, 429);
-    expect(await fail(transport.post('s', 'https://shop.test/x', {}, testContext(), 'k'))).toEqual(['http-429', true]);
+    expect(await fail(transport.post('s', 'https://shop.test/x', {}, testContext(), 'k'))).toEqual(['http_429', true]);
     server.use(http.post('https://shop.test/x', () => HttpResponse.text('down', { status: 503 })));
-    expect(await fail(transport.post('s', 'https://shop.test/x', {}, testContext(), 'k'))).toEqual(['http-503', true]);
+    expect(await fail(transport.post('s', 'https://shop.test/x', {}, testContext(), 'k'))).toEqual(['http_503', true]);
     answer({ done: true });
-    expect(await fail(transport.post('s', 'https://shop.test/x', {}, testContext(), 'k'))).toEqual(['unexpected-response', false]);
+    expect(await fail(transport.post('s', 'https://shop.test/x', {}, testContext(), 'k'))).toEqual(['bad_response', false]);
   });
 });

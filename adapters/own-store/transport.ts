@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, parseGatewayJson, retryAfterMs } from '../_shared/platform-http.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
+import { bodySnippet, request } from '../_shared/platform-http.js';
 import { signErpBody } from '../legacy-erp/signature.js';
 import { ADAPTER_ID, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './constants.js';
 
@@ -29,31 +30,24 @@ export class OwnStoreTransport {
     const signal = await beforeRequest(scope, what);
     const text = JSON.stringify(body);
     const ts = String(Math.floor(this.o.now().getTime() / 1000));
-    const res = await exchange({
+    const res = await request({
       adapter: ADAPTER_ID,
+      what,
       fetch: this.o.fetch,
       url,
       init: { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8', [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: signErpBody(this.o.callbackSecret, ts, text), [IDEMPOTENCY_HEADER]: idempotencyKey }, body: text },
       signal,
       timeoutMs: this.o.timeoutMs,
+      // A refusal body under a non-2xx status names its code; retryable then follows the status.
+      vendorError: (b, r) => {
+        const refused = Answer.safeParse(b);
+        if (r.status >= 200 && r.status < 300) return null;
+        return refused.success && refused.data.code ? { code: refused.data.code, message: `HTTP ${r.status}${refused.data.message ? ` ${refused.data.message}` : ''}`, retryable: false } : null;
+      },
     });
-    const wait = retryAfterMs(res.headers);
-    const details = { status: res.status, body: bodySnippet(res.text), ...(wait === undefined ? {} : { retryAfterMs: wait }) };
-    if (res.status < 200 || res.status >= 300) {
-      const refused = Answer.safeParse(safeJson(res.text));
-      const code = refused.success && refused.data.code ? refused.data.code : `http-${res.status}`;
-      throw new AdapterError(ADAPTER_ID, code, `${what}: HTTP ${res.status}${refused.success && refused.data.message ? ` ${refused.data.message}` : ''}`, isRetryableStatus(res.status), details);
-    }
-    const answer = Answer.safeParse(parseGatewayJson(ADAPTER_ID, what, res));
-    if (!answer.success) throw AdapterError.rejected(ADAPTER_ID, 'unexpected-response', `${what}: the shop's answer has no boolean "ok"`, details);
+    const details = { status: res.status, body: bodySnippet(res.text) };
+    const answer = Answer.safeParse(res.body);
+    if (!answer.success) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${what}: the shop's answer has no boolean "ok"`, details);
     if (!answer.data.ok) throw new AdapterError(ADAPTER_ID, answer.data.code ?? 'refused', `${what}: ${answer.data.message ?? 'refused by the shop'}`, answer.data.retryable === true, details);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

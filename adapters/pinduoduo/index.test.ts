@@ -8,6 +8,6 @@ describe('pinduoduo definition', () => {
     expect([...secretPaths(pinduoduoConfig)].sort()).toEqual(['accessToken', 'clientSecret']);
     expect(pinduoduoConfig.safeParse({ clientId: 'c', clientSecret: 's', accessToken: 't', polling: { windowMinutes: 31 } }).success).toBe(false);
     const inst = await pinduoduo.create(pinduoduoConfig.parse({ clientId: 'c', clientSecret: 's', accessToken: 't' }), testDeps());
-    await expect(inst.invoke('order.webhook', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability' });
+    await expect(inst.invoke('order.webhook', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { ADAPTER_ID } from './constants.js';
 import { pinduoduoPollingConfig } from './polling.js';
@@ -8,13 +8,13 @@ import { PddListing } from './operations/inventory-push.js';
 
 export const pinduoduoConfig = z
   .object({
-    clientId: z.string().min(1),
+    clientId: z.string().min(1).describe('PDD client_id of the application'),
     clientSecret: secret('PDD client_secret that signs every request'),
     accessToken: secret("The shop's access token"),
-    baseUrl: z.url().default('https://gw-api.pinduoduo.com/api/router'),
-    pageSize: z.number().int().min(1).max(100).default(100),
-    timeoutMs: z.number().int().positive().default(30_000),
-    polling: pinduoduoPollingConfig,
+    baseUrl: z.url().default('https://gw-api.pinduoduo.com/api/router').describe('api/router gateway (the sandbox or a proxy otherwise)'),
+    pageSize: z.number().int().min(1).max(100).default(100).describe('Orders per increment page (PDD allows at most 100)'),
+    timeoutMs: timeoutMs(30_000),
+    polling: pinduoduoPollingConfig.describe('Order pull window and overlap'),
     listings: listingsTable(PddListing),
   })
   .strict();

@@ -84,8 +84,8 @@ describe('pinduoduo sandbox: order.pull', () => {
     const t = new PddTransport({ ...cfg, timeoutMs: 5000, fetch: globalThis.fetch, now: () => new Date() });
     const list = (start: Date, end: Date) => t.call('pdd.order.number.list.increment.get', { start_updated_at: String(unixSeconds(start)), end_updated_at: String(unixSeconds(end)), page: '1', page_size: '10' }, new AbortController().signal);
     const now = new Date();
-    await expect(list(new Date(now.getTime() - 600_000), now)).rejects.toMatchObject({ code: 'pdd-10000', message: expect.stringContaining('3 minutes') });
-    await expect(list(at(0), at(40))).rejects.toMatchObject({ code: 'pdd-10000', message: expect.stringContaining('30 minutes') });
+    await expect(list(new Date(now.getTime() - 600_000), now)).rejects.toMatchObject({ code: 'pdd_10000', message: expect.stringContaining('3 minutes') });
+    await expect(list(at(0), at(40))).rejects.toMatchObject({ code: 'pdd_10000', message: expect.stringContaining('30 minutes') });
     await expect(list(at(0), at(30))).resolves.toMatchObject({ order_sn_increment_get_response: { total_count: 2 } });
   });
 });
@@ -104,7 +104,7 @@ describe('pinduoduo sandbox: shipment.confirm (pdd.logistics.online.send)', () =
       [SN.a, '已退款'],
       [SN.b, '已发货'],
     ] as const)
-      expect(await rejection(ship(a, sn))).toMatchObject({ code: 'pdd-10000', retryable: false, message: expect.stringContaining(text) });
+      expect(await rejection(ship(a, sn))).toMatchObject({ code: 'pdd_10000', retryable: false, message: expect.stringContaining(text) });
     sb.updateOrder(SN.c, { refundStatus: 3 });
     expect((await rejection(ship(a, SN.c))).message).toContain('退款中');
     expect((await rejection(ship(a, SN.d, 'X', '99999'))).message).toContain('快递公司');
@@ -117,28 +117,28 @@ describe('pinduoduo sandbox: inventory.push (pdd.goods.quantity.update)', () => 
   it('overwrites stock per listed SKU; an unknown goods_id is refused for that SKU only', async () => {
     const a = await adapter({ listings: { ...(sb.connectorConfig()['listings'] as object), GHOST: { goodsId: '1', skuId: '2' } } });
     const r = await a.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'SOAP', available: 40 }, { sku: 'GHOST', available: 1 }, { sku: 'TOWEL-BLUE-2', available: 3 }] }, testContext());
-    expect(r).toMatchObject({ pushed: 2, unmapped: [], rejected: [{ sku: 'GHOST', code: 'pdd-10000' }] });
+    expect(r).toMatchObject({ pushed: 2, unmapped: [], rejected: [{ sku: 'GHOST', code: 'pdd_10000' }] });
     expect(sb.state().stock).toEqual({ SOAP: 40, 'TOWEL-BLUE-2': 3 });
   });
 });
 
 describe('pinduoduo sandbox: signatures and faults', () => {
   it('a wrong client secret gets the signature error; a wrong token the token error', async () => {
-    expect(await rejection(ship(await adapter({ clientSecret: 'wrong' }), SN.d))).toMatchObject({ code: 'pdd-20004', retryable: false });
-    expect(await rejection(ship(await adapter({ accessToken: 'stale' }), SN.d))).toMatchObject({ code: 'pdd-10019', retryable: false });
+    expect(await rejection(ship(await adapter({ clientSecret: 'wrong' }), SN.d))).toMatchObject({ code: 'pdd_20004', retryable: false });
+    expect(await rejection(ship(await adapter({ accessToken: 'stale' }), SN.d))).toMatchObject({ code: 'pdd_10019', retryable: false });
   });
 
   it('bad-signature switch, scripted overload codes (retryable), 429', async () => {
     const a = await adapter();
     const push = () => a.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'SOAP', available: 7 }] }, testContext());
     sb.server.setFaults({ mode: SANDBOX_FAULT.BAD_SIGNATURE, remaining: 1 });
-    expect(await push()).toMatchObject({ pushed: 0, rejected: [{ code: 'pdd-20004' }] });
+    expect(await push()).toMatchObject({ pushed: 0, rejected: [{ code: 'pdd_20004' }] });
     sb.failNext(PDD_ERRORS.CALLED_TOO_OFTEN, { method: 'pdd.goods.quantity.update' });
-    expect(await rejection(push())).toMatchObject({ code: 'pdd-70031', retryable: true });
+    expect(await rejection(push())).toMatchObject({ code: 'pdd_70031', retryable: true });
     sb.failNext(PDD_ERRORS.SERVICE_BUSY);
-    expect(await rejection(push())).toMatchObject({ code: 'pdd-52101', retryable: true });
+    expect(await rejection(push())).toMatchObject({ code: 'pdd_52101', retryable: true });
     sb.server.setFaults({ mode: SANDBOX_FAULT.RATE_LIMITED, remaining: 1 });
-    expect(await rejection(push())).toMatchObject({ code: 'http-429', retryable: true });
+    expect(await rejection(push())).toMatchObject({ code: 'http_429', retryable: true });
     await expect(push()).resolves.toMatchObject({ pushed: 1 });
     expect(sb.state().stock['SOAP']).toBe(7);
   });

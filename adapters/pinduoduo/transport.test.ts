@@ -54,9 +54,9 @@ describe('PddTransport', () => {
   it('maps error_response to retryable or rejected', async () => {
     server.use(http.post(URL_, () => HttpResponse.json({ error_response: { error_code: 70031, error_msg: '调用过于频繁', request_id: 'r' } })));
     const e1 = await transport.call('x', {}, sig).catch((e: unknown) => e);
-    expect(e1 instanceof AdapterError && [e1.retryable, e1.code]).toEqual([true, 'pdd-70031']);
+    expect(e1 instanceof AdapterError && [e1.retryable, e1.code]).toEqual([true, 'pdd_70031']);
     server.use(http.post(URL_, () => HttpResponse.json({ error_response: { error_code: 10019, error_msg: 'access_token已过期', sub_code: '10019', sub_msg: '' } })));
     const e2 = await transport.call('x', {}, sig).catch((e: unknown) => e);
-    expect(e2 instanceof AdapterError && [e2.retryable, e2.code]).toEqual([false, 'pdd-10019']);
+    expect(e2 instanceof AdapterError && [e2.retryable, e2.code]).toEqual([false, 'pdd_10019']);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
+import { vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { formPost, isBusy, request, TRANSIENT_TEXT, type BusyTable, type VendorFailure } from '../_shared/platform-http.js';
 import { md5Hex, sortedKeyValues, unixSeconds, withoutEmpty } from '../_shared/signing.js';
 import { ADAPTER_ID } from './constants.js';
 
@@ -34,13 +34,17 @@ export type PddError = z.output<typeof PddErrorBody>['error_response'];
  * Everything else (10000 parameters, 10019 token expired, 20004 signature, 20031 no permission,
  * business refusals) is rejected, so an unknown code is never retried in a loop.
  */
-export const PDD_RETRYABLE_CODES: ReadonlySet<number> = new Set([50000, 50001, 52101, 52102, 52103, 54001, 70031, 70032, 70033]);
-const TRANSIENT_TEXT = /限流|频繁|繁忙|超时|稍后重试|rate.?limit|too many|busy|timeout/i;
+export const PDD_BUSY: BusyTable = { codes: new Set(['50000', '50001', '52101', '52102', '52103', '54001', '70031', '70032', '70033']), text: TRANSIENT_TEXT };
 
 export function classifyPddError(e: PddError): { retryable: boolean; code: string } {
-  const code = e.error_code === undefined ? 'pdd-error' : `pdd-${e.error_code}`;
-  const text = [e.error_msg, e.sub_msg].filter((x) => x).join(' ');
-  return { retryable: (e.error_code !== undefined && PDD_RETRYABLE_CODES.has(e.error_code)) || TRANSIENT_TEXT.test(text), code };
+  return { retryable: isBusy(PDD_BUSY, e.error_code, [e.error_msg, e.sub_msg].filter((x) => x).join(' ')), code: vendorErrorCode('pdd', e.error_code) };
+}
+
+function pddFailure(body: unknown): VendorFailure | null {
+  const err = PddErrorBody.safeParse(body);
+  if (!err.success) return null;
+  const e = err.data.error_response;
+  return { ...classifyPddError(e), message: [e.error_code, e.error_msg, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== '').join(' / ') };
 }
 
 export interface PddTransportOptions {
@@ -69,25 +73,7 @@ export class PddTransport {
       data_type: 'JSON',
     });
     params['sign'] = signPdd(params, this.o.clientSecret);
-    const res = await exchange({
-      adapter: ADAPTER_ID,
-      fetch: this.o.fetch,
-      url: this.o.baseUrl,
-      init: formPost(params),
-      signal,
-      timeoutMs: this.o.timeoutMs,
-    });
-    const body = parseGatewayJson(ADAPTER_ID, type, res);
-    const err = PddErrorBody.safeParse(body);
-    if (err.success) {
-      const e = err.data.error_response;
-      const c = classifyPddError(e);
-      const text = `${type}: ${[e.error_code, e.error_msg, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== '').join(' / ')}`;
-      throw new AdapterError(ADAPTER_ID, c.code, text, c.retryable || isRetryableStatus(res.status), { status: res.status });
-    }
-    if (res.status < 200 || res.status >= 300) {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${type}: HTTP ${res.status}`, isRetryableStatus(res.status), { status: res.status, body: bodySnippet(res.text) });
-    }
-    return body;
+    const res = await request({ adapter: ADAPTER_ID, what: type, fetch: this.o.fetch, url: this.o.baseUrl, init: formPost(params), signal, timeoutMs: this.o.timeoutMs, vendorError: pddFailure });
+    return res.body;
   }
 }

@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import { AdapterError } from '../../src/sdk/errors.js';
@@ -46,7 +47,7 @@ export function createSfClient(config: SfConfig, deps: AdapterDeps): AdapterInst
     },
     async invoke(capability, input, ctx) {
       const op = ops[capability];
-      if (!op) throw AdapterError.rejected(SF_ADAPTER_ID, 'unsupported_capability', `capability ${capability} is not implemented`);
+      if (!op) throw AdapterError.rejected(SF_ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not implemented`);
       return op(input, ctx);
     },
     parseWebhook(req) {

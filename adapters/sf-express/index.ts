@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 
 export const SF_PRODUCTION_URL = 'https://sfapi.sf-express.com/std/service';
@@ -7,16 +7,12 @@ export const SF_SANDBOX_URL = 'https://sfapi-sbox.sf-express.com/std/service';
 
 export const sfConfig = z
   .object({
-    /** The `std/service` endpoint; the sandbox is SF_SANDBOX_URL. */
-    url: z.string().url().default(SF_PRODUCTION_URL),
-    /** 顾客编码 from the SF open platform (丰桥). */
-    partnerId: z.string().min(1),
+    url: z.string().url().default(SF_PRODUCTION_URL).describe('The `std/service` endpoint; the sandbox is SF_SANDBOX_URL.'),
+    partnerId: z.string().min(1).describe('顾客编码 from the SF open platform (丰桥).'),
     checkword: secret('校验码 that signs msgDigest'),
-    /** 月结卡号: when set, waybills are billed to it (payMethod 1). */
-    monthlyCard: z.string().min(1).optional(),
-    /** Default SF product for waybill.create: 1 顺丰标快. */
-    expressTypeId: z.number().int().positive().default(1),
-    timeoutMs: z.number().int().positive().max(120_000).default(15_000),
+    monthlyCard: z.string().min(1).optional().describe('月结卡号: when set, waybills are billed to it (payMethod 1).'),
+    expressTypeId: z.number().int().positive().default(1).describe('Default SF product for waybill.create: 1 顺丰标快.'),
+    timeoutMs: timeoutMs(15_000, 120_000),
   })
   .strict();
 export type SfConfig = z.output<typeof sfConfig>;

@@ -112,7 +112,7 @@ describe('SfTransport', () => {
   ])('HTTP %i -> retryable %s, with the status kept', async (status, retryable) => {
     server.use(http.post(TEST_URL, () => new HttpResponse('<html>error</html>', { status, headers: { 'content-type': 'text/html' } })));
     const err = await failure(testTransport().call('EXP_RECE_CREATE_ORDER', {}, testCtx()));
-    expect([err.code, err.retryable, err.details?.status]).toEqual(['http', retryable, status]);
+    expect([err.code, err.retryable, err.details?.status]).toEqual([`http_${status}`, retryable, status]);
   });
 
   it('a 200 that is not an SF envelope (a proxy page) is retryable', async () => {
@@ -137,8 +137,7 @@ describe('SfTransport', () => {
     const ctrl = new AbortController();
     const started = Date.now();
     setTimeout(() => ctrl.abort(), 100);
-    const err = await failure(testTransport({ timeoutMs: 30_000 }).call('EXP_RECE_SEARCH_ROUTES', {}, testCtx({ signal: ctrl.signal })));
-    expect(err.code).toBe('aborted');
+    await expect(testTransport({ timeoutMs: 30_000 }).call('EXP_RECE_SEARCH_ROUTES', {}, testCtx({ signal: ctrl.signal }))).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../../src/logger.js';
-import type { InvokeContext } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
+import { beforeRequest, type InvokeContext } from '../../src/sdk/define.js';
+import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { AdapterError } from '../../src/sdk/errors.js';
 import { parseJsonSafe } from '../../src/util/json.js';
+import { describeIssues, formPost, request, type VendorFailure } from '../_shared/platform-http.js';
 
 export const SF_ADAPTER_ID = 'sf-express';
 
@@ -38,16 +40,6 @@ export function javaUrlEncode(s: string): string {
 export function sfMsgDigest(msgData: string, timestamp: string, checkword: string): string {
   return createHash('md5').update(javaUrlEncode(msgData + timestamp + checkword), 'utf8').digest('base64');
 }
-
-/** Parses a JSON text inside a zod pipeline (apiResultData and msgData arrive as strings). */
-export const jsonText = z.string().transform((s, ctx): unknown => {
-  try {
-    return parseJsonSafe(s);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
-    return z.NEVER;
-  }
-});
 
 /**
  * A value SF may send either as a JSON string or already as an object. Not a z.union: a union
@@ -109,6 +101,14 @@ export const SF_ERROR = {
   ALREADY_CANCELLED: '8037',
 } as const;
 
+/** The gateway's refusal (apiResultCode other than A1000), classified by SF_RETRYABLE_API_CODES. */
+function sfGatewayFailure(body: unknown): VendorFailure | null {
+  const env = SfEnvelope.safeParse(body);
+  if (!env.success || env.data.apiResultCode === 'A1000') return null;
+  const { apiResultCode, apiErrorMsg } = env.data;
+  return { code: vendorErrorCode('sf', apiResultCode), message: `gateway ${apiResultCode} ${apiErrorMsg ?? ''}`.trim(), retryable: SF_RETRYABLE_API_CODES.has(apiResultCode) };
+}
+
 export interface SfTransportOptions {
   url: string;
   partnerId: string;
@@ -123,13 +123,7 @@ export interface SfTransportOptions {
 export function sfBusinessError(serviceCode: SfServiceCode, r: SfResultData): AdapterError {
   const errorCode = r.errorCode ?? 'unknown';
   const message = `${serviceCode} failed: ${errorCode} ${r.errorMsg ?? ''}`.trim();
-  return SF_BUSY_ERROR_CODES.has(errorCode) ? AdapterError.retryable(SF_ADAPTER_ID, `sf_${errorCode}`, message) : AdapterError.rejected(SF_ADAPTER_ID, `sf_${errorCode}`, message);
-}
-
-/** Combines the activity's cancellation with our own timeout; tells them apart afterwards. */
-export function callSignal(ctxSignal: AbortSignal, timeoutMs: number): { signal: AbortSignal; timedOut(): boolean } {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return { signal: AbortSignal.any([ctxSignal, timeout]), timedOut: () => timeout.aborted && !ctxSignal.aborted };
+  return new AdapterError(SF_ADAPTER_ID, vendorErrorCode('sf', errorCode), message, SF_BUSY_ERROR_CODES.has(errorCode));
 }
 
 /**
@@ -145,49 +139,23 @@ export class SfTransport {
     const msgData = JSON.stringify(msg);
     const timestamp = String(this.o.now().getTime());
     const requestID = randomUUID();
-    const form = new URLSearchParams({
+    const form = {
       partnerID: this.o.partnerId,
       requestID,
       serviceCode,
       timestamp,
       msgDigest: sfMsgDigest(msgData, timestamp, this.o.checkword),
       msgData,
-    });
-    const { signal, timedOut } = callSignal(ctx.signal, this.o.timeoutMs);
+    };
+    const signal = await beforeRequest(ctx, serviceCode);
     const started = Date.now();
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.o.fetch(this.o.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-        body: form.toString(),
-        signal,
-      });
-      text = await res.text();
-    } catch (err) {
-      if (ctx.signal.aborted) throw AdapterError.retryable(SF_ADAPTER_ID, 'aborted', `${serviceCode} aborted by the caller`);
-      if (timedOut()) throw AdapterError.retryable(SF_ADAPTER_ID, 'timeout', `${serviceCode} timed out after ${this.o.timeoutMs} ms`);
-      throw AdapterError.retryable(SF_ADAPTER_ID, 'network', `${serviceCode}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const res = await request({ adapter: SF_ADAPTER_ID, what: serviceCode, fetch: this.o.fetch, url: this.o.url, init: formPost(form), signal, timeoutMs: this.o.timeoutMs, vendorError: sfGatewayFailure });
     this.o.logger.debug({ serviceCode, requestID, status: res.status, ms: Date.now() - started }, 'sf call');
-    if (!res.ok) {
-      // Error pages from the gateway carry no buyer data; a short prefix helps whoever reads the failure.
-      const details = { status: res.status, body: text.slice(0, 300) };
-      const msgText = `${serviceCode}: HTTP ${res.status}`;
-      throw isRetryableStatus(res.status) ? AdapterError.retryable(SF_ADAPTER_ID, 'http', msgText, details) : AdapterError.rejected(SF_ADAPTER_ID, 'http', msgText, details);
-    }
-    const env = jsonText.pipe(SfEnvelope).safeParse(text);
-    // An unparseable 200 is most often a proxy or maintenance page: worth another attempt.
-    if (!env.success) throw AdapterError.retryable(SF_ADAPTER_ID, 'bad_response', `${serviceCode}: response is not an SF envelope (${describeIssues(env.error)})`, { status: res.status });
-    const { apiResultCode, apiErrorMsg } = env.data;
-    if (apiResultCode !== 'A1000') {
-      const m = `${serviceCode}: gateway ${apiResultCode} ${apiErrorMsg ?? ''}`.trim();
-      const code = `sf_${apiResultCode}`;
-      throw SF_RETRYABLE_API_CODES.has(apiResultCode) ? AdapterError.retryable(SF_ADAPTER_ID, code, m) : AdapterError.rejected(SF_ADAPTER_ID, code, m);
-    }
+    const env = SfEnvelope.safeParse(res.body);
+    // JSON that is not an envelope under a 200 is most often a proxy or maintenance page: worth another attempt.
+    if (!env.success) throw AdapterError.retryable(SF_ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${serviceCode}: response is not an SF envelope (${describeIssues(env.error)})`, { status: res.status });
     const data = jsonOrObject(SfResultData).safeParse(env.data.apiResultData);
-    if (!data.success) throw AdapterError.retryable(SF_ADAPTER_ID, 'bad_response', `${serviceCode}: apiResultData is not a result object (${describeIssues(data.error)})`);
+    if (!data.success) throw AdapterError.retryable(SF_ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${serviceCode}: apiResultData is not a result object (${describeIssues(data.error)})`);
     return data.data;
   }
 
@@ -199,28 +167,13 @@ export class SfTransport {
   }
 }
 
-/** Issue paths and messages only: never the values, which may be buyer data. */
-export function describeIssues(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
-
 /**
  * Parses an operation's msgData with its schema. A mismatch after success means SF changed
  * shape: no retry fixes that, so it is rejected and goes to a person with the paths named.
  */
 export function parseMsgData<T extends z.ZodType>(serviceCode: SfServiceCode, schema: T, msgData: unknown): z.output<T> {
   const r = jsonOrObject(schema).safeParse(msgData);
-  if (!r.success) throw AdapterError.rejected(SF_ADAPTER_ID, 'bad_response', `${serviceCode}: unexpected msgData (${describeIssues(r.error)})`);
-  return r.data;
-}
-
-/** An operation's input, parsed; a bad input is the caller's bug, so it is rejected (no retry). */
-export function parseInput<T extends z.ZodType>(operation: string, schema: T, raw: unknown): z.output<T> {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw AdapterError.rejected(SF_ADAPTER_ID, 'invalid_input', `${operation}: invalid input (${describeIssues(r.error)})`);
+  if (!r.success) throw AdapterError.rejected(SF_ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${serviceCode}: unexpected msgData (${describeIssues(r.error)})`);
   return r.data;
 }
 

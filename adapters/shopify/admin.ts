@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, retryAfterMs } from '../_shared/platform-http.js';
+import { httpErrorCode } from '../../src/sdk/error-codes.js';
+import { request, type HttpExchange, type VendorFailure } from '../_shared/platform-http.js';
 
 export const ADAPTER_ID = 'shopify';
 
@@ -20,6 +20,12 @@ function errorText(json: unknown): string {
   return Object.entries(errs)
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
     .join('; ');
+}
+
+/** Shopify names no codes of its own: the status is the code, its error text the message. */
+function shopifyFailure(body: unknown, res: HttpExchange): VendorFailure | null {
+  const text = res.status >= 300 ? errorText(body) : '';
+  return text ? { code: httpErrorCode(res.status), message: `HTTP ${res.status} ${text}`, retryable: false } : null;
 }
 
 export interface ShopifyAdminOptions {
@@ -57,20 +63,7 @@ export class ShopifyAdmin {
     const url = `${origin}/admin/api/${this.o.apiVersion}${path}`;
     const headers: Record<string, string> = { 'x-shopify-access-token': this.o.accessToken, accept: 'application/json' };
     const init: RequestInit = method === 'POST' ? { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) } : { method, headers };
-    const res = await exchange({ adapter: ADAPTER_ID, fetch: this.o.fetch, url, init, signal, timeoutMs: this.o.timeoutMs });
-    let json: unknown = null;
-    try {
-      json = res.text ? JSON.parse(res.text) : null;
-    } catch {
-      // A 2xx with a broken body, or an HTML error page: decided by the status below.
-      if (res.status >= 200 && res.status < 300) throw AdapterError.retryable(ADAPTER_ID, `http-${res.status}`, `${method} ${path}: unparseable response (HTTP ${res.status})`, { status: res.status, body: bodySnippet(res.text) });
-    }
-    if (res.status >= 200 && res.status < 300) return json;
-    const text = errorText(json);
-    throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method} ${path}: HTTP ${res.status}${text ? ` ${text}` : ''}`, isRetryableStatus(res.status), {
-      status: res.status,
-      retryAfterMs: retryAfterMs(res.headers),
-      ...(text ? {} : { body: bodySnippet(res.text) }),
-    });
+    const res = await request({ adapter: ADAPTER_ID, what: `${method} ${path}`, fetch: this.o.fetch, url, init, signal, timeoutMs: this.o.timeoutMs, emptyIsNull: true, vendorError: shopifyFailure });
+    return res.body;
   }
 }

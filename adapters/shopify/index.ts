@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { defineAdapter } from '../../src/sdk/define.js';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { dispatch } from '../_shared/dispatch.js';
 import { listingsTable } from '../_shared/inventory-push.js';
 import { ADAPTER_ID, ShopifyAdmin } from './admin.js';
@@ -12,7 +12,7 @@ import { verifyShopifyHmac } from './webhook.js';
 
 export const shopifyConfig = z
   .object({
-    shop: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected <name>.myshopify.com'),
+    shop: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected <name>.myshopify.com').describe('The shop domain, <name>.myshopify.com'),
     webhookSecret: secret('App secret that signs webhooks (X-Shopify-Hmac-Sha256)'),
     /** Only inventory.push and shipment.confirm call the Admin API: a webhook-only connector needs no token. */
     adminAccessToken: secret('Admin API access token (X-Shopify-Access-Token), scopes write_inventory (inventory.push) and write_merchant_managed_fulfillment_orders (shipment.confirm)').optional(),
@@ -22,7 +22,7 @@ export const shopifyConfig = z
     /** Merchant SKU -> {inventoryItemId}: the variant's inventory_item_id, not the variant id. */
     listings: listingsTable(ShopifyListing),
     notifyCustomer: z.boolean().default(false).describe("Whether Shopify emails the buyer the tracking when shipment.confirm fulfils an order (Shopify's own default is false)"),
-    timeoutMs: z.number().int().positive().default(30_000),
+    timeoutMs: timeoutMs(30_000),
   })
   .strict()
   .superRefine((c, ctx) => {

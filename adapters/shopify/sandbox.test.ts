@@ -108,11 +108,11 @@ describe('shopify sandbox: inventory.push (inventory_levels/set.json)', () => {
 
   it('an unknown inventory item is 404 and a wrong location 422, each reported per SKU; a bad token is 401', async () => {
     const ghost = await adapter({ listings: { GHOST: { inventoryItemId: '1' } } });
-    expect(await ghost.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'GHOST', available: 1 }] }, testContext())).toMatchObject({ rejected: [{ sku: 'GHOST', code: 'http-404' }] });
+    expect(await ghost.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'GHOST', available: 1 }] }, testContext())).toMatchObject({ rejected: [{ sku: 'GHOST', code: 'http_404' }] });
     const elsewhere = await adapter({ locationId: '1' });
-    expect(await elsewhere.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'IPOD2008PINK', available: 1 }] }, testContext())).toMatchObject({ rejected: [{ code: 'http-422', message: expect.stringContaining('Location not found') }] });
+    expect(await elsewhere.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'IPOD2008PINK', available: 1 }] }, testContext())).toMatchObject({ rejected: [{ code: 'http_422', message: expect.stringContaining('Location not found') }] });
     const stale = await adapter({ adminAccessToken: 'shpat_revoked' });
-    expect(await stale.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'IPOD2008PINK', available: 1 }] }, testContext())).toMatchObject({ rejected: [{ code: 'http-401' }] });
+    expect(await stale.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'IPOD2008PINK', available: 1 }] }, testContext())).toMatchObject({ rejected: [{ code: 'http_401' }] });
     expect(sb.state().stock['IPOD2008PINK']).toBe(4);
   });
 
@@ -120,11 +120,11 @@ describe('shopify sandbox: inventory.push (inventory_levels/set.json)', () => {
     const a = await adapter();
     const push = () => a.invoke(CAPABILITY.INVENTORY_PUSH, { warehouse: 'WH', items: [{ sku: 'IPOD2008PINK', available: 9 }] }, testContext());
     sb.failNext({ status: 429, errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.', retryAfterSeconds: 2 });
-    expect(await rejection(push())).toMatchObject({ code: 'http-429', retryable: true, details: { retryAfterMs: 2000 } });
+    expect(await rejection(push())).toMatchObject({ code: 'http_429', retryable: true, details: { retryAfterMs: 2000 } });
     sb.server.setFaults({ mode: SANDBOX_FAULT.SERVER_ERROR, remaining: 1 });
     expect(await rejection(push())).toMatchObject({ retryable: true });
     sb.server.setFaults({ mode: SANDBOX_FAULT.BAD_SIGNATURE, remaining: 1 });
-    expect(await push()).toMatchObject({ rejected: [{ code: 'http-401' }] });
+    expect(await push()).toMatchObject({ rejected: [{ code: 'http_401' }] });
     await expect(push()).resolves.toMatchObject({ pushed: 1 });
     expect(sb.state().stock['IPOD2008PINK']).toBe(9);
   });
@@ -179,16 +179,16 @@ describe('shopify sandbox: shipment.confirm through the adapter', () => {
     expect(await rejection(ship(a, '450789481', 'SF1000000003'))).toMatchObject({ code: 'no-open-fulfillment-order', message: expect.stringContaining('order 450789481') });
     expect(shipmentsOf('450789480')).toHaveLength(1);
     expect(shipmentsOf('450789481')).toEqual([]);
-    expect(await rejection(ship(a, '999', 'SF1'))).toMatchObject({ code: 'http-404', retryable: false });
+    expect(await rejection(ship(a, '999', 'SF1'))).toMatchObject({ code: 'http_404', retryable: false });
   });
 
   it('a throttled read or a 5xx create is retryable and records nothing; the next attempt ships once', async () => {
     sb.placeOrder({ id: '450789482', lines: [{ sku: 'IPOD2008PINK', qty: 1, price: 19900 }] });
     const a = await adapter();
     sb.failNext({ status: 429, errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.', retryAfterSeconds: 1 }, { path: 'orders/450789482/fulfillment_orders.json' });
-    expect(await rejection(ship(a, '450789482', 'SF1000000004'))).toMatchObject({ code: 'http-429', retryable: true, details: { retryAfterMs: 1000 } });
+    expect(await rejection(ship(a, '450789482', 'SF1000000004'))).toMatchObject({ code: 'http_429', retryable: true, details: { retryAfterMs: 1000 } });
     sb.failNext({ status: 503, errors: 'Service Unavailable' }, { path: 'fulfillments.json' });
-    expect(await rejection(ship(a, '450789482', 'SF1000000004'))).toMatchObject({ code: 'http-503', retryable: true });
+    expect(await rejection(ship(a, '450789482', 'SF1000000004'))).toMatchObject({ code: 'http_503', retryable: true });
     expect(shipmentsOf('450789482')).toEqual([]);
     await expect(ship(a, '450789482', 'SF1000000004')).resolves.toMatchObject({ confirmed: true });
     expect(shipmentsOf('450789482')).toEqual([['SF Express', 'SF1000000004', null]]);

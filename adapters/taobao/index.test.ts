@@ -13,7 +13,7 @@ describe('taobao definition', () => {
   });
   it('creates lazily and refuses capabilities it does not have', async () => {
     const inst = await taobao.create(taobaoConfig.parse({ appKey: 'k', appSecret: 's', sessionKey: 'x' }), testDeps());
-    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability', retryable: false });
+    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability', retryable: false });
     expect(taobao.manifest.mappings.inbound).toEqual(['taobao/order.v1']);
   });
 });

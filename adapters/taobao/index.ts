@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { TOP_SIGN_METHODS, TOP_TRADE_TYPES } from './constants.js';
 import { taobaoPollingConfig } from './polling.js';
@@ -8,15 +8,15 @@ import { TaobaoListing } from './operations/inventory-push.js';
 
 export const taobaoConfig = z
   .object({
-    appKey: z.string().min(1),
+    appKey: z.string().min(1).describe('TOP app key'),
     appSecret: secret('TOP app secret that signs every request'),
     sessionKey: secret("The shop's authorisation session (sessionKey / access token)"),
-    signMethod: z.enum(TOP_SIGN_METHODS).default('hmac-sha256'),
-    baseUrl: z.url().default('https://eco.taobao.com/router/rest'),
-    tradeTypes: z.array(z.string().min(1)).min(1).default([...TOP_TRADE_TYPES]),
-    pageSize: z.number().int().min(1).max(100).default(100),
-    timeoutMs: z.number().int().positive().default(30_000),
-    polling: taobaoPollingConfig,
+    signMethod: z.enum(TOP_SIGN_METHODS).default('hmac-sha256').describe('TOP sign_method the requests are signed with'),
+    baseUrl: z.url().default('https://eco.taobao.com/router/rest').describe('TOP router (the sandbox or a proxy otherwise)'),
+    tradeTypes: z.array(z.string().min(1)).min(1).default([...TOP_TRADE_TYPES]).describe('Trade types pulled (taobao.trades.sold.increment.get type)'),
+    pageSize: z.number().int().min(1).max(100).default(100).describe('Trades per increment page (TOP allows at most 100)'),
+    timeoutMs: timeoutMs(30_000),
+    polling: taobaoPollingConfig.describe('Order pull window and overlap'),
     listings: listingsTable(TaobaoListing),
   })
   .strict();

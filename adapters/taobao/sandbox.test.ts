@@ -205,7 +205,7 @@ describe('taobao sandbox: signatures and faults', () => {
     for (const signMethod of ['md5', 'hmac', 'hmac-sha256']) expect(await (await adapter({ signMethod })).testConnection()).toEqual({ ok: true });
     const wrong = await adapter({ appSecret: 'not-the-secret' });
     const err = await rejection(wrong.invoke(CAPABILITY.SHIPMENT_CONFIRM, { orderId: TID.a, trackingNumber: 'X', carrierCode: 'SF' }, testContext()));
-    expect(err).toMatchObject({ code: 'top-25', retryable: false });
+    expect(err).toMatchObject({ code: 'top_25', retryable: false });
     expect(sb.state().refused['25']).toBe(1);
     const noSession = await adapter({ sessionKey: 'someone-else' });
     expect(await rejection(noSession.invoke(CAPABILITY.ORDER_PULL, { window: { start: at(0).toISOString(), end: at(1).toISOString() } }, testContext()))).toMatchObject({ code: 'invalid-sessionkey', retryable: false });

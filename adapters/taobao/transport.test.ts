@@ -83,7 +83,7 @@ describe('TopTransport', () => {
       [{ error_response: { code: 15, msg: 'Remote service error', sub_code: 'isv.invalid-parameter', sub_msg: 'bad tid' } }, false, 'isv.invalid-parameter'],
       [{ error_response: { code: 15, msg: 'Remote service error', sub_code: 'isp.remote-service-error' } }, true, 'isp.remote-service-error'],
       [{ error_response: { code: 7, msg: 'App Call Limited', sub_code: 'accesscontrol.limited-by-app-access-count' } }, true, 'accesscontrol.limited-by-app-access-count'],
-      [{ error_response: { code: 27, msg: 'Invalid session' } }, false, 'top-27'],
+      [{ error_response: { code: 27, msg: 'Invalid session' } }, false, 'top_27'],
     ] as const;
     for (const [body, retryable, code] of cases) {
       server.use(http.post(URL_, () => HttpResponse.json(body)));
@@ -99,6 +99,12 @@ describe('TopTransport', () => {
     expect(e1 instanceof AdapterError && e1.retryable).toBe(true);
     server.use(http.post(URL_, () => HttpResponse.json({}, { status: 403 })));
     const e2 = await transport().call('m', {}, sig).catch((e: unknown) => e);
-    expect(e2 instanceof AdapterError && [e2.retryable, e2.code]).toEqual([false, 'http-403']);
+    expect(e2 instanceof AdapterError && [e2.retryable, e2.code]).toEqual([false, 'http_403']);
+  });
+
+  it('an error_response under HTTP 5xx is retryable whatever its code says (the gateway, not the trade, failed)', async () => {
+    server.use(http.post(URL_, () => HttpResponse.json({ error_response: { code: 15, msg: 'Remote service error', sub_code: 'unknown.thing' } }, { status: 503 })));
+    const err = await transport().call('taobao.trade.fullinfo.get', {}, sig).catch((e: unknown) => e);
+    expect(err instanceof AdapterError && [err.retryable, err.code, err.details?.status]).toEqual([true, 'unknown.thing', 503]);
   });
 });

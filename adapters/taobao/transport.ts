@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { vendorErrorCode } from '../../src/sdk/error-codes.js';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, formPost, parseGatewayJson } from '../_shared/platform-http.js';
+import { formPost, request, type VendorFailure } from '../_shared/platform-http.js';
 import { ADAPTER_ID, type TopSignMethod } from './constants.js';
 import { formatGmt8, hmacHex, md5Hex, sortedKeyValues, withoutEmpty } from '../_shared/signing.js';
 
@@ -51,7 +51,15 @@ export function classifyTopError(e: TopError): { retryable: boolean; code: strin
   if (sub.startsWith('isp.') || sub.startsWith('accesscontrol.')) return { retryable: true, code: sub };
   if (sub.startsWith('isv.')) return { retryable: false, code: sub };
   if (sub) return { retryable: false, code: sub };
-  return { retryable: TOP_RETRYABLE_CODES.has(code), code: code ? `top-${code}` : 'top-error' };
+  return { retryable: TOP_RETRYABLE_CODES.has(code), code: vendorErrorCode('top', code) };
+}
+
+function topFailure(body: unknown): VendorFailure | null {
+  const err = TopErrorBody.safeParse(body);
+  if (!err.success) return null;
+  const e = err.data.error_response;
+  // msg/sub_msg describe the error, not the buyer; the body itself is not logged.
+  return { ...classifyTopError(e), message: [e.code, e.msg, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== '').join(' / ') };
 }
 
 export interface TopTransportOptions {
@@ -91,27 +99,8 @@ export class TopTransport {
       sign_method: this.o.signMethod,
     });
     params['sign'] = signTop(params, this.o.appSecret, this.o.signMethod);
-    const res = await exchange({
-      adapter: ADAPTER_ID,
-      fetch: this.o.fetch,
-      url: this.o.baseUrl,
-      init: formPost(params),
-      signal,
-      timeoutMs: this.o.timeoutMs,
-    });
-    const body = parseGatewayJson(ADAPTER_ID, method, res);
-    const err = TopErrorBody.safeParse(body);
-    if (err.success) {
-      const e = err.data.error_response;
-      const c = classifyTopError(e);
-      // msg/sub_msg describe the error, not the buyer; the body itself is not logged.
-      const text = `${method}: ${[e.code, e.msg, e.sub_code, e.sub_msg].filter((x) => x !== undefined && x !== '').join(' / ')}`;
-      throw new AdapterError(ADAPTER_ID, c.code, text, c.retryable, { status: res.status });
-    }
-    if (res.status < 200 || res.status >= 300) {
-      throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${method}: HTTP ${res.status}`, isRetryableStatus(res.status), { status: res.status, body: bodySnippet(res.text) });
-    }
-    return body;
+    const res = await request({ adapter: ADAPTER_ID, what: method, fetch: this.o.fetch, url: this.o.baseUrl, init: formPost(params), signal, timeoutMs: this.o.timeoutMs, vendorError: topFailure });
+    return res.body;
   }
 }
 

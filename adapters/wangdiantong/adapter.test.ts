@@ -68,10 +68,10 @@ describe('wangdiantong adapter', () => {
     const a = await instance();
     const err = await a.invoke('wms.order.push', { order: { ...sampleOrder(), currency: 'yuan' } }, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterError);
-    expect(err).toMatchObject({ code: 'bad_input', retryable: false });
+    expect(err).toMatchObject({ code: 'invalid_input', retryable: false });
     expect(String(err)).toContain('order.currency');
     expect(String(err)).not.toContain('13800138000');
-    await expect(a.invoke('waybill.create', {}, ctx)).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(a.invoke('waybill.create', {}, ctx)).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 
   it('testConnection reports a rejected signature as not ok', async () => {

@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
 import type { z } from 'zod';
 import { CAPABILITY, type Capability } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance, InvokeContext } from '../../src/sdk/define.js';
@@ -9,15 +10,11 @@ import { logisticsPending, LogisticsPendingInput } from './operations/logistics-
 import { pushOrder, PushOrderInput } from './operations/push-order.js';
 import { queryStock, QueryStockInput } from './operations/query-stock.js';
 import { returnsReceived, ReturnsReceivedInput } from './operations/returns-received.js';
+import { parseOrReject } from '../_shared/platform-http.js';
 import { ADAPTER_ID, WdtTransport } from './transport.js';
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, capability: Capability): z.output<S> {
-  const r = schema.safeParse(input);
-  if (r.success) return r.data;
-  // Paths and messages only: the input holds buyer PII, which must not travel in an error.
-  const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `${capability}: invalid input: ${issues}`);
-}
+// Paths and messages only: the input holds buyer PII, which must not travel in an error.
+const parse = <S extends z.ZodType>(schema: S, input: unknown, capability: Capability): z.output<S> => parseOrReject(ADAPTER_ID, schema, input, `${capability} input`);
 
 /** The implementation behind index.ts, loaded on first use. */
 export function createWdtAdapter(config: WdtConfig, deps: AdapterDeps): AdapterInstance {
@@ -40,7 +37,7 @@ export function createWdtAdapter(config: WdtConfig, deps: AdapterDeps): AdapterI
       case CAPABILITY.WMS_RETURNS_RECEIVED:
         return returnsReceived(t, parse(ReturnsReceivedInput, input, capability), ctx);
       default:
-        throw AdapterError.rejected(ADAPTER_ID, 'unsupported', `capability ${capability} is not offered by this adapter`);
+        throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
     }
   };
 

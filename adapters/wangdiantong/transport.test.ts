@@ -92,7 +92,7 @@ describe('enterprise transport', () => {
     expect((await failure(t.enterprise('b.php', {}, never))).retryable).toBe(true);
     expect((await failure(t.enterprise('c.php', {}, never))).retryable).toBe(false);
     const d = await failure(t.enterprise('d.php', {}, never));
-    expect([d.retryable, d.code]).toEqual([true, 'bad_body']);
+    expect([d.retryable, d.code]).toEqual([true, 'bad_response']);
   });
 
   it('times out as retryable, and a caller abort is passed through unclassified', async () => {

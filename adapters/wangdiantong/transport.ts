@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { parseJsonSafe } from '../../src/util/json.js';
+import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { formPost, isBusy, jsonPost, request, type BusyTable, type VendorFailure } from '../_shared/platform-http.js';
 import { WDT_EDITION, type WdtConfig } from './config.js';
 import { signEnterprise, signUltimate, splitUltimateSecret, ultimateTimestamp } from './sign.js';
 
@@ -64,10 +65,9 @@ export class WdtTransport {
     const params: Record<string, string> = { ...business, sid: c.sid, appkey: c.appkey, timestamp: String(Math.floor(this.deps.now().getTime() / 1000)) };
     params['sign'] = signEnterprise(params, c.appsecret, c.signLength);
     const url = `${c.baseUrl.replace(/\/+$/, '')}/${file}`;
-    const body = await this.send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() }, signal, file);
+    const { body } = await request({ ...this.base(file, url, formPost(params), signal), vendorError: (b) => this.failure(EnterpriseEnvelope.safeParse(b).data) });
     const env = EnterpriseEnvelope.safeParse(body);
-    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_envelope', `${file}: response has no code`, { body: snippet(body) });
-    this.check(env.data.code, env.data.message ?? '', file);
+    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${file}: response has no code`, { body: snippet(body) });
     return env.data;
   }
 
@@ -85,47 +85,24 @@ export class WdtTransport {
     }
     query['sign'] = signUltimate({ ...query, body: json }, secret);
     const url = `${c.baseUrl}${c.baseUrl.includes('?') ? '&' : '?'}${new URLSearchParams(query).toString()}`;
-    const body = await this.send(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: json }, signal, method);
+    const { body } = await request({ ...this.base(method, url, jsonPost(json), signal), vendorError: (b) => { const e = UltimateEnvelope.safeParse(b).data; return this.failure(e && { code: e.status, message: e.message }); } });
     const env = UltimateEnvelope.safeParse(body);
-    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_envelope', `${method}: response has no status`, { body: snippet(body) });
-    this.check(env.data.status, env.data.message ?? '', method);
+    if (!env.success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${method}: response has no status`, { body: snippet(body) });
     return env.data;
   }
 
-  private check(code: number | string, message: string, api: string): void {
-    const n = Number(code);
-    if (n === 0) return;
-    const transient = [...TRANSIENT_CODES[this.config.edition], ...this.config.transientCodes].includes(n) || TRANSIENT_MESSAGE.test(message);
-    // The message is the WMS's own text (it names fields and our tid, never buyer data we did not send).
-    const text = `${api} failed with code ${String(code)}: ${message || '(no message)'}`;
-    if (transient) throw AdapterError.retryable(ADAPTER_ID, `wdt_${String(code)}`, text, TRANSIENT_MESSAGE.test(message) ? { retryAfterMs: RATE_LIMIT_RETRY_MS } : undefined);
-    throw AdapterError.rejected(ADAPTER_ID, `wdt_${String(code)}`, text);
+  private base(what: string, url: string, init: RequestInit, signal: AbortSignal) {
+    return { adapter: ADAPTER_ID, what, fetch: this.deps.fetch, url, init, signal, timeoutMs: this.config.timeoutMs };
   }
 
-  private async send(url: string, init: RequestInit, signal: AbortSignal, api: string): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.deps.fetch(url, { ...init, signal: AbortSignal.any([signal, timeout]) });
-      text = await res.text();
-    } catch (err) {
-      // The caller cancelled (workflow cancelled, worker shutting down): not ours to classify.
-      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : err;
-      if (timeout.aborted) throw AdapterError.retryable(ADAPTER_ID, 'timeout', `${api}: no answer within ${this.config.timeoutMs} ms`);
-      throw AdapterError.retryable(ADAPTER_ID, 'network', `${api}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (!res.ok) {
-      const details = { status: res.status, body: text.slice(0, 500) };
-      if (isRetryableStatus(res.status)) throw AdapterError.retryable(ADAPTER_ID, `http_${res.status}`, `${api}: HTTP ${res.status}`, details);
-      throw AdapterError.rejected(ADAPTER_ID, `http_${res.status}`, `${api}: HTTP ${res.status}`, details);
-    }
-    try {
-      return parseJsonSafe(text);
-    } catch {
-      // A 200 with HTML is a gateway or maintenance page in front of the WMS.
-      throw AdapterError.retryable(ADAPTER_ID, 'bad_body', `${api}: response is not JSON`, { status: res.status, body: text.slice(0, 500) });
-    }
+  /** A non-zero code or status, classified by this edition's busy table and the connector's extra codes. */
+  private failure(env: { code: number | string; message?: string | null | undefined } | undefined): VendorFailure | null {
+    if (!env || Number(env.code) === 0) return null;
+    const { code } = env;
+    // The message is the WMS's own text (it names fields and our tid, never buyer data we did not send).
+    const text = env.message ?? '';
+    const table: BusyTable = { codes: new Set([...TRANSIENT_CODES[this.config.edition], ...this.config.transientCodes].map(String)), text: TRANSIENT_MESSAGE };
+    return { code: vendorErrorCode('wdt', code), message: `failed with code ${String(code)}: ${text || '(no message)'}`, retryable: isBusy(table, Number(code), text), ...(TRANSIENT_MESSAGE.test(text) ? { retryAfterMs: RATE_LIMIT_RETRY_MS } : {}) };
   }
 }
 

@@ -22,6 +22,6 @@ describe('wechat-channels definition', () => {
     expect(inst.verifyWebhook?.({ headers: {}, rawBody, query }).ok).toBe(true);
     expect(inst.parseWebhook?.({ headers: {}, rawBody, query }).map((e) => [e.topic, e.orderId])).toEqual([['order.cancelled', '42']]);
     expect(inst.webhookReply).toEqual({ contentType: 'text/plain', body: 'success' });
-    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability' });
+    await expect(inst.invoke('waybill.create', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 });

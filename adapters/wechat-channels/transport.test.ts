@@ -79,18 +79,18 @@ describe('WeChatTransport', () => {
     expect(used).toEqual(['OLD', 'NEW']);
     server.use(tokenEndpoint(['A', 'B'], seen), http.post('https://wx.test/x', () => HttpResponse.json({ errcode: 42001, errmsg: 'access_token expired' })));
     const e = await transport().call('/x', {}, testContext()).catch((x: unknown) => x);
-    expect(e instanceof AdapterError && [e.code, e.retryable]).toEqual(['wechat-42001', false]);
+    expect(e instanceof AdapterError && [e.code, e.retryable]).toEqual(['wechat_42001', false]);
   });
 
   it('a wrong secret is rejected, a busy system and a 502 are retryable', async () => {
     server.use(http.post('https://wx.test/cgi-bin/stable_token', () => HttpResponse.json({ errcode: 40125, errmsg: 'invalid appsecret' })));
     const e1 = await transport().call('/x', {}, testContext()).catch((x: unknown) => x);
-    expect(e1 instanceof AdapterError && [e1.code, e1.retryable]).toEqual(['wechat-40125', false]);
+    expect(e1 instanceof AdapterError && [e1.code, e1.retryable]).toEqual(['wechat_40125', false]);
     server.use(tokenEndpoint(['T'], []), http.post('https://wx.test/x', () => HttpResponse.json({ errcode: -1, errmsg: 'system error' })));
     const e2 = await transport().call('/x', {}, testContext()).catch((x: unknown) => x);
     expect(e2 instanceof AdapterError && e2.retryable).toBe(true);
     server.use(tokenEndpoint(['T'], []), http.post('https://wx.test/x', () => HttpResponse.text('bad gateway', { status: 502 })));
     const e3 = await transport().call('/x', {}, testContext()).catch((x: unknown) => x);
-    expect(e3 instanceof AdapterError && [e3.code, e3.retryable]).toEqual(['http-502', true]);
+    expect(e3 instanceof AdapterError && [e3.code, e3.retryable]).toEqual(['http_502', true]);
   });
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
-import { AdapterError, isRetryableStatus } from '../../src/sdk/errors.js';
-import { bodySnippet, exchange, parseGatewayJson } from '../_shared/platform-http.js';
+import { AdapterError } from '../../src/sdk/errors.js';
+import { ERROR_CODE } from '../../src/sdk/error-codes.js';
+import { request, transientText } from '../_shared/platform-http.js';
 import { ADAPTER_ID, WECHAT_ERRCODE } from './constants.js';
 
 export { ADAPTER_ID };
@@ -14,12 +15,12 @@ export { ADAPTER_ID };
  */
 const Envelope = z.looseObject({ errcode: z.number().int().optional(), errmsg: z.string().optional() });
 const RETRYABLE: ReadonlySet<number> = new Set([WECHAT_ERRCODE.BUSY, WECHAT_ERRCODE.FREQ_LIMIT]);
-const TOKEN_CODES: ReadonlySet<string> = new Set([WECHAT_ERRCODE.INVALID_CREDENTIAL, WECHAT_ERRCODE.INVALID_TOKEN, WECHAT_ERRCODE.TOKEN_EXPIRED].map((c) => `wechat-${c}`));
-const TRANSIENT_TEXT = /system (is )?busy|try again|繁忙|稍后重试/i;
+const TOKEN_CODES: ReadonlySet<string> = new Set([WECHAT_ERRCODE.INVALID_CREDENTIAL, WECHAT_ERRCODE.INVALID_TOKEN, WECHAT_ERRCODE.TOKEN_EXPIRED].map((c) => `wechat_${c}`));
+const WECHAT_TRANSIENT = transientText('system (is )?busy', 'try again');
 
 export function classifyWeChatError(e: { errcode?: number | undefined; errmsg?: string | undefined }): { failed: boolean; retryable: boolean; code: string } {
   if (e.errcode === undefined || e.errcode === WECHAT_ERRCODE.OK) return { failed: false, retryable: false, code: '' };
-  return { failed: true, retryable: RETRYABLE.has(e.errcode) || TRANSIENT_TEXT.test(e.errmsg ?? ''), code: `wechat-${e.errcode}` };
+  return { failed: true, retryable: RETRYABLE.has(e.errcode) || WECHAT_TRANSIENT.test(e.errmsg ?? ''), code: `wechat_${e.errcode}` };
 }
 
 const TokenReply = z.looseObject({ access_token: z.string().min(1), expires_in: z.number().int().positive() });
@@ -51,15 +52,23 @@ export class WeChatTransport {
   }
 
   private async post(what: string, url: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-    const res = await exchange({ adapter: ADAPTER_ID, fetch: this.o.fetch, url, init: { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body) }, signal, timeoutMs: this.o.timeoutMs });
-    const parsed = parseGatewayJson(ADAPTER_ID, what, res);
-    const env = Envelope.safeParse(parsed);
-    if (env.success) {
-      const c = classifyWeChatError(env.data);
-      if (c.failed) throw new AdapterError(ADAPTER_ID, c.code, `${what}: ${env.data.errcode ?? ''} ${env.data.errmsg ?? ''}`.trim(), c.retryable || isRetryableStatus(res.status), { status: res.status });
-    }
-    if (res.status < 200 || res.status >= 300 || !env.success) throw new AdapterError(ADAPTER_ID, `http-${res.status}`, `${what}: HTTP ${res.status}`, isRetryableStatus(res.status), { status: res.status, body: bodySnippet(res.text) });
-    return parsed;
+    const res = await request({
+      adapter: ADAPTER_ID,
+      what,
+      fetch: this.o.fetch,
+      url,
+      init: { method: 'POST', headers: { 'content-type': 'application/json;charset=utf-8' }, body: JSON.stringify(body) },
+      signal,
+      timeoutMs: this.o.timeoutMs,
+      vendorError: (b) => {
+        const env = Envelope.safeParse(b);
+        if (!env.success) return null;
+        const c = classifyWeChatError(env.data);
+        return c.failed ? { code: c.code, message: `${env.data.errcode ?? ''} ${env.data.errmsg ?? ''}`.trim(), retryable: c.retryable } : null;
+      },
+    });
+    if (!Envelope.safeParse(res.body).success) throw AdapterError.retryable(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, `${what}: the answer is not a WeChat envelope (HTTP ${res.status})`, { status: res.status });
+    return res.body;
   }
 
   private async accessToken(scope: RequestScope | AbortSignal): Promise<string> {
@@ -67,7 +76,7 @@ export class WeChatTransport {
     const signal = await beforeRequest(scope, 'stable_token');
     const raw = await this.post('stable_token', this.url('/cgi-bin/stable_token'), { grant_type: 'client_credential', appid: this.o.appId, secret: this.o.appSecret }, signal);
     const t = TokenReply.safeParse(raw);
-    if (!t.success) throw AdapterError.rejected(ADAPTER_ID, 'unexpected-response', 'stable_token: no access_token/expires_in in the answer');
+    if (!t.success) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'stable_token: no access_token/expires_in in the answer');
     this.token = { value: t.data.access_token, until: this.o.now().getTime() + t.data.expires_in * 1000 - TOKEN_MARGIN_MS };
     return this.token.value;
   }

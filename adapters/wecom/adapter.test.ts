@@ -29,6 +29,6 @@ describe('wecom adapter', () => {
     const a = await wecom.create(wecom.configSchema.parse({ key: 'k' }), { logger, fetch: globalThis.fetch, mappings: null, now: () => new Date() });
     await a.invoke('alert.send', { title: 't', text: 'x', severity: 'info' }, ctx);
     expect(n).toBe(1);
-    await expect(a.invoke('stock.query', {}, ctx)).rejects.toMatchObject({ code: 'unsupported' });
+    await expect(a.invoke('stock.query', {}, ctx)).rejects.toMatchObject({ code: 'unsupported_capability' });
   });
 });

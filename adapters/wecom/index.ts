@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 
 export const wecomConfig = z
   .object({
-    webhookUrl: z.string().url().default('https://qyapi.weixin.qq.com/cgi-bin/webhook/send'),
+    webhookUrl: z.string().url().default('https://qyapi.weixin.qq.com/cgi-bin/webhook/send').describe('Robot webhook address without its key (added from key)'),
     /** The robot's `key` from its webhook address. */
     key: secret('WeCom group robot webhook key'),
-    msgtype: z.enum(['markdown', 'text']).default('markdown'),
-    timeoutMs: z.number().int().positive().default(10_000),
+    msgtype: z.enum(['markdown', 'text']).default('markdown').describe('Message type the alert is sent as'),
+    timeoutMs: timeoutMs(10_000),
   })
   .strict();
 

@@ -8,6 +8,6 @@ describe('youzan definition', () => {
     expect([...secretPaths(youzanConfig)]).toEqual(['clientSecret']);
     const inst = await youzan.create(youzanConfig.parse({ clientId: 'c', clientSecret: 's' }), testDeps());
     expect(inst.verifyWebhook?.({ headers: {}, rawBody: new TextEncoder().encode('{}') })).toEqual({ ok: false, reason: 'malformed_body' });
-    await expect(inst.invoke('order.pull', {}, testContext())).rejects.toMatchObject({ code: 'unsupported-capability', retryable: false });
+    await expect(inst.invoke('order.pull', {}, testContext())).rejects.toMatchObject({ code: 'unsupported_capability', retryable: false });
   });
 });

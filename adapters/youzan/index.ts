@@ -5,7 +5,7 @@ import { ADAPTER_ID } from './constants.js';
 
 export const youzanConfig = z
   .object({
-    clientId: z.string().min(1),
+    clientId: z.string().min(1).describe('Youzan app client_id that push messages name'),
     clientSecret: secret('App client_secret that signs push messages'),
   })
   .strict();

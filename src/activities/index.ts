@@ -24,6 +24,7 @@ import type { ChannelConfig } from '../config/schema.js';
 import type { NotificationRouter } from '../notify/router.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { wmsTidKey } from '../tracking/robot.js';
+import { FAILURE_TYPE } from '../sdk/failure-types.js';
 
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
 /** `available`: the WMS's own available-to-send where it reports one (net of its trades); preferred over on hand. */
@@ -98,7 +99,7 @@ export function createActivities(deps: ActivityDeps) {
     async recordOrder(input: { idempotencyKey: string; orderKey: string; order: CanonicalOrder }): Promise<{ firstWrite: boolean }> {
       if (!deps.orderStore) return { firstWrite: false };
       const workflowId = Context.current().info.workflowExecution?.workflowId;
-      if (!workflowId) throw ApplicationFailure.nonRetryable('recordOrder runs only as a workflow activity', 'NotConfigured');
+      if (!workflowId) throw ApplicationFailure.nonRetryable('recordOrder runs only as a workflow activity', FAILURE_TYPE.NOT_CONFIGURED);
       const at = new Date().toISOString();
       const firstWrite = await deps.orderStore.project({
         workflowId,
@@ -120,12 +121,12 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The workflow's view of its order, written only over an older one (seq): see workflows/lifecycle/projection.ts. */
     async projectOrder(p: OrderProjection): Promise<{ written: boolean }> {
-      if (!deps.orderStore) throw ApplicationFailure.nonRetryable('no order store is configured on this worker', 'NotConfigured');
+      if (!deps.orderStore) throw ApplicationFailure.nonRetryable('no order store is configured on this worker', FAILURE_TYPE.NOT_CONFIGURED);
       return { written: await deps.orderStore.project(p) };
     },
 
     async checkOrderRules(input: { orderKey: string; order: CanonicalOrder }): Promise<RulesCheck> {
-      if (!checker) throw ApplicationFailure.nonRetryable('rules are not configured on this worker', 'NotConfigured');
+      if (!checker) throw ApplicationFailure.nonRetryable('rules are not configured on this worker', FAILURE_TYPE.NOT_CONFIGURED);
       return checker(input);
     },
 
@@ -168,7 +169,7 @@ export function createActivities(deps: ActivityDeps) {
      * stale so orders locking them say so on their timeline.
      */
     async syncStockFromWms(input: { warehouse: string; wms: string; skus: string[] }): Promise<{ updated: number; stale: boolean; ageMs: number; fetchedAt: string }> {
-      if (!deps.registry) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', 'NotConfigured');
+      if (!deps.registry) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', FAILURE_TYPE.NOT_CONFIGURED);
       const skus = input.skus.length ? input.skus : (await pool.snapshot(input.warehouse)).map((x) => x.sku);
       const requested = Date.now();
       if (!skus.length) return { updated: 0, stale: false, ageMs: 0, fetchedAt: new Date(requested).toISOString() };
@@ -176,8 +177,8 @@ export function createActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const query = { skus, warehouse: input.warehouse };
       const call = (signal: AbortSignal, rateLimit?: RequestRateLimit) =>
-        instance.invoke('stock.query', query, { signal, idempotencyKey: `stock-query:${requested}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d), ...(rateLimit ? { rateLimit } : {}) });
-      const answer = deps.resilience ? await guardCall(deps.resilience, { connector: input.wms, capability: 'stock.query' }, query, ctx.cancellationSignal, call) : { stale: false as const, value: await call(ctx.cancellationSignal) };
+        instance.invoke(CAPABILITY.STOCK_QUERY, query, { signal, idempotencyKey: `stock-query:${requested}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d), ...(rateLimit ? { rateLimit } : {}) });
+      const answer = deps.resilience ? await guardCall(deps.resilience, { connector: input.wms, capability: CAPABILITY.STOCK_QUERY }, query, ctx.cancellationSignal, call) : { stale: false as const, value: await call(ctx.cancellationSignal) };
       const asOf = answer.stale ? Date.parse(answer.fetchedAt) : requested;
       const items = StockItems.parse(answer.value);
       for (const it of items) {
@@ -219,13 +220,13 @@ export function createActivities(deps: ActivityDeps) {
         const out = await deps.notifications.deliverLifecycleAlert({ connector: req.connector, idempotencyKey: req.idempotencyKey, input: alert.data });
         return { sent: out.sent > 0, waiting: out.waiting > 0, routes: out.routes };
       }
-      if (!invokeAdapter) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', 'NotConfigured');
+      if (!invokeAdapter) throw ApplicationFailure.nonRetryable('no adapters are configured on this worker', FAILURE_TYPE.NOT_CONFIGURED);
       return invokeAdapter(req);
     },
 
     /** 发货回传: the platform hears which carrier and tracking number the parcel left with. */
     async confirmShipment(req: ShipConfirmRequest): Promise<{ confirmed: boolean; carrierCode: string }> {
-      if (!shipConfirm) throw ApplicationFailure.nonRetryable('shipment confirmation is not configured on this worker (no adapters or no carrier code table)', 'NotConfigured');
+      if (!shipConfirm) throw ApplicationFailure.nonRetryable('shipment confirmation is not configured on this worker (no adapters or no carrier code table)', FAILURE_TYPE.NOT_CONFIGURED);
       return shipConfirm(req);
     },
 

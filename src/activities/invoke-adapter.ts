@@ -6,6 +6,7 @@ import { adapterFailure } from './adapter-failure.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { CAPABILITY, type Capability } from '../sdk/capabilities.js';
 import { errorMessage } from '../util/errors.js';
+import { FAILURE_TYPE } from '../sdk/failure-types.js';
 
 export interface InvokeAdapterInput {
   connector: string;
@@ -45,9 +46,9 @@ export function createInvokeAdapter(deps: {
   resilience?: ResilienceLayers | null;
 }) {
   return async function invokeAdapter(req: InvokeAdapterInput): Promise<unknown> {
-    if (!CAPABILITIES.has(req.capability)) throw ApplicationFailure.nonRetryable(`unknown capability ${req.capability}`, 'UnknownCapability');
+    if (!CAPABILITIES.has(req.capability)) throw ApplicationFailure.nonRetryable(`unknown capability ${req.capability}`, FAILURE_TYPE.UNKNOWN_CAPABILITY);
     if (!deps.registry.supports(req.connector, req.capability)) {
-      throw ApplicationFailure.nonRetryable(`connector ${req.connector} does not offer ${req.capability}`, 'CapabilityNotSupported');
+      throw ApplicationFailure.nonRetryable(`connector ${req.connector} does not offer ${req.capability}`, FAILURE_TYPE.CAPABILITY_NOT_SUPPORTED);
     }
     const ctx = Context.current();
     let payload = req.input;
@@ -55,7 +56,7 @@ export function createInvokeAdapter(deps: {
       try {
         payload = await deps.mappings.evaluate(req.mapping.id, req.input, req.mapping.context ?? {});
       } catch (err) {
-        throw ApplicationFailure.nonRetryable(`outbound mapping ${req.mapping.id}: ${errorMessage(err)}`, 'MappingFailed');
+        throw ApplicationFailure.nonRetryable(`outbound mapping ${req.mapping.id}: ${errorMessage(err)}`, FAILURE_TYPE.MAPPING_FAILED);
       }
     }
     const { instance } = await deps.registry.connector(req.connector);

@@ -5,6 +5,7 @@ import { PLATFORM } from '../canonical/status.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import type { InvokeAdapterInput } from './invoke-adapter.js';
+import { FAILURE_TYPE } from '../sdk/failure-types.js';
 
 export interface ShipConfirmRequest {
   /** The platform connector that is told (the channel's connector). */
@@ -48,15 +49,15 @@ function courierIdOf(registry: AdapterRegistry, connector: string, adapter: stri
 export function createShipConfirm(deps: { registry: AdapterRegistry; carrierCode: CarrierCodeLookup; invoke: (req: InvokeAdapterInput) => Promise<unknown> }) {
   return async function confirmShipment(req: ShipConfirmRequest): Promise<{ confirmed: boolean; carrierCode: string }> {
     const courierAdapter = deps.registry.adapterOf(req.courier);
-    if (!courierAdapter) throw ApplicationFailure.nonRetryable(`shipment confirmation: no courier connector "${req.courier}"`, 'NotConfigured');
+    if (!courierAdapter) throw ApplicationFailure.nonRetryable(`shipment confirmation: no courier connector "${req.courier}"`, FAILURE_TYPE.NOT_CONFIGURED);
     const platform = req.order.source.platform;
     const courierId = courierIdOf(deps.registry, req.courier, courierAdapter);
-    if (!courierId) throw ApplicationFailure.nonRetryable(`shipment confirmation: courier adapter "${courierAdapter}" has no hub courier id (carrier-codes table; a platform e-waybill connector names it in ewaybill.courier)`, 'NotConfigured');
+    if (!courierId) throw ApplicationFailure.nonRetryable(`shipment confirmation: courier adapter "${courierAdapter}" has no hub courier id (carrier-codes table; a platform e-waybill connector names it in ewaybill.courier)`, FAILURE_TYPE.NOT_CONFIGURED);
     let carrierCode: string;
     try {
       carrierCode = deps.carrierCode(platform, courierId);
     } catch (err) {
-      throw ApplicationFailure.nonRetryable(`shipment confirmation: ${err instanceof Error ? err.message : String(err)}`, 'NotConfigured');
+      throw ApplicationFailure.nonRetryable(`shipment confirmation: ${err instanceof Error ? err.message : String(err)}`, FAILURE_TYPE.NOT_CONFIGURED);
     }
     const lines = req.order.lines.filter((l) => !l.gift);
     const input: Record<string, unknown> = { orderId: req.order.source.platformOrderId, trackingNumber: req.waybillNo, carrierCode };

@@ -6,6 +6,7 @@ import { connectStore, redactDatabaseUrl } from '../store/db/connect.js';
 import { migrateDownOne, migrateToLatest, type MigrationReport } from '../store/db/migrate.js';
 import { OrderStore } from '../store/db/order-store.js';
 import { rebuildFromTemporal } from '../store/db/rebuild.js';
+import { serviceAddresses } from '../config/addresses.js';
 
 export interface DbOptions {
   config: string;
@@ -63,7 +64,7 @@ export async function dbRebuildCommand(o: DbOptions & { query?: string }, env: N
     process.stderr.write(`${l.error}\n`);
     return 1;
   }
-  const address = env['TEMPORAL_ADDRESS'] || l.config.temporal.address;
+  const address = serviceAddresses(l.config, {}, env).temporalAddress;
   if (!address) {
     process.stderr.write('no Temporal address: set TEMPORAL_ADDRESS or temporal.address (the embedded dev server of `zhongshu start` listens on 127.0.0.1:' + String(l.config.embedded.temporalPort) + ')\n');
     return 1;

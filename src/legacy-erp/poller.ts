@@ -11,8 +11,9 @@ import { errorMessage } from '../util/errors.js';
 import { guardCall, type ResilienceLayers } from '../resilience/index.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { adapterFailure } from '../activities/adapter-failure.js';
-import { LegacyErpConnector, column, type CallLimits, type ErpRow } from '../../adapters/legacy-erp/connector.js';
+import { column, type CallLimits, type ErpRow } from '../../adapters/legacy-erp/connector.js';
 import { compareCursor, overlapStart, type Cursor } from '../../adapters/legacy-erp/sql.js';
+import { FAILURE_TYPE } from '../sdk/failure-types.js';
 
 export interface PollBatchInput {
   connector: string;
@@ -119,13 +120,13 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
   const seenKey = (connector: string, key: string) => `${deps.keyPrefix}erp:seen:${connector}:${key}`;
 
   async function resolve(input: { connector: string; channel: string }) {
-    if (!deps.registry || !deps.intake || !deps.mappings) throw ApplicationFailure.nonRetryable('the legacy-ERP poller needs adapters and the intake on this worker', 'NotConfigured');
+    if (!deps.registry || !deps.intake || !deps.mappings) throw ApplicationFailure.nonRetryable('the legacy-ERP poller needs adapters and the intake on this worker', FAILURE_TYPE.NOT_CONFIGURED);
     const channel = deps.channels?.find((c) => c.id === input.channel);
-    if (!channel) throw ApplicationFailure.nonRetryable(`no channel "${input.channel}" is configured`, 'NotConfigured');
+    if (!channel) throw ApplicationFailure.nonRetryable(`no channel "${input.channel}" is configured`, FAILURE_TYPE.NOT_CONFIGURED);
     const { instance } = await deps.registry.connector(input.connector);
-    if (!(instance instanceof LegacyErpConnector)) throw ApplicationFailure.nonRetryable(`connector ${input.connector} is not a legacy-erp connector`, 'NotConfigured');
-    if (!instance.config.poll) throw ApplicationFailure.nonRetryable(`connector ${input.connector} has no poll section`, 'NotConfigured');
-    return { channel, conn: instance, poll: instance.config.poll, intake: deps.intake, mappings: deps.mappings };
+    const table = instance.surfaces?.()[CAPABILITY.ORDER_PULL];
+    if (!table) throw ApplicationFailure.nonRetryable(`connector ${input.connector} has no table to poll (a legacy-erp connector with a poll section)`, FAILURE_TYPE.NOT_CONFIGURED);
+    return { channel, conn: table, poll: table.settings, intake: deps.intake, mappings: deps.mappings };
   }
 
   /**
@@ -177,7 +178,7 @@ export function createLegacyErpActivities(deps: LegacyErpDeps) {
       const parsed: Row[] = [];
       for (const row of rows) {
         const key = str(column(row, poll.keyColumn));
-        if (key === null) throw ApplicationFailure.nonRetryable(`a row has no value in key column ${poll.keyColumn}`, 'InvalidRow');
+        if (key === null) throw ApplicationFailure.nonRetryable(`a row has no value in key column ${poll.keyColumn}`, FAILURE_TYPE.INVALID_ROW);
         parsed.push({ row, key, updatedAt: poll.updatedAtColumn ? str(column(row, poll.updatedAtColumn)) : null });
       }
       const seen = parsed.length ? await deps.redis.mget(parsed.map((r) => seenKey(input.connector, r.key))) : [];

@@ -3,8 +3,8 @@ import type { HubConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { deleteUnwantedSchedules, upsertSchedule } from '../temporal/schedules.js';
-import { LegacyErpConnector } from '../../adapters/legacy-erp/connector.js';
 import type { ErpPollInput } from '../../workflows/erp-poll.js';
+import { CAPABILITY } from '../sdk/capabilities.js';
 
 export const ERP_POLL_SCHEDULE_PREFIX = 'zhongshu-erp-poll:';
 export const erpPollScheduleId = (channel: string, taskQueue: string) => `${ERP_POLL_SCHEDULE_PREFIX}${channel}@${taskQueue}`;
@@ -39,8 +39,8 @@ export async function legacyErpPolls(config: HubConfig, registry: AdapterRegistr
     }
     // Creating the instance opens no connection (the ODBC pool is made on first use).
     const { instance } = await registry.connector(ch.connector);
-    if (!(instance instanceof LegacyErpConnector)) continue;
-    if (!instance.config.poll) {
+    const table = instance.surfaces?.()[CAPABILITY.ORDER_PULL];
+    if (!table) {
       if (ch.poll.enabled === true) problems.push(`channels[${i}].poll.enabled: connector ${ch.connector} has no poll section to poll with`);
       continue;
     }
@@ -52,7 +52,7 @@ export async function legacyErpPolls(config: HubConfig, registry: AdapterRegistr
       );
       continue;
     }
-    out.push({ index: i, channel: ch.id, connector: ch.connector, intervalSeconds: instance.config.intervalSeconds });
+    out.push({ index: i, channel: ch.id, connector: ch.connector, intervalSeconds: table.intervalSeconds });
   }
   if (problems.length) throw new Error(`invalid polling config:\n  ${problems.join('\n  ')}`);
   return out.map(({ index: _index, ...p }) => p);

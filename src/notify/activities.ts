@@ -11,6 +11,7 @@ import type { ParcelStore } from '../tracking/parcels.js';
 import type { NotificationsConfig } from './config.js';
 import { NOTIFY_EVENT } from './events.js';
 import type { NotificationRouter, NotifyOutcome } from './router.js';
+import { FAILURE_TYPE } from '../sdk/failure-types.js';
 
 /** What a workflow (after-sales, lifecycle, robots) hands the router: kind, once-key, variables. */
 export const NotifyEventInput = z
@@ -99,7 +100,7 @@ export function createNotifyActivities(d: NotifyActivityDeps) {
     /** The router for any workflow: exactly once per (event, key, route); never waits for a robot. */
     async notifyEvent(raw: NotifyEventInput): Promise<NotifyOutcome> {
       const r = NotifyEventInput.safeParse(raw);
-      if (!r.success) throw ApplicationFailure.nonRetryable(`notifyEvent: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, 'InvalidNotification');
+      if (!r.success) throw ApplicationFailure.nonRetryable(`notifyEvent: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`, FAILURE_TYPE.INVALID_NOTIFICATION);
       const { event, key, vars, level, orderKey } = r.data;
       return d.router.notify({ event, key, vars, ...(level ? { level } : {}), ...(orderKey ? { orderKey } : {}) });
     },

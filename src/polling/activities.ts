@@ -17,6 +17,7 @@ import { CHANNEL_POLL_DEFAULTS } from './config.js';
 import type { PollCursorStore } from './cursor.js';
 import { channelPolicy, PollPolicyError } from './policy.js';
 import { pullsAfterSales } from '../after-sales/pull.js';
+import { FAILURE_TYPE } from '../sdk/failure-types.js';
 
 export interface PollingActivityDeps {
   channels: readonly ChannelConfig[];
@@ -77,7 +78,7 @@ export function createPollingActivities(d: PollingActivityDeps) {
   const channelOf = (id: string): ChannelConfig & { connector: string } => {
     const ch = d.channels.find((c) => c.id === id);
     // The schedule outlived its channel (config changed, hub not restarted yet): nothing to retry.
-    if (!ch?.connector) throw ApplicationFailure.nonRetryable(`no channel "${id}" with a connector is configured on this worker`, 'UnknownChannel');
+    if (!ch?.connector) throw ApplicationFailure.nonRetryable(`no channel "${id}" with a connector is configured on this worker`, FAILURE_TYPE.UNKNOWN_CHANNEL);
     return { ...ch, connector: ch.connector };
   };
 
@@ -134,7 +135,7 @@ export function createPollingActivities(d: PollingActivityDeps) {
       try {
         policy = channelPolicy(adapter, d.registry.resolvedConfig(ch.connector), ch.poll, ch.id);
       } catch (err) {
-        if (err instanceof PollPolicyError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidPollConfig');
+        if (err instanceof PollPolicyError) throw ApplicationFailure.nonRetryable(err.message, FAILURE_TYPE.INVALID_POLL_CONFIG);
         throw err;
       }
       const cursor = await d.cursors.get(ch.id);
@@ -165,7 +166,7 @@ export function createPollingActivities(d: PollingActivityDeps) {
         input: input.page === null ? { window: input.window } : { window: input.window, page: input.page },
       });
       const out = PullOutput.safeParse(raw);
-      if (!out.success) throw ApplicationFailure.nonRetryable(`connector ${ch.connector}: order.pull returned ${out.error.issues[0]?.message ?? 'an unexpected shape'}`, 'AdapterContractViolation');
+      if (!out.success) throw ApplicationFailure.nonRetryable(`connector ${ch.connector}: order.pull returned ${out.error.issues[0]?.message ?? 'an unexpected shape'}`, FAILURE_TYPE.ADAPTER_CONTRACT_VIOLATION);
       const res: PollPageResult = { nextPage: out.data.nextPage, read: out.data.orders.length, started: 0, duplicates: 0, quarantined: 0 };
       const receivedAt = now().toISOString();
       for (const order of out.data.orders) {

@@ -70,6 +70,12 @@ export function resolveConnectorConfig<S extends z.ZodType>(
   return { ok: true, config: r.data };
 }
 
+/** The per-request timeout every HTTP adapter has; a request that outlives it fails retryably as `timeout`. */
+export function timeoutMs(defaultMs: number, maxMs?: number) {
+  const n = z.number().int().positive();
+  return (maxMs === undefined ? n : n.max(maxMs)).default(defaultMs).describe('How long one request may wait for its answer, in milliseconds, before it fails retryably as `timeout`');
+}
+
 /** A string field that holds a secret (docs show it as such; config requires an env reference). */
 export function secret(description?: string) {
   return z.string().min(1).meta({ secret: true, ...(description ? { description } : {}) });

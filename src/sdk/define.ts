@@ -4,6 +4,7 @@ import type { MappingEngine } from '../mapping/engine.js';
 import type { SandboxDefinition } from '../sandbox/core.js';
 import type { Capability } from './capabilities.js';
 import { AdapterManifest, type AdapterManifestInput } from './manifest.js';
+import type { CapabilitySurfaces } from './surfaces.js';
 
 /** Per call: cancellation, the idempotency key (workflow id + step), a logger and a heartbeat. */
 export interface InvokeContext {
@@ -94,6 +95,8 @@ export interface AdapterInstance {
    * the text to answer when the request is genuine, null otherwise (the route answers 401).
    */
   answerWebhookChallenge?(req: WebhookRequest): string | null;
+  /** Surfaces the core drives itself, by the capability they serve (see CapabilitySurfaces); absent: invoke only. */
+  surfaces?(): Partial<CapabilitySurfaces>;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { BUILTIN_ADAPTERS } from '../../adapters/index.js';
 import { packageRoot } from '../util/package-info.js';
 import { secret } from './connector-config.js';
 import { defineAdapter } from './define.js';
-import { isAdapterNote, renderAdapterDoc, renderAllDocs, renderConnectorsSchema } from './docs.js';
+import { isAdapterNote, renderAdapterDoc, renderAllDocs, renderConnectorsSchema, undocumentedFields } from './docs.js';
 
 const demo = defineAdapter({
   manifest: { id: 'demo-wms', contractVersion: 1, version: '1.2.3', status: 'beta', kind: 'wms', displayName: 'Demo WMS', summary: 'A test adapter.', capabilities: ['wms.order.push'] },
@@ -23,6 +23,16 @@ describe('generated adapter docs', () => {
     expect(md).toContain('`wms.order.push`');
     const schema: unknown = JSON.parse(renderConnectorsSchema([demo]));
     expect(JSON.stringify(schema)).toContain('"secret":true');
+  });
+
+  it('finds a config field without a description, nested ones too', () => {
+    expect(undocumentedFields(demo)).toEqual(['timeoutMs']);
+    const nested = defineAdapter({ manifest: demo.manifest, configSchema: z.object({ polling: z.object({ pageSize: z.number() }).describe('Polling') }), create: demo.create as never });
+    expect(undocumentedFields(nested)).toEqual(['polling.pageSize']);
+  });
+
+  it.each(BUILTIN_ADAPTERS.map((d) => [d.manifest.id, d] as const))('%s describes every config field', (_id, def) => {
+    expect(undocumentedFields(def)).toEqual([]);
   });
 
   it('docs/adapters/ on disk match the registered manifests (run `zhongshu adapters docs` when this fails)', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AdapterDefinition } from './define.js';
+import { ERROR_CODE, type ErrorCode } from './error-codes.js';
 
 type JsonSchema = { [k: string]: unknown };
 const isObj = (v: unknown): v is JsonSchema => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,6 +42,21 @@ function rows(node: JsonSchema, prefix = ''): string[] {
   return out;
 }
 
+/** Config fields (as `a.b` paths) without a description: the docs would show an empty cell for them. */
+export function undocumentedFields(def: AdapterDefinition): string[] {
+  const walk = (node: JsonSchema, prefix: string): string[] => {
+    const props = node['properties'];
+    if (!isObj(props)) return [];
+    return Object.entries(props).flatMap(([k, v]) => {
+      if (!isObj(v)) return [];
+      const name = `${prefix}${k}`;
+      const own = typeof v['description'] === 'string' && v['description'].trim() ? [] : [name];
+      return [...own, ...walk(v, `${name}.`)];
+    });
+  };
+  return walk(configJsonSchema(def), '');
+}
+
 /** docs/adapters/<id>.md: generated from the manifest and the config schema, never hand-written. */
 export function renderAdapterDoc(def: AdapterDefinition): string {
   const m = def.manifest;
@@ -79,6 +95,35 @@ export function renderAdapterDoc(def: AdapterDefinition): string {
   return lines.join('\n');
 }
 
+/** What each shared error code means, for the generated README (typed by ErrorCode, so a new code must be explained here). */
+const ERROR_CODE_MEANING: Readonly<Record<ErrorCode, string>> = {
+  timeout: 'no answer within the call\'s timeout (retryable)',
+  network: 'the request got no HTTP answer: DNS, refused, reset (retryable)',
+  aborted: 'not sent: the call was abandoned before the request went out (retryable)',
+  invalid_input: 'the operation\'s input does not match its schema; the fields are named, values never (rejected)',
+  bad_response: 'an answer we cannot read: not JSON (retryable under 2xx, a proxy page) or an unknown shape (rejected)',
+  unsupported_capability: 'the connector does not offer the capability asked for (rejected)',
+  rate_limited: 'the hub\'s shared rate limit would wait too long; `retryAfterMs` says when (retryable)',
+};
+
+function errorCodeSection(): string[] {
+  return [
+    '## Error codes',
+    '',
+    'An adapter fails a call with an `AdapterError` whose `retryable` decides between a Temporal retry and a',
+    'business rejection, and whose `code` is snake_case from one vocabulary (`ERROR_CODE` in `zhongshu`). Transports',
+    'send through the shared exchange (`request` in `adapters/_shared/platform-http.ts`), which assigns these codes; a',
+    "system's own codes keep their value under the adapter's prefix (`sf_A1005`, `wdt_100`, `pdd_70031`, `jd_66`) or",
+    "as the system names them (TOP's `isv.trade-not-exist`), retryable when the adapter's busy table says so.",
+    '',
+    '| code | meaning |',
+    '|---|---|',
+    ...Object.values(ERROR_CODE).map((c) => `| \`${c}\` | ${ERROR_CODE_MEANING[c]} |`),
+    '| `http_<status>` | a non-2xx answer the system did not explain: retryable for 408, 425, 429 and 5xx (Retry-After kept as `retryAfterMs`), rejected otherwise |',
+    '',
+  ];
+}
+
 export function renderAdapterIndex(defs: readonly AdapterDefinition[]): string {
   const sorted = [...defs].sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
   return [
@@ -101,6 +146,7 @@ export function renderAdapterIndex(defs: readonly AdapterDefinition[]): string {
     'wait as `retryAfterMs`; its waits do not count against the call\'s deadline. An adapter that never calls it is',
     'limited per `invoke` (one token each), so it suits only adapters that send one request per call.',
     '',
+    ...errorCodeSection(),
     '## Shipping a sandbox with your adapter',
     '',
     'A sandbox is a local stand-in of the external system: an HTTP server on 127.0.0.1 speaking its wire format',

@@ -94,7 +94,7 @@ export async function checkAdapterContract(def: AdapterDefinition, opts: Contrac
     }
     if (inst) {
       for (const fn of ['testConnection', 'invoke', 'close'] as const) if (typeof inst[fn] !== 'function') problems.push(`instance.${fn} is missing`);
-      if (manifest.capabilities.includes('order.webhook') && (!inst.verifyWebhook || !inst.parseWebhook)) problems.push('order.webhook needs verifyWebhook and parseWebhook');
+      if (manifest.capabilities.includes(CAPABILITY.ORDER_WEBHOOK) && (!inst.verifyWebhook || !inst.parseWebhook)) problems.push('order.webhook needs verifyWebhook and parseWebhook');
       const undeclared = ALL_CAPABILITIES.find((c) => !manifest.capabilities.includes(c));
       if (undeclared) {
         const ctrl = new AbortController();

@@ -1,6 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../src/activities/index.js';
 import type { AfterSalesActivities } from '../../src/after-sales/activities.js';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../../src/sdk/failure-types.js';
 
 // Redis-backed case steps: retried for as long as Redis is down, so an outage delays the case, never loses a step.
 export const caseStore = proxyActivities<AfterSalesActivities>({
@@ -11,5 +12,5 @@ export const caseStore = proxyActivities<AfterSalesActivities>({
 // A notice is retried a few times, then given up and noted: it never holds the case.
 export const notifier = proxyActivities<Pick<Activities, 'invokeAdapter'>>({
   startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, nonRetryableErrorTypes: ['AdapterRejected', 'CapabilityNotSupported', 'NotConfigured', 'UnknownCapability', 'MappingFailed'] },
+  retry: { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
 });

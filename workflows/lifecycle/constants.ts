@@ -1,5 +1,6 @@
 import { ORDER_STATUS, REFUND_STATUS, type OrderStatus, type RefundStatus } from '../../src/canonical/status.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
+import { FAILURE_TYPE, NON_RETRYABLE_FAILURE_TYPES } from '../../src/sdk/failure-types.js';
 import type { AddressRegionField } from './types.js';
 
 /**
@@ -50,15 +51,9 @@ export const PATCH = {
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */
 export { CAPABILITY, ORDER_STATUS };
 
-/** Failure types an activity raises for a business refusal: retrying cannot help. */
-export const FAILURE_TYPE = {
-  ADAPTER_REJECTED: 'AdapterRejected',
-  CAPABILITY_NOT_SUPPORTED: 'CapabilityNotSupported',
-  MAPPING_FAILED: 'MappingFailed',
-  NOT_CONFIGURED: 'NotConfigured',
-  UNKNOWN_CAPABILITY: 'UnknownCapability',
-} as const;
-export const NON_RETRYABLE_TYPES: readonly string[] = Object.values(FAILURE_TYPE);
+/** The hub's failure types and the one non-retryable list every activity policy uses (pure data, shared with src/). */
+export { FAILURE_TYPE };
+export const NON_RETRYABLE_TYPES: readonly string[] = NON_RETRYABLE_FAILURE_TYPES;
 
 /** Hold reasons the lifecycle itself raises (rules add their own codes). */
 export const HOLD_REASON = {

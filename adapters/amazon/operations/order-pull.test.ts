@@ -47,6 +47,6 @@ describe('amazon order.pull', () => {
   });
   it('refuses LastUpdatedBefore within 2 minutes of now', async () => {
     const err = await pullOrders(deps, { window: { start: '2024-05-01T01:00:00Z', end: '2024-05-01T01:59:00Z' } }, testContext()).catch((e: unknown) => e);
-    expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid-input', false]);
+    expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid_input', false]);
   });
 });

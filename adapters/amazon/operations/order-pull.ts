@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../../src/sdk/error-codes.js';
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
@@ -29,7 +30,7 @@ export interface AmazonPullDeps {
 export async function pullOrders(deps: AmazonPullDeps, rawInput: unknown, ctx: InvokeContext) {
   const input = parseOrReject(ADAPTER_ID, AmazonPullInput, rawInput, 'order.pull input');
   if (input.window.end.getTime() > deps.now().getTime() - PLATFORM_POLLING.amazon.minLagMs) {
-    throw AdapterError.rejected(ADAPTER_ID, 'invalid-input', 'order.pull input: window.end (LastUpdatedBefore) must be at least 2 minutes before now');
+    throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.INVALID_INPUT, 'order.pull input: window.end (LastUpdatedBefore) must be at least 2 minutes before now');
   }
   const q = new URLSearchParams({ MarketplaceIds: deps.marketplaceIds.join(',') });
   if (input.page) q.set('NextToken', input.page);

@@ -38,6 +38,6 @@ describe('amazon shipment.confirm', () => {
     const e2 = await confirmShipment(transport, input, testContext()).catch((e: unknown) => e);
     expect(e2 instanceof AdapterError && e2.retryable).toBe(true);
     const e3 = await confirmShipment(transport, { ...input, orderId: '113-1' }, testContext()).catch((e: unknown) => e);
-    expect(e3 instanceof AdapterError && e3.code).toBe('invalid-input');
+    expect(e3 instanceof AdapterError && e3.code).toBe('invalid_input');
   });
 });

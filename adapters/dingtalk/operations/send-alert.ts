@@ -1,4 +1,4 @@
-import { AdapterError } from '../../../src/sdk/errors.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
 import { AlertInput, maskedAlert, truncateUtf8 } from '../../wecom/alert.js';
 import { postRobot } from '../../wecom/transport.js';
 import { dingtalkSign } from '../sign.js';
@@ -40,8 +40,7 @@ export function dingtalkBody(input: AlertInput, msgtype: DingtalkSettings['msgty
 
 /** alert.send: POST to `{webhookUrl}?access_token=...[&timestamp=...&sign=...]`. */
 export async function sendAlert(f: typeof fetch, s: DingtalkSettings, input: unknown, signal: AbortSignal, now: () => Date): Promise<{ sent: true; msgtype: string }> {
-  const r = AlertInput.safeParse(input);
-  if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `alert.send: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const alert = parseOrReject(ADAPTER_ID, AlertInput, input, 'alert.send input');
   const url = new URL(s.webhookUrl);
   url.searchParams.set('access_token', s.accessToken);
   let href = url.toString();
@@ -50,6 +49,6 @@ export async function sendAlert(f: typeof fetch, s: DingtalkSettings, input: unk
     // The sign is already URL-encoded; appended by hand so URLSearchParams does not encode it twice.
     href += `&timestamp=${ts}&sign=${dingtalkSign(ts, s.signSecret)}`;
   }
-  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: href, body: dingtalkBody(r.data, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: DINGTALK_TRANSIENT });
+  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: href, body: dingtalkBody(alert, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: DINGTALK_TRANSIENT });
   return { sent: true, msgtype: s.msgtype };
 }

@@ -32,6 +32,6 @@ describe('douyin shipment.confirm', () => {
     const e2 = await confirmShipment(transport, { orderId: '1', trackingNumber: 'x', carrierCode: 'y' }, testContext()).catch((e: unknown) => e);
     expect(e2 instanceof AdapterError && e2.retryable).toBe(true);
     const e3 = await confirmShipment(transport, { orderId: '1', carrierCode: 'y' }, testContext()).catch((e: unknown) => e);
-    expect(e3 instanceof AdapterError && e3.code).toBe('invalid-input');
+    expect(e3 instanceof AdapterError && e3.code).toBe('invalid_input');
   });
 });

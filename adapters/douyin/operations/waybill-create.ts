@@ -119,5 +119,5 @@ export async function createEwaybill(transport: DouyinTransport, config: DouyinE
     const text = `${EWAYBILL_METHOD.CREATE}: order ${douyinOrderId}: ${[err.err_code, err.err_msg].filter((x) => x).join(' / ')}`;
     throw new AdapterError(ADAPTER_ID, `ewaybill-${err.err_code ?? 'error'}`, text, TRANSIENT.test(err.err_msg ?? ''));
   }
-  throw AdapterError.rejected(ADAPTER_ID, 'unexpected-response', `${EWAYBILL_METHOD.CREATE}: neither ebill_infos nor err_infos names order ${douyinOrderId} package ${packId}`);
+  throw AdapterError.rejected(ADAPTER_ID, 'bad_response', `${EWAYBILL_METHOD.CREATE}: neither ebill_infos nor err_infos names order ${douyinOrderId} package ${packId}`);
 }

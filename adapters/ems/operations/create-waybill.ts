@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { CargoLine, CourierParty, carrierOrderId } from '../../_shared/waybill.js';
-import { EMS_PATH, parseInput, type EmsTransport } from '../transport.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { EMS_ADAPTER_ID, EMS_PATH, type EmsTransport } from '../transport.js';
 
 /** Same input as SF's waybill.create, so the routing rule can switch carriers without re-mapping. */
 export const CreateWaybillInput = z
@@ -30,7 +31,7 @@ const Response_ = z.object({ orderId: z.string().min(1), waybillNo: z.string().m
 
 /** POST /waybills/create. A reused orderId answers 200 with the first waybill and status "existing". */
 export async function createWaybill(t: EmsTransport, raw: unknown, ctx: InvokeContext): Promise<CreateWaybillOutput> {
-  const input = parseInput('waybill.create', CreateWaybillInput, raw);
+  const input = parseOrReject(EMS_ADAPTER_ID, CreateWaybillInput, raw, 'waybill.create input');
   const orderId = carrierOrderId(ctx.idempotencyKey);
   const r = await t.post(
     EMS_PATH.CREATE,

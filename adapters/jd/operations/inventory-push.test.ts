@@ -57,7 +57,7 @@ describe('jd inventory.push', () => {
         : HttpResponse.json({ error_response: { code: '61', zh_desc: '参数错误', en_desc: 'invalid parameter' } }),
     );
     const r = await pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-RED', available: 1 }, { sku: 'SKU-BLUE', available: 1 }] }, testContext());
-    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-RED', message: expect.stringContaining('SKU不存在') }, { sku: 'SKU-BLUE', code: 'jd-61' }] });
+    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-RED', message: expect.stringContaining('SKU不存在') }, { sku: 'SKU-BLUE', code: 'jd_61' }] });
 
     for (const body of [{ error_response: { code: '66', zh_desc: '服务超时' } }, { jingdong_stock_write_updateSkuStock_responce: { code: '0', success: false, zh_desc: '系统繁忙，请稍后重试' } }]) {
       server.use(http.post(URL_, () => HttpResponse.json(body)));
@@ -69,7 +69,7 @@ describe('jd inventory.push', () => {
   it('a response without the success flag is refused, never counted as pushed', async () => {
     server.use(http.post(URL_, () => HttpResponse.json({ jingdong_stock_write_updateSkuStock_responce: { code: '0' } })));
     const r = await pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-RED', available: 1 }] }, testContext());
-    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-RED', code: 'unexpected-response' }] });
+    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-RED', code: 'bad_response' }] });
   });
 
   it('is wired: the manifest offers it, the config refuses a non-numeric skuId, the instance pushes', async () => {

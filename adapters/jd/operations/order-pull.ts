@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../../src/sdk/error-codes.js';
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
@@ -66,7 +67,7 @@ export async function pullOrders(deps: JdPullDeps, rawInput: unknown, ctx: Invok
   } else {
     orders = (await list(page)).orders;
   }
-  if (orders.length > deps.pageSize) throw AdapterError.rejected(ADAPTER_ID, 'unexpected-response', 'jingdong.pop.order.search: more orders than page_size');
+  if (orders.length > deps.pageSize) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'jingdong.pop.order.search: more orders than page_size');
   ctx.heartbeat({ page });
   const nextPage = previousPage(page, 1);
   return { orders, nextPage, highWater: nextPage === null ? input.window.end.toISOString() : null };

@@ -30,6 +30,6 @@ describe('jd shipment.confirm', () => {
   it('success=false is rejected with its errorCode', async () => {
     server.use(http.post(URL_, () => HttpResponse.json({ jingdong_pop_order_shipment_responce: { code: '0', sopjosshipment_result: { success: false, errorCode: 10400002, chineseErr: '订单已出库' } } })));
     const err = await confirmShipment(transport, input, testContext()).catch((e: unknown) => e);
-    expect(err instanceof AdapterError && [err.retryable, err.code]).toEqual([false, 'jd-business-10400002']);
+    expect(err instanceof AdapterError && [err.retryable, err.code]).toEqual([false, 'jd_business_10400002']);
   });
 });

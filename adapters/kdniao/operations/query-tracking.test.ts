@@ -93,7 +93,7 @@ describe('kdniao tracking.query', () => {
 
   it('HTTP 502 is retryable, a malformed body rejected', async () => {
     server.use(http.post(URL_, () => new HttpResponse('bad gateway', { status: 502 })));
-    expect(await failure(queryTracking(transport(), '1002', INPUT, ctx()))).toMatchObject({ code: 'http', retryable: true });
+    expect(await failure(queryTracking(transport(), '1002', INPUT, ctx()))).toMatchObject({ code: 'http_502', retryable: true });
     server.use(http.post(URL_, () => HttpResponse.json({ Success: 'yes' })));
     expect(await failure(queryTracking(transport(), '1002', INPUT, ctx()))).toMatchObject({ code: 'bad_response', retryable: false });
   });
@@ -108,7 +108,7 @@ describe('kdniao tracking.query', () => {
     const ctrl = new AbortController();
     const started = Date.now();
     setTimeout(() => ctrl.abort(), 100);
-    expect(await failure(queryTracking(transport(30_000), '1002', INPUT, ctx(ctrl.signal)))).toMatchObject({ code: 'aborted' });
+    await expect(queryTracking(transport(30_000), '1002', INPUT, ctx(ctrl.signal))).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

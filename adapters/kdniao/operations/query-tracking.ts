@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { TRACKING_STATE, TrackingResult, gmt8ToIso, sortEvents, type TrackingState } from '../../_shared/tracking.js';
-import { KDNIAO_ADAPTER_ID, parseInput, type KdniaoRequestType, type KdniaoTransport } from '../transport.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { KDNIAO_ADAPTER_ID, type KdniaoRequestType, type KdniaoTransport } from '../transport.js';
 
 export const QueryTrackingInput = z
   .object({
@@ -67,7 +68,7 @@ export function kdniaoState(state: number | null | undefined): TrackingState {
  * (no package, unknown shipper, bad sign) is rejected: retrying the same request cannot fix it.
  */
 export async function queryTracking(t: KdniaoTransport, requestType: KdniaoRequestType, raw: unknown, ctx: InvokeContext): Promise<TrackingResult> {
-  const input = parseInput('tracking.query', QueryTrackingInput, raw);
+  const input = parseOrReject(KDNIAO_ADAPTER_ID, QueryTrackingInput, raw, 'tracking.query input');
   // Key order is part of the signature: the exact string signed is the one sent.
   const requestData = JSON.stringify({ OrderCode: input.orderCode ?? '', ShipperCode: input.shipperCode, LogisticCode: input.logisticCode, CustomerName: input.customerName ?? '' });
   const r = await t.post(requestType, requestData, KdniaoTrackingResponse, ctx);

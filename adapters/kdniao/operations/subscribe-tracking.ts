@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
-import { KDNIAO_ADAPTER_ID, KDNIAO_REQUEST_TYPE, parseInput, type KdniaoTransport } from '../transport.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { KDNIAO_ADAPTER_ID, KDNIAO_REQUEST_TYPE, type KdniaoTransport } from '../transport.js';
 
 export const SubscribeTrackingInput = z
   .object({
@@ -31,7 +32,7 @@ const TRANSIENT = /频繁|繁忙|超时|稍后|busy|timeout|too many/i;
  * POST /webhooks/kdniao/push/<tracking.pushToken>. A refusal names KDNiao's Reason.
  */
 export async function subscribeTracking(t: KdniaoTransport, rawInput: unknown, ctx: InvokeContext): Promise<{ subscribed: true; updateTime: string | null }> {
-  const input = parseInput('tracking.subscribe', SubscribeTrackingInput, rawInput);
+  const input = parseOrReject(KDNIAO_ADAPTER_ID, SubscribeTrackingInput, rawInput, 'tracking.subscribe input');
   const requestData = JSON.stringify({
     ShipperCode: input.shipperCode,
     LogisticCode: input.logisticCode,

@@ -92,12 +92,12 @@ export function saleOrderModel(config: KingdeeConfig, order: CanonicalOrder, bil
  * IsVerifyBaseDataField makes Save check that material, customer and org exist and are usable, so
  * a wrong table entry fails at Save with Kingdee's own message instead of leaving a broken bill.
  */
-export async function pushSalesOrder(t: KingdeeTransport, config: KingdeeConfig, input: PushSalesOrderInput, ctx: Pick<InvokeContext, 'signal' | 'idempotencyKey' | 'heartbeat'>): Promise<PushSalesOrderOutput> {
+export async function pushSalesOrder(t: KingdeeTransport, config: KingdeeConfig, input: PushSalesOrderInput, ctx: Pick<InvokeContext, 'signal' | 'rateLimit' | 'idempotencyKey' | 'heartbeat'>): Promise<PushSalesOrderOutput> {
   const billNo = billNumber(config.billNoPrefix, ctx.idempotencyKey);
   // Validate SKUs before touching the ERP.
   saleOrderModel(config, input.order, billNo, null);
 
-  const rows = await t.billQuery({ FormId: FORM_ID, FieldKeys: 'FID,FBillNo,FDocumentStatus', FilterString: `FBillNo='${billNo}'`, OrderString: '', TopRowCount: 0, StartRow: 0, Limit: 1 }, ctx.signal);
+  const rows = await t.billQuery({ FormId: FORM_ID, FieldKeys: 'FID,FBillNo,FDocumentStatus', FilterString: `FBillNo='${billNo}'`, OrderString: '', TopRowCount: 0, StartRow: 0, Limit: 1 }, ctx);
   const found = rows.length ? ExistingRow.safeParse(rows[0]) : null;
   if (found && !found.success) throw AdapterError.retryable(ADAPTER_ID, 'bad_envelope', 'ExecuteBillQuery: unexpected row shape');
   const existing = found?.success ? { fid: found.data[0], status: found.data[2] } : null;
@@ -116,17 +116,17 @@ export async function pushSalesOrder(t: KingdeeTransport, config: KingdeeConfig,
       SERVICE.SAVE,
       FORM_ID,
       { IsDeleteEntry: true, IsVerifyBaseDataField: true, NeedReturnFields: ['FID', 'FBillNo'], Model: saleOrderModel(config, input.order, billNo, fid) },
-      ctx.signal,
+      ctx,
     );
     const id = saved.SuccessEntitys?.[0]?.Id;
     fid = id === null || id === undefined ? fid : String(id);
     steps.push('save');
     ctx.heartbeat({ step: 'save', billNo });
-    await t.operation(SERVICE.SUBMIT, FORM_ID, { Numbers: [billNo] }, ctx.signal);
+    await t.operation(SERVICE.SUBMIT, FORM_ID, { Numbers: [billNo] }, ctx);
     steps.push('submit');
     ctx.heartbeat({ step: 'submit', billNo });
   }
-  await t.operation(SERVICE.AUDIT, FORM_ID, { Numbers: [billNo] }, ctx.signal);
+  await t.operation(SERVICE.AUDIT, FORM_ID, { Numbers: [billNo] }, ctx);
   steps.push('audit');
   return { billNo, fid, outcome, steps };
 }

@@ -30,7 +30,7 @@ describe('kuaishou inventory.push', () => {
   it('a platform refusal (stock reserved for a campaign) is reported per SKU; a QPS limit stops the push as retryable', async () => {
     sb.failNext({ result: 21, error_msg: '当前库存不足，请减少预留数量' }, { method: 'open.item.sku.stock.update' });
     const r = await pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 0 }] }, testContext());
-    expect(r.rejected).toMatchObject([{ sku: 'SKU-A', code: 'kuaishou-21' }]);
+    expect(r.rejected).toMatchObject([{ sku: 'SKU-A', code: 'kuaishou_21' }]);
     sb.failNext({ result: 803, error_msg: 'Exceed qps limit' }, { method: 'open.item.get' });
     await expect(pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext())).rejects.toMatchObject({ retryable: true });
   });

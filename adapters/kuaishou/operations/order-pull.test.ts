@@ -30,13 +30,13 @@ describe('kuaishou order.pull / order.get', () => {
   });
   it('refuses a window longer than a day before any call, naming the field', async () => {
     const before = sb.server.requestCount;
-    await expect(pullOrders({ transport, pageSize: 2 }, { window: { start: new Date(now - 2 * 86400_000).toISOString(), end: window.end } }, testContext())).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('window') });
+    await expect(pullOrders({ transport, pageSize: 2 }, { window: { start: new Date(now - 2 * 86400_000).toISOString(), end: window.end } }, testContext())).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('window') });
     expect(sb.server.requestCount).toBe(before);
   });
   it('order.get returns the detail document; an unknown order is rejected, a QPS limit retryable', async () => {
     const got = await getOrder(transport, { orderId: '2015600256209851001' }, testContext());
     expect(got).toMatchObject({ orderBaseInfo: { oid: '2015600256209851001', totalFee: 1000 }, orderItemInfo: { skuNick: 'SKU-1' } });
-    await expect(getOrder(transport, { orderId: '1' }, testContext())).rejects.toMatchObject({ code: 'kuaishou-100', retryable: false });
+    await expect(getOrder(transport, { orderId: '1' }, testContext())).rejects.toMatchObject({ code: 'kuaishou_100', retryable: false });
     sb.failNext({ result: 803, error_msg: 'Exceed qps limit, KEY [apiId:open.order.detail]' }, { method: 'open.order.detail' });
     await expect(getOrder(transport, { orderId: '2015600256209851001' }, testContext())).rejects.toMatchObject({ retryable: true });
   });

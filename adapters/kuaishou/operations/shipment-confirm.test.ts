@@ -23,7 +23,7 @@ describe('kuaishou shipment.confirm', () => {
     await expect(confirmShipment(transport, { orderId: '2015600256209852101', trackingNumber: 'SF1', carrierCode: '4' }, testContext())).rejects.toMatchObject({ retryable: false });
     await expect(confirmShipment(transport, { orderId: '2015600256209852102', trackingNumber: 'SF1', carrierCode: '4' }, testContext())).rejects.toMatchObject({ retryable: false });
     const before = sb.server.requestCount;
-    await expect(confirmShipment(transport, { orderId: '2015600256209852101', trackingNumber: 'SF1', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('carrierCode') });
+    await expect(confirmShipment(transport, { orderId: '2015600256209852101', trackingNumber: 'SF1', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('carrierCode') });
     expect(sb.server.requestCount).toBe(before);
   });
 });

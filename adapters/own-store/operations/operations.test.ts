@@ -38,7 +38,7 @@ describe('own-store shipment.confirm', () => {
   it('an unknown order is refused for good; bad input is refused before any call', async () => {
     await expect(confirmShipment(transport, urls.shipment, { orderId: 'MP-404', trackingNumber: 'SF1', carrierCode: 'SF' }, ctx())).rejects.toMatchObject({ code: 'unknown_order', retryable: false });
     const before = sb.server.requestCount;
-    await expect(confirmShipment(transport, urls.shipment, { orderId: 'MP-1', carrierCode: 'SF' }, ctx())).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('trackingNumber') });
+    await expect(confirmShipment(transport, urls.shipment, { orderId: 'MP-1', carrierCode: 'SF' }, ctx())).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('trackingNumber') });
     expect(sb.server.requestCount).toBe(before);
   });
 });

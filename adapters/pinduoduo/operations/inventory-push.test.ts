@@ -50,7 +50,7 @@ describe('pinduoduo inventory.push', () => {
     const forms: URLSearchParams[] = [];
     capture(forms, (f) => (f.get('goods_id') === '123456789' ? HttpResponse.json({ error_response: { error_code: 10000, error_msg: '参数错误', sub_msg: '商品不存在' } }) : HttpResponse.json({ goods_quantity_update_response: { is_success: false } })));
     const r = await pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-RED', available: 1 }, { sku: 'SKU-CODE', available: 1 }] }, testContext());
-    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-RED', code: 'pdd-10000' }, { sku: 'SKU-CODE', code: 'stock-refused' }] });
+    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-RED', code: 'pdd_10000' }, { sku: 'SKU-CODE', code: 'stock-refused' }] });
 
     for (const body of [{ error_response: { error_code: 54001, error_msg: '过载保护' } }, { error_response: { error_code: 70031, error_msg: '调用过于频繁' } }]) {
       server.use(http.post(URL_, () => HttpResponse.json(body)));

@@ -50,7 +50,7 @@ describe('pinduoduo order.pull', () => {
   it('refuses a window closer than 3 minutes to now and one longer than 30 minutes', async () => {
     for (const w of [{ start: '2024-05-01T01:30:00Z', end: '2024-05-01T01:58:00Z' }, { start: '2024-05-01T01:00:00Z', end: '2024-05-01T01:31:00Z' }]) {
       const err = await pullOrders(deps, { window: w }, testContext()).catch((e: unknown) => e);
-      expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid-input', false]);
+      expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid_input', false]);
     }
   });
   it('PDD error bodies map through', async () => {

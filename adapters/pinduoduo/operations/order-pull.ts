@@ -1,3 +1,4 @@
+import { ERROR_CODE } from '../../../src/sdk/error-codes.js';
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
@@ -33,7 +34,7 @@ export interface PddPullDeps {
 export async function pullOrders(deps: PddPullDeps, rawInput: unknown, ctx: InvokeContext) {
   const input = parseOrReject(ADAPTER_ID, PddPullInput, rawInput, 'order.pull input');
   if (input.window.end.getTime() > deps.now().getTime() - PLATFORM_POLLING.pinduoduo.minLagMs) {
-    throw AdapterError.rejected(ADAPTER_ID, 'invalid-input', 'order.pull input: window.end must be at least 3 minutes before now');
+    throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.INVALID_INPUT, 'order.pull input: window.end must be at least 3 minutes before now');
   }
   const list = async (page: number) => {
     const body = await deps.transport.call(

@@ -51,6 +51,6 @@ describe('pinduoduo aftersales.pull', () => {
 
   it('refuses a window over 30 minutes before any call', async () => {
     const err = await pullRefunds(deps, { window: { start: '2024-05-01T01:00:00Z', end: '2024-05-01T01:31:00Z' } }, testContext()).catch((e: unknown) => e);
-    expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid-input', false]);
+    expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid_input', false]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
-import { SF_ERROR, SF_SERVICE, parseInput, sfBusinessError, type SfTransport } from '../transport.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { SF_ADAPTER_ID, SF_ERROR, SF_SERVICE, sfBusinessError, type SfTransport } from '../transport.js';
 import { SF_DEAL_TYPE } from './update-waybill.js';
 
 export const CancelWaybillInput = z
@@ -21,7 +22,7 @@ export type CancelWaybillOutput = z.infer<typeof CancelWaybillOutput>;
  * wanted, so it is success with alreadyCancelled, not a failure for a person to look at.
  */
 export async function cancelWaybill(t: SfTransport, raw: unknown, ctx: InvokeContext): Promise<CancelWaybillOutput> {
-  const input = parseInput('waybill.cancel', CancelWaybillInput, raw);
+  const input = parseOrReject(SF_ADAPTER_ID, CancelWaybillInput, raw, 'waybill.cancel input');
   const msg = {
     language: 'zh-CN',
     orderId: input.orderId,

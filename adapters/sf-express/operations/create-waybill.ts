@@ -3,7 +3,8 @@ import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { CargoLine, CourierParty, carrierOrderId } from '../../_shared/waybill.js';
 import { SF_CONTACT_TYPE, toSfContact } from '../contact.js';
-import { SF_ADAPTER_ID, SF_ERROR, SF_SERVICE, intLike, parseInput, parseMsgData, sfBusinessError, type SfTransport } from '../transport.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { SF_ADAPTER_ID, SF_ERROR, SF_SERVICE, intLike, parseMsgData, sfBusinessError, type SfTransport } from '../transport.js';
 
 export const CreateWaybillInput = z
   .object({
@@ -60,7 +61,7 @@ export interface SfCreateDefaults {
  * the existing waybill. Either way the caller gets one waybill per step, never two.
  */
 export async function createWaybill(t: SfTransport, defaults: SfCreateDefaults, raw: unknown, ctx: InvokeContext): Promise<CreateWaybillOutput> {
-  const input = parseInput('waybill.create', CreateWaybillInput, raw);
+  const input = parseOrReject(SF_ADAPTER_ID, CreateWaybillInput, raw, 'waybill.create input');
   const orderId = carrierOrderId(ctx.idempotencyKey);
   const msg = {
     language: 'zh-CN',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { TRACKING_STATE, TrackingResult, gmt8ToIso, sortEvents, type TrackingEvent, type TrackingState } from '../../_shared/tracking.js';
-import { SF_ADAPTER_ID, SF_SERVICE, parseInput, parseMsgData, type SfTransport } from '../transport.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { SF_ADAPTER_ID, SF_SERVICE, parseMsgData, type SfTransport } from '../transport.js';
 
 export const QueryTrackingInput = z.union([
   z.object({ waybillNo: z.string().min(1), checkPhoneNo: z.string().regex(/^\d{4}$/).optional() }).strict(),
@@ -52,7 +53,7 @@ const SfRouteResult = z.object({
 
 /** EXP_RECE_SEARCH_ROUTES by waybill (trackingType 1) or by SF orderId (trackingType 2). */
 export async function queryTracking(t: SfTransport, raw: unknown, ctx: InvokeContext): Promise<TrackingResult> {
-  const input = parseInput('tracking.query', QueryTrackingInput, raw);
+  const input = parseOrReject(SF_ADAPTER_ID, QueryTrackingInput, raw, 'tracking.query input');
   const byWaybill = 'waybillNo' in input;
   const msg = {
     language: '0',

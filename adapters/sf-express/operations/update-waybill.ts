@@ -3,7 +3,8 @@ import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { CourierParty } from '../../_shared/waybill.js';
 import { SF_CONTACT_TYPE, toSfContact } from '../contact.js';
-import { SF_ADAPTER_ID, SF_SERVICE, intLike, parseInput, parseMsgData, type SfTransport } from '../transport.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
+import { SF_ADAPTER_ID, SF_SERVICE, intLike, parseMsgData, type SfTransport } from '../transport.js';
 
 export const UpdateWaybillInput = z
   .object({
@@ -37,7 +38,7 @@ export const SF_DEAL_TYPE = { CONFIRM: 1, CANCEL: 2 } as const;
  * idempotent: sending the same address twice leaves the same waybill.
  */
 export async function updateWaybill(t: SfTransport, raw: unknown, ctx: InvokeContext): Promise<UpdateWaybillOutput> {
-  const input = parseInput('waybill.update', UpdateWaybillInput, raw);
+  const input = parseOrReject(SF_ADAPTER_ID, UpdateWaybillInput, raw, 'waybill.update input');
   const msg = {
     language: 'zh-CN',
     orderId: input.orderId,

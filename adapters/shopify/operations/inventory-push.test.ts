@@ -48,26 +48,26 @@ describe('shopify inventory.push', () => {
       }),
     );
     const r = await pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }, { sku: 'SKU-B', available: 2 }] }, testContext());
-    expect(r).toEqual({ pushed: 1, unmapped: [], rejected: [{ sku: 'SKU-A', code: 'http-422', message: expect.stringContaining('inventory tracking') }] });
+    expect(r).toEqual({ pushed: 1, unmapped: [], rejected: [{ sku: 'SKU-A', code: 'http_422', message: expect.stringContaining('inventory tracking') }] });
 
     server.use(http.post(URL_SET, () => HttpResponse.json({ errors: 'Not Found' }, { status: 404 })));
-    expect((await pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext())).rejected).toEqual([{ sku: 'SKU-A', code: 'http-404', message: expect.stringContaining('Not Found') }]);
+    expect((await pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext())).rejected).toEqual([{ sku: 'SKU-A', code: 'http_404', message: expect.stringContaining('Not Found') }]);
 
     server.use(http.post(URL_SET, () => HttpResponse.json({ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, { status: 429, headers: { 'retry-after': '2.0' } })));
-    expect(await failure(pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext()))).toMatchObject({ retryable: true, code: 'http-429', details: { retryAfterMs: 2000 } });
+    expect(await failure(pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext()))).toMatchObject({ retryable: true, code: 'http_429', details: { retryAfterMs: 2000 } });
 
     server.use(http.post(URL_SET, () => new HttpResponse('<html>502 Bad Gateway</html>', { status: 502 })));
-    expect(await failure(pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext()))).toMatchObject({ retryable: true, code: 'http-502' });
+    expect(await failure(pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext()))).toMatchObject({ retryable: true, code: 'http_502' });
   });
 
   it('a revoked token and a response of unknown shape are reported per SKU, not retried', async () => {
     server.use(http.post(URL_SET, () => HttpResponse.json({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' }, { status: 401 })));
     // 401 is the same for every SKU: each is reported refused, none is silently skipped.
     const r = await pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext());
-    expect(r.rejected[0]).toMatchObject({ sku: 'SKU-A', code: 'http-401' });
+    expect(r.rejected[0]).toMatchObject({ sku: 'SKU-A', code: 'http_401' });
 
     server.use(http.post(URL_SET, () => HttpResponse.json({ inventory_level: { location_id: 'x' } })));
-    expect((await pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext())).rejected).toEqual([{ sku: 'SKU-A', code: 'unexpected-response', message: expect.stringContaining('inventory_level') }]);
+    expect((await pushInventory(deps, { warehouse: 'WH1', items: [{ sku: 'SKU-A', available: 1 }] }, testContext())).rejected).toEqual([{ sku: 'SKU-A', code: 'bad_response', message: expect.stringContaining('inventory_level') }]);
   });
 
   it('refuses to push without Admin credentials, and the config says so when listings are set', async () => {

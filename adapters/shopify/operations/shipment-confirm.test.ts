@@ -89,26 +89,26 @@ describe('shopify shipment.confirm', () => {
 
   it('429 (with Retry-After) and 5xx are retryable, on the read and on the create; 404 and 422 are refused', async () => {
     server.use(http.get(URL_FO, () => HttpResponse.json({ errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, { status: 429, headers: { 'retry-after': '2.0' } })));
-    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: true, code: 'http-429', details: { retryAfterMs: 2000 } });
+    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: true, code: 'http_429', details: { retryAfterMs: 2000 } });
 
     shop([fo(1046000818, 'open')]);
     server.use(http.post(URL_CREATE, () => new HttpResponse('<html>503 Service Unavailable</html>', { status: 503 })));
-    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: true, code: 'http-503' });
+    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: true, code: 'http_503' });
 
     server.use(http.get(URL_FO, () => HttpResponse.json({ errors: 'Not Found' }, { status: 404 })));
-    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: false, code: 'http-404', message: expect.stringContaining('/orders/450789469/') });
+    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: false, code: 'http_404', message: expect.stringContaining('/orders/450789469/') });
 
     shop([fo(1046000818, 'open')]);
     server.use(http.post(URL_CREATE, () => HttpResponse.json({ errors: ['Fulfillment order 1046000818 has an unfulfillable status= closed.'] }, { status: 422 })));
-    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: false, code: 'http-422', message: expect.stringContaining('unfulfillable') });
+    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ retryable: false, code: 'http_422', message: expect.stringContaining('unfulfillable') });
   });
 
   it('bad input names the field; no token is a configuration refusal; an unknown answer is not taken as shipped', async () => {
-    expect(await failure(confirmShipment(deps, { ...input, trackingNumber: '' }, testContext()))).toMatchObject({ code: 'invalid-input', message: expect.stringContaining('trackingNumber') });
-    expect(await failure(confirmShipment(deps, { ...input, orderId: 'abc' }, testContext()))).toMatchObject({ code: 'invalid-input', message: expect.stringContaining('orderId') });
+    expect(await failure(confirmShipment(deps, { ...input, trackingNumber: '' }, testContext()))).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('trackingNumber') });
+    expect(await failure(confirmShipment(deps, { ...input, orderId: 'abc' }, testContext()))).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('orderId') });
     expect(await failure(confirmShipment({ admin: null, notifyCustomer: false }, input, testContext()))).toMatchObject({ code: 'not-configured', message: expect.stringContaining('adminAccessToken') });
     server.use(http.get(URL_FO, () => HttpResponse.json({ orders: [] })));
-    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ code: 'unexpected-response', message: expect.stringContaining('fulfillment_orders') });
+    expect(await failure(confirmShipment(deps, input, testContext()))).toMatchObject({ code: 'bad_response', message: expect.stringContaining('fulfillment_orders') });
   });
 
   it('is offered through the adapter instance; a webhook-only config still parses', async () => {

@@ -73,7 +73,7 @@ describe('taobao inventory.push', () => {
   it('a success body without the item is a refusal, not a silent success', async () => {
     server.use(http.post(URL_, () => HttpResponse.json({ item_quantity_update_response: {} })));
     const r = await pushInventory(transport, listings, { warehouse: 'WH1', items: [{ sku: 'SKU-ONE', available: 1 }] }, testContext());
-    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-ONE', code: 'unexpected-response' }] });
+    expect(r).toMatchObject({ pushed: 0, rejected: [{ sku: 'SKU-ONE', code: 'bad_response' }] });
   });
 
   it('is wired: the manifest offers it and the instance pushes the config listings', async () => {

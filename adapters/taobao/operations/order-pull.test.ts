@@ -93,7 +93,7 @@ describe('taobao order.pull', () => {
   it('refuses a window longer than a day and a reversed one, as rejected', async () => {
     for (const w of [{ start: '2024-04-29T00:00:00Z', end: '2024-05-01T00:00:00Z' }, { start: window.end, end: window.start }]) {
       const err = await pullOrders(deps, { window: w }, testContext()).catch((e: unknown) => e);
-      expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid-input', false]);
+      expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid_input', false]);
     }
   });
 
@@ -106,7 +106,7 @@ describe('taobao order.pull', () => {
   it('an unexpected list shape is rejected, not half-read', async () => {
     server.use(http.post(URL_, () => HttpResponse.json({ trades_sold_increment_get_response: { trades: { trade: [{ tid: 1.5 }] } } })));
     const err = await pullOrders(deps, { window }, testContext()).catch((e: unknown) => e);
-    expect(err instanceof AdapterError && [err.retryable, err.code]).toEqual([false, 'unexpected-response']);
+    expect(err instanceof AdapterError && [err.retryable, err.code]).toEqual([false, 'bad_response']);
   });
 
   it('stops when the workflow cancels', async () => {

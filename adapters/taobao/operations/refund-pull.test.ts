@@ -43,6 +43,6 @@ describe('taobao aftersales.pull', () => {
     server.use(http.post(URL_, () => HttpResponse.json({ error_response: { code: 27, msg: 'Invalid session', sub_code: 'session-expired' } })));
     expect(await pullRefunds({ transport, pageSize: 2 }, { window }, testContext()).catch((e: unknown) => e)).toBeInstanceOf(AdapterError);
     const err = await pullRefunds({ transport, pageSize: 2 }, { window: { start: '2024-05-01T00:00:00Z', end: '2024-05-02T00:00:01Z' } }, testContext()).catch((e: unknown) => e);
-    expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid-input', false]);
+    expect(err instanceof AdapterError && [err.code, err.retryable]).toEqual(['invalid_input', false]);
   });
 });

@@ -44,6 +44,6 @@ describe('taobao shipment.confirm', () => {
 
   it('refuses a numeric tid (it may already be rounded)', async () => {
     const err = await confirmShipment(transport, { orderId: 4012345678901234567, trackingNumber: 'x', carrierCode: 'SF' }, testContext()).catch((e: unknown) => e);
-    expect(err instanceof AdapterError && err.code).toBe('invalid-input');
+    expect(err instanceof AdapterError && err.code).toBe('invalid_input');
   });
 });

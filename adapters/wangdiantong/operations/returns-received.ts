@@ -57,7 +57,7 @@ function units(v: string | number, where: string): number {
  * live account). The ultimate edition's `wms.stockin.Refund.queryWithDetail` is not implemented.
  */
 export async function returnsReceived(t: WdtTransport, input: z.output<typeof ReturnsReceivedInput>, scope: RequestScope | AbortSignal): Promise<{ returns: ReceivedReturn[]; nextPage: number | null }> {
-  if (t.edition !== WDT_EDITION.ENTERPRISE) throw AdapterError.rejected(ADAPTER_ID, 'unsupported', 'wms.returns.received: only the enterprise edition (stockin_order_query_refund.php) is implemented');
+  if (t.edition !== WDT_EDITION.ENTERPRISE) throw AdapterError.rejected(ADAPTER_ID, 'unsupported_capability', 'wms.returns.received: only the enterprise edition (stockin_order_query_refund.php) is implemented');
   const page = input.page ?? 0;
   const raw = await t.enterprise('stockin_order_query_refund.php', { start_time: formatGmt8(input.window.start), end_time: formatGmt8(input.window.end), status: DONE, page_no: String(page), page_size: String(PAGE_SIZE) }, scope);
   const body = Body.safeParse(raw);

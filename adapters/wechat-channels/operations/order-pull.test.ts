@@ -36,14 +36,14 @@ describe('wechat-channels order.pull / order.get', () => {
   it('refuses a window longer than a day and a reversed one before any call, naming the field', async () => {
     const before = sb.server.requestCount;
     const long = pullOrders({ transport, pageSize: 2 }, { window: { start: new Date(now - 2 * 86400_000).toISOString(), end: window.end } }, testContext());
-    await expect(long).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('window') });
+    await expect(long).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('window') });
     await expect(pullOrders({ transport, pageSize: 2 }, { window: { start: window.end, end: window.start } }, testContext())).rejects.toBeInstanceOf(AdapterError);
     expect(sb.server.requestCount).toBe(before);
   });
   it('order.get returns {order} for the mapping; an unknown order is rejected, a busy platform retryable', async () => {
     const got = await getOrder(transport, { orderId: '3705115058471209101' }, testContext());
     expect(got.order.order_detail.product_infos[0]).toMatchObject({ sku_code: 'SKU-1', sku_cnt: 1, sale_price: 1000 });
-    await expect(getOrder(transport, { orderId: '1' }, testContext())).rejects.toMatchObject({ code: 'wechat-100002', retryable: false });
+    await expect(getOrder(transport, { orderId: '1' }, testContext())).rejects.toMatchObject({ code: 'wechat_100002', retryable: false });
     sb.failNext({ errcode: -1, errmsg: 'system error' }, { path: '/channels/ec/order/get' });
     await expect(getOrder(transport, { orderId: '3705115058471209101' }, testContext())).rejects.toMatchObject({ retryable: true });
   });

@@ -20,10 +20,10 @@ describe('wechat-channels shipment.confirm', () => {
     expect(sb.state().shipments).toMatchObject([{ orderId: '3705115058471209201', companyCode: 'SF', trackingNumber: 'SF1234567890' }]);
   });
   it('a second confirmation and an unpaid order are refused for good; bad input before any call', async () => {
-    await expect(confirmShipment(transport, { orderId: '3705115058471209201', trackingNumber: 'SF1', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ code: 'wechat-109001', retryable: false });
+    await expect(confirmShipment(transport, { orderId: '3705115058471209201', trackingNumber: 'SF1', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ code: 'wechat_109001', retryable: false });
     await expect(confirmShipment(transport, { orderId: '3705115058471209202', trackingNumber: 'SF1', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ retryable: false });
     const before = sb.server.requestCount;
-    await expect(confirmShipment(transport, { orderId: 'abc', trackingNumber: 'SF1', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('orderId') });
+    await expect(confirmShipment(transport, { orderId: 'abc', trackingNumber: 'SF1', carrierCode: 'SF' }, testContext())).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('orderId') });
     expect(sb.server.requestCount).toBe(before);
   });
 });

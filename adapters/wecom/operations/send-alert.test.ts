@@ -64,7 +64,7 @@ describe('WeCom alert.send', () => {
   });
 
   it('bad input is rejected without a call', async () => {
-    await expect(sendAlert(globalThis.fetch, settings(), { title: 'x', text: 'y', severity: 'loud' }, never)).rejects.toMatchObject({ code: 'bad_input', retryable: false });
+    await expect(sendAlert(globalThis.fetch, settings(), { title: 'x', text: 'y', severity: 'loud' }, never)).rejects.toMatchObject({ code: 'invalid_input', retryable: false });
   });
 });
 
@@ -77,7 +77,7 @@ describe('WeCom mentions', () => {
   });
   it('refuses a mention that is not a mobile, naming the field', async () => {
     const err: unknown = await sendAlert(globalThis.fetch, settings(), { ...ALERT, mentionMobiles: ['zhang.san'] }, never).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'bad_input', retryable: false });
+    expect(err).toMatchObject({ code: 'invalid_input', retryable: false });
     expect(String((err as Error).message)).toContain('mentionMobiles.0');
   });
 });

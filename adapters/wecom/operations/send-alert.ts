@@ -1,4 +1,4 @@
-import { AdapterError } from '../../../src/sdk/errors.js';
+import { parseOrReject } from '../../_shared/platform-http.js';
 import { AlertInput, maskedAlert, truncateUtf8 } from '../alert.js';
 import { postRobot } from '../transport.js';
 
@@ -37,10 +37,9 @@ export function wecomBody(input: AlertInput, msgtype: WecomSettings['msgtype']):
 
 /** alert.send: POST {msgtype, ...} to `{webhookUrl}?key=...`. */
 export async function sendAlert(f: typeof fetch, s: WecomSettings, input: unknown, signal: AbortSignal): Promise<{ sent: true; msgtype: string }> {
-  const r = AlertInput.safeParse(input);
-  if (!r.success) throw AdapterError.rejected(ADAPTER_ID, 'bad_input', `alert.send: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const alert = parseOrReject(ADAPTER_ID, AlertInput, input, 'alert.send input');
   const url = new URL(s.webhookUrl);
   url.searchParams.set('key', s.key);
-  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: url.toString(), body: wecomBody(r.data, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: WECOM_TRANSIENT });
+  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: url.toString(), body: wecomBody(alert, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: WECOM_TRANSIENT });
   return { sent: true, msgtype: s.msgtype };
 }

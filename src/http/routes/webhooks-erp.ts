@@ -12,7 +12,6 @@ import { InventoryPool } from '../../inventory/pool.js';
 import { parseJsonSafe } from '../../util/json.js';
 import { errorMessage } from '../../util/errors.js';
 import { formatPath } from '../../config/load.js';
-import { LegacyErpConnector } from '../../../adapters/legacy-erp/connector.js';
 import { ErpEventEnvelope, mapErpEvent } from '../../legacy-erp/events.js';
 import { deliverErpCommand, replayErpEvent, type DeliverDeps } from '../../legacy-erp/deliver.js';
 import type { Client } from '@temporalio/client';
@@ -20,6 +19,7 @@ import { HttpError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { AppEnv } from '../types.js';
 import { refuseSignature, type SignatureGuard } from '../signature-guard.js';
+import { CAPABILITY } from '../../sdk/capabilities.js';
 
 export interface ErpWebhookDeps {
   channels: readonly ChannelConfig[];
@@ -45,8 +45,9 @@ async function erpConnector(d: ErpWebhookDeps, channelId: string) {
   const channel = d.channels.find((ch) => ch.id === channelId && ch.adapter === 'legacy-erp' && ch.enabled);
   if (!channel?.connector) throw new HttpError(404, 'unknown_channel', `no enabled legacy-erp channel "${channelId}"`);
   const { instance } = await d.registry.connector(channel.connector);
-  if (!(instance instanceof LegacyErpConnector) || !instance.config.webhook) throw new HttpError(404, 'no_webhooks', `channel ${channelId}: its connector has no webhook section`);
-  return { channel, conn: instance, webhook: instance.config.webhook };
+  const events = instance.surfaces?.()[CAPABILITY.ORDER_WEBHOOK];
+  if (!events) throw new HttpError(404, 'no_webhooks', `channel ${channelId}: its connector has no webhook section`);
+  return { channel, conn: events, webhook: events };
 }
 
 /**
