@@ -178,6 +178,10 @@ describe.skipIf(!build)('production topology: hub http + 2 workers on a 4-proces
       owners,
       hub: views,
       confirming,
+      // Plain paid orders only: no holds, no refunds after pickup; the store is not this test's.
+      notices: new Map(),
+      cases: new Map(),
+      refundedAfterPickup: new Set(),
       stock: {
         initial: Object.fromEntries(STOCKED_SKUS.map((s) => [s.sku, s.onHand])),
         final: Object.fromEntries(snapshot.map((s) => [s.sku, { onHand: s.onHand, locked: s.locked, available: s.available }])),

@@ -201,7 +201,7 @@ describe('InventoryPool on a real Redis', () => {
     expect(await pool.setOnHand('WH1', 'A', 12, 3000)).toMatchObject({ applied: true, available: 4, overcommitted: 0 });
   });
 
-  it('hands a pushed order to the WMS once: its units leave locked and on hand, pickup changes nothing more, an intercept gives the units back once', async () => {
+  it('hands a pushed order to the WMS once: its units leave locked and on hand, pickup changes nothing more, an intercept waits for the WMS to give them back', async () => {
     const [pool] = freshPools();
     if (!pool) throw new Error('no pool');
     await pool.setOnHand('WH1', 'A', 10);
@@ -218,14 +218,50 @@ describe('InventoryPool on a real Redis', () => {
     expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 7, locked: 0, available: 7 });
     await pool.lock({ orderKey: 'o2', warehouse: 'WH1', lines: one('A', 2) });
     await pool.handOver('o2');
-    // Intercepted at the WMS: the units come back, once.
+    // Intercepted at the WMS: nothing comes back until the WMS says so, however often it is released.
     await pool.release('o2', 'cancelled');
     await pool.release('o2', 'cancelled');
-    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 7, locked: 0, available: 7 });
+    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 5, locked: 0, available: 5 });
     expect((await pool.hold('WH1', 'o2'))?.state).toBe('released');
     // An available-to-send reading from before both hand-overs (the WMS still had all 10 free):
-    // o1's 3 units are taken off, o2's hand-over and return cancel out.
-    expect(await pool.setOnHand('WH1', 'A', 10, Date.now() - 60_000, 'unpromised')).toMatchObject({ applied: true, onHand: 7, available: 7 });
+    // both hand-overs are taken off; whether o2's units are back is for a later reading to say.
+    expect(await pool.setOnHand('WH1', 'A', 10, Date.now() - 60_000, 'unpromised')).toMatchObject({ applied: true, onHand: 5, available: 5 });
+  });
+
+  it('an intercept the WMS accepted after it had shipped gives nothing back: the units are gone, as its next reading says', async () => {
+    // Wangdiantong takes a refund re-push of a shipped trade (interceptedAfterShipping): the
+    // parcel left before the hub heard of the pickup. The hub cannot tell that apart from a real
+    // intercept, so it must not put the units on sale again on its own word.
+    const [pool] = freshPools();
+    if (!pool) throw new Error('no pool');
+    await pool.setOnHand('WH1', 'A', 10, Date.now() - 1_000, 'unpromised');
+    await pool.lock({ orderKey: 'o1', warehouse: 'WH1', lines: one('A', 2) });
+    await pool.handOver('o1');
+    await pool.release('o1', 'cancelled');
+    expect(await pool.get('WH1', 'A')).toEqual({ known: true, onHand: 8, locked: 0, available: 8 });
+    // The WMS shipped it: its available-to-send after the release is 8, and that is what stays.
+    expect(await pool.setOnHand('WH1', 'A', 8, Date.now() + 1, 'unpromised')).toMatchObject({ applied: true, onHand: 8, available: 8 });
+  });
+
+  it('an intercept that kept the parcel on the shelf gives the units back with the WMS reading that shows them', async () => {
+    const [pool, phys] = freshPools();
+    if (!pool || !phys) throw new Error('no pool');
+    await pool.setOnHand('WH1', 'A', 10, Date.now() - 1_000, 'unpromised');
+    await pool.lock({ orderKey: 'o1', warehouse: 'WH1', lines: one('A', 2) });
+    await pool.handOver('o1');
+    await pool.release('o1', 'cancelled');
+    expect((await pool.get('WH1', 'A')).available).toBe(8);
+    // Blocked in time: the WMS counts the 2 units as free again.
+    expect(await pool.setOnHand('WH1', 'A', 10, Date.now() + 1, 'unpromised')).toMatchObject({ applied: true, onHand: 10, available: 10 });
+    // The same with a physical reading: the shelves hold 10 and nothing is outstanding any more.
+    await phys.setOnHand('WH2', 'B', 10);
+    await phys.lock({ orderKey: 'o2', warehouse: 'WH2', lines: one('B', 2) });
+    await phys.handOver('o2');
+    await phys.release('o2', 'cancelled');
+    expect((await phys.get('WH2', 'B')).available).toBe(8);
+    expect(await phys.setOnHand('WH2', 'B', 10, Date.now() + 1)).toMatchObject({ applied: true, onHand: 10, available: 10 });
+    // ...and 8 if the parcel had left after all.
+    expect(await phys.setOnHand('WH2', 'B', 8, Date.now() + 2)).toMatchObject({ applied: true, onHand: 8, available: 8 });
   });
 
   it('reconciles WMS readings with what was handed to it: physical less units outstanding, available-to-send less hand-overs after the reading', async () => {

@@ -131,6 +131,11 @@ describe('lifecycle with courier and WMS', () => {
     expect(cancels.map((e) => e.key)).toEqual([pushed.waybillNo]);
     expect(sfWaybills().find((o) => o.waybillNo === pushed.waybillNo)?.status).toBe('cancelled');
     expect(wdtTrade(id)?.pushes).toBe(2); // the push, then the intercept (re-push as refunded)
+    // Nothing is for sale again on the hub's word alone (a WMS also accepts an intercept of a parcel
+    // that already left); the WMS's next reading, which shows the unit back on its shelf, returns it.
+    expect(await pool.get(WH, 'D2-A')).toMatchObject({ locked: 0, available: 0 });
+    wdt.setStock('D2-A', 1, WH);
+    await hub.client.workflow.execute('stockSync', { taskQueue: hub.taskQueue, workflowId: `stock-sync-${crypto.randomUUID()}`, args: [{ warehouse: WH, wms: 'wdt', platforms: [], skus: ['D2-A'] }] });
     expect(await pool.get(WH, 'D2-A')).toMatchObject({ locked: 0, available: 1 });
     const causes = (await stateOf(key)).timeline.map((t: Json) => t.cause);
     expect(causes).toContain(`waybill ${pushed.waybillNo} cancelled at sf: order cancelled`);

@@ -136,8 +136,9 @@ export class InventoryPool {
   /**
    * The WMS accepted the order's trade: from now on it counts the units (promised, then shipped),
    * so the hold stops counting them. Units leave locked and on hand as at a commit; the hold is
-   * 'handed' until the parcel is picked up (commit) or intercepted (release, which gives the units
-   * back). Idempotent: only a locked hold is handed.
+   * 'handed' until the parcel is picked up (commit) or intercepted (release). A release gives
+   * nothing back by itself: the WMS also accepts an intercept of a parcel that already left, so
+   * the units return with its next reading that shows them. Idempotent: only a locked hold is handed.
    */
   async handOver(orderKey: string): Promise<{ warehouse: string; previous: HoldState | 'none'; lines: HeldLine[] }[]> {
     z.string().min(1).parse(orderKey);

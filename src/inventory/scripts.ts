@@ -62,18 +62,14 @@ local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, 
   if state == 'handed' then
     -- The units already left on hand and locked at the hand-over; the WMS counts them. Shipped
     -- (commit) or intercepted (release), the hub stops counting them as outstanding at the WMS.
-    -- A release (the WMS intercepted the trade) gives them back and logs the return, so an
-    -- available-to-send reading from before it is reconciled like one from before a hand-over.
-    -- Known window: a reading taken between the WMS's intercept and this release, applied after
-    -- it, counts the units twice until the next reading (seconds apart; never the other way).
-    local now = redis_ms()
+    -- A release does not give them back: the WMS accepts an intercept even when the parcel has
+    -- already left (Wangdiantong takes the refund re-push of a shipped trade), and the hub cannot
+    -- tell the two apart. The WMS's next reading does: a physical one no longer subtracts them,
+    -- an available-to-send one counts them once the WMS freed them. Until then they are
+    -- understated, never sold twice.
     lines = held_lines(hold)
     for _, line in ipairs(lines) do
       take(handed, line.sku, line.qty)
-      if toState == 'released' then
-        redis.call('HINCRBY', onhand, line.sku, line.qty)
-        redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = line.lineId, sku = line.sku, qty = -line.qty }))
-      end
     end
   elseif state == 'locked' then
     lines = held_lines(hold)
@@ -240,7 +236,8 @@ return cjson.encode({ state = state or 'none' })
  *              then: an understatement, never an oversell.
  *   unpromised the WMS's own available-to-send (its stock less what its trades are promised):
  *              it already excludes every trade handed before the reading, so only hand-overs
- *              after asOf are subtracted (and intercepted trades given back after it added). Exact, and the WMS's other promises (other channels,
+ *              after asOf are subtracted (an intercepted trade's units come back with the first
+ *              reading after the WMS freed them). Exact, and the WMS's other promises (other channels,
  *              its own locks) are respected too.
  * Locks are untouched: if the WMS reports fewer units than are locked, available goes negative
  * and the caller is told, because hiding it would hide an oversell that already happened. A report

@@ -180,11 +180,11 @@ export async function startSandboxWorld(o: WorldOptions): Promise<SandboxWorld> 
         return {
           connectors,
           channels: [
-            { id: ch.taobao, adapter: 'taobao', shop: WORLD.shop, connector: C.taobao, mapping: 'taobao/order.v2', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
-            { id: ch.pinduoduo, adapter: 'pinduoduo', shop: WORLD.shop, connector: C.pinduoduo, mapping: 'pinduoduo/order.v1', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
-            { id: ch.douyin, adapter: 'douyin', shop: WORLD.shop, connector: C.douyin, mapping: 'douyin/order.v2', poll: { enabled: false }, courier: { connector: C.douyinEwaybill, mappings: { wms: DOUYIN_WMS_MAPPING } }, ...confirm(on) },
+            { id: ch.taobao, adapter: 'taobao', shop: WORLD.shop, connector: C.taobao, mapping: 'taobao/order.v3', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
+            { id: ch.pinduoduo, adapter: 'pinduoduo', shop: WORLD.shop, connector: C.pinduoduo, mapping: 'pinduoduo/order.v2', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
+            { id: ch.douyin, adapter: 'douyin', shop: WORLD.shop, connector: C.douyin, mapping: 'douyin/order.v3', poll: { enabled: false }, courier: { connector: C.douyinEwaybill, mappings: { wms: DOUYIN_WMS_MAPPING } }, ...confirm(on) },
             { id: ch.youzan, adapter: 'youzan', shop: WORLD.shop, connector: C.youzan, mapping: 'youzan/order.v2', ...confirm(on) },
-            { id: ch.shopify, adapter: 'shopify', shop: String(shopify.connectorConfig()['shop']), secret: '${SIM_SHOPIFY_CHANNEL_SECRET}', connector: C.shopify, mapping: 'shopify/order.v1', currency: 'USD', ...confirm(on) },
+            { id: ch.shopify, adapter: 'shopify', shop: String(shopify.connectorConfig()['shop']), secret: '${SIM_SHOPIFY_CHANNEL_SECRET}', connector: C.shopify, mapping: 'shopify/order.v2', currency: 'USD', ...confirm(on) },
           ],
           webhooks: { sfRoutePushToken: '${SIM_SF_ROUTE_TOKEN}' },
           lifecycle: {

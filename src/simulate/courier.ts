@@ -50,7 +50,7 @@ export type TrackingReporter = (o: PlannedOrder, event: UnpushedEvent, waybillNo
  * The warehouse floor and the courier: a parcel is picked up only once the WMS holds a live
  * trade for it (an intercepted or never-pushed order is not handed over), `pickupMs` after its
  * waybill was issued; it is delivered `deliveryMs` after pickup. Orders in `heldBack` wait (a
- * refund is on its way to them). The courier sandboxes push each step to the hub themselves; the
+ * refund is on its way to them); orders in `undelivered` stay in transit. The courier sandboxes push each step to the hub themselves; the
  * WMS sandbox records the shipment (its stock goes down, as the hub's pool learns from it).
  *
  * SF pushes its routes to the hub; EMS pushes nothing (its contract only answers tracking.query,
@@ -61,10 +61,12 @@ export type TrackingReporter = (o: PlannedOrder, event: UnpushedEvent, waybillNo
  */
 export class CourierFloor {
   readonly heldBack = new Set<string>();
+  /** Orders whose parcel, once picked up, is not delivered until removed (a refund after pickup is on its way). */
+  readonly undelivered = new Set<string>();
   private readonly reported = new Set<string>();
   constructor(
     private readonly world: SandboxWorld,
-    private readonly owners: WaybillOwners,
+    readonly owners: WaybillOwners,
     private readonly delays: { pickupMs: number; deliveryMs: number },
     private readonly reportUnpushed: TrackingReporter | null = null,
   ) {}
@@ -84,7 +86,7 @@ export class CourierFloor {
         // The warehouse hands the parcel over: its stock goes down and the shipment waits for sync-back.
         this.world.wdt.ship(o.id, { logisticsNo: w.waybillNo, logisticsCode: courier === 'ems' ? 'EMS' : 'SF' });
         await c.pickUp(w.waybillNo);
-      } else if (w.stage === 'picked_up' && w.pickedUpAt && now - Date.parse(w.pickedUpAt) >= this.delays.deliveryMs) {
+      } else if (w.stage === 'picked_up' && w.pickedUpAt && !this.undelivered.has(o.key) && now - Date.parse(w.pickedUpAt) >= this.delays.deliveryMs) {
         await c.deliver(w.waybillNo);
       }
     }

@@ -18,8 +18,11 @@ import { workflowIdFor } from '../intake/order-intake.js';
 import { errorMessage } from '../util/errors.js';
 import { startShopFloor } from './background.js';
 import { allWaybills, CourierFloor, WaybillOwners, type TrackingReporter } from './courier.js';
-import { checkInvariants, type HubView, type InvariantResult } from './invariants.js';
-import { planDay, REMOTE_DISTRICT, type PlannedOrder } from './plan.js';
+import { checkInvariants, type HubView, type InvariantResult, type StoredView } from './invariants.js';
+import { planDay, REMOTE_DISTRICT, SCENARIO, type PlannedOrder } from './plan.js';
+import { startEmbeddedHubPostgres } from '../embedded/hub-postgres.js';
+import type { ManagedProcess } from '../embedded/process.js';
+import type { OrderStore } from '../store/db/order-store.js';
 import { simHubConfig, unpaidLockMsAt, type SimHubSpec } from './hub-config.js';
 import { startOwnRedis, type OwnRedis } from './own-redis.js';
 import { startWorkerChild, type WorkerChild } from './worker-child.js';
@@ -49,8 +52,17 @@ export interface SimulateOptions {
   beforeCheck?: (world: SandboxWorld) => void;
   /** How long orders keep arriving (default: 150 ms an order, at least 10 s). */
   dayMs?: number;
-  /** Longest wait for the day to settle once the last order was played (default 120 s). */
+  /**
+   * Once the last order was played the day drains while orders keep settling: it gives up when
+   * none settled for this long (default 120 s), or after 30 minutes in all.
+   */
   drainTimeoutMs?: number;
+  /**
+   * The order store's PostgreSQL. Absent (the default), the day runs an embedded PostgreSQL in its
+   * temporary directory, as `zhongshu start` does; null runs without a store (STORE_AGREES is then
+   * not checked, and a note says so).
+   */
+  databaseUrl?: string | null;
   logLevel?: string;
   progress?: (line: string) => void;
 }
@@ -78,9 +90,24 @@ export interface SimulationReport {
 const ADMIN_ENV = 'SIM_ADMIN_KEY';
 const WAREHOUSE_ENV = 'SIM_WAREHOUSE_KEY';
 /** The part of GET /api/orders/:key the invariants read. */
-const OrderView = z.looseObject({ runStatus: z.string().optional(), state: z.string().optional() });
+const OrderView = z.looseObject({
+  runStatus: z.string().optional(),
+  state: z.string().optional(),
+  hold: z.looseObject({ reason: z.string() }).nullable().optional(),
+  waybillNo: z.string().nullable().optional(),
+  /** 'store' when the workflow could not answer and the hub answered from its store. */
+  source: z.string().optional(),
+  timeline: z.array(z.looseObject({ state: z.string(), at: z.string(), cause: z.string() })).optional(),
+});
+/** Timeline entries a violation's example shows (the last ones), so a report can be sorted without the hub. */
+const TRAIL = 4;
 type OrderView = z.output<typeof OrderView>;
 const POLL_TRIGGER_MS = 2_000;
+/** The drain never lasts longer than this, progress or not. */
+const DRAIN_HARD_CAP_MS = 30 * 60_000;
+/** Longest wait for the store to catch up with the workflows once the day drained. */
+const STORE_CATCH_UP_MS = 60_000;
+const CaseList = z.object({ items: z.array(z.looseObject({ type: z.string() })) });
 const TICK_MS = 250;
 const FAST_QUOTA = { perApp: { perSecond: 200, burst: 200 }, perShop: { perSecond: 100, burst: 100 } };
 
@@ -110,9 +137,17 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   let worker: WorkerChild | null = null;
   let server: ServerType | null = null;
   let redis: OwnRedis | null = null;
+  let pg: { url: string; process: ManagedProcess } | null = null;
   const scratch = await mkdtemp(path.join(tmpdir(), 'zhongshu-simday-'));
   try {
     if (!o.redisUrl) redis = await startOwnRedis(scratch);
+    let databaseUrl = o.databaseUrl ?? undefined;
+    if (o.databaseUrl === undefined) {
+      const pgPort = await freePort();
+      pg = await startEmbeddedHubPostgres({ dataDir: scratch, port: pgPort, logger: createLogger({ level: 'silent' }) });
+      databaseUrl = pg.url;
+    }
+    if (!databaseUrl) notes.push('no order store: STORE_AGREES not checked');
     const redisUrl = o.redisUrl ?? redis?.url;
     if (!redisUrl) throw new Error('simulate: no Redis');
     const id = randomUUID().slice(0, 8);
@@ -136,7 +171,8 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       connectors: parts.connectors,
       channels: parts.channels,
       webhooks: parts.webhooks,
-      lifecycle: { ...parts.lifecycle, onLockFailure: 'hold', retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2 } },
+      // Every hold tells the WeCom robot (HOLDS_DECIDED counts the notices per order).
+      lifecycle: { ...parts.lifecycle, onLockFailure: 'hold', notify: { '*': WORLD.connectors.wecom }, retry: { maximumAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2 } },
       // Buyers are synthetic: the frequency rule (level 2) is not what this day tests.
       rules: { risk: { maxOrdersPer24h: 100_000 }, remoteAreas: { carrier: 'EMS', surcharge: { minor: 1200, currency: 'CNY' }, districts: [REMOTE_DISTRICT.code] } },
       // Shop time runs faster, so do the platforms' published quotas (5 calls/s a shop would make
@@ -144,14 +180,14 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       resilience: { outageRetryMs: 1_000, rateLimits: { adapters: { taobao: FAST_QUOTA, pinduoduo: FAST_QUOTA } } },
       log: { level: o.logLevel ?? 'silent' },
     };
-    const spec: SimHubSpec = { raw, env, speed: o.speed, temporalAddress: o.temporalAddress, redisUrl, logLevel: o.logLevel ?? 'silent', ...(o.workflowBundle && 'codePath' in o.workflowBundle ? { workflowBundlePath: o.workflowBundle.codePath } : {}) };
+    const spec: SimHubSpec = { raw, env, speed: o.speed, temporalAddress: o.temporalAddress, redisUrl, ...(databaseUrl ? { databaseUrl } : {}), logLevel: o.logLevel ?? 'silent', ...(o.workflowBundle && 'codePath' in o.workflowBundle ? { workflowBundlePath: o.workflowBundle.codePath } : {}) };
     const config = simHubConfig(spec);
     const unpaidLockMs = unpaidLockMsAt(o.speed);
     const logger = createLogger({ level: config.log.level });
     // HTTP runs here. With faults on, the worker is a child process on the same task queue, so the
     // day can SIGKILL it mid-run while webhooks keep arriving (the worker-sigkill fault); without
     // faults nothing kills it, and it runs in this process (no second Node process to start).
-    hub = await createHub(config, { logger, temporalAddress: o.temporalAddress, redisUrl, env, processMetrics: false, worker: !o.faults, ...(o.faults || !o.workflowBundle ? {} : { workflowBundle: o.workflowBundle }) });
+    hub = await createHub(config, { logger, temporalAddress: o.temporalAddress, redisUrl, ...(databaseUrl ? { databaseUrl } : {}), env, processMetrics: false, worker: !o.faults, ...(o.faults || !o.workflowBundle ? {} : { workflowBundle: o.workflowBundle }) });
     await hub.start();
     const specFile = path.join(scratch, 'worker-spec.json');
     const workerLog = path.join(scratch, 'worker.log');
@@ -192,6 +228,14 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         return `UNREADABLE (${errorMessage(err).slice(0, 120)})`;
       }
     };
+    const resultOf = async (key: string): Promise<OrderView | null> => {
+      try {
+        const r = OrderView.safeParse(await hubNow.client.workflow.getHandle(workflowIdFor(key)).result());
+        return r.success ? { ...r.data, runStatus: 'COMPLETED' } : null;
+      } catch {
+        return null;
+      }
+    };
     const failureOf = async (key: string): Promise<string> => {
       try {
         await hubNow.client.workflow.getHandle(workflowIdFor(key)).result();
@@ -201,6 +245,8 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         return cause ? `${cause.message}${cause.cause instanceof Error ? `: ${cause.cause.message}` : ''}` : errorMessage(err);
       }
     };
+    const refundedAfterPickup = new Set<string>();
+    const decisions = new DecisionQueue(hubNow.redis, prefix);
     const ctx: ScriptContext = {
       world,
       floor,
@@ -209,12 +255,28 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       async until(pred, timeoutMs) {
         const end = Date.now() + timeoutMs;
         while (Date.now() < end) {
-          if (await pred()) return true;
+          // A read that fails (Redis restarting, the hub busy) is "not yet", not the end of the script.
+          if (await Promise.resolve().then(pred).catch(() => false)) return true;
           await sleep(300);
         }
         return false;
       },
       hubHas: async (key) => (await orderView(key)).status === 200,
+      hubStopped: async (key) => {
+        const status = await statusOf(key);
+        return (status !== null && status !== 'RUNNING' && !status.startsWith('UNREADABLE')) || (await decisions.get(key)) !== undefined;
+      },
+      holdState: async (key) => (await pool.hold(WORLD.warehouse, `order:${key}:lock-0`))?.state ?? null,
+      hubState: async (key) => {
+        const v = await orderView(key);
+        return v.status === 200 && v.body?.source !== 'store' ? (v.body?.state ?? null) : null;
+      },
+      hubCases: async (key) => {
+        const res = await app.request(`/api/after-sales?orderKey=${encodeURIComponent(key)}`, { headers: auth });
+        const body = CaseList.safeParse(await res.json().catch(() => null));
+        return body.success ? body.data.items : [];
+      },
+      refundedAfterPickup,
       async hubCancel(key, cause) {
         const res = await app.request(`/api/orders/${encodeURIComponent(key)}/cancel`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cause, confirm: true }) });
         return res.status;
@@ -278,22 +340,49 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     await faultPlay;
 
     say('draining: waiting for every order to settle');
-    const decisions = new DecisionQueue(hubNow.redis, prefix);
-    const drainEnd = Date.now() + (o.drainTimeoutMs ?? 120_000);
-    let views = new Map<string, HubView>();
+    // The drain lasts as long as the hub makes progress: it ends when everything settled, or when
+    // nothing settled for `drainTimeoutMs` (a stuck order), or at the hard cap. A fixed deadline
+    // ended a loaded box's day while the hub was still working through it.
+    const stallMs = o.drainTimeoutMs ?? 120_000;
+    const hardEnd = Date.now() + Math.max(stallMs, DRAIN_HARD_CAP_MS);
+    let fewest = Infinity;
+    let progressAt = Date.now();
+    // Each round asks Temporal (describe, no worker needed) for the runs not yet completed; a
+    // query per order every second kept the worker, the bottleneck of a loaded day, busy answering.
+    const completed = new Set<string>();
     for (;;) {
-      views = await hubViews(plan.orders, orderView, statusOf, decisions, failureOf);
-      const open = [...views.values()].filter((v) => !(v.runStatus === 'COMPLETED' || (v.runStatus === 'RUNNING' && v.decision !== null)));
+      const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
+      const unsettled: string[] = [];
+      await forEachLimited(plan.orders.filter((x) => !completed.has(x.key)), VIEW_CONCURRENCY, async (x) => {
+        const status = await statusOf(x.key);
+        if (status === 'COMPLETED') completed.add(x.key);
+        else if (!(status === 'RUNNING' && pending.has(x.key))) unsettled.push(x.key);
+      });
+      const open = unsettled;
       // Parcels still at the courier keep moving; wait for them too.
-      const moving = allWaybills(world).some(({ w }) => w.status === 'live' && w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? ''));
-      if ((open.length === 0 && !moving) || Date.now() > drainEnd) {
-        if (open.length) notes.push(`drain timed out with ${open.length} order(s) unsettled`);
+      const moving = allWaybills(world).filter(({ w }) => w.status === 'live' && w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? '')).length;
+      if (open.length === 0 && moving === 0) break;
+      if (open.length + moving < fewest) {
+        fewest = open.length + moving;
+        progressAt = Date.now();
+      }
+      if (Date.now() - progressAt > stallMs || Date.now() > hardEnd) {
+        notes.push(`drain ended with ${open.length} order(s) unsettled and ${moving} parcel(s) moving: ${Date.now() > hardEnd ? `hard cap of ${DRAIN_HARD_CAP_MS / 60_000} min` : `nothing settled for ${Math.round(stallMs / 1000)} s`}`);
         break;
       }
       await sleep(1_000);
     }
+    const views = await hubViews(plan.orders, orderView, statusOf, decisions, failureOf, resultOf);
     await shopFloor.stop();
 
+    // The hub's own bookkeeping first, then after the WMS's reading (what the shop's stock-sync
+    // schedule does every few minutes): an intercept gives units back only with that reading.
+    const unreconciled = await pool.snapshot(WORLD.warehouse);
+    try {
+      await hubNow.client.workflow.execute('stockSync', { taskQueue, workflowId: `sim-final-stock-sync-${id}`, args: [{ warehouse: WORLD.warehouse, wms: WORLD.connectors.wdt, platforms: [], skus: [] }], workflowExecutionTimeout: '2 minutes' });
+    } catch (err) {
+      notes.push(`final WMS stock reading failed: ${errorMessage(err)}`);
+    }
     const snapshot = await pool.snapshot(WORLD.warehouse);
     const closedWithLock: string[] = [];
     for (const order of plan.orders) {
@@ -305,6 +394,17 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         if (h?.state === 'locked' || h?.state === 'handed') closedWithLock.push(order.key);
       }
     }
+    const notices = noticesByOrder(world, plan.orders);
+    const robot = world.wecom.state().counts;
+    notes.push(`wecom robot: ${robot.accepted} message(s) accepted, ${robot.refused} refused; ${[...notices.values()].reduce((a, l) => a + l.length, 0)} name a planned order`);
+    const cases = new Map<string, { type: string }[]>();
+    for (const order of plan.orders) if (order.scenario === SCENARIO.REFUND_AFTER_PICKUP) cases.set(order.key, await ctx.hubCases(order.key));
+    const stored = hubNow.orders ? await storeViews(hubNow.orders, plan.orders, views, async (keys) => {
+      // The store is written by an activity beside the steps, a moment behind the workflow: an order
+      // that disagrees is read again (both sides) while the store still catches up, never for longer than STORE_CATCH_UP_MS.
+      const fresh = await hubViews(plan.orders.filter((x) => keys.has(x.key)), orderView, statusOf, decisions, failureOf, resultOf);
+      for (const [k, v] of fresh) views.set(k, v);
+    }) : undefined;
     o.beforeCheck?.(world);
     const invariants = checkInvariants({
       world,
@@ -312,9 +412,14 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       owners,
       hub: views,
       confirming,
+      notices,
+      cases,
+      refundedAfterPickup,
+      ...(stored ? { store: stored } : {}),
       stock: {
         initial: Object.fromEntries(plan.skus.map((s) => [s.sku, s.onHand])),
         final: Object.fromEntries(snapshot.map((s) => [s.sku, { onHand: s.onHand, locked: s.locked, available: s.available }])),
+        beforeReading: Object.fromEntries(unreconciled.map((s) => [s.sku, s.onHand])),
         minAvailable,
         closedWithLock,
       },
@@ -340,30 +445,90 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     await hub?.stop().catch(() => undefined);
     await world.close();
     await redis?.stop().catch(() => undefined);
+    await pg?.process.stop().catch(() => undefined);
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-/** Orders asked at once while reading the hub's view of the day (each is a workflow query). */
+/** Orders asked at once while reading the hub's view of the day. */
 const VIEW_CONCURRENCY = 16;
 
-async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, statusOf: (key: string) => Promise<string | null>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>): Promise<Map<string, HubView>> {
-  const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
-  const out = new Map<string, HubView>();
-  // One query after another took longer than the whole drain timeout on a loaded 2-core box with
-  // 2,000 orders, so the day ended "unsettled" while the hub was merely being read.
+/** Runs `each` over `items`, at most `limit` at a time. */
+async function forEachLimited<T>(items: readonly T[], limit: number, each: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const slot = async () => {
-    while (next < orders.length) {
-      const o = orders[next++];
-      if (!o) continue;
-      const v = await view(o.key);
-      const runStatus = v.status === 200 ? (v.body?.runStatus ?? null) : v.status === 404 ? null : await statusOf(o.key);
-      const state = v.body?.state ?? null;
-      const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
-      out.set(o.key, { runStatus, state, decision: pending.get(o.key) ?? null, ...(failure ? { failure } : {}) });
+    while (next < items.length) {
+      const item = items[next++];
+      if (item !== undefined) await each(item);
     }
   };
-  await Promise.all(Array.from({ length: VIEW_CONCURRENCY }, slot));
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, slot));
+}
+
+async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => Promise<{ status: number; body: OrderView | null }>, statusOf: (key: string) => Promise<string | null>, decisions: DecisionQueue, failureOf: (key: string) => Promise<string>, resultOf: (key: string) => Promise<OrderView | null>): Promise<Map<string, HubView>> {
+  const pending = new Map((await decisions.list()).map((d) => [d.orderKey, d.reason]));
+  const out = new Map<string, HubView>();
+  // Temporal itself (describe) says how each run stands, and a completed run's result is its final
+  // state: neither needs the worker. Only running orders are asked through GET /api/orders/:key
+  // (a workflow query), whose 5 s deadline a busy worker can miss: the hub then answers from its
+  // store (runStatus UNKNOWN), which counts as not read live.
+  await forEachLimited(orders, VIEW_CONCURRENCY, async (o) => {
+    const status = await statusOf(o.key);
+    let body: OrderView | null = null;
+    let runStatus = status;
+    if (status === 'COMPLETED') body = await resultOf(o.key);
+    else if (status !== null) {
+      const v = await view(o.key);
+      if (v.status === 200 && v.body) {
+        body = v.body;
+        if (v.body.source !== 'store') runStatus = v.body.runStatus ?? status;
+      }
+    }
+    const live = body !== null && body.source !== 'store';
+    const failure = runStatus === 'FAILED' ? await failureOf(o.key) : null;
+    const trail = (body?.timeline ?? []).slice(-TRAIL).map((t) => `${t.at.slice(11, 23)} ${t.state}: ${t.cause.slice(0, 120)}`).join(' | ');
+    out.set(o.key, { runStatus, state: body?.state ?? null, decision: pending.get(o.key) ?? null, holdReason: body?.hold?.reason ?? null, waybillNo: body?.waybillNo ?? null, live, trail, ...(failure ? { failure } : {}) });
+  });
+  return out;
+}
+
+/**
+ * Robot messages naming each order. The WeCom robot's last line is `order: <key>` (unmasked: the
+ * alert's text masks every 11-digit run as a phone, which a Pinduoduo order number can be).
+ */
+function noticesByOrder(world: SandboxWorld, orders: readonly PlannedOrder[]): Map<string, string[]> {
+  const known = new Set(orders.map((o) => o.key));
+  const out = new Map<string, string[]>();
+  for (const m of world.wecom.state().messages) {
+    const key = /(?:^|\n)(?:> )?order: (\S+)$/.exec(m.content)?.[1];
+    if (!key || !known.has(key)) continue;
+    out.set(key, [...(out.get(key) ?? []), m.content]);
+  }
+  return out;
+}
+
+/**
+ * The store's row of every order the hub knows. Orders whose row disagrees with the workflow are
+ * read again (`refresh` re-reads their workflows) every second while the store may still be
+ * catching up, for at most STORE_CATCH_UP_MS.
+ */
+async function storeViews(store: OrderStore, orders: readonly PlannedOrder[], views: Map<string, HubView>, refresh: (keys: Set<string>) => Promise<void>): Promise<Map<string, StoredView | null>> {
+  const out = new Map<string, StoredView | null>();
+  const read = async (keys: readonly string[]) => {
+    for (const key of keys) {
+      const row = await store.read(workflowIdFor(key));
+      out.set(key, row ? { state: row.state, waybillNo: row.waybillNo } : null);
+    }
+  };
+  await read(orders.map((x) => x.key));
+  const end = Date.now() + STORE_CATCH_UP_MS;
+  const disagree = () => new Set(orders.filter((x) => { const v = views.get(x.key); const r = out.get(x.key); return v?.runStatus !== null && (r === null || r === undefined || r.state !== v?.state || r.waybillNo !== (v?.waybillNo ?? null)); }).map((x) => x.key));
+  let left = disagree();
+  while (left.size > 0 && Date.now() < end) {
+    await sleep(1_000);
+    await refresh(left);
+    await read([...left]);
+    left = disagree();
+  }
   return out;
 }

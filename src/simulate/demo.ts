@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Hub } from '../hub.js';
 import { InventoryPool } from '../inventory/pool.js';
 import { WORLD, type SandboxWorld } from '../sandbox/world.js';
@@ -8,6 +9,9 @@ import { planDay } from './plan.js';
 import { playOrder, type ScriptContext } from './scripts.js';
 
 const BATCH = 50;
+/** The parts of the hub's answers the demo's scripts read. */
+const DemoOrderView = z.looseObject({ state: z.string().optional() });
+const DemoCaseList = z.object({ items: z.array(z.looseObject({ type: z.string() })) });
 
 /**
  * `zhongshu start --sandbox`: orders keep arriving on the sandbox platforms at a gentle rate (the
@@ -49,6 +53,20 @@ export function startOrderGenerator(d: { hub: Hub; world: SandboxWorld; taskQueu
       return false;
     },
     hubHas: async (key) => (await d.hub.app.request(`/api/orders/${encodeURIComponent(key)}`, { headers: auth })).status === 200,
+    // The demo never gives a script up for the hub's sake: its scripts end when the demo stops.
+    hubStopped: async () => false,
+    holdState: async (key) => (await pool.hold(WORLD.warehouse, `order:${key}:lock-0`))?.state ?? null,
+    hubState: async (key) => {
+      const res = await d.hub.app.request(`/api/orders/${encodeURIComponent(key)}`, { headers: auth });
+      const body = DemoOrderView.safeParse(await res.json().catch(() => null));
+      return res.status === 200 && body.success ? (body.data.state ?? null) : null;
+    },
+    hubCases: async (key) => {
+      const res = await d.hub.app.request(`/api/after-sales?orderKey=${encodeURIComponent(key)}`, { headers: auth });
+      const body = DemoCaseList.safeParse(await res.json().catch(() => null));
+      return body.success ? body.data.items : [];
+    },
+    refundedAfterPickup: new Set(),
     hubCancel: async (key, cause) => (await d.hub.app.request(`/api/orders/${encodeURIComponent(key)}/cancel`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ cause, confirm: true }) })).status,
     note: d.say,
   };

@@ -13,6 +13,8 @@ export const SimHubSpec = z.object({
   speed: z.number().positive(),
   temporalAddress: z.string().min(1),
   redisUrl: z.string().min(1),
+  /** The order store's PostgreSQL (the worker writes the lifecycle's projection into it). */
+  databaseUrl: z.string().min(1).optional(),
   /** A pre-built workflow bundle (tests); absent: the worker bundles workflows/ itself. */
   workflowBundlePath: z.string().min(1).optional(),
   logLevel: z.string().min(1),

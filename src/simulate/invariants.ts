@@ -11,8 +11,11 @@ export const INVARIANT = {
   NOTHING_DOWNSTREAM: 'held / shipped elsewhere / never paid / cancelled / refunded before the push: nothing waybilled, pushed or confirmed',
   INTERCEPTED: 'refunded after the push: no live waybill and no live WMS trade',
   STOCK_NEVER_NEGATIVE: 'available stock never below zero',
-  STOCK_BALANCE: 'after the day on hand = initial - picked up, and no finished workflow still holds a lock',
+  STOCK_BALANCE: "after the day and the WMS's reading on hand = initial - picked up, never more before that reading, and no finished workflow still holds a lock",
   WORKFLOWS_SETTLED: 'every workflow completed, or waits on a named decision (none failed, none stuck)',
+  HOLDS_DECIDED: 'every held order is in the decision queue with its reason, and its people were told exactly once',
+  AFTER_SALES_CASE: 'every refund after pickup became an after-sales case (one per refunded line)',
+  STORE_AGREES: "the order store's row agrees with the workflow's final state and waybill",
 } as const;
 export type InvariantName = keyof typeof INVARIANT;
 
@@ -33,11 +36,27 @@ export interface HubView {
   decision: string | null;
   /** Why a failed run failed. */
   failure?: string;
+  /** The reason of the hold the workflow itself shows (null when not held). */
+  holdReason?: string | null;
+  /** The workflow's live waybill number. */
+  waybillNo?: string | null;
+  /** False when the workflow could not answer and the view came from the store (no comparison possible). */
+  live?: boolean;
+  /** The last timeline entries, for the examples. */
+  trail?: string;
+}
+
+/** What the order store (PostgreSQL projection) holds for one order; null when it has no row. */
+export interface StoredView {
+  state: string;
+  waybillNo: string | null;
 }
 
 export interface StockView {
   initial: Record<string, number>;
   final: Record<string, { onHand: number; locked: number; available: number }>;
+  /** On hand per SKU once the day drained, before the final WMS reading (the hub's own bookkeeping). */
+  beforeReading?: Record<string, number>;
   /** Lowest available seen per SKU while sampling during the day. */
   minAvailable: Record<string, number>;
   /** Orders whose workflow finished (any way) but a hold of theirs is still locked. */
@@ -52,6 +71,14 @@ export interface Evidence {
   stock: StockView;
   /** Platforms whose channel has the hub confirm shipments. */
   confirming: ReadonlySet<WorldPlatform>;
+  /** Robot messages naming each order (their `order: <key>` line), as the WeCom sandbox received them. */
+  notices: ReadonlyMap<string, readonly string[]>;
+  /** After-sales cases of each order that had a refund after pickup played (GET /api/after-sales?orderKey=). */
+  cases: ReadonlyMap<string, readonly { type: string }[]>;
+  /** Orders whose refund after pickup was played (the script saw the parcel in transit at the hub). */
+  refundedAfterPickup: ReadonlySet<string>;
+  /** The order store's rows; absent when the day ran without a store. */
+  store?: ReadonlyMap<string, StoredView | null>;
 }
 
 class Tally {
@@ -85,6 +112,9 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     STOCK_NEVER_NEGATIVE: new Tally('STOCK_NEVER_NEGATIVE'),
     STOCK_BALANCE: new Tally('STOCK_BALANCE'),
     WORKFLOWS_SETTLED: new Tally('WORKFLOWS_SETTLED'),
+    HOLDS_DECIDED: new Tally('HOLDS_DECIDED'),
+    AFTER_SALES_CASE: new Tally('AFTER_SALES_CASE'),
+    STORE_AGREES: new Tally('STORE_AGREES'),
   };
   const waybills = new Map<string, { no: string; live: boolean; stage: string; courier: CourierId }[]>();
   for (const { courier, w } of allWaybills(e.world)) {
@@ -111,7 +141,7 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     if (shipExpected) {
       // Remote areas ship with EMS (the day's rules), everything else with SF.
       const courier: CourierId = o.scenario === SCENARIO.REMOTE_EMS ? 'ems' : 'sf-express';
-      t.SHIP_ONE_WAYBILL.check(o.key, live.length === 1 && live[0]?.courier === courier, () => `${o.scenario}: ${live.length} live waybill(s) [${live.map((w) => `${w.courier} ${w.no}`).join(', ')}], expected one at ${courier}; hub state ${hub.state ?? 'none'}`);
+      t.SHIP_ONE_WAYBILL.check(o.key, live.length === 1 && live[0]?.courier === courier, () => `${o.scenario}: ${live.length} live waybill(s) [${live.map((w) => `${w.courier} ${w.no}`).join(', ')}], expected one at ${courier}; hub state ${hub.state ?? 'none'}; ${hub.trail ?? ''}`);
       t.SHIP_ONE_WMS_TRADE.check(o.key, liveTrades.length === 1, () => `${o.scenario}: ${liveTrades.length} live WMS trade(s) (${anyTrade.map((tr) => tr.state).join(', ') || 'none pushed'}), hub state ${hub.state ?? 'none'}`);
       if (e.confirming.has(o.platform)) {
         const no = live[0]?.no;
@@ -120,13 +150,31 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
       }
     } else if (o.expect === EXPECT.NONE || o.expect === EXPECT.SHIP_OR_DECISION) {
       const ok = live.length === 0 && anyTrade.length === 0 && confirms.length === 0;
-      t.NOTHING_DOWNSTREAM.check(o.key, ok, () => `${o.scenario}: ${live.length} live waybill(s), ${anyTrade.length} WMS trade(s), ${confirms.length} confirmation(s); hub state ${hub.state ?? 'none'}`);
+      t.NOTHING_DOWNSTREAM.check(o.key, ok, () => `${o.scenario}: ${live.length} live waybill(s), ${anyTrade.length} WMS trade(s), ${confirms.length} confirmation(s); hub state ${hub.state ?? 'none'}; ${hub.trail ?? ''}`);
     } else if (o.expect === EXPECT.INTERCEPTED) {
-      t.INTERCEPTED.check(o.key, live.length === 0 && liveTrades.length === 0, () => `${o.scenario}: ${live.length} live waybill(s), WMS trade ${anyTrade.map((tr) => tr.state).join(', ') || 'none'}; hub state ${hub.state ?? 'none'}`);
+      t.INTERCEPTED.check(o.key, live.length === 0 && liveTrades.length === 0, () => `${o.scenario}: ${live.length} live waybill(s), WMS trade ${anyTrade.map((tr) => tr.state).join(', ') || 'none'}; hub state ${hub.state ?? 'none'}; ${hub.trail ?? ''}`);
+    }
+
+    // Held: the workflow shows a hold, or the scenario cannot go on without a person (an unknown SKU).
+    const held = hub.state === 'on_hold' || (hub.holdReason ?? null) !== null || hub.decision !== null || o.scenario === SCENARIO.UNKNOWN_SKU;
+    if (held) {
+      const reason = hub.holdReason ?? hub.decision;
+      const told = reason ? (e.notices.get(o.key) ?? []).filter((m) => m.includes(reason)).length : 0;
+      t.HOLDS_DECIDED.check(o.key, reason !== null && hub.decision === reason && told === 1, () => `${o.scenario}: state ${hub.state ?? 'none'}, workflow hold ${hub.holdReason ?? 'none'}, decision queue ${hub.decision ?? 'absent'}, ${told} notice(s) naming it (${(e.notices.get(o.key) ?? []).length} naming the order); ${hub.trail ?? ''}`);
+    }
+    if (o.scenario === SCENARIO.REFUND_AFTER_PICKUP) {
+      const cases = e.cases.get(o.key) ?? [];
+      const played = e.refundedAfterPickup.has(o.key);
+      t.AFTER_SALES_CASE.check(o.key, played && cases.length === o.lines.length && cases.every((c) => c.type === 'return_and_refund'), () => (played ? `${cases.length} case(s) [${cases.map((c) => c.type).join(', ')}] for ${o.lines.length} refunded line(s); hub state ${hub.state ?? 'none'}` : `refund never played: the hub never showed the parcel in transit (state ${hub.state ?? 'none'})`));
+    }
+    if (e.store && hub.runStatus !== null) {
+      const row = e.store.get(o.key) ?? null;
+      const agrees = hub.live !== false && row !== null && row.state === hub.state && row.waybillNo === (hub.waybillNo ?? null);
+      t.STORE_AGREES.check(o.key, agrees, () => (hub.live === false ? 'the workflow could not be read, nothing to compare with' : `store ${row ? `${row.state} / waybill ${row.waybillNo ?? 'none'}` : 'has no row'}; workflow ${hub.state ?? 'none'} / waybill ${hub.waybillNo ?? 'none'}`));
     }
 
     const settled = hub.runStatus === 'COMPLETED' || (hub.runStatus === 'RUNNING' && hub.decision !== null);
-    t.WORKFLOWS_SETTLED.check(o.key, settled, () => `${o.scenario}: run ${hub.runStatus ?? 'never started'}, state ${hub.state ?? 'none'}${hub.decision ? `, decision ${hub.decision}` : ''}${hub.failure ? ` (${hub.failure.slice(0, 300)})` : ''}`);
+    t.WORKFLOWS_SETTLED.check(o.key, settled, () => `${o.scenario}: run ${hub.runStatus ?? 'never started'}, state ${hub.state ?? 'none'}${hub.decision ? `, decision ${hub.decision}` : ''}${hub.failure ? ` (${hub.failure.slice(0, 300)})` : ''}; ${hub.trail ?? ''}`);
   }
 
   for (const [sku, initial] of Object.entries(e.stock.initial)) {
@@ -134,7 +182,9 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     t.STOCK_NEVER_NEGATIVE.check(sku, min === undefined || min >= 0, () => `lowest available seen ${min}`);
     const fin = e.stock.final[sku];
     const expectOnHand = initial - (pickedUp.get(sku) ?? 0);
-    t.STOCK_BALANCE.check(sku, fin !== undefined && fin.onHand === expectOnHand && fin.available >= 0, () => `on hand ${fin?.onHand ?? 'missing'}, expected ${initial} - ${pickedUp.get(sku) ?? 0} picked up = ${expectOnHand}; locked ${fin?.locked ?? '?'}`);
+    // Before the reading the hub may understate (an intercept waits for the WMS), never overstate: that is an oversell.
+    const before = e.stock.beforeReading?.[sku];
+    t.STOCK_BALANCE.check(sku, fin !== undefined && fin.onHand === expectOnHand && fin.available >= 0 && (before === undefined || before <= expectOnHand), () => `on hand ${fin?.onHand ?? 'missing'} after the WMS reading (${before ?? '?'} before it), expected ${initial} - ${pickedUp.get(sku) ?? 0} picked up = ${expectOnHand}; locked ${fin?.locked ?? '?'}`);
   }
   for (const key of e.stock.closedWithLock) t.STOCK_BALANCE.check(key, false, () => 'workflow finished but its stock hold is still locked');
 

@@ -36,18 +36,27 @@ const PUSH_RETRIES = 6;
 const PUSH_RETRY_MS = 2_000;
 
 /**
- * Sends a push the way the platforms do: an answer of 5xx or 429 ("retry later": the hub says so
+ * Sends a push the way the platforms do: no answer in time, an answer of 5xx or 429 ("retry later": the hub says so
  * when it cannot store the order durably right now) is re-sent, as the same message, after a
  * growing pause (Shopify retries 8 times over 4 hours, Youzan and Douyin re-push too). Any other
  * refusal, or one that outlasts the retries, is a finding, not something to hide.
  */
 async function delivered(platform: WorldPlatform, id: string, send: () => Promise<{ status: number; body: string }>): Promise<void> {
-  let r = await send();
-  for (let n = 1; n <= PUSH_RETRIES && (r.status >= 500 || r.status === 429); n++) {
+  // A push the hub did not answer in time (the sandbox's own timeout) failed as far as the platform
+  // knows, like a 5xx: Shopify counts a webhook unanswered within 5 s as failed and re-sends it.
+  const attempt = async () => {
+    try {
+      return await send();
+    } catch (err) {
+      return { status: 0, body: `no answer: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  };
+  let r = await attempt();
+  for (let n = 1; n <= PUSH_RETRIES && (r.status === 0 || r.status >= 500 || r.status === 429); n++) {
     await new Promise((done) => setTimeout(done, PUSH_RETRY_MS * n));
-    r = await send();
+    r = await attempt();
   }
-  if (r.status >= 300) throw new Error(`${platform} push of ${id} answered ${r.status}: ${r.body.slice(0, 200)}`);
+  if (r.status === 0 || r.status >= 300) throw new Error(`${platform} push of ${id} answered ${r.status || 'nothing'}: ${r.body.slice(0, 200)}`);
 }
 
 /**

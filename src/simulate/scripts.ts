@@ -1,5 +1,5 @@
 import type { SandboxWorld } from '../sandbox/world.js';
-import type { CourierFloor } from './courier.js';
+import { allWaybills, type CourierFloor } from './courier.js';
 import { SCENARIO, type PlannedOrder } from './plan.js';
 import { platformActions, START, type PlatformActions } from './platforms.js';
 
@@ -14,16 +14,54 @@ export interface ScriptContext {
   until(pred: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean>;
   /** The hub knows the order (its workflow answers). */
   hubHas(key: string): Promise<boolean>;
+  /**
+   * The hub will not move this order any further by itself: its run finished, or it waits on a
+   * person's decision. A script waiting for the push or the pickup stops waiting then.
+   */
+  hubStopped(key: string): Promise<boolean>;
+  /** State of the order's first stock hold in the pool (locked, released...), null when there is none. */
+  holdState(key: string): Promise<string | null>;
+  /** The order's lifecycle state as its workflow answers it (null when it cannot answer). */
+  hubState(key: string): Promise<string | null>;
+  /** The order's after-sales cases (GET /api/after-sales?orderKey=). */
+  hubCases(key: string): Promise<{ type: string }[]>;
+  /** Orders whose refund after pickup was played; the invariants expect a case for each. */
+  refundedAfterPickup: Set<string>;
   /** The seller cancels in the hub (POST /api/orders/:key/cancel). */
   hubCancel(key: string, cause: string): Promise<number>;
   /** A line of the day's log. */
   note(line: string): void;
 }
 
-/** How long a refund-after-push order waits for its WMS push before the refund is given up (and noted). */
-const REFUND_AFTER_PUSH_WAIT_MS = 300_000;
+/**
+ * How long a refund script waits for the hub to push (or the parcel to be picked up) before the
+ * refund is given up (and noted). As long as the day may drain: on the shared box at load 25 the
+ * hub took over 5 minutes from placement to the WMS push, and a 300 s wait gave up 25 of 34
+ * refunds after the push of a 500-order day, which then shipped (INTERCEPTED failed for the
+ * simulator's impatience, not for the hub).
+ */
+const REFUND_AFTER_PUSH_WAIT_MS = 30 * 60_000;
+
+/** How many checks of the local condition between two asks whether the hub stopped (a describe and a Redis read). */
+const STOPPED_EVERY = 20;
+
+/**
+ * Waits until `pred` holds, for as long as the hub keeps working on the order: false once the hub
+ * stopped moving it (finished, or waiting on a person) or after `REFUND_AFTER_PUSH_WAIT_MS`.
+ */
+async function whileHubWorks(ctx: ScriptContext, o: PlannedOrder, pred: () => boolean | Promise<boolean>): Promise<boolean> {
+  let n = 0;
+  let stopped = false;
+  const met = await ctx.until(async () => {
+    if (await pred()) return true;
+    if (++n % STOPPED_EVERY === 0 && (await ctx.hubStopped(o.key))) stopped = true;
+    return stopped;
+  }, REFUND_AFTER_PUSH_WAIT_MS);
+  return met && !stopped;
+}
 
 const wmsTrade = (ctx: ScriptContext, o: PlannedOrder) => ctx.world.wdt.state().trades.list.find((t) => t.tid === o.id);
+const pickedUp = (ctx: ScriptContext, o: PlannedOrder) => allWaybills(ctx.world).some(({ w }) => w.status === 'live' && w.stage === 'picked_up' && ctx.floor.owners.owner(w)?.key === o.key);
 
 /** Plays one order's scenario from its placement to the platform's last word on it. */
 export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<void> {
@@ -46,10 +84,16 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       await step(() => p.place(o, START.UNPAID));
       await ctx.sleep(ctx.unpaidLockMs * (0.2 + 0.3 * o.variant));
       return step(() => p.pay(o));
-    case SCENARIO.PAID_LATE:
+    case SCENARIO.PAID_LATE: {
       await step(() => p.place(o, START.UNPAID));
-      await ctx.sleep(ctx.unpaidLockMs * (1.3 + 0.3 * o.variant));
+      // Paid once the hub's countdown gave the stock back, however late the hub heard of the order:
+      // timed from the placement, a poll running behind on a loaded box made "after the countdown"
+      // land after the hub's unpaid close instead (40 s at x180), a different scenario.
+      const released = await ctx.until(async () => (await ctx.holdState(o.key)) === 'released', ctx.unpaidLockMs * 6);
+      if (!released) ctx.note(`${o.key}: the hub's countdown had not released its stock after ${Math.round((ctx.unpaidLockMs * 6) / 1000)} s; paid anyway`);
+      await ctx.sleep(ctx.unpaidLockMs * 0.2 * o.variant);
       return step(() => p.pay(o));
+    }
     case SCENARIO.NEVER_PAID:
       await step(() => p.place(o, START.UNPAID));
       // Taobao and Douyin close their own unpaid orders; on Youzan the hub's unpaid close hours run out first.
@@ -91,7 +135,7 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       // Held back at the courier, the parcel waits for the refund however long the push takes: on
       // a loaded box, with the 504 storm and the worker kill, 90 s was too short in the CI day and
       // the refund was never played (the order shipped and INTERCEPTED failed, a simulator artefact).
-      if (!(await ctx.until(() => wmsTrade(ctx, o)?.state === 'live', REFUND_AFTER_PUSH_WAIT_MS))) {
+      if (!(await whileHubWorks(ctx, o, () => wmsTrade(ctx, o)?.state === 'live'))) {
         ctx.note(`${o.key}: never pushed to the WMS; refund not played`);
         ctx.floor.heldBack.delete(o.key);
         return;
@@ -99,6 +143,27 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       await step(() => p.refundOpen(o));
       await ctx.until(() => wmsTrade(ctx, o)?.state === 'intercepted', 30_000);
       return step(() => p.refundDone(o));
+    }
+    case SCENARIO.REFUND_AFTER_PICKUP: {
+      // The parcel stays in transit until the refund has been heard: delivered first, the order
+      // would complete and a later refund would be a different story (after delivery).
+      ctx.floor.undelivered.add(o.key);
+      try {
+        await step(() => p.place(o, START.PAID));
+        // Asked once the hub itself shows the parcel with the courier, however long the push and
+        // the pickup took on this machine (first the courier's own book, then the hub's state).
+        const inTransit = (await whileHubWorks(ctx, o, () => pickedUp(ctx, o))) && (await whileHubWorks(ctx, o, async () => (await ctx.hubState(o.key)) === 'in_transit'));
+        if (!inTransit) {
+          ctx.note(`${o.key}: never in transit at the hub; refund after pickup not played`);
+          return;
+        }
+        await step(() => p.refundOpen(o));
+        ctx.refundedAfterPickup.add(o.key);
+        await whileHubWorks(ctx, o, async () => (await ctx.hubCases(o.key)).length >= o.lines.length);
+        return;
+      } finally {
+        ctx.floor.undelivered.delete(o.key);
+      }
     }
     case SCENARIO.STALE_COPY: {
       await step(() => p.place(o, START.UNPAID));

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     logger,
     temporalAddress: spec.temporalAddress,
     redisUrl: spec.redisUrl,
+    ...(spec.databaseUrl ? { databaseUrl: spec.databaseUrl } : {}),
     env: spec.env,
     processMetrics: false,
     worker: true,
