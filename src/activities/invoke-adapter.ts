@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MappingEngine } from '../mapping/engine.js';
+import { MappingUnavailableError } from '../mapping/pool.js';
 import type { Logger } from '../logger.js';
 import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
 import { adapterFailure } from './adapter-failure.js';
@@ -28,6 +29,8 @@ export interface InvokeAdapterInput {
 export type ReadResult = { value: unknown; stale: false; ageMs: 0; fetchedAt: string } | { value: unknown; stale: true; ageMs: number; fetchedAt: string };
 
 const CAPABILITIES: ReadonlySet<string> = new Set(Object.values(CAPABILITY));
+/** How long a step waits before mapping again when the mapping pool was full. */
+const MAPPING_BUSY_RETRY_MS = 1_000;
 
 /**
  * The one activity every external call goes through: resolve the connector, build the request
@@ -56,6 +59,11 @@ export function createInvokeAdapter(deps: {
       try {
         payload = await deps.mappings.evaluate(req.mapping.id, req.input, req.mapping.context ?? {});
       } catch (err) {
+        // A full or closing mapping pool says nothing about the order: nothing was sent, so it is
+        // waited out like an outage (the lifecycle's outage wait) instead of failing the step.
+        if (err instanceof MappingUnavailableError) {
+          throw ApplicationFailure.create({ message: `outbound mapping ${req.mapping.id}: ${errorMessage(err)}`, type: FAILURE_TYPE.ADAPTER_UNAVAILABLE, nonRetryable: false, nextRetryDelay: MAPPING_BUSY_RETRY_MS });
+        }
         throw ApplicationFailure.nonRetryable(`outbound mapping ${req.mapping.id}: ${errorMessage(err)}`, FAILURE_TYPE.MAPPING_FAILED);
       }
     }
