@@ -15,6 +15,7 @@ import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflo
 import { platformSnapshot, type LifecycleSettings, type OrderLifecycleInput, type PlatformSnapshot } from '../../workflows/order-lifecycle.js';
 import { LIFECYCLE_STATE } from '../../workflows/states.js';
 import { startDeadlineFor } from './start-deadline.js';
+import { closedUnpaidByHub, saysPaid } from './reopen.js';
 
 export interface IntakeDeps {
   temporal: Client;
@@ -57,6 +58,8 @@ export interface Accepted {
   workflowId: string;
   duplicate: boolean;
   duplicateBy?: 'delivery' | 'workflow';
+  /** A paid copy of an order the hub had closed as unpaid: the lifecycle started again. */
+  reopened?: boolean;
 }
 
 /** A delivery that failed mapping and is now kept in quarantine under `quarantineId`. */
@@ -208,23 +211,25 @@ export class OrderIntake {
    * one (a late or replayed copy must not bring back an old address or status). Signals are
    * durable once accepted; a finished order ignores them.
    */
-  private async forwardSnapshot(workflowId: string, order: CanonicalOrder, receivedAt: string): Promise<void> {
+  private async forwardSnapshot(workflowId: string, order: CanonicalOrder, receivedAt: string): Promise<boolean> {
     const snapshot = snapshotOf(order, receivedAt);
     // A copy with nothing new (a poll's look-back re-reading a waiting order, a redelivery under a
     // new id) would only grow the order's history by one signal each time: skipped. Two racing
     // copies may both be sent; the workflow applies a copy by its update time either way.
     const digest = snapshotDigest(snapshot);
     try {
-      if ((await this.d.redis.get(this.snapshotKey(workflowId))) === digest) return;
+      if ((await this.d.redis.get(this.snapshotKey(workflowId))) === digest) return true;
     } catch (err) {
       this.d.logger.warn({ workflowId, err: errorMessage(err) }, 'copy dedupe unavailable; forwarding');
     }
     try {
       await this.d.temporal.workflow.getHandle(workflowId).signal(platformSnapshot, snapshot);
       await this.rememberSnapshot(workflowId, digest);
+      return true;
     } catch (err) {
       // A finished order ignores news; the delivery itself is still answered as stored.
-      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform copy not forwarded')
+      this.d.logger.info({ workflowId, err: errorMessage(err) }, 'platform copy not forwarded');
+      return false;
     }
   }
 
@@ -242,40 +247,72 @@ export class OrderIntake {
       ...(this.d.projection ? { projection: true } : {}),
     };
     let duplicate = false;
+    let reopened = false;
     try {
-      await this.d.temporal.connection.withDeadline(Date.now() + startDeadlineFor(delivery.kind, this.d.startDeadlineMs), () =>
-        this.d.temporal.workflow.start('orderLifecycle', {
-          taskQueue: this.d.taskQueue,
-          workflowId,
-          args: [input],
-          // A finished order's id is never reused: a late redelivery must not start it again.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          ...(this.d.searchAttributes
-            ? {
-                typedSearchAttributes: [
-                  { key: SA_ORDER_ID, value: orderKey },
-                  { key: SA_CHANNEL, value: delivery.channel.id },
-                  { key: SA_SHOP, value: delivery.channel.shop },
-                  { key: SA_ORDER_STATUS, value: LIFECYCLE_STATE.RECEIVED },
-                ],
-              }
-            : {}),
-        }),
-      );
-      this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
+      await this.startRun(input, delivery, 'REJECT_DUPLICATE');
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        duplicate = true;
-        if (this.d.settings) await this.forwardSnapshot(workflowId, order, new Date().toISOString());
-      }
-      else {
-        this.d.logger.error({ workflowId, err: errorMessage(err) }, 'Temporal did not accept the workflow start');
-        throw new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw this.notStored(workflowId, err);
+      duplicate = true;
+      if (this.d.settings && !(await this.forwardSnapshot(workflowId, order, new Date().toISOString())) && saysPaid(order)) {
+        reopened = await this.reopenIfClosedUnpaid(input, delivery);
+        duplicate = !reopened;
       }
     }
     // A started order remembers the copy it started from, so an identical re-read is not signalled.
     const started: [string, string][] = this.d.settings && !duplicate ? [[this.snapshotKey(workflowId), snapshotDigest(snapshotOf(order, ''))]] : [];
     await this.rememberDelivery(delivery.channel.id, delivery.deliveryId ?? null, delivery.bodyHash ?? null, workflowId, started);
-    return duplicate ? { orderKey, workflowId, duplicate, duplicateBy: 'workflow' } : { orderKey, workflowId, duplicate };
+    if (duplicate) return { orderKey, workflowId, duplicate, duplicateBy: 'workflow' };
+    return reopened ? { orderKey, workflowId, duplicate, reopened } : { orderKey, workflowId, duplicate };
+  }
+
+  /**
+   * A paid copy of an order the hub closed as unpaid (its own countdown, which may end before the
+   * platform's): the buyer paid, so the lifecycle starts again from this copy as a new run of the
+   * same workflow id. Any other finished order stays finished. Two copies racing here start one run:
+   * the second start finds it running and is forwarded to it.
+   */
+  private async reopenIfClosedUnpaid(input: OrderLifecycleInput, delivery: Pick<Delivery, 'channel' | 'kind'>): Promise<boolean> {
+    const workflowId = workflowIdFor(input.orderKey);
+    try {
+      if (!(await closedUnpaidByHub(this.d.temporal, workflowId))) return false;
+      await this.startRun(input, delivery, 'ALLOW_DUPLICATE');
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        // Another copy reopened it a moment ago: this one is news for that run.
+        await this.forwardSnapshot(workflowId, input.order, new Date().toISOString());
+        return false;
+      }
+      throw this.notStored(workflowId, err);
+    }
+    this.d.logger.warn({ workflowId, channel: delivery.channel.id }, 'paid after the hub closed it unpaid: the lifecycle starts again from the paid copy');
+    return true;
+  }
+
+  private async startRun(input: OrderLifecycleInput, delivery: Pick<Delivery, 'channel' | 'kind'>, reuse: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE'): Promise<void> {
+    await this.d.temporal.connection.withDeadline(Date.now() + startDeadlineFor(delivery.kind, this.d.startDeadlineMs), () =>
+      this.d.temporal.workflow.start('orderLifecycle', {
+        taskQueue: this.d.taskQueue,
+        workflowId: workflowIdFor(input.orderKey),
+        args: [input],
+        // A finished order's id is reused only to reopen one the hub closed unpaid (reopenIfClosedUnpaid).
+        workflowIdReusePolicy: reuse,
+        ...(this.d.searchAttributes
+          ? {
+              typedSearchAttributes: [
+                { key: SA_ORDER_ID, value: input.orderKey },
+                { key: SA_CHANNEL, value: delivery.channel.id },
+                { key: SA_SHOP, value: delivery.channel.shop },
+                { key: SA_ORDER_STATUS, value: LIFECYCLE_STATE.RECEIVED },
+              ],
+            }
+          : {}),
+      }),
+    );
+    this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
+  }
+
+  private notStored(workflowId: string, err: unknown): HttpError {
+    this.d.logger.error({ workflowId, err: errorMessage(err) }, 'Temporal did not accept the workflow start');
+    return new HttpError(503, 'temporal_unavailable', 'the order could not be stored durably right now; retry later', undefined, { 'Retry-After': '10' });
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
+import type { HubConfig } from '../../src/config/schema.js';
 import { createHub, type Hub } from '../../src/hub.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { installTemporalLogger } from '../../src/temporal/runtime-logger.js';
@@ -16,7 +17,7 @@ export const PHONE_HASH_KEY = 'test-phone-hash-key';
  * A hub wired to the shared test servers, with its own task queue and Redis key prefix so tests
  * in one run never see each other's orders.
  */
-export async function startTestHub(overrides: { config?: Record<string, unknown>; logger?: Logger; worker?: boolean; env?: Record<string, string>; prefix?: string; taskQueue?: string } = {}): Promise<Hub & { prefix: string; taskQueue: string }> {
+export async function startTestHub(overrides: { config?: Record<string, unknown>; logger?: Logger; worker?: boolean; env?: Record<string, string>; prefix?: string; taskQueue?: string; tweak?: (config: HubConfig) => void } = {}): Promise<Hub & { prefix: string; taskQueue: string }> {
   const id = randomUUID().slice(0, 8);
   // A second hub may join the same queue and keys (a restarted worker) by passing them.
   const prefix = overrides.prefix ?? `t${id}:`;
@@ -44,6 +45,8 @@ export async function startTestHub(overrides: { config?: Record<string, unknown>
     env,
   );
   if (!r.ok) throw new Error(`test config invalid: ${JSON.stringify(r.problems)}`);
+  // Values the schema keeps at operator scale (e.g. a close after hours), set on the parsed config as the simulator does.
+  overrides.tweak?.(r.config);
   installTemporalLogger(createLogger({ level: process.env['TEST_LOG_LEVEL'] ?? 'error', name: 'temporal-sdk' }));
   const hub = await createHub(r.config, {
     logger: overrides.logger ?? createLogger({ level: r.config.log.level }),
