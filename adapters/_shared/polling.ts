@@ -145,6 +145,18 @@ export function previousPage(current: number, firstIndex: 0 | 1): number | null 
 }
 
 /**
+ * One step of the backward read: the page the poll asked for, or, on a window's first call, the
+ * last page (found from the first page's total; a one-page window is read once). `next` is the
+ * page to ask for after it, or null when the window is done.
+ */
+export async function readBackwards<P extends { total: number }>(requested: number | undefined, pageSize: number, firstIndex: 0 | 1, list: (page: number) => Promise<P>): Promise<{ page: number; result: P; next: number | null }> {
+  if (requested !== undefined) return { page: requested, result: await list(requested), next: previousPage(requested, firstIndex) };
+  const first = await list(firstIndex);
+  const page = lastPage(first.total, pageSize, firstIndex);
+  return { page, result: page === firstIndex ? first : await list(page), next: previousPage(page, firstIndex) };
+}
+
+/**
  * The `polling` block of a pulling connector's config: its own window (never above the
  * platform's ceiling) and overlap. The scheduler turns it into a policy with {@link policyFrom}.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
-import { lastPage, PLATFORM_MAX_WINDOW_MS, previousPage, windowInput } from '../../_shared/polling.js';
+import { PLATFORM_MAX_WINDOW_MS, readBackwards, windowInput } from '../../_shared/polling.js';
 import { unixSeconds } from '../../_shared/signing.js';
 import { ADAPTER_ID, DouyinId, type DouyinTransport } from '../transport.js';
 import { fetchOrderDetail } from './order-get.js';
@@ -37,21 +37,13 @@ export async function pullOrders(deps: DouyinPullDeps, rawInput: unknown, ctx: I
     const r = parseOrReject(ADAPTER_ID, SearchData, data, 'order.searchList response');
     return { total: r.total, ids: (r.shop_order_list ?? []).map((o) => o.order_id) };
   };
-  let page = input.page;
-  let ids: string[];
-  if (page === undefined) {
-    const first = await list(0);
-    const last = lastPage(first.total, deps.pageSize, 0);
-    page = last;
-    ids = last === 0 ? first.ids : (await list(last)).ids;
-  } else {
-    ids = (await list(page)).ids;
-  }
+  const { page, result, next } = await readBackwards(input.page, deps.pageSize, 0, list);
+  const ids = result.ids;
   const orders: unknown[] = [];
   for (const id of new Set(ids)) {
     orders.push(await fetchOrderDetail(deps.transport, id, ctx));
     ctx.heartbeat({ page, orderId: id });
   }
-  const nextPage = previousPage(page, 0);
+  const nextPage = next;
   return { orders, nextPage, highWater: nextPage === null ? input.window.end.toISOString() : null };
 }

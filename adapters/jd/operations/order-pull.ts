@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
-import { lastPage, PLATFORM_MAX_WINDOW_MS, previousPage, windowInput } from '../../_shared/polling.js';
+import { PLATFORM_MAX_WINDOW_MS, readBackwards, windowInput } from '../../_shared/polling.js';
 import { formatGmt8 } from '../../_shared/signing.js';
 import { ADAPTER_ID, jdBusinessFailure, type JdTransport } from '../transport.js';
 
@@ -57,18 +57,10 @@ export async function pullOrders(deps: JdPullDeps, rawInput: unknown, ctx: Invok
     if (failure) throw failure;
     return { total: r.orderTotal, orders: r.orderInfoList ?? [] };
   };
-  let page = input.page;
-  let orders: unknown[];
-  if (page === undefined) {
-    const first = await list(1);
-    const last = lastPage(first.total, deps.pageSize, 1);
-    page = last;
-    orders = last === 1 ? first.orders : (await list(last)).orders;
-  } else {
-    orders = (await list(page)).orders;
-  }
+  const { page, result, next } = await readBackwards(input.page, deps.pageSize, 1, list);
+  const orders = result.orders;
   if (orders.length > deps.pageSize) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.BAD_RESPONSE, 'jingdong.pop.order.search: more orders than page_size');
   ctx.heartbeat({ page });
-  const nextPage = previousPage(page, 1);
+  const nextPage = next;
   return { orders, nextPage, highWater: nextPage === null ? input.window.end.toISOString() : null };
 }

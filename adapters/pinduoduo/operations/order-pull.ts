@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
-import { lastPage, PLATFORM_MAX_WINDOW_MS, PLATFORM_POLLING, previousPage, windowInput } from '../../_shared/polling.js';
+import { PLATFORM_MAX_WINDOW_MS, PLATFORM_POLLING, readBackwards, windowInput } from '../../_shared/polling.js';
 import { unixSeconds } from '../../_shared/signing.js';
 import { ADAPTER_ID, type PddTransport } from '../transport.js';
 
@@ -55,22 +55,14 @@ export async function pullOrders(deps: PddPullDeps, rawInput: unknown, ctx: Invo
     const r = parseOrReject(ADAPTER_ID, IncrementBody, body, 'pdd.order.number.list.increment.get response').order_sn_increment_get_response;
     return { total: r.total_count, sns: (r.order_sn_list ?? []).map((o) => o.order_sn) };
   };
-  let page = input.page;
-  let sns: string[];
-  if (page === undefined) {
-    const first = await list(1);
-    const last = lastPage(first.total, deps.pageSize, 1);
-    page = last;
-    sns = last === 1 ? first.sns : (await list(last)).sns;
-  } else {
-    sns = (await list(page)).sns;
-  }
+  const { page, result, next } = await readBackwards(input.page, deps.pageSize, 1, list);
+  const sns = result.sns;
   const orders: unknown[] = [];
   for (const sn of new Set(sns)) {
     const body = await deps.transport.call('pdd.order.information.get', { order_sn: sn }, ctx);
     orders.push(parseOrReject(ADAPTER_ID, InfoBody, body, 'pdd.order.information.get response'));
     ctx.heartbeat({ page, orderSn: sn });
   }
-  const nextPage = previousPage(page, 1);
+  const nextPage = next;
   return { orders, nextPage, highWater: nextPage === null ? input.window.end.toISOString() : null };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
-import { lastPage, PLATFORM_MAX_WINDOW_MS, previousPage, windowInput } from '../../_shared/polling.js';
+import { PLATFORM_MAX_WINDOW_MS, readBackwards, windowInput } from '../../_shared/polling.js';
 import { formatGmt8 } from '../../_shared/signing.js';
 import { ADAPTER_ID, TopId, type TopTransport } from '../transport.js';
 
@@ -70,21 +70,8 @@ export async function pullOrders(deps: TopPullDeps, rawInput: unknown, ctx: Invo
     return { total: r.total_results, tids: (r.trades?.trade ?? []).map((t) => t.tid) };
   };
 
-  let page = input.page;
-  let tids: string[];
-  if (page === undefined) {
-    const first = await list(1);
-    const last = lastPage(first.total, deps.pageSize, 1);
-    if (last === 1) {
-      page = 1;
-      tids = first.tids;
-    } else {
-      page = last;
-      tids = (await list(last)).tids;
-    }
-  } else {
-    tids = (await list(page)).tids;
-  }
+  const { page, result, next } = await readBackwards(input.page, deps.pageSize, 1, list);
+  const tids = result.tids;
 
   const orders: unknown[] = [];
   // Backward paging may hand the same tid twice across pages; within a page, once is enough.
@@ -93,7 +80,7 @@ export async function pullOrders(deps: TopPullDeps, rawInput: unknown, ctx: Invo
     orders.push(parseOrReject(ADAPTER_ID, FullinfoBody, body, 'taobao.trade.fullinfo.get response'));
     ctx.heartbeat({ page, tid });
   }
-  const nextPage = previousPage(page, 1);
+  const nextPage = next;
   ctx.logger.debug({ page, count: orders.length, nextPage }, 'taobao order.pull page read');
   return { orders, nextPage, highWater: nextPage === null ? input.window.end.toISOString() : null };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { InvokeContext } from '../../../src/sdk/define.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
-import { lastPage, PLATFORM_MAX_WINDOW_MS, previousPage, windowInput } from '../../_shared/polling.js';
+import { PLATFORM_MAX_WINDOW_MS, readBackwards, windowInput } from '../../_shared/polling.js';
 import { formatGmt8 } from '../../_shared/signing.js';
 import { ADAPTER_ID, TopId, type TopTransport } from '../transport.js';
 
@@ -40,15 +40,8 @@ export async function pullRefunds(deps: { transport: TopTransport; pageSize: num
     const r = parseOrReject(ADAPTER_ID, Body, body, `${TOP_REFUNDS_RECEIVE} response`).refunds_receive_get_response;
     return { total: r.total_results, refunds: r.refunds?.refund ?? [] };
   };
-  let page = input.page;
-  let refunds: unknown[];
-  if (page === undefined) {
-    const first = await list(1);
-    page = lastPage(first.total, deps.pageSize, 1);
-    refunds = page === 1 ? first.refunds : (await list(page)).refunds;
-  } else {
-    refunds = (await list(page)).refunds;
-  }
+  const { page, result, next } = await readBackwards(input.page, deps.pageSize, 1, list);
+  const refunds = result.refunds;
   ctx.heartbeat({ page });
-  return { refunds, nextPage: previousPage(page, 1) };
+  return { refunds, nextPage: next };
 }
