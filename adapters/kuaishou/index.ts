@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { listingsTable } from '../_shared/inventory-push.js';
 import { ADAPTER_ID, KuaishouListing } from './constants.js';
@@ -14,7 +14,7 @@ export const kuaishouConfig = z
     messageKey: secret('The AES key of the message push (Base64, app console): pushes are decrypted with it; without it the connector takes no pushes').optional(),
     baseUrl: z.url().default('https://openapi.kwaixiaodian.com').describe('API origin (the sandbox, or an egress proxy)'),
     pageSize: z.number().int().min(1).max(100).default(50).describe('Orders per open.order.cursor.list page'),
-    timeoutMs: z.number().int().positive().default(30_000).describe('Deadline of one HTTP request in milliseconds'),
+    timeoutMs: timeoutMs(30_000),
     polling: kuaishouPollingConfig,
     listings: listingsTable(KuaishouListing),
   })

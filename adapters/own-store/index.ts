@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { ADAPTER_ID } from './constants.js';
 
@@ -11,7 +11,7 @@ export const ownStoreConfig = z
     stockUrl: z.url().optional().describe("The shop's endpoint for stock figures; absent: inventory.push is not offered"),
     skus: z.array(z.string().min(1)).optional().describe('Merchant SKUs the shop sells, when only some of the warehouse stock should be sent; absent: every SKU'),
     toleranceSeconds: z.number().int().min(30).max(3600).default(300).describe('How far an event timestamp may be from the hub clock before it is refused (replay window)'),
-    timeoutMs: z.number().int().positive().default(10_000).describe('Deadline of one callback request in milliseconds'),
+    timeoutMs: timeoutMs(10_000),
   })
   .strict();
 export type OwnStoreConfig = z.output<typeof ownStoreConfig>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secret } from '../../src/sdk/connector-config.js';
+import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { listingsTable } from '../_shared/inventory-push.js';
 import { ADAPTER_ID, WeChatListing } from './constants.js';
@@ -13,7 +13,7 @@ export const wechatChannelsConfig = z
     encodingAesKey: secret('The EncodingAESKey of the message push settings (43 characters): safe mode, pushes are decrypted with it and plaintext pushes refused').optional(),
     baseUrl: z.url().default('https://api.weixin.qq.com').describe('API origin (the sandbox, or an egress proxy)'),
     pageSize: z.number().int().min(1).max(100).default(100).describe('Order ids per order/list/get page (WeChat allows at most 100)'),
-    timeoutMs: z.number().int().positive().default(30_000).describe('Deadline of one HTTP request in milliseconds'),
+    timeoutMs: timeoutMs(30_000),
     polling: wechatPollingConfig,
     listings: listingsTable(WeChatListing),
   })
