@@ -33,6 +33,7 @@ import { DecisionQueue } from './store/decisions.js';
 import { registerStateMetrics } from './http/state-metrics.js';
 import { errorMessage } from './util/errors.js';
 import { createResilience, limiterConnectors } from './resilience/index.js';
+import { rateLimitSummary, temporalSchedules } from './http/status-sources.js';
 import { packageRoot, packageVersion, workflowsPath } from './util/package-info.js';
 import { drainWithin } from './util/drain.js';
 import { NotificationRouter } from './notify/router.js';
@@ -218,7 +219,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     resilience,
     trackingPush: (records) => robot.applyPushed(records),
     apiKeys: apiKeysFromConfig(config.auth.apiKeys),
-    status: { breakers: resilience.breakers, cursors: new PollCursorStore(redis, prefix), polledChannels: polled.map((t) => t.channel.id), notifications },
+    status: { breakers: resilience.breakers, cursors: new PollCursorStore(redis, prefix), polledChannels: polled.map((t) => t.channel.id), notifications, schedules: () => temporalSchedules(client, config.temporal.taskQueue), rateLimits: () => rateLimitSummary(metrics.registry) },
     version: packageVersion(),
     probes: [
       {

@@ -203,6 +203,42 @@ describe.skipIf(!chromium)('the web console in chromium', () => {
     await page.context().close();
   });
 
+  it('the operations lead corrects an unmatched address in the decision queue: the confirmation step, then the order moves on', async () => {
+    // A Chinese order whose province no division matches: a level-1 hold the queue can edit.
+    const id = newOrderId();
+    const sent = await send(order(id).replaceAll('"country_code": "US"', '"country_code": "CN"'));
+    expect(sent.status).toBe(200);
+    const key: string = sent.body.orderKey;
+    await waitFor(key, 'on_hold');
+
+    const page = await login(ADMIN_KEY);
+    const edit = page.getByRole('button', { name: `修改地址 ${key}` });
+    await edit.waitFor();
+    // Escape at the confirmation step changes nothing.
+    await edit.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('省').inputValue()).toBe('Kentucky');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    expect((await json(await api(`/api/orders/${key}`, ADMIN_KEY))).state).toBe('on_hold');
+
+    await edit.click();
+    await dialog.getByLabel('省').fill('浙江省');
+    await dialog.getByLabel('市').fill('杭州市');
+    await dialog.getByLabel('区/县').fill('西湖区');
+    await dialog.getByLabel('街道').fill('文三路 90 号');
+    await shot(page, 'decision-edit-address');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    const notice = page.getByRole('status').filter({ hasText: key });
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(new RegExp(`订单 ${key} 已处理：现在状态 (?!on_hold)\\w+`));
+    await expect.poll(() => page.getByRole('button', { name: `修改地址 ${key}` }).count()).toBe(0);
+    const moved = await waitFor(key, 'pushed_to_wms');
+    expect(moved.order?.address).toMatchObject({ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区' });
+    await page.context().close();
+  });
+
   it('a platform engineer sees the masked payload and replays a quarantined order after the mapping fix', async () => {
     const good = await readFile(mappingFile(), 'utf8');
     await writeFile(mappingFile(), good.replace('"title": title,', '"title": product_title,'));
@@ -283,6 +319,12 @@ describe.skipIf(!chromium)('the web console in chromium', () => {
     await page.getByText('redis: 正常').waitFor();
     await page.getByRole('heading', { name: '熔断器（非闭合）' }).waitFor();
     await page.getByText('已放弃 0 条').waitFor();
+    // The Temporal schedules the hub registered, read from Temporal itself, with their next run.
+    await page.getByRole('heading', { name: '定时任务' }).waitFor();
+    const stockSync = page.locator('[data-schedules] tr').filter({ hasText: 'zhongshu-stock-sync@' });
+    await stockSync.waitFor();
+    expect(await stockSync.locator('td').nth(2).textContent()).not.toBe('—');
+    await page.getByRole('heading', { name: '限流等待（本进程启动以来）' }).waitFor();
     await shot(page, 'health-tablet');
     // Keyboard: the navigation links are reachable with Tab and followed with Enter.
     await page.getByRole('link', { name: '待决队列' }).focus();
@@ -317,6 +359,48 @@ describe.skipIf(!chromium)('the web console in chromium', () => {
     await page.getByRole('heading', { name: '映射失败' }).waitFor();
     expect(await page.locator('section.panel').textContent()).toMatch(/lines/);
     await page.context().close();
+  });
+
+  it('a platform engineer runs the impact diff of a new mapping version over the payloads the hub kept', async () => {
+    // v2 plants one difference: every line title gets a "[v2] " prefix.
+    const v1 = await readFile(mappingFile(), 'utf8');
+    const v2 = v1.replace('"title": title,', '"title": "[v2] " & title,');
+    expect(v2).not.toBe(v1);
+    await writeFile(path.join(mappingsDir, 'shopify', 'order.v2.jsonata'), v2);
+    expect(await hub.mappings.loadOne({ id: 'shopify/order.v2', adapter: 'shopify', name: 'order', version: 2 })).toBe(true);
+    const sent = await send(order(newOrderId()));
+    expect(sent.status).toBe(200);
+    // The hub keeps payloads in small batches: wait until the diff sees one.
+    await until(async () => ((await json(await api('/api/mappings/diff', ENGINEER_KEY, { method: 'POST', body: JSON.stringify({ from: 'shopify/order.v1', to: 'shopify/order.v2', channel: 'shopify-test' }) }))).changed > 0 ? true : undefined), 'a kept payload');
+
+    const page = await login(ENGINEER_KEY);
+    await page.getByRole('link', { name: '映射试验' }).click();
+    await page.getByRole('heading', { name: '新版本影响对比' }).waitFor();
+    await page.getByLabel('映射系列').selectOption('shopify/order');
+    await page.locator('select[name="diff-from"]').selectOption('shopify/order.v1');
+    await page.locator('select[name="diff-to"]').selectOption('shopify/order.v2');
+    await page.getByLabel('渠道（可选）').fill('shopify-test');
+    await page.getByRole('button', { name: '运行对比' }).click();
+    const summary = page.locator('[data-diff-report] [role="status"]');
+    await summary.waitFor();
+    const counts = /共 (\d+) 条载荷：(\d+) 条相同，(\d+) 条有变化，(\d+) 条两版都失败/.exec((await summary.textContent()) ?? '');
+    expect(counts, 'the diff summary line').not.toBeNull();
+    const [payloads, identical, changed] = (counts ?? []).slice(1, 4).map(Number);
+    expect(changed).toBeGreaterThan(0);
+    expect(identical).toBeLessThan(payloads ?? 0);
+    const row = page.locator('[data-diff-field*="title"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('[v2] IPod Nano - 8GB');
+    expect(await page.getByRole('heading', { name: /^新版本新失败 \(0\)$/ }).count()).toBe(1);
+    await shot(page, 'mapping-diff');
+    await page.context().close();
+
+    // The operations lead may do most things, but not read kept payloads: no diff panel.
+    const lead = await login(ADMIN_KEY);
+    await lead.getByRole('link', { name: '映射试验' }).click();
+    await lead.getByRole('heading', { name: '映射试验' }).waitFor();
+    expect(await lead.getByRole('heading', { name: '新版本影响对比' }).count()).toBe(0);
+    await lead.context().close();
   });
 
   it('logged no console errors on any page', () => {

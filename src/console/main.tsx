@@ -29,7 +29,7 @@ const PAGES: PageDef[] = [
   { id: 'quarantine', label: 'nav.quarantine', operation: 'GET /api/quarantine', render: (s) => <QuarantinePage session={s} /> },
   { id: 'finance', label: 'nav.finance', operation: 'GET /api/finance/reconciliation', render: () => <FinancePage /> },
   { id: 'health', label: 'nav.health', operation: null, render: (s) => <HealthPage session={s} /> },
-  { id: 'playground', label: 'nav.playground', operation: 'GET /api/mappings', render: () => <PlaygroundPage /> },
+  { id: 'playground', label: 'nav.playground', operation: 'GET /api/mappings', render: (s) => <PlaygroundPage session={s} /> },
 ];
 
 const LANG_STORAGE = 'zhongshu.lang';

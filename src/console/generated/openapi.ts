@@ -3506,7 +3506,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * This process's circuit breakers that are not closed, each polled channel's cursor with its lag and lost ranges, and notifications waiting per robot or given up
+         * This process's circuit breakers that are not closed, each polled channel's cursor with its lag and lost ranges, notifications waiting per robot or given up, this task queue's Temporal schedules with last and next run (null with schedulesError when Temporal cannot list them), and rate-limit waits and refusals per connector since the process started
          * @description Roles: sre, platform_engineer (operations_lead may call everything).
          */
         get: {
@@ -3545,6 +3545,20 @@ export interface paths {
                                 }[];
                                 dead: number;
                             } | null;
+                            schedules: {
+                                id: string;
+                                purpose: string | null;
+                                paused: boolean;
+                                lastRunAt: string | null;
+                                nextRunAt: string | null;
+                            }[] | null;
+                            schedulesError?: string;
+                            rateLimits: {
+                                connector: string;
+                                capability: string;
+                                waits: number;
+                                refused: number;
+                            }[];
                         };
                     };
                 };

@@ -5,7 +5,7 @@ import { useT } from '../i18n';
 import type { Session } from '../session';
 import { Loading, localTime, useLoad } from '../ui';
 
-/** Readiness for everyone; breakers and poll cursors with their lag for those who run the hub. */
+/** Readiness for everyone; breakers, notifications, schedules, rate-limit waits and poll cursors for those who run the hub. */
 export function HealthPage({ session }: { session: Session }) {
   const t = useT();
   // A not-ready hub answers 503 with the same body: both are shown.
@@ -68,6 +68,59 @@ function Status() {
               ))}
               <li class={s.data.notifications.dead > 0 ? 'failing' : 'ok'}>{t('health.dead', { n: s.data.notifications.dead })}</li>
             </ul>
+          )}
+          <h2>{t('health.schedules')}</h2>
+          {s.data.schedules === null ? (
+            <p class="failing">{t('health.schedulesUnavailable', { reason: s.data.schedulesError ?? '' })}</p>
+          ) : s.data.schedules.length === 0 ? (
+            <p>{t('common.empty')}</p>
+          ) : (
+            <table data-schedules>
+              <thead>
+                <tr>
+                  <th scope="col">{t('health.schedule')}</th>
+                  <th scope="col">{t('health.lastRun')}</th>
+                  <th scope="col">{t('health.nextRun')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.data.schedules.map((x) => (
+                  <tr key={x.id} title={x.purpose ?? undefined}>
+                    <td>
+                      <code>{x.id}</code>
+                      {x.paused && <span class="failing"> {t('health.paused')}</span>}
+                    </td>
+                    <td>{x.lastRunAt ? localTime(x.lastRunAt) : '—'}</td>
+                    <td>{x.nextRunAt ? localTime(x.nextRunAt) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h2>{t('health.rateLimits')}</h2>
+          {s.data.rateLimits.length === 0 ? (
+            <p>{t('health.noRateLimits')}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('health.connector')}</th>
+                  <th scope="col">{t('health.capability')}</th>
+                  <th scope="col">{t('health.waits')}</th>
+                  <th scope="col">{t('health.refused')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.data.rateLimits.map((r) => (
+                  <tr key={`${r.connector}/${r.capability}`}>
+                    <td>{r.connector}</td>
+                    <td>{r.capability}</td>
+                    <td>{r.waits}</td>
+                    <td class={r.refused > 0 ? 'failing' : undefined}>{r.refused}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
           <h2>{t('health.polls')}</h2>
           {s.data.polls.length === 0 && <p>{t('common.empty')}</p>}

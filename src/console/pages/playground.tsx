@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api';
+import { ROLE } from '../access';
 import { isRecord } from '../guards';
 import { useT } from '../i18n';
+import type { Session } from '../session';
 import { Loading, useLoad } from '../ui';
+import { DiffPanel } from './mapping-diff';
 
 /** Error details of a failed dry run: each issue's JSON path and message. */
 function issuesOf(error: unknown): { path: string; message: string }[] {
@@ -12,8 +15,10 @@ function issuesOf(error: unknown): { path: string; message: string }[] {
 }
 
 /** Try a mapping on a payload: the canonical order, or the error with its JSON path. Nothing is stored. */
-export function PlaygroundPage() {
+export function PlaygroundPage({ session }: { session: Session }) {
   const t = useT();
+  // The diff reads kept payloads (raw buyer data): the hub allows platform engineers alone, no lead override.
+  const canDiff = session.roles.includes(ROLE.PLATFORM_ENGINEER);
   const list = useLoad(() => api.GET('/api/mappings'), []);
   const kept = useLoad(() => api.GET('/api/quarantine', { params: { query: { limit: 100 } } }), []);
   const loadKept = async (id: string) => {
@@ -86,6 +91,7 @@ export function PlaygroundPage() {
           <pre tabIndex={0}>{result.text}</pre>
         </section>
       )}
+      {canDiff && <DiffPanel ids={ids} />}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { PollCursorStore } from '../../polling/cursor.js';
 import type { Breakers } from '../../resilience/breakers.js';
 import { errorMessage } from '../../util/errors.js';
 import { requireRole, type ApiKeyEntry } from '../auth.js';
+import { RateLimitStatus, ScheduleStatus } from '../status-sources.js';
 import type { AppEnv } from '../types.js';
 
 /** Who the presented key is: the console shows only what these roles may do (the routes still check). */
@@ -17,6 +18,11 @@ export const StatusResponse = z
     polls: z.array(z.object({ channel: z.string(), cursor: z.string().nullable(), lagSeconds: z.number().nullable(), lost: z.number().int(), error: z.string().optional() })),
     /** Messages waiting per robot and given up for good; null when the hub has no notification router. */
     notifications: z.object({ waiting: z.array(z.object({ target: z.string(), messages: z.number().int() })), dead: z.number().int() }).nullable(),
+    /** This task queue's Temporal schedules; null when the hub cannot list them (the error says why). */
+    schedules: z.array(ScheduleStatus).nullable(),
+    schedulesError: z.string().optional(),
+    /** Rate-limit waits and refusals per connector and capability since this process started. */
+    rateLimits: z.array(RateLimitStatus),
   })
   .meta({ id: 'HubStatus' });
 
@@ -26,10 +32,12 @@ export interface StatusDeps {
   cursors: Pick<PollCursorStore, 'get' | 'lost'>;
   polledChannels: readonly string[];
   notifications?: { backlog(): Promise<{ waiting: { target: string; messages: number }[]; dead: number }> };
+  schedules?: () => Promise<ScheduleStatus[]>;
+  rateLimits?: () => Promise<RateLimitStatus[]>;
   now?: () => Date;
 }
 
-/** GET /session for any valid key; GET /status (breakers not closed, poll cursors and their lag, notification backlog) for those who run the hub. */
+/** GET /session for any valid key; GET /status (breakers not closed, poll cursors and their lag, notification backlog, schedules, rate-limit waits) for those who run the hub. */
 export function sessionRoutes(d: { apiKeys: readonly ApiKeyEntry[]; status: StatusDeps }) {
   const app = new Hono<AppEnv>();
   app.get('/session', requireRole(d.apiKeys, ...ROLES), (c) => {
@@ -51,7 +59,16 @@ export function sessionRoutes(d: { apiKeys: readonly ApiKeyEntry[]; status: Stat
     );
     const breakers = (d.status.breakers?.notClosed() ?? []).map((b) => ({ connector: b.connector, capability: b.capability, openedAt: new Date(b.openedAt).toISOString() }));
     const notifications = d.status.notifications ? await d.status.notifications.backlog() : null;
-    return c.json(StatusResponse.parse({ at: now.toISOString(), breakers, polls, notifications }));
+    // Temporal down must not hide the rest of the page: the schedules say why they are missing.
+    let schedules: ScheduleStatus[] | null = null;
+    let schedulesError: string | undefined;
+    try {
+      schedules = d.status.schedules ? await d.status.schedules() : [];
+    } catch (err) {
+      schedulesError = errorMessage(err);
+    }
+    const rateLimits = d.status.rateLimits ? await d.status.rateLimits() : [];
+    return c.json(StatusResponse.parse({ at: now.toISOString(), breakers, polls, notifications, schedules, ...(schedulesError ? { schedulesError } : {}), rateLimits }));
   });
   return app;
 }
