@@ -11,6 +11,9 @@ export const MASK = '***';
 const MAX_NODES = 20_000;
 /** Shorter values ("CN", "1") would mask harmless text everywhere. */
 const MIN_LENGTH = 3;
+/** Han characters: a two-character value is a whole Chinese name (刘洋), so it is masked too. */
+const HAN = /\p{Script=Han}/u;
+const HAN_MIN_LENGTH = 2;
 
 export function piiValues(payload: unknown): string[] {
   const out = new Set<string>();
@@ -19,7 +22,7 @@ export function piiValues(payload: unknown): string[] {
     if (++visits > MAX_NODES) return;
     if (typeof v === 'string' || typeof v === 'number') {
       const s = String(v);
-      if (pii && s.length >= MIN_LENGTH) out.add(s);
+      if (pii && (s.length >= MIN_LENGTH || (s.length >= HAN_MIN_LENGTH && HAN.test(s)))) out.add(s);
       return;
     }
     if (typeof v !== 'object' || v === null) return;
