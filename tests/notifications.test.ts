@@ -176,6 +176,22 @@ describe('notification router', () => {
     for (const i of [20, 21, 22, 23, 24]) expect(batch?.content).toContain(`erp-${i}`);
   });
 
+  it('never cuts a merged message: what does not fit in one robot message waits for the next slot', async () => {
+    const config = notificationsSchema({}).parse({ routes: [{ event: 'breaker_open', connector: 'dingtalk-ops' }] });
+    const router = new NotificationRouter({ redis: hub.redis, keyPrefix: `${hub.prefix}long:`, config, registry: hub.registry, logger: createLogger({ level: 'silent' }), now: clock });
+    // 20 fill the minute; the other 60 carry ~120-character texts: together far past one message's 4,000 characters.
+    const name = (i: number) => `erp-long-${i}-${'x'.repeat(100)}`;
+    for (let i = 0; i < 80; i++) await router.notify({ event: 'breaker_open', key: `long-${i}`, vars: { connector: name(i), minutes: 12 } });
+    const before = ding.state().messages.length;
+    for (let minute = 1; minute <= 10 && (await router.flush()).waiting > 0; minute++) shiftMs += 61_000;
+    expect((await router.flush()).waiting).toBe(0);
+    const merged = ding.state().messages.slice(before);
+    expect(merged.length).toBeGreaterThan(1);
+    for (const m of merged) expect(m.content).not.toContain('…');
+    const all = ding.state().messages.map((m) => m.content).join('\n');
+    for (let i = 0; i < 80; i++) expect(all).toContain(name(i));
+  });
+
   it('tells a breaker open past the configured minutes once, and once more when it closes', async () => {
     const config = notificationsSchema({}).parse({ breakerOpenMinutes: 10, routes: [{ event: 'breaker_open', connector: 'wecom-ops' }, { event: 'breaker_closed', connector: 'wecom-ops' }] });
     const prefix = `${hub.prefix}brk:`;

@@ -77,6 +77,20 @@ return out`);
 const WINDOW_MS = 60_000;
 /** AlertInput caps the text at 4000 characters; a batch is cut below it. */
 const TEXT_MAX = 3_800;
+const BATCH_JOIN = '\n\n';
+const batchPart = (i: OutboxItem) => `【${i.title}】\n${i.text}`;
+
+/** How many of the oldest messages fit whole in one merged message (at least one: a single long message is cut, as alone). */
+function fittingCount(items: readonly OutboxItem[]): number {
+  let len = 0;
+  for (let n = 0; n < items.length; n++) {
+    const item = items[n];
+    if (!item) break;
+    len += (n ? BATCH_JOIN.length : 0) + batchPart(item).length;
+    if (len > TEXT_MAX) return Math.max(1, n);
+  }
+  return items.length;
+}
 const SEVERITY_RANK: Readonly<Record<NotifySeverity, number>> = { info: 0, warning: 1, critical: 2 };
 
 /** The lifecycle's notice keys (workflows/lifecycle/notify.ts): `<workflowId>:notify-<reason>-<n>`. */
@@ -247,6 +261,11 @@ export class NotificationRouter {
       else this.d.logger.error({ target: target.id, issue: p.error.issues[0]?.message }, 'notification outbox held an unreadable message; dropped');
     }
     if (!items.length) return { sent: 0 };
+    // One robot message holds TEXT_MAX characters: what does not fit goes back to the front of the
+    // outbox for the next slot, instead of being cut off the end of this one (and lost).
+    const n = fittingCount(items);
+    if (n < items.length) await this.d.redis.lpush(outbox, ...items.slice(n).reverse().map((i) => JSON.stringify(i)));
+    items.length = n;
     try {
       await this.send(target, items);
       this.d.logger.info({ target: target.id, messages: items.length, events: [...new Set(items.map((i) => i.event))] }, 'notification sent');
@@ -274,7 +293,7 @@ export class NotificationRouter {
     const severity = items.reduce<NotifySeverity>((s, i) => (SEVERITY_RANK[i.severity] > SEVERITY_RANK[s] ? i.severity : s), 'info');
     const mentionMobiles = [...new Set(items.flatMap((i) => i.mentionMobiles))];
     const title = one ? one.title : `${items.length} 条通知（超出每分钟条数，合并发送）`;
-    const joined = one ? one.text : items.map((i) => `【${i.title}】\n${i.text}`).join('\n\n');
+    const joined = one ? one.text : items.map(batchPart).join(BATCH_JOIN);
     const text = joined.length > TEXT_MAX ? `${joined.slice(0, TEXT_MAX)}…` : joined;
     const key = one ? one.key : `batch:${createHash('sha256').update(items.map((i) => i.key).join('|')).digest('hex').slice(0, 24)}`;
     const orderKey = one?.orderKey ?? null;
