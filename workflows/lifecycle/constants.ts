@@ -46,6 +46,8 @@ export const PATCH = {
   ORDER_STORE_PROJECTION: 'order-store-projection',
   /** Record, rules, stock lock and their compensations run as local activities (server-retried activities once Redis stays away). */
   LOCAL_STORE_STEPS: 'local-store-steps',
+  /** A notice whose channel (or the outbox in Redis) is down past its retries waits for it beside the order instead of being dropped. */
+  NOTICES_WAIT_OUT_OUTAGES: 'notices-wait-out-outages',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

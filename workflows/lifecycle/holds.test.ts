@@ -1,6 +1,7 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hold } from '../../src/rules/evaluate.js';
-import { canonicalOrder, causes, LifecycleHarness, lifecycleInput, lifecycleSettings, lockOk, lockShort, minutesBetween, NANSHAN, rulesPass, states, stubActivities } from '../../tests/support/lifecycle-harness.js';
+import { adapterAnswer, canonicalOrder, causes, LifecycleHarness, lifecycleInput, lifecycleSettings, lockOk, lockShort, minutesBetween, NANSHAN, rulesPass, states, stubActivities } from '../../tests/support/lifecycle-harness.js';
 import { LIFECYCLE_STATE } from '../states.js';
 
 /**
@@ -163,6 +164,55 @@ describe('pickup overdue', () => {
       const end = await run.result(wf);
       expect(end.timeline.at(-1)).toMatchObject({ state: 'cancelled', cause: 'rejected: pickup overdue' });
       expect(stubs.trace().slice(-3)).toEqual([`invokeAdapter wms.order.intercept ${id}:wms-intercept`, `invokeAdapter waybill.cancel ${id}:waybill-1:cancel`, `releaseInventory ${id}:lock-0`]);
+    });
+  });
+});
+
+describe('the hold notice', () => {
+  const settings = () => lifecycleSettings({ notify: { order_frequency: 'robot' } });
+  const told = (c: string) => c === 'robot told: order_frequency';
+
+  // Seen in the seeded fault day: the notice's activity gave up while Redis restarted (the
+  // router's outbox is in Redis), the timeline said "notice to wecom failed" and nobody was told.
+  it('a notice whose channel is down past its retries is sent once it is back, never dropped', async () => {
+    const stubs = stubActivities({
+      checkOrderRules: holdOnce(frequency),
+      invokeAdapter: (req, n) => {
+        if (req.capability === 'alert.send' && n <= 4) throw ApplicationFailure.retryable('outbox unreachable: Stream isn\'t writeable', 'Unavailable');
+        return adapterAnswer(req);
+      },
+    });
+    await h.run(stubs, async (run) => {
+      const wf = await run.start(lifecycleInput({ settings: settings() }));
+      await run.waitForHold(wf);
+      await run.until(() => stubs.calls.filter((c) => c.capability === 'alert.send').length >= 5, 'the notice to be sent again');
+      let s = await run.state(wf);
+      for (let i = 0; i < 100 && !causes(s).some(told); i++) s = await new Promise((r) => setTimeout(r, 25)).then(() => run.state(wf));
+      expect(causes(s).filter(told)).toHaveLength(1);
+      // Every try carries the one key, so the outbox sends it once however often it is tried.
+      expect(new Set(stubs.calls.filter((c) => c.capability === 'alert.send').map((c) => c.key))).toEqual(new Set([`${wf.workflowId}:notify-order_frequency-1`]));
+    });
+  });
+
+  it('a notice still waiting for its channel never keeps a decision from being taken', async () => {
+    let robotUp = false;
+    const stubs = stubActivities({
+      checkOrderRules: holdOnce(frequency),
+      invokeAdapter: (req) => {
+        if (req.capability === 'alert.send' && !robotUp) throw ApplicationFailure.retryable('robot answers 503', 'Unavailable');
+        return adapterAnswer(req);
+      },
+    });
+    await h.run(stubs, async (run) => {
+      const wf = await run.start(lifecycleInput({ settings: settings() }));
+      await run.waitForHold(wf);
+      await run.until(() => stubs.calls.filter((c) => c.capability === 'alert.send').length >= 3, 'the notice to wait for its channel');
+      await run.decide(wf, { action: 'approve', actor: 'ops-1' });
+      await run.waitFor(wf, LIFECYCLE_STATE.PUSHED_TO_WMS);
+      robotUp = true;
+      let s = await run.state(wf);
+      for (let i = 0; i < 200 && !causes(s).some(told); i++) s = await new Promise((r) => setTimeout(r, 25)).then(() => run.state(wf));
+      expect(causes(s).filter(told)).toHaveLength(1);
     });
   });
 });
