@@ -192,6 +192,23 @@ describe('notification router', () => {
     for (let i = 0; i < 80; i++) expect(all).toContain(name(i));
   });
 
+  it('a merged message names every order it carries, unmasked, so each can be found', async () => {
+    const config = notificationsSchema({}).parse({ routes: [{ event: 'hold_created', connector: 'wecom-ops' }], perMinute: 2 });
+    const router = new NotificationRouter({ redis: hub.redis, keyPrefix: `${hub.prefix}merged:`, config, registry: hub.registry, logger: createLogger({ level: 'silent' }), now: clock });
+    // Pinduoduo-like order numbers: a run of 11 digits inside is masked as a phone in the text.
+    const orderKey = (i: number) => `pdd-shop:261206-5550000${String(i).padStart(4, '0')}`;
+    for (let i = 0; i < 4; i++) {
+      await router.deliverLifecycleAlert({ connector: 'wecom-ops', idempotencyKey: `order:${orderKey(i)}:notify-insufficient_stock-1`, input: { title: `${orderKey(i)}: insufficient_stock`, text: `SKU NT-A: need 1, have 0\norder ${orderKey(i)}`, severity: 'warning', orderKey: orderKey(i) } });
+    }
+    const before = ops.state().messages.length;
+    shiftMs += 61_000;
+    expect(await router.flush()).toEqual({ sent: 2, waiting: 0 });
+    const merged = ops.state().messages.slice(before);
+    expect(merged).toHaveLength(1);
+    const lines = (merged[0]?.content ?? '').split('\n').filter((l) => /^(> )?order: /.test(l)).map((l) => l.replace(/^(> )?order: /, ''));
+    expect(lines).toEqual([orderKey(2), orderKey(3)]);
+  });
+
   it('tells a breaker open past the configured minutes once, and once more when it closes', async () => {
     const config = notificationsSchema({}).parse({ breakerOpenMinutes: 10, routes: [{ event: 'breaker_open', connector: 'wecom-ops' }, { event: 'breaker_closed', connector: 'wecom-ops' }] });
     const prefix = `${hub.prefix}brk:`;

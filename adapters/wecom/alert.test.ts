@@ -19,9 +19,9 @@ describe('PII masking for chat alerts', () => {
     expect(maskPii(s)).toBe(s);
   });
 
-  it('masks title and text but keeps the order key', () => {
+  it('masks title and text but keeps the order key, on its own line', () => {
     const m = maskedAlert({ title: 'risk hold 13812345678', text: 'same phone 13812345678 placed 6 orders', severity: 'warning', orderKey: 'taobao-1:13812345678' });
-    expect(m).toEqual({ label: 'WARNING', title: 'risk hold 138****5678', text: 'same phone 138****5678 placed 6 orders', orderKey: 'taobao-1:13812345678' });
+    expect(m).toEqual({ label: 'WARNING', title: 'risk hold 138****5678', text: 'same phone 138****5678 placed 6 orders', orderLines: ['order: taobao-1:13812345678'] });
   });
 
   it('the input schema takes exactly title, text, severity and an optional orderKey', () => {

@@ -15,6 +15,8 @@ export const AlertInput = z
     severity: z.enum(ALERT_SEVERITY),
     /** The hub's order key (channel:platformOrderId), so people can find the order; not masked. */
     orderKey: z.string().min(1).max(200).optional(),
+    /** A merged message's order keys (the hub's router merges notices past the robot's rate), one per notice naming an order; not masked. */
+    orderKeys: z.array(z.string().min(1).max(200)).max(50).optional(),
     /** Mobiles the robot @-mentions (the people a notification route names), or `@all`. */
     mentionMobiles: z
       .array(z.string().regex(/^(1\d{10}|@all)$/, 'a mainland mobile of 11 digits or @all'))
@@ -43,9 +45,19 @@ export function maskPii(text: string): string {
 
 const SEVERITY_LABEL: Readonly<Record<AlertSeverity, string>> = { info: 'INFO', warning: 'WARNING', critical: 'CRITICAL' };
 
-/** The masked parts every notifier renders. */
-export function maskedAlert(a: AlertInput): { label: string; title: string; text: string; orderKey: string | null } {
-  return { label: SEVERITY_LABEL[a.severity], title: maskPii(a.title), text: maskPii(a.text), orderKey: a.orderKey ?? null };
+/**
+ * The masked parts every notifier renders. `orderLines` are the `order: <key>` lines that end the
+ * message, unmasked: a merged message has one per order, so each notice in it can be found.
+ */
+export function maskedAlert(a: AlertInput): { label: string; title: string; text: string; orderLines: string[] } {
+  const keys = a.orderKey ? [a.orderKey] : [...new Set(a.orderKeys ?? [])];
+  return { label: SEVERITY_LABEL[a.severity], title: maskPii(a.title), text: maskPii(a.text), orderLines: keys.map((k) => `order: ${k}`) };
+}
+
+/** `head` cut to fit `maxBytes` together with `tail` (joined by `sep`): the tail is never what is cut. */
+export function fitWithTail(head: string, tail: string, sep: string, maxBytes: number): string {
+  if (!tail) return truncateUtf8(head, maxBytes);
+  return `${truncateUtf8(head, Math.max(0, maxBytes - Buffer.byteLength(tail + sep, 'utf8')))}${sep}${tail}`;
 }
 
 /** Cuts to at most `maxBytes` of UTF-8 without splitting a character (robot limits are in bytes). */

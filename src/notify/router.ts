@@ -77,17 +77,28 @@ return out`);
 const WINDOW_MS = 60_000;
 /** AlertInput caps the text at 4000 characters; a batch is cut below it. */
 const TEXT_MAX = 3_800;
+/**
+ * A merged message's text and its `order: <key>` lines in UTF-8 bytes: WeCom's markdown limit is
+ * 4,096 bytes (Chinese text is 3 bytes a character), less the title line.
+ */
+const MERGED_BYTES_MAX = 3_800;
+/** AlertInput carries at most 50 order keys. */
+const MERGED_PARTS_MAX = 50;
 const BATCH_JOIN = '\n\n';
 const batchPart = (i: OutboxItem) => `【${i.title}】\n${i.text}`;
+const orderLineBytes = (i: OutboxItem) => (i.orderKey ? Buffer.byteLength(`\n> order: ${i.orderKey}`, 'utf8') : 0);
 
 /** How many of the oldest messages fit whole in one merged message (at least one: a single long message is cut, as alone). */
 function fittingCount(items: readonly OutboxItem[]): number {
-  let len = 0;
+  let chars = 0;
+  let bytes = 0;
   for (let n = 0; n < items.length; n++) {
     const item = items[n];
     if (!item) break;
-    len += (n ? BATCH_JOIN.length : 0) + batchPart(item).length;
-    if (len > TEXT_MAX) return Math.max(1, n);
+    const part = (n ? BATCH_JOIN : '') + batchPart(item);
+    chars += part.length;
+    bytes += Buffer.byteLength(part, 'utf8') + orderLineBytes(item);
+    if (chars > TEXT_MAX || bytes > MERGED_BYTES_MAX || n >= MERGED_PARTS_MAX) return Math.max(1, n);
   }
   return items.length;
 }
@@ -297,12 +308,14 @@ export class NotificationRouter {
     const text = joined.length > TEXT_MAX ? `${joined.slice(0, TEXT_MAX)}…` : joined;
     const key = one ? one.key : `batch:${createHash('sha256').update(items.map((i) => i.key).join('|')).digest('hex').slice(0, 24)}`;
     const orderKey = one?.orderKey ?? null;
+    // A merged message names each of its orders on its own unmasked line (the text masks digit runs).
+    const orderKeys = one ? [] : [...new Set(items.flatMap((i) => (i.orderKey ? [i.orderKey] : [])))];
     if (target.kind === 'webhook') {
       const f = this.d.fetch ?? fetch;
       const res = await f(target.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ title, text, severity, mentionMobiles, orderKey, events: items.map((i) => ({ event: i.event, key: i.key, title: i.title, vars: i.vars })) }),
+        body: JSON.stringify({ title, text, severity, mentionMobiles, orderKey, orderKeys, events: items.map((i) => ({ event: i.event, key: i.key, title: i.title, vars: i.vars })) }),
         signal: AbortSignal.timeout(10_000),
       });
       if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
@@ -310,7 +323,7 @@ export class NotificationRouter {
     }
     if (!this.d.registry?.supports(target.connector, CAPABILITY.ALERT_SEND)) throw new Error(`connector ${target.connector} does not offer alert.send`);
     const { instance } = await this.d.registry.connector(target.connector);
-    const input = { title: title.slice(0, 200), text, severity, ...(orderKey ? { orderKey } : {}), ...(mentionMobiles.length ? { mentionMobiles } : {}) };
+    const input = { title: title.slice(0, 200), text, severity, ...(orderKey ? { orderKey } : {}), ...(orderKeys.length ? { orderKeys } : {}), ...(mentionMobiles.length ? { mentionMobiles } : {}) };
     await instance.invoke(CAPABILITY.ALERT_SEND, input, { signal: AbortSignal.timeout(15_000), idempotencyKey: key, logger: this.d.logger, heartbeat() {} });
   }
 }

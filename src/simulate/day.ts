@@ -26,6 +26,7 @@ import type { OrderStore } from '../store/db/order-store.js';
 import { simHubConfig, unpaidLockMsAt, type SimHubSpec } from './hub-config.js';
 import { startOwnRedis, type OwnRedis } from './own-redis.js';
 import { startWorkerChild, type WorkerChild } from './worker-child.js';
+import { noticesByOrder } from './notices.js';
 import { playOrder, type ScriptContext } from './scripts.js';
 
 export interface SimulateOptions {
@@ -394,7 +395,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         if (h?.state === 'locked' || h?.state === 'handed') closedWithLock.push(order.key);
       }
     }
-    const notices = noticesByOrder(world, plan.orders);
+    const notices = noticesByOrder(world.wecom.state().messages, plan.orders.map((o) => o.key));
     const robot = world.wecom.state().counts;
     notes.push(`wecom robot: ${robot.accepted} message(s) accepted, ${robot.refused} refused; ${[...notices.values()].reduce((a, l) => a + l.length, 0)} name a planned order`);
     const cases = new Map<string, { type: string }[]>();
@@ -489,21 +490,6 @@ async function hubViews(orders: readonly PlannedOrder[], view: (key: string) => 
     const trail = (body?.timeline ?? []).slice(-TRAIL).map((t) => `${t.at.slice(11, 23)} ${t.state}: ${t.cause.slice(0, 120)}`).join(' | ');
     out.set(o.key, { runStatus, state: body?.state ?? null, decision: pending.get(o.key) ?? null, holdReason: body?.hold?.reason ?? null, waybillNo: body?.waybillNo ?? null, live, trail, ...(failure ? { failure } : {}) });
   });
-  return out;
-}
-
-/**
- * Robot messages naming each order. The WeCom robot's last line is `order: <key>` (unmasked: the
- * alert's text masks every 11-digit run as a phone, which a Pinduoduo order number can be).
- */
-function noticesByOrder(world: SandboxWorld, orders: readonly PlannedOrder[]): Map<string, string[]> {
-  const known = new Set(orders.map((o) => o.key));
-  const out = new Map<string, string[]>();
-  for (const m of world.wecom.state().messages) {
-    const key = /(?:^|\n)(?:> )?order: (\S+)$/.exec(m.content)?.[1];
-    if (!key || !known.has(key)) continue;
-    out.set(key, [...(out.get(key) ?? []), m.content]);
-  }
   return out;
 }
 

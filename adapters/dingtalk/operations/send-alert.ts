@@ -1,5 +1,5 @@
 import { parseOrReject } from '../../_shared/platform-http.js';
-import { AlertInput, maskedAlert, truncateUtf8 } from '../../wecom/alert.js';
+import { AlertInput, fitWithTail, maskedAlert, truncateUtf8 } from '../../wecom/alert.js';
 import { postRobot } from '../../wecom/transport.js';
 import { dingtalkSign } from '../sign.js';
 
@@ -25,17 +25,16 @@ export interface DingtalkSettings {
 
 export function dingtalkBody(input: AlertInput, msgtype: DingtalkSettings['msgtype']): Record<string, unknown> {
   const a = maskedAlert(input);
-  const order = a.orderKey ? `order: ${a.orderKey}` : '';
   const all = (input.mentionMobiles ?? []).includes('@all');
   const mobiles = (input.mentionMobiles ?? []).filter((m) => m !== '@all');
   // DingTalk shows a mention only when "@<mobile>" is also in the content; added after masking.
   const tags = mobiles.map((m) => `@${m}`).join(' ');
   const at = mobiles.length || all ? { at: { atMobiles: mobiles, isAtAll: all } } : {};
   if (msgtype === 'markdown') {
-    const text = [`### [${a.label}] ${a.title}`, a.text, order ? `> ${order}` : ''].filter((x) => x).join('\n\n');
-    return { msgtype: 'markdown', markdown: { title: truncateUtf8(`[${a.label}] ${a.title}`, 200), text: truncateUtf8(text, LIMIT - 1000) + (tags ? `\n\n${tags}` : '') }, ...at };
+    const text = fitWithTail(`### [${a.label}] ${a.title}\n\n${a.text}`, a.orderLines.map((l) => `> ${l}`).join('\n\n'), '\n\n', LIMIT - 1000);
+    return { msgtype: 'markdown', markdown: { title: truncateUtf8(`[${a.label}] ${a.title}`, 200), text: text + (tags ? `\n\n${tags}` : '') }, ...at };
   }
-  return { msgtype: 'text', text: { content: truncateUtf8([`[${a.label}] ${a.title}`, a.text, order].filter((x) => x).join('\n'), LIMIT - 1000) + (tags ? `\n${tags}` : '') }, ...at };
+  return { msgtype: 'text', text: { content: fitWithTail(`[${a.label}] ${a.title}\n${a.text}`, a.orderLines.join('\n'), '\n', LIMIT - 1000) + (tags ? `\n${tags}` : '') }, ...at };
 }
 
 /** alert.send: POST to `{webhookUrl}?access_token=...[&timestamp=...&sign=...]`. */

@@ -81,3 +81,24 @@ describe('WeCom mentions', () => {
     expect(String((err as Error).message)).toContain('mentionMobiles.0');
   });
 });
+
+describe('WeCom merged messages', () => {
+  const keys = ['pdd-shop:261206-55500000002', 'pdd-shop:261206-55500000003'];
+  const content = (body: Record<string, unknown>): string => {
+    const text = body['text'] as { content?: string } | undefined;
+    const markdown = body['markdown'] as { content?: string } | undefined;
+    return text?.content ?? markdown?.content ?? '';
+  };
+  it('ends with one unmasked order line per order it carries', () => {
+    for (const msgtype of ['markdown', 'text'] as const) {
+      const lines = content(wecomBody({ title: '2 条通知', text: 'a\n\nb', severity: 'warning', orderKeys: keys }, msgtype)).split('\n').slice(-2);
+      expect(lines.map((l) => l.replace(/^> /, ''))).toEqual(keys.map((k) => `order: ${k}`));
+    }
+  });
+  it('keeps its order lines when its text is cut to the robot limit', () => {
+    const c = content(wecomBody({ title: '2 条通知', text: '库存不足 '.repeat(300), severity: 'warning', orderKeys: keys }, 'text'));
+    expect(Buffer.byteLength(c, 'utf8')).toBeLessThanOrEqual(2048);
+    expect(c).toContain('…');
+    expect(c.split('\n').slice(-2)).toEqual(keys.map((k) => `order: ${k}`));
+  });
+});

@@ -1,5 +1,5 @@
 import { parseOrReject } from '../../_shared/platform-http.js';
-import { AlertInput, maskedAlert, truncateUtf8 } from '../alert.js';
+import { AlertInput, fitWithTail, maskedAlert } from '../alert.js';
 import { postRobot } from '../transport.js';
 
 export const ADAPTER_ID = 'wecom';
@@ -23,16 +23,15 @@ export interface WecomSettings {
 
 export function wecomBody(input: AlertInput, msgtype: WecomSettings['msgtype']): Record<string, unknown> {
   const a = maskedAlert(input);
-  const order = a.orderKey ? `order: ${a.orderKey}` : '';
   const mobiles = input.mentionMobiles ?? [];
   // A markdown message cannot @-mention by mobile: with people to mention it goes out as text.
   if (msgtype === 'markdown' && mobiles.length === 0) {
     const color = input.severity === 'info' ? 'info' : input.severity === 'warning' ? 'comment' : 'warning';
-    const content = [`**<font color="${color}">[${a.label}]</font> ${a.title}**`, a.text, order ? `> ${order}` : ''].filter((x) => x).join('\n');
-    return { msgtype: 'markdown', markdown: { content: truncateUtf8(content, LIMIT.markdown) } };
+    const head = `**<font color="${color}">[${a.label}]</font> ${a.title}**\n${a.text}`;
+    return { msgtype: 'markdown', markdown: { content: fitWithTail(head, a.orderLines.map((l) => `> ${l}`).join('\n'), '\n', LIMIT.markdown) } };
   }
-  const content = [`[${a.label}] ${a.title}`, a.text, order].filter((x) => x).join('\n');
-  return { msgtype: 'text', text: { content: truncateUtf8(content, LIMIT.text), ...(mobiles.length ? { mentioned_mobile_list: mobiles } : {}) } };
+  const content = fitWithTail(`[${a.label}] ${a.title}\n${a.text}`, a.orderLines.join('\n'), '\n', LIMIT.text);
+  return { msgtype: 'text', text: { content, ...(mobiles.length ? { mentioned_mobile_list: mobiles } : {}) } };
 }
 
 /** alert.send: POST {msgtype, ...} to `{webhookUrl}?key=...`. */
