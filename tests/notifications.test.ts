@@ -209,6 +209,27 @@ describe('notification router', () => {
     expect(lines).toEqual([orderKey(2), orderKey(3)]);
   });
 
+  it('a message taken by a process that dies before sending it is sent by the next flush after its lease, not lost', async () => {
+    const config = notificationsSchema({ LEASE_HOOK: 'http://127.0.0.1:9/ops' }).parse({ routes: [{ event: 'poll_range_lost', webhookUrl: '${LEASE_HOOK}' }] });
+    const base = { redis: hub.redis, keyPrefix: `${hub.prefix}lease:`, config, registry: hub.registry, logger: createLogger({ level: 'silent' }), now: clock };
+    // The first process takes the message and never answers: a worker SIGKILLed mid-send.
+    let taken = 0;
+    const dying = new NotificationRouter({ ...base, fetch: () => { taken++; return new Promise<Response>(() => undefined); } });
+    void dying.notify({ event: 'poll_range_lost', key: 'lease-1', vars: { channel: 'tb-main', lostFrom: 'a', lostTo: 'b', hours: 3 } });
+    await until(() => taken === 1, 'the dying process to take the message');
+    const bodies: string[] = [];
+    const alive = new NotificationRouter({ ...base, fetch: async (_url, init) => { bodies.push(String(init?.body)); return new Response(null, { status: 204 }); } });
+    // Within the lease the message is still the first process's: not sent twice.
+    expect(await alive.flush()).toEqual({ sent: 0, waiting: 0 });
+    expect(bodies).toHaveLength(0);
+    shiftMs += 3 * 60_000;
+    expect(await alive.flush()).toMatchObject({ sent: 1 });
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toContain('tb-main');
+    expect(await alive.flush()).toEqual({ sent: 0, waiting: 0 });
+    expect(bodies).toHaveLength(1);
+  });
+
   it('tells a breaker open past the configured minutes once, and once more when it closes', async () => {
     const config = notificationsSchema({}).parse({ breakerOpenMinutes: 10, routes: [{ event: 'breaker_open', connector: 'wecom-ops' }, { event: 'breaker_closed', connector: 'wecom-ops' }] });
     const prefix = `${hub.prefix}brk:`;

@@ -60,21 +60,48 @@ end
 return 0`);
 
 // A sliding 60 s window of sends per robot: under the limit, the whole outbox is taken as one
-// message and the send is counted; at the limit nothing is taken.
+// message and the send is counted; at the limit nothing is taken. Taken is not gone: the items
+// move to a lease key (KEYS[3], indexed by time in KEYS[4]) that the sender deletes once they are
+// sent or put back, so a process that dies in between leaves them for RECLAIM.
 const TAKE = new LuaScript(`
 local now = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[3]))
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return {'limited'} end
 local items = redis.call('LRANGE', KEYS[2], 0, -1)
 if #items == 0 then return {'empty'} end
-redis.call('DEL', KEYS[2])
+redis.call('RENAME', KEYS[2], KEYS[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[5])
+redis.call('ZADD', KEYS[4], now, KEYS[3])
 redis.call('ZADD', KEYS[1], now, ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 local out = {'ok'}
 for i = 1, #items do out[#out + 1] = items[i] end
 return out`);
 
+// Leases older than ARGV[2] (their process died between taking and sending): their items go back
+// to the front of the outbox, oldest first, and the target is listed for the flush again.
+const RECLAIM = new LuaScript(`
+local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+local n = 0
+for _, lease in ipairs(stale) do
+  local items = redis.call('LRANGE', lease, 0, -1)
+  for i = #items, 1, -1 do redis.call('LPUSH', KEYS[2], items[i]) end
+  n = n + #items
+  redis.call('DEL', lease)
+  redis.call('ZREM', KEYS[1], lease)
+end
+if n > 0 then redis.call('SADD', KEYS[3], ARGV[3]) end
+return n`);
+
 const WINDOW_MS = 60_000;
+/**
+ * How long a taken message belongs to the process that took it: well past a send's 15 s timeout.
+ * A process that dies mid-send makes its messages wait this long, then they are sent again (at
+ * least once: a robot that had already shown one shows it twice, rather than never).
+ */
+const LEASE_MS = 2 * 60_000;
+/** A lease key outlives its lease, so RECLAIM finds its items; Redis drops it later still. */
+const LEASE_KEY_TTL_MS = 7 * 86_400_000;
 /** AlertInput caps the text at 4000 characters; a batch is cut below it. */
 const TEXT_MAX = 3_800;
 /**
@@ -226,6 +253,8 @@ export class NotificationRouter {
     for (const raw of targets) {
       const target = this.parseTarget(raw);
       if (!target) continue;
+      const reclaimed = Number(await RECLAIM.run(this.d.redis, [this.k(`taken:${target.id}`), this.k(`outbox:${target.id}`), this.k('outboxes')], [this.now().getTime(), LEASE_MS, target.id]));
+      if (reclaimed > 0) this.d.logger.warn({ target: target.id, messages: reclaimed }, 'notifications taken by a process that did not finish sending them; sending them again');
       const r = await this.flushTarget(target);
       sent += r.sent;
       waiting += await this.d.redis.llen(this.k(`outbox:${target.id}`));
@@ -263,7 +292,8 @@ export class NotificationRouter {
   private async flushTarget(target: Target): Promise<{ sent: number }> {
     const outbox = this.k(`outbox:${target.id}`);
     const member = `${this.now().getTime()}-${process.pid}-${++this.seq.n}`;
-    const res = await TAKE.run(this.d.redis, [this.k(`sent:${target.id}`), outbox], [this.now().getTime(), this.d.config.perMinute, WINDOW_MS, member]);
+    const lease = this.k(`taken:${target.id}:${member}`);
+    const res = await TAKE.run(this.d.redis, [this.k(`sent:${target.id}`), outbox, lease, this.k(`taken:${target.id}`)], [this.now().getTime(), this.d.config.perMinute, WINDOW_MS, member, LEASE_KEY_TTL_MS]);
     if (!Array.isArray(res) || res[0] !== 'ok') return { sent: 0 };
     const items: OutboxItem[] = [];
     for (const raw of res.slice(1)) {
@@ -271,31 +301,47 @@ export class NotificationRouter {
       if (p.success) items.push(p.data);
       else this.d.logger.error({ target: target.id, issue: p.error.issues[0]?.message }, 'notification outbox held an unreadable message; dropped');
     }
-    if (!items.length) return { sent: 0 };
-    // One robot message holds TEXT_MAX characters: what does not fit goes back to the front of the
-    // outbox for the next slot, instead of being cut off the end of this one (and lost).
+    // One robot message holds what fits its limits: the rest goes back to the front of the outbox
+    // for the next slot (with the lease released in the same step), instead of being cut off.
     const n = fittingCount(items);
-    if (n < items.length) await this.d.redis.lpush(outbox, ...items.slice(n).reverse().map((i) => JSON.stringify(i)));
+    const rest = items.slice(n);
     items.length = n;
+    if (!items.length) {
+      await this.release(target, lease, []);
+      return { sent: 0 };
+    }
+    if (rest.length) await this.release(target, lease, rest, items);
     try {
       await this.send(target, items);
       this.d.logger.info({ target: target.id, messages: items.length, events: [...new Set(items.map((i) => i.event))] }, 'notification sent');
+      await this.release(target, lease, []);
       return { sent: items.length };
     } catch (err) {
-      await this.giveBack(target, items, errorMessage(err));
+      await this.giveBack(target, lease, items, errorMessage(err));
       return { sent: 0 };
     }
   }
 
+  /**
+   * Ends a lease: `back` returns to the front of the outbox in the same transaction. With `sending`
+   * the lease stays on, holding only those (the messages still in flight).
+   */
+  private async release(target: Target, lease: string, back: OutboxItem[], sending: OutboxItem[] = [], dead: OutboxItem[] = [], why = ''): Promise<void> {
+    const m = this.d.redis.multi();
+    if (back.length) m.lpush(this.k(`outbox:${target.id}`), ...[...back].reverse().map((i) => JSON.stringify(i)));
+    if (dead.length) m.rpush(this.k('dead'), ...dead.map((i) => JSON.stringify({ target: target.id, event: i.event, key: i.key, title: i.title, why })));
+    m.del(lease);
+    if (sending.length) m.rpush(lease, ...sending.map((i) => JSON.stringify(i))).pexpire(lease, LEASE_KEY_TTL_MS);
+    else m.zrem(this.k(`taken:${target.id}`), lease);
+    await m.exec();
+  }
+
   /** A failed send: the messages go back to the front of the outbox for the next flush, or to the dead list once out of attempts. */
-  private async giveBack(target: Target, items: OutboxItem[], why: string): Promise<void> {
+  private async giveBack(target: Target, lease: string, items: OutboxItem[], why: string): Promise<void> {
     const retry = items.map((i) => ({ ...i, attempts: i.attempts + 1 }));
     const dead = retry.filter((i) => i.attempts >= this.d.config.maxAttempts);
     const again = retry.filter((i) => i.attempts < this.d.config.maxAttempts);
-    const m = this.d.redis.multi();
-    if (again.length) m.lpush(this.k(`outbox:${target.id}`), ...again.reverse().map((i) => JSON.stringify(i)));
-    if (dead.length) m.rpush(this.k('dead'), ...dead.map((i) => JSON.stringify({ target: target.id, event: i.event, key: i.key, title: i.title, why })));
-    await m.exec();
+    await this.release(target, lease, again, [], dead, why);
     this.d.logger.warn({ target: target.id, messages: items.length, dropped: dead.length, err: why }, 'notification not sent; retried by the next flush');
   }
 
