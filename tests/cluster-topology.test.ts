@@ -170,6 +170,11 @@ describe.skipIf(!build)('production topology: hub http + 2 workers on a 4-proces
     }
     await shopFloor.stop();
 
+    // The hub's own bookkeeping, then the WMS's reading (what the stock-sync schedule does): until
+    // that reading, a parcel the WMS shipped before the hub heard of its pickup is subtracted twice
+    // (an understatement by design, never an oversell), so the balance is checked after it.
+    const unreconciled = await pool.snapshot(WORLD.warehouse);
+    await client.workflow.execute('stockSync', { taskQueue, workflowId: `topo-final-stock-sync-${id}`, args: [{ warehouse: WORLD.warehouse, wms: WORLD.connectors.wdt, platforms: [], skus: [] }], workflowExecutionTimeout: '2 minutes' });
     const snapshot = await pool.snapshot(WORLD.warehouse);
     const confirming = new Set(PLATFORMS.filter((p) => BUILTIN_ADAPTERS.find((d) => d.manifest.id === p)?.manifest.capabilities.includes(CAPABILITY.SHIPMENT_CONFIRM)));
     const invariants = checkInvariants({
@@ -185,17 +190,12 @@ describe.skipIf(!build)('production topology: hub http + 2 workers on a 4-proces
       stock: {
         initial: Object.fromEntries(STOCKED_SKUS.map((s) => [s.sku, s.onHand])),
         final: Object.fromEntries(snapshot.map((s) => [s.sku, { onHand: s.onHand, locked: s.locked, available: s.available }])),
+        beforeReading: Object.fromEntries(unreconciled.map((s) => [s.sku, s.onHand])),
         minAvailable: shopFloor.minAvailable,
         closedWithLock: [],
       },
     });
-    // What this test is about: completion and exactly-once writes downstream. The hub's own stock
-    // pool balance is reported, not asserted: one of the first two runs here ended 4 units short
-    // on one SKU (on hand 9911, expected 9915, nothing locked) after the SIGKILL and the history
-    // restart, the other balanced. That needs its own investigation, not a retry in this test.
-    const STOCK_INVARIANTS: readonly string[] = ['STOCK_BALANCE'];
-    for (const i of invariants.filter((x) => STOCK_INVARIANTS.includes(x.id) && x.violated > 0)) process.stderr.write(`[cluster-topology] finding, not asserted: ${i.description}: ${JSON.stringify(i.examples)}\n`);
-    const violated = invariants.filter((i) => i.violated > 0 && !STOCK_INVARIANTS.includes(i.id));
+    const violated = invariants.filter((i) => i.violated > 0);
     expect(notes.filter((n) => n.includes('never acknowledged')), notes.join('\n')).toEqual([]);
     expect(acknowledged.size).toBe(ORDERS);
     const incomplete = orders.filter((o) => acknowledged.has(o.key) && views.get(o.key)?.runStatus !== 'COMPLETED').map((o) => `${o.key}: ${JSON.stringify(views.get(o.key))}`);
