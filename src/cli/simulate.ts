@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,21 @@ export async function simulateCommand(raw: Record<string, unknown>): Promise<num
   let temporalAddress = process.env['TEMPORAL_ADDRESS'] || undefined;
   const redisUrl = process.env['REDIS_URL'] || undefined;
   const say = (l: string) => process.stderr.write(`[simulate] ${l}\n`);
+  // SIGTERM or Ctrl-C stops the day: its waits end, it closes the hub, the sandboxes and the
+  // servers it started, and the command exits 128 + the signal's number, as a killed process would.
+  const stop = new AbortController();
+  // Every pending wait of the day listens on it (hundreds of order scripts at once).
+  setMaxListeners(0, stop.signal);
+  const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+  let stoppedBy: keyof typeof SIGNAL_EXIT | null = null;
+  const onSignal = (sig: keyof typeof SIGNAL_EXIT) => () => {
+    if (stoppedBy) return;
+    stoppedBy = sig;
+    say(`${sig}: stopping the day and closing what it started`);
+    stop.abort(new Error(`stopped by ${sig}`));
+  };
+  const handlers = { SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM') };
+  for (const [sig, h] of Object.entries(handlers)) process.on(sig, h);
   try {
     if (!temporalAddress) {
       dataDir = await mkdtemp(path.join(tmpdir(), 'zhongshu-sim-'));
@@ -49,10 +65,16 @@ export async function simulateCommand(raw: Record<string, unknown>): Promise<num
       say(`embedded Temporal dev server on ${t.address}`);
     }
     // Without REDIS_URL the day runs its own redis-server, which the redis-restart fault restarts.
-    const report = await simulateDay({ seed: o.seed, orders: o.orders, speed: o.speed, faults: o.faults, temporalAddress, ...(redisUrl ? { redisUrl } : {}), logLevel: o.logLevel, progress: say });
+    stop.signal.throwIfAborted();
+    const report = await simulateDay({ seed: o.seed, orders: o.orders, speed: o.speed, faults: o.faults, temporalAddress, ...(redisUrl ? { redisUrl } : {}), logLevel: o.logLevel, progress: say, signal: stop.signal });
     process.stdout.write(o.report === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.violations > 0 ? 1 : 0;
+  } catch (err) {
+    if (!stoppedBy) throw err;
+    say(`stopped by ${stoppedBy}: no report (the day did not finish)`);
+    return SIGNAL_EXIT[stoppedBy];
   } finally {
+    for (const [sig, h] of Object.entries(handlers)) process.off(sig, h);
     await Promise.all(children.reverse().map((c) => c.stop()));
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { TOP_ERRORS } from '../../adapters/taobao/sandbox.js';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHub, type Hub } from '../hub.js';
@@ -66,6 +67,8 @@ export interface SimulateOptions {
   databaseUrl?: string | null;
   logLevel?: string;
   progress?: (line: string) => void;
+  /** Stops the day (SIGTERM to `zhongshu simulate`): it rejects with the abort reason after closing the hub, the sandboxes and what it started. */
+  signal?: AbortSignal;
 }
 
 export interface FaultRecord {
@@ -127,6 +130,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export async function simulateDay(o: SimulateOptions): Promise<SimulationReport> {
   const started = Date.now();
+  // Every wait of the day (placing, scripts, faults, the drain) ends at once when the run is
+  // stopped, so the day unwinds through its cleanup below instead of running on.
+  const pause = (ms: number): Promise<void> => delay(ms, undefined, o.signal ? { signal: o.signal } : {});
   const say = o.progress ?? (() => undefined);
   const dayMs = o.dayMs ?? Math.max(10_000, o.orders * 150);
   const plan = planDay(o.seed, o.orders, dayMs);
@@ -137,6 +143,8 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   let hub: Hub | null = null;
   let worker: WorkerChild | null = null;
   let server: ServerType | null = null;
+  // Started mid-day; a stopped day (the signal) must still end its timers, or the process lives on.
+  let shopFloor: ReturnType<typeof startShopFloor> | null = null;
   let redis: OwnRedis | null = null;
   let pg: { url: string; process: ManagedProcess } | null = null;
   const scratch = await mkdtemp(path.join(tmpdir(), 'zhongshu-simday-'));
@@ -252,13 +260,13 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       world,
       floor,
       unpaidLockMs,
-      sleep,
+      sleep: pause,
       async until(pred, timeoutMs) {
         const end = Date.now() + timeoutMs;
         while (Date.now() < end) {
           // A read that fails (Redis restarting, the hub busy) is "not yet", not the end of the script.
           if (await Promise.resolve().then(pred).catch(() => false)) return true;
-          await sleep(300);
+          await pause(300);
         }
         return false;
       },
@@ -285,35 +293,35 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       note: (l) => notes.push(l),
     };
 
-    const shopFloor = startShopFloor({ client: hubNow.client, taskQueue, floor, pool, pollEveryMs: POLL_TRIGGER_MS, tickMs: TICK_MS, onError: (l) => notes.push(l) });
+    shopFloor = startShopFloor({ client: hubNow.client, taskQueue, floor, pool, pollEveryMs: POLL_TRIGGER_MS, tickMs: TICK_MS, onError: (l) => notes.push(l) });
     const minAvailable = shopFloor.minAvailable;
 
     const faults: FaultRecord[] = [];
     const faultPlay = o.faults
       ? (async () => {
-          await sleep(dayMs * 0.25);
+          await pause(dayMs * 0.25);
           const from = Date.now() - started;
           world.wdt.server.setFaults({ mode: SANDBOX_FAULT.GATEWAY_TIMEOUT });
           say('fault: Wangdiantong answers 504 to everything');
-          await sleep(Math.max(4_000, dayMs * 0.15));
+          await pause(Math.max(4_000, dayMs * 0.15));
           world.wdt.server.setFaults({ mode: SANDBOX_FAULT.NONE });
           faults.push({ name: 'wms-504-storm', fromMs: from, toMs: Date.now() - started, detail: 'Wangdiantong: every request answered 504 Gateway Timeout' });
-          await sleep(dayMs * 0.15);
+          await pause(dayMs * 0.15);
           const at = Date.now() - started;
           world.taobao.failNext(TOP_ERRORS.APP_CALL_LIMITED, { times: 4 });
           world.pinduoduo.server.setFaults({ mode: SANDBOX_FAULT.RATE_LIMITED, retryAfterSeconds: 1, remaining: 4 });
           say('fault: Taobao answers App Call Limited, Pinduoduo 429, four calls each');
           faults.push({ name: 'platform-429-burst', fromMs: at, toMs: null, detail: 'Taobao: next 4 calls TOP code 7 App Call Limited; Pinduoduo: next 4 requests HTTP 429' });
-          await sleep(dayMs * 0.1);
+          await pause(dayMs * 0.1);
           const down = Date.now() - started;
           const killed = worker?.pid;
           say(`fault: the worker process (pid ${killed}) is SIGKILLed; a new one starts 2 s later`);
           await worker?.kill();
           worker = null;
-          await sleep(2_000);
+          await pause(2_000);
           worker = await spawnWorker();
           faults.push({ name: 'worker-sigkill', fromMs: down, toMs: Date.now() - started, detail: `worker process pid ${killed} killed with SIGKILL (no drain); a new worker process (pid ${worker.pid}) polled the task queue again` });
-          await sleep(dayMs * 0.1);
+          await pause(dayMs * 0.1);
           if (!redis) {
             notes.push('redis-restart not played: the day runs on a Redis it was given (REDIS_URL), not its own');
             return;
@@ -329,7 +337,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const dayStart = Date.now();
     for (const order of plan.orders) {
       const wait = dayStart + order.atMs - Date.now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) await pause(wait);
       scripts.push(
         playOrder(ctx, order).catch((err: unknown) => {
           notes.push(`${order.key} (${order.scenario}): script failed: ${errorMessage(err)}`);
@@ -371,7 +379,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         notes.push(`drain ended with ${open.length} order(s) unsettled and ${moving} parcel(s) moving: ${Date.now() > hardEnd ? `hard cap of ${DRAIN_HARD_CAP_MS / 60_000} min` : `nothing settled for ${Math.round(stallMs / 1000)} s`}`);
         break;
       }
-      await sleep(1_000);
+      await pause(1_000);
     }
     const views = await hubViews(plan.orders, orderView, statusOf, decisions, failureOf, resultOf);
     await shopFloor.stop();
@@ -438,6 +446,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       notes,
     };
   } finally {
+    await shopFloor?.stop().catch(() => undefined);
     if (server) {
       const s = server;
       await new Promise<void>((r) => s.close(() => r()));
