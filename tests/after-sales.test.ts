@@ -264,6 +264,51 @@ describe('a refund after pickup', () => {
     expect(await json(await api(`/orders/${orderKey}`))).toMatchObject({ afterSalesCaseKeys: [lifecycleKey] });
     await recordHistory(lifecycleKey, 'after-sales-lifecycle-case-joins-platform-id');
   });
+
+  it("when the platform's own after-sale of that line came first, the lifecycle's refund after pickup joins it: one case", async () => {
+    const pid = `65${Date.now()}`;
+    const asId = `75${Date.now()}`;
+    const orderKey = `dy-main:${pid}`;
+    await new InventoryPool(hub.redis, hub.prefix).setOnHand('WH1', SKU, 100);
+    expect((await post(body([{ tag: 101, msgId: `71${pid}`, data: { p_id: pid, shop_id: 12345 } }]))).status).toBe(200);
+    const moving = await until(
+      async () => {
+        const o = await orderOf(orderKey);
+        if (o.state === 'on_hold') await api(`/decisions/${orderKey}`, { method: 'POST', body: { action: 'approve' } });
+        return o;
+      },
+      (o) => o.state === 'inventory_locked' || o.state === 'waybill_issued' || o.state === 'pushed_to_wms',
+      'the order waiting for pickup',
+    );
+    expect((await api(`/orders/${orderKey}/tracking`, { method: 'POST', body: { event: 'picked_up', at: '2026-12-05T09:00:00+08:00' } })).status).toBe(200);
+    await until(() => orderOf(orderKey), (o) => o.state === 'in_transit', 'in transit');
+
+    // Douyin's after-sale of the sub-order arrives before the order's own snapshot shows the refund.
+    const platformKey = `after-sales:douyin:${asId}`;
+    const data = { aftersale_id: asId, p_id: pid, s_id: LINE, shop_id: 12345, aftersale_type: 0, aftersale_status: 6, refund_amount: 5_990, update_time: 1_765_000_000 };
+    expect((await post(body([{ tag: 200, msgId: `88${asId}`, data }]))).status).toBe(200);
+    await until(() => caseOf(platformKey).catch(() => null), (c) => c !== null && c.timeline.some((t) => t.kind === 'linked'), 'the platform case linked to its order');
+
+    const h = hub.client.workflow.getHandle(`order:${orderKey}`);
+    const snap = (refundStatus: 'requested' | 'refunded', updatedAt: string) => ({ status: 'shipped' as const, platformStatus: '3', updatedAt, receivedAt: new Date().toISOString(), lines: [{ lineId: LINE, refundStatus }], address: moving.order.address });
+    await h.signal(platformSnapshot, snap('requested', '2026-12-05T12:00:00+08:00'));
+    const lifecycleKey = `after-sales:douyin:refund-${pid}-${LINE}`;
+    const noted = await until(() => orderOf(orderKey), (o) => o.timeline.some((t) => t.cause.includes(`line ${LINE}`) && t.cause.includes(platformKey)) || o.timeline.some((t) => t.cause.includes(lifecycleKey)), 'the order noting the refund after pickup');
+    expect(noted.timeline.some((t) => t.cause.includes(lifecycleKey))).toBe(false);
+
+    // The platform reports the line refunded on the order: the one case hears it and closes.
+    await h.signal(platformSnapshot, snap('refunded', '2026-12-05T13:00:00+08:00'));
+    const end = (await hub.client.workflow.getHandle(platformKey).result()) as CaseSnapshot;
+    expect(end.refundDone).toBe(true);
+    expect(end.state).toBe('closed');
+    let runs = 0;
+    for await (const _w of hub.client.workflow.list({ query: `WorkflowId = '${lifecycleKey}'` })) runs++;
+    expect(runs).toBe(0);
+    expect((await orderOf(orderKey)).afterSalesCases?.map((c) => c.caseKey)).toEqual([platformKey]);
+    expect((await api(`/orders/${orderKey}/tracking`, { method: 'POST', body: { event: 'delivered', at: '2026-12-06T09:00:00+08:00' } })).status).toBe(200);
+    expect(((await h.result()) as OrderState).state).toBe('completed');
+    await recordHistory(`order:${orderKey}`, 'after-sales-refund-after-pickup-joins-platform-case');
+  });
 });
 
 describe('a Shopify refunds/create', () => {
