@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDouyinPush } from '../adapters/douyin/webhook.js';
 import { signYouzanPush } from '../adapters/youzan/webhook.js';
+import { createAfterSalesActivities } from '../src/after-sales/activities.js';
+import { CaseStore } from '../src/after-sales/store.js';
 import { InventoryPool } from '../src/inventory/pool.js';
+import { createLogger } from '../src/logger.js';
 import { ReturnsPool } from '../src/inventory/returns.js';
 import type { Hub } from '../src/hub.js';
 import { packageRoot } from '../src/util/package-info.js';
@@ -308,6 +311,28 @@ describe('a refund after pickup', () => {
     expect((await api(`/orders/${orderKey}/tracking`, { method: 'POST', body: { event: 'delivered', at: '2026-12-06T09:00:00+08:00' } })).status).toBe(200);
     expect(((await h.result()) as OrderState).state).toBe('completed');
     await recordHistory(`order:${orderKey}`, 'after-sales-refund-after-pickup-joins-platform-case');
+  });
+});
+
+describe('claimCaseLine (the lifecycle asks before it opens a refund-after-pickup case)', () => {
+  it('answers the first claim of a line; a platform case saved before line claims existed owns its line; a closed one does not', async () => {
+    const acts = createAfterSalesActivities({ redis: hub.redis, keyPrefix: hub.prefix, logger: createLogger({ level: 'silent' }), config: hub.config });
+    const store = new CaseStore(hub.redis, hub.prefix);
+    const pid = `64${Date.now()}`;
+    const orderKey = `dy-main:${pid}`;
+    const own = (line: string) => `after-sales:douyin:refund-${pid}-${line}`;
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L1', caseKey: own('L1') })).toEqual({ owner: own('L1') });
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L1', caseKey: 'after-sales:douyin:other' })).toEqual({ owner: own('L1') });
+    // Only in the read model (opened before claims): an open platform case naming L2, a closed one naming L3.
+    const summary = (caseKey: string, line: string, state: 'open' | 'closed'): CaseSnapshot => ({
+      caseKey, caseNumber: null, type: 'return_and_refund', state, platform: 'douyin', channel: 'dy-main', shop: '12345', platformCaseId: caseKey.split(':')[2] ?? null, orderKey,
+      lines: [{ lineId: line, sku: SKU, qty: 1 }], amount: null, reason: null, assignee: null, openedAt: '2026-12-05T10:00:00+08:00', lastProgressAt: '2026-12-05T10:00:00+08:00',
+      refundDone: false, returnReceived: false, closeReason: null, escalations: [], timeline: [],
+    });
+    await store.save(`after-sales:douyin:77${pid}`, 1, summary(`after-sales:douyin:77${pid}`, 'L2', 'open'));
+    await store.save(`after-sales:douyin:78${pid}`, 1, summary(`after-sales:douyin:78${pid}`, 'L3', 'closed'));
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L2', caseKey: own('L2') })).toEqual({ owner: `after-sales:douyin:77${pid}` });
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L3', caseKey: own('L3') })).toEqual({ owner: own('L3') });
   });
 });
 
