@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDouyinPush } from '../adapters/douyin/webhook.js';
 import { signYouzanPush } from '../adapters/youzan/webhook.js';
+import { createAfterSalesActivities } from '../src/after-sales/activities.js';
+import { CaseStore } from '../src/after-sales/store.js';
 import { InventoryPool } from '../src/inventory/pool.js';
+import { createLogger } from '../src/logger.js';
 import { ReturnsPool } from '../src/inventory/returns.js';
 import type { Hub } from '../src/hub.js';
 import { packageRoot } from '../src/util/package-info.js';
@@ -263,6 +266,73 @@ describe('a refund after pickup', () => {
     expect((await orderOf(orderKey)).afterSalesCases?.map((c) => c.caseKey)).toEqual([lifecycleKey]);
     expect(await json(await api(`/orders/${orderKey}`))).toMatchObject({ afterSalesCaseKeys: [lifecycleKey] });
     await recordHistory(lifecycleKey, 'after-sales-lifecycle-case-joins-platform-id');
+  });
+
+  it("when the platform's own after-sale of that line came first, the lifecycle's refund after pickup joins it: one case", async () => {
+    const pid = `65${Date.now()}`;
+    const asId = `75${Date.now()}`;
+    const orderKey = `dy-main:${pid}`;
+    await new InventoryPool(hub.redis, hub.prefix).setOnHand('WH1', SKU, 100);
+    expect((await post(body([{ tag: 101, msgId: `71${pid}`, data: { p_id: pid, shop_id: 12345 } }]))).status).toBe(200);
+    const moving = await until(
+      async () => {
+        const o = await orderOf(orderKey);
+        if (o.state === 'on_hold') await api(`/decisions/${orderKey}`, { method: 'POST', body: { action: 'approve' } });
+        return o;
+      },
+      (o) => o.state === 'inventory_locked' || o.state === 'waybill_issued' || o.state === 'pushed_to_wms',
+      'the order waiting for pickup',
+    );
+    expect((await api(`/orders/${orderKey}/tracking`, { method: 'POST', body: { event: 'picked_up', at: '2026-12-05T09:00:00+08:00' } })).status).toBe(200);
+    await until(() => orderOf(orderKey), (o) => o.state === 'in_transit', 'in transit');
+
+    // Douyin's after-sale of the sub-order arrives before the order's own snapshot shows the refund.
+    const platformKey = `after-sales:douyin:${asId}`;
+    const data = { aftersale_id: asId, p_id: pid, s_id: LINE, shop_id: 12345, aftersale_type: 0, aftersale_status: 6, refund_amount: 5_990, update_time: 1_765_000_000 };
+    expect((await post(body([{ tag: 200, msgId: `88${asId}`, data }]))).status).toBe(200);
+    await until(() => caseOf(platformKey).catch(() => null), (c) => c !== null && c.timeline.some((t) => t.kind === 'linked'), 'the platform case linked to its order');
+
+    const h = hub.client.workflow.getHandle(`order:${orderKey}`);
+    const snap = (refundStatus: 'requested' | 'refunded', updatedAt: string) => ({ status: 'shipped' as const, platformStatus: '3', updatedAt, receivedAt: new Date().toISOString(), lines: [{ lineId: LINE, refundStatus }], address: moving.order.address });
+    await h.signal(platformSnapshot, snap('requested', '2026-12-05T12:00:00+08:00'));
+    const lifecycleKey = `after-sales:douyin:refund-${pid}-${LINE}`;
+    const noted = await until(() => orderOf(orderKey), (o) => o.timeline.some((t) => t.cause.includes(`line ${LINE}`) && t.cause.includes(platformKey)) || o.timeline.some((t) => t.cause.includes(lifecycleKey)), 'the order noting the refund after pickup');
+    expect(noted.timeline.some((t) => t.cause.includes(lifecycleKey))).toBe(false);
+
+    // The platform reports the line refunded on the order: the one case hears it and closes.
+    await h.signal(platformSnapshot, snap('refunded', '2026-12-05T13:00:00+08:00'));
+    const end = (await hub.client.workflow.getHandle(platformKey).result()) as CaseSnapshot;
+    expect(end.refundDone).toBe(true);
+    expect(end.state).toBe('closed');
+    let runs = 0;
+    for await (const _w of hub.client.workflow.list({ query: `WorkflowId = '${lifecycleKey}'` })) runs++;
+    expect(runs).toBe(0);
+    expect((await orderOf(orderKey)).afterSalesCases?.map((c) => c.caseKey)).toEqual([platformKey]);
+    expect((await api(`/orders/${orderKey}/tracking`, { method: 'POST', body: { event: 'delivered', at: '2026-12-06T09:00:00+08:00' } })).status).toBe(200);
+    expect(((await h.result()) as OrderState).state).toBe('completed');
+    await recordHistory(`order:${orderKey}`, 'after-sales-refund-after-pickup-joins-platform-case');
+  });
+});
+
+describe('claimCaseLine (the lifecycle asks before it opens a refund-after-pickup case)', () => {
+  it('answers the first claim of a line; a platform case saved before line claims existed owns its line; a closed one does not', async () => {
+    const acts = createAfterSalesActivities({ redis: hub.redis, keyPrefix: hub.prefix, logger: createLogger({ level: 'silent' }), config: hub.config });
+    const store = new CaseStore(hub.redis, hub.prefix);
+    const pid = `64${Date.now()}`;
+    const orderKey = `dy-main:${pid}`;
+    const own = (line: string) => `after-sales:douyin:refund-${pid}-${line}`;
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L1', caseKey: own('L1') })).toEqual({ owner: own('L1') });
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L1', caseKey: 'after-sales:douyin:other' })).toEqual({ owner: own('L1') });
+    // Only in the read model (opened before claims): an open platform case naming L2, a closed one naming L3.
+    const summary = (caseKey: string, line: string, state: 'open' | 'closed'): CaseSnapshot => ({
+      caseKey, caseNumber: null, type: 'return_and_refund', state, platform: 'douyin', channel: 'dy-main', shop: '12345', platformCaseId: caseKey.split(':')[2] ?? null, orderKey,
+      lines: [{ lineId: line, sku: SKU, qty: 1 }], amount: null, reason: null, assignee: null, openedAt: '2026-12-05T10:00:00+08:00', lastProgressAt: '2026-12-05T10:00:00+08:00',
+      refundDone: false, returnReceived: false, closeReason: null, escalations: [], timeline: [],
+    });
+    await store.save(`after-sales:douyin:77${pid}`, 1, summary(`after-sales:douyin:77${pid}`, 'L2', 'open'));
+    await store.save(`after-sales:douyin:78${pid}`, 1, summary(`after-sales:douyin:78${pid}`, 'L3', 'closed'));
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L2', caseKey: own('L2') })).toEqual({ owner: `after-sales:douyin:77${pid}` });
+    expect(await acts.claimCaseLine({ orderKey, lineId: 'L3', caseKey: own('L3') })).toEqual({ owner: own('L3') });
   });
 });
 

@@ -40,8 +40,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'Amazon SP-API (Orders v0)',
     summary:
-      'Pulls orders by LastUpdatedAfter/Before (Before >= 2 min before now, NextToken paging) plus getOrderItems per order into {order, items}; confirmShipment; inventory.push sets the seller-fulfilled quantity per listed SKU with Listings Items patchListingsItem (fulfillment_availability, DEFAULT channel; accepted means queued, Amazon validates asynchronously). LWA refresh-token exchange cached until expiry. getOrders is rate limited to 0.0167 rps with burst 20: pace pulls accordingly (shared limiter: issue 7).',
-    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
+      'Pulls orders by LastUpdatedAfter/Before (Before >= 2 min before now, NextToken paging) plus getOrderItems per order into {order, items}; confirmShipment; inventory.push sets the seller-fulfilled quantity per listed SKU with Listings Items patchListingsItem (fulfillment_availability, DEFAULT channel; accepted means queued, Amazon validates asynchronously). LWA refresh-token exchange cached until expiry. getOrders is rate limited to 0.0167 rps with burst 20: pace pulls accordingly (shared limiter: issue 7). aftersales.pull lists refunds posted in the window (Finances listFinancialEvents, RefundEventList; the window query is UNVERIFIED) for the case intake.',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push', 'aftersales.pull'],
     mappings: { inbound: ['amazon/order.v1'] },
     docs: 'https://developer-docs.amazon.com/sp-api/docs/orders-api-v0-reference',
   },

@@ -3,6 +3,7 @@ import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { AmazonConfig } from './index.js';
 import { pushInventory } from './operations/inventory-push.js';
 import { pullOrders } from './operations/order-pull.js';
+import { pullRefunds } from './operations/refund-pull.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { ADAPTER_ID, SpApiTransport } from './transport.js';
 import { dispatch, probe } from '../_shared/dispatch.js';
@@ -25,6 +26,7 @@ export function createAmazonInstance(config: AmazonConfig, deps: AdapterDeps): A
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, marketplaceIds: config.marketplaceIds, now: deps.now }, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
       [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory({ transport, sellerId: config.sellerId, marketplaceIds: config.marketplaceIds, listings: config.listings }, input, ctx),
+      [CAPABILITY.AFTER_SALES_PULL]: (input, ctx) => pullRefunds({ transport, now: deps.now }, input, ctx),
     }),
     async close() {},
   };

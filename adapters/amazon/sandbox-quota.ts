@@ -14,6 +14,8 @@ export const SP_API_USAGE_PLANS: Readonly<Record<string, UsagePlan>> = {
   getOrderItems: { rate: 0.5, burst: 30 },
   confirmShipment: { rate: 2, burst: 10 },
   patchListingsItem: { rate: 5, burst: 10 },
+  // UNVERIFIED: the Finances v0 plan as its reference gives it, not checked on a live account.
+  listFinancialEvents: { rate: 0.5, burst: 30 },
 };
 
 export class UsageBuckets {

@@ -8,6 +8,7 @@ import { spApiOperation } from './transport.js';
 import { ADAPTER_ID } from './constants.js';
 import { AMAZON_SHIPPABLE, AMAZON_STATUS, AmazonOrderInput, AmazonOrderPatch, amazonOrderState, iso, renderAmazonItem, renderAmazonOrder, type AmazonOrder } from './sandbox-orders.js';
 import { SP_API_USAGE_PLANS, UsageBuckets, type UsagePlan } from './sandbox-quota.js';
+import { amazonRefunds, type AmazonRefundInput } from './sandbox-refunds.js';
 
 /**
  * Amazon SP-API in memory: Login with Amazon's token endpoint, Orders v0 (getOrders with
@@ -19,6 +20,7 @@ import { SP_API_USAGE_PLANS, UsageBuckets, type UsagePlan } from './sandbox-quot
 
 export const LWA_TOKEN_PATH = '/auth/o2/token';
 const ORDERS = '/orders/v0/orders';
+const FINANCIAL_EVENTS = '/finances/v0/financialEvents';
 const LISTINGS = /^\/listings\/2021-08-01\/items\/([^/]+)\/([^/]+)$/;
 const ORDER_PATH = /^\/orders\/v0\/orders\/([^/]+)(\/orderItems|\/shipmentConfirmation)?$/;
 /** LastUpdatedBefore must be at least this long before the request (Orders v0 reference). */
@@ -46,6 +48,8 @@ export interface AmazonSandbox extends SandboxSystem {
   listItem(input: { sku: string; productType?: string; quantity?: number }): void;
   /** Every access token issued so far now answers "expired". */
   expireTokens(): void;
+  /** Posts a refund of an order line to the Finances API (listFinancialEvents' RefundEventList). */
+  refundOrder(input: AmazonRefundInput): Record<string, unknown>;
   state(): AmazonSandboxState;
 }
 
@@ -55,6 +59,7 @@ export interface AmazonSandboxState {
   stock: Record<string, number>;
   stockSets: ReturnType<PlatformLedger['toJSON']>['stockSets'];
   tokensIssued: number;
+  refunds: Record<string, unknown>[];
   /** Requests answered with an error, by `<status> <code>`. */
   refused: Record<string, number>;
 }
@@ -119,6 +124,7 @@ export const sandbox = {
       return jsonResponse({ errors: [{ code, message, details: '' }] }, status, { 'x-amzn-requestid': requestId(), ...headers });
     };
     const invalid = (message: string) => errors(400, 'InvalidInput', message);
+    const refunds = amazonRefunds({ orders, log, clock, pageSize: ordersPageSize, invalid });
 
     const lwa = (req: SandboxRequest, badSignature: boolean): SandboxResponse => {
       const f = new URLSearchParams(req.text);
@@ -273,6 +279,7 @@ export const sandbox = {
 
     const route = (req: SandboxRequest, verb: 'GET' | 'POST' | 'PATCH'): SandboxResponse => {
       if (verb === 'GET' && req.path === ORDERS) return getOrders(req.query);
+      if (verb === 'GET' && req.path === FINANCIAL_EVENTS) return refunds.listFinancialEvents(req.query);
       const l = LISTINGS.exec(req.path);
       if (verb === 'PATCH' && l?.[1] && l[2]) return patchListing(decodeURIComponent(l[1]), decodeURIComponent(l[2]), req.query, req.text);
       const m = ORDER_PATH.exec(req.path);
@@ -337,24 +344,26 @@ export const sandbox = {
         listings.set(l.sku, { productType: l.productType });
         if (l.quantity !== undefined) ledger.stock.set(l.sku, l.quantity);
       },
+      refundOrder: (input) => refunds.refund(input),
       expireTokens() {
         for (const t of tokens.keys()) tokens.set(t, 0);
       },
       state() {
         const l = ledger.toJSON();
-        return { orders: [...orders.values()].map(amazonOrderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, tokensIssued, refused: Object.fromEntries(refused) };
+        return { orders: [...orders.values()].map(amazonOrderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, tokensIssued, refunds: refunds.all(), refused: Object.fromEntries(refused) };
       },
       close: () => server.close(),
     };
     return system;
   },
-  /** What the contract kit calls: an order updated half an hour ago is pulled, shipped as one package, and its SKU's stock set. */
+  /** What the contract kit calls: an order updated half an hour ago is pulled, shipped as one package, its refund listed, and its SKU's stock set. */
   contract(system: AmazonSandbox) {
     const orderId = '111-9990000-0000001';
     const sku = 'CONTRACT-SKU';
     const now = Date.now();
     const placed = system.placeOrder({ id: orderId, lines: [{ sku, qty: 2, price: 1299 }], updatedAt: new Date(now - 30 * 60_000) });
     const lineId = placed.items[0]?.orderItemId ?? '';
+    system.refundOrder({ orderId, qty: 1, postedAt: new Date(now - 20 * 60_000) });
     return [
       {
         capability: CAPABILITY.ORDER_PULL,
@@ -365,6 +374,11 @@ export const sandbox = {
         capability: CAPABILITY.SHIPMENT_CONFIRM,
         input: { orderId, marketplaceId: placed.marketplaceId, trackingNumber: '1Z0000000001', carrierCode: 'UPS', shipDate: new Date(now).toISOString(), lines: [{ lineId, quantity: 2 }] },
         check: () => (system.state().orders.find((o) => o.id === orderId)?.status === 'Shipped' ? null : `order ${orderId} is not Shipped in the sandbox`),
+      },
+      {
+        capability: CAPABILITY.AFTER_SALES_PULL,
+        input: { window: { start: new Date(now - 2 * 3600_000).toISOString(), end: new Date(now - 5 * 60_000).toISOString() } },
+        check: (out: unknown) => (JSON.stringify(out).includes(`"AmazonOrderId":"${orderId}"`) ? null : `the refund posted on order ${orderId} was not listed`),
       },
       {
         capability: CAPABILITY.INVENTORY_PUSH,

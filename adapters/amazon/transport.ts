@@ -90,6 +90,7 @@ export function spApiOperation(method: 'GET' | 'POST' | 'PATCH', path: string): 
   if (method === 'GET' && /^\/orders\/v0\/orders\/[^/]+\/orderItems$/.test(path)) return 'getOrderItems';
   if (method === 'POST' && /^\/orders\/v0\/orders\/[^/]+\/shipmentConfirmation$/.test(path)) return 'confirmShipment';
   if (method === 'GET' && /^\/orders\/v0\/orders\/[^/]+$/.test(path)) return 'getOrder';
+  if (method === 'GET' && path === '/finances/v0/financialEvents') return 'listFinancialEvents';
   if (method === 'PATCH' && /^\/listings\/2021-08-01\/items\/[^/]+\/[^/]+$/.test(path)) return 'patchListingsItem';
   return `${method} ${path.replace(/^(\/orders\/v0\/orders)\/[^/]+/, '$1/{orderId}')}`;
 }

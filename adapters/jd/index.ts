@@ -17,6 +17,15 @@ export const jdConfig = z
     timeoutMs: timeoutMs(30_000),
     polling: jdPollingConfig.describe('Order pull window and overlap'),
     listings: listingsTable(JdListing),
+    afterSalesOperator: z
+      .object({
+        buId: z.string().min(1).describe('Seller (vender) id'),
+        operatePin: z.string().min(1).describe('Operator account pin'),
+        operateNick: z.string().min(1).optional().describe('Operator name'),
+      })
+      .strict()
+      .optional()
+      .describe('Seller id and operator sent with jingdong.asc.query.list (UNVERIFIED whether JOS requires them)'),
   })
   .strict();
 export type JdConfig = z.output<typeof jdConfig>;
@@ -30,8 +39,8 @@ export default defineAdapter({
     kind: 'platform',
     displayName: 'JD POP (JOS)',
     summary:
-      'Pulls POP orders by modified window (jingdong.pop.order.search, dateType 0, small rolled windows read from the last page back) and confirms shipment with jingdong.pop.order.shipment; pushes available stock per SKU with jingdong.stock.write.updateSkuStock (skuId, stockNum: an overwrite) to the skuId of the `listings` table (the response flag `success` is UNVERIFIED); MD5-signed routerjson calls, `_responce` and `_response` wrappers both read.',
-    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push'],
+      'Pulls POP orders by modified window (jingdong.pop.order.search, dateType 0, small rolled windows read from the last page back) and confirms shipment with jingdong.pop.order.shipment; pushes available stock per SKU with jingdong.stock.write.updateSkuStock (skuId, stockNum: an overwrite) to the skuId of the `listings` table (the response flag `success` is UNVERIFIED); MD5-signed routerjson calls, `_responce` and `_response` wrappers both read; lists after-sales service orders by update window (jingdong.asc.query.list, response shape and status codes UNVERIFIED) for the case intake.',
+    capabilities: ['order.pull', 'shipment.confirm', 'inventory.push', 'aftersales.pull'],
     mappings: { inbound: ['jd/order.v1'] },
     docs: 'https://jos.jd.com/',
   },

@@ -1,6 +1,7 @@
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import type { AdapterDeps, AdapterInstance } from '../../src/sdk/define.js';
 import type { JdConfig } from './index.js';
+import { pullAfterSales } from './operations/aftersales-pull.js';
 import { pullOrders } from './operations/order-pull.js';
 import { pushInventory } from './operations/inventory-push.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
@@ -17,6 +18,7 @@ export function createJdInstance(config: JdConfig, deps: AdapterDeps): AdapterIn
       [CAPABILITY.ORDER_PULL]: (input, ctx) => pullOrders({ transport, pageSize: config.pageSize, orderStates: config.orderStates }, input, ctx),
       [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment(transport, input, ctx),
       [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory(transport, config.listings, input, ctx),
+      [CAPABILITY.AFTER_SALES_PULL]: (input, ctx) => pullAfterSales({ transport, pageSize: config.pageSize, operator: config.afterSalesOperator }, input, ctx),
     }),
     async close() {},
   };

@@ -5,6 +5,7 @@ import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import { parseGmt8 } from '../_shared/signing.js';
 import { ADAPTER_ID } from './constants.js';
+import { jdAfterSales, type JdAfterSaleInput, type JdAfterSalePatch } from './sandbox-aftersales.js';
 import { jdMethods, type JdErrorBody } from './sandbox-methods.js';
 import { JD_STATE, JdOrderInput, JdOrderPatch, jdOrderState, type JdOrder } from './sandbox-orders.js';
 
@@ -46,6 +47,10 @@ export interface JdSandbox extends SandboxSystem {
   /** Changes state, consignee or seller remark; bumps `modified`. */
   updateOrder(orderId: string, patch: JdOrderPatch): ReturnType<typeof jdOrderState>;
   listItem(input: SandboxListingInput): { sku: string; wareId: string; skuId: string };
+  /** A buyer's after-sales service order on an order line (jingdong.asc.query.list lists it). */
+  openAfterSale(input: JdAfterSaleInput): Record<string, unknown>;
+  /** Moves a service order to another serviceStatus; bumps its updateTime. */
+  updateAfterSale(serviceId: number, patch: JdAfterSalePatch): Record<string, unknown>;
   /** Answers the next matching call(s) with this gateway error instead. */
   failNext(error: JdErrorBody, opts?: { method?: string; times?: number }): void;
   state(): JdSandboxState;
@@ -56,6 +61,7 @@ export interface JdSandboxState {
   shipments: ReturnType<PlatformLedger['toJSON']>['shipments'];
   stock: Record<string, number>;
   stockSets: ReturnType<PlatformLedger['toJSON']>['stockSets'];
+  afterSales: Record<string, unknown>[];
   /** Calls refused before reaching a method, by JOS code. */
   refused: Record<string, number>;
 }
@@ -82,7 +88,8 @@ export const sandbox = {
     const orders = new Map<string, JdOrder>();
     const script = new ErrorScript<JdErrorBody>();
     const refused = new Map<string, number>();
-    const methods = jdMethods({ orders, listings, ledger, log, clock });
+    const afterSales = jdAfterSales({ orders, log, clock });
+    const methods = { ...jdMethods({ orders, listings, ledger, log, clock }), ...afterSales.methods };
 
     const fail = (e: JdErrorBody): SandboxResponse => jsonResponse({ error_response: { ...e, request_id: randomUUID() } });
     const refuse = (e: JdErrorBody, method: string | undefined, why?: string): SandboxResponse => {
@@ -175,23 +182,26 @@ export const sandbox = {
         const s = listings.list(input);
         return { sku: s.sku, wareId: s.itemId, skuId: s.skuId };
       },
+      openAfterSale: (input) => afterSales.open(input),
+      updateAfterSale: (id, patch) => afterSales.update(id, patch),
       failNext(error, o = {}) {
         script.failNext(error, { ...(o.method ? { api: o.method } : {}), ...(o.times ? { times: o.times } : {}) });
       },
       state() {
         const l = ledger.toJSON();
-        return { orders: [...orders.values()].map(jdOrderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, refused: Object.fromEntries(refused) };
+        return { orders: [...orders.values()].map(jdOrderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, afterSales: afterSales.all(), refused: Object.fromEntries(refused) };
       },
       close: () => server.close(),
     };
     return system;
   },
-  /** What the contract kit calls: an order placed ten minutes ago is pulled, shipped, and its SKU's stock set. */
+  /** What the contract kit calls: an order placed ten minutes ago is pulled, shipped, its after-sale listed, and its SKU's stock set. */
   contract(system: JdSandbox) {
     const orderId = '300999000001';
     const sku = 'CONTRACT-SKU';
     const now = Date.now();
     system.placeOrder({ id: orderId, lines: [{ sku, qty: 1, price: 1990 }], modifiedAt: new Date(now - 10 * 60_000) });
+    system.openAfterSale({ orderId, modifiedAt: new Date(now - 5 * 60_000) });
     return [
       {
         capability: CAPABILITY.ORDER_PULL,
@@ -202,6 +212,11 @@ export const sandbox = {
         capability: CAPABILITY.SHIPMENT_CONFIRM,
         input: { orderId, trackingNumber: 'SF0000000001', carrierCode: '467' },
         check: () => (system.state().shipments.some((s) => s.orderId === orderId && s.trackingNumber === 'SF0000000001') ? null : 'the sandbox recorded no shipment'),
+      },
+      {
+        capability: CAPABILITY.AFTER_SALES_PULL,
+        input: { window: { start: new Date(now - 30 * 60_000).toISOString(), end: new Date(now).toISOString() } },
+        check: (out: unknown) => (JSON.stringify(out).includes(`"orderId":"${orderId}"`) ? null : `the after-sale opened on order ${orderId} was not listed`),
       },
       {
         capability: CAPABILITY.INVENTORY_PUSH,

@@ -16,7 +16,7 @@ export default defineAdapter({
     status: 'beta',
     kind: 'wms',
     displayName: 'Wangdiantong (旺店通)',
-    summary: 'Trade push and intercept, stock query and logistics sync-back for the Wangdiantong enterprise and ultimate editions; completed return stock-ins (退货入库, enterprise edition) for the after-sales cases.',
+    summary: 'Trade push and intercept, stock query and logistics sync-back for the Wangdiantong enterprise and ultimate editions; completed return stock-ins (退货入库: enterprise stockin_order_query_refund.php, ultimate wms.stockin.Refund.queryWithDetail) for the after-sales cases.',
     capabilities: ['wms.order.push', 'wms.order.intercept', 'stock.query', 'logistics.sync', 'wms.returns.received'],
     docs: 'https://open.wangdian.cn/',
   },

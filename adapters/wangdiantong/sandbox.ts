@@ -56,7 +56,7 @@ export interface WdtSandbox extends SandboxSystem {
   ship(tid: string, logistics?: ShipmentDetails): WdtSandboxSync;
   /** The next business call of this api (file or method; any when omitted) answers with this code and message. */
   failNext(code: number, message: string, api?: string): void;
-  /** A parcel comes back and the warehouse books it in (退货入库, completed); stockin_order_query_refund.php lists it. */
+  /** A parcel comes back and the warehouse books it in (退货入库, completed); stockin_order_query_refund.php (enterprise) and wms.stockin.Refund.queryWithDetail (ultimate) list it. */
   receiveReturn(input: WdtReturnInput): { orderNo: string; refundNo: string };
   state(): WdtSandboxState;
 }
@@ -175,6 +175,10 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
         const size = Number(q.get('page_size') ?? '1000');
         log.record('stock.query', a.data[0].spec_nos.join(','), { edition: WDT_EDITION.ULTIMATE, rows: rows.length });
         return new Reply(0, { total: rows.length, data: rows.slice(page * size, (page + 1) * size) });
+      }
+      case 'wms.stockin.Refund.queryWithDetail': {
+        const r = returns.queryUltimate(args, q);
+        return 'error' in r ? new Reply(WDT_SANDBOX_CODE.APP_ERROR, { message: r.error }) : new Reply(0, r.body);
       }
       case 'sales.LogisticsSync.getSyncListExt': {
         const rows = wh.pending(Number(q.get('page_size') ?? '100')).map((s) => ({ sync_id: RAW_MARK + s.syncId, tid: s.tid, logistics_no: s.logisticsNo, logistics_code: s.logisticsCode, logistics_name: s.logisticsName, is_part_sync: 0, oids: '' }));

@@ -35,6 +35,8 @@ export class CaseIntake {
     const joined = await this.joinTarget(input);
     if (joined) return this.tellJoined(joined, input);
     const lines = await this.completeLines(input);
+    const claimedByOrder = await this.claimLines(input, lines);
+    if (claimedByOrder) return this.tellJoined(claimedByOrder, input);
     try {
       await this.d.temporal.workflow.signalWithStart('afterSalesCase', {
         workflowId: input.caseKey,
@@ -76,6 +78,30 @@ export class CaseIntake {
         this.d.logger.info({ caseKey: input.caseKey, joinedTo: target }, 'platform after-sale joins the case the lifecycle opened for it');
         return target;
       }
+    }
+    return null;
+  }
+
+  /**
+   * A platform case claims its order lines before it starts, so the lifecycle's refund after
+   * pickup of such a line, seen later, joins it instead of opening a second case. Answers the
+   * lifecycle's case when the lifecycle claimed a line first (it asked between this message's
+   * join check and now): the message joins that case. A case claimed but not started yet makes
+   * the message fail, to be delivered again, rather than open a second case or be lost.
+   */
+  private async claimLines(input: AfterSalesCaseInput, lines: CaseLine[]): Promise<string | null> {
+    const j = this.d.joins;
+    if (!j || input.openedBy.kind !== 'platform' || !input.platformCaseId || !input.orderKey || !input.channel) return null;
+    const prefix = `${input.channel}:`;
+    if (!input.orderKey.startsWith(prefix)) return null;
+    const orderPart = caseWorkflowId(input.platform, `refund-${input.orderKey.slice(prefix.length)}-`);
+    for (const l of lines) {
+      const owner = await j.store.claimLine(input.orderKey, l.lineId, input.caseKey);
+      if (owner !== `${orderPart}${l.lineId}`) continue;
+      if (!(await this.exists(owner))) throw new Error(`after-sales ${input.platformCaseId}: line ${l.lineId} of order ${input.orderKey} belongs to case ${owner}, which is still starting; deliver the message again`);
+      const target = await j.store.join(input.caseKey, owner);
+      this.d.logger.info({ caseKey: input.caseKey, joinedTo: target }, 'platform after-sale joins the case the lifecycle claimed its line for');
+      return target;
     }
     return null;
   }

@@ -74,6 +74,10 @@ export function caseStubs(settings: CaseSettings = caseSettings()) {
       rec('saveCase', input);
       return { saved: true };
     },
+    async claimCaseLine(input) {
+      rec('claimCaseLine', input);
+      return { owner: input.caseKey };
+    },
     async restockReturn(input) {
       rec('restockReturn', input);
       const applied = !restocked.has(input.restockKey);

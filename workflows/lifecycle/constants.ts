@@ -46,6 +46,8 @@ export const PATCH = {
   ORDER_STORE_PROJECTION: 'order-store-projection',
   /** Record, rules, stock lock and their compensations run as local activities (server-retried activities once Redis stays away). */
   LOCAL_STORE_STEPS: 'local-store-steps',
+  /** A refund after pickup of a line the platform's own after-sale claimed first joins that case instead of opening a second. */
+  REFUND_CASE_JOINS_PLATFORM_CASE: 'refund-case-joins-platform-case',
   /** A notice whose channel (or the outbox in Redis) is down past its retries waits for it beside the order instead of being dropped. */
   NOTICES_WAIT_OUT_OUTAGES: 'notices-wait-out-outages',
 } as const;

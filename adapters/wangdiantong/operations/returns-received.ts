@@ -5,6 +5,7 @@ import { formatGmt8 } from '../../_shared/signing.js';
 import { WDT_EDITION } from '../config.js';
 import { parseQuantity } from '../format.js';
 import { ADAPTER_ID, type WdtTransport } from '../transport.js';
+import { returnsReceivedUltimate } from './returns-received-ultimate.js';
 
 /** WDT serves at most 30 days per call (start_time..end_time, both inclusive). */
 const MAX_WINDOW_MS = 30 * 24 * 3600_000;
@@ -54,10 +55,11 @@ function units(v: string | number, where: string): number {
  * `stockin_order_query_refund.php` (退货入库单查询, enterprise edition): completed return stock-ins
  * by last-modified window, each with its lines' platform tid/oid and merchant SKU (spec_no).
  * Fields from WDT's published doc page for the call (not in WIRE-FORMATS; UNVERIFIED against a
- * live account). The ultimate edition's `wms.stockin.Refund.queryWithDetail` is not implemented.
+ * live account). The ultimate edition asks `wms.stockin.Refund.queryWithDetail` for the same
+ * (returns-received-ultimate.ts).
  */
 export async function returnsReceived(t: WdtTransport, input: z.output<typeof ReturnsReceivedInput>, scope: RequestScope | AbortSignal): Promise<{ returns: ReceivedReturn[]; nextPage: number | null }> {
-  if (t.edition !== WDT_EDITION.ENTERPRISE) throw AdapterError.rejected(ADAPTER_ID, 'unsupported_capability', 'wms.returns.received: only the enterprise edition (stockin_order_query_refund.php) is implemented');
+  if (t.edition !== WDT_EDITION.ENTERPRISE) return returnsReceivedUltimate(t, input, scope);
   const page = input.page ?? 0;
   const raw = await t.enterprise('stockin_order_query_refund.php', { start_time: formatGmt8(input.window.start), end_time: formatGmt8(input.window.end), status: DONE, page_no: String(page), page_size: String(PAGE_SIZE) }, scope);
   const body = Body.safeParse(raw);
