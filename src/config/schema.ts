@@ -9,6 +9,7 @@ import { DEFAULT_PII_VIEWS, PII_VIEWS } from '../http/pii-view.js';
 import { notificationsSchema } from '../notify/config.js';
 import { trackingSchema } from '../tracking/config.js';
 import { afterSalesConfigSchema } from '../after-sales/config.js';
+import { CHANNEL_MODE } from '../shadow/mode.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -34,6 +35,10 @@ export function configSchema(env: Env) {
       mapping: z.string().regex(MAPPING_REF, 'expected <adapter>/<name>.v<N>, e.g. shopify/order.v1'),
       currency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
       enabled: envBool(env).default(true),
+      mode: z
+        .enum([CHANNEL_MODE.LIVE, CHANNEL_MODE.SHADOW])
+        .default(CHANNEL_MODE.LIVE)
+        .describe('shadow: orders run the whole lifecycle beside the old system, but every downstream write (waybill, WMS, ship-confirm, ERP write-back, stock push) is recorded in the order store instead of sent; an order keeps the mode it had at its first write'),
       /** Incremental pull on a Temporal Schedule (see src/polling/); on by default when the connector offers order.pull. */
       poll: channelPollSchema(env),
       /**

@@ -120,6 +120,27 @@ export interface RawPayloadsTable {
   stored_at: ColumnType<Date, string | undefined, never>;
 }
 
+/** The mode (live or shadow) an order's downstream writes were pinned to at its first one. */
+export interface OrderWriteModesTable {
+  workflow_id: string;
+  channel: string;
+  mode: string;
+  pinned_at: ColumnType<Date, string | undefined, never>;
+}
+
+/** A downstream write a shadow-mode order would have made, as it would have been sent. */
+export interface ShadowWritesTable {
+  id: ColumnType<number, never, never>;
+  idempotency_key: string;
+  recorded_at: Timestamp;
+  workflow_id: string;
+  channel: string;
+  connector: string;
+  capability: string;
+  request: Json;
+  answer: Json;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_waybills: OrderWaybillsTable;
@@ -128,4 +149,6 @@ export interface Database {
   import_checkpoints: ImportCheckpointsTable;
   import_rejects: ImportRejectsTable;
   raw_payloads: RawPayloadsTable;
+  order_write_modes: OrderWriteModesTable;
+  shadow_writes: ShadowWritesTable;
 }
