@@ -2453,6 +2453,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shadow/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shadow channel's day (date=YYYY-MM-DD at shadow.compare.utcOffset) against the old system's export (shadow.compare.csvPath through shadow.compare.mapping): per order matched, differing (field, hub value, old-system value; addresses masked) or missing on either side, with counts per field and the export rows that could not be read; format=json|csv
+         * @description Roles: platform_engineer (operations_lead may call everything).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    channel?: string;
+                    date?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: string;
+                            from: string;
+                            to: string;
+                            source: string;
+                            totals: {
+                                matched: number;
+                                differing: number;
+                                missing_in_hub: number;
+                                missing_in_legacy: number;
+                            };
+                            byField: {
+                                [key: string]: number;
+                            };
+                            orders: {
+                                orderId: string;
+                                /** @enum {string} */
+                                result: "matched" | "differing" | "missing_in_hub" | "missing_in_legacy";
+                                differences: {
+                                    field: string;
+                                    hub: string;
+                                    legacy: string;
+                                }[];
+                            }[];
+                            rejects: {
+                                row: number;
+                                field: string;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/finance/reconciliation": {
         parameters: {
             query?: never;
