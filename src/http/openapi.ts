@@ -43,6 +43,8 @@ const DiffReportBody = z.object({
   fields: z.array(z.object({ path: z.string(), count: z.number().int(), examples: z.array(z.object({ payloadId: z.string(), before: z.unknown(), after: z.unknown() })) })),
   newlyFailing: z.array(PayloadRef),
   newlySucceeding: z.array(PayloadRef),
+  /** Pass as `cursor` for the next page of payloads; null on the last page. Each page reports its own payloads. */
+  nextCursor: z.string().nullable(),
 });
 
 export const OPERATIONS: Operation[] = [
@@ -70,7 +72,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/quarantine/{id}/masked', summary: 'The kept body with every value under a PII-looking key masked (pretty JSON; a non-JSON body is not shown)', roles: ['platform_engineer', 'sre'], response: z.object({ id: z.string(), masked: z.string() }), errors: [400, 401, 403, 404] },
   { method: 'post', path: '/api/quarantine/{id}/replay', summary: 'Map the kept payload again with the current mapping and start the order', roles: ['platform_engineer', 'sre'], response: AcceptedBody, errors: [400, 401, 403, 404, 422] },
   { method: 'get', path: '/api/mappings', summary: 'Loaded mappings and any compile errors', roles: ['platform_engineer'], response: z.object({ mappings: z.array(z.object({ id: z.string(), file: z.string(), loadedAt: z.string(), error: z.string().optional() })) }), errors: [401, 403] },
-  { method: 'post', path: '/api/mappings/diff', summary: 'Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data', roles: ['platform_engineer'], request: DiffBody, response: DiffReportBody, errors: [400, 401, 403, 404, 503] },
+  { method: 'post', path: '/api/mappings/diff', summary: 'Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads; `limit` payloads per page (default 1000), `cursor` = nextCursor of the previous page. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data', roles: ['platform_engineer'], request: DiffBody, response: DiffReportBody, errors: [400, 401, 403, 404, 503] },
   { method: 'post', path: '/api/mappings/{adapter}/{mapping}/dry-run', summary: 'Map an arbitrary body with a mapping (e.g. shopify/order.v1) and validate it; nothing is stored', roles: ['platform_engineer'], request: z.unknown().meta({ description: 'The payload as the platform would send it (JSON)' }), query: z.object({ channel: z.string().optional().meta({ description: 'Map with this channel\'s platform, shop and currency' }) }), response: z.object({ ok: z.boolean(), mappingId: z.string(), order: CanonicalOrder }), errors: [400, 401, 403, 404, 422] },
   {
     method: 'get',

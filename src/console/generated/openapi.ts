@@ -2068,7 +2068,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data
+         * Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads; `limit` payloads per page (default 1000), `cursor` = nextCursor of the previous page. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data
          * @description Roles: platform_engineer (operations_lead may call everything).
          */
         post: {
@@ -2086,6 +2086,9 @@ export interface paths {
                         /** @default 7d */
                         since?: string;
                         channel?: string;
+                        /** @default 1000 */
+                        limit?: number;
+                        cursor?: string;
                     };
                 };
             };
@@ -2124,6 +2127,7 @@ export interface paths {
                                 receivedAt: string;
                                 error: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
