@@ -11,6 +11,7 @@ import { importOrdersCommand } from '../src/cli/import.js';
 import { ERP_EXPORT_HEADER, sampleOrderRows, type ErpExportRow } from '../src/import/sample-export.js';
 import type { StoreDb } from '../src/store/db/connect.js';
 import { StoreFinanceSource } from '../src/store/db/finance-source.js';
+import { searchOrders } from '../src/store/db/search.js';
 import { FinanceConfig } from '../src/finance/config.js';
 import { reconcile, type DetailRow } from '../src/finance/reconcile.js';
 import { testSchema, testStore } from './support/store.js';
@@ -102,6 +103,12 @@ describe('zhongshu import orders (real PostgreSQL)', () => {
     const again = await run(file, { config });
     expect(JSON.parse(again.out)).toMatchObject({ alreadyFinished: true, imported: good });
     expect(await counts(store)).toEqual({ orders: good, distinct: good, rejects: bad.length, distinctRejectRows: bad.length });
+
+    // The order search finds imported orders beside the hub's own, marked historical.
+    const found = await searchOrders(store, { platformOrderId: 'ERP100007' }, { limit: 10, sort: '-receivedAt', cursor: null });
+    expect(found.orders).toEqual([expect.objectContaining({ workflowId: 'historical:old-erp:ERP100007', orderKey: 'old-erp:ERP100007', channel: 'old-erp', state: 'historical', historical: true, platform: 'jd', waybillNo: null })]);
+    expect((await searchOrders(store, { historical: true }, { limit: 1, sort: '-receivedAt', cursor: null })).totals.orders).toBe(good);
+    expect((await searchOrders(store, { historical: false }, { limit: 1, sort: '-receivedAt', cursor: null })).totals.orders).toBe(0);
 
     // The finance figures count the imported orders of a month, each detail row marked historical.
     const finance = FinanceConfig.parse({});

@@ -715,6 +715,7 @@ export interface paths {
                     buyerPhoneHash?: string;
                     province?: string;
                     city?: string;
+                    historical?: "true" | "false";
                     sort?: "receivedAt" | "-receivedAt" | "paidAmount" | "-paidAmount";
                     cursor?: string;
                     limit?: number;
@@ -755,6 +756,7 @@ export interface paths {
                                 city: string | null;
                                 seq: number;
                                 projectedAt: string;
+                                historical: boolean;
                             }[];
                             totals: {
                                 orders: number;

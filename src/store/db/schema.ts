@@ -141,6 +141,32 @@ export interface ShadowWritesTable {
   answer: Json;
 }
 
+/** View (0006): lifecycle orders and imported ones, for the order search. */
+export interface SearchableOrdersTable {
+  workflow_id: string;
+  seq: number;
+  order_key: string;
+  platform: string;
+  channel: string;
+  shop: string;
+  platform_order_id: string;
+  state: string;
+  platform_status: string;
+  hold_reason: string | null;
+  waybill_no: string | null;
+  carrier: string | null;
+  skus: string[];
+  currency: string;
+  paid_minor: number;
+  paid_at: Date | null;
+  received_at: Date;
+  province: string | null;
+  city: string | null;
+  buyer_phone_hash: string | null;
+  projected_at: Date;
+  historical: boolean;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_waybills: OrderWaybillsTable;
@@ -151,4 +177,5 @@ export interface Database {
   raw_payloads: RawPayloadsTable;
   order_write_modes: OrderWriteModesTable;
   shadow_writes: ShadowWritesTable;
+  searchable_orders: SearchableOrdersTable;
 }
