@@ -15,6 +15,8 @@ import { freePort } from './support/global-setup.js';
 import { ADMIN_KEY, CS_KEY, ENGINEER_KEY, startTestHub } from './support/hub.js';
 import type { Json } from './support/json.js';
 import { dailyShadowSummary } from '../src/shadow/compare/daily.js';
+import { compareDay } from '../src/shadow/compare/run.js';
+import odbc from 'odbc';
 import { orderApi } from './support/orders.js';
 
 /**
@@ -188,6 +190,28 @@ describe('a channel in shadow mode', () => {
     expect(err[0]).toBe(`shadow ${CHANNEL}: 1 matched, 1 differing (carrier 1, holds 1, address 1, amounts.paid 1), 1 missing in hub, 1 missing in old system, 1 export row(s) rejected\n`);
     expect(code).toBe(1);
     expect((await readFile(out, 'utf8')).replace(/^\uFEFF/, '').trim().split('\n')).toEqual(lines);
+
+    // The same outputs read from the old system's database over unixODBC + psqlODBC (a query aliasing its columns).
+    const odb = await odbc.connect(inject('odbcConnectionString'));
+    const table = `old_outputs_${suffix}`;
+    try {
+      await odb.query(`CREATE TABLE ${table} (channel varchar(32), day varchar(10), n integer, order_no varchar(32), carrier varchar(16), holds varchar(64), gifts varchar(64), wms varchar(64), province varchar(16), city varchar(16), district varchar(16), street varchar(32), detail varchar(64), goods varchar(16), freight varchar(16), discount varchar(16), paid varchar(16))`);
+      let n = 0;
+      for (const r of rows) {
+        await odb.query(`INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [CHANNEL, date, ++n, ...[r.平台订单号, r.物流公司, r.挂起原因, r.赠品, r.仓库指令, r.省, r.市, r.区, r.街道, r.详细地址, r.商品金额, r.运费, r.优惠金额, r.实付金额].map((v) => v ?? '')]);
+      }
+      const query = `SELECT order_no AS "平台订单号", carrier AS "物流公司", holds AS "挂起原因", gifts AS "赠品", wms AS "仓库指令", province AS "省", city AS "市", district AS "区", street AS "街道", detail AS "详细地址", goods AS "商品金额", freight AS "运费", discount AS "优惠金额", paid AS "实付金额" FROM ${table} WHERE channel = ? AND day = ? ORDER BY n`;
+      if (!hub.orders) throw new Error('the test hub has no order store');
+      const viaOdbc = await compareDay({ store: hub.orders.db, engine: hub.mappings }, { channel: CHANNEL, currency: 'CNY', date, utcOffset: '+08:00', source: { odbc: { connectionString: inject('odbcConnectionString'), query } }, mapping: 'shadow/legacy-outcome.v1' });
+      expect(viaOdbc.source).toBe('odbc');
+      expect(viaOdbc.totals).toEqual(report.totals);
+      expect(viaOdbc.orders).toEqual(report.orders);
+      // Rows are counted from 1 (no header row), so the bad one is the fourth.
+      expect(viaOdbc.rejects).toEqual([{ row: 4, field: '实付金额', reason: '"12.345" is not an amount in yuan with at most two decimals' }]);
+    } finally {
+      await odb.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+      await odb.close();
+    }
 
     // The daily summary's line for the channel.
     if (!hub.orders) throw new Error('the test hub has no order store');

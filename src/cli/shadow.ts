@@ -6,7 +6,7 @@ import { IMPORT_ENCODING } from '../import/encoding.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { summaryLine } from '../shadow/compare/compare.js';
 import { comparisonCsv } from '../shadow/compare/report-csv.js';
-import { compareDay, DATE_PATTERN, exportPath } from '../shadow/compare/run.js';
+import { compareDay, configuredSource, DATE_PATTERN } from '../shadow/compare/run.js';
 import { SHADOW_MAPPING_REF } from '../shadow/config.js';
 import { connectStore } from '../store/db/connect.js';
 import { migrateToLatest } from '../store/db/migrate.js';
@@ -57,9 +57,10 @@ export async function shadowCompareCommand(raw: Record<string, unknown>, env: No
     return 2;
   }
   const cmp = config.shadow.compare;
-  const file = o.file ?? (cmp.csvPath ? exportPath(cmp.csvPath, o.channel, o.date) : undefined);
-  if (!file) {
-    process.stderr.write('--file: give the old system\'s export, or set shadow.compare.csvPath\n');
+  const found = configuredSource(cmp, o.channel, o.date, o.file);
+  const source = found && 'file' in found && o.encoding ? { ...found, encoding: o.encoding } : found;
+  if (!source) {
+    process.stderr.write("--file: give the old system's export, or set shadow.compare.csvPath or shadow.compare.odbc\n");
     return 2;
   }
   const url = o.databaseUrl || env['DATABASE_URL'] || config.database.url;
@@ -72,7 +73,7 @@ export async function shadowCompareCommand(raw: Record<string, unknown>, env: No
   try {
     await engine.loadAll();
     await migrateToLatest(store);
-    const report = await compareDay({ store, engine }, { channel: o.channel, currency: channel.currency, date: o.date, utcOffset: cmp.utcOffset, file, mapping: o.mapping ?? cmp.mapping, encoding: o.encoding ?? cmp.encoding });
+    const report = await compareDay({ store, engine }, { channel: o.channel, currency: channel.currency, date: o.date, utcOffset: cmp.utcOffset, source, mapping: o.mapping ?? cmp.mapping });
     const text = o.format === COMPARE_FORMAT.CSV ? comparisonCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
     if (o.out) await writeFile(o.out, text);
     else process.stdout.write(text);

@@ -10,7 +10,7 @@ import { notificationsSchema } from '../notify/config.js';
 import { trackingSchema } from '../tracking/config.js';
 import { afterSalesConfigSchema } from '../after-sales/config.js';
 import { CHANNEL_MODE } from '../shadow/mode.js';
-import { ShadowConfig } from '../shadow/config.js';
+import { shadowConfigSchema } from '../shadow/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -347,7 +347,7 @@ export function configSchema(env: Env) {
       finance: FinanceConfig.prefault({}),
       /** Historical orders from an old system (`zhongshu import orders`, src/import/config.ts). */
       import: ImportConfig.prefault({}),
-      shadow: ShadowConfig.prefault({}).describe('the shadow run beside an old system: the daily comparison of outcomes'),
+      shadow: shadowConfigSchema(env).prefault({}).describe('the shadow run beside an old system: the daily comparison of outcomes'),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()

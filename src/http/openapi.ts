@@ -77,7 +77,7 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/api/shadow/compare',
-    summary: "A shadow channel's day (date=YYYY-MM-DD at shadow.compare.utcOffset) against the old system's export (shadow.compare.csvPath through shadow.compare.mapping): per order matched, differing (field, hub value, old-system value; addresses masked) or missing on either side, with counts per field and the export rows that could not be read; format=json|csv",
+    summary: "A shadow channel's day (date=YYYY-MM-DD at shadow.compare.utcOffset) against the old system's outputs (the export at shadow.compare.csvPath, or its database over shadow.compare.odbc, through shadow.compare.mapping): per order matched, differing (field, hub value, old-system value; addresses masked) or missing on either side, with counts per field and the export rows that could not be read; format=json|csv",
     roles: ['platform_engineer'],
     query: ShadowCompareQuery,
     response: z.object({

@@ -2467,7 +2467,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A shadow channel's day (date=YYYY-MM-DD at shadow.compare.utcOffset) against the old system's export (shadow.compare.csvPath through shadow.compare.mapping): per order matched, differing (field, hub value, old-system value; addresses masked) or missing on either side, with counts per field and the export rows that could not be read; format=json|csv
+         * A shadow channel's day (date=YYYY-MM-DD at shadow.compare.utcOffset) against the old system's outputs (the export at shadow.compare.csvPath, or its database over shadow.compare.odbc, through shadow.compare.mapping): per order matched, differing (field, hub value, old-system value; addresses masked) or missing on either side, with counts per field and the export rows that could not be read; format=json|csv
          * @description Roles: platform_engineer (operations_lead may call everything).
          */
         get: {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ChannelConfig } from '../../config/schema.js';
 import type { MappingEngine } from '../../mapping/engine.js';
 import { comparisonCsv } from '../../shadow/compare/report-csv.js';
-import { compareDay, DATE_PATTERN, exportPath } from '../../shadow/compare/run.js';
+import { compareDay, configuredSource, DATE_PATTERN } from '../../shadow/compare/run.js';
 import type { ShadowConfig } from '../../shadow/config.js';
 import { CHANNEL_MODE } from '../../shadow/mode.js';
 import type { StoreDb } from '../../store/db/connect.js';
@@ -39,14 +39,14 @@ export function shadowRoutes(d: { store: StoreDb | null; mappings: MappingEngine
     if (channel.mode !== CHANNEL_MODE.SHADOW) throw new HttpError(409, 'not_shadow', `channel: "${id}" is not in shadow mode`);
     if (!d.store) throw new HttpError(503, 'no_store', 'the hub has no order store, so there is nothing to compare');
     const cmp = d.config.compare;
-    if (!cmp.csvPath) throw new HttpError(503, 'no_export', "shadow.compare.csvPath is not set: the hub does not know where the old system's export is");
-    const file = exportPath(cmp.csvPath, id, date);
+    const source = configuredSource(cmp, id, date);
+    if (!source) throw new HttpError(503, 'no_export', "neither shadow.compare.csvPath nor shadow.compare.odbc is set: the hub does not know where the old system's outputs are");
     let report;
     try {
-      report = await compareDay({ store: d.store, engine: d.mappings }, { channel: id, currency: channel.currency, date, utcOffset: cmp.utcOffset, file, mapping: cmp.mapping, encoding: cmp.encoding });
+      report = await compareDay({ store: d.store, engine: d.mappings }, { channel: id, currency: channel.currency, date, utcOffset: cmp.utcOffset, source, mapping: cmp.mapping });
     } catch (err) {
       // The export not being there yet (the old system writes it late) is the usual case.
-      throw new HttpError(422, 'export_unreadable', `export ${file}: ${errorMessage(err)}`);
+      throw new HttpError(422, 'export_unreadable', `${'file' in source ? `export ${source.file}` : 'old system over ODBC'}: ${errorMessage(err)}`);
     }
     if (format === SHADOW_COMPARE_FORMAT.CSV) return c.body(comparisonCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="shadow-${id}-${date}.csv"` });
     return c.json(report);

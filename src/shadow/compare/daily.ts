@@ -5,7 +5,7 @@ import { errorMessage } from '../../util/errors.js';
 import type { ShadowConfig } from '../config.js';
 import { CHANNEL_MODE } from '../mode.js';
 import { summaryLine } from './compare.js';
-import { compareDay, exportPath } from './run.js';
+import { compareDay, configuredSource } from './run.js';
 
 /**
  * The daily summary's shadow lines: each shadow channel's day against its export, or why it could
@@ -17,12 +17,13 @@ export function dailyShadowSummary(d: { store: StoreDb | null; engine: MappingEn
     const out: string[] = [];
     for (const ch of shadow) {
       const cmp = d.config.compare;
-      if (!d.store || !cmp.csvPath) {
-        out.push(`shadow ${ch.id}: not compared (${d.store ? 'shadow.compare.csvPath is not set' : 'no order store'})`);
+      const source = configuredSource(cmp, ch.id, date);
+      if (!d.store || !source) {
+        out.push(`shadow ${ch.id}: not compared (${d.store ? 'neither shadow.compare.csvPath nor shadow.compare.odbc is set' : 'no order store'})`);
         continue;
       }
       try {
-        const r = await compareDay({ store: d.store, engine: d.engine }, { channel: ch.id, currency: ch.currency, date, utcOffset: cmp.utcOffset, file: exportPath(cmp.csvPath, ch.id, date), mapping: cmp.mapping, encoding: cmp.encoding });
+        const r = await compareDay({ store: d.store, engine: d.engine }, { channel: ch.id, currency: ch.currency, date, utcOffset: cmp.utcOffset, source, mapping: cmp.mapping });
         out.push(`${summaryLine(r)}${r.rejects.length ? `, ${r.rejects.length} export row(s) rejected` : ''}`);
       } catch (err) {
         out.push(`shadow ${ch.id}: not compared (${errorMessage(err)})`);
