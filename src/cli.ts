@@ -9,6 +9,7 @@ import { financeExportCommand } from './cli/finance.js';
 import { dbMigrateCommand, dbRebuildCommand } from './cli/db.js';
 import { clusterUpCommand } from './cli/cluster.js';
 import { importOrdersCommand } from './cli/import.js';
+import { shadowCompareCommand } from './cli/shadow.js';
 import { mappingsDiffCommand } from './cli/mappings-diff.js';
 import { packageVersion } from './util/package-info.js';
 import { errorMessage } from './util/errors.js';
@@ -136,6 +137,21 @@ imports
   .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
   .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, then database.url)')
   .action((target: string, o: Record<string, unknown>) => exit(importOrdersCommand(target, o)));
+
+const shadow = program.command('shadow').description('the shadow run beside an old system');
+shadow
+  .command('compare')
+  .description("one shadow channel's day against the old system's export: per order matched, differing (by field) or missing on a side; exit 1 when anything differs")
+  .requiredOption('--channel <id>', 'the shadow channel')
+  .requiredOption('--date <YYYY-MM-DD>', 'the day (cut at shadow.compare.utcOffset, by the time the hub received each order)')
+  .option('--file <path>', "the old system's export (default: shadow.compare.csvPath)")
+  .option('--mapping <id>', 'the shadow/* mapping one export row goes through (default: shadow.compare.mapping)')
+  .option('--encoding <enc>', 'CSV encoding: utf8, gbk or gb18030 (default: detected)')
+  .option('--format <fmt>', 'json or csv', 'json')
+  .option('--out <file>', 'write the report here (default: stdout)')
+  .option('-c, --config <file>', 'config file', 'config/zhongshu.yaml')
+  .option('--database-url <url>', 'PostgreSQL URL (default: DATABASE_URL, then database.url)')
+  .action((o: Record<string, unknown>) => exit(shadowCompareCommand(o)));
 
 const demo = program.command('demo').description('sample traffic');
 demo

@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import { dailyShadowSummary } from './shadow/compare/daily.js';
 import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import path from 'node:path';
@@ -329,6 +330,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
           notify: {
             // The same read model the case list and gauges use (newest 5,000 cases).
             openCasesByAge: async () => openCasesByAge(await cases.store.recent(5000), Date.now()),
+            shadowSummary: dailyShadowSummary({ store: orders?.db ?? null, engine: mappings, channels: config.channels, config: config.shadow }),
             router: notifications,
             config: config.notifications,
             redis,

@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { importOrdersCommand } from '../src/cli/import.js';
 import { ERP_EXPORT_HEADER, sampleOrderRows, type ErpExportRow } from '../src/import/sample-export.js';
 import type { StoreDb } from '../src/store/db/connect.js';
+import { StoreFinanceSource } from '../src/store/db/finance-source.js';
+import { searchOrders } from '../src/store/db/search.js';
+import { FinanceConfig } from '../src/finance/config.js';
+import { reconcile, type DetailRow } from '../src/finance/reconcile.js';
 import { testSchema, testStore } from './support/store.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -99,6 +103,26 @@ describe('zhongshu import orders (real PostgreSQL)', () => {
     const again = await run(file, { config });
     expect(JSON.parse(again.out)).toMatchObject({ alreadyFinished: true, imported: good });
     expect(await counts(store)).toEqual({ orders: good, distinct: good, rejects: bad.length, distinctRejectRows: bad.length });
+
+    // The order search finds imported orders beside the hub's own, marked historical.
+    const found = await searchOrders(store, { platformOrderId: 'ERP100007' }, { limit: 10, sort: '-receivedAt', cursor: null });
+    expect(found.orders).toEqual([expect.objectContaining({ workflowId: 'historical:old-erp:ERP100007', orderKey: 'old-erp:ERP100007', channel: 'old-erp', state: 'historical', historical: true, platform: 'jd', waybillNo: null })]);
+    expect((await searchOrders(store, { historical: true }, { limit: 1, sort: '-receivedAt', cursor: null })).totals.orders).toBe(good);
+    expect((await searchOrders(store, { historical: false }, { limit: 1, sort: '-receivedAt', cursor: null })).totals.orders).toBe(0);
+
+    // The finance figures count the imported orders of a month, each detail row marked historical.
+    const finance = FinanceConfig.parse({});
+    const month = await sql<{ m: string; n: number; paid: string }>`
+      select to_char(paid_at at time zone 'Asia/Shanghai', 'YYYY-MM') as m, count(*)::int as n, sum(paid_minor)::text as paid
+      from historical_orders where paid_at is not null group by 1 order by 2 desc limit 1`.execute(store.db);
+    const busiest = month.rows[0];
+    if (!busiest) throw new Error('the sample export has no paid orders');
+    const detail: DetailRow[] = [];
+    const summary = await reconcile(new StoreFinanceSource(store), { month: busiest.m, config: finance }, (r) => void detail.push(r));
+    const paidRows = detail.filter((r) => r.orders === 1);
+    expect(paidRows).toHaveLength(busiest.n);
+    expect(new Set(paidRows.map((r) => r.note))).toEqual(new Set(['historical']));
+    expect(String(summary.totals.reduce((n, t) => n + t.orders, 0))).toBe(String(busiest.n));
   });
 
   it('names what is wrong with the command line, the file or the database before reading anything', async () => {

@@ -9,6 +9,7 @@ import { HttpError } from '../src/http/errors.js';
 import { mappingRoutes } from '../src/http/routes/mappings.js';
 import { createLogger } from '../src/logger.js';
 import { diffMappings, type DiffReport } from '../src/mapping/diff.js';
+import type { Json } from './support/json.js';
 import { MappingEngine } from '../src/mapping/engine.js';
 import type { StoreDb } from '../src/store/db/connect.js';
 import { purgeRawPayloads, RawPayloadRecorder, readRawPayloads } from '../src/store/db/raw-payloads.js';
@@ -163,7 +164,25 @@ describe('mapping impact diff over kept payloads (real PostgreSQL, mapping worke
     expect(await bad.text()).toContain('to: expected <adapter>/<name>.v<N>');
     const res = await ask('pe-key', { from: V1, to: V2, channel: 'erp-main' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ payloads: 5, identical: 1, changed: 2, newlyFailing: [{ payloadId: ids['cancelled'] }] });
+    expect(await res.json()).toMatchObject({ payloads: 5, identical: 1, changed: 2, newlyFailing: [{ payloadId: ids['cancelled'] }], nextCursor: null });
+
+    // Two payloads a page: three pages cover the same five payloads once each, the counts adding up to the one-page report.
+    const pages: Json[] = [];
+    let cursor: string | undefined;
+    do {
+      const r = await ask('pe-key', { from: V1, to: V2, channel: 'erp-main', limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(r.status).toBe(200);
+      const body: Json = await r.json();
+      pages.push(body);
+      cursor = body.nextCursor ?? undefined;
+    } while (cursor && pages.length < 10);
+    expect(pages.map((p) => p.payloads)).toEqual([2, 2, 1]);
+    expect(pages.reduce((n, p) => n + p.identical, 0)).toBe(1);
+    expect(pages.reduce((n, p) => n + p.changed, 0)).toBe(2);
+    expect(pages.flatMap((p) => p.newlyFailing.map((f: Json) => f.payloadId))).toEqual([ids['cancelled']]);
+    const forged = await ask('pe-key', { from: V1, to: V2, cursor: 'not-a-cursor' });
+    expect(forged.status).toBe(400);
+    expect(await forged.text()).toContain('cursor: not a cursor this API returned');
   });
 });
 

@@ -148,6 +148,8 @@ describe('notification router', () => {
     expect(text).toContain('shopify on_hold: 1');
     expect(text).toContain('待处理拦截：1');
     expect(text).toContain('物流停滞包裹：0');
+    // No channel runs in shadow: the summary says so rather than leaving the line out.
+    expect(text).toContain('双轨运行对比（前一日）：（无影子渠道）');
   });
 
   it('keeps 25 events in a minute to one DingTalk robot within its limit, the overflow merged into one signed message', async () => {

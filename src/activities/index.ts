@@ -25,6 +25,8 @@ import type { NotificationRouter } from '../notify/router.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { wmsTidKey } from '../tracking/robot.js';
 import { FAILURE_TYPE } from '../sdk/failure-types.js';
+import { ShadowGate } from '../shadow/gate.js';
+import { ShadowRecorder } from '../shadow/recorder.js';
 
 /** What a WMS stock.query answers, whatever the adapter: one row per SKU. */
 /** `available`: the WMS's own available-to-send where it reports one (net of its trades); preferred over on hand. */
@@ -77,6 +79,7 @@ export function createActivities(deps: ActivityDeps) {
           mappings: deps.mappings,
           logger: deps.logger,
           resilience: deps.resilience ?? null,
+          shadow: deps.channels ? new ShadowGate(deps.channels, deps.orderStore ? new ShadowRecorder(deps.orderStore.db) : null) : null,
           onWaybill: async (w) => {
             await deps.redis.set(`${deps.keyPrefix}waybill:${w.waybillNo}`, w.workflowId, 'EX', 180 * 24 * 3600);
             await deps.onWaybillIssued?.(w);

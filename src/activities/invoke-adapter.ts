@@ -8,6 +8,7 @@ import type { AdapterRegistry } from '../sdk/registry.js';
 import { CAPABILITY, type Capability } from '../sdk/capabilities.js';
 import { errorMessage } from '../util/errors.js';
 import { FAILURE_TYPE } from '../sdk/failure-types.js';
+import type { ShadowGate } from '../shadow/gate.js';
 
 export interface InvokeAdapterInput {
   connector: string;
@@ -47,6 +48,8 @@ export function createInvokeAdapter(deps: {
   onWmsPush?: (p: { tid: string; workflowId: string; connector: string }) => Promise<void>;
   /** Breakers (per-call deadline), last-known-good reads, shared rate limits; absent = calls go straight through. */
   resilience?: ResilienceLayers | null;
+  /** Shadow-mode channels: their writes are recorded, not sent (src/shadow). */
+  shadow?: ShadowGate | null;
 }) {
   return async function invokeAdapter(req: InvokeAdapterInput): Promise<unknown> {
     if (!CAPABILITIES.has(req.capability)) throw ApplicationFailure.nonRetryable(`unknown capability ${req.capability}`, FAILURE_TYPE.UNKNOWN_CAPABILITY);
@@ -66,6 +69,17 @@ export function createInvokeAdapter(deps: {
         }
         throw ApplicationFailure.nonRetryable(`outbound mapping ${req.mapping.id}: ${errorMessage(err)}`, FAILURE_TYPE.MAPPING_FAILED);
       }
+    }
+    if (deps.shadow) {
+      const workflowId = ctx.info.workflowExecution?.workflowId ?? '';
+      let answer: Record<string, unknown> | null;
+      try {
+        answer = await deps.shadow.route({ connector: req.connector, capability: req.capability, idempotencyKey: req.idempotencyKey, payload, workflowId });
+      } catch (err) {
+        // The store being down is an outage like any other: nothing was sent, so the step waits.
+        throw ApplicationFailure.create({ message: `shadow recorder: ${errorMessage(err)}`, type: FAILURE_TYPE.ADAPTER_UNAVAILABLE, nonRetryable: false });
+      }
+      if (answer) return answer;
     }
     const { instance } = await deps.registry.connector(req.connector);
     const log = deps.logger.child({ connector: req.connector, capability: req.capability, attempt: ctx.info.attempt });

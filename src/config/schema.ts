@@ -9,6 +9,8 @@ import { DEFAULT_PII_VIEWS, PII_VIEWS } from '../http/pii-view.js';
 import { notificationsSchema } from '../notify/config.js';
 import { trackingSchema } from '../tracking/config.js';
 import { afterSalesConfigSchema } from '../after-sales/config.js';
+import { CHANNEL_MODE } from '../shadow/mode.js';
+import { shadowConfigSchema } from '../shadow/config.js';
 
 export const ROLES = ['operations_lead', 'customer_service', 'warehouse', 'finance', 'platform_engineer', 'sre'] as const;
 export const RoleSchema = z.enum(ROLES);
@@ -34,6 +36,10 @@ export function configSchema(env: Env) {
       mapping: z.string().regex(MAPPING_REF, 'expected <adapter>/<name>.v<N>, e.g. shopify/order.v1'),
       currency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
       enabled: envBool(env).default(true),
+      mode: z
+        .enum([CHANNEL_MODE.LIVE, CHANNEL_MODE.SHADOW])
+        .default(CHANNEL_MODE.LIVE)
+        .describe('shadow: orders run the whole lifecycle beside the old system, but every downstream write (waybill, WMS, ship-confirm, ERP write-back, stock push) is recorded in the order store instead of sent; an order keeps the mode it had at its first write'),
       /** Incremental pull on a Temporal Schedule (see src/polling/); on by default when the connector offers order.pull. */
       poll: channelPollSchema(env),
       /**
@@ -341,6 +347,7 @@ export function configSchema(env: Env) {
       finance: FinanceConfig.prefault({}),
       /** Historical orders from an old system (`zhongshu import orders`, src/import/config.ts). */
       import: ImportConfig.prefault({}),
+      shadow: shadowConfigSchema(env).prefault({}).describe('the shadow run beside an old system: the daily comparison of outcomes'),
       log: z.object({ level: str.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info') }).strict().prefault({}),
     })
     .strict()

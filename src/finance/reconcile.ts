@@ -22,7 +22,12 @@ export type FundingBasis = (typeof FUNDING_BASIS)[keyof typeof FUNDING_BASIS];
 
 export const NOTE = {
   REFUND_WITHOUT_AMOUNT: 'refund_status_without_amounts',
+  /** Imported from an old system (`zhongshu import orders`): never ran through the hub's lifecycle. */
+  HISTORICAL: 'historical',
 } as const;
+
+/** Import mappings are import/<name>.v<N> (src/import/config.ts): the order came from an old system's export. */
+const isHistorical = (o: CanonicalOrder): boolean => o.source.mapping?.id.startsWith('import/') === true;
 
 /** Sums in integer minor units (bigint: a month's sums never lose a fen). */
 export interface Amounts {
@@ -154,7 +159,7 @@ export async function reconcile(source: FinanceOrderSource, opts: { month: strin
     const rowFor = (day: string): DetailRow => {
       let r = byDay.get(day);
       if (!r) {
-        r = { ...zeroAmounts(), day, platform: o.source.platform, shop: o.source.shop, channel: o.source.channel, platformOrderId: o.source.platformOrderId, currency: o.currency, paidAt: o.paidAt ?? '', commissionBasis: '', discountFunding: '', note: '' };
+        r = { ...zeroAmounts(), day, platform: o.source.platform, shop: o.source.shop, channel: o.source.channel, platformOrderId: o.source.platformOrderId, currency: o.currency, paidAt: o.paidAt ?? '', commissionBasis: '', discountFunding: '', note: isHistorical(o) ? NOTE.HISTORICAL : '' };
         byDay.set(day, r);
       }
       return r;
@@ -175,7 +180,7 @@ export async function reconcile(source: FinanceOrderSource, opts: { month: strin
       r.commissionBasis = commission.basis;
       r.discountFunding = funding ? FUNDING_BASIS.REPORTED : FUNDING_BASIS.ASSUMED_SELLER;
       if (saysRefunded(o) && !o.lines.some((l) => l.refunds?.length)) {
-        r.note = NOTE.REFUND_WITHOUT_AMOUNT;
+        r.note = r.note ? `${r.note};${NOTE.REFUND_WITHOUT_AMOUNT}` : NOTE.REFUND_WITHOUT_AMOUNT;
         refundsWithoutAmounts++;
       }
     }

@@ -23,6 +23,7 @@ import { mappingRoutes } from './routes/mappings.js';
 import { orderRoutes } from './routes/orders.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { financeRoutes } from './routes/finance.js';
+import { shadowRoutes } from './routes/shadow.js';
 import type { FinanceOrderSource } from '../finance/source.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { kdniaoPushRoutes } from './routes/webhooks-kdniao.js';
@@ -130,6 +131,7 @@ export function createApp(d: AppDeps) {
   app.route('/api/decisions', decisionRoutes({ temporal: d.temporal, decisions: d.decisions, apiKeys: d.apiKeys, decisionRoles: d.config.lifecycle.decisionRoles }));
   app.route('/api/tracking', trackingRoutes({ parcels: new ParcelStore(d.redis, d.config.redis.keyPrefix), apiKeys: d.apiKeys }));
   app.route('/api/mappings', mappingRoutes({ mappings: d.mappings, channels: d.config.channels, apiKeys: d.apiKeys, store: d.orders?.db ?? null }));
+  app.route('/api/shadow', shadowRoutes({ store: d.orders?.db ?? null, mappings: d.mappings, channels: d.config.channels, config: d.config.shadow, apiKeys: d.apiKeys }));
   app.route('/api/finance', financeRoutes({ source: d.financeSource, config: d.config.finance, apiKeys: d.apiKeys, logger: d.logger }));
   app.route('/api', sessionRoutes({ apiKeys: d.apiKeys, status: d.status ?? { cursors: { get: async () => null, lost: async () => [] }, polledChannels: [] } }));
   mountConsole(app, { enabled: d.config.server.console, dir: d.consoleDir });

@@ -12,6 +12,7 @@ import { StalledParcel } from '../tracking/parcels.js';
 import { CaseListQuery, OpenCaseBody } from './routes/after-sales.js';
 import { QuarantineListQuery } from './routes/quarantine.js';
 import { ReconciliationQuery } from './routes/finance.js';
+import { ShadowCompareQuery } from './routes/shadow.js';
 import { AssignBody, CloseBody, NoteBody, ReturnBody, StateBody } from './routes/after-sales-actions.js';
 import { CaseSummary } from '../after-sales/schema.js';
 import { SessionResponse, StatusResponse } from './routes/session.js';
@@ -42,6 +43,8 @@ const DiffReportBody = z.object({
   fields: z.array(z.object({ path: z.string(), count: z.number().int(), examples: z.array(z.object({ payloadId: z.string(), before: z.unknown(), after: z.unknown() })) })),
   newlyFailing: z.array(PayloadRef),
   newlySucceeding: z.array(PayloadRef),
+  /** Pass as `cursor` for the next page of payloads; null on the last page. Each page reports its own payloads. */
+  nextCursor: z.string().nullable(),
 });
 
 export const OPERATIONS: Operation[] = [
@@ -69,8 +72,26 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/quarantine/{id}/masked', summary: 'The kept body with every value under a PII-looking key masked (pretty JSON; a non-JSON body is not shown)', roles: ['platform_engineer', 'sre'], response: z.object({ id: z.string(), masked: z.string() }), errors: [400, 401, 403, 404] },
   { method: 'post', path: '/api/quarantine/{id}/replay', summary: 'Map the kept payload again with the current mapping and start the order', roles: ['platform_engineer', 'sre'], response: AcceptedBody, errors: [400, 401, 403, 404, 422] },
   { method: 'get', path: '/api/mappings', summary: 'Loaded mappings and any compile errors', roles: ['platform_engineer'], response: z.object({ mappings: z.array(z.object({ id: z.string(), file: z.string(), loadedAt: z.string(), error: z.string().optional() })) }), errors: [401, 403] },
-  { method: 'post', path: '/api/mappings/diff', summary: 'Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data', roles: ['platform_engineer'], request: DiffBody, response: DiffReportBody, errors: [400, 401, 403, 404, 503] },
+  { method: 'post', path: '/api/mappings/diff', summary: 'Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads; `limit` payloads per page (default 1000), `cursor` = nextCursor of the previous page. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data', roles: ['platform_engineer'], request: DiffBody, response: DiffReportBody, errors: [400, 401, 403, 404, 503] },
   { method: 'post', path: '/api/mappings/{adapter}/{mapping}/dry-run', summary: 'Map an arbitrary body with a mapping (e.g. shopify/order.v1) and validate it; nothing is stored', roles: ['platform_engineer'], request: z.unknown().meta({ description: 'The payload as the platform would send it (JSON)' }), query: z.object({ channel: z.string().optional().meta({ description: 'Map with this channel\'s platform, shop and currency' }) }), response: z.object({ ok: z.boolean(), mappingId: z.string(), order: CanonicalOrder }), errors: [400, 401, 403, 404, 422] },
+  {
+    method: 'get',
+    path: '/api/shadow/compare',
+    summary: "A shadow channel's day (date=YYYY-MM-DD at shadow.compare.utcOffset) against the old system's outputs (the export at shadow.compare.csvPath, or its database over shadow.compare.odbc, through shadow.compare.mapping): per order matched, differing (field, hub value, old-system value; addresses masked) or missing on either side, with counts per field and the export rows that could not be read; format=json|csv",
+    roles: ['platform_engineer'],
+    query: ShadowCompareQuery,
+    response: z.object({
+      channel: z.string(),
+      from: z.string(),
+      to: z.string(),
+      source: z.string(),
+      totals: z.object({ matched: z.number().int(), differing: z.number().int(), missing_in_hub: z.number().int(), missing_in_legacy: z.number().int() }),
+      byField: z.record(z.string(), z.number().int()),
+      orders: z.array(z.object({ orderId: z.string(), result: z.enum(['matched', 'differing', 'missing_in_hub', 'missing_in_legacy']), differences: z.array(z.object({ field: z.string(), hub: z.string(), legacy: z.string() })) })),
+      rejects: z.array(z.object({ row: z.number().int(), field: z.string(), reason: z.string() })),
+    }),
+    errors: [400, 401, 403, 404, 409, 422, 503],
+  },
   { method: 'get', path: '/api/finance/reconciliation', summary: 'The month per platform, shop and day (orders, goods, freight, seller and platform discounts, received, commission with its estimated part, refunds in the month they were paid out, net) with totals; query month=YYYY-MM, format=json|csv (UTF-8 with BOM), view=summary|detail (detail streams one row per order and day; JSON detail is NDJSON ending in a totals line); money as decimal strings from integer minor units', roles: ['finance'], query: ReconciliationQuery, response: z.object({ month: z.string(), utcOffset: z.string(), from: z.string(), to: z.string(), rows: z.array(z.record(z.string(), z.union([z.string(), z.number()]))), totals: z.array(z.record(z.string(), z.union([z.string(), z.number()]))), skippedUnpaid: z.number().int(), refundsWithoutAmounts: z.number().int() }), errors: [400, 401, 403, 503] },
   { method: 'get', path: '/api/after-sales', summary: 'After-sales cases, newest first; filters state, type, platform, assignee, orderKey, open, q (case number, order key, platform id). Refund viewers (afterSales.roles.viewRefunds, default finance) see refund cases only', roles: ['customer_service', 'finance'], query: CaseListQuery, response: z.object({ items: z.array(CaseSummary), total: z.number().int() }), errors: [400, 401, 403] },
   { method: 'get', path: '/api/after-sales/{id}', summary: 'One case with its timeline, from its workflow; id is the case number (AS-YYYYMMDD-NNNN) or the URL-encoded case key', roles: ['customer_service', 'finance'], response: CaseSummary, errors: [401, 403, 404] },

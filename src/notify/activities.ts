@@ -39,6 +39,8 @@ export interface NotifyActivityDeps {
   breakers: Pick<Breakers, 'notClosed'> | null;
   /** Open after-sales cases by age bucket, from the after-sales module when it is wired in. */
   openCasesByAge?: () => Promise<Record<string, number>>;
+  /** One line per shadow channel: its day (YYYY-MM-DD) compared with the old system's export (src/shadow). */
+  shadowSummary?: (date: string) => Promise<string[]>;
   now?: () => Date;
 }
 
@@ -118,7 +120,10 @@ export function createNotifyActivities(d: NotifyActivityDeps) {
       const counts = await orderCounts(new Date(at.getTime() - 86_400_000));
       const holds = (await d.decisions.list()).length;
       const cases = d.openCasesByAge ? lines(await d.openCasesByAge()) : '（售后模块未接入）';
-      const vars = { date, ordersByPlatform: lines(counts.byPlatform), ordersByState: lines(counts.byState), holdsWaiting: holds, openCases: cases, stalledParcels: await d.parcels.stalledCount() };
+      // The day that just ended: the old system writes its export for it overnight.
+      const shadow = d.shadowSummary ? await d.shadowSummary(localDate(new Date(at.getTime() - 86_400_000), d.config.dailySummary.timezone)) : [];
+      const shadowRun = shadow.length ? shadow.map((l) => `\n  ${l}`).join('') : '（无影子渠道）';
+      const vars = { date, ordersByPlatform: lines(counts.byPlatform), ordersByState: lines(counts.byState), holdsWaiting: holds, openCases: cases, stalledParcels: await d.parcels.stalledCount(), shadowRun };
       const outcome = await d.router.notify({ event: NOTIFY_EVENT.DAILY_SUMMARY, key: `daily:${date}`, vars });
       d.logger.info({ date, ...outcome }, 'daily summary');
       return { date, outcome };

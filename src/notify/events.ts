@@ -71,9 +71,9 @@ export const EVENT_TEMPLATES: Readonly<Record<NotifyEvent, EventTemplate>> = {
   },
   daily_summary: {
     title: '订单日报 {date}',
-    text: '各平台订单：\n{ordersByPlatform}\n各状态订单：\n{ordersByState}\n待处理拦截：{holdsWaiting}\n未结售后（按时长）：{openCases}\n物流停滞包裹：{stalledParcels}',
+    text: '各平台订单：\n{ordersByPlatform}\n各状态订单：\n{ordersByState}\n待处理拦截：{holdsWaiting}\n未结售后（按时长）：{openCases}\n物流停滞包裹：{stalledParcels}\n双轨运行对比（前一日）：{shadowRun}',
     severity: 'info',
-    vars: ['date', 'ordersByPlatform', 'ordersByState', 'holdsWaiting', 'openCases', 'stalledParcels'],
+    vars: ['date', 'ordersByPlatform', 'ordersByState', 'holdsWaiting', 'openCases', 'stalledParcels', 'shadowRun'],
   },
 };
 

@@ -715,6 +715,7 @@ export interface paths {
                     buyerPhoneHash?: string;
                     province?: string;
                     city?: string;
+                    historical?: "true" | "false";
                     sort?: "receivedAt" | "-receivedAt" | "paidAmount" | "-paidAmount";
                     cursor?: string;
                     limit?: number;
@@ -755,6 +756,7 @@ export interface paths {
                                 city: string | null;
                                 seq: number;
                                 projectedAt: string;
+                                historical: boolean;
                             }[];
                             totals: {
                                 orders: number;
@@ -2068,7 +2070,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data
+         * Run two versions of a mapping over the kept inbound payloads (since, channel): identical count, changed canonical fields with masked examples, newly failing and newly succeeding payloads; `limit` payloads per page (default 1000), `cursor` = nextCursor of the previous page. Only platform_engineer (no operations_lead override): kept payloads are raw buyer data
          * @description Roles: platform_engineer (operations_lead may call everything).
          */
         post: {
@@ -2086,6 +2088,9 @@ export interface paths {
                         /** @default 7d */
                         since?: string;
                         channel?: string;
+                        /** @default 1000 */
+                        limit?: number;
+                        cursor?: string;
                     };
                 };
             };
@@ -2124,6 +2129,7 @@ export interface paths {
                                 receivedAt: string;
                                 error: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -2447,6 +2453,141 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shadow/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shadow channel's day (date=YYYY-MM-DD at shadow.compare.utcOffset) against the old system's outputs (the export at shadow.compare.csvPath, or its database over shadow.compare.odbc, through shadow.compare.mapping): per order matched, differing (field, hub value, old-system value; addresses masked) or missing on either side, with counts per field and the export rows that could not be read; format=json|csv
+         * @description Roles: platform_engineer (operations_lead may call everything).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    channel?: string;
+                    date?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: string;
+                            from: string;
+                            to: string;
+                            source: string;
+                            totals: {
+                                matched: number;
+                                differing: number;
+                                missing_in_hub: number;
+                                missing_in_legacy: number;
+                            };
+                            byField: {
+                                [key: string]: number;
+                            };
+                            orders: {
+                                orderId: string;
+                                /** @enum {string} */
+                                result: "matched" | "differing" | "missing_in_hub" | "missing_in_legacy";
+                                differences: {
+                                    field: string;
+                                    hub: string;
+                                    legacy: string;
+                                }[];
+                            }[];
+                            rejects: {
+                                row: number;
+                                field: string;
+                                reason: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -61,6 +61,9 @@ export const OPERATION_ROLES: Readonly<Record<string, readonly string[]>> = {
   "POST /api/mappings/{adapter}/{mapping}/dry-run": [
     "platform_engineer"
   ],
+  "GET /api/shadow/compare": [
+    "platform_engineer"
+  ],
   "GET /api/finance/reconciliation": [
     "finance"
   ],

@@ -26,6 +26,8 @@ export const OrderSearchQuery = z
     buyerPhoneHash: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex digits (HMAC-SHA256)'),
     province: text(50),
     city: text(50),
+    /** true: only orders imported from an old system; false: only the hub's own; absent: both. */
+    historical: z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true'),
     sort: z.enum(ORDER_SORTS),
     cursor: z.string().max(500),
     limit: z.coerce.number().int().min(1).max(500),
@@ -61,6 +63,8 @@ export const OrderSummaryDoc = z
     city: z.string().nullable(),
     seq: z.number().int(),
     projectedAt: z.string(),
+    /** Imported from an old system (zhongshu import orders): state is `historical` and there is no workflow. */
+    historical: z.boolean(),
   })
   .meta({ id: 'OrderSummary' });
 

@@ -18,6 +18,38 @@ export class StoreFinanceSource implements FinanceOrderSource {
   async *orders(range: FinanceRange): AsyncIterable<CanonicalOrder> {
     yield* this.pass(range, 'paid');
     yield* this.pass(range, 'refunded');
+    yield* this.historical(range, 'paid');
+    yield* this.historical(range, 'refunded');
+  }
+
+  /**
+   * Imported orders (historical_orders), by the same two passes. An imported order the lifecycle
+   * also has (same channel and id) is the lifecycle's: counted once, from its projection.
+   */
+  private async *historical(range: FinanceRange, which: 'paid' | 'refunded'): AsyncIterable<CanonicalOrder> {
+    let after: [string, string] = ['', ''];
+    for (;;) {
+      let q = this.store.db
+        .selectFrom('historical_orders as h')
+        .select(['h.channel', 'h.platform_order_id', 'h.canonical'])
+        .where(sql<boolean>`(h.channel, h.platform_order_id) > (${after[0]}, ${after[1]})`)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('orders as o').select('o.workflow_id').whereRef('o.channel', '=', 'h.channel').whereRef('o.platform_order_id', '=', 'h.platform_order_id'))));
+      if (which === 'paid') q = q.where('h.paid_at', '>=', range.from).where('h.paid_at', '<', range.to);
+      else
+        q = q
+          .where((eb) => eb.or([eb('h.paid_at', 'is', null), eb('h.paid_at', '<', range.from), eb('h.paid_at', '>=', range.to)]))
+          .where('h.created_at', '<', range.to)
+          .where(sql<boolean>`jsonb_path_exists(h.canonical, '$.lines[*].refunds[*]')`);
+      const rows = await q.orderBy('h.channel').orderBy('h.platform_order_id').limit(BATCH).execute();
+      for (const r of rows) {
+        const o = CanonicalOrder.safeParse(r.canonical);
+        if (!o.success) throw new FinanceSourceError(`historical order ${r.channel}:${r.platform_order_id}: ${o.error.issues[0]?.path.join('.') ?? ''} ${o.error.issues[0]?.message ?? 'invalid'}`);
+        yield o.data;
+      }
+      const last = rows[rows.length - 1];
+      if (rows.length < BATCH || !last) return;
+      after = [last.channel, last.platform_order_id];
+    }
   }
 
   private async *pass(range: FinanceRange, which: 'paid' | 'refunded'): AsyncIterable<CanonicalOrder> {

@@ -115,8 +115,8 @@ export async function purgeRawPayloads(store: StoreDb, before: Date): Promise<nu
 }
 
 /** Kept payloads received since `since` (of one channel), oldest first, read in keyset batches. */
-export async function* readRawPayloads(store: StoreDb, o: { since: Date; channel?: string | undefined; batch?: number }): AsyncGenerator<StoredRawPayload> {
-  let after = '0';
+export async function* readRawPayloads(store: StoreDb, o: { since: Date; channel?: string | undefined; batch?: number; afterId?: string | undefined }): AsyncGenerator<StoredRawPayload> {
+  let after = o.afterId ?? '0';
   const size = o.batch ?? 200;
   for (;;) {
     let q = store.db

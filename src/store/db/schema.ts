@@ -120,6 +120,53 @@ export interface RawPayloadsTable {
   stored_at: ColumnType<Date, string | undefined, never>;
 }
 
+/** The mode (live or shadow) an order's downstream writes were pinned to at its first one. */
+export interface OrderWriteModesTable {
+  workflow_id: string;
+  channel: string;
+  mode: string;
+  pinned_at: ColumnType<Date, string | undefined, never>;
+}
+
+/** A downstream write a shadow-mode order would have made, as it would have been sent. */
+export interface ShadowWritesTable {
+  id: ColumnType<number, never, never>;
+  idempotency_key: string;
+  recorded_at: Timestamp;
+  workflow_id: string;
+  channel: string;
+  connector: string;
+  capability: string;
+  request: Json;
+  answer: Json;
+}
+
+/** View (0006): lifecycle orders and imported ones, for the order search. */
+export interface SearchableOrdersTable {
+  workflow_id: string;
+  seq: number;
+  order_key: string;
+  platform: string;
+  channel: string;
+  shop: string;
+  platform_order_id: string;
+  state: string;
+  platform_status: string;
+  hold_reason: string | null;
+  waybill_no: string | null;
+  carrier: string | null;
+  skus: string[];
+  currency: string;
+  paid_minor: number;
+  paid_at: Date | null;
+  received_at: Date;
+  province: string | null;
+  city: string | null;
+  buyer_phone_hash: string | null;
+  projected_at: Date;
+  historical: boolean;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_waybills: OrderWaybillsTable;
@@ -128,4 +175,7 @@ export interface Database {
   import_checkpoints: ImportCheckpointsTable;
   import_rejects: ImportRejectsTable;
   raw_payloads: RawPayloadsTable;
+  order_write_modes: OrderWriteModesTable;
+  shadow_writes: ShadowWritesTable;
+  searchable_orders: SearchableOrdersTable;
 }

@@ -21,6 +21,8 @@ export interface OrderSearch {
   buyerPhoneHash?: string;
   province?: string;
   city?: string;
+  /** true: only imported orders; false: only lifecycle ones; absent: both. */
+  historical?: boolean;
 }
 
 export interface OrderCursor {
@@ -49,6 +51,8 @@ export interface OrderSummary {
   city: string | null;
   seq: number;
   projectedAt: string;
+  /** Imported from an old system (`zhongshu import orders`): no workflow, state `historical`. */
+  historical: boolean;
 }
 
 export interface OrderPage {
@@ -57,7 +61,7 @@ export interface OrderPage {
   totals: { orders: number; paid: { minor: number; currency: string }[] };
 }
 
-type Q = SelectQueryBuilder<Database, 'orders', object>;
+type Q = SelectQueryBuilder<Database, 'searchable_orders', object>;
 
 function filtered<T extends Q>(q: T, f: OrderSearch): T {
   let out = q;
@@ -73,13 +77,14 @@ function filtered<T extends Q>(q: T, f: OrderSearch): T {
   eq('buyer_phone_hash', f.buyerPhoneHash);
   eq('province', f.province);
   eq('city', f.city);
+  if (f.historical !== undefined) out = out.where('historical', '=', f.historical) as T;
   if (f.sku !== undefined) out = out.where(sql<boolean>`skus @> array[${f.sku}]::text[]`) as T;
   if (f.paidFrom !== undefined) out = out.where('paid_at', '>=', new Date(f.paidFrom)) as T;
   if (f.paidTo !== undefined) out = out.where('paid_at', '<', new Date(f.paidTo)) as T;
   const waybill = f.waybillNo;
   if (waybill !== undefined) {
-    out = out.where((eb: ExpressionBuilder<Database, 'orders'>) =>
-      eb.exists(eb.selectFrom('order_waybills as w').select('w.workflow_id').whereRef('w.workflow_id', '=', 'orders.workflow_id').where('w.waybill_no', '=', waybill)),
+    out = out.where((eb: ExpressionBuilder<Database, 'searchable_orders'>) =>
+      eb.exists(eb.selectFrom('order_waybills as w').select('w.workflow_id').whereRef('w.workflow_id', '=', 'searchable_orders.workflow_id').where('w.waybill_no', '=', waybill)),
     ) as T;
   }
   return out;
@@ -92,7 +97,7 @@ export async function searchOrders(store: StoreDb, f: OrderSearch, page: { limit
   const desc = page.sort.startsWith('-');
   const col = page.sort.endsWith('paidAmount') ? 'paid_minor' : 'received_at';
   const dir = desc ? 'desc' : 'asc';
-  let q = filtered(store.db.selectFrom('orders').selectAll(), f);
+  let q = filtered(store.db.selectFrom('searchable_orders').selectAll(), f);
   if (page.cursor) {
     const k = col === 'received_at' ? new Date(String(page.cursor.k)) : Number(page.cursor.k);
     const id = page.cursor.id;
@@ -101,7 +106,7 @@ export async function searchOrders(store: StoreDb, f: OrderSearch, page: { limit
   const rows = await q.orderBy(col, dir).orderBy('workflow_id', dir).limit(page.limit + 1).execute();
   const more = rows.length > page.limit;
   const shown = rows.slice(0, page.limit);
-  const totals = await filtered(store.db.selectFrom('orders').select(['currency', sql<number>`count(*)::int`.as('n'), sql<string>`coalesce(sum(paid_minor), 0)::text`.as('paid')]), f)
+  const totals = await filtered(store.db.selectFrom('searchable_orders').select(['currency', sql<number>`count(*)::int`.as('n'), sql<string>`coalesce(sum(paid_minor), 0)::text`.as('paid')]), f)
     .groupBy('currency')
     .orderBy('currency')
     .execute();
@@ -127,6 +132,7 @@ export async function searchOrders(store: StoreDb, f: OrderSearch, page: { limit
       city: r.city,
       seq: r.seq,
       projectedAt: r.projected_at.toISOString(),
+      historical: r.historical,
     })),
     nextCursor: more && last ? { k: col === 'received_at' ? last.received_at.toISOString() : last.paid_minor, id: last.workflow_id } : null,
     totals: {
