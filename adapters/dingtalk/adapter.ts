@@ -14,7 +14,7 @@ export function createDingtalkAdapter(config: z.output<typeof dingtalkConfig>, d
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
       if (capability !== CAPABILITY.ALERT_SEND) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
-      return sendAlert(deps.fetch, config, input, ctx.signal, deps.now);
+      return sendAlert(deps.fetch, config, input, ctx, deps.now);
     },
     async close() {},
   };

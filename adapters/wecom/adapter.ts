@@ -14,7 +14,7 @@ export function createWecomAdapter(config: z.output<typeof wecomConfig>, deps: A
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
       if (capability !== CAPABILITY.ALERT_SEND) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
-      return sendAlert(deps.fetch, config, input, ctx.signal);
+      return sendAlert(deps.fetch, config, input, ctx);
     },
     async close() {},
   };
