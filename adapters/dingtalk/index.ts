@@ -29,7 +29,7 @@ export default defineAdapter({
   configSchema: dingtalkConfig,
   sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
-    const { createDingtalkAdapter } = await import('./adapter.js');
-    return createDingtalkAdapter(config, deps);
+    const { createDingtalkInstance } = await import('./instance.js');
+    return createDingtalkInstance(config, deps);
   },
 });

@@ -22,7 +22,7 @@ export default defineAdapter({
   },
   configSchema: wdtConfig,
   async create(config, deps) {
-    const { createWdtAdapter } = await import('./adapter.js');
-    return createWdtAdapter(config, deps);
+    const { createWdtInstance } = await import('./instance.js');
+    return createWdtInstance(config, deps);
   },
 });

@@ -28,7 +28,7 @@ export default defineAdapter({
   configSchema: wecomConfig,
   sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
-    const { createWecomAdapter } = await import('./adapter.js');
-    return createWecomAdapter(config, deps);
+    const { createWecomInstance } = await import('./instance.js');
+    return createWecomInstance(config, deps);
   },
 });

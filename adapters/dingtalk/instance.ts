@@ -6,7 +6,7 @@ import { AdapterError } from '../../src/sdk/errors.js';
 import type { dingtalkConfig } from './index.js';
 import { ADAPTER_ID, sendAlert } from './operations/send-alert.js';
 
-export function createDingtalkAdapter(config: z.output<typeof dingtalkConfig>, deps: AdapterDeps): AdapterInstance {
+export function createDingtalkInstance(config: z.output<typeof dingtalkConfig>, deps: AdapterDeps): AdapterInstance {
   return {
     async testConnection() {
       // A robot's only call posts to the group; the config is checked, nothing is sent.
