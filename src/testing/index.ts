@@ -156,4 +156,5 @@ export { watchRequestTokens, type RequestTokenWatch } from './request-tokens.js'
 export { NO_FAULTS, SANDBOX_FAULT, SandboxLog, startSandboxServer } from '../sandbox/core.js';
 export type { SandboxContractCall, SandboxDefinition, SandboxEvent, SandboxFaults, SandboxRequest, SandboxResponse, SandboxServer, SandboxStartOptions, SandboxSystem } from '../sandbox/core.js';
 export { ErrorScript, jsonResponse, PlatformLedger, startPlatformServer } from '../sandbox/platform-kit.js';
+export { signatureFaultGate, type SignatureFaultGate } from '../sandbox/signature-fault.js';
 export type { AdapterDefinition } from '../sdk/define.js';
