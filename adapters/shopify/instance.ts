@@ -6,6 +6,8 @@ import type { ShopifyConfig } from './index.js';
 import { pushInventory } from './operations/inventory-push.js';
 import { confirmShipment } from './operations/shipment-confirm.js';
 import { verifyShopifyHmac } from './webhook.js';
+import { parseJsonSafe } from '../../src/util/json.js';
+import { errorMessage } from '../../src/util/errors.js';
 
 export function createShopifyInstance(config: ShopifyConfig, deps: AdapterDeps): AdapterInstance {
   const admin = config.adminAccessToken ? new ShopifyAdmin({ shop: config.shop, baseUrl: config.adminBaseUrl, accessToken: config.adminAccessToken, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs, fetch: deps.fetch }) : null;
@@ -21,7 +23,13 @@ export function createShopifyInstance(config: ShopifyConfig, deps: AdapterDeps):
       return verifyShopifyHmac(req.rawBody, req.headers['x-shopify-hmac-sha256'], config.webhookSecret);
     },
     parseWebhook(req) {
-      const payload: unknown = JSON.parse(Buffer.from(req.rawBody).toString('utf8'));
+      // The hub's reader, not JSON.parse: Shopify ids beyond 2^53 must stay exact, as in the mapping.
+      let payload: unknown;
+      try {
+        payload = parseJsonSafe(Buffer.from(req.rawBody).toString('utf8'));
+      } catch (err) {
+        throw new Error(`body: not valid JSON (${errorMessage(err)})`);
+      }
       const id = typeof payload === 'object' && payload !== null && 'id' in payload ? String(payload.id) : null;
       return [{ messageId: req.headers['x-shopify-webhook-id'] ?? '', topic: req.headers['x-shopify-topic'] ?? '', orderId: id, payload }];
     },
