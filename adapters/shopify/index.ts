@@ -32,7 +32,7 @@ export type ShopifyConfig = z.output<typeof shopifyConfig>;
 
 /**
  * Shopify: inbound order webhooks, available-stock push and shipment confirmation (fulfillments). The HTTP route
- * (src/http/routes/webhooks-shopify.ts) uses the same verification; this definition is what the
+ * (/webhooks/shopify, the generic webhook route) calls its verifyWebhook and parseWebhook; this definition is what the
  * registry, docs and contract kit see.
  */
 export default defineAdapter({
@@ -52,6 +52,12 @@ export default defineAdapter({
   // Without an Admin token the shop is webhook-only: offering shipment.confirm would turn every
   // shipment into a refused confirmation held for a person.
   offers: (config) => (config.adminAccessToken ? shopifyManifest.capabilities : shopifyManifest.capabilities.filter((c) => c === CAPABILITY.ORDER_WEBHOOK)),
+  // Shopify posts every shop's webhooks to /webhooks/shopify, naming the shop in a header; a
+  // channel may carry just its webhook secret, which is this adapter's webhookSecret.
+  webhookChannel: {
+    shop: (req) => req.headers['x-shopify-shop-domain'],
+    config: ({ shop, secret }) => ({ shop, webhookSecret: secret }),
+  },
   async create(config, deps) {
     const { createShopifyInstance } = await import('./instance.js');
     return createShopifyInstance(config, deps);
