@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { SandboxLog, startSandboxServer, type SandboxDefinition, type SandboxRequest, type SandboxResponse, type SandboxStartOptions, type SandboxSystem } from '../../src/sandbox/core.js';
-import { RobotInbox, ROBOT_MSGTYPE, distinct, type RobotMessage } from '../../src/sandbox/robot-kit.js';
+import { RobotInbox, ROBOT_MSGTYPE, distinct, robotContract, type RobotMessage } from '../../src/sandbox/robot-kit.js';
 import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
-import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { ADAPTER_ID } from './operations/send-alert.js';
 import { dingtalkSign } from './sign.js';
 
@@ -127,11 +126,5 @@ export const sandbox = {
   adapter: ADAPTER_ID,
   start,
   /** What the contract kit calls: one alert, which the robot must then hold. */
-  contract: (system: DingtalkSandbox) => [
-    {
-      capability: CAPABILITY.ALERT_SEND,
-      input: { title: 'contract check', text: 'order held for review', severity: 'warning', orderKey: 'contract:1001' },
-      check: () => (system.state().messages.some((m) => m.content.includes('contract:1001')) ? null : 'the robot holds no message naming contract:1001'),
-    },
-  ],
+  contract: (system: DingtalkSandbox) => robotContract(() => system.state().messages),
 } satisfies SandboxDefinition<DingtalkSandbox>;
