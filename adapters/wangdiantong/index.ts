@@ -21,6 +21,7 @@ export default defineAdapter({
     docs: 'https://open.wangdian.cn/',
   },
   configSchema: wdtConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
     const { createWdtInstance } = await import('./instance.js');
     return createWdtInstance(config, deps);
