@@ -288,6 +288,54 @@ describe('the kit runs an adapter that ships a sandbox against it', () => {
     expect(await checkAdapterContract(rethrowAs(true), base)).toEqual(['sandbox fault bad_signature: order.pull must fail with a non-retryable AdapterError, got retryable']);
   });
 
+  it('flags an adapter whose requests bypass the rate-limit hook', async () => {
+    // As wangdiantong once did: the operations get only the signal, so no request spends a token.
+    const signalOnly = partner({
+      create: async (config, deps) => {
+        const inner = await jd.create(config, deps);
+        return { ...inner, invoke: (c, i, x) => inner.invoke(c, i, { signal: x.signal, idempotencyKey: x.idempotencyKey, logger: x.logger, heartbeat: x.heartbeat }) };
+      },
+    });
+    const problems = await checkAdapterContract(signalOnly, base);
+    const calls = ['order.pull (call 1)', 'shipment.confirm (call 2)', 'inventory.push (call 3)'];
+    expect(problems.filter((p) => p.includes('without spending a rate-limit token')).map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+      ...calls.map((c) => `sandbox ${c}`),
+      'sandbox fault server_error',
+      'sandbox fault gateway_timeout',
+      'sandbox fault bad_signature',
+    ]);
+    expect(problems[0]).toMatch(/^sandbox order\.pull \(call 1\): request 1 of \d+ \(POST \/[^)]*\) was sent without spending a rate-limit token first \(0 spent in the call\)/);
+  });
+
+  it('flags a request sent on the token of the request before it', async () => {
+    // The WeChat shop's pull sends a token request, then the order list: one token for both leaves the list unpaid.
+    const wechat = BUILTIN_ADAPTERS.find((d) => d.manifest.id === 'wechat-channels');
+    const wechatCase = CASES['wechat-channels'];
+    if (!wechat || !wechatCase) throw new Error('wechat-channels registered with a contract case');
+    const oneTokenPerCall = defineAdapter({
+      manifest: wechat.manifest,
+      configSchema: wechat.configSchema,
+      ...(wechat.sandbox ? { sandbox: wechat.sandbox } : {}),
+      create: async (config, deps) => {
+        const inner = await wechat.create(config, deps);
+        return {
+          ...inner,
+          invoke: (c, i, x) => {
+            let spent = false;
+            const once = async (api: string) => {
+              if (!spent) await x.rateLimit?.(api);
+              spent = true;
+            };
+            return inner.invoke(c, i, { ...x, rateLimit: once });
+          },
+        };
+      },
+    });
+    expect(await checkAdapterContract(wechat, { env, ...wechatCase })).toEqual([]);
+    const problems = await checkAdapterContract(oneTokenPerCall, { env, ...wechatCase });
+    expect(problems[0]).toMatch(/^sandbox order\.pull \(call 1\): request 2 of \d+ \([A-Z]+ \/[^)]+\) was sent without spending a rate-limit token first \(1 spent in the call\)/);
+  });
+
   it("reports a wrong answer through the sandbox's own check, and skips the sandbox when asked", async () => {
     const noShip = partner({
       create: async (config, deps) => {

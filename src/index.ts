@@ -20,6 +20,9 @@ export { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from '../wor
 export type { OrderLifecycleInput, OrderState } from '../workflows/order-lifecycle.js';
 export { beforeRequest, defineAdapter, type AdapterDefinition, type AdapterInstance, type AdapterDeps, type InvokeContext, type RequestScope, type WebhookEvent } from './sdk/define.js';
 export { secret } from './sdk/connector-config.js';
+// The pieces every built-in transport and factory is built on, for partner adapters in the same shape.
+export { jsonPost, parseOrReject, request, type HttpCall, type HttpResult, type VendorFailure } from '../adapters/_shared/platform-http.js';
+export { dispatch, type Operation } from '../adapters/_shared/dispatch.js';
 export { AdapterError } from './sdk/errors.js';
 export { ERROR_CODE, httpErrorCode, vendorErrorCode, type ErrorCode } from './sdk/error-codes.js';
 export { FAILURE_TYPE, NON_RETRYABLE_FAILURE_TYPES, type FailureType } from './sdk/failure-types.js';

@@ -15,7 +15,7 @@ import { erpPollScheduleId } from '../src/legacy-erp/schedules.js';
 import { pollScheduleId } from '../src/polling/schedules.js';
 import { ErpCursorStore } from '../src/legacy-erp/poller.js';
 import { compareTimestamps } from '../adapters/legacy-erp/sql.js';
-import { LegacyErpConnector } from '../adapters/legacy-erp/connector.js';
+import { LegacyErpConnector } from '../adapters/legacy-erp/instance.js';
 import { AdapterError } from '../src/sdk/errors.js';
 import type { ErpPollResult } from '../workflows/erp-poll.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import legacyErp from '../adapters/legacy-erp/index.js';
-import { LegacyErpConnector } from '../adapters/legacy-erp/connector.js';
+import { LegacyErpConnector } from '../adapters/legacy-erp/instance.js';
 import { sandbox, type LegacyErpSandbox } from '../adapters/legacy-erp/sandbox.js';
 import { SANDBOX_FAULT } from '../src/sandbox/core.js';
 import { sandboxCtx, sandboxDeps, startHubStub, type HubStub } from '../src/sandbox/testing.js';

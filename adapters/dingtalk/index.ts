@@ -27,8 +27,9 @@ export default defineAdapter({
     docs: 'https://open.dingtalk.com/document/robots/custom-robot-access',
   },
   configSchema: dingtalkConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
-    const { createDingtalkAdapter } = await import('./adapter.js');
-    return createDingtalkAdapter(config, deps);
+    const { createDingtalkInstance } = await import('./instance.js');
+    return createDingtalkInstance(config, deps);
   },
 });

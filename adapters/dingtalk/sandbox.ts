@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { SandboxLog, startSandboxServer, type SandboxDefinition, type SandboxRequest, type SandboxResponse, type SandboxStartOptions, type SandboxSystem } from '../../src/sandbox/core.js';
-import { RobotInbox, ROBOT_MSGTYPE, distinct, type RobotMessage } from '../../src/sandbox/robot-kit.js';
+import { RobotInbox, ROBOT_MSGTYPE, distinct, robotContract, type RobotMessage } from '../../src/sandbox/robot-kit.js';
 import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
 import { ADAPTER_ID } from './operations/send-alert.js';
 import { dingtalkSign } from './sign.js';
@@ -122,4 +122,9 @@ async function start(opts: DingtalkSandboxOptions = {}): Promise<DingtalkSandbox
 }
 
 // `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
-export const sandbox = { adapter: ADAPTER_ID, start } satisfies SandboxDefinition<DingtalkSandbox>;
+export const sandbox = {
+  adapter: ADAPTER_ID,
+  start,
+  /** What the contract kit calls: one alert, which the robot must then hold. */
+  contract: (system: DingtalkSandbox) => robotContract(() => system.state().messages),
+} satisfies SandboxDefinition<DingtalkSandbox>;

@@ -30,7 +30,7 @@ export default defineAdapter({
   },
   configSchema: emsConfig,
   async create(config, deps) {
-    const { createEmsClient } = await import('./client.js');
-    return createEmsClient(config, deps);
+    const { createEmsInstance } = await import('./instance.js');
+    return createEmsInstance(config, deps);
   },
 });

@@ -28,7 +28,7 @@ export default defineAdapter({
   },
   configSchema: kdniaoConfig,
   async create(config, deps) {
-    const { createKdniaoClient } = await import('./client.js');
-    return createKdniaoClient(config, deps);
+    const { createKdniaoInstance } = await import('./instance.js');
+    return createKdniaoInstance(config, deps);
   },
 });

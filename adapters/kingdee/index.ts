@@ -21,7 +21,7 @@ export default defineAdapter({
   },
   configSchema: kingdeeConfig,
   async create(config, deps) {
-    const { createKingdeeAdapter } = await import('./adapter.js');
-    return createKingdeeAdapter(config, deps);
+    const { createKingdeeInstance } = await import('./instance.js');
+    return createKingdeeInstance(config, deps);
   },
 });

@@ -20,7 +20,7 @@ export default defineAdapter({
   },
   configSchema: legacyErpConfig,
   async create(config, deps) {
-    const { LegacyErpConnector } = await import('./connector.js');
-    return new LegacyErpConnector(config, deps);
+    const { createLegacyErpInstance } = await import('./instance.js');
+    return createLegacyErpInstance(config, deps);
   },
 });

@@ -35,6 +35,7 @@ export default defineAdapter({
     docs: 'https://open.pinduoduo.com/application/document/api',
   },
   configSchema: pinduoduoConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
     const { createPinduoduoInstance } = await import('./instance.js');
     return createPinduoduoInstance(config, deps);

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { ADAPTER_ID } from './constants.js';
 import { PDD_ERRORS, pddMethods, type PddError } from './sandbox-methods.js';
 import { pddRefunds, type PddRefundInput, type PddRefundPatch, type renderRefund } from './sandbox-refunds.js';
@@ -171,6 +172,31 @@ export const sandbox = {
       close: () => server.close(),
     };
     return system;
+  },
+  /** What the contract kit calls: an order updated ten minutes ago is pulled, shipped, its SKU's stock set, and its refund request listed. */
+  contract(system: PddSandbox) {
+    const orderId = '260618-452750051000001';
+    const sku = 'CONTRACT-SKU';
+    const now = Date.now();
+    // PDD windows end at least 3 minutes back (data settles) and span at most 30 minutes.
+    const window = { start: new Date(now - 24 * 60_000).toISOString(), end: new Date(now - 4 * 60_000).toISOString() };
+    system.placeOrder({ id: orderId, lines: [{ sku, qty: 1, price: 1990 }], modifiedAt: new Date(now - 10 * 60_000) });
+    system.openRefund({ orderSn: orderId, modifiedAt: new Date(now - 8 * 60_000) });
+    const names = (out: unknown) => JSON.stringify(out).includes(orderId);
+    return [
+      { capability: CAPABILITY.ORDER_PULL, input: { window }, check: (out: unknown) => (names(out) ? null : `order ${orderId} updated in the window was not pulled`) },
+      {
+        capability: CAPABILITY.SHIPMENT_CONFIRM,
+        input: { orderId, trackingNumber: 'SF0000000001', carrierCode: '44' },
+        check: () => (system.state().shipments.some((s) => s.orderId === orderId && s.trackingNumber === 'SF0000000001') ? null : 'the sandbox recorded no shipment'),
+      },
+      {
+        capability: CAPABILITY.INVENTORY_PUSH,
+        input: { warehouse: 'WH1', items: [{ sku, available: 3 }] },
+        check: () => (system.state().stock[sku] === 3 ? null : `the sandbox holds ${String(system.state().stock[sku])} for ${sku}, not 3`),
+      },
+      { capability: CAPABILITY.AFTER_SALES_PULL, input: { window }, check: (out: unknown) => (names(out) ? null : `the refund request of ${orderId} was not listed`) },
+    ];
   },
 } satisfies SandboxDefinition<PddSandbox>;
 

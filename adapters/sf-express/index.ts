@@ -35,7 +35,7 @@ export default defineAdapter({
   },
   configSchema: sfConfig,
   async create(config, deps) {
-    const { createSfClient } = await import('./client.js');
-    return createSfClient(config, deps);
+    const { createSfInstance } = await import('./instance.js');
+    return createSfInstance(config, deps);
   },
 });

@@ -2,13 +2,9 @@ import { z } from 'zod';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { defineAdapter } from '../../src/sdk/define.js';
 import { secret, timeoutMs } from '../../src/sdk/connector-config.js';
-import { dispatch } from '../_shared/dispatch.js';
 import { listingsTable } from '../_shared/inventory-push.js';
-import { ADAPTER_ID, ShopifyAdmin } from './admin.js';
 import { shopifyManifest } from './manifest.js';
-import { pushInventory, ShopifyId, ShopifyListing } from './operations/inventory-push.js';
-import { confirmShipment } from './operations/shipment-confirm.js';
-import { verifyShopifyHmac } from './webhook.js';
+import { ShopifyId, ShopifyListing } from './operations/inventory-push.js';
 
 export const shopifyConfig = z
   .object({
@@ -32,9 +28,11 @@ export const shopifyConfig = z
     if (!c.locationId) ctx.addIssue({ code: 'custom', path: ['locationId'], message: 'required when listings are configured (inventory.push)' });
   });
 
+export type ShopifyConfig = z.output<typeof shopifyConfig>;
+
 /**
  * Shopify: inbound order webhooks, available-stock push and shipment confirmation (fulfillments). The HTTP route
- * (src/http/routes/webhooks-shopify.ts) uses the same verification; this definition is what the
+ * (/webhooks/shopify, the generic webhook route) calls its verifyWebhook and parseWebhook; this definition is what the
  * registry, docs and contract kit see.
  */
 export default defineAdapter({
@@ -54,25 +52,14 @@ export default defineAdapter({
   // Without an Admin token the shop is webhook-only: offering shipment.confirm would turn every
   // shipment into a refused confirmation held for a person.
   offers: (config) => (config.adminAccessToken ? shopifyManifest.capabilities : shopifyManifest.capabilities.filter((c) => c === CAPABILITY.ORDER_WEBHOOK)),
-  create(config, deps) {
-    const admin = config.adminAccessToken ? new ShopifyAdmin({ shop: config.shop, baseUrl: config.adminBaseUrl, accessToken: config.adminAccessToken, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs, fetch: deps.fetch }) : null;
-    return {
-      async testConnection() {
-        return { ok: true, detail: `webhooks for ${config.shop} are verified with the configured secret` };
-      },
-      invoke: dispatch(ADAPTER_ID, {
-        [CAPABILITY.INVENTORY_PUSH]: (input, ctx) => pushInventory({ admin, locationId: config.locationId, listings: config.listings }, input, ctx),
-        [CAPABILITY.SHIPMENT_CONFIRM]: (input, ctx) => confirmShipment({ admin, notifyCustomer: config.notifyCustomer }, input, ctx),
-      }),
-      verifyWebhook(req) {
-        return verifyShopifyHmac(req.rawBody, req.headers['x-shopify-hmac-sha256'], config.webhookSecret);
-      },
-      parseWebhook(req) {
-        const payload: unknown = JSON.parse(Buffer.from(req.rawBody).toString('utf8'));
-        const id = typeof payload === 'object' && payload !== null && 'id' in payload ? String(payload.id) : null;
-        return [{ messageId: req.headers['x-shopify-webhook-id'] ?? '', topic: req.headers['x-shopify-topic'] ?? '', orderId: id, payload }];
-      },
-      async close() {},
-    };
+  // Shopify posts every shop's webhooks to /webhooks/shopify, naming the shop in a header; a
+  // channel may carry just its webhook secret, which is this adapter's webhookSecret.
+  webhookChannel: {
+    shop: (req) => req.headers['x-shopify-shop-domain'],
+    config: ({ shop, secret }) => ({ shop, webhookSecret: secret }),
+  },
+  async create(config, deps) {
+    const { createShopifyInstance } = await import('./instance.js');
+    return createShopifyInstance(config, deps);
   },
 });

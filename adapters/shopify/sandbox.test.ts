@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
@@ -48,6 +49,9 @@ afterAll(async () => {
   await hub.close();
 });
 
+/** An order topic's event carries the order as the generic webhook route reads it: payload.order. */
+const orderIn = (payload: unknown): unknown => z.object({ order: z.unknown() }).parse(payload).order;
+
 describe('shopify sandbox: webhooks', () => {
   it('orders/create is signed so the adapter verifies it, with the headers the hub reads; the body maps', async () => {
     const r = await sb.pushOrder('450789469', { topic: 'orders/create' });
@@ -56,7 +60,7 @@ describe('shopify sandbox: webhooks', () => {
     expect(got?.path).toBe('/webhooks/shopify');
     expect(got?.headers).toMatchObject({ 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'zhongshu-sandbox.myshopify.com', 'x-shopify-webhook-id': r.webhookId });
     expect(got?.events[0]).toMatchObject({ messageId: r.webhookId, topic: 'orders/create', orderId: '450789469' });
-    const c = await mapInboundOrder(engine, 'shopify/order.v1', got?.events[0]?.payload, { ...fixtureContext('shopify'), currency: 'USD' });
+    const c = await mapInboundOrder(engine, 'shopify/order.v1', orderIn(got?.events[0]?.payload), { ...fixtureContext('shopify'), currency: 'USD' });
     expect(c).toMatchObject({ status: 'paid', currency: 'USD', totals: { paid: { minor: 59700 - 2000 + 1000 } } });
     expect(c.lines.map((l) => [l.merchantSku, l.quantity])).toEqual([['IPOD2008PINK', 1], ['IPOD2008BLUE', 2]]);
   });
@@ -65,7 +69,7 @@ describe('shopify sandbox: webhooks', () => {
     sb.updateOrder('450789470', { refundLine: { sku: 'IPOD2008BLUE', quantity: 1 } });
     const r = await sb.pushOrder('450789470');
     expect(r.topic).toBe('orders/updated');
-    const c = await mapInboundOrder(engine, 'shopify/order.v1', hub.received.at(-1)?.events[0]?.payload, { ...fixtureContext('shopify'), currency: 'USD' });
+    const c = await mapInboundOrder(engine, 'shopify/order.v1', orderIn(hub.received.at(-1)?.events[0]?.payload), { ...fixtureContext('shopify'), currency: 'USD' });
     expect(c.status).toBe('closed_by_refund');
     await sb.pushOrder('450789470', { webhookId: r.webhookId });
     expect(hub.received.slice(-2).map((x) => x.events[0]?.messageId)).toEqual([r.webhookId, r.webhookId]);
@@ -81,7 +85,7 @@ describe('shopify sandbox: webhooks', () => {
     expect(stale).toMatchObject({ status: 200, topic: 'orders/updated' });
     expect(stale.webhookId).not.toBe(newer.webhookId);
     const ctx = { ...fixtureContext('shopify'), currency: 'USD' };
-    const [a, b] = hub.received.slice(-2).map((x) => x.events[0]?.payload);
+    const [a, b] = hub.received.slice(-2).map((x) => orderIn(x.events[0]?.payload));
     const [n, o] = [await mapInboundOrder(engine, 'shopify/order.v1', a, ctx), await mapInboundOrder(engine, 'shopify/order.v1', b, ctx)];
     expect([n.status, o.status]).toEqual(['paid', 'awaiting_payment']);
     expect(typeof o.updatedAt).toBe('string');

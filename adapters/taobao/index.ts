@@ -37,6 +37,7 @@ export default defineAdapter({
     docs: 'https://open.taobao.com/api.htm?docId=128&docType=2',
   },
   configSchema: taobaoConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
     const { createTaobaoInstance } = await import('./instance.js');
     return createTaobaoInstance(config, deps);

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { ADAPTER_ID, TOP_SIGN_METHODS, type TopSignMethod } from './constants.js';
 import { topRefunds } from './sandbox-refunds.js';
 import { TOP_ROUTER_PATH, tradeMethods, type TopCall, type TopErrorBody } from './sandbox-methods.js';
@@ -241,5 +242,29 @@ export const sandbox = {
       close: () => server.close(),
     };
     return system;
+  },
+  /** What the contract kit calls: a trade updated ten minutes ago is pulled, shipped and its SKU's stock set; another's refund request is listed. */
+  contract(system: TaobaoSandbox) {
+    const [tid, refunded] = ['4012345678901234567', '4012345678901234568'];
+    const sku = 'CONTRACT-SKU';
+    const now = Date.now();
+    const window = { start: new Date(now - 30 * 60_000).toISOString(), end: new Date(now).toISOString() };
+    system.placeOrder({ id: tid, lines: [{ sku, qty: 1, price: 1990 }], modifiedAt: new Date(now - 10 * 60_000) });
+    system.placeOrder({ id: refunded, lines: [{ sku, qty: 1, price: 1990 }], modifiedAt: new Date(now - 12 * 60_000) });
+    system.updateOrder(refunded, { refund: { sku, status: 'WAIT_SELLER_AGREE' }, modifiedAt: new Date(now - 8 * 60_000) });
+    return [
+      { capability: CAPABILITY.ORDER_PULL, input: { window }, check: (out: unknown) => (JSON.stringify(out).includes(tid) ? null : `trade ${tid} updated in the window was not pulled`) },
+      {
+        capability: CAPABILITY.SHIPMENT_CONFIRM,
+        input: { orderId: tid, trackingNumber: 'SF0000000001', carrierCode: 'SF' },
+        check: () => (system.state().shipments.some((s) => s.orderId === tid && s.trackingNumber === 'SF0000000001') ? null : 'the sandbox recorded no shipment'),
+      },
+      {
+        capability: CAPABILITY.INVENTORY_PUSH,
+        input: { warehouse: 'WH1', items: [{ sku, available: 3 }] },
+        check: () => (system.state().stock[sku] === 3 ? null : `the sandbox holds ${String(system.state().stock[sku])} for ${sku}, not 3`),
+      },
+      { capability: CAPABILITY.AFTER_SALES_PULL, input: { window }, check: (out: unknown) => (JSON.stringify(out).includes(refunded) ? null : `the refund of trade ${refunded} was not listed`) },
+    ];
   },
 } satisfies SandboxDefinition<TaobaoSandbox>;

@@ -21,8 +21,9 @@ export default defineAdapter({
     docs: 'https://open.wangdian.cn/',
   },
   configSchema: wdtConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
-    const { createWdtAdapter } = await import('./adapter.js');
-    return createWdtAdapter(config, deps);
+    const { createWdtInstance } = await import('./instance.js');
+    return createWdtInstance(config, deps);
   },
 });

@@ -5,6 +5,8 @@ import { WDT_EDITION, type SignLength, type WdtEdition } from './config.js';
 import { parseQuantity } from './format.js';
 import { signEnterprise, signUltimate, ULTIMATE_EPOCH_S } from './sign.js';
 import { SYNC_STATE, WdtWarehouse, type ShipmentDetails, type WdtSandboxState, type WdtSandboxSync } from './sandbox-warehouse.js';
+import { CAPABILITY } from '../../src/sdk/capabilities.js';
+import { sampleOrder } from './testing.js';
 import { ADAPTER_ID } from './transport.js';
 import { wdtReturns, type WdtReturnInput } from './sandbox-returns.js';
 
@@ -273,4 +275,31 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
 }
 
 // `satisfies` keeps start()'s own options visible to callers (routePushToken, delays...) while checking the shape.
-export const sandbox = { adapter: ADAPTER_ID, start } satisfies SandboxDefinition<WdtSandbox>;
+export const sandbox = {
+  adapter: ADAPTER_ID,
+  start,
+  /**
+   * What the contract kit calls: an order pushed, its SKU's stock read (one request per SKU page),
+   * the logistics queue read, the order intercepted, and a return booked in ten minutes ago listed.
+   */
+  contract(system: WdtSandbox) {
+    const order = sampleOrder();
+    const tid = order.source.platformOrderId;
+    const sku = 'ZP-2026-01';
+    const now = Date.now();
+    system.setStock(sku, 12);
+    system.receiveReturn({ tid: 'CONTRACT-RETURN-1', lines: [{ oid: 'CONTRACT-RETURN-1-1', specNo: sku, num: 1 }], at: new Date(now - 10 * 60_000) });
+    const trade = () => system.state().trades.list.find((t) => t.tid === tid);
+    return [
+      { capability: CAPABILITY.WMS_ORDER_PUSH, input: { order }, check: () => (trade() ? null : `the warehouse holds no trade ${tid}`) },
+      { capability: CAPABILITY.STOCK_QUERY, input: { skus: [sku] }, check: (out: unknown) => (JSON.stringify(out).includes('"onHand":12') ? null : `stock.query answered ${JSON.stringify(out)}, not ${sku} 12`) },
+      { capability: CAPABILITY.LOGISTICS_SYNC, input: { action: 'pending' }, check: (out: unknown) => (Array.isArray(out) ? null : 'logistics.sync pending did not answer a list') },
+      { capability: CAPABILITY.WMS_ORDER_INTERCEPT, input: { order, reason: 'contract check' }, check: (out: unknown) => (JSON.stringify(out).includes('"tradeStatus":80') ? null : `the intercept answered ${JSON.stringify(out)}`) },
+      {
+        capability: CAPABILITY.WMS_RETURNS_RECEIVED,
+        input: { window: { start: new Date(now - 30 * 60_000).toISOString(), end: new Date(now).toISOString() } },
+        check: (out: unknown) => (JSON.stringify(out).includes('CONTRACT-RETURN-1') ? null : 'the return booked in the window was not listed'),
+      },
+    ];
+  },
+} satisfies SandboxDefinition<WdtSandbox>;

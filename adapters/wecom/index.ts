@@ -26,8 +26,9 @@ export default defineAdapter({
     docs: 'https://developer.work.weixin.qq.com/document/path/91770',
   },
   configSchema: wecomConfig,
+  sandbox: async () => (await import('./sandbox.js')).sandbox,
   async create(config, deps) {
-    const { createWecomAdapter } = await import('./adapter.js');
-    return createWecomAdapter(config, deps);
+    const { createWecomInstance } = await import('./instance.js');
+    return createWecomInstance(config, deps);
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODE, vendorErrorCode } from '../../src/sdk/error-codes.js';
+import { beforeRequest, type RequestScope } from '../../src/sdk/define.js';
 import { AdapterError } from '../../src/sdk/errors.js';
 import { jsonPost, request, type VendorFailure } from '../_shared/platform-http.js';
 
@@ -14,7 +15,10 @@ export async function postRobot(opts: {
   fetch: typeof fetch;
   url: string;
   body: unknown;
-  signal: AbortSignal;
+  /** The robot's API name, the rate-limit key of its request (`webhook/send`, `robot/send`). */
+  api: string;
+  /** The call (its request spends a rate-limit token), or a bare signal outside any call. */
+  scope: RequestScope | AbortSignal;
   timeoutMs: number;
   /** errcodes that mean "later" (rate limit, busy), with the wait they ask for. */
   transient: Readonly<Record<number, number>>;
@@ -26,8 +30,9 @@ export async function postRobot(opts: {
     const wait = opts.transient[errcode];
     return { code: vendorErrorCode('errcode', errcode), message: `robot refused${wait === undefined ? '' : ' for now'}: ${errcode} ${a.data.errmsg ?? ''}`, retryable: wait !== undefined, retryAfterMs: wait };
   };
+  const signal = await beforeRequest(opts.scope, opts.api);
   // `what` names the robot, never the URL: it carries the robot's key or token.
-  const res = await request({ adapter: opts.adapter, what: 'robot', fetch: opts.fetch, url: opts.url, init: jsonPost(JSON.stringify(opts.body)), signal: opts.signal, timeoutMs: opts.timeoutMs, vendorError: refused });
+  const res = await request({ adapter: opts.adapter, what: 'robot', fetch: opts.fetch, url: opts.url, init: jsonPost(JSON.stringify(opts.body)), signal, timeoutMs: opts.timeoutMs, vendorError: refused });
   const a = Answer.safeParse(res.body);
   if (!a.success) throw AdapterError.retryable(opts.adapter, ERROR_CODE.BAD_RESPONSE, 'robot: answer is not {errcode, errmsg}', { status: res.status });
   return { errcode: a.data.errcode, errmsg: a.data.errmsg ?? '' };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAdapterContract } from '../../src/testing/index.js';
 import { AdapterRegistry } from '../../src/sdk/registry.js';
 import { createLogger } from '../../src/logger.js';
-import { acmeSignature } from './client.js';
+import { acmeSignature } from './transport.js';
 import acme from './index.js';
 
 /** A local stand-in for Acme's API that checks the signature like Acme would. */

@@ -29,7 +29,6 @@ import { trackingRoutes } from './routes/tracking.js';
 import { kdniaoPushRoutes } from './routes/webhooks-kdniao.js';
 import type { TrackingResult } from '../../adapters/_shared/tracking.js';
 import { ParcelStore } from '../tracking/parcels.js';
-import { shopifyWebhookRoutes } from './routes/webhooks-shopify.js';
 import { sfRouteRoutes } from './routes/webhooks-sf-routes.js';
 import { platformWebhookRoutes } from './routes/webhooks-platform.js';
 import { erpEventReplayer, erpWebhookRoutes } from './routes/webhooks-erp.js';
@@ -107,7 +106,6 @@ export function createApp(d: AppDeps) {
   app.get('/metrics', metricsAuth.requireKey ? requireRole(d.apiKeys, ...metricsAuth.roles) : open, async (c) => c.text(await d.metrics.registry.metrics(), 200, { 'content-type': d.metrics.registry.contentType }));
   const openapi = buildOpenApi(d.version);
   app.get('/openapi.json', openapiAuth.requireKey ? requireRole(d.apiKeys, ...ROLES) : open, (c) => c.json(openapi));
-  app.route('/webhooks/shopify', shopifyWebhookRoutes({ channels: d.config.channels, intake: d.intake, metrics: d.metrics, logger: d.logger, signatureGuard, cases: d.cases?.intake }));
   app.route('/webhooks/sf-express/routes', sfRouteRoutes({ token: d.config.webhooks.sfRoutePushToken, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, metrics: d.metrics, logger: d.logger, signatureGuard }));
   const erpDeps = { channels: d.config.channels, registry: d.registry, intake: d.intake, quarantine: d.quarantine, mappings: d.mappings, temporal: d.temporal, redis: d.redis, keyPrefix: d.config.redis.keyPrefix, dedupeTtlSeconds: d.config.webhooks.dedupeTtlSeconds, defaultWarehouse: d.config.lifecycle.warehouse, metrics: d.metrics, logger: d.logger, signatureGuard };
   // Before the generic /webhooks/:adapter/:channel, which would otherwise match legacy-erp too.

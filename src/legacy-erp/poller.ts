@@ -11,7 +11,7 @@ import { errorMessage } from '../util/errors.js';
 import { guardCall, type ResilienceLayers } from '../resilience/index.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import { adapterFailure } from '../activities/adapter-failure.js';
-import { column, type CallLimits, type ErpRow } from '../../adapters/legacy-erp/connector.js';
+import { column, type CallLimits, type ErpRow } from '../../adapters/legacy-erp/instance.js';
 import { compareCursor, overlapStart, type Cursor } from '../../adapters/legacy-erp/sql.js';
 import { FAILURE_TYPE } from '../sdk/failure-types.js';
 

@@ -17,11 +17,11 @@ export const CARRIER_CODES_TABLE = 'carrier-codes';
 const COURIER_ID = /^[A-Z0-9]{2,10}$/;
 
 /**
- * Platforms the hub has carrier codes for. own_store takes the hub courier id as it is; wechat
- * and kuaishou have adapters that confirm shipment but no codes yet (their company lists are not
- * in a cited source), so a confirmation there fails NotConfigured naming the courier; erp does not confirm.
+ * Platforms the hub has carrier codes for. own_store takes the hub courier id as it is; the
+ * WeChat Channels shop and the Kuaishou shop have the codes docs/wire-formats/ gives (a courier
+ * without one there fails NotConfigured naming it); erp does not confirm.
  */
-export const SHIP_PLATFORMS = [PLATFORM.TAOBAO, PLATFORM.TMALL, PLATFORM.JD, PLATFORM.PINDUODUO, PLATFORM.DOUYIN, PLATFORM.YOUZAN, PLATFORM.SHOPIFY, PLATFORM.AMAZON, PLATFORM.OWN_STORE] as const;
+export const SHIP_PLATFORMS = [PLATFORM.TAOBAO, PLATFORM.TMALL, PLATFORM.JD, PLATFORM.PINDUODUO, PLATFORM.DOUYIN, PLATFORM.YOUZAN, PLATFORM.SHOPIFY, PLATFORM.AMAZON, PLATFORM.OWN_STORE, PLATFORM.WECHAT, PLATFORM.KUAISHOU] as const;
 export type ShipPlatform = (typeof SHIP_PLATFORMS)[number];
 
 export const CarrierCodeEntry = z

@@ -4,6 +4,9 @@
  * minute), counted on the sandbox clock.
  */
 
+import { CAPABILITY } from '../sdk/capabilities.js';
+import type { SandboxContractCall } from './core.js';
+
 export const ROBOT_MSGTYPE = { TEXT: 'text', MARKDOWN: 'markdown' } as const;
 export type RobotMsgtype = (typeof ROBOT_MSGTYPE)[keyof typeof ROBOT_MSGTYPE];
 
@@ -59,4 +62,15 @@ export class RobotInbox {
 /** Distinct values in order, so `@all` twice is one mention. */
 export function distinct(list: readonly string[]): string[] {
   return [...new Set(list)];
+}
+
+/** What the contract kit calls on a robot's sandbox: one alert, which the robot must then hold. */
+export function robotContract(messages: () => readonly RobotMessage[]): SandboxContractCall[] {
+  return [
+    {
+      capability: CAPABILITY.ALERT_SEND,
+      input: { title: 'contract check', text: 'order held for review', severity: 'warning', orderKey: 'contract:1001' },
+      check: () => (messages().some((m) => m.content.includes('contract:1001')) ? null : 'the robot holds no message naming contract:1001'),
+    },
+  ];
 }

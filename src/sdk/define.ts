@@ -76,11 +76,24 @@ export type WebhookVerdict = { ok: true; signed?: Uint8Array | null } | { ok: fa
 export interface WebhookEvent {
   /** The platform's message id, for dedupe. */
   messageId: string;
+  /** The order's own text when the delivery body is the order itself (Shopify): kept byte-for-byte for replay. */
+  raw?: string;
   /** The platform's topic/tag, e.g. `orders/create`, Douyin tag `101`. */
   topic: string;
   /** The order this event is about, when the envelope says. */
   orderId: string | null;
   payload: unknown;
+}
+
+/** A delivery parseWebhook cannot read: the route answers 400 with this code and message. */
+export class WebhookBodyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WebhookBodyError';
+  }
 }
 
 export interface AdapterInstance {
@@ -90,6 +103,13 @@ export interface AdapterInstance {
   parseWebhook?(req: WebhookRequest): WebhookEvent[];
   /** The answer to an accepted push; absent: `{"code":0,"msg":"success"}` (Youzan, Douyin). */
   webhookReply?: WebhookReply;
+  /**
+   * The platform wants only a 2xx for a delivery of one event (Shopify): the hub answers with what
+   * it did (`{ok, orderKey, workflowId, duplicate}` or `{ok, caseKey, duplicate}`), and with a 4xx
+   * naming what it could not take (mapping failure, unhandled topic), which the platform retries
+   * and shows to the shop owner.
+   */
+  webhookAnswersWithResult?: boolean;
   /**
    * A GET on the push URL when it is saved in the platform's console (WeChat's echostr check):
    * the text to answer when the request is genuine, null otherwise (the route answers 401).
@@ -117,6 +137,18 @@ export interface AdapterDefinition<S extends z.ZodType = z.ZodType> {
    * against it over real HTTP and stops it; the demo and tests may start it too.
    */
   sandbox?(): Promise<SandboxDefinition>;
+  /**
+   * A platform that posts every shop's deliveries to one URL (`/webhooks/<id>`, Shopify): which
+   * shop a delivery is for (the channel whose `shop` it is), and the connector config of a channel
+   * that carries only its webhook secret (no `connector`), so the adapter's own verifyWebhook and
+   * parseWebhook serve it.
+   */
+  webhookChannel?: WebhookChannel;
+}
+
+export interface WebhookChannel {
+  shop(req: WebhookRequest): string | undefined;
+  config(channel: { shop: string | undefined; secret: string }): unknown;
 }
 
 /**
@@ -129,11 +161,12 @@ export function defineAdapter<S extends z.ZodType>(def: {
   create: AdapterDefinition<S>['create'];
   offers?: AdapterDefinition<S>['offers'];
   sandbox?: AdapterDefinition<S>['sandbox'];
+  webhookChannel?: WebhookChannel;
 }): AdapterDefinition<S> {
   const r = AdapterManifest.safeParse(def.manifest);
   if (!r.success) {
     const id = typeof def.manifest.id === 'string' ? def.manifest.id : '(no id)';
     throw new Error(`adapter ${id}: invalid manifest: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  return { manifest: r.data, configSchema: def.configSchema, create: def.create, ...(def.offers ? { offers: def.offers } : {}), ...(def.sandbox ? { sandbox: def.sandbox } : {}) };
+  return { manifest: r.data, configSchema: def.configSchema, create: def.create, ...(def.offers ? { offers: def.offers } : {}), ...(def.sandbox ? { sandbox: def.sandbox } : {}), ...(def.webhookChannel ? { webhookChannel: def.webhookChannel } : {}) };
 }

@@ -111,6 +111,26 @@ export class AdapterRegistry {
     return { instance: await p, def };
   }
 
+  /**
+   * The instance serving a channel that carries only its webhook secret (a Shopify channel without
+   * a connector): created once from the config its adapter's webhookChannel gives. The secret is
+   * already resolved from the channel's own ${ENV} reference, so the schema parses it as it is.
+   */
+  async channelInstance(channelId: string, adapter: string, config: unknown): Promise<AdapterInstance> {
+    const key = `channel:${channelId}`;
+    let p = this.instances.get(key);
+    if (!p) {
+      const def = this.defs.get(adapter);
+      if (!def) throw new RegistryError(`channel ${channelId}: adapter "${adapter}" is not registered`);
+      const r = def.configSchema.safeParse(config);
+      if (!r.success) throw new RegistryError(`channel ${channelId}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      p = Promise.resolve(def.create(r.data, { ...this.deps, logger: this.deps.logger.child({ channel: channelId, adapter }) }));
+      p.catch(() => this.instances.delete(key));
+      this.instances.set(key, p);
+    }
+    return p;
+  }
+
   /** The connector's config as its adapter's schema resolves it (defaults applied); the polling planner reads its `polling` block. */
   resolvedConfig(id: string): unknown {
     const spec = this.specs.get(id);

@@ -151,8 +151,10 @@ export async function readVectors(file: string): Promise<unknown> {
 
 export { defineAdapter } from '../sdk/define.js';
 export type { SandboxContractOptions } from './sandbox-contract.js';
+export { watchRequestTokens, type RequestTokenWatch } from './request-tokens.js';
 // The sandbox kit a partner builds its adapter's sandbox on (see docs/adapters/README.md).
 export { NO_FAULTS, SANDBOX_FAULT, SandboxLog, startSandboxServer } from '../sandbox/core.js';
 export type { SandboxContractCall, SandboxDefinition, SandboxEvent, SandboxFaults, SandboxRequest, SandboxResponse, SandboxServer, SandboxStartOptions, SandboxSystem } from '../sandbox/core.js';
 export { ErrorScript, jsonResponse, PlatformLedger, startPlatformServer } from '../sandbox/platform-kit.js';
+export { signatureFaultGate, type SignatureFaultGate } from '../sandbox/signature-fault.js';
 export type { AdapterDefinition } from '../sdk/define.js';

@@ -9,6 +9,7 @@ import type { AdapterDefinition, AdapterInstance, InvokeContext } from '../sdk/d
 import type { AdapterManifest } from '../sdk/manifest.js';
 import { AdapterError } from '../sdk/errors.js';
 import { errorMessage } from '../util/errors.js';
+import { watchRequestTokens, type RequestTokenWatch } from './request-tokens.js';
 
 export interface SandboxContractOptions {
   /** Passed to the sandbox's start(): a port, a clock, the hub to push to. */
@@ -27,8 +28,8 @@ const OUTPUTS: Partial<Record<Capability, z.ZodType>> = {
 /** Pushes arrive at the hub, not through invoke: their contract is the kit's webhookVectors. */
 const NOT_CALLED: ReadonlySet<Capability> = new Set([CAPABILITY.ORDER_WEBHOOK]);
 
-function ctx(key: string): InvokeContext {
-  return { signal: new AbortController().signal, idempotencyKey: key, logger: createLogger({ level: 'silent' }), heartbeat() {} };
+function ctx(key: string, tokens: RequestTokenWatch): InvokeContext {
+  return { signal: new AbortController().signal, idempotencyKey: key, logger: createLogger({ level: 'silent' }), heartbeat() {}, rateLimit: (api) => tokens.rateLimit(api) };
 }
 
 async function classify(p: Promise<unknown>): Promise<'retryable' | 'rejected' | 'resolved' | 'other'> {
@@ -46,7 +47,8 @@ async function classify(p: Promise<unknown>): Promise<'retryable' | 'rejected' |
  * runs the capability contract over real HTTP: the connection test passes, every declared
  * capability the hub calls is exercised and answers in the shape the hub reads (with the
  * sandbox's own check of what it now holds), pulled orders map with the manifest's inbound
- * mapping, a 5xx / 504 is retryable and a bad signature is not. Returns the problems found.
+ * mapping, a 5xx / 504 is retryable and a bad signature is not, and every request any call sends
+ * has spent a rate-limit token first (the hook is handed to every call). Returns the problems found.
  */
 export async function runSandboxContract(def: AdapterDefinition, manifest: AdapterManifest, opts: SandboxContractOptions, engine: MappingEngine | null): Promise<string[]> {
   const problems: string[] = [];
@@ -80,11 +82,15 @@ export async function runSandboxContract(def: AdapterDefinition, manifest: Adapt
         continue;
       }
       let out: unknown;
+      const tokens = watchRequestTokens(system.server);
       try {
-        out = await inst.invoke(call.capability, call.input, ctx(`contract-${i}`));
+        out = await inst.invoke(call.capability, call.input, ctx(`contract-${i}`, tokens));
       } catch (err) {
         problems.push(`${where}: threw ${errorMessage(err)}`);
         continue;
+      } finally {
+        const unpaid = tokens.problem();
+        if (unpaid) problems.push(`${where}: ${unpaid}`);
       }
       const shape = OUTPUTS[call.capability]?.safeParse(out);
       if (shape && !shape.success) problems.push(`${where}: answer not in the shape the hub reads: ${shape.error.issues.slice(0, 3).map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`);
@@ -101,8 +107,11 @@ export async function runSandboxContract(def: AdapterDefinition, manifest: Adapt
     if (first && (opts.faults ?? system.server.url.startsWith('http'))) {
       const under = async (f: Partial<SandboxFaults>) => {
         system.server.setFaults({ ...f, remaining: 1 });
-        const got = await classify((inst as AdapterInstance).invoke(first.capability, first.input, ctx('contract-fault')));
+        const tokens = watchRequestTokens(system.server);
+        const got = await classify((inst as AdapterInstance).invoke(first.capability, first.input, ctx('contract-fault', tokens)));
         system.server.setFaults({ mode: SANDBOX_FAULT.NONE, remaining: null });
+        const unpaid = tokens.problem();
+        if (unpaid) problems.push(`sandbox fault ${String(f.mode)}: ${first.capability}: ${unpaid}`);
         return got;
       };
       for (const mode of [SANDBOX_FAULT.SERVER_ERROR, SANDBOX_FAULT.GATEWAY_TIMEOUT] as const) {

@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../../src/sdk/define.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
 import { AlertInput, fitWithTail, maskedAlert, truncateUtf8 } from '../../wecom/alert.js';
 import { postRobot } from '../../wecom/transport.js';
@@ -38,7 +39,7 @@ export function dingtalkBody(input: AlertInput, msgtype: DingtalkSettings['msgty
 }
 
 /** alert.send: POST to `{webhookUrl}?access_token=...[&timestamp=...&sign=...]`. */
-export async function sendAlert(f: typeof fetch, s: DingtalkSettings, input: unknown, signal: AbortSignal, now: () => Date): Promise<{ sent: true; msgtype: string }> {
+export async function sendAlert(f: typeof fetch, s: DingtalkSettings, input: unknown, scope: RequestScope | AbortSignal, now: () => Date): Promise<{ sent: true; msgtype: string }> {
   const alert = parseOrReject(ADAPTER_ID, AlertInput, input, 'alert.send input');
   const url = new URL(s.webhookUrl);
   url.searchParams.set('access_token', s.accessToken);
@@ -48,6 +49,6 @@ export async function sendAlert(f: typeof fetch, s: DingtalkSettings, input: unk
     // The sign is already URL-encoded; appended by hand so URLSearchParams does not encode it twice.
     href += `&timestamp=${ts}&sign=${dingtalkSign(ts, s.signSecret)}`;
   }
-  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: href, body: dingtalkBody(alert, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: DINGTALK_TRANSIENT });
+  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: href, body: dingtalkBody(alert, s.msgtype), api: 'robot/send', scope, timeoutMs: s.timeoutMs, transient: DINGTALK_TRANSIENT });
   return { sent: true, msgtype: s.msgtype };
 }

@@ -1,3 +1,4 @@
+import type { RequestScope } from '../../../src/sdk/define.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
 import { AlertInput, fitWithTail, maskedAlert } from '../alert.js';
 import { postRobot } from '../transport.js';
@@ -35,10 +36,10 @@ export function wecomBody(input: AlertInput, msgtype: WecomSettings['msgtype']):
 }
 
 /** alert.send: POST {msgtype, ...} to `{webhookUrl}?key=...`. */
-export async function sendAlert(f: typeof fetch, s: WecomSettings, input: unknown, signal: AbortSignal): Promise<{ sent: true; msgtype: string }> {
+export async function sendAlert(f: typeof fetch, s: WecomSettings, input: unknown, scope: RequestScope | AbortSignal): Promise<{ sent: true; msgtype: string }> {
   const alert = parseOrReject(ADAPTER_ID, AlertInput, input, 'alert.send input');
   const url = new URL(s.webhookUrl);
   url.searchParams.set('key', s.key);
-  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: url.toString(), body: wecomBody(alert, s.msgtype), signal, timeoutMs: s.timeoutMs, transient: WECOM_TRANSIENT });
+  await postRobot({ adapter: ADAPTER_ID, fetch: f, url: url.toString(), body: wecomBody(alert, s.msgtype), api: 'webhook/send', scope, timeoutMs: s.timeoutMs, transient: WECOM_TRANSIENT });
   return { sent: true, msgtype: s.msgtype };
 }

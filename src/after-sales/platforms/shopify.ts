@@ -4,6 +4,7 @@ import { orderKey } from '../../canonical/order.js';
 import { toMinor } from '../../mapping/functions.js';
 import { CASE_TYPE, caseWorkflowId, PLATFORM_CASE_STATUS } from '../../../workflows/after-sales/constants.js';
 import type { AfterSalesCaseInput } from '../../../workflows/after-sales/types.js';
+import type { CaseFromPush } from './types.js';
 
 export const SHOPIFY_REFUND_TOPIC = 'refunds/create';
 
@@ -59,3 +60,6 @@ export function shopifyRefundCase(channel: ChannelConfig, payload: unknown, deli
     },
   };
 }
+
+/** Shopify deliveries through the generic webhook route: refunds/create opens its case; other topics are not after-sales. */
+export const shopifyCase: CaseFromPush = ({ channel, event }) => (event.topic === SHOPIFY_REFUND_TOPIC ? shopifyRefundCase(channel, event.payload, event.messageId || null) : null);

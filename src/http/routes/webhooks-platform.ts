@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { Redis } from 'ioredis';
 import type { ChannelConfig } from '../../config/schema.js';
 import { QuarantinedError, type OrderIntake } from '../../intake/order-intake.js';
 import type { Logger } from '../../logger.js';
 import type { AdapterRegistry } from '../../sdk/registry.js';
 import { CAPABILITY } from '../../sdk/capabilities.js';
-import type { AdapterInstance, WebhookReply } from '../../sdk/define.js';
+import { WebhookBodyError, type AdapterInstance, type WebhookEvent, type WebhookReply } from '../../sdk/define.js';
 import { AdapterError } from '../../sdk/errors.js';
 import { guardCall, type ResilienceLayers } from '../../resilience/index.js';
 import { errorMessage } from '../../util/errors.js';
@@ -136,6 +136,35 @@ export function platformWebhookRoutes(d: {
     const channel = d.channels.find((ch) => ch.id === c.req.param('channel') && ch.adapter === adapter && ch.enabled);
     if (!channel?.connector) throw new HttpError(404, 'unknown_channel', `no enabled ${adapter} channel "${c.req.param('channel')}"`);
     const { instance } = await d.registry.connector(channel.connector);
+    return handleDelivery(c, adapter, channel, instance);
+  });
+  // Platforms that post every shop's deliveries to one URL (Shopify): /webhooks/<adapter>, the
+  // channel found by the shop the delivery names. One route per such adapter, so metrics name it.
+  for (const m of d.registry.list()) {
+    const def = d.registry.definition(m.id);
+    const wc = def?.webhookChannel;
+    if (!wc) continue;
+    const adapter = m.id;
+    app.post(`/${adapter}`, async (c) => {
+      const shop = wc.shop({ headers: Object.fromEntries([...c.req.raw.headers.entries()]), rawBody: new Uint8Array() });
+      const candidates = d.channels.filter((ch) => ch.adapter === adapter && ch.enabled && (!shop || ch.shop === shop));
+      const unknownShop = (message: string) => {
+        d.metrics.webhookRejections.inc({ adapter, reason: 'unknown_shop' });
+        return refuseSignature(d.signatureGuard, c, adapter, 'unknown_shop', message);
+      };
+      if (!shop && candidates.length !== 1) return unknownShop(`the delivery names no shop and ${candidates.length} ${adapter} channels are configured`);
+      const channel = candidates[0];
+      if (!channel) return unknownShop(`no enabled ${adapter} channel for shop ${shop ?? '(none)'}`);
+      const instance = channel.connector
+        ? (await d.registry.connector(channel.connector)).instance
+        : await d.registry.channelInstance(channel.id, adapter, wc.config({ shop: channel.shop, secret: channel.secret ?? '' })).catch((err: unknown) => {
+            throw new HttpError(503, 'channel_misconfigured', `channel ${channel.id}: ${errorMessage(err)}`);
+          });
+      return handleDelivery(c, adapter, channel, instance);
+    });
+  }
+
+  async function handleDelivery(c: Context<AppEnv>, adapter: string, channel: ChannelConfig, instance: AdapterInstance): Promise<Response> {
     if (!instance.verifyWebhook || !instance.parseWebhook) throw new HttpError(404, 'no_webhooks', `adapter ${adapter} does not take webhooks`);
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
     const headers = Object.fromEntries([...c.req.raw.headers.entries()]);
@@ -151,15 +180,19 @@ export function platformWebhookRoutes(d: {
     const bodyHash = signed ? createHash('sha256').update(signed).digest('hex') : null;
     if (await d.intake.seenDelivery(channel.id, null, bodyHash)) {
       d.metrics.webhookDuplicates.inc({ adapter, by: 'body' });
-      return acknowledge(instance.webhookReply);
+      return instance.webhookAnswersWithResult ? c.json({ ok: true, duplicate: true }, 200) : acknowledge(instance.webhookReply);
     }
     let events;
     try {
       events = instance.parseWebhook({ headers, rawBody, query });
     } catch (err) {
-      d.metrics.webhookRejections.inc({ adapter, reason: 'invalid_body' });
-      throw new HttpError(400, 'invalid_body', `body: ${errorMessage(err)}`);
+      const code = err instanceof WebhookBodyError ? err.code : 'invalid_body';
+      d.metrics.webhookRejections.inc({ adapter, reason: code });
+      throw new HttpError(400, code, err instanceof WebhookBodyError ? err.message : `body: ${errorMessage(err)}`);
     }
+    if (instance.webhookAnswersWithResult) return answerWithResult(c, adapter, channel, events, bodyHash);
+    // Only a channel with its connector can fetch the order a push merely names.
+    const connector = channel.connector;
     const results: { messageId: string; result: string }[] = [];
     for (const ev of events) {
       const seenKey = `${d.keyPrefix}delivery:${channel.id}:${ev.messageId}`;
@@ -184,11 +217,11 @@ export function platformWebhookRoutes(d: {
         d.metrics.webhookUnhandled.inc({ adapter, topic: ev.topic });
         d.logger.warn({ adapter, channel: channel.id, messageId: ev.messageId, topic: ev.topic }, 'pushed message acknowledged but not handled');
         results.push({ messageId: ev.messageId, result: 'unhandled' });
-      } else if (order === undefined && !d.registry.supports(channel.connector, CAPABILITY.ORDER_GET)) {
+      } else if (order === undefined && (!connector || !d.registry.supports(connector, CAPABILITY.ORDER_GET))) {
         results.push({ messageId: ev.messageId, result: 'noted' });
       } else {
-        if (order === undefined && ev.orderId) {
-          order = await fetchPushedOrder({ instance, adapter, connector: channel.connector, channel: channel.id, orderId: ev.orderId, messageId: ev.messageId, logger: d.logger, resilience: d.resilience });
+        if (order === undefined && ev.orderId && connector) {
+          order = await fetchPushedOrder({ instance, adapter, connector, channel: channel.id, orderId: ev.orderId, messageId: ev.messageId, logger: d.logger, resilience: d.resilience });
           if (order === undefined) {
             d.metrics.webhookUnhandled.inc({ adapter, topic: 'detail_unavailable' });
             results.push({ messageId: ev.messageId, result: 'detail_unavailable' });
@@ -211,6 +244,50 @@ export function platformWebhookRoutes(d: {
     await d.intake.rememberDelivery(channel.id, null, bodyHash);
     d.logger.info({ adapter, channel: channel.id, results }, 'platform webhook processed');
     return acknowledge(instance.webhookReply);
-  });
+  }
+
+  /**
+   * A delivery of one event whose platform reads the answer as a status (Shopify): the order
+   * started (or found), the case opened, or a 4xx naming what the hub could not take.
+   */
+  async function answerWithResult(c: Context<AppEnv>, adapter: string, channel: ChannelConfig, events: WebhookEvent[], bodyHash: string | null): Promise<Response> {
+    const ev = events[0];
+    if (!ev || events.length !== 1) throw new HttpError(400, 'invalid_body', `body: expected one event, got ${events.length}`);
+    const log = d.logger.child({ reqId: c.get('requestId') });
+    const deliveryId = ev.messageId || null;
+    if (await d.intake.seenDelivery(channel.id, deliveryId, null)) {
+      d.metrics.webhookDuplicates.inc({ adapter, by: 'delivery' });
+      return c.json({ ok: true, duplicate: true }, 200);
+    }
+    const asCase = d.cases ? CASE_FROM_PUSH[adapter]?.({ channel, event: ev }) ?? null : null;
+    if (asCase instanceof Error) {
+      d.metrics.webhookRejections.inc({ adapter, reason: 'invalid_refund' });
+      throw new HttpError(422, 'invalid_refund', asCase.message);
+    }
+    if (asCase && d.cases) {
+      const r = await d.cases.open(asCase);
+      await d.intake.rememberDelivery(channel.id, deliveryId, bodyHash, r.caseKey);
+      log.info({ adapter, channel: channel.id, caseKey: r.caseKey, delivered: r.delivered }, 'pushed after-sale reached its case');
+      return c.json({ ok: true, caseKey: r.caseKey, duplicate: !r.delivered }, 200);
+    }
+    const order = orderOf(ev.payload);
+    if (order === undefined) {
+      d.metrics.webhookRejections.inc({ adapter, reason: 'unsupported_topic' });
+      throw new HttpError(422, 'unsupported_topic', `topic "${ev.topic}" is not handled: it carries no order`);
+    }
+    try {
+      const res = await d.intake.accept({ channel, platform: adapter, payload: order, rawBody: ev.raw ?? JSON.stringify(order), deliveryId, bodyHash, receivedAt: new Date().toISOString(), kind: 'webhook' });
+      if (res.duplicate) d.metrics.webhookDuplicates.inc({ adapter, by: 'workflow' });
+      log.info({ adapter, channel: channel.id, orderKey: res.orderKey, duplicate: res.duplicate, topic: ev.topic }, 'pushed order accepted');
+      return c.json({ ok: true, orderKey: res.orderKey, workflowId: res.workflowId, duplicate: res.duplicate }, 200);
+    } catch (err) {
+      if (err instanceof QuarantinedError) {
+        d.metrics.webhookRejections.inc({ adapter, reason: 'mapping_failed' });
+        const m = err.mapping;
+        throw new HttpError(422, 'mapping_failed', m.message, { mappingId: m.mappingId, code: m.code, issues: m.issues, quarantineId: err.quarantineId, kept: 'the raw payload is kept in quarantine for replay' });
+      }
+      throw err;
+    }
+  }
   return app;
 }

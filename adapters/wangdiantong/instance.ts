@@ -17,7 +17,7 @@ import { ADAPTER_ID, WdtTransport } from './transport.js';
 const parse = <S extends z.ZodType>(schema: S, input: unknown, capability: Capability): z.output<S> => parseOrReject(ADAPTER_ID, schema, input, `${capability} input`);
 
 /** The implementation behind index.ts, loaded on first use. */
-export function createWdtAdapter(config: WdtConfig, deps: AdapterDeps): AdapterInstance {
+export function createWdtInstance(config: WdtConfig, deps: AdapterDeps): AdapterInstance {
   const t = new WdtTransport(config, deps);
 
   const invoke = async (capability: Capability, input: unknown, ctx: InvokeContext): Promise<unknown> => {

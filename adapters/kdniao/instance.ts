@@ -7,7 +7,7 @@ import { queryTracking } from './operations/query-tracking.js';
 import { subscribeTracking } from './operations/subscribe-tracking.js';
 import { KDNIAO_ADAPTER_ID, KdniaoTransport } from './transport.js';
 
-export function createKdniaoClient(config: KdniaoConfig, deps: AdapterDeps): AdapterInstance {
+export function createKdniaoInstance(config: KdniaoConfig, deps: AdapterDeps): AdapterInstance {
   const t = new KdniaoTransport({ url: config.url, eBusinessId: config.eBusinessId, appKey: config.appKey, timeoutMs: config.timeoutMs, fetch: deps.fetch, logger: deps.logger });
   return {
     async testConnection() {

@@ -6,7 +6,7 @@ import { AdapterError } from '../../src/sdk/errors.js';
 import type { wecomConfig } from './index.js';
 import { ADAPTER_ID, sendAlert } from './operations/send-alert.js';
 
-export function createWecomAdapter(config: z.output<typeof wecomConfig>, deps: AdapterDeps): AdapterInstance {
+export function createWecomInstance(config: z.output<typeof wecomConfig>, deps: AdapterDeps): AdapterInstance {
   return {
     async testConnection() {
       // Sending is the only call a robot has; a test message would spam the group, so only the config is checked.
@@ -14,7 +14,7 @@ export function createWecomAdapter(config: z.output<typeof wecomConfig>, deps: A
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
       if (capability !== CAPABILITY.ALERT_SEND) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
-      return sendAlert(deps.fetch, config, input, ctx.signal);
+      return sendAlert(deps.fetch, config, input, ctx);
     },
     async close() {},
   };

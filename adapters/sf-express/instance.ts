@@ -11,7 +11,7 @@ import { parseRoutePush } from './route-push.js';
 import { SF_ADAPTER_ID, SF_SERVICE, SfTransport } from './transport.js';
 
 /** The SF instance: one transport, one function per capability. Loaded only when first used. */
-export function createSfClient(config: SfConfig, deps: AdapterDeps): AdapterInstance {
+export function createSfInstance(config: SfConfig, deps: AdapterDeps): AdapterInstance {
   const t = new SfTransport({
     url: config.url,
     partnerId: config.partnerId,

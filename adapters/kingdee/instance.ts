@@ -8,7 +8,7 @@ import { parseOrReject } from '../_shared/platform-http.js';
 import { ADAPTER_ID, KingdeeTransport } from './transport.js';
 
 /** The implementation behind index.ts, loaded on first use. */
-export function createKingdeeAdapter(config: KingdeeConfig, deps: AdapterDeps): AdapterInstance & { transport: KingdeeTransport } {
+export function createKingdeeInstance(config: KingdeeConfig, deps: AdapterDeps): AdapterInstance & { transport: KingdeeTransport } {
   const transport = new KingdeeTransport(config, deps);
   return {
     transport,

@@ -6,7 +6,7 @@ import { AdapterError } from '../../src/sdk/errors.js';
 import type { dingtalkConfig } from './index.js';
 import { ADAPTER_ID, sendAlert } from './operations/send-alert.js';
 
-export function createDingtalkAdapter(config: z.output<typeof dingtalkConfig>, deps: AdapterDeps): AdapterInstance {
+export function createDingtalkInstance(config: z.output<typeof dingtalkConfig>, deps: AdapterDeps): AdapterInstance {
   return {
     async testConnection() {
       // A robot's only call posts to the group; the config is checked, nothing is sent.
@@ -14,7 +14,7 @@ export function createDingtalkAdapter(config: z.output<typeof dingtalkConfig>, d
     },
     async invoke(capability: Capability, input: unknown, ctx: InvokeContext) {
       if (capability !== CAPABILITY.ALERT_SEND) throw AdapterError.rejected(ADAPTER_ID, ERROR_CODE.UNSUPPORTED_CAPABILITY, `capability ${capability} is not offered by this adapter`);
-      return sendAlert(deps.fetch, config, input, ctx.signal, deps.now);
+      return sendAlert(deps.fetch, config, input, ctx, deps.now);
     },
     async close() {},
   };

@@ -9,7 +9,7 @@ import { queryTracking } from './operations/query-tracking.js';
 import { updateWaybill } from './operations/update-waybill.js';
 import { EMS_ADAPTER_ID, EmsTransport } from './transport.js';
 
-export function createEmsClient(config: EmsConfig, deps: AdapterDeps): AdapterInstance {
+export function createEmsInstance(config: EmsConfig, deps: AdapterDeps): AdapterInstance {
   const t = new EmsTransport({ baseUrl: config.baseUrl, partnerId: config.partnerId, secret: config.secret, timeoutMs: config.timeoutMs, fetch: deps.fetch, logger: deps.logger, now: deps.now });
   const ops: Partial<Record<Capability, (input: unknown, ctx: InvokeContext) => Promise<unknown>>> = {
     [CAPABILITY.WAYBILL_CREATE]: (input, ctx) => createWaybill(t, input, ctx),

@@ -78,6 +78,11 @@ async function loadOdbc(): Promise<typeof odbc> {
   }
 }
 
+/** The factory every adapter's instance.ts exports: a connector over its own ODBC pool. */
+export function createLegacyErpInstance(config: LegacyErpConfig, deps: AdapterDeps): LegacyErpConnector {
+  return new LegacyErpConnector(config, deps);
+}
+
 export class LegacyErpConnector implements AdapterInstance {
   private pool: Promise<odbc.Pool> | null = null;
 
