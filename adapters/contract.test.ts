@@ -297,7 +297,7 @@ describe('the kit runs an adapter that ships a sandbox against it', () => {
       },
     });
     const problems = await checkAdapterContract(signalOnly, base);
-    const calls = ['order.pull (call 1)', 'shipment.confirm (call 2)', 'inventory.push (call 3)'];
+    const calls = ['order.pull (call 1)', 'shipment.confirm (call 2)', 'aftersales.pull (call 3)', 'inventory.push (call 4)'];
     expect(problems.filter((p) => p.includes('without spending a rate-limit token')).map((p) => p.slice(0, p.indexOf(':')))).toEqual([
       ...calls.map((c) => `sandbox ${c}`),
       'sandbox fault server_error',
