@@ -49,10 +49,14 @@ export class WaybillBook {
     private readonly numberFor: (n: number) => string,
   ) {}
 
-  /** `waybillNo` when the number comes from elsewhere (a tracker like KDNiao is told it); else the carrier issues the next. */
+  /**
+   * `waybillNo` when the number comes from elsewhere (a tracker like KDNiao is told it, a platform
+   * e-waybill the carrier carries); else the carrier issues its next number it does not hold yet,
+   * as a real carrier never issues a number twice (Douyin's SF e-waybill numbers share SF's format).
+   */
   create(orderId: string, receiver: unknown, extra: Record<string, unknown> = {}, waybillNo?: string): SandboxWaybill {
     const w: SandboxWaybill = {
-      waybillNo: waybillNo ?? this.numberFor(++this.seq),
+      waybillNo: waybillNo ?? this.nextFree(),
       orderId,
       status: WAYBILL_STATUS.LIVE,
       stage: COURIER_STAGE.CREATED,
@@ -67,6 +71,12 @@ export class WaybillBook {
     this.byNo.set(w.waybillNo, w);
     this.byOrderId.set(orderId, w.waybillNo);
     return w;
+  }
+
+  private nextFree(): string {
+    let no = this.numberFor(++this.seq);
+    while (this.byNo.has(no)) no = this.numberFor(++this.seq);
+    return no;
   }
 
   get(waybillNo: string): SandboxWaybill | undefined {
