@@ -2,8 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
-import { ConfigError, loadConfigFile } from '../config/load.js';
-import type { HubConfig } from '../config/schema.js';
+import { loadConfigForCli } from '../config/load.js';
 import { IMPORT_ENCODING } from '../import/encoding.js';
 import { RejectReport } from '../import/reject-report.js';
 import { formatOf, ImportFileError, IMPORT_FORMAT, type ImportFormat } from '../import/readers.js';
@@ -81,16 +80,8 @@ export async function importOrdersCommand(target: string, raw: Record<string, un
     return 2;
   }
   const o: Options = parsed.data;
-  let config: HubConfig;
-  try {
-    config = await loadConfigFile(o.config, env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = await loadConfigForCli(o.config, env);
+  if (!config) return 2;
   const mappingId = o.mapping ?? config.import.mapping;
   const ref = parseMappingId(mappingId);
   if (!ref || ref.adapter !== 'import') {

@@ -1,5 +1,4 @@
-import { ConfigError, loadConfigFile } from '../config/load.js';
-import type { HubConfig } from '../config/schema.js';
+import { loadConfigForCli } from '../config/load.js';
 import { diffMappings, parseSince, type DiffReport } from '../mapping/diff.js';
 import { MappingEngine, parseMappingId } from '../mapping/engine.js';
 import { connectStore } from '../store/db/connect.js';
@@ -40,16 +39,8 @@ export async function mappingsDiffCommand(from: string, to: string, o: DiffOptio
     process.stderr.write(`--since: expected a duration like 7d, 12h or 30m, got "${o.since}"\n`);
     return 2;
   }
-  let config: HubConfig;
-  try {
-    config = await loadConfigFile(o.config, env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = await loadConfigForCli(o.config, env);
+  if (!config) return 2;
   const url = o.databaseUrl || env['DATABASE_URL'] || config.database.url;
   if (!url) {
     process.stderr.write('no database: set DATABASE_URL or database.url, or pass --database-url\n');

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ConfigError, loadConfigFile } from '../config/load.js';
-import type { HubConfig } from '../config/schema.js';
+import { loadConfigForCli } from '../config/load.js';
 import { IMPORT_ENCODING } from '../import/encoding.js';
 import { MappingEngine } from '../mapping/engine.js';
 import { summaryLine } from '../shadow/compare/compare.js';
@@ -41,16 +40,8 @@ export async function shadowCompareCommand(raw: Record<string, unknown>, env: No
     return 2;
   }
   const o = parsed.data;
-  let config: HubConfig;
-  try {
-    config = await loadConfigFile(o.config, env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = await loadConfigForCli(o.config, env);
+  if (!config) return 2;
   const channel = config.channels.find((c) => c.id === o.channel);
   if (!channel) {
     process.stderr.write(`--channel: no channel "${o.channel}" in ${o.config}\n`);

@@ -64,3 +64,17 @@ export async function loadConfigFile(file: string, env: Env = process.env): Prom
   if (!r.ok) throw new ConfigError(file, r.problems);
   return r.config;
 }
+
+/**
+ * For CLI commands: the config, or null after writing the config's problems to stderr (the
+ * command then exits 2). Other errors are not the config's and are thrown.
+ */
+export async function loadConfigForCli(file: string, env: Env = process.env): Promise<HubConfig | null> {
+  try {
+    return await loadConfigFile(file, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return null;
+  }
+}
