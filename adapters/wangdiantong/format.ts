@@ -43,3 +43,14 @@ export function parseQuantity(v: string | number): number {
   if (!Number.isFinite(n)) throw new RangeError(`not a quantity: ${String(v)}`);
   return n;
 }
+
+/** WDT writes quantities as decimals ("1.0000"); a return of a fraction of a unit cannot be restocked: null then. */
+export function wholeUnits(v: string | number): number | null {
+  let n: number;
+  try {
+    n = parseQuantity(v);
+  } catch {
+    return null;
+  }
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}

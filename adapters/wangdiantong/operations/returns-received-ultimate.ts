@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RequestScope } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { formatGmt8 } from '../../_shared/signing.js';
-import { parseQuantity } from '../format.js';
+import { wholeUnits } from '../format.js';
 import { ADAPTER_ID, type WdtTransport } from '../transport.js';
 import type { ReceivedReturn } from './returns-received.js';
 
@@ -26,13 +26,8 @@ const Order = z.looseObject({
 const Body = z.looseObject({ data: z.looseObject({ order: z.array(Order).nullish(), total_count: z.coerce.number().int().optional() }).nullish() });
 
 function units(v: string | number, where: string): number {
-  let n: number;
-  try {
-    n = parseQuantity(v);
-  } catch {
-    n = NaN;
-  }
-  if (!Number.isInteger(n) || n < 0) throw AdapterError.rejected(ADAPTER_ID, 'bad_response', `${ULTIMATE_RETURNS_METHOD}: ${where}: not a whole number of units (${String(v)})`);
+  const n = wholeUnits(v);
+  if (n === null) throw AdapterError.rejected(ADAPTER_ID, 'bad_response', `${ULTIMATE_RETURNS_METHOD}: ${where}: not a whole number of units (${String(v)})`);
   return n;
 }
 

@@ -3,7 +3,7 @@ import type { RequestScope } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { formatGmt8 } from '../../_shared/signing.js';
 import { WDT_EDITION } from '../config.js';
-import { parseQuantity } from '../format.js';
+import { wholeUnits } from '../format.js';
 import { ADAPTER_ID, type WdtTransport } from '../transport.js';
 import { returnsReceivedUltimate } from './returns-received-ultimate.js';
 
@@ -39,15 +39,9 @@ const Detail = z.looseObject({ tid: Text, oid: Text, spec_no: z.string().min(1),
 const Row = z.looseObject({ order_no: Text, src_order_no: Text.optional(), status: z.coerce.number().int(), modified: z.string(), details_list: z.array(Detail).default([]) });
 const Body = z.looseObject({ stockin_list: z.array(Row).nullish() });
 
-/** WDT writes quantities as decimals ("1.0000"); a return of a fraction of a unit cannot be restocked. */
 function units(v: string | number, where: string): number {
-  let n: number;
-  try {
-    n = parseQuantity(v);
-  } catch {
-    n = NaN;
-  }
-  if (!Number.isInteger(n) || n < 0) throw AdapterError.rejected(ADAPTER_ID, 'bad_response', `stockin_order_query_refund.php: ${where}: not a whole number of units (${String(v)})`);
+  const n = wholeUnits(v);
+  if (n === null) throw AdapterError.rejected(ADAPTER_ID, 'bad_response', `stockin_order_query_refund.php: ${where}: not a whole number of units (${String(v)})`);
   return n;
 }
 
