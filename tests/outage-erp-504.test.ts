@@ -159,4 +159,40 @@ describe('the 504 incident', () => {
     // Logged for the report, not asserted (tests never assert timings).
     console.info(`504 incident: ${pushedWhileDown} gateway hits while down, ${shortCircuited} short-circuited calls, all ${ORDERS} pushed ${drainMs} ms after recovery`);
   });
+
+  // A cancel while the WMS answers 504: the intercept waits for it (PATCH intercept-undo-waits-out-
+  // outages) instead of giving up after its retries and leaving the trade live for a person.
+  it('a cancel during a WMS outage intercepts the trade once the WMS is back; nothing goes to a person', async () => {
+    const pool = new InventoryPool(hub.redis, hub.prefix);
+    for (const sku of [SKU_A, SKU_B]) {
+      wdt.setStock(sku, 5_000, WH);
+      await pool.setOnHand(WH, sku, 5_000);
+    }
+    const id = newOrderId();
+    const res = await hub.app.request('/webhooks/shopify', shopifyRequest(order(id), { webhookId: `w504-cancel-${id}` }));
+    expect(res.status).toBe(200);
+    const key = String((await json(res)).orderKey);
+    for (let i = 0; i < 200 && wdtTrade(id)?.state === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(wdtTrade(id)).toBeDefined();
+    wdt.server.setFaults({ mode: SANDBOX_FAULT.GATEWAY_TIMEOUT, remaining: null });
+    const cancelling = hub.app.request(`/api/orders/${key}/cancel`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ cause: 'buyer asked', confirm: true }) });
+    // Longer than the intercept's own retries (2 attempts, 200 ms apart) and a breaker period.
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(wdtTrade(id)?.state).not.toBe('intercepted');
+    wdt.server.setFaults({ mode: SANDBOX_FAULT.NONE, remaining: null });
+    await cancelling;
+    let state: Json = {};
+    for (let i = 0; i < 200; i++) {
+      state = await json(await hub.app.request(`/api/orders/${key}`, { headers: admin }));
+      if (state.state === 'cancelled') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state.state).toBe('cancelled');
+    expect(wdtTrade(id)?.state).toBe('intercepted');
+    const causes = ((state.timeline ?? []) as Json[]).map((t) => String(t.cause));
+    expect(causes.filter((c) => c.startsWith('compensation failed'))).toEqual([]);
+    expect(causes).toContain('compensated: intercept at wdt');
+    expect(state.hold ?? null).toBeNull();
+    await recordHistory(`order:shopify-test:${id}`, 'wms-intercept-undo-waited-out-outage');
+  });
 });

@@ -50,6 +50,8 @@ export const PATCH = {
   REFUND_CASE_JOINS_PLATFORM_CASE: 'refund-case-joins-platform-case',
   /** A notice whose channel (or the outbox in Redis) is down past its retries waits for it beside the order instead of being dropped. */
   NOTICES_WAIT_OUT_OUTAGES: 'notices-wait-out-outages',
+  /** The saga's WMS intercept waits out a WMS outage instead of going to a person after its retries. */
+  INTERCEPT_UNDO_WAITS_OUT_OUTAGES: 'intercept-undo-waits-out-outages',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

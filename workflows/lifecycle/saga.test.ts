@@ -159,6 +159,30 @@ describe('cancel at each step', () => {
     });
   });
 
+  // Seen in the 2,000-order day: a platform refund landed during the WMS's 504 storm; the intercept
+  // used its 2 attempts and went to a person while the trade stayed live, so the refunded parcel
+  // would have shipped. An outage is waited out, as the refund intercept and the push already do.
+  it('a WMS down past its retries when a platform refund cancels: the intercept waits for it, nothing goes to a person', async () => {
+    const stubs = stubActivities({
+      invokeAdapter: (req, n) => {
+        if (req.capability === 'wms.order.intercept' && n <= 5) throw ApplicationFailure.retryable('WDT answers 504', 'AdapterUnavailable');
+        return adapterAnswer(req);
+      },
+    });
+    await h.run(stubs, async (run) => {
+      const wf = await run.start(lifecycleInput());
+      await run.waitFor(wf, LIFECYCLE_STATE.PUSHED_TO_WMS);
+      await run.platform(wf, 'refunded', 'buyer refunded in full');
+      const end = await run.result(wf);
+      expect(end.state).toBe(LIFECYCLE_STATE.CANCELLED);
+      expect(end.hold).toBeNull();
+      expect(causes(end).filter((c) => c.startsWith('compensation failed'))).toEqual([]);
+      expect(causes(end)).toContain('compensated: intercept at wms-1');
+      expect(stubs.calls.filter((c) => c.name === 'requestDecision')).toEqual([]);
+      expect(stubs.calls.filter((c) => c.capability === 'wms.order.intercept').length).toBeGreaterThanOrEqual(6);
+    });
+  });
+
   it('after pickup: refused as an after-sales return, nothing undone', async () => {
     const stubs = stubActivities();
     await h.run(stubs, async (run) => {

@@ -36,3 +36,13 @@ export function interceptAtWms(run: OrderRun, wms: string, key = `${run.workflow
   if (!s) return Promise.resolve();
   return adapterActivities(s, wms, outageRetryMs).invokeAdapter({ connector: wms, capability: CAPABILITY.WMS_ORDER_INTERCEPT, idempotencyKey: key, input: { order: run.order, reason: (run.cancelRequest ?? { cause: 'cancelled' }).cause.slice(0, 200) } });
 }
+
+/**
+ * The saga's undo of the push. A WMS outage (a 504 storm) is waited out as the push and the refund
+ * intercept wait: given up after its retries, the trade stayed live and a refunded or cancelled
+ * parcel could leave. A refusal (already picked, packed or shipped) still goes to a person.
+ */
+export function undoWmsPush(run: OrderRun, wms: string, key?: string): Promise<unknown> {
+  if (!patched(PATCH.INTERCEPT_UNDO_WAITS_OUT_OUTAGES)) return interceptAtWms(run, wms, key);
+  return outageRetrying(run, 'WMS intercept', wms, (retryEveryMs) => interceptAtWms(run, wms, key, retryEveryMs));
+}

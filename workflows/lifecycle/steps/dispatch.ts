@@ -3,7 +3,7 @@ import { HOLD_REASON } from '../constants.js';
 import { refusalsToAPerson } from '../refusals.js';
 import type { OrderRun } from '../run.js';
 import { cancelCurrentWaybill, courierFor, issueWaybill } from '../waybill.js';
-import { interceptAtWms, pushToWms } from '../wms.js';
+import { pushToWms, undoWmsPush } from '../wms.js';
 import { STEP, type StepResult } from './step.js';
 
 /** 4. Waybill from the carrier the rules chose. The courier's orderId derives from our idempotency key, so a retry never makes a second one. */
@@ -23,7 +23,7 @@ export async function requestWaybill(run: OrderRun): Promise<StepResult> {
 export async function sendToWarehouse(run: OrderRun): Promise<StepResult> {
   const wms = run.s?.wms;
   if (!wms) return STEP.NEXT;
-  run.compensations.push({ name: `intercept at ${wms}`, run: () => interceptAtWms(run, wms) });
+  run.compensations.push({ name: `intercept at ${wms}`, run: () => undoWmsPush(run, wms) });
   const done = await refusalsToAPerson(run, HOLD_REASON.WMS_PUSH_REFUSED, wms, 'outbound order', () => pushToWms(run));
   if (done === STEP.CANCEL) return STEP.CANCEL;
   run.moveTo(LIFECYCLE_STATE.PUSHED_TO_WMS, `pushed to ${wms}${run.wmsFeedback ? ` (feedback ${run.wmsFeedback})` : ''}`);

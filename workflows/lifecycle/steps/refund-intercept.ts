@@ -4,7 +4,7 @@ import { LIFECYCLE_STATE } from '../../states.js';
 import { dropRefundedLines } from '../gate.js';
 import type { OrderRun } from '../run.js';
 import { pushAgain } from '../refusals.js';
-import { interceptAtWms } from '../wms.js';
+import { interceptAtWms, undoWmsPush } from '../wms.js';
 import { STEP, type StepResult } from './step.js';
 
 /**
@@ -42,7 +42,7 @@ export async function interceptForRefund(run: OrderRun): Promise<StepResult> {
   if ((await dropRefundedLines(run)) === STEP.CANCEL) return STEP.CANCEL;
   if (wms && run.wmsIntercepted) {
     const key = `${run.workflowId}:wms-intercept-${run.wmsSeq + 1}`;
-    run.compensations.push({ name: `intercept at ${wms}`, run: () => interceptAtWms(run, wms, key) });
+    run.compensations.push({ name: `intercept at ${wms}`, run: () => undoWmsPush(run, wms, key) });
     if ((await pushAgain(run)) === STEP.CANCEL) return STEP.CANCEL;
     run.wmsIntercepted = false;
     run.moveTo(LIFECYCLE_STATE.PUSHED_TO_WMS, `pushed to ${wms} again after the refund was decided`);
