@@ -3,16 +3,10 @@ import type { InvokeContext } from '../../../src/sdk/define.js';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
 import { KDNIAO_ADAPTER_ID, KDNIAO_REQUEST_TYPE, type KdniaoTransport } from '../transport.js';
+import { QueryTrackingInput } from './query-tracking.js';
 
-export const SubscribeTrackingInput = z
-  .object({
-    shipperCode: z.string().regex(/^[A-Z0-9]{2,10}$/),
-    logisticCode: z.string().min(1),
-    orderCode: z.string().optional(),
-    /** SF (and some others) require the last four digits of the sender or receiver phone. */
-    customerName: z.string().regex(/^\d{4}$/).optional(),
-  })
-  .strict();
+/** A subscription names a parcel exactly as an instant query does. */
+export const SubscribeTrackingInput = QueryTrackingInput;
 export type SubscribeTrackingInput = z.input<typeof SubscribeTrackingInput>;
 
 /** Subscribe answer (WIRE-FORMATS §5: `{EBusinessID, UpdateTime, Success, Reason}`, marked U there). */
