@@ -97,6 +97,18 @@ export const SKU_RENAMES: [string, string][] = [
  * sandbox records the push after the signature check, the configured answer delay and the
  * upsert, right before it answers). Only the first push per tid counts: a later one is an update.
  */
+/** The SF and Wangdiantong sandboxes the lifecycle benches wire, answering after the configured delays, WMS stocked. */
+export async function startBackOffice(o: { sfLatencyMs: number; wdtLatencyMs: number }) {
+  const sf = await sfSandbox.start({ delays: { pickupMs: null, deliveryMs: null } });
+  const closeSf = onCleanup(() => sf.close());
+  const wdt = await wdtSandbox.start({ warehouseNo: WAREHOUSE });
+  const closeWdt = onCleanup(() => wdt.close());
+  for (const [, sku] of SKU_RENAMES) wdt.setStock(sku, ON_HAND);
+  sf.server.setFaults({ latencyMs: o.sfLatencyMs });
+  wdt.server.setFaults({ latencyMs: o.wdtLatencyMs });
+  return { sf, closeSf, wdt, closeWdt, trades: watchTrades(wdt) };
+}
+
 export function watchTrades(wdt: WdtSandbox): { arrival(tid: string): Promise<number>; at(tid: string): number | undefined; seen(): string[] } {
   const at = new Map<string, number>();
   const waiting = new Map<string, (t: number) => void>();
@@ -221,14 +233,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
 
   env.progress(`section C: bundles, SF sandbox (answers after ${o.sfLatencyMs} ms) and WDT sandbox (${o.wdtLatencyMs} ms), lifecycle hub`);
   const { hub: hubBundle, floor: floorBundle } = await workflowBundles();
-  const sf = await sfSandbox.start({ delays: { pickupMs: null, deliveryMs: null } });
-  const closeSf = onCleanup(() => sf.close());
-  const wdt = await wdtSandbox.start({ warehouseNo: WAREHOUSE });
-  const closeWdt = onCleanup(() => wdt.close());
-  for (const [, sku] of SKU_RENAMES) wdt.setStock(sku, ON_HAND);
-  sf.server.setFaults({ latencyMs: o.sfLatencyMs });
-  wdt.server.setFaults({ latencyMs: o.wdtLatencyMs });
-  const trades = watchTrades(wdt);
+  const { sf, closeSf, wdt, closeWdt, trades } = await startBackOffice(o);
 
   const connection = await Connection.connect({ address: env.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });

@@ -7,11 +7,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createHub, type Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import type { Logger } from '../src/logger.js';
-import { sandbox as sfSandbox } from '../adapters/sf-express/sandbox.js';
-import { sandbox as wdtSandbox } from '../adapters/wangdiantong/sandbox.js';
 import { workflowBundles } from './bundles.js';
 import { nextOrderId, signedRequest } from './engine.js';
-import { benchOrderText, lifecycleHubConfig, ON_HAND, SKU_RENAMES, WAREHOUSE, watchTrades } from './lifecycle.js';
+import { benchOrderText, lifecycleHubConfig, ON_HAND, SKU_RENAMES, startBackOffice, WAREHOUSE } from './lifecycle.js';
 import { onCleanup } from './services.js';
 
 export interface LoadOptions {
@@ -93,14 +91,7 @@ function treeRssBytes(root: number): number {
 export async function runLoadBench(o: LoadOptions, env: { temporalAddress: string; redisUrl: string; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<LoadResult> {
   const orderText = await benchOrderText();
   const { hub: hubBundle } = await workflowBundles();
-  const sf = await sfSandbox.start({ delays: { pickupMs: null, deliveryMs: null } });
-  const closeSf = onCleanup(() => sf.close());
-  const wdt = await wdtSandbox.start({ warehouseNo: WAREHOUSE });
-  const closeWdt = onCleanup(() => wdt.close());
-  for (const [, sku] of SKU_RENAMES) wdt.setStock(sku, ON_HAND);
-  sf.server.setFaults({ latencyMs: o.sfLatencyMs });
-  wdt.server.setFaults({ latencyMs: o.wdtLatencyMs });
-  const trades = watchTrades(wdt);
+  const { sf, closeSf, wdt, closeWdt, trades } = await startBackOffice(o);
   const { cfg, secrets } = lifecycleHubConfig({ temporalAddress: env.temporalAddress, redisUrl: env.redisUrl, taskQueue: TASK_QUEUE, keyPrefix: 'benchg:', logLevel: o.hubLogLevel }, sf, wdt);
   if (!cfg.ok) {
     await Promise.all([closeSf(), closeWdt()]);
