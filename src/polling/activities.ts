@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { planWindows } from '../../adapters/_shared/polling.js';
@@ -23,7 +24,7 @@ export interface PollingActivityDeps {
   channels: readonly ChannelConfig[];
   registry: AdapterRegistry;
   mappings: MappingEngine;
-  intake: Pick<OrderIntake, 'accept'>;
+  intake: Pick<OrderIntake, 'accept' | 'seenDelivery' | 'rememberDelivery'>;
   cursors: Pick<PollCursorStore, 'get' | 'advance' | 'recordLost'>;
   metrics: Metrics;
   logger: Logger;
@@ -170,12 +171,22 @@ export function createPollingActivities(d: PollingActivityDeps) {
       const res: PollPageResult = { nextPage: out.data.nextPage, read: out.data.orders.length, started: 0, duplicates: 0, quarantined: 0 };
       const receivedAt = now().toISOString();
       for (const order of out.data.orders) {
+        const rawBody = JSON.stringify(order);
+        // Every run reads its overlap again (minutes of orders): a copy stored before, unchanged,
+        // is news to no one, so it is neither mapped nor started again, and a payload kept in
+        // quarantine is not kept twice. Any change (paid, refunded, a new address) is a new body.
+        const bodyHash = createHash('sha256').update(rawBody).digest('hex');
+        if (await d.intake.seenDelivery(ch.id, null, bodyHash)) {
+          res.duplicates++;
+          continue;
+        }
         try {
-          const a = await d.intake.accept({ channel: ch, platform: ch.adapter, payload: order, rawBody: JSON.stringify(order), deliveryId: null, receivedAt, kind: 'poll' });
+          const a = await d.intake.accept({ channel: ch, platform: ch.adapter, payload: order, rawBody, deliveryId: null, bodyHash, receivedAt, kind: 'poll' });
           if (a.duplicate) res.duplicates++;
           else res.started++;
         } catch (err) {
           if (!(err instanceof QuarantinedError)) throw new Error(`order not stored, the page is read again: ${errorMessage(err)}`);
+          await d.intake.rememberDelivery(ch.id, null, bodyHash);
           res.quarantined++;
         }
         ctx.heartbeat({ window: input.window.start, page: input.page });
