@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { CargoLine, CourierParty } from '../_shared/waybill.js';
 import { gmt8ToIso, TRACKING_STATE, type TrackingEvent, type TrackingState } from '../_shared/tracking.js';
-import { COURIER_STAGE, Courier, DEFAULT_COURIER_DELAYS, WAYBILL_STATUS, WaybillBook, gmt8WallClock, type CourierDelays, type SandboxWaybill, type WaybillStateView } from '../../src/sandbox/courier-kit.js';
+import { COURIER_STAGE, Courier, DEFAULT_COURIER_DELAYS, WAYBILL_STATUS, WaybillBook, gmt8WallClock, type CourierDelays, type SandboxWaybill, type WaybillReader, type WaybillStateView } from '../../src/sandbox/courier-kit.js';
 import { SandboxLog, startSandboxServer, type SandboxDefinition, type SandboxRequest, type SandboxResponse, type SandboxStartOptions, type SandboxSystem } from '../../src/sandbox/core.js';
 import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
 import { EMS_ADAPTER_ID, EMS_HEADER, EMS_PATH, emsSignature } from './transport.js';
@@ -44,7 +44,7 @@ export interface EmsSandboxState {
   events: Record<string, TrackingEvent[]>;
 }
 
-export interface EmsSandbox extends SandboxSystem {
+export interface EmsSandbox extends SandboxSystem, WaybillReader {
   pickUp(waybillNo: string): Promise<SandboxWaybill>;
   deliver(waybillNo: string): Promise<SandboxWaybill>;
   setDelays(d: Partial<CourierDelays>): void;
@@ -187,6 +187,7 @@ async function start(opts: EmsSandboxOptions = {}): Promise<EmsSandbox> {
     deliver: (no) => courier.deliver(no),
     setDelays: (d) => courier.setDelays(d),
     idle: () => courier.idle(),
+    waybills: (pred = () => true) => book.select(pred),
     state: () => ({ waybills: book.view(), events: structuredClone(Object.fromEntries(events)) }),
     async close() {
       courier.close();

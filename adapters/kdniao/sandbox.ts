@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COURIER_STAGE, Courier, DEFAULT_COURIER_DELAYS, WaybillBook, gmt8WallClock, type CourierDelays, type SandboxWaybill, type WaybillStateView } from '../../src/sandbox/courier-kit.js';
+import { COURIER_STAGE, Courier, DEFAULT_COURIER_DELAYS, WaybillBook, gmt8WallClock, type CourierDelays, type SandboxWaybill, type WaybillReader, type WaybillStateView } from '../../src/sandbox/courier-kit.js';
 import { SandboxLog, startSandboxServer, type SandboxDefinition, type SandboxRequest, type SandboxResponse, type SandboxStartOptions, type SandboxSystem } from '../../src/sandbox/core.js';
 import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
 import { KDNIAO_ADAPTER_ID, KDNIAO_REQUEST_TYPE, kdniaoDataSign } from './transport.js';
@@ -54,7 +54,7 @@ export interface KdniaoSandboxState {
   queries: number;
 }
 
-export interface KdniaoSandbox extends SandboxSystem {
+export interface KdniaoSandbox extends SandboxSystem, WaybillReader {
   /** Starts tracking a parcel another carrier issued; its courier starts moving it. */
   track(shipperCode: string, logisticCode: string): SandboxWaybill;
   pickUp(logisticCode: string): Promise<SandboxWaybill>;
@@ -168,6 +168,7 @@ async function start(opts: KdniaoSandboxOptions = {}): Promise<KdniaoSandbox> {
     setPushUrl: (url) => subs.setPushUrl(url),
     subscriptions: () => ({ waybills: subs.list(), pushes: subs.pushes }),
     idle: () => courier.idle(),
+    waybills: (pred = () => true) => book.select(pred),
     state: () => ({ waybills: book.view(), traces: structuredClone(Object.fromEntries(traces)), queries }),
     async close() {
       courier.close();

@@ -11,6 +11,7 @@ import {
   type CourierDelays,
   type PlatformWaybillCarrier,
   type SandboxWaybill,
+  type WaybillReader,
   type WaybillStateView,
 } from '../../src/sandbox/courier-kit.js';
 import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
@@ -82,7 +83,7 @@ export interface SfSandboxState {
   pushes: { acknowledged: number; failed: number };
 }
 
-export interface SfSandbox extends SandboxSystem, PlatformWaybillCarrier {
+export interface SfSandbox extends SandboxSystem, PlatformWaybillCarrier, WaybillReader {
   readonly partnerId: string;
   /** Moves the parcel now (and pushes, when a hub is set). Throws for an unknown or cancelled waybill. */
   pickUp(waybillNo: string): Promise<SandboxWaybill>;
@@ -311,6 +312,7 @@ async function start(opts: SfSandboxOptions = {}): Promise<SfSandbox> {
     holdAnswers(ms) {
       answerDelayMs = ms;
     },
+    waybills: (pred = () => true) => book.select(pred),
     state: () => ({ waybills: book.view(), routes: structuredClone(Object.fromEntries(routes)), pushes: { ...pushes } }),
     async close() {
       courier.close();

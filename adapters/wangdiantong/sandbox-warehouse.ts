@@ -171,6 +171,12 @@ export class WdtWarehouse {
     return true;
   }
 
+  /** A copy of one trade (state() copies every trade and its raw body). */
+  trade(tid: string): WdtSandboxTrade | undefined {
+    const t = this.trades.get(tid);
+    return t && structuredClone(t);
+  }
+
   state(): WdtSandboxState {
     const list = structuredClone([...this.trades.values()]);
     const counts = { live: 0, intercepted: 0, shipped: 0 };

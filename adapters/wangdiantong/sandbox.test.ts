@@ -45,6 +45,12 @@ describe.each(['enterprise', 'ultimate'] as const)('Wangdiantong sandbox, %s edi
     const st = sb.state();
     expect(st.trades.counts).toEqual({ live: 0, intercepted: 1, shipped: 0 });
     expect(st.trades.list[0]?.interceptedAfterShipping).toBe(false);
+    // One trade read alone is the same copy, and a copy: changing it moves nothing in the warehouse.
+    const one = sb.trade(TID);
+    expect(one).toEqual(st.trades.list[0]);
+    if (one) one.state = 'live';
+    expect(sb.trade(TID)?.state).toBe('intercepted');
+    expect(sb.trade('NO-SUCH-TID')).toBeUndefined();
     expect(sb.log.events.map((e) => e.kind)).toEqual(['trade.push', 'trade.update', 'trade.intercept']);
   });
 

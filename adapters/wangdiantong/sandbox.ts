@@ -4,7 +4,7 @@ import { signatureFaultGate } from '../../src/sandbox/signature-fault.js';
 import { WDT_EDITION, type SignLength, type WdtEdition } from './config.js';
 import { parseQuantity } from './format.js';
 import { signEnterprise, signUltimate, ULTIMATE_EPOCH_S } from './sign.js';
-import { SYNC_STATE, WdtWarehouse, type ShipmentDetails, type WdtSandboxState, type WdtSandboxSync } from './sandbox-warehouse.js';
+import { SYNC_STATE, WdtWarehouse, type ShipmentDetails, type WdtSandboxState, type WdtSandboxSync, type WdtSandboxTrade } from './sandbox-warehouse.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { sampleOrder } from './testing.js';
 import { ADAPTER_ID } from './transport.js';
@@ -60,6 +60,8 @@ export interface WdtSandbox extends SandboxSystem {
   failNext(code: number, message: string, api?: string): void;
   /** A parcel comes back and the warehouse books it in (退货入库, completed); stockin_order_query_refund.php (enterprise) and wms.stockin.Refund.queryWithDetail (ultimate) list it. */
   receiveReturn(input: WdtReturnInput): { orderNo: string; refundNo: string };
+  /** One trade as the warehouse holds it, or undefined before its first push. */
+  trade(tid: string): WdtSandboxTrade | undefined;
   state(): WdtSandboxState;
 }
 
@@ -266,6 +268,7 @@ async function start(opts: WdtSandboxOptions = {}): Promise<WdtSandbox> {
       scripted.push({ code, message, api });
     },
     receiveReturn: (input) => returns.receive(input),
+    trade: (tid) => wh.trade(tid),
     state: () => wh.state(),
     async close() {
       wh.close();

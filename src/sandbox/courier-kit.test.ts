@@ -14,4 +14,17 @@ describe('WaybillBook', () => {
     expect(book.get('SF1400000000002')).toBe(carried);
     expect(book.byOrder('douyin-pack-1')).toBe(carried);
   });
+
+  it('select copies only the waybills asked for, and copies them', () => {
+    const book = new WaybillBook(() => new Date('2026-12-06T10:00:00+08:00'), (n) => `SF${String(1_400_000_000_000 + n)}`);
+    book.create('order-1', {});
+    const second = book.create('order-2', {});
+    book.cancel(book.create('order-3', {}));
+    const live = book.select((w) => w.status === 'live');
+    expect(live.map((w) => w.orderId)).toEqual(['order-1', 'order-2']);
+    const picked = book.select((w) => w.orderId === 'order-2');
+    expect(picked).toEqual([second]);
+    picked[0]!.stage = 'delivered';
+    expect(book.get(second.waybillNo)?.stage).toBe('created');
+  });
 });

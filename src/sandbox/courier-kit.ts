@@ -97,6 +97,16 @@ export class WaybillBook {
     return [...this.byNo.values()];
   }
 
+  /**
+   * Copies of the waybills `pred` picks, without copying the whole book: a simulated day asks
+   * several times a second for the few parcels in flight among thousands.
+   */
+  select(pred: (w: Readonly<SandboxWaybill>) => boolean): SandboxWaybill[] {
+    const out: SandboxWaybill[] = [];
+    for (const w of this.byNo.values()) if (pred(w)) out.push(structuredClone(w));
+    return out;
+  }
+
   view(): WaybillStateView {
     // structuredClone: state() is a snapshot, a caller mutating it must not move a parcel.
     const list = structuredClone(this.all());
@@ -112,6 +122,12 @@ export class WaybillBook {
  * That the carrier's route pushes cover platform-issued numbers is a sandbox assumption
  * (UNVERIFIED, docs/adapters/douyin-ewaybill.md).
  */
+/** A courier sandbox's waybills, read a few at a time (state() copies the whole book). */
+export interface WaybillReader {
+  /** Copies of the waybills `pred` picks (all of them when omitted). */
+  waybills(pred?: (w: Readonly<SandboxWaybill>) => boolean): SandboxWaybill[];
+}
+
 export interface PlatformWaybillCarrier {
   /** Takes on a number issued elsewhere; `orderId` is the id the issuer knows it by. */
   carry(w: { waybillNo: string; orderId: string; receiver: unknown }): void;

@@ -33,11 +33,14 @@ export class WaybillOwners {
 
 export type CourierId = 'sf-express' | 'ems';
 
-export function allWaybills(world: SandboxWorld): { courier: CourierId; w: SandboxWaybill }[] {
-  const sf = world.sf.state().waybills;
-  const ems = world.ems.state().waybills;
+/**
+ * The couriers' waybills `pred` picks (all when omitted). Only the picked ones are copied: the
+ * floor and the scenario scripts ask several times a second, and copying every waybill of the day
+ * each time starved the hub's own HTTP server in the same process.
+ */
+export function allWaybills(world: SandboxWorld, pred: (w: Readonly<SandboxWaybill>) => boolean = () => true): { courier: CourierId; w: SandboxWaybill }[] {
   const tag = (courier: CourierId, list: SandboxWaybill[]) => list.map((w) => ({ courier, w }));
-  return [...tag('sf-express', [...sf.live, ...sf.cancelled]), ...tag('ems', [...ems.live, ...ems.cancelled])];
+  return [...tag('sf-express', world.sf.waybills(pred)), ...tag('ems', world.ems.waybills(pred))];
 }
 
 /** Tracking events a courier without route pushes cannot tell the hub itself. */
@@ -72,15 +75,13 @@ export class CourierFloor {
   ) {}
 
   async tick(now = Date.now()): Promise<void> {
-    const trades = new Map(this.world.wdt.state().trades.list.map((t) => [t.tid, t]));
     const couriers: Record<CourierId, { pickUp(no: string): Promise<unknown>; deliver(no: string): Promise<unknown> }> = { 'sf-express': this.world.sf, ems: this.world.ems };
-    for (const { courier, w } of allWaybills(this.world)) {
-      if (w.status !== 'live') continue;
+    for (const { courier, w } of allWaybills(this.world, (w) => w.status === 'live' && w.stage !== 'delivered')) {
       const o = this.owners.owner(w);
       if (!o) continue;
       const c = couriers[courier];
       if (w.stage === 'created') {
-        const trade = trades.get(o.id);
+        const trade = this.world.wdt.trade(o.id);
         if (!trade || trade.state !== 'live' || this.heldBack.has(o.key)) continue;
         if (now - Date.parse(w.createdAt) < this.delays.pickupMs) continue;
         // The warehouse hands the parcel over: its stock goes down and the shipment waits for sync-back.
@@ -95,7 +96,8 @@ export class CourierFloor {
 
   /** Reports each EMS pickup and delivery once the hub took it; a failed report is tried again next tick. */
   private async reportEms(report: TrackingReporter): Promise<void> {
-    for (const w of this.world.ems.state().waybills.live) {
+    const unreported = (w: Readonly<SandboxWaybill>) => w.status === 'live' && ((w.pickedUpAt !== null && !this.reported.has(`${w.waybillNo}:${UNPUSHED_EVENT.PICKED_UP}`)) || (w.deliveredAt !== null && !this.reported.has(`${w.waybillNo}:${UNPUSHED_EVENT.DELIVERED}`)));
+    for (const w of this.world.ems.waybills(unreported)) {
       const o = this.owners.owner(w);
       if (!o) continue;
       const due: [UnpushedEvent, string | null][] = [

@@ -261,12 +261,12 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       floor,
       unpaidLockMs,
       sleep: pause,
-      async until(pred, timeoutMs) {
+      async until(pred, timeoutMs, everyMs = 300) {
         const end = Date.now() + timeoutMs;
         while (Date.now() < end) {
           // A read that fails (Redis restarting, the hub busy) is "not yet", not the end of the script.
           if (await Promise.resolve().then(pred).catch(() => false)) return true;
-          await pause(300);
+          await pause(everyMs);
         }
         return false;
       },
@@ -369,7 +369,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       });
       const open = unsettled;
       // Parcels still at the courier keep moving; wait for them too.
-      const moving = allWaybills(world).filter(({ w }) => w.status === 'live' && w.stage !== 'delivered' && owners.owner(w) && !floor.heldBack.has(owners.owner(w)?.key ?? '')).length;
+      const moving = allWaybills(world, (w) => w.status === 'live' && w.stage !== 'delivered' && owners.owner(w) !== undefined && !floor.heldBack.has(owners.owner(w)?.key ?? '')).length;
       if (open.length === 0 && moving === 0) break;
       if (open.length + moving < fewest) {
         fewest = open.length + moving;

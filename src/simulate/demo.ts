@@ -44,11 +44,11 @@ export function startOrderGenerator(d: { hub: Hub; world: SandboxWorld; taskQueu
     floor,
     unpaidLockMs: d.hub.config.lifecycle.unpaidLockMinutes * 60_000,
     sleep,
-    async until(pred, timeoutMs) {
+    async until(pred, timeoutMs, everyMs = 1_000) {
       const end = Date.now() + timeoutMs;
       while (running && Date.now() < end) {
         if (await pred()) return true;
-        await sleep(1_000);
+        await sleep(Math.max(everyMs, 1_000));
       }
       return false;
     },

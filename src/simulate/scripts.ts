@@ -10,8 +10,8 @@ export interface ScriptContext {
   /** The unpaid countdown the hub runs with, in ms. */
   unpaidLockMs: number;
   sleep(ms: number): Promise<void>;
-  /** Resolves true once `pred` holds (checked every few hundred ms), false after `timeoutMs`. */
-  until(pred: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean>;
+  /** Resolves true once `pred` holds (checked every `everyMs`, a few hundred ms by default), false after `timeoutMs`. */
+  until(pred: () => boolean | Promise<boolean>, timeoutMs: number, everyMs?: number): Promise<boolean>;
   /** The hub knows the order (its workflow answers). */
   hubHas(key: string): Promise<boolean>;
   /**
@@ -46,22 +46,33 @@ const REFUND_AFTER_PUSH_WAIT_MS = 30 * 60_000;
 const STOPPED_EVERY = 20;
 
 /**
+ * How often a script asks the hub itself (GET /api/orders/:key is a workflow query, a task for the
+ * worker): as often as a person refreshing a page. Asked every 300 ms by each waiting script, a
+ * busy day's own watching became a good part of the worker's load.
+ */
+const HUB_READ_EVERY_MS = 2_000;
+
+/**
  * Waits until `pred` holds, for as long as the hub keeps working on the order: false once the hub
  * stopped moving it (finished, or waiting on a person) or after `REFUND_AFTER_PUSH_WAIT_MS`.
  */
-async function whileHubWorks(ctx: ScriptContext, o: PlannedOrder, pred: () => boolean | Promise<boolean>): Promise<boolean> {
+async function whileHubWorks(ctx: ScriptContext, o: PlannedOrder, pred: () => boolean | Promise<boolean>, everyMs?: number): Promise<boolean> {
   let n = 0;
   let stopped = false;
-  const met = await ctx.until(async () => {
-    if (await pred()) return true;
-    if (++n % STOPPED_EVERY === 0 && (await ctx.hubStopped(o.key))) stopped = true;
-    return stopped;
-  }, REFUND_AFTER_PUSH_WAIT_MS);
+  const met = await ctx.until(
+    async () => {
+      if (await pred()) return true;
+      if (++n % STOPPED_EVERY === 0 && (await ctx.hubStopped(o.key))) stopped = true;
+      return stopped;
+    },
+    REFUND_AFTER_PUSH_WAIT_MS,
+    everyMs,
+  );
   return met && !stopped;
 }
 
-const wmsTrade = (ctx: ScriptContext, o: PlannedOrder) => ctx.world.wdt.state().trades.list.find((t) => t.tid === o.id);
-const pickedUp = (ctx: ScriptContext, o: PlannedOrder) => allWaybills(ctx.world).some(({ w }) => w.status === 'live' && w.stage === 'picked_up' && ctx.floor.owners.owner(w)?.key === o.key);
+const wmsTrade = (ctx: ScriptContext, o: PlannedOrder) => ctx.world.wdt.trade(o.id);
+const pickedUp = (ctx: ScriptContext, o: PlannedOrder) => allWaybills(ctx.world, (w) => w.status === 'live' && w.stage === 'picked_up' && ctx.floor.owners.owner(w)?.key === o.key).length > 0;
 
 /** Plays one order's scenario from its placement to the platform's last word on it. */
 export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<void> {
@@ -114,7 +125,7 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       }
       // On platform hold nothing moves downstream, so the seller's cancel is surely before the push.
       await step(() => p.place(o, START.HOLD));
-      if (!(await ctx.until(() => ctx.hubHas(o.key), 60_000))) {
+      if (!(await ctx.until(() => ctx.hubHas(o.key), 60_000, HUB_READ_EVERY_MS))) {
         // The poll has not brought it yet (a loaded machine): the buyer cancels on the platform
         // instead, which the next poll carries to the hub, so the order still ends cancelled.
         ctx.note(`${o.key}: not at the hub after 60 s; cancelled on the platform instead`);
@@ -152,14 +163,14 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
         await step(() => p.place(o, START.PAID));
         // Asked once the hub itself shows the parcel with the courier, however long the push and
         // the pickup took on this machine (first the courier's own book, then the hub's state).
-        const inTransit = (await whileHubWorks(ctx, o, () => pickedUp(ctx, o))) && (await whileHubWorks(ctx, o, async () => (await ctx.hubState(o.key)) === 'in_transit'));
+        const inTransit = (await whileHubWorks(ctx, o, () => pickedUp(ctx, o))) && (await whileHubWorks(ctx, o, async () => (await ctx.hubState(o.key)) === 'in_transit', HUB_READ_EVERY_MS));
         if (!inTransit) {
           ctx.note(`${o.key}: never in transit at the hub; refund after pickup not played`);
           return;
         }
         await step(() => p.refundOpen(o));
         ctx.refundedAfterPickup.add(o.key);
-        await whileHubWorks(ctx, o, async () => (await ctx.hubCases(o.key)).length >= o.lines.length);
+        await whileHubWorks(ctx, o, async () => (await ctx.hubCases(o.key)).length >= o.lines.length, HUB_READ_EVERY_MS);
         return;
       } finally {
         ctx.floor.undelivered.delete(o.key);
