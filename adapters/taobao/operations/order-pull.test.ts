@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterError } from '../../../src/sdk/errors.js';
 import { testContext } from '../../_shared/platform-testing.js';
 import { signTop, TopTransport } from '../transport.js';
+import { FullinfoCache } from '../fullinfo-cache.js';
 import { pullOrders } from './order-pull.js';
 
 const URL_ = 'https://top.test/router/rest';
@@ -17,7 +18,7 @@ const window = { start: '2024-05-01T01:28:00Z', end: '2024-05-01T02:00:00Z' };
 
 /** 250 trades in the window, newest first, 100 per page: pages 1..3. tids beyond 2^53. */
 const ALL = Array.from({ length: 250 }, (_, i) => `40123456789012${String(34567 + i)}`);
-function topApi(calls: { method: string; form: URLSearchParams }[], opts: { total?: number } = {}) {
+function topApi(calls: { method: string; form: URLSearchParams }[], opts: { total?: number; modified?: (tid: string) => string } = {}) {
   return http.post(URL_, async ({ request }) => {
     const form = new URLSearchParams(await request.text());
     const method = form.get('method') ?? '';
@@ -30,7 +31,7 @@ function topApi(calls: { method: string; form: URLSearchParams }[], opts: { tota
       const size = Number(form.get('page_size'));
       const slice = ALL.slice(0, total).slice((page - 1) * size, page * size);
       // tids as bare JSON numbers, as TOP sends them
-      const trades = slice.length ? `,"trades":{"trade":[${slice.map((t) => `{"tid":${t},"modified":"2024-05-01 09:59:00"}`).join(',')}]}` : '';
+      const trades = slice.length ? `,"trades":{"trade":[${slice.map((t) => `{"tid":${t},"modified":"${opts.modified?.(t) ?? '2024-05-01 09:59:00'}"}`).join(',')}]}` : '';
       return HttpResponse.text(`{"trades_sold_increment_get_response":{"total_results":${total}${trades}}}`);
     }
     if (method === 'taobao.trade.fullinfo.get') {
@@ -114,5 +115,45 @@ describe('taobao order.pull', () => {
     const ac = new AbortController();
     ac.abort(new Error('cancelled'));
     await expect(pullOrders(deps, { window }, testContext(ac.signal))).rejects.toThrow('cancelled');
+  });
+
+  // A poll re-lists its 2-minute overlap every run: an unchanged trade must not cost a detail call
+  // each time (5 calls/s per shop), or a busy shop's new orders wait a minute for the next poll.
+  it('reads a trade in full again only when its modified time changed, or the last read may have missed a change', async () => {
+    const calls: { method: string; form: URLSearchParams }[] = [];
+    const modified = new Map<string, string>([
+      [ALL[0]!, '2024-05-01 09:59:00'],
+      [ALL[1]!, '2024-05-01 09:59:00'],
+      [ALL[2]!, '2024-05-01 09:59:58'],
+    ]);
+    server.use(topApi(calls, { total: 3, modified: (t) => modified.get(t) ?? '2024-05-01 09:00:00' }));
+    // TOP's clock: 10:00:00 GMT+8 is 02:00:00Z. The first read starts then.
+    let clock = Date.parse('2024-05-01T02:00:00Z');
+    const cache = new FullinfoCache(100, () => clock);
+    const details = () => calls.filter((c) => c.method === 'taobao.trade.fullinfo.get').map((c) => c.form.get('tid'));
+    const first = await pullOrders({ ...deps, details: cache }, { window }, testContext());
+    expect(details()).toEqual([ALL[0], ALL[1], ALL[2]]);
+
+    calls.length = 0;
+    clock += 60_000;
+    modified.set(ALL[1]!, '2024-05-01 10:00:30');
+    const again = await pullOrders({ ...deps, details: cache }, { window }, testContext());
+    // ALL[0]: unchanged, answered as read. ALL[1]: changed since. ALL[2]: changed 2 s before the
+    // first read began, so a second change in that second (or a clock ahead of TOP's) could hide.
+    expect(details()).toEqual([ALL[1], ALL[2]]);
+    expect(again.orders[0]).toEqual(first.orders[0]);
+    expect(again.orders).toHaveLength(3);
+
+    calls.length = 0;
+    await pullOrders({ ...deps, details: cache }, { window }, testContext());
+    expect(details()).toEqual([]);
+  });
+
+  it('keeps at most its bound of trades, dropping the least recently read', () => {
+    const cache = new FullinfoCache(2, () => Date.parse('2024-05-01T03:00:00Z'));
+    for (const tid of ['1', '2', '3']) cache.put(tid, '2024-05-01 10:00:00', cache.started(), { tid });
+    expect(cache.get('1', '2024-05-01 10:00:00')).toBeUndefined();
+    expect(cache.get('3', '2024-05-01 10:00:00')).toEqual({ tid: '3' });
+    expect(cache.get('3', undefined)).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import type { InvokeContext } from '../../../src/sdk/define.js';
 import { parseOrReject } from '../../_shared/platform-http.js';
 import { PLATFORM_MAX_WINDOW_MS, readBackwards, windowInput } from '../../_shared/polling.js';
 import { formatGmt8 } from '../../_shared/signing.js';
+import type { FullinfoCache } from '../fullinfo-cache.js';
 import { ADAPTER_ID, TopId, type TopTransport } from '../transport.js';
 
 /** What the taobao/order.v1 mapping reads (WIRE-FORMATS, Taobao section). `fields` is required by TOP. */
@@ -30,7 +31,7 @@ const IncrementBody = z.object({
   trades_sold_increment_get_response: z.looseObject({
     total_results: z.coerce.number().int().nonnegative(),
     // TOP omits `trades` altogether on an empty page.
-    trades: z.object({ trade: z.array(z.looseObject({ tid: TopId })).default([]) }).optional(),
+    trades: z.object({ trade: z.array(z.looseObject({ tid: TopId, modified: z.string().optional() })).default([]) }).optional(),
   }),
 });
 
@@ -42,6 +43,8 @@ export interface TopPullDeps {
   transport: TopTransport;
   pageSize: number;
   tradeTypes: readonly string[];
+  /** Trades read before, answered again while their `modified` is unchanged (the instance keeps one). */
+  details?: FullinfoCache;
 }
 
 /**
@@ -67,7 +70,8 @@ export async function pullOrders(deps: TopPullDeps, rawInput: unknown, ctx: Invo
       ctx,
     );
     const r = parseOrReject(ADAPTER_ID, IncrementBody, body, 'taobao.trades.sold.increment.get response').trades_sold_increment_get_response;
-    return { total: r.total_results, tids: (r.trades?.trade ?? []).map((t) => t.tid) };
+    const trades = r.trades?.trade ?? [];
+    return { total: r.total_results, tids: trades.map((t) => t.tid), modified: new Map(trades.map((t) => [t.tid, t.modified])) };
   };
 
   const { page, result, next } = await readBackwards(input.page, deps.pageSize, 1, list);
@@ -76,8 +80,17 @@ export async function pullOrders(deps: TopPullDeps, rawInput: unknown, ctx: Invo
   const orders: unknown[] = [];
   // Backward paging may hand the same tid twice across pages; within a page, once is enough.
   for (const tid of new Set(tids)) {
+    const modified = result.modified.get(tid);
+    const known = deps.details?.get(tid, modified);
+    if (known !== undefined) {
+      orders.push(known);
+      continue;
+    }
+    const readAt = deps.details?.started() ?? 0;
     const body = await deps.transport.call('taobao.trade.fullinfo.get', { fields: FULLINFO_FIELDS, tid }, ctx);
-    orders.push(parseOrReject(ADAPTER_ID, FullinfoBody, body, 'taobao.trade.fullinfo.get response'));
+    const trade = parseOrReject(ADAPTER_ID, FullinfoBody, body, 'taobao.trade.fullinfo.get response');
+    deps.details?.put(tid, modified, readAt, trade);
+    orders.push(trade);
     ctx.heartbeat({ page, tid });
   }
   const nextPage = next;
