@@ -179,6 +179,20 @@ describe('SF sandbox courier', () => {
     expect(sb.log.count('courier.picked_up')).toBe(0);
   });
 
+  // Seen on the 2,000-order day: the hub answered 503 + Retry-After: 10 while its Redis restarted
+  // (it cannot find the order then), the sandbox tried three times in one second and gave up, and
+  // two parcels stayed in transit at the hub for ever though SF had delivered them.
+  it('a push the hub asks to retry later is pushed again after its Retry-After, and lands', async () => {
+    hub = await startHubStub();
+    const back = Date.now() + 2_500;
+    hub.answer(() => (Date.now() < back ? { status: 503, body: { error: 'redis_unavailable' }, headers: { 'retry-after': '2' } } : { status: 200, body: SF_ROUTE_PUSH_ACK }));
+    const { sb, adapter } = await setUp({ push: { hubUrl: hub.url } });
+    const { waybillNo } = CreateWaybillOutput.parse(await adapter.invoke('waybill.create', CREATE, sandboxCtx('wf-11')));
+    await sb.pickUp(waybillNo);
+    expect(sb.state().pushes).toEqual({ acknowledged: 1, failed: 0 });
+    expect(sb.log.of('route.push')[0]?.data).toMatchObject({ acknowledged: true, status: 200 });
+  });
+
   it('a push the hub does not acknowledge is retried, then counted as failed', async () => {
     hub = await startHubStub();
     hub.answer(() => ({ status: 200, body: SF_ROUTE_PUSH_NACK }));

@@ -275,9 +275,15 @@ export interface PushOutcome {
   error: string | null;
 }
 
+/** The longest a carrier waits before pushing again, whatever Retry-After the hub asked for. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
 /**
  * POSTs a body to the hub and retries an unacknowledged push a few times, as carriers do (SF
- * pushes again until it reads its ack). `isAck` decides from the status and reply text.
+ * pushes again until it reads its ack). `isAck` decides from the status and reply text. A hub
+ * that answers Retry-After (503 while its Redis restarts) is asked again no sooner than that:
+ * three tries within a second would lose the route of a hub that is back in ten (that a carrier
+ * honours Retry-After is a sandbox assumption; SF documents re-pushing an unacknowledged route).
  */
 export async function pushToHub(opts: {
   url: string;
@@ -291,15 +297,18 @@ export async function pushToHub(opts: {
   const attempts = opts.attempts ?? 3;
   let last: PushOutcome = { url: opts.url, status: null, acknowledged: false, attempts: 0, error: null };
   for (let i = 1; i <= attempts; i++) {
+    let retryAfterMs = 0;
     try {
       const res = await fetch(opts.url, { method: 'POST', headers: { 'content-type': opts.contentType }, body: opts.body, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
       const text = await res.text();
       last = { url: opts.url, status: res.status, acknowledged: opts.isAck(res.status, text), attempts: i, error: null };
+      const seconds = Number(res.headers.get('retry-after'));
+      if (Number.isFinite(seconds) && seconds > 0) retryAfterMs = Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
     } catch (err) {
       last = { url: opts.url, status: null, acknowledged: false, attempts: i, error: err instanceof Error ? err.message : String(err) };
     }
     if (last.acknowledged) return last;
-    if (i < attempts) await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 500));
+    if (i < attempts) await new Promise((r) => setTimeout(r, Math.max(opts.retryDelayMs ?? 500, retryAfterMs)));
   }
   return last;
 }

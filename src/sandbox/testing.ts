@@ -24,14 +24,14 @@ export interface HubStub {
   url: string;
   received: ReceivedPush[];
   /** What the next pushes get; by default 200 with `{}`. */
-  answer(fn: (p: ReceivedPush) => { status: number; body: unknown }): void;
+  answer(fn: (p: ReceivedPush) => { status: number; body: unknown; headers?: Record<string, string> }): void;
   close(): Promise<void>;
 }
 
 /** A bare HTTP receiver on 127.0.0.1 that keeps every push: the test then parses them with the hub's own parser. */
 export async function startHubStub(): Promise<HubStub> {
   const received: ReceivedPush[] = [];
-  let answer: (p: ReceivedPush) => { status: number; body: unknown } = () => ({ status: 200, body: {} });
+  let answer: (p: ReceivedPush) => { status: number; body: unknown; headers?: Record<string, string> } = () => ({ status: 200, body: {} });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -39,7 +39,7 @@ export async function startHubStub(): Promise<HubStub> {
       const p: ReceivedPush = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(p);
       const a = answer(p);
-      res.writeHead(a.status, { 'content-type': 'application/json' }).end(JSON.stringify(a.body));
+      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(JSON.stringify(a.body));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

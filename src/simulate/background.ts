@@ -44,6 +44,7 @@ export function startShopFloor(d: { client: Client; taskQueue: string; floor: Co
     async stop() {
       running = false;
       await loop;
+      await d.floor.idle();
     },
   };
 }

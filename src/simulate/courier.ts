@@ -74,9 +74,32 @@ export class CourierFloor {
     private readonly reportUnpushed: TrackingReporter | null = null,
   ) {}
 
+  /**
+   * Parcels whose move (and the carrier's push of it) is under way. A push the hub asks to retry
+   * later waits its Retry-After: awaited one by one in the tick, one such push stalled every other
+   * parcel of the floor (and the shops' polls) for its whole retry.
+   */
+  private readonly moving = new Map<string, Promise<void>>();
+  private failures: string[] = [];
+
+  private move(waybillNo: string, step: () => Promise<unknown>): void {
+    const p = step()
+      .then(
+        () => undefined,
+        (err: unknown) => void this.failures.push(`${waybillNo}: ${err instanceof Error ? err.message : String(err)}`),
+      )
+      .finally(() => this.moving.delete(waybillNo));
+    this.moving.set(waybillNo, p);
+  }
+
+  /** Resolves once no parcel move started by a tick is still under way. */
+  async idle(): Promise<void> {
+    while (this.moving.size > 0) await Promise.allSettled([...this.moving.values()]);
+  }
+
   async tick(now = Date.now()): Promise<void> {
     const couriers: Record<CourierId, { pickUp(no: string): Promise<unknown>; deliver(no: string): Promise<unknown> }> = { 'sf-express': this.world.sf, ems: this.world.ems };
-    for (const { courier, w } of allWaybills(this.world, (w) => w.status === 'live' && w.stage !== 'delivered')) {
+    for (const { courier, w } of allWaybills(this.world, (w) => w.status === 'live' && w.stage !== 'delivered' && !this.moving.has(w.waybillNo))) {
       const o = this.owners.owner(w);
       if (!o) continue;
       const c = couriers[courier];
@@ -86,12 +109,16 @@ export class CourierFloor {
         if (now - Date.parse(w.createdAt) < this.delays.pickupMs) continue;
         // The warehouse hands the parcel over: its stock goes down and the shipment waits for sync-back.
         this.world.wdt.ship(o.id, { logisticsNo: w.waybillNo, logisticsCode: courier === 'ems' ? 'EMS' : 'SF' });
-        await c.pickUp(w.waybillNo);
+        this.move(w.waybillNo, () => c.pickUp(w.waybillNo));
       } else if (w.stage === 'picked_up' && w.pickedUpAt && !this.undelivered.has(o.key) && now - Date.parse(w.pickedUpAt) >= this.delays.deliveryMs) {
-        await c.deliver(w.waybillNo);
+        this.move(w.waybillNo, () => c.deliver(w.waybillNo));
       }
     }
     if (this.reportUnpushed) await this.reportEms(this.reportUnpushed);
+    if (this.failures.length > 0) {
+      const failed = this.failures.splice(0);
+      throw new Error(`courier moves failed: ${failed.join('; ')}`);
+    }
   }
 
   /** Reports each EMS pickup and delivery once the hub took it; a failed report is tried again next tick. */
