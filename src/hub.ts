@@ -191,6 +191,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     settings,
     channelSettings: channelLifecycleSettings(config, settings, registry),
     projection: orders !== null,
+    ...(orders ? { projectedSeq: async (workflowId: string) => (await orders.read(workflowId))?.seq ?? null } : {}),
     rawPayloads,
   });
 

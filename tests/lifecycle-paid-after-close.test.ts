@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
+import { recordHistory } from './support/histories.js';
 import { startTestHub } from './support/hub.js';
 import { json, type Json } from './support/json.js';
 import { newOrderId, sampleOrder, shopifyRequest } from './support/shopify.js';
@@ -68,6 +69,18 @@ describe('a payment after the hub closed the order as unpaid', () => {
     for await (const w of hub.client.workflow.list({ query: `WorkflowId = 'order:${orderKey}'` })) runs.push(w.runId);
     expect(runs).toHaveLength(2);
     expect((await stateOf(orderKey)).state).toBe('inventory_locked');
+
+    // The order store follows the new run: its writes outrank the closed run's, and the trail
+    // keeps both runs' versions. Seen on the 2,000-order day: the store still said `closed`, no
+    // waybill, for an order the reopened run had completed (its writes were numbered from 1 again).
+    const stored = async () => (await hub.orders?.read(`order:${orderKey}`)) ?? null;
+    const deadline = Date.now() + 30_000;
+    while ((await stored())?.state !== 'inventory_locked' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await stored()).toMatchObject({ state: 'inventory_locked' });
+    const trail = JSON.stringify(((await hub.orders?.versions(`order:${orderKey}`)) ?? []).map((v) => v.changes));
+    expect(trail).toContain('"closed"');
+    expect(trail).toContain('"inventory_locked"');
+    await recordHistory(`order:${orderKey}`, 'reopened-after-unpaid-close');
   });
 
   it('a copy that is not paid (here refunded) leaves the closed order closed', async () => {

@@ -33,7 +33,7 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
   const run = new OrderRun(input);
   registerHandlers(run);
   // Only workflows started by a hub with an order store project (older histories never call patched here).
-  const projection = input.projection && patched(PATCH.ORDER_STORE_PROJECTION) ? startProjection(run) : null;
+  const projection = input.projection && patched(PATCH.ORDER_STORE_PROJECTION) ? startProjection(run, input.projectionSeqFloor !== undefined && patched(PATCH.PROJECTION_SEQ_AFTER_REOPEN) ? input.projectionSeqFloor : 0) : null;
   if (!projection) return lifecycle(run);
   try {
     return await lifecycle(run);

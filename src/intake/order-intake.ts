@@ -36,6 +36,8 @@ export interface IntakeDeps {
   channelSettings?: Record<string, LifecycleSettings>;
   /** The hub has an order store: each workflow projects its order into it as it moves. */
   projection?: boolean;
+  /** The highest projection seq the store holds for a workflow id (null: no row): a reopened run numbers after it. */
+  projectedSeq?: (workflowId: string) => Promise<number | null>;
   /** Keeps each payload for mapping diffs (buffered, written in batches off the hot path). */
   rawPayloads?: RawPayloadRecorder | null;
 }
@@ -275,7 +277,9 @@ export class OrderIntake {
     const workflowId = workflowIdFor(input.orderKey);
     try {
       if (!(await closedUnpaidByHub(this.d.temporal, workflowId))) return false;
-      await this.startRun(input, delivery, 'ALLOW_DUPLICATE');
+      // Numbered after the closed run's writes, or the store would keep showing it closed.
+      const floor = this.d.projection && this.d.projectedSeq ? await this.d.projectedSeq(workflowId) : null;
+      await this.startRun(floor === null ? input : { ...input, projectionSeqFloor: floor }, delivery, 'ALLOW_DUPLICATE');
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         // Another copy reopened it a moment ago: this one is news for that run.

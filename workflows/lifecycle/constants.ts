@@ -52,6 +52,8 @@ export const PATCH = {
   NOTICES_WAIT_OUT_OUTAGES: 'notices-wait-out-outages',
   /** The saga's WMS intercept waits out a WMS outage instead of going to a person after its retries. */
   INTERCEPT_UNDO_WAITS_OUT_OUTAGES: 'intercept-undo-waits-out-outages',
+  /** A reopened order's store writes are numbered after the closed run's, so the store follows the new run. */
+  PROJECTION_SEQ_AFTER_REOPEN: 'projection-seq-after-reopen',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

@@ -18,8 +18,9 @@ export interface Projector {
   flush(): Promise<void>;
 }
 
-export function startProjection(run: OrderRun): Projector {
-  let seq = 0;
+/** `seqFloor`: the highest seq already in the store for this workflow id (a reopened order's closed run). */
+export function startProjection(run: OrderRun, seqFloor = 0): Projector {
+  let seq = seqFloor;
   let written = '';
   let done = false;
   // Cheap to compute on every activation: the order itself changes only with a timeline note.

@@ -66,6 +66,11 @@ export interface OrderLifecycleInput {
   settings?: LifecycleSettings | null;
   /** The hub keeps an order store: the workflow projects its view into it as it moves (projection.ts). */
   projection?: boolean;
+  /**
+   * A reopened order (paid after the hub closed it unpaid) is a new run of the same workflow id:
+   * the store already holds the closed run's writes up to this seq, so this run numbers after it.
+   */
+  projectionSeqFloor?: number;
 }
 
 export interface Hold {
