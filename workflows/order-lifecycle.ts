@@ -7,6 +7,7 @@ import { processAddressChanges } from './lifecycle/address.js';
 import { registerHandlers } from './lifecycle/handlers.js';
 import { OrderRun } from './lifecycle/run.js';
 import { startProjection } from './lifecycle/projection.js';
+import { reopenIfPaidWhileClosing } from './lifecycle/reopen.js';
 import { watchShipBy } from './lifecycle/ship-by.js';
 import { cancel } from './lifecycle/saga.js';
 import { takeAsFound } from './lifecycle/steps/as-found.js';
@@ -34,13 +35,15 @@ export async function orderLifecycle(input: OrderLifecycleInput): Promise<OrderS
   registerHandlers(run);
   // Only workflows started by a hub with an order store project (older histories never call patched here).
   const projection = input.projection && patched(PATCH.ORDER_STORE_PROJECTION) ? startProjection(run, input.projectionSeqFloor !== undefined && patched(PATCH.PROJECTION_SEQ_AFTER_REOPEN) ? input.projectionSeqFloor : 0) : null;
-  if (!projection) return lifecycle(run);
+  if (!projection) return reopenIfPaidWhileClosing(run, await lifecycle(run), 0);
+  let end: OrderState;
   try {
-    return await lifecycle(run);
+    end = await lifecycle(run);
   } finally {
     // However the run ends (done, closed, cancelled, failed), the store gets its last view.
     await projection.flush();
   }
+  return reopenIfPaidWhileClosing(run, end, projection.seq());
 }
 
 async function lifecycle(run: OrderRun): Promise<OrderState> {

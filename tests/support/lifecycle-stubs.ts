@@ -26,6 +26,7 @@ export type LifecycleActivities = Pick<
   | 'auditAddressChange'
   | 'stockSnapshot'
   | 'syncStockFromWms'
+  | 'projectOrder'
 >;
 type Name = keyof LifecycleActivities;
 type In<N extends Name> = Parameters<LifecycleActivities[N]>[0];
@@ -49,6 +50,10 @@ export type StubBehaviour = { [N in Name]?: (input: In<N>, n: number) => Out<N> 
 
 function keyOf(name: Name, input: unknown): string | null {
   if (typeof input !== 'object' || input === null) return null;
+  if (name === 'projectOrder') {
+    const seq: unknown = Object.getOwnPropertyDescriptor(input, 'seq')?.value;
+    return typeof seq === 'number' ? `seq-${seq}` : null;
+  }
   const field = ['lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory', 'handOverInventory'].includes(name) ? 'holdKey' : 'idempotencyKey';
   const v: unknown = Object.getOwnPropertyDescriptor(input, field)?.value;
   return typeof v === 'string' ? v : null;
@@ -139,6 +144,7 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
     auditAddressChange: stub('auditAddressChange', () => undefined),
     stockSnapshot: stub('stockSnapshot', () => []),
     syncStockFromWms: stub('syncStockFromWms', () => ({ updated: 0, stale: false, ageMs: 0, fetchedAt: new Date().toISOString() })),
+    projectOrder: stub('projectOrder', () => ({ written: true })),
   };
   /** Each call as `name key` (`invokeAdapter capability key` for adapters): easy to compare in order. */
   const trace = (filter?: (c: ActivityCall) => boolean): string[] =>
@@ -148,4 +154,4 @@ export function stubActivities(behaviour: StubBehaviour = {}) {
 export type Stubs = ReturnType<typeof stubActivities>;
 
 /** Every activity the stubs implement, for a worker that delegates to the current test's stubs. */
-export const LIFECYCLE_ACTIVITY_NAMES: readonly (keyof LifecycleActivities)[] = ['recordOrder', 'checkOrderRules', 'lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory', 'handOverInventory', 'requestDecision', 'clearDecision', 'invokeAdapter', 'notifyPickup', 'auditAddressChange', 'stockSnapshot', 'syncStockFromWms'];
+export const LIFECYCLE_ACTIVITY_NAMES: readonly (keyof LifecycleActivities)[] = ['recordOrder', 'checkOrderRules', 'lockInventory', 'confirmInventoryPaid', 'releaseInventory', 'commitInventory', 'handOverInventory', 'requestDecision', 'clearDecision', 'invokeAdapter', 'notifyPickup', 'auditAddressChange', 'stockSnapshot', 'syncStockFromWms', 'projectOrder'];

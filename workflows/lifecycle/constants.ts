@@ -54,6 +54,8 @@ export const PATCH = {
   INTERCEPT_UNDO_WAITS_OUT_OUTAGES: 'intercept-undo-waits-out-outages',
   /** A reopened order's store writes are numbered after the closed run's, so the store follows the new run. */
   PROJECTION_SEQ_AFTER_REOPEN: 'projection-seq-after-reopen',
+  /** A paid copy that reaches a run the hub closed unpaid a moment before (still writing its last view) continues it as a new run. */
+  PAID_WHILE_CLOSING_REOPENS: 'paid-while-closing-reopens',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

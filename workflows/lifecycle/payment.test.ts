@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { canonicalOrder, causes, LifecycleHarness, lifecycleInput, lifecycleSettings, minutesBetween, states, stubActivities } from '../../tests/support/lifecycle-harness.js';
 import { LIFECYCLE_STATE } from '../states.js';
+import { recordHistory } from '../../tests/support/histories.js';
+import { platformSnapshot } from './definitions.js';
 
 /**
  * The lifecycle from intake to completion on the time-skipping test server with stub activities:
@@ -162,6 +164,48 @@ describe('payment', () => {
       // The stock went back once, at the countdown; closing calls nobody.
       expect(stubs.trace()).toEqual([`recordOrder ${id}:record`, `lockInventory ${id}:lock-0`, `releaseInventory ${id}:lock-0`]);
       expect(stubs.calls.at(-1)?.input).toEqual({ holdKey: `${id}:lock-0`, reason: 'unpaid countdown ended' });
+    });
+  });
+
+  // Seen on the 2,000-order day: the paid copy reached the run just after the hub closed it unpaid,
+  // while it wrote its last view to the store. The intake answered it as delivered to the order,
+  // the run ignored it (already final), and the order never shipped.
+  it('a payment that reaches the run while it winds down its unpaid close starts the order again, store writes numbered on', async () => {
+    let closing!: () => void;
+    const reachedClose = new Promise<void>((r) => (closing = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const stubs = stubActivities({
+      projectOrder: async (p) => {
+        if (p.state === LIFECYCLE_STATE.CLOSED) {
+          closing();
+          await released;
+        }
+        return { written: true };
+      },
+    });
+    await h.run(stubs, async (run) => {
+      const order = canonicalOrder({ status: 'awaiting_payment', createdAt: new Date(await run.env.currentTimeMs()).toISOString() });
+      const wf = await run.start({ ...lifecycleInput({ order, settings: lifecycleSettings({ unpaidLockMinutes: 30, unpaidCloseHours: 72 }) }), projection: true });
+      // The server's clock moves over the 72 h to the close; the close's last store write then waits.
+      await run.waitFor(wf, LIFECYCLE_STATE.AWAITING_PAYMENT);
+      const firstRun = (await wf.describe()).runId;
+      const slept = run.env.sleep(72 * 3_600_000 + 60_000);
+      await reachedClose;
+      await wf.signal(platformSnapshot, { status: 'paid', platformStatus: 'WAIT_SELLER_SEND_GOODS', updatedAt: new Date(await run.env.currentTimeMs()).toISOString(), receivedAt: new Date().toISOString(), lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus })), address: order.address });
+      release();
+      await slept;
+      await run.waitFor(wf, LIFECYCLE_STATE.PUSHED_TO_WMS);
+      await run.shipAndDeliver(wf);
+      const end = await run.result(wf);
+      expect(end.state).toBe(LIFECYCLE_STATE.COMPLETED);
+      const seqs = stubs.calls.filter((c) => c.name === 'projectOrder').map((c) => (c.input as { seq: number }).seq);
+      // The new run's writes continue after the closed run's last one.
+      const closedAt = stubs.calls.findIndex((c) => c.name === 'projectOrder' && (c.input as { state: string }).state === LIFECYCLE_STATE.CLOSED);
+      expect(closedAt).toBeGreaterThanOrEqual(0);
+      expect(seqs.slice(closedAt + 1).every((s, i, all) => s > (seqs[closedAt] ?? 0) && (i === 0 || s > (all[i - 1] ?? 0)))).toBe(true);
+      // The closed run that took the payment and went on as a new one (patch paid-while-closing-reopens).
+      await recordHistory(wf.workflowId, 'paid-while-closing-continued', { address: run.env.address, runId: firstRun });
     });
   });
 

@@ -16,6 +16,8 @@ import type { OrderRun } from './run.js';
 export interface Projector {
   /** Writes what is not written yet and stops the loop. */
   flush(): Promise<void>;
+  /** The seq of the last write made (the floor for a run that continues this order). */
+  seq(): number;
 }
 
 /** `seqFloor`: the highest seq already in the store for this workflow id (a reopened order's closed run). */
@@ -64,5 +66,6 @@ export function startProjection(run: OrderRun, seqFloor = 0): Projector {
       done = true;
       await loop;
     },
+    seq: () => seq,
   };
 }

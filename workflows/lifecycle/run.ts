@@ -3,7 +3,7 @@ import type { CanonicalOrder, Money } from '../../src/canonical/order.js';
 import { LIFECYCLE_STATE, type LifecycleState, type TimelineEntry } from '../states.js';
 import { SA_HOLD_REASON, SA_ORDER_STATUS } from '../search-attributes.js';
 import { OPEN_REFUND_STATUSES } from './constants.js';
-import type { AddressChangeInput, AfterSalesLink, AddressChangeOutcome, CancelRequest, DecisionInput, Hold, LifecycleSettings, OrderLifecycleInput, OrderState, TrackingEvent } from './types.js';
+import type { AddressChangeInput, AfterSalesLink, AddressChangeOutcome, CancelRequest, DecisionInput, Hold, LifecycleSettings, OrderLifecycleInput, OrderState, PlatformSnapshot, TrackingEvent } from './types.js';
 
 /** One compensation of the saga: registered BEFORE its step runs, run in reverse. */
 export interface Compensation {
@@ -40,6 +40,8 @@ export class OrderRun {
   shippedElsewhere: string | null = null;
   /** Update time of the newest platform snapshot applied: an older one is stale. */
   newestSnapshotAt: string | null;
+  /** A paid copy that arrived once the hub had already closed the order unpaid (the run was winding down). */
+  paidWhileClosing: PlatformSnapshot | null = null;
   /** Lines with a refund request still open on the platform: nothing ships while one is. */
   readonly openRefunds = new Set<string>();
   /** Lines the platform refunded after intake: they no longer ship or take stock. */

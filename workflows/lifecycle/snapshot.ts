@@ -2,8 +2,34 @@ import { setHandler } from '@temporalio/workflow';
 import { ORDER_STATUS, OPEN_REFUND_STATUSES, SHIPPED_ORDER_STATUSES } from './constants.js';
 import { platformSnapshot } from './definitions.js';
 import { FINAL_STATES } from './phases.js';
+import { LIFECYCLE_STATE } from '../states.js';
 import type { OrderRun } from './run.js';
 import type { AddressChangeInput, PlatformSnapshot } from './types.js';
+
+/** The cause the lifecycle writes when the hub itself closes an order nobody paid for (as src/intake/reopen.ts reads it). */
+const HUB_UNPAID_CLOSE = /^unpaid_expired\b/;
+
+/** The run ended because the hub's own unpaid close ran out (not the platform's close, not a cancel). */
+export function closedUnpaidByHub(run: OrderRun): boolean {
+  const last = run.timeline.at(-1);
+  return run.state === LIFECYCLE_STATE.CLOSED && last !== undefined && last.actor === 'hub' && HUB_UNPAID_CLOSE.test(last.cause);
+}
+
+/** The order as the paid copy tells it: what a new run starts from. */
+export function orderAsCopied(order: OrderRun['input']['order'], snap: PlatformSnapshot): OrderRun['input']['order'] {
+  const byLine = new Map(snap.lines.map((l) => [l.lineId, l]));
+  return {
+    ...order,
+    status: snap.status,
+    platformStatus: snap.platformStatus,
+    ...(snap.updatedAt ? { updatedAt: snap.updatedAt } : {}),
+    address: snap.address,
+    lines: order.lines.map((l) => {
+      const copy = byLine.get(l.lineId);
+      return copy ? { ...l, refundStatus: copy.refundStatus } : l;
+    }),
+  };
+}
 
 /** The platform's later copies of the order: applied in order of their update time, stale ones noted and ignored. */
 export function handlePlatformSnapshots(run: OrderRun): void {
@@ -33,7 +59,12 @@ export function samePlace(a: Address, b: Address): boolean {
 }
 
 export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
-  if (FINAL_STATES.includes(run.state)) return;
+  if (FINAL_STATES.includes(run.state)) {
+    // Paid while the run, closed unpaid a moment ago, still writes its last view: the buyer paid,
+    // and the intake already answered this copy as delivered to the order (see reopen.ts).
+    if (closedUnpaidByHub(run) && (snap.status === ORDER_STATUS.PAID || snap.status === ORDER_STATUS.PAID_ON_HOLD)) run.paidWhileClosing = snap;
+    return;
+  }
   const newest = run.newestSnapshotAt;
   if (snap.updatedAt && newest && Date.parse(snap.updatedAt) < Date.parse(newest)) {
     run.note(`stale platform copy ignored: status ${snap.platformStatus} updated ${snap.updatedAt}, older than the ${newest} copy already applied`, 'platform');
