@@ -3,6 +3,7 @@ import { createLogger } from '../src/logger.js';
 import { simulateDay } from '../src/simulate/day.js';
 import type { InvariantResult } from '../src/simulate/invariants.js';
 import { SCENARIO } from '../src/simulate/plan.js';
+import { formatReport } from '../src/simulate/report.js';
 import { SHADOW_INVARIANT } from '../src/simulate/shadow-check.js';
 import { installTemporalLogger } from '../src/temporal/runtime-logger.js';
 
@@ -31,6 +32,8 @@ describe('zhongshu simulate --shadow', () => {
       shadow: 'taobao',
       drainTimeoutMs: 90_000,
     });
+    // The day's figures in the CI log, as the report prints them.
+    process.stderr.write(formatReport(report));
     expect(report.shadow).toBe('taobao');
     for (const s of [SCENARIO.REFUND_AFTER_PUSH, SCENARIO.REFUND_AFTER_PICKUP, SCENARIO.ADDRESS_CHANGE]) expect(report.scenarios[s], s).toBeGreaterThan(0);
     const byId = new Map<string, InvariantResult>(report.invariants.map((i) => [i.id, i]));
