@@ -3,6 +3,7 @@ import type { InventoryPool } from '../inventory/pool.js';
 import { pollScheduleId } from '../polling/schedules.js';
 import { WORLD } from '../sandbox/world.js';
 import { errorMessage } from '../util/errors.js';
+import type { CourierFloor } from './courier.js';
 
 /**
  * Starts a poll of the shop now unless one is still running. A schedule's trigger overlaps by
@@ -19,7 +20,7 @@ export async function pollNow(client: Client, scheduleId: string): Promise<void>
  * minute at most, so they are triggered every `pollEveryMs`; the courier floor moves parcels; the
  * pool is sampled so a negative availability is seen even if it recovers later.
  */
-export function startShopFloor(d: { client: Client; taskQueue: string; floor: { tick(): Promise<void> }; pool: InventoryPool; pollEveryMs: number; tickMs: number; onError: (line: string) => void }): { minAvailable: Record<string, number>; stop(): Promise<void> } {
+export function startShopFloor(d: { client: Client; taskQueue: string; floor: Pick<CourierFloor, 'tick' | 'idle'>; pool: InventoryPool; pollEveryMs: number; tickMs: number; onError: (line: string) => void }): { minAvailable: Record<string, number>; stop(): Promise<void> } {
   const minAvailable: Record<string, number> = {};
   let running = true;
   const loop = (async () => {

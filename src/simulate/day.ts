@@ -312,11 +312,13 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       shadow: shadowFloor,
     };
 
+    // The shadow floor's reports finish inside its tick: only the courier floor leaves moves under way.
     const floors = {
       async tick() {
         await floor.tick();
         await shadowFloor?.tick();
       },
+      idle: () => floor.idle(),
     };
     shopFloor = startShopFloor({ client: hubNow.client, taskQueue, floor: floors, pool, pollEveryMs: POLL_TRIGGER_MS, tickMs: TICK_MS, onError: (l) => notes.push(l) });
     const minAvailable = shopFloor.minAvailable;
