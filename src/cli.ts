@@ -53,6 +53,7 @@ program
   .option('--no-faults', 'no WMS 504 storm, platform 429 burst or worker restart')
   .option('--report <format>', 'text | json', 'text')
   .option('--log-level <level>', 'hub log level', 'silent')
+  .option('--shadow <platform>', 'run this platform\'s channel in shadow mode all day (taobao, pinduoduo, douyin, youzan, shopify): its writes are recorded, not sent, and checked')
   .action((o: Record<string, unknown>) => exit(simulateCommand(o)));
 
 const cluster = program.command('cluster').description('the production topology\'s Temporal (PostgreSQL, four service processes) on this machine');

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { startEmbeddedTemporal } from '../embedded/services.js';
 import type { ManagedProcess } from '../embedded/process.js';
 import { createLogger } from '../logger.js';
-import { freePort } from '../sandbox/world.js';
+import { freePort, WORLD_PLATFORMS } from '../sandbox/world.js';
 import { simulateDay } from '../simulate/day.js';
 import { formatReport } from '../simulate/report.js';
 import { installTemporalLogger } from '../temporal/runtime-logger.js';
@@ -19,6 +19,7 @@ const Options = z
     faults: z.boolean(),
     report: z.enum(['text', 'json']),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    shadow: z.enum(WORLD_PLATFORMS).optional(),
   })
   .strict();
 
@@ -66,7 +67,7 @@ export async function simulateCommand(raw: Record<string, unknown>): Promise<num
     }
     // Without REDIS_URL the day runs its own redis-server, which the redis-restart fault restarts.
     stop.signal.throwIfAborted();
-    const report = await simulateDay({ seed: o.seed, orders: o.orders, speed: o.speed, faults: o.faults, temporalAddress, ...(redisUrl ? { redisUrl } : {}), logLevel: o.logLevel, progress: say, signal: stop.signal });
+    const report = await simulateDay({ seed: o.seed, orders: o.orders, speed: o.speed, faults: o.faults, temporalAddress, ...(redisUrl ? { redisUrl } : {}), logLevel: o.logLevel, progress: say, signal: stop.signal, ...(o.shadow ? { shadow: o.shadow } : {}) });
     process.stdout.write(o.report === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.violations > 0 ? 1 : 0;
   } catch (err) {

@@ -42,4 +42,17 @@ describe('sandbox world', () => {
     const channels = world.hubConfig({ shipmentConfirm: false }).channels;
     for (const c of channels) expect(c).toMatchObject({ shipmentConfirm: { enabled: false } });
   });
+
+  it("one platform's channel can run in shadow mode, the others stay live", () => {
+    const parts = world.hubConfig({ shadow: 'douyin' });
+    const r = parseConfig({ connectors: parts.connectors, channels: parts.channels, webhooks: parts.webhooks, lifecycle: parts.lifecycle }, world.env);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.config.channels.map((c) => [c.id, c.mode])).toEqual([
+      ['sim-taobao', 'live'],
+      ['sim-pdd', 'live'],
+      ['sim-douyin', 'shadow'],
+      ['sim-youzan', 'live'],
+      ['sim-shopify', 'live'],
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ import { sandbox as wdtSandbox, type WdtSandbox } from '../../adapters/wangdiant
 import { sandbox as wecomSandbox, type WecomSandbox } from '../../adapters/wecom/sandbox.js';
 import { sandbox as youzanSandbox, type YouzanSandbox } from '../../adapters/youzan/sandbox.js';
 import { secretPaths } from '../sdk/connector-config.js';
+import { CHANNEL_MODE } from '../shadow/mode.js';
 import type { CourierDelays } from './courier-kit.js';
 import type { SandboxSystem } from './core.js';
 
@@ -34,7 +35,7 @@ export type WorldPlatform = keyof typeof WORLD.channels;
 /** Douyin orders ship on the platform's own e-waybill (SF), and reach the WMS with that waybill and the ciphertext. */
 export const DOUYIN_EWAYBILL = { logisticsCode: 'shunfeng', courier: 'SF' } as const;
 export const DOUYIN_WMS_MAPPING = 'wangdiantong/trade-push-platform-waybill.v1';
-export const WORLD_PLATFORMS: readonly WorldPlatform[] = ['taobao', 'pinduoduo', 'douyin', 'youzan', 'shopify'];
+export const WORLD_PLATFORMS = ['taobao', 'pinduoduo', 'douyin', 'youzan', 'shopify'] as const satisfies readonly WorldPlatform[];
 
 /** A SKU the world sells: listed on every platform, stocked in the WMS and the hub's pool. */
 export interface WorldSku {
@@ -66,7 +67,8 @@ export interface SandboxWorld {
   /** Environment holding every sandbox secret the config refers to. */
   readonly env: Record<string, string>;
   /** The raw hub config parts pointing at the sandboxes (merge into a full config, then parseConfig(raw, env)). */
-  hubConfig(o?: { shipmentConfirm?: boolean }): { connectors: unknown[]; channels: unknown[]; webhooks: Record<string, unknown>; lifecycle: Record<string, unknown> };
+  /** `shadow`: that platform's channel runs in shadow mode (its writes recorded, not sent). */
+  hubConfig(o?: { shipmentConfirm?: boolean; shadow?: WorldPlatform | null }): { connectors: unknown[]; channels: unknown[]; webhooks: Record<string, unknown>; lifecycle: Record<string, unknown> };
   /** What runs where, one line per system. */
   describe(): string[];
   close(): Promise<void>;
@@ -177,14 +179,15 @@ export async function startSandboxWorld(o: WorldOptions): Promise<SandboxWorld> 
       env,
       hubConfig(opts = {}) {
         const on = opts.shipmentConfirm ?? true;
+        const mode = (p: WorldPlatform) => (opts.shadow === p ? { mode: CHANNEL_MODE.SHADOW } : {});
         return {
           connectors,
           channels: [
-            { id: ch.taobao, adapter: 'taobao', shop: WORLD.shop, connector: C.taobao, mapping: 'taobao/order.v3', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
-            { id: ch.pinduoduo, adapter: 'pinduoduo', shop: WORLD.shop, connector: C.pinduoduo, mapping: 'pinduoduo/order.v2', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on) },
-            { id: ch.douyin, adapter: 'douyin', shop: WORLD.shop, connector: C.douyin, mapping: 'douyin/order.v3', poll: { enabled: false }, courier: { connector: C.douyinEwaybill, mappings: { wms: DOUYIN_WMS_MAPPING } }, ...confirm(on) },
-            { id: ch.youzan, adapter: 'youzan', shop: WORLD.shop, connector: C.youzan, mapping: 'youzan/order.v2', ...confirm(on) },
-            { id: ch.shopify, adapter: 'shopify', shop: String(shopify.connectorConfig()['shop']), secret: '${SIM_SHOPIFY_CHANNEL_SECRET}', connector: C.shopify, mapping: 'shopify/order.v2', currency: 'USD', ...confirm(on) },
+            { id: ch.taobao, adapter: 'taobao', shop: WORLD.shop, connector: C.taobao, mapping: 'taobao/order.v3', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on), ...mode('taobao') },
+            { id: ch.pinduoduo, adapter: 'pinduoduo', shop: WORLD.shop, connector: C.pinduoduo, mapping: 'pinduoduo/order.v2', poll: { everyMinutes: 1, initialLookbackMinutes: 30, alertConnector: C.wecom }, ...confirm(on), ...mode('pinduoduo') },
+            { id: ch.douyin, adapter: 'douyin', shop: WORLD.shop, connector: C.douyin, mapping: 'douyin/order.v3', poll: { enabled: false }, courier: { connector: C.douyinEwaybill, mappings: { wms: DOUYIN_WMS_MAPPING } }, ...confirm(on), ...mode('douyin') },
+            { id: ch.youzan, adapter: 'youzan', shop: WORLD.shop, connector: C.youzan, mapping: 'youzan/order.v2', ...confirm(on), ...mode('youzan') },
+            { id: ch.shopify, adapter: 'shopify', shop: String(shopify.connectorConfig()['shop']), secret: '${SIM_SHOPIFY_CHANNEL_SECRET}', connector: C.shopify, mapping: 'shopify/order.v2', currency: 'USD', ...confirm(on), ...mode('shopify') },
           ],
           webhooks: { sfRoutePushToken: '${SIM_SF_ROUTE_TOKEN}' },
           lifecycle: {

@@ -20,7 +20,7 @@ export async function pollNow(client: Client, scheduleId: string): Promise<void>
  * minute at most, so they are triggered every `pollEveryMs`; the courier floor moves parcels; the
  * pool is sampled so a negative availability is seen even if it recovers later.
  */
-export function startShopFloor(d: { client: Client; taskQueue: string; floor: CourierFloor; pool: InventoryPool; pollEveryMs: number; tickMs: number; onError: (line: string) => void }): { minAvailable: Record<string, number>; stop(): Promise<void> } {
+export function startShopFloor(d: { client: Client; taskQueue: string; floor: Pick<CourierFloor, 'tick' | 'idle'>; pool: InventoryPool; pollEveryMs: number; tickMs: number; onError: (line: string) => void }): { minAvailable: Record<string, number>; stop(): Promise<void> } {
   const minAvailable: Record<string, number> = {};
   let running = true;
   const loop = (async () => {

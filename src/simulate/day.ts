@@ -29,6 +29,9 @@ import { startOwnRedis, type OwnRedis } from './own-redis.js';
 import { startWorkerChild, type WorkerChild } from './worker-child.js';
 import { noticesByOrder } from './notices.js';
 import { playOrder, type ScriptContext } from './scripts.js';
+import { ShadowRecorder } from '../shadow/recorder.js';
+import { checkShadow } from './shadow-check.js';
+import { ShadowFloor } from './shadow-floor.js';
 
 export interface SimulateOptions {
   seed: number;
@@ -69,6 +72,12 @@ export interface SimulateOptions {
   progress?: (line: string) => void;
   /** Stops the day (SIGTERM to `zhongshu simulate`): it rejects with the abort reason after closing the hub, the sandboxes and what it started. */
   signal?: AbortSignal;
+  /**
+   * This platform's channel runs in shadow mode all day (双轨运行), the others live: its orders'
+   * downstream writes go to the shadow recorder in the order store (so a store is needed), and
+   * the shadow invariants (shadow-check.ts) are checked besides the day's own.
+   */
+  shadow?: WorldPlatform | null;
 }
 
 export interface FaultRecord {
@@ -89,6 +98,8 @@ export interface SimulationReport {
   invariants: InvariantResult[];
   violations: number;
   notes: string[];
+  /** The platform whose channel ran in shadow mode, null for an all-live day. */
+  shadow: WorldPlatform | null;
 }
 
 const ADMIN_ENV = 'SIM_ADMIN_KEY';
@@ -134,6 +145,8 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
   // stopped, so the day unwinds through its cleanup below instead of running on.
   const pause = (ms: number): Promise<void> => delay(ms, undefined, o.signal ? { signal: o.signal } : {});
   const say = o.progress ?? (() => undefined);
+  const shadow = o.shadow ?? null;
+  if (shadow && o.databaseUrl === null) throw new Error(`simulate: shadow: the ${shadow} channel's writes are recorded in the order store, and this day runs without one (databaseUrl null)`);
   const dayMs = o.dayMs ?? Math.max(10_000, o.orders * 150);
   const plan = planDay(o.seed, o.orders, dayMs);
   const port = await freePort();
@@ -163,7 +176,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const prefix = `sim${id}:`;
     const taskQueue = `sim-${id}`;
     const adminKey = randomUUID();
-    const parts = world.hubConfig({ shipmentConfirm: o.shipmentConfirm ?? true });
+    const parts = world.hubConfig({ shipmentConfirm: o.shipmentConfirm ?? true, shadow });
     const warehouseKey = randomUUID();
     const env = { ...world.env, [ADMIN_ENV]: adminKey, [WAREHOUSE_ENV]: warehouseKey };
     const raw = {
@@ -219,8 +232,13 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       const res = await app.request(`/api/orders/${encodeURIComponent(order.key)}/tracking`, { method: 'POST', headers: { authorization: `Bearer ${warehouseKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ event, at, waybillNo }) });
       if (res.status >= 300) throw new Error(`${order.key}: tracking ${event} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     };
-    const floor = new CourierFloor(world, owners, { pickupMs: 1_500, deliveryMs: 1_500 }, reportUnpushed);
+    const parcelDelays = { pickupMs: 1_500, deliveryMs: 1_500 };
+    const floor = new CourierFloor(world, owners, parcelDelays, reportUnpushed);
     const hubNow = hub;
+    const recorder = shadow && hubNow.orders ? new ShadowRecorder(hubNow.orders.db) : null;
+    if (shadow && !recorder) throw new Error(`simulate: shadow: the hub has no order store to record the ${shadow} channel's writes in`);
+    const shadowFloor = shadow && recorder ? new ShadowFloor(recorder, WORLD.channels[shadow], plan.orders.filter((x) => x.platform === shadow), floor, parcelDelays, reportUnpushed) : null;
+    if (shadow) say(`${WORLD.channels[shadow]} runs in shadow mode: its writes are recorded, not sent`);
     const orderView = async (key: string): Promise<{ status: number; body: OrderView | null }> => {
       const res = await app.request(`/api/orders/${encodeURIComponent(key)}`, { headers: auth });
       const body = OrderView.safeParse(await res.json().catch(() => null));
@@ -291,9 +309,18 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         return res.status;
       },
       note: (l) => notes.push(l),
+      shadow: shadowFloor,
     };
 
-    shopFloor = startShopFloor({ client: hubNow.client, taskQueue, floor, pool, pollEveryMs: POLL_TRIGGER_MS, tickMs: TICK_MS, onError: (l) => notes.push(l) });
+    // The shadow floor's reports finish inside its tick: only the courier floor leaves moves under way.
+    const floors = {
+      async tick() {
+        await floor.tick();
+        await shadowFloor?.tick();
+      },
+      idle: () => floor.idle(),
+    };
+    shopFloor = startShopFloor({ client: hubNow.client, taskQueue, floor: floors, pool, pollEveryMs: POLL_TRIGGER_MS, tickMs: TICK_MS, onError: (l) => notes.push(l) });
     const minAvailable = shopFloor.minAvailable;
 
     const faults: FaultRecord[] = [];
@@ -387,8 +414,11 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     // The hub's own bookkeeping first, then after the WMS's reading (what the shop's stock-sync
     // schedule does every few minutes): an intercept gives units back only with that reading.
     const unreconciled = await pool.snapshot(WORLD.warehouse);
+    // The shadow platform hears the day's stock (a push it must never receive: the recorder takes it).
+    const stockSyncId = `sim-final-stock-sync-${id}`;
+    const pushTo = shadow && hubNow.registry.supports(WORLD.connectors[shadow], CAPABILITY.INVENTORY_PUSH) ? [WORLD.connectors[shadow]] : [];
     try {
-      await hubNow.client.workflow.execute('stockSync', { taskQueue, workflowId: `sim-final-stock-sync-${id}`, args: [{ warehouse: WORLD.warehouse, wms: WORLD.connectors.wdt, platforms: [], skus: [] }], workflowExecutionTimeout: '2 minutes' });
+      await hubNow.client.workflow.execute('stockSync', { taskQueue, workflowId: stockSyncId, args: [{ warehouse: WORLD.warehouse, wms: WORLD.connectors.wdt, platforms: pushTo, skus: [] }], workflowExecutionTimeout: '2 minutes' });
     } catch (err) {
       notes.push(`final WMS stock reading failed: ${errorMessage(err)}`);
     }
@@ -424,6 +454,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       notices,
       cases,
       refundedAfterPickup,
+      shadowPlatform: shadow,
       ...(stored ? { store: stored } : {}),
       stock: {
         initial: Object.fromEntries(plan.skus.map((s) => [s.sku, s.onHand])),
@@ -433,6 +464,13 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
         closedWithLock,
       },
     });
+    if (shadow && recorder) {
+      const channel = WORLD.channels[shadow];
+      const writes = await recorder.list({ channel });
+      const byCapability = count(writes, (w) => w.capability);
+      notes.push(`shadow ${channel}: ${writes.length} write(s) recorded (${Object.entries(byCapability).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
+      invariants.push(...checkShadow({ world, platform: shadow, orders: plan.orders, owners, hub: views, writes, confirming: confirming.has(shadow), stockPush: pushTo.length ? { workflowId: stockSyncId } : null }));
+    }
     return {
       seed: o.seed,
       orders: o.orders,
@@ -444,6 +482,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       invariants,
       violations: invariants.reduce((a, i) => a + i.violated, 0),
       notes,
+      shadow,
     };
   } finally {
     await shopFloor?.stop().catch(() => undefined);

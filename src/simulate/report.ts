@@ -6,6 +6,7 @@ export function formatReport(r: SimulationReport): string {
   out.push(`Simulated shop day: seed ${r.seed}, ${r.orders} orders, speed x${r.speed}, ${(r.durationMs / 1000).toFixed(0)} s`);
   out.push(`  platforms: ${Object.entries(r.platforms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push(`  scenarios: ${Object.entries(r.scenarios).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (r.shadow) out.push(`  shadow:    ${r.shadow} (its writes recorded, not sent)`);
   out.push(`  faults:    ${r.faults.length ? r.faults.map((f) => `${f.name} at ${(f.fromMs / 1000).toFixed(0)} s${f.toMs === null ? '' : `-${(f.toMs / 1000).toFixed(0)} s`}`).join('; ') : 'none'}`);
   out.push('');
   for (const i of r.invariants) {

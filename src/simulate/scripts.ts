@@ -2,6 +2,7 @@ import type { SandboxWorld } from '../sandbox/world.js';
 import { allWaybills, type CourierFloor } from './courier.js';
 import { SCENARIO, type PlannedOrder } from './plan.js';
 import { platformActions, START, type PlatformActions } from './platforms.js';
+import type { ShadowFloor } from './shadow-floor.js';
 
 /** What an order's script may use besides the platform. */
 export interface ScriptContext {
@@ -31,6 +32,11 @@ export interface ScriptContext {
   hubCancel(key: string, cause: string): Promise<number>;
   /** A line of the day's log. */
   note(line: string): void;
+  /**
+   * The shadow channel's floor, when one platform runs in shadow: its orders never reach the WMS
+   * or a courier, so their scripts wait on the recorded writes and the reported handover instead.
+   */
+  shadow?: ShadowFloor | null;
 }
 
 /**
@@ -71,8 +77,19 @@ async function whileHubWorks(ctx: ScriptContext, o: PlannedOrder, pred: () => bo
   return met && !stopped;
 }
 
-const wmsTrade = (ctx: ScriptContext, o: PlannedOrder) => ctx.world.wdt.trade(o.id);
-const pickedUp = (ctx: ScriptContext, o: PlannedOrder) => allWaybills(ctx.world, (w) => w.status === 'live' && w.stage === 'picked_up' && ctx.floor.owners.owner(w)?.key === o.key).length > 0;
+const shadowed = (ctx: ScriptContext, o: PlannedOrder): ShadowFloor | null => (ctx.shadow?.covers(o) ? ctx.shadow : null);
+/** The order's outbound trade at the WMS (a shadow order's: its recorded push), null before the push. */
+function wmsTrade(ctx: ScriptContext, o: PlannedOrder): 'live' | 'intercepted' | 'other' | null {
+  const shadow = shadowed(ctx, o);
+  if (shadow) return shadow.standing(o.key).wms;
+  const t = ctx.world.wdt.trade(o.id);
+  return t ? (t.state === 'live' || t.state === 'intercepted' ? t.state : 'other') : null;
+}
+function pickedUp(ctx: ScriptContext, o: PlannedOrder): boolean {
+  const shadow = shadowed(ctx, o);
+  if (shadow) return shadow.pickedUp(o.key);
+  return allWaybills(ctx.world, (w) => w.status === 'live' && w.stage === 'picked_up' && ctx.floor.owners.owner(w)?.key === o.key).length > 0;
+}
 
 /** Plays one order's scenario from its placement to the platform's last word on it. */
 export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<void> {
@@ -146,13 +163,13 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       // Held back at the courier, the parcel waits for the refund however long the push takes: on
       // a loaded box, with the 504 storm and the worker kill, 90 s was too short in the CI day and
       // the refund was never played (the order shipped and INTERCEPTED failed, a simulator artefact).
-      if (!(await whileHubWorks(ctx, o, () => wmsTrade(ctx, o)?.state === 'live'))) {
+      if (!(await whileHubWorks(ctx, o, () => wmsTrade(ctx, o) === 'live'))) {
         ctx.note(`${o.key}: never pushed to the WMS; refund not played`);
         ctx.floor.heldBack.delete(o.key);
         return;
       }
       await step(() => p.refundOpen(o));
-      await ctx.until(() => wmsTrade(ctx, o)?.state === 'intercepted', 30_000);
+      await ctx.until(() => wmsTrade(ctx, o) === 'intercepted', 30_000);
       return step(() => p.refundDone(o));
     }
     case SCENARIO.REFUND_AFTER_PICKUP: {
@@ -183,12 +200,12 @@ export async function playOrder(ctx: ScriptContext, o: PlannedOrder): Promise<vo
       const late = p.delayCopy(o);
       await ctx.sleep(1_100 + 1_000 * o.variant);
       await step(() => p.pay(o));
-      await ctx.until(() => wmsTrade(ctx, o) !== undefined, 5_000 + 10_000 * o.variant);
+      await ctx.until(() => wmsTrade(ctx, o) !== null, 5_000 + 10_000 * o.variant);
       return late.deliver();
     }
     case SCENARIO.ADDRESS_CHANGE:
       await step(() => p.place(o, START.PAID));
-      await ctx.until(() => wmsTrade(ctx, o) !== undefined, 10_000 + 10_000 * o.variant);
+      await ctx.until(() => wmsTrade(ctx, o) !== null, 10_000 + 10_000 * o.variant);
       return step(() => p.changeStreet(o));
   }
 }
