@@ -303,7 +303,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
         activities: createWorkerActivities({
           afterSales: { redis, keyPrefix: prefix, logger, config },
-          afterSalesPull: { channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience },
+          afterSalesPull: { channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience, seen: intake },
           wmsReturns: { temporal: client, redis, keyPrefix: prefix, registry, channels: config.channels, cases: cases.store, logger, wms: config.afterSales.returns.wms },
           polling: { channels: config.channels, registry, mappings, intake, cursors: new PollCursorStore(redis, prefix), metrics, logger, resilience, notifications },
           order: {

@@ -32,7 +32,10 @@ const Pdd = defineAdapter({
 });
 const Plain = defineAdapter({ ...Pdd, manifest: { ...Pdd.manifest, id: 'plainshop', capabilities: ['order.pull'] } });
 
+/** Record bodies a case already took, as intake's Redis keys would keep them. */
+const taken = new Set<string>();
 function build(open: (c: AfterSalesCaseInput) => Promise<{ caseKey: string; delivered: boolean }>) {
+  taken.clear();
   const r = parseConfig({
     connectors: [{ id: 'pdd', adapter: 'pinduoduo' }, { id: 'plain', adapter: 'plainshop' }],
     channels: [
@@ -45,7 +48,7 @@ function build(open: (c: AfterSalesCaseInput) => Promise<{ caseKey: string; deli
   registry.register(Pdd);
   registry.register(Plain);
   registry.configure(r.config.connectors);
-  const acts = createAfterSalesPullActivities({ channels: r.config.channels, registry, mappings: new MappingEngine({ dir: '.' }), cases: { open }, logger });
+  const acts = createAfterSalesPullActivities({ channels: r.config.channels, registry, mappings: new MappingEngine({ dir: '.' }), cases: { open }, logger, seen: { seenDelivery: async (_c, _id, hash) => hash !== null && hash !== undefined && taken.has(hash), rememberDelivery: async (_c, _id, hash) => void (hash && taken.add(hash)) } });
   return { acts, registry, channels: r.config.channels, env: () => new MockActivityEnvironment({ attempt: 1 }, { logger: quiet }) };
 }
 const window = { start: '2026-12-05T01:30:00.000Z', end: '2026-12-05T02:00:00.000Z' };
@@ -61,13 +64,29 @@ describe('pullAfterSalesWindow', () => {
       return { caseKey: c.caseKey, delivered: c.caseKey !== 'after-sales:pinduoduo:1' };
     });
     const res = await env().run(acts.pullAfterSalesWindow, { channel: 'pdd-a', window, idempotencyKey: 'wf:w' });
-    expect(res).toEqual({ pages: 2, read: 4, delivered: 2, ended: 1, unreadable: 1 });
+    expect(res).toEqual({ pages: 2, read: 4, delivered: 2, ended: 1, unreadable: 1, unchanged: 0 });
     expect(calls).toEqual([{ window }, { window, page: 1 }]);
     expect(opened.map((c) => [c.caseKey, c.orderKey, c.first.status])).toEqual([
       ['after-sales:pinduoduo:3', 'pdd-a:261205-000000000000001', 'requested'],
       ['after-sales:pinduoduo:4', 'pdd-a:261205-000000000000001', 'refunded'],
       ['after-sales:pinduoduo:1', 'pdd-a:261205-000000000000001', 'requested'],
     ]);
+  });
+
+  // Each poll reads its after-sales overlap again: on the 2,000-order day ~30 unchanged refunds per
+  // Taobao poll went to their cases again (lookups, a signal and a workflow task each), every 15 s.
+  it('hands a record its case already took, unchanged, to nobody; a changed one goes again', async () => {
+    pages = { first: { refunds: [row(3), row(4, 10)], nextPage: null } };
+    const opened: string[] = [];
+    const { acts, env } = build(async (c) => {
+      opened.push(`${c.caseKey} ${c.first.status}`);
+      return { caseKey: c.caseKey, delivered: true };
+    });
+    await env().run(acts.pullAfterSalesWindow, { channel: 'pdd-a', window, idempotencyKey: 'wf:1' });
+    pages = { first: { refunds: [row(3), row(4, 10), row(3, 10)], nextPage: null } };
+    const again = await env().run(acts.pullAfterSalesWindow, { channel: 'pdd-a', window, idempotencyKey: 'wf:2' });
+    expect(again).toEqual({ pages: 1, read: 3, delivered: 1, ended: 0, unreadable: 0, unchanged: 2 });
+    expect(opened).toEqual(['after-sales:pinduoduo:3 requested', 'after-sales:pinduoduo:4 refunded', 'after-sales:pinduoduo:3 refunded']);
   });
 
   it('a case that cannot be reached fails the activity retryably (the window is read again); a bad answer does not retry', async () => {

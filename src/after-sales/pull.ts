@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { createInvokeAdapter } from '../activities/invoke-adapter.js';
@@ -8,6 +9,7 @@ import type { ResilienceLayers } from '../resilience/index.js';
 import { CAPABILITY } from '../sdk/capabilities.js';
 import type { AdapterRegistry } from '../sdk/registry.js';
 import { errorMessage } from '../util/errors.js';
+import type { OrderIntake } from '../intake/order-intake.js';
 import type { CaseIntake } from './intake.js';
 import { CASE_FROM_PULL } from './platforms/pulled-index.js';
 
@@ -17,6 +19,8 @@ export interface AfterSalesPullDeps {
   mappings: MappingEngine;
   cases: Pick<CaseIntake, 'open'>;
   logger: Logger;
+  /** Records a case already took, by body hash (intake's delivery dedupe): an unchanged re-read goes to nobody. */
+  seen?: Pick<OrderIntake, 'seenDelivery' | 'rememberDelivery'>;
   resilience?: ResilienceLayers | null;
 }
 
@@ -29,6 +33,8 @@ export interface AfterSalesPullResult {
   ended: number;
   /** Records that could not be read (logged with the field and reason). */
   unreadable: number;
+  /** Records read again exactly as a case already took them (the window's overlap): handed to nobody. */
+  unchanged: number;
 }
 
 /** What every built-in aftersales.pull returns (adapters/<platform>/operations/refund-pull.ts). */
@@ -55,7 +61,7 @@ export function createAfterSalesPullActivities(d: AfterSalesPullDeps) {
       const adapter = d.registry.adapterOf(ch.connector) ?? ch.adapter;
       const translate = CASE_FROM_PULL[adapter];
       if (!translate) throw ApplicationFailure.nonRetryable(`channel ${ch.id}: adapter ${adapter} has no after-sales translation`, 'CapabilityNotSupported');
-      const res: AfterSalesPullResult = { pages: 0, read: 0, delivered: 0, ended: 0, unreadable: 0 };
+      const res: AfterSalesPullResult = { pages: 0, read: 0, delivered: 0, ended: 0, unreadable: 0, unchanged: 0 };
       let page: number | string | null = null;
       for (;;) {
         const raw = await invoke({ connector: ch.connector, capability: CAPABILITY.AFTER_SALES_PULL, idempotencyKey: `${input.idempotencyKey}:${page ?? 'first'}`, input: page === null ? { window: input.window } : { window: input.window, page } });
@@ -64,6 +70,13 @@ export function createAfterSalesPullActivities(d: AfterSalesPullDeps) {
         res.pages++;
         for (const record of out.data.refunds) {
           res.read++;
+          // Every poll reads its overlap again; a record its case already took, byte for byte,
+          // is news to nobody (the case would drop it as a repeat after lookups, a signal and a task).
+          const bodyHash = d.seen ? createHash('sha256').update(JSON.stringify(record)).digest('hex') : null;
+          if (bodyHash && d.seen && (await d.seen.seenDelivery(ch.id, null, bodyHash))) {
+            res.unchanged++;
+            continue;
+          }
           const c = translate({ channel: ch, record });
           if (c instanceof Error) {
             res.unreadable++;
@@ -74,6 +87,7 @@ export function createAfterSalesPullActivities(d: AfterSalesPullDeps) {
             const opened = await d.cases.open(c);
             if (opened.delivered) res.delivered++;
             else res.ended++;
+            if (bodyHash) await d.seen?.rememberDelivery(ch.id, null, bodyHash);
           } catch (err) {
             throw new Error(`case ${c.caseKey} not reached, the page is read again: ${errorMessage(err)}`);
           }
