@@ -52,6 +52,8 @@ export const PATCH = {
   NOTICES_WAIT_OUT_OUTAGES: 'notices-wait-out-outages',
   /** The saga's WMS intercept waits out a WMS outage instead of going to a person after its retries. */
   INTERCEPT_UNDO_WAITS_OUT_OUTAGES: 'intercept-undo-waits-out-outages',
+  /** An order first seen unpaid takes its pay time and totals from the platform's paid copy (the store and the reconciliation read them). */
+  PAYMENT_FROM_PLATFORM_COPY: 'payment-from-platform-copy',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

@@ -1,5 +1,5 @@
-import { setHandler } from '@temporalio/workflow';
-import { ORDER_STATUS, OPEN_REFUND_STATUSES, SHIPPED_ORDER_STATUSES } from './constants.js';
+import { patched, setHandler } from '@temporalio/workflow';
+import { ORDER_STATUS, OPEN_REFUND_STATUSES, PATCH, SHIPPED_ORDER_STATUSES } from './constants.js';
 import { platformSnapshot } from './definitions.js';
 import { FINAL_STATES } from './phases.js';
 import type { OrderRun } from './run.js';
@@ -40,6 +40,7 @@ export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
     return;
   }
   if (snap.updatedAt) run.newestSnapshotAt = snap.updatedAt;
+  applyPayment(run, snap);
   applyStatus(run, snap);
   applyRefunds(run, snap);
   // A changed address becomes the same queued change customer service makes; the last one wins.
@@ -47,6 +48,16 @@ export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
   if (!samePlace(pending, snap.address)) {
     run.addressQueue.push({ seq: ++run.addressSeq, input: { address: snap.address, source: 'platform', actor: run.order.source.channel } });
   }
+}
+
+/**
+ * An order first seen unpaid keeps the first copy's paidAt (null) and totals unless the paid copy
+ * brings them: the store, and the month's reconciliation that reads it, would never count its sale.
+ */
+function applyPayment(run: OrderRun, snap: PlatformSnapshot): void {
+  if (!snap.paidAt || run.order.paidAt || !patched(PATCH.PAYMENT_FROM_PLATFORM_COPY)) return;
+  run.order.paidAt = snap.paidAt;
+  if (snap.totals) run.order.totals = snap.totals;
 }
 
 function applyStatus(run: OrderRun, snap: PlatformSnapshot): void {
