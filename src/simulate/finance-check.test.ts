@@ -73,6 +73,9 @@ describe('FINANCE_AGREES: the reconciliation CSV against the platforms own books
     expect(result).toMatchObject({ id: 'FINANCE_AGREES', checked: 12, violated: 0, examples: [] });
     expect(notes.join('\n')).toContain('taobao 2026-11: 1 refund(s) of 5000 CNY minor units paid out by the platform are not in the hub');
     expect(notes.join('\n')).toContain('tb-main:T3');
+    // Each platform's figures, both sides, for the report.
+    expect(notes).toContain('FINANCE_AGREES: taobao 2026-11 CNY (minor units): hub 2 orders, received 23000, refunds 1000; platform 2 orders, received 23000, refunds 6000');
+    expect(notes).toContain('FINANCE_AGREES: shopify 2026-11 USD (minor units): hub 1 orders, received 5899, refunds 1000; platform 1 orders, received 5899, refunds 1000');
   });
 
   it('names the platform, the figure, both sums and the order when a payment differs', () => {

@@ -183,6 +183,9 @@ export function compareFinance(i: { months: readonly string[]; utcOffset: string
         figure(FINANCE_FIGURE.ORDERS, (f) => BigInt(f.orders), () => 0n);
         figure(FINANCE_FIGURE.RECEIVED, (f) => f.received, () => 0n);
         figure(FINANCE_FIGURE.REFUNDS, (f) => f.refunds, (k) => missing.get(`${currency} ${k}`) ?? 0n);
+        const sums = (m: Map<string, OrderFigures>) => [...m.values()].reduce((a, f) => ({ orders: a.orders + f.orders, received: a.received + f.received, refunds: a.refunds + f.refunds }), zero());
+        const [hs, bs] = [sums(h), sums(b)];
+        notes.push(`FINANCE_AGREES: ${side.platform} ${month} ${currency} (minor units): hub ${hs.orders} orders, received ${hs.received}, refunds ${hs.refunds}; platform ${bs.orders} orders, received ${bs.received}, refunds ${bs.refunds}`);
       }
     }
   }
