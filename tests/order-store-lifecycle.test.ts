@@ -8,7 +8,10 @@ import { createLogger } from '../src/logger.js';
 import { createPhoneHasher } from '../src/store/db/phone-hash.js';
 import { OrderStore } from '../src/store/db/order-store.js';
 import { installTemporalLogger } from '../src/temporal/runtime-logger.js';
-import { getOrderState, trackingEvent, type OrderState } from '../workflows/order-lifecycle.js';
+import { getOrderState, platformSnapshot, trackingEvent, type OrderState } from '../workflows/order-lifecycle.js';
+import { CanonicalOrder } from '../src/canonical/order.js';
+import { StoreFinanceSource } from '../src/store/db/finance-source.js';
+import { monthRange } from '../src/finance/reconcile.js';
 import { canonicalOrder, lifecycleInput } from './support/lifecycle-builders.js';
 import { adapterAnswer, stubActivities } from './support/lifecycle-stubs.js';
 import { recordHistory } from './support/histories.js';
@@ -71,8 +74,8 @@ afterAll(async () => {
   redis?.disconnect();
 });
 
-function start(taskQueue: string, projection = true) {
-  const order = canonicalOrder({ channel: 'tb-store' });
+function start(taskQueue: string, projection = true, status: 'paid' | 'awaiting_payment' = 'paid') {
+  const order = canonicalOrder({ channel: 'tb-store', status });
   const input = { ...lifecycleInput({ order }), ...(projection ? { projection: true } : {}) };
   const workflowId = `order:${input.orderKey}`;
   return client.workflow.start('orderLifecycle', { taskQueue, workflowId, args: [input] }).then((h) => ({ h, workflowId, order }));
@@ -137,6 +140,31 @@ describe('order store projection from the lifecycle', () => {
     });
     expectStoreAgrees(stored, live);
     expect(stored.waybills).toEqual([{ waybillNo: live.waybillNo, carrier: live.carrier, live: true, confirmedAt: null }]);
+    await h.terminate('test done');
+  });
+
+  it('an order first seen unpaid carries the payment of its paid copy into the store, so the reconciliation counts it', async () => {
+    const taskQueue = `store-paid-${randomUUID().slice(0, 8)}`;
+    await startWorker(taskQueue, store);
+    const { h, workflowId, order } = await start(taskQueue, true, 'awaiting_payment');
+    await until('the unpaid order in the store', async () => (await store.read(workflowId))?.state === 'awaiting_payment');
+    // The platform's paid copy: its pay time and what the buyer paid (the simulated shop day found
+    // every order paid after it was first seen missing from the month's reconciliation).
+    const paidAt = '2026-12-01T10:05:00+08:00';
+    const totals = { ...order.totals, paid: { minor: 39800, currency: 'CNY' } };
+    await h.signal(platformSnapshot, { status: 'paid', platformStatus: 'WAIT_SELLER_SEND_GOODS', updatedAt: paidAt, receivedAt: new Date().toISOString(), lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus })), address: order.address, paidAt, totals });
+    const stored = await until('the paid order pushed, in the store', async () => {
+      const r = await store.read(workflowId);
+      return r?.state === 'pushed_to_wms' ? r : null;
+    });
+    const canonical = CanonicalOrder.parse(stored.order);
+    expect(canonical.paidAt).toBe(paidAt);
+    expect(canonical.totals.paid).toEqual({ minor: 39800, currency: 'CNY' });
+    const december: string[] = [];
+    for await (const o of new StoreFinanceSource(store.db).orders(monthRange('2026-12', '+08:00'))) if (o.source.platformOrderId === order.source.platformOrderId) december.push(o.paidAt ?? 'unpaid');
+    expect(december).toEqual([paidAt]);
+    expectStoreAgrees(stored, await h.query(getOrderState));
+    await recordHistory(workflowId, 'store-projection-paid-after-first-seen');
     await h.terminate('test done');
   });
 

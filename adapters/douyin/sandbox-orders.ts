@@ -103,6 +103,8 @@ export interface DouyinSkuOrder {
   price: number;
   afterSale: AfterSaleStatus;
   shipped: boolean;
+  /** When its after-sale first succeeded (12): the refund went back then. */
+  refundedAt?: Date;
 }
 
 export interface DouyinOrder {

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomInt } from 'node:crypto';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, hubRoute, jsonResponse, jsonText, parseSandboxInput, PlatformLedger, PlatformListings, pushToHub, startPlatformServer, type PushResult, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
+import type { PlatformBooks } from '../../src/sandbox/platform-books.js';
 import { parseJsonSafe } from '../../src/util/json.js';
 import { ADAPTER_ID, type DOUYIN_TAGS } from './constants.js';
 import { business, DOUYIN_ERRORS, douyinMethods, invalid, type DouyinError } from './sandbox-methods.js';
@@ -69,6 +70,12 @@ export interface DouyinSandbox extends SandboxSystem {
   /** The courier has the parcel of this e-waybill (logistics.cancelOrder is refused from now on). */
   pickUpEwaybill(waybillNo: string): SandboxWaybill;
   state(): DouyinSandboxState;
+  /**
+   * The platform's own money figures: every order it shows paid (pay_amount) and every sku order
+   * whose after-sale succeeded, refunded by its amount (the refund_amount its after-sale message
+   * carries). No platform subsidy is modelled, so received is the buyer's payment.
+   */
+  books(): PlatformBooks;
 }
 
 export interface DouyinSandboxState {
@@ -91,6 +98,9 @@ function douyinSign(q: { appKey: string; method: string; paramJson: string; time
 
 const logId = () => `${Date.now()}${String(randomInt(1_000_000)).padStart(6, '0')}`;
 const msgIdOf = () => `7${String(randomInt(1e9)).padStart(9, '0')}${String(randomInt(1e9)).padStart(9, '0')}`;
+
+/** Douyin settles in fen of CNY. */
+const CURRENCY = 'CNY';
 
 export const sandbox = {
   adapter: ADAPTER_ID,
@@ -228,6 +238,7 @@ export const sandbox = {
           const line = o.lines.find((l) => (a.lineId !== undefined ? l.id === a.lineId : l.sku === a.sku));
           if (!line) throw new Error(`douyin sandbox updateOrder: afterSale: order ${orderId} has no sku order ${a.lineId ?? a.sku ?? ''}`);
           line.afterSale = a.status;
+          if (a.status === AFTER_SALE.SUCCEEDED) line.refundedAt ??= at;
           // Every sku order refunded: Douyin closes the shop order.
           if (o.lines.every((l) => l.afterSale === AFTER_SALE.SUCCEEDED)) o.status = DOUYIN_ORDER_STATUS.CLOSED;
         }
@@ -289,6 +300,12 @@ export const sandbox = {
       state() {
         const l = ledger.toJSON();
         return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, pushes: pushes.map((p) => ({ ...p })), ewaybills: ewaybills.book.view() };
+      },
+      books() {
+        // pay_time is sent (non-zero) for an order that is not unpaid and was paid.
+        const sales = [...orders.values()].flatMap((o) => (o.paid && o.status !== DOUYIN_ORDER_STATUS.UNPAID ? [{ orderId: o.id, currency: CURRENCY, paidAt: o.paid.toISOString(), received: o.lines.reduce((a, l) => a + l.price * l.qty, 0) + o.postAmount - o.discount }] : []));
+        const refunds = [...orders.values()].flatMap((o) => o.lines.flatMap((l) => (l.refundedAt ? [{ orderId: o.id, lineId: l.id, currency: CURRENCY, amount: l.price * l.qty, refundedAt: l.refundedAt.toISOString() }] : [])));
+        return { sales, refunds, unpricedRefunds: [] };
       },
       close: () => server.close(),
     };

@@ -98,6 +98,8 @@ export interface PddOrder {
   trackingNumber: string | undefined;
   logisticsId: string | undefined;
   shipped: Date | undefined;
+  /** When refund_status first became 4 (refunded): the platform paid the order back then. */
+  refundedAt: Date | undefined;
 }
 
 /** order_info as pdd.order.information.get sends it. */

@@ -52,6 +52,8 @@ export interface PddRefund {
   qty: number;
   trackingNumber: string | undefined;
   modified: Date;
+  /** When it first reached 10 (退款成功): the money went back then. */
+  refunded: Date | undefined;
 }
 
 const param = (name: string, why: string): PddOutcome => ({ error: { error_code: 10000, error_msg: '参数错误', sub_code: '10000', sub_msg: `${name}: ${why}` } });
@@ -81,6 +83,10 @@ export function pddRefunds(d: { orders: Map<string, PddOrder>; log: SandboxLog; 
     if (!o) return;
     o.refundStatus = r.status === PDD_AFTER_SALES_STATUS.REFUNDED ? PDD_REFUND_STATUS.REFUNDED : ENDED.has(r.status) ? PDD_REFUND_STATUS.NONE : PDD_REFUND_STATUS.AFTER_SALES;
     o.modified = r.modified;
+    if (r.status === PDD_AFTER_SALES_STATUS.REFUNDED) {
+      r.refunded ??= r.modified;
+      o.refundedAt ??= r.modified;
+    }
   };
   const method: PddMethod = (p) => {
     const start = intOf(p['start_updated_at']);
@@ -122,6 +128,7 @@ export function pddRefunds(d: { orders: Map<string, PddOrder>; log: SandboxLog; 
         qty: line.qty,
         trackingNumber: undefined,
         modified: i.modifiedAt ?? d.clock(),
+        refunded: undefined,
       };
       refunds.set(r.id, r);
       syncOrder(r);
@@ -140,5 +147,7 @@ export function pddRefunds(d: { orders: Map<string, PddOrder>; log: SandboxLog; 
       return renderRefund(r);
     },
     all: () => [...refunds.values()].map(renderRefund),
+    /** After-sales that reached 退款成功, with their amount and when. */
+    paidOut: () => [...refunds.values()].flatMap((r) => (r.refunded ? [{ orderSn: r.orderSn, sku: r.sku, amount: r.amount, at: r.refunded }] : [])),
   };
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
+import type { BookedRefund, PlatformBooks } from '../../src/sandbox/platform-books.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { ADAPTER_ID } from './constants.js';
 import { PDD_ERRORS, pddMethods, type PddError } from './sandbox-methods.js';
@@ -34,6 +35,12 @@ export interface PddSandbox extends SandboxSystem {
   /** Moves an after-sale to another after_sales_status (10 退款成功, 11 买家撤销, ...). */
   updateRefund(id: number, patch: PddRefundPatch): ReturnType<typeof renderRefund>;
   state(): PddSandboxState;
+  /**
+   * The platform's own money figures: every order (PDD shows only paid ones) with its pay_amount,
+   * and the refunds paid out: each after-sale that reached 退款成功, or, for an order set to
+   * refund_status 4 without one, the whole pay_amount (refunds are per order on PDD).
+   */
+  books(): PlatformBooks;
 }
 
 export interface PddSandboxState {
@@ -55,6 +62,9 @@ function pddSign(params: Record<string, string>, secret: string): string {
     .digest('hex')
     .toUpperCase();
 }
+
+/** Pinduoduo settles in yuan. */
+const CURRENCY = 'CNY';
 
 export const sandbox = {
   adapter: ADAPTER_ID,
@@ -139,6 +149,7 @@ export const sandbox = {
           trackingNumber: undefined,
           logisticsId: undefined,
           shipped: undefined,
+          refundedAt: o.refundStatus === PDD_REFUND_STATUS.REFUNDED ? modified : undefined,
         };
         if (o.discount > order.lines.reduce((a, l) => a + l.price * l.qty, 0) + o.postage) throw new Error('pinduoduo sandbox placeOrder: discount: larger than goods and postage');
         orders.set(order.sn, order);
@@ -150,6 +161,7 @@ export const sandbox = {
         const o = orderOf(sn);
         if (patch.status !== undefined) o.status = patch.status;
         if (patch.refundStatus !== undefined) o.refundStatus = patch.refundStatus;
+        if (o.refundStatus === PDD_REFUND_STATUS.REFUNDED) o.refundedAt ??= patch.modifiedAt ?? clock();
         if (patch.receiver) o.receiver = { ...o.receiver, ...patch.receiver };
         if (patch.remark !== undefined) o.remark = patch.remark;
         o.modified = patch.modifiedAt ?? clock();
@@ -168,6 +180,14 @@ export const sandbox = {
       state() {
         const l = ledger.toJSON();
         return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, refunds: refunds.all() };
+      },
+      books() {
+        const pay = (o: PddOrder) => o.lines.reduce((a, l) => a + l.price * l.qty, 0) + o.postage - o.discount;
+        const sales = [...orders.values()].map((o) => ({ orderId: o.sn, currency: CURRENCY, paidAt: o.paid.toISOString(), received: pay(o) }));
+        const afterSales: BookedRefund[] = refunds.paidOut().map((r) => ({ orderId: r.orderSn, lineId: r.sku, currency: CURRENCY, amount: r.amount, refundedAt: r.at.toISOString() }));
+        const withAfterSale = new Set(afterSales.map((r) => r.orderId));
+        const whole: BookedRefund[] = [...orders.values()].flatMap((o) => (o.refundedAt && !withAfterSale.has(o.sn) ? [{ orderId: o.sn, lineId: null, currency: CURRENCY, amount: pay(o), refundedAt: o.refundedAt.toISOString() }] : []));
+        return { sales, refunds: [...afterSales, ...whole], unpricedRefunds: [] };
       },
       close: () => server.close(),
     };

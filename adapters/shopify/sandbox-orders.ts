@@ -99,6 +99,19 @@ export interface ShopifyOrder {
 /** Decimal text with two places (the sandbox's currencies all have cents). */
 const money = yuan;
 
+/** Financial statuses of an order whose payment was captured (what the hub's mapping counts as paid, too). */
+export const PAID_STATUSES: ReadonlySet<FinancialStatus> = new Set(['paid', 'partially_refunded', 'refunded']);
+
+/**
+ * What a refund line gave back (its `subtotal`; the sandbox charges no tax): the refunded share of
+ * the line after its discount, rounded to a minor unit.
+ */
+export function refundedAmount(o: ShopifyOrder, x: { lineId: number; quantity: number }): number {
+  const line = o.lines.find((l) => l.id === x.lineId);
+  if (!line) return 0;
+  return Math.round(((line.price * line.qty - line.discount) * x.quantity) / line.qty);
+}
+
 export function fulfillmentStatus(o: ShopifyOrder): 'fulfilled' | 'partial' | null {
   const open = o.lines.reduce((a, l) => a + l.qty - l.refunded, 0);
   const done = o.lines.reduce((a, l) => a + l.fulfilled, 0);
@@ -152,7 +165,7 @@ export function renderOrder(o: ShopifyOrder, currency: string): Record<string, u
       id: r.id,
       order_id: Number(o.id),
       created_at: r.at.toISOString(),
-      refund_line_items: r.lines.map((x, i) => ({ id: r.id + i + 1, line_item_id: x.lineId, quantity: x.quantity, restock_type: 'cancel' })),
+      refund_line_items: r.lines.map((x, i) => ({ id: r.id + i + 1, line_item_id: x.lineId, quantity: x.quantity, restock_type: 'cancel', subtotal: money(refundedAmount(o, x)), total_tax: '0.00' })),
       transactions: [],
     })),
   };

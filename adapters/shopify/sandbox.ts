@@ -2,10 +2,11 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, hubRoute, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, pushToHub, startPlatformServer, type PushResult, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
+import type { PlatformBooks } from '../../src/sandbox/platform-books.js';
 import { parseJsonSafe } from '../../src/util/json.js';
 import { ADAPTER_ID } from './admin.js';
 import type { shopifyManifest } from './manifest.js';
-import { fulfillmentStatus, orderState, renderOrder, ShopifyOrderInput, ShopifyOrderPatch, type ShopifyOrder } from './sandbox-orders.js';
+import { fulfillmentStatus, orderState, PAID_STATUSES, refundedAmount, renderOrder, ShopifyOrderInput, ShopifyOrderPatch, type ShopifyOrder } from './sandbox-orders.js';
 
 /**
  * A Shopify shop in memory: orders sent to the hub as signed webhooks (X-Shopify-Hmac-Sha256 =
@@ -52,6 +53,12 @@ export interface ShopifySandbox extends SandboxSystem {
   delayPush(orderId: string): { deliver(): Promise<ShopifyPushResult> };
   failNext(error: ShopifyAdminError, opts?: { path?: string; times?: number }): void;
   state(): ShopifySandboxState;
+  /**
+   * The shop's own money figures in its currency: every order whose payment was captured (paid,
+   * partially refunded, refunded: total_price, at processed_at, which is its creation here) and
+   * every refund line (its subtotal, at the refund's time).
+   */
+  books(): PlatformBooks;
 }
 
 export interface ShopifySandboxState {
@@ -313,6 +320,14 @@ export const sandbox = {
       state() {
         const l = ledger.toJSON();
         return { orders: [...orders.values()].map(orderState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, webhooks: webhooks.map((w) => ({ ...w })) };
+      },
+      books() {
+        const all = [...orders.values()];
+        return {
+          sales: all.filter((o) => PAID_STATUSES.has(o.financialStatus)).map((o) => ({ orderId: o.id, currency: cfg.currency, paidAt: o.created.toISOString(), received: o.lines.reduce((a, l) => a + l.price * l.qty, 0) - o.discount + o.shipping })),
+          refunds: all.flatMap((o) => o.refunds.flatMap((r) => r.lines.map((x) => ({ orderId: o.id, lineId: String(x.lineId), currency: cfg.currency, amount: refundedAmount(o, x), refundedAt: r.at.toISOString() })))),
+          unpricedRefunds: [],
+        };
       },
       close: () => server.close(),
     };

@@ -18,6 +18,8 @@ interface TopRefund {
   hasGoodReturn: boolean;
   created: Date;
   modified: Date;
+  /** When it first reached SUCCESS: the money went back then (the platform's books count it that day). */
+  succeeded: Date | undefined;
 }
 
 const invalid = (name: string, why: string): TopOutcome => ({ error: { code: 41, msg: `Invalid arguments:${name}`, sub_code: 'isv.invalid-parameter', sub_msg: why } });
@@ -75,12 +77,15 @@ export function topRefunds(d: { log: SandboxLog }) {
         r.status = line.refundStatus;
         r.hasGoodReturn ||= RETURNING.has(line.refundStatus);
         r.modified = at;
+        if (line.refundStatus === 'SUCCESS') r.succeeded ??= at;
         return;
       }
       const id = (7_000_000_000_000_000_000n + next++).toString();
-      byLine.set(line.oid, { refundId: id, tid: t.tid, oid: line.oid, status: line.refundStatus, fee: line.divide, hasGoodReturn: RETURNING.has(line.refundStatus), created: at, modified: at });
+      byLine.set(line.oid, { refundId: id, tid: t.tid, oid: line.oid, status: line.refundStatus, fee: line.divide, hasGoodReturn: RETURNING.has(line.refundStatus), created: at, modified: at, succeeded: line.refundStatus === 'SUCCESS' ? at : undefined });
       d.log.record('refund.opened', id, { tid: t.tid, oid: line.oid });
     },
     all: () => [...byLine.values()].map(render),
+    /** Refunds paid out (SUCCESS): the line's amount after discounts, when it succeeded. */
+    paidOut: () => [...byLine.values()].flatMap((r) => (r.succeeded ? [{ tid: r.tid, oid: r.oid, fee: r.fee, at: r.succeeded }] : [])),
   };
 }

@@ -2,11 +2,12 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, jsonResponse, parseSandboxInput, PlatformLedger, PlatformListings, startPlatformServer, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
+import type { PlatformBooks } from '../../src/sandbox/platform-books.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
 import { ADAPTER_ID, TOP_SIGN_METHODS, type TopSignMethod } from './constants.js';
 import { topRefunds } from './sandbox-refunds.js';
 import { TOP_ROUTER_PATH, tradeMethods, type TopCall, type TopErrorBody } from './sandbox-methods.js';
-import { divideDiscount, indexWrite, isPaidStatus, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
+import { divideDiscount, indexWrite, isPaid, isPaidStatus, TaobaoOrderInput, TaobaoOrderPatch, TOP_STATUS, tradeState, type TopTrade } from './sandbox-trades.js';
 import { parseGmt8 } from '../_shared/signing.js';
 
 /**
@@ -57,6 +58,8 @@ export interface TaobaoSandbox extends SandboxSystem {
    */
   holdCalls(fn: ((call: { method: string; params: Readonly<Record<string, string>> }) => Promise<void> | null) | null): void;
   state(): TaobaoSandboxState;
+  /** The platform's own money figures: every trade it shows paid (payment, CNY) and every line refund that succeeded. */
+  books(): PlatformBooks;
 }
 
 export interface TaobaoSandboxState {
@@ -84,6 +87,9 @@ function topSign(params: Record<string, string>, secret: string, method: TopSign
 function isSignMethod(v: string | undefined): v is TopSignMethod {
   return (TOP_SIGN_METHODS as readonly (string | undefined)[]).includes(v);
 }
+
+/** Taobao settles in yuan. */
+const CURRENCY = 'CNY';
 
 export const sandbox = {
   adapter: ADAPTER_ID,
@@ -238,6 +244,12 @@ export const sandbox = {
       state() {
         const l = ledger.toJSON();
         return { orders: [...trades.values()].map(tradeState), shipments: l.shipments, stock: l.stock, stockSets: l.stockSets, refused: Object.fromEntries(refused), refunds: refunds.all() };
+      },
+      books() {
+        // pay_time is what fullinfo.get sends: a paid status with its payment stamp.
+        const sales = [...trades.values()].flatMap((t) => (t.paid && isPaid(t) ? [{ orderId: t.tid, currency: CURRENCY, paidAt: t.paid.toISOString(), received: t.lines.reduce((a, l) => a + l.price * l.qty, 0) + t.postFee - t.discount }] : []));
+        const paidOut = refunds.paidOut().map((r) => ({ orderId: r.tid, lineId: r.oid, currency: CURRENCY, amount: r.fee, refundedAt: r.at.toISOString() }));
+        return { sales, refunds: paidOut, unpricedRefunds: [] };
       },
       close: () => server.close(),
     };

@@ -91,6 +91,8 @@ export interface YouzanTrade {
   created: Date;
   paid: Date | undefined;
   modified: Date;
+  /** When refund_state first became 12 (full refund done): the whole payment went back then. */
+  refundedAt?: Date;
 }
 
 /** The decoded push `msg` (and youzan.trade.get's data). */

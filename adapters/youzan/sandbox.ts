@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SandboxDefinition, SandboxStartOptions, SandboxSystem } from '../../src/sandbox/core.js';
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { hubRoute, jsonText, parseSandboxInput, PlatformListings, pushToHub, startPlatformServer, type PushResult } from '../../src/sandbox/platform-kit.js';
+import type { PlatformBooks } from '../../src/sandbox/platform-books.js';
 import { ADAPTER_ID, type YOUZAN_TRADE_TYPES } from './constants.js';
 import { renderTrade, tradeState, YouzanOrderInput, YouzanOrderPatch, type YouzanStatus, type YouzanTrade } from './sandbox-orders.js';
 
@@ -44,6 +45,12 @@ export interface YouzanSandbox extends SandboxSystem {
   /** Youzan's periodic test message, which the hub must acknowledge. */
   pushTest(opts?: { channel?: string }): Promise<YouzanPushResult>;
   state(): YouzanSandboxState;
+  /**
+   * The platform's own money figures: every trade with a pay_time (its payment) and every full
+   * refund done (refund_state 12: the whole payment). A partial refund done (2) names no line or
+   * amount in this sandbox: listed in unpricedRefunds.
+   */
+  books(): PlatformBooks;
 }
 
 export interface YouzanSandboxState {
@@ -69,6 +76,9 @@ export function javaUrlEncode(s: string): string {
     .replace(/%20/g, '+')
     .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
+
+/** Youzan settles in yuan. */
+const CURRENCY = 'CNY';
 
 export const sandbox = {
   adapter: ADAPTER_ID,
@@ -154,7 +164,10 @@ export const sandbox = {
         if (patch.refundState !== undefined) {
           t.refundState = patch.refundState;
           // A full refund done closes the trade, as Youzan does.
-          if (patch.refundState === 12) t.status = 'TRADE_CLOSED';
+          if (patch.refundState === 12) {
+            t.status = 'TRADE_CLOSED';
+            t.refundedAt ??= at;
+          }
         }
         if (patch.address) t.address = { ...t.address, ...patch.address };
         t.modified = at;
@@ -176,6 +189,15 @@ export const sandbox = {
       },
       state() {
         return { orders: [...trades.values()].map(tradeState), pushes: pushes.map((p) => ({ ...p })), shipments: [], stock: {} };
+      },
+      books() {
+        const payment = (t: YouzanTrade) => t.lines.reduce((a, l) => a + l.price * l.qty, 0) + t.postFee - t.discount;
+        const all = [...trades.values()];
+        return {
+          sales: all.flatMap((t) => (t.paid ? [{ orderId: t.tid, currency: CURRENCY, paidAt: t.paid.toISOString(), received: payment(t) }] : [])),
+          refunds: all.flatMap((t) => (t.refundedAt ? [{ orderId: t.tid, lineId: null, currency: CURRENCY, amount: payment(t), refundedAt: t.refundedAt.toISOString() }] : [])),
+          unpricedRefunds: all.filter((t) => t.refundState === 2).map((t) => t.tid),
+        };
       },
       close: () => server.close(),
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBasisPoints, formatMinor } from './money.js';
+import { applyBasisPoints, formatMinor, parseMinor } from './money.js';
 
 describe('formatMinor', () => {
   it('prints minor units as major units without floats, by the currency exponent', () => {
@@ -29,5 +29,19 @@ describe('applyBasisPoints', () => {
   it('refuses a rate that is not whole non-negative basis points', () => {
     expect(() => applyBasisPoints(100n, 1.5)).toThrow(/basis points/);
     expect(() => applyBasisPoints(100n, -1)).toThrow(/basis points/);
+  });
+});
+
+describe('parseMinor', () => {
+  it('reads back what formatMinor printed, exactly', () => {
+    for (const [v, c] of [[32358n, 'CNY'], [-5n, 'CNY'], [0n, 'USD'], [1200n, 'JPY'], [1234n, 'KWD'], [9_007_199_254_740_993n, 'CNY']] as const) expect(parseMinor(formatMinor(v, c), c)).toBe(v);
+    expect(parseMinor('12.5', 'CNY')).toBe(1250n);
+  });
+
+  it('refuses text that is not an amount of the currency, naming it', () => {
+    expect(() => parseMinor('1.234', 'CNY')).toThrow(/at most 2 decimal place\(s\) for CNY, got "1.234"/);
+    expect(() => parseMinor('12.00', 'JPY')).toThrow(/JPY/);
+    expect(() => parseMinor('', 'CNY')).toThrow(/amount/);
+    expect(() => parseMinor('1e3', 'CNY')).toThrow(/amount/);
   });
 });

@@ -22,3 +22,15 @@ export function applyBasisPoints(base: bigint, basisPoints: number): bigint {
   const rounded = (abs + 5_000n) / 10_000n;
   return product < 0n ? -rounded : rounded;
 }
+
+/**
+ * formatMinor's inverse, for reading a reconciliation file back: "32.10" CNY -> 3210n, "-0.05" ->
+ * -5n. Text that is not a plain decimal with at most the currency's places is refused by name.
+ */
+export function parseMinor(text: string, currency: string): bigint {
+  const exp = currencyExponent(currency);
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m || (m[3]?.length ?? 0) > exp) throw new Error(`amount: expected a decimal with at most ${exp} decimal place(s) for ${currency}, got "${text}"`);
+  const v = BigInt(`${m[2] ?? ''}${(m[3] ?? '').padEnd(exp, '0')}`);
+  return m[1] ? -v : v;
+}

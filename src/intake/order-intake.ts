@@ -83,6 +83,8 @@ function snapshotOf(order: CanonicalOrder, receivedAt: string): PlatformSnapshot
     receivedAt,
     lines: order.lines.map((l) => ({ lineId: l.lineId, refundStatus: l.refundStatus, status: l.status ?? null })),
     address: order.address,
+    paidAt: order.paidAt ?? null,
+    totals: order.totals,
   };
 }
 

@@ -20,6 +20,7 @@ import { errorMessage } from '../util/errors.js';
 import { startShopFloor } from './background.js';
 import { allWaybills, CourierFloor, WaybillOwners, type TrackingReporter } from './courier.js';
 import { checkInvariants, type HubView, type InvariantResult, type StoredView } from './invariants.js';
+import { checkFinance, financeNotChecked } from './finance-check.js';
 import { planDay, REMOTE_DISTRICT, SCENARIO, type PlannedOrder } from './plan.js';
 import { startEmbeddedHubPostgres } from '../embedded/hub-postgres.js';
 import type { ManagedProcess } from '../embedded/process.js';
@@ -64,7 +65,7 @@ export interface SimulateOptions {
   drainTimeoutMs?: number;
   /**
    * The order store's PostgreSQL. Absent (the default), the day runs an embedded PostgreSQL in its
-   * temporary directory, as `zhongshu start` does; null runs without a store (STORE_AGREES is then
+   * temporary directory, as `zhongshu start` does; null runs without a store (STORE_AGREES and FINANCE_AGREES are then
    * not checked, and a note says so).
    */
   databaseUrl?: string | null;
@@ -104,6 +105,7 @@ export interface SimulationReport {
 
 const ADMIN_ENV = 'SIM_ADMIN_KEY';
 const WAREHOUSE_ENV = 'SIM_WAREHOUSE_KEY';
+const FINANCE_ENV = 'SIM_FINANCE_KEY';
 /** The part of GET /api/orders/:key the invariants read. */
 const OrderView = z.looseObject({
   runStatus: z.string().optional(),
@@ -169,7 +171,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       pg = await startEmbeddedHubPostgres({ dataDir: scratch, port: pgPort, logger: createLogger({ level: 'silent' }) });
       databaseUrl = pg.url;
     }
-    if (!databaseUrl) notes.push('no order store: STORE_AGREES not checked');
+    if (!databaseUrl) notes.push('no order store: STORE_AGREES and FINANCE_AGREES not checked');
     const redisUrl = o.redisUrl ?? redis?.url;
     if (!redisUrl) throw new Error('simulate: no Redis');
     const id = randomUUID().slice(0, 8);
@@ -178,7 +180,8 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
     const adminKey = randomUUID();
     const parts = world.hubConfig({ shipmentConfirm: o.shipmentConfirm ?? true, shadow });
     const warehouseKey = randomUUID();
-    const env = { ...world.env, [ADMIN_ENV]: adminKey, [WAREHOUSE_ENV]: warehouseKey };
+    const financeKey = randomUUID();
+    const env = { ...world.env, [ADMIN_ENV]: adminKey, [WAREHOUSE_ENV]: warehouseKey, [FINANCE_ENV]: financeKey };
     const raw = {
       server: { host: '127.0.0.1', port },
       temporal: { address: o.temporalAddress, taskQueue },
@@ -188,6 +191,8 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
           { name: 'simulator', key: `\${${ADMIN_ENV}}`, roles: ['operations_lead'] },
           // The warehouse reports EMS handovers and deliveries (EMS pushes no routes; see CourierFloor).
           { name: 'sim-warehouse', key: `\${${WAREHOUSE_ENV}}`, roles: ['warehouse'] },
+          // FINANCE_AGREES reads the reconciliation as finance does.
+          { name: 'sim-finance', key: `\${${FINANCE_ENV}}`, roles: ['finance'] },
         ],
       },
       connectors: parts.connectors,
@@ -471,6 +476,9 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       notes.push(`shadow ${channel}: ${writes.length} write(s) recorded (${Object.entries(byCapability).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
       invariants.push(...checkShadow({ world, platform: shadow, orders: plan.orders, owners, hub: views, writes, confirming: confirming.has(shadow), stockPush: pushTo.length ? { workflowId: stockSyncId } : null }));
     }
+    const finance = hubNow.orders ? await checkFinance({ world, request: (p, init) => app.request(p, init), authorization: `Bearer ${financeKey}`, utcOffset: config.finance.utcOffset, dayStartedAt: new Date(started) }) : financeNotChecked();
+    invariants.push(finance.result);
+    notes.push(...finance.notes);
     return {
       seed: o.seed,
       orders: o.orders,

@@ -56,6 +56,8 @@ export const PATCH = {
   PROJECTION_SEQ_AFTER_REOPEN: 'projection-seq-after-reopen',
   /** A paid copy that reaches a run the hub closed unpaid a moment before (still writing its last view) continues it as a new run. */
   PAID_WHILE_CLOSING_REOPENS: 'paid-while-closing-reopens',
+  /** An order first seen unpaid takes its pay time and totals from the platform's paid copy (the store and the reconciliation read them). */
+  PAYMENT_FROM_PLATFORM_COPY: 'payment-from-platform-copy',
 } as const;
 
 /** The capabilities and canonical order statuses: the SDK's and the canonical model's own tables (pure data, shared with workflows). */

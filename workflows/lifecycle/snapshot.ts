@@ -1,5 +1,5 @@
-import { setHandler } from '@temporalio/workflow';
-import { ORDER_STATUS, OPEN_REFUND_STATUSES, SHIPPED_ORDER_STATUSES } from './constants.js';
+import { patched, setHandler } from '@temporalio/workflow';
+import { ORDER_STATUS, OPEN_REFUND_STATUSES, PATCH, SHIPPED_ORDER_STATUSES } from './constants.js';
 import { platformSnapshot } from './definitions.js';
 import { FINAL_STATES } from './phases.js';
 import { LIFECYCLE_STATE } from '../states.js';
@@ -23,6 +23,8 @@ export function orderAsCopied(order: OrderRun['input']['order'], snap: PlatformS
     status: snap.status,
     platformStatus: snap.platformStatus,
     ...(snap.updatedAt ? { updatedAt: snap.updatedAt } : {}),
+    ...(snap.paidAt ? { paidAt: snap.paidAt } : {}),
+    ...(snap.totals ? { totals: snap.totals } : {}),
     address: snap.address,
     lines: order.lines.map((l) => {
       const copy = byLine.get(l.lineId);
@@ -71,6 +73,7 @@ export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
     return;
   }
   if (snap.updatedAt) run.newestSnapshotAt = snap.updatedAt;
+  applyPayment(run, snap);
   applyStatus(run, snap);
   applyRefunds(run, snap);
   // A changed address becomes the same queued change customer service makes; the last one wins.
@@ -78,6 +81,16 @@ export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
   if (!samePlace(pending, snap.address)) {
     run.addressQueue.push({ seq: ++run.addressSeq, input: { address: snap.address, source: 'platform', actor: run.order.source.channel } });
   }
+}
+
+/**
+ * An order first seen unpaid keeps the first copy's paidAt (null) and totals unless the paid copy
+ * brings them: the store, and the month's reconciliation that reads it, would never count its sale.
+ */
+function applyPayment(run: OrderRun, snap: PlatformSnapshot): void {
+  if (!snap.paidAt || run.order.paidAt || !patched(PATCH.PAYMENT_FROM_PLATFORM_COPY)) return;
+  run.order.paidAt = snap.paidAt;
+  if (snap.totals) run.order.totals = snap.totals;
 }
 
 function applyStatus(run: OrderRun, snap: PlatformSnapshot): void {

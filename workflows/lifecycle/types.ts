@@ -167,4 +167,8 @@ export interface PlatformSnapshot {
   receivedAt: string;
   lines: { lineId: string; refundStatus: RefundStatus; status?: OrderStatus | null }[];
   address: CanonicalOrder['address'];
+  /** When the platform says the buyer paid; absent in copies sent before the hub forwarded it. */
+  paidAt?: string | null;
+  /** The copy's totals (what the buyer pays may change until payment, e.g. a seller's price adjustment). */
+  totals?: CanonicalOrder['totals'];
 }
