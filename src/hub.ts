@@ -248,6 +248,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     logger.info({ drainMs: Math.max(0, drainUntil - Date.now()) }, 'hub stopping: draining in-flight work');
     // Temporal calls from here on fail to their callers instead of retrying on a timer.
     temporal.stopRetrying();
+    // Starts from here on go through the hub's client: the worker's connection closes below.
+    intake.useEagerStarts(null);
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
     const w = worker;
     if (w && running) {
@@ -350,7 +352,9 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         if (err instanceof GracefulShutdownPeriodExpiredError) logger.warn('worker abandoned: activities that ignored their cancellation are left to Temporal');
         else logger.error({ err: errorMessage(err) }, 'worker stopped with an error');
       });
-      logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot() }, 'worker running');
+      // Eager start needs the worker's own connection: the SDK hands the returned task to a worker on it.
+      if (config.temporal.eagerStart) intake.useEagerStarts(new Client({ connection: nativeConnection, namespace: config.temporal.namespace }));
+      logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot(), eagerStart: config.temporal.eagerStart }, 'worker running');
       if (config.lifecycle.enabled && opts.schedules !== false) await ensureSchedules(client, config, logger);
       // ERP polls run whether or not the lifecycle is on: they feed the intake.
       if (opts.schedules !== false) await ensureLegacyErpSchedules(client, config, registry, logger);

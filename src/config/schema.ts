@@ -111,6 +111,11 @@ export function configSchema(env: Env) {
           taskQueue: str.default('zhongshu-orders'),
           /** Temporal web UI, for links from an order to its history. */
           uiUrl: str.optional().transform((v) => v || undefined),
+          eagerStart: envBool(env)
+            .default(true)
+            .describe(
+              "intake asks Temporal to hand each new order's first workflow task straight to this process's worker in the start's answer (eager start), saving a trip through matching; applies only when the worker runs in the same process and the server allows it (dynamic config system.enableEagerWorkflowStart, on by default in server 1.29, which the embedded dev server runs); false: plain starts",
+            ),
         })
         .strict()
         .prefault({}),
