@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { dailyShadowSummary } from './shadow/compare/daily.js';
-import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import path from 'node:path';
 import { createWorkerActivities } from './activities/worker.js';
@@ -44,6 +44,18 @@ import { requireHubAddresses, serviceAddresses } from './config/addresses.js';
 
 /** After the drain, how long cancelled activities get to report before the worker is abandoned. */
 const CANCELLED_ACTIVITY_GRACE_MS = 5_000;
+
+/** The worker options config sets; each one unset keeps the SDK's default. */
+function workerTuning(w: HubConfig['temporal']['worker']): Partial<WorkerOptions> {
+  const poller = (maximum: number | undefined) => (maximum === undefined ? undefined : { type: 'simple-maximum' as const, maximum });
+  return {
+    maxCachedWorkflows: w.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: w.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions: w.maxConcurrentActivityTaskExecutions,
+    workflowTaskPollerBehavior: poller(w.workflowTaskPollers),
+    activityTaskPollerBehavior: poller(w.activityTaskPollers),
+  };
+}
 
 export interface HubOptions {
   logger?: Logger;
@@ -302,6 +314,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         // An activity that ignores its cancellation cannot hold the stop forever.
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+        ...workerTuning(config.temporal.worker),
         activities: createWorkerActivities({
           afterSales: { redis, keyPrefix: prefix, logger, config },
           afterSalesPull: { channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience },
