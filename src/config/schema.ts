@@ -122,7 +122,7 @@ export function configSchema(env: Env) {
               // The SDK (1.24) ignores its maxConcurrent*TaskPolls options: the pollers are its *TaskPollerBehavior.
               workflowTaskPollers: envInt(env, { min: 1 }).optional().describe("workflow-task long polls at once (the SDK's workflowTaskPollerBehavior, simple maximum); unset: the SDK's default (10)"),
               activityTaskPollers: envInt(env, { min: 1 }).optional().describe("activity-task long polls at once (activityTaskPollerBehavior, simple maximum); unset: the SDK's default (10)"),
-              maxConcurrentWorkflowTaskExecutions: envInt(env, { min: 2 }).optional().describe("workflow tasks run at once (also the eager-start slots); unset: the SDK's default (40)"),
+              maxConcurrentWorkflowTaskExecutions: envInt(env, { min: 2 }).optional().describe("workflow tasks run at once; each waiting workflow-task poll holds one of these slots, and an eager start needs one free, so keep it well above workflowTaskPollers (10 and 10: no start was eager in the bench); unset: the SDK's default (40)"),
               maxConcurrentActivityTaskExecutions: envInt(env, { min: 1 }).optional().describe("activities run at once; unset: the SDK's default (100)"),
             })
             .strict()
