@@ -73,6 +73,18 @@ describe('eager workflow start for webhook intake (real dev server)', () => {
     expect(await counter(off, EAGER)).toBe(0);
   });
 
+  it('takes temporal.worker settings: with every workflow-task slot held by a waiting poll, no start can be eager', async () => {
+    const tight = await startTestHub({ tweak: (c) => (c.temporal.worker = { maxConcurrentWorkflowTaskExecutions: 2, workflowTaskPollers: 2 }) });
+    try {
+      const { result } = await orderThrough(tight);
+      expect(result.state).toBe(LIFECYCLE_STATE.PAID);
+      expect(await counter(tight, STARTED)).toBe(1);
+      expect(await counter(tight, EAGER)).toBe(0);
+    } finally {
+      await tight.stop();
+    }
+  });
+
   it('a hub without an in-process worker starts plainly; a worker elsewhere runs the order', async () => {
     const http = await startTestHub({ worker: false, prefix: on.prefix, taskQueue: on.taskQueue });
     try {
