@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { parseConfig } from '../src/config/load.js';
+import type { HubConfig } from '../src/config/schema.js';
 import { createHub, type Hub } from '../src/hub.js';
 import { InventoryPool } from '../src/inventory/pool.js';
 import type { Logger } from '../src/logger.js';
@@ -38,6 +39,8 @@ export interface LifecycleOptions {
   sfLatencyMs: number;
   /** How long the Wangdiantong sandbox takes to answer each request (trade push), ms. */
   wdtLatencyMs: number;
+  /** temporal.worker settings (worker tuning) for a fourth side, measured against the default hub; null: no such side. */
+  tunedWorker: Record<string, unknown> | null;
 }
 
 /** The steps paid-to-WMS is split into, each from one timeline state (or the webhook answer) to the next. */
@@ -50,8 +53,15 @@ export const PAID_TO_WMS_STEPS = [
   { step: 'waybill -> WDT push recorded (pushed_to_wms)', from: LIFECYCLE_STATE.WAYBILL_ISSUED, to: LIFECYCLE_STATE.PUSHED_TO_WMS },
 ] as const;
 
+/**
+ * floor: the bench workflow; hub: the hub as configured (eager start on); plain: the same hub with
+ * temporal.eagerStart false; tuned: the hub with LifecycleOptions.tunedWorker as temporal.worker.
+ */
+export type LifecycleSideName = 'floor' | 'hub' | 'plain' | 'tuned';
+type HubSideName = Exclude<LifecycleSideName, 'floor'>;
+
 export interface LifecycleSide {
-  side: 'floor' | 'hub';
+  side: LifecycleSideName;
   rounds: { n: number; ms: number; rate: number }[];
   /** Orders per second over all rounds: floor = started and returned, hub = webhook to trade at the WMS. */
   rate: number;
@@ -59,6 +69,16 @@ export interface LifecycleSide {
   answer: Summary;
   /** Floor: start accepted until the workflow returned. Hub: webhook answer until the WDT server stored the trade (paid-to-WMS). */
   afterAnswer: Summary;
+  /** Hub sides, timed rounds: workflows started, and how many of those the server started eagerly. */
+  starts: { started: number; eager: number };
+}
+
+/** Eager start on (hub) against off (plain), same servers, rounds alternating: on/off ratios. */
+export interface EagerComparison {
+  paidToWmsP50: number;
+  paidToWmsP99: number;
+  answerP50: number;
+  rate: number;
 }
 
 export interface LifecycleResult {
@@ -66,6 +86,11 @@ export interface LifecycleResult {
   options: LifecycleOptions;
   floor: LifecycleSide;
   hub: LifecycleSide;
+  /** The same hub with eager start off. */
+  plain: LifecycleSide;
+  /** The hub with options.tunedWorker, when set. */
+  tuned: LifecycleSide | null;
+  eager: EagerComparison;
   ratio: number;
   target: number;
   pass: boolean;
@@ -74,12 +99,14 @@ export interface LifecycleResult {
   latencyPass: boolean;
   /** Where the WMS receive time is taken. */
   latencySource: string;
-  /** Hub orders of the timed rounds: how long each step took (workflow timeline times, ms). */
-  steps: { step: string; summary: Summary }[];
+  /** Hub orders of the timed rounds: how long each step took (workflow timeline times, ms), eager start on and off. */
+  steps: { step: string; summary: Summary; plain: Summary; tuned: Summary | null }[];
 }
 
 const FLOOR_TASK_QUEUE = 'bench-lifecycle-floor';
 const HUB_TASK_QUEUE = 'bench-lifecycle-hub';
+const PLAIN_TASK_QUEUE = 'bench-lifecycle-plain';
+const TUNED_TASK_QUEUE = 'bench-lifecycle-tuned';
 const TARGET = 0.8;
 const LATENCY_TARGET_P50_MS = 300;
 export const WAREHOUSE = 'WH-BENCH';
@@ -167,6 +194,16 @@ interface Collected {
   answer: number[];
   after: number[];
   steps: (number | null)[][];
+  starts: { started: number; eager: number };
+}
+
+/** A counter's total over its labels. */
+async function counterTotal(c: Hub['metrics']['workflowsStarted']): Promise<number> {
+  return (await c.get()).values.reduce((a, v) => a + v.value, 0);
+}
+
+async function startCounts(h: Hub): Promise<{ started: number; eager: number }> {
+  return { started: await counterTotal(h.metrics.workflowsStarted), eager: await counterTotal(h.metrics.workflowsStartedEager) };
 }
 
 function orderKeyOf(body: unknown): string {
@@ -197,14 +234,14 @@ export async function benchOrderText(): Promise<() => string> {
 }
 
 /** The section C hub: the Shopify bench channel, SF and Wangdiantong sandboxes as courier and WMS, rules on. */
-export function lifecycleHubConfig(x: { temporalAddress: string; redisUrl: string; taskQueue: string; keyPrefix: string; logLevel: string }, sf: SfSandbox, wdt: WdtSandbox) {
+export function lifecycleHubConfig(x: { temporalAddress: string; redisUrl: string; taskQueue: string; keyPrefix: string; logLevel: string; worker?: Record<string, unknown> }, sf: SfSandbox, wdt: WdtSandbox) {
   const mappingsDir = path.join(packageRoot(), 'mappings');
   const secrets: Record<string, string> = { BENCH_SHOPIFY_SECRET: SECRET };
   const sfConfig = secretsToEnv('sf', 'sf-express', { ...sf.connectorConfig(), timeoutMs: 10_000 }, secrets);
   const wdtConfig = secretsToEnv('wdt', 'wangdiantong', { ...wdt.connectorConfig('enterprise'), timeoutMs: 10_000 }, secrets);
   const cfg = parseConfig(
     {
-      temporal: { address: x.temporalAddress, taskQueue: x.taskQueue },
+      temporal: { address: x.temporalAddress, taskQueue: x.taskQueue, ...(x.worker ? { worker: x.worker } : {}) },
       redis: { url: x.redisUrl, keyPrefix: x.keyPrefix },
       mappings: { dir: mappingsDir },
       channels: [{ id: 'shopify-bench', adapter: 'shopify', shop: SHOP, secret: '${BENCH_SHOPIFY_SECRET}', mapping: SAMPLE_MAPPING, currency: 'USD' }],
@@ -250,18 +287,27 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
   });
 
   const { cfg, secrets } = lifecycleHubConfig({ temporalAddress: env.temporalAddress, redisUrl: env.redisUrl, taskQueue: HUB_TASK_QUEUE, keyPrefix: 'benchc:', logLevel: o.hubLogLevel }, sf, wdt);
-  if (!cfg.ok) {
+  // The same hub with eager start off, on its own task queue and keys: the sides alternate.
+  const plainCfg = lifecycleHubConfig({ temporalAddress: env.temporalAddress, redisUrl: env.redisUrl, taskQueue: PLAIN_TASK_QUEUE, keyPrefix: 'benchcp:', logLevel: o.hubLogLevel }, sf, wdt).cfg;
+  const tunedCfg = o.tunedWorker ? lifecycleHubConfig({ temporalAddress: env.temporalAddress, redisUrl: env.redisUrl, taskQueue: TUNED_TASK_QUEUE, keyPrefix: 'benchct:', logLevel: o.hubLogLevel, worker: o.tunedWorker }, sf, wdt).cfg : null;
+  if (!cfg.ok || !plainCfg.ok || (tunedCfg && !tunedCfg.ok) || !cfg.config.temporal.eagerStart) {
     await Promise.all([stopFloor(), closeSf(), closeWdt()]);
-    throw new Error(`section C hub config invalid: ${JSON.stringify(cfg.problems)}`);
+    if (!cfg.ok) throw new Error(`section C hub config invalid: ${JSON.stringify(cfg.problems)}`);
+    if (!plainCfg.ok) throw new Error(`section C plain hub config invalid: ${JSON.stringify(plainCfg.problems)}`);
+    if (tunedCfg && !tunedCfg.ok) throw new Error(`section C tuned hub config (BENCH_LIFECYCLE_WORKER) invalid: ${JSON.stringify(tunedCfg.problems)}`);
+    throw new Error('section C compares eager start on and off: temporal.eagerStart must default to true');
   }
-  let hub: Hub | null = null;
+  plainCfg.config.temporal.eagerStart = false;
+  const hubConfigs: [HubSideName, HubConfig][] = [['hub', cfg.config], ['plain', plainCfg.config], ...(tunedCfg?.ok ? [['tuned', tunedCfg.config] as [HubSideName, HubConfig]] : [])];
+  const sides: LifecycleSideName[] = ['floor', ...hubConfigs.map(([side]) => side)];
+  const hubs: Record<HubSideName, Hub | null> = { hub: null, plain: null, tuned: null };
   const stopHub = onCleanup(async () => {
-    await hub?.stop();
+    await Promise.all(Object.values(hubs).map((h) => h?.stop()));
   });
 
-  const runSide = async (side: 'floor' | 'hub', n: number, tag: string): Promise<{ ms: number; answer: number[]; after: number[]; steps: (number | null)[][] }> => {
-    const h = hub;
-    if (side === 'hub' && !h) throw new Error('hub not started');
+  const runSide = async (side: LifecycleSideName, n: number, tag: string): Promise<{ ms: number; answer: number[]; after: number[]; steps: (number | null)[][] }> => {
+    const h = side === 'floor' ? null : hubs[side];
+    if (side !== 'floor' && !h) throw new Error(`${side} hub not started`);
     // Bodies and signatures are built before the clock starts: that is the platform's work, not ours.
     const requests = side === 'floor' ? [] : Array.from({ length: n }, () => {
       const id = nextOrderId();
@@ -305,7 +351,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       after.push(arrived - a);
     });
     const ms = performance.now() - t0;
-    if (side === 'hub' && h) {
+    if (h) {
       // Untimed check that each order does reach pushed_to_wms, so the rate counts finished orders.
       // The trade lands inside the push activity, one activity completion and workflow task before
       // that state is recorded, so the last orders of a round may need a moment.
@@ -329,22 +375,33 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     return { ms, answer, after, steps: [] };
   };
 
-  const collected: Record<'floor' | 'hub', Collected> = { floor: { rounds: [], answer: [], after: [], steps: [] }, hub: { rounds: [], answer: [], after: [], steps: [] } };
+  const empty = (): Collected => ({ rounds: [], answer: [], after: [], steps: [], starts: { started: 0, eager: 0 } });
+  const collected: Record<LifecycleSideName, Collected> = { floor: empty(), hub: empty(), plain: empty(), tuned: empty() };
   try {
-    hub = await createHub(cfg.config, { logger: env.hubLogger, workflowBundle: hubBundle, env: secrets });
-    await hub.start();
-    const pool = new InventoryPool(hub.redis, cfg.config.redis.keyPrefix);
-    for (const [, sku] of SKU_RENAMES) await pool.setOnHand(WAREHOUSE, sku, ON_HAND);
+    for (const [side, c] of hubConfigs) {
+      const h = await createHub(c, { logger: env.hubLogger, workflowBundle: hubBundle, env: secrets });
+      hubs[side] = h;
+      await h.start();
+      const pool = new InventoryPool(h.redis, c.redis.keyPrefix);
+      for (const [, sku] of SKU_RENAMES) await pool.setOnHand(WAREHOUSE, sku, ON_HAND);
+    }
 
     if (o.warmup > 0) {
       env.progress(`section C warm-up: ${o.warmup} orders per side`);
-      for (const side of ['floor', 'hub'] as const) await runSide(side, o.warmup, 'warm');
+      for (const side of sides) await runSide(side, o.warmup, 'warm');
     }
-    // Sides alternate within each round, so drift on a noisy machine hits both alike.
+    // Sides alternate within each round, so drift on a noisy machine hits all alike.
     for (let r = 0; r < o.rounds; r++) {
-      for (const side of ['floor', 'hub'] as const) {
+      for (const side of sides) {
+        const h = side === 'floor' ? null : hubs[side];
+        const before = h ? await startCounts(h) : null;
         const res = await runSide(side, o.n, `r${r}`);
         const c = collected[side];
+        if (h && before) {
+          const after = await startCounts(h);
+          c.starts.started += after.started - before.started;
+          c.starts.eager += after.eager - before.eager;
+        }
         c.rounds.push({ n: o.n, ms: res.ms, rate: ratePerSecond(o.n, res.ms) });
         c.answer.push(...res.answer);
         c.after.push(...res.after);
@@ -359,14 +416,16 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     await closeWdt();
   }
 
-  const sideOf = (side: 'floor' | 'hub'): LifecycleSide => {
+  const sideOf = (side: LifecycleSideName): LifecycleSide => {
     const c = collected[side];
     const n = c.rounds.reduce((a, x) => a + x.n, 0);
     const ms = c.rounds.reduce((a, x) => a + x.ms, 0);
-    return { side, rounds: c.rounds, rate: ratePerSecond(n, ms), answer: summarize(c.answer), afterAnswer: summarize(c.after) };
+    return { side, rounds: c.rounds, rate: ratePerSecond(n, ms), answer: summarize(c.answer), afterAnswer: summarize(c.after), starts: c.starts };
   };
   const floor = sideOf('floor');
   const hubSide = sideOf('hub');
+  const plain = sideOf('plain');
+  const stepSummary = (side: HubSideName, i: number) => summarize(collected[side].steps.map((row) => row[i]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)));
   const ratio = floor.rate > 0 ? hubSide.rate / floor.rate : 0;
   const paidToWms = hubSide.afterAnswer;
   return {
@@ -374,6 +433,14 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     options: o,
     floor,
     hub: hubSide,
+    plain,
+    tuned: tunedCfg ? sideOf('tuned') : null,
+    eager: {
+      paidToWmsP50: hubSide.afterAnswer.p50 / plain.afterAnswer.p50,
+      paidToWmsP99: hubSide.afterAnswer.p99 / plain.afterAnswer.p99,
+      answerP50: hubSide.answer.p50 / plain.answer.p50,
+      rate: plain.rate > 0 ? hubSide.rate / plain.rate : 0,
+    },
     ratio,
     target: TARGET,
     pass: ratio >= TARGET,
@@ -381,6 +448,6 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     latencyTargetP50Ms: LATENCY_TARGET_P50_MS,
     latencyPass: paidToWms.p50 < LATENCY_TARGET_P50_MS,
     latencySource: `server side: when the WDT sandbox recorded the trade push (its log, interposed by the bench), after its ${o.wdtLatencyMs} ms answer delay; SF answers after ${o.sfLatencyMs} ms`,
-    steps: PAID_TO_WMS_STEPS.map((x, i) => ({ step: x.step, summary: summarize(collected.hub.steps.map((row) => row[i]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v))) })),
+    steps: PAID_TO_WMS_STEPS.map((x, i) => ({ step: x.step, summary: stepSummary('hub', i), plain: stepSummary('plain', i), tuned: tunedCfg ? stepSummary('tuned', i) : null })),
   };
 }

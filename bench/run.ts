@@ -1,5 +1,5 @@
 // `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
-// C. full lifecycle vs a floor with the same activity count (issue 4), D. resilience layers (issue 7),
+// C. full lifecycle vs a floor with the same activity count (issue 4) and eager workflow start on vs off (issue 19), D. resilience layers (issue 7),
 // E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16), G. sustained load and H. the dev server's SQLite settings (issue 19), I. historical import (issue 17).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
@@ -8,11 +8,12 @@ import { cpus } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
+import { z } from 'zod';
 import { createLogger } from '../src/logger.js';
 import { errorMessage } from '../src/util/errors.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { runEngineBench, type EngineOptions, type EngineResult, type SideName } from './engine.js';
-import { runLifecycleBench, type LifecycleOptions, type LifecycleResult } from './lifecycle.js';
+import { runLifecycleBench, type LifecycleOptions, type LifecycleResult, type LifecycleSide } from './lifecycle.js';
 import { runMappingBench, type MappingOptions, type MappingResult } from './mapping.js';
 import { runResilienceBench, type ResilienceResult } from './resilience.js';
 import { runLegacyErpBench, type LegacyErpOptions, type LegacyErpResult } from './legacy-erp.js';
@@ -29,6 +30,20 @@ function envInt(name: string, fallback: number, min = 0): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) throw new Error(`${name}=${raw}: expected an integer >= ${min}`);
   return n;
+}
+
+function envJsonObject(name: string): Record<string, unknown> | null {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`${name}: not JSON (${errorMessage(err)})`);
+  }
+  const r = z.record(z.string(), z.unknown()).safeParse(value);
+  if (!r.success) throw new Error(`${name}=${raw}: expected a JSON object of temporal.worker keys, e.g. {"maxCachedWorkflows":100}`);
+  return r.data;
 }
 
 const started = Date.now();
@@ -54,7 +69,7 @@ const mappingOpts: MappingOptions = {
 };
 // BENCH_SF_LATENCY_MS (150) and BENCH_WDT_LATENCY_MS (100): the sandboxes' answer delays in section C.
 // Concurrency 8 is the "moderate load" the paid-to-WMS target (p50 < 300 ms) is stated for; the
-// defaults keep section C (services, warm-up, 2 rounds per side) near 90 s on 2 busy cores.
+// defaults keep section C (services, warm-up, 2 rounds per side, three sides) near two minutes on 2 busy cores.
 const lifecycleOpts: LifecycleOptions = {
   n: envInt('BENCH_LIFECYCLE_N', 60, 1),
   concurrency: envInt('BENCH_LIFECYCLE_CONCURRENCY', 8, 1),
@@ -67,6 +82,8 @@ const lifecycleOpts: LifecycleOptions = {
   // a shop's network; set them to what you see from yours.
   sfLatencyMs: envInt('BENCH_SF_LATENCY_MS', 150),
   wdtLatencyMs: envInt('BENCH_WDT_LATENCY_MS', 100),
+  // Worker tuning (issue 19): BENCH_LIFECYCLE_WORKER='{"maxCachedWorkflows":100}' (temporal.worker keys) adds a side with those settings.
+  tunedWorker: envJsonObject('BENCH_LIFECYCLE_WORKER'),
 };
 // Section D (issue 7): resilience layers on the hot path, calls/s with and without.
 const resilienceOpts = { budgetMs: envInt('BENCH_RES_MS', 400, 50), rounds: envInt('BENCH_RES_ROUNDS', 3, 1), concurrency: envInt('BENCH_RES_CONCURRENCY', 16, 1) };
@@ -127,23 +144,46 @@ function printEngine(r: EngineResult): void {
   if (r.ratioHttp !== null) console.log(`   hub over HTTP/floor = ${r.ratioHttp.toFixed(3)}  (socket cost shown for information; the target applies in-process)`);
 }
 
+const LIFECYCLE_SIDE_LABEL: Record<LifecycleSide['side'], string> = {
+  floor: 'floor (Temporal client, bench workflow)',
+  hub: 'hub (app.request, lifecycle, eager start on)',
+  plain: 'hub, temporal.eagerStart false',
+  tuned: 'hub, eager start on, BENCH_LIFECYCLE_WORKER',
+};
+
 function printLifecycle(r: LifecycleResult): void {
   const o = r.options;
-  console.log(`\nC. Full lifecycle vs engine floor (issue 4)`);
+  console.log(`\nC. Full lifecycle vs engine floor (issue 4), eager workflow start on vs off (issue 19)`);
   console.log(`   ${o.n} orders x ${o.rounds} rounds per side, ${o.concurrency} in flight, ${r.activityCount} activities per order up to the WMS push, warm-up ${o.warmup}, hub log level ${o.hubLogLevel}`);
   console.log(`   hub: signed Shopify webhook -> record, rules, stock lock, SF waybill, WDT push (SF sandbox answering after ${o.sfLatencyMs} ms, WDT sandbox after ${o.wdtLatencyMs} ms); done = the WDT sandbox recorded the trade`);
+  console.log(`   the two hub sides are one config apart (temporal.eagerStart), each with its own task queue, on the same servers; sides alternate within each round`);
   console.log(`   floor: bench workflow with ${r.activityCount} no-op activities via the Temporal client; done = workflow returned\n`);
   console.log(
     table(
-      ['side', 'orders/s', 'per round', 'answer p50', 'p99', 'answer->done p50', 'p99'],
-      [r.floor, r.hub].map((s) => [s.side === 'floor' ? 'floor (Temporal client, bench workflow)' : 'hub (app.request, lifecycle)', rate(s.rate), s.rounds.map((x) => rate(x.rate)).join(' / '), ms(s.answer.p50), ms(s.answer.p99), ms(s.afterAnswer.p50), ms(s.afterAnswer.p99)]),
+      ['side', 'orders/s', 'per round', 'answer p50', 'p99', 'answer->done p50', 'p99', 'eager starts'],
+      [r.floor, r.hub, r.plain, ...(r.tuned ? [r.tuned] : [])].map((s) => [LIFECYCLE_SIDE_LABEL[s.side], rate(s.rate), s.rounds.map((x) => rate(x.rate)).join(' / '), ms(s.answer.p50), ms(s.answer.p99), ms(s.afterAnswer.p50), ms(s.afterAnswer.p99), s.side === 'floor' ? '-' : `${s.starts.eager}/${s.starts.started}`]),
     ),
   );
   console.log(`\n   hub/floor = ${r.ratio.toFixed(3)}  (target >= ${r.target})  ${verdict(r.pass)}`);
   console.log(`   paid-to-WMS (webhook answer -> trade stored at WDT) at ${o.concurrency} in flight: p50 ${ms(r.paidToWms.p50)} ms, p99 ${ms(r.paidToWms.p99)} ms, max ${ms(r.paidToWms.max)} ms  (target p50 < ${r.latencyTargetP50Ms} ms)  ${verdict(r.latencyPass)}`);
+  const e = r.eager;
+  console.log(
+    `   eager start on/off: paid-to-WMS p50 ${ms(r.hub.afterAnswer.p50)} / ${ms(r.plain.afterAnswer.p50)} ms = ${e.paidToWmsP50.toFixed(3)}, p99 ${ms(r.hub.afterAnswer.p99)} / ${ms(r.plain.afterAnswer.p99)} ms = ${e.paidToWmsP99.toFixed(3)}; webhook answer p50 ${ms(r.hub.answer.p50)} / ${ms(r.plain.answer.p50)} ms = ${e.answerP50.toFixed(3)}; webhook->WMS rate ${rate(r.hub.rate)} / ${rate(r.plain.rate)} orders/s = ${e.rate.toFixed(3)}`,
+  );
+  if (r.tuned && o.tunedWorker) {
+    const t = r.tuned;
+    console.log(
+      `   worker tuning ${JSON.stringify(o.tunedWorker)} vs defaults (both eager): paid-to-WMS p50 ${ms(t.afterAnswer.p50)} / ${ms(r.hub.afterAnswer.p50)} ms = ${(t.afterAnswer.p50 / r.hub.afterAnswer.p50).toFixed(3)}, p99 ${ms(t.afterAnswer.p99)} / ${ms(r.hub.afterAnswer.p99)} ms = ${(t.afterAnswer.p99 / r.hub.afterAnswer.p99).toFixed(3)}; rate ${rate(t.rate)} / ${rate(r.hub.rate)} orders/s = ${(t.rate / r.hub.rate).toFixed(3)}`,
+    );
+  }
   console.log(`   WMS receive time: ${r.latencySource}`);
-  console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds; workflow timeline times, which are workflow-task start times, except stock locked: the worker's clock once the lock is in, which with local steps also covers record and rules):`);
-  console.log(table(['step', 'n', 'p50 ms', 'p99 ms', 'max ms'], r.steps.map((x) => [x.step, String(x.summary.n), ms(x.summary.p50), ms(x.summary.p99), ms(x.summary.max)])));
+  console.log(`\n   paid-to-WMS split per step (hub orders of the timed rounds, eager start on | off; workflow timeline times, which are workflow-task start times, except stock locked: the worker's clock once the lock is in, which with local steps also covers record and rules):`);
+  console.log(
+    table(
+      ['step', 'n', 'p50 ms', 'p99 ms', 'max ms', '| off p50', 'p99', 'max', ...(r.tuned ? ['| tuned p50', 'p99'] : [])],
+      r.steps.map((x) => [x.step, String(x.summary.n), ms(x.summary.p50), ms(x.summary.p99), ms(x.summary.max), ms(x.plain.p50), ms(x.plain.p99), ms(x.plain.max), ...(x.tuned ? [ms(x.tuned.p50), ms(x.tuned.p99)] : [])]),
+    ),
+  );
 }
 
 function printImport(r: ImportBenchResult): void {

@@ -18,7 +18,9 @@
 # the paid-to-WMS p50 < 300 ms target is read at), BENCH_LIFECYCLE_ROUNDS (2), BENCH_LIFECYCLE_WARMUP
 # (10), BENCH_LIFECYCLE_TIMEOUT_S (60: an order without its WMS push by then fails the section),
 # BENCH_SF_LATENCY_MS (150) and BENCH_WDT_LATENCY_MS (100): how long the SF and Wangdiantong
-# sandboxes take to answer; the section prints paid-to-WMS split per lifecycle step.
+# sandboxes take to answer; the section prints paid-to-WMS split per lifecycle step. It runs the hub
+# with eager workflow start on and off (temporal.eagerStart) in alternating rounds, and with
+# BENCH_LIFECYCLE_WORKER='{"maxCachedWorkflows":100}' (temporal.worker keys) a tuned side as well.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/provision/all.sh

@@ -1,6 +1,6 @@
 import { Client } from '@temporalio/client';
 import { dailyShadowSummary } from './shadow/compare/daily.js';
-import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { GracefulShutdownPeriodExpiredError, NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import path from 'node:path';
 import { createWorkerActivities } from './activities/worker.js';
@@ -44,6 +44,18 @@ import { requireHubAddresses, serviceAddresses } from './config/addresses.js';
 
 /** After the drain, how long cancelled activities get to report before the worker is abandoned. */
 const CANCELLED_ACTIVITY_GRACE_MS = 5_000;
+
+/** The worker options config sets; each one unset keeps the SDK's default. */
+function workerTuning(w: HubConfig['temporal']['worker']): Partial<WorkerOptions> {
+  const poller = (maximum: number | undefined) => (maximum === undefined ? undefined : { type: 'simple-maximum' as const, maximum });
+  return {
+    maxCachedWorkflows: w.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: w.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions: w.maxConcurrentActivityTaskExecutions,
+    workflowTaskPollerBehavior: poller(w.workflowTaskPollers),
+    activityTaskPollerBehavior: poller(w.activityTaskPollers),
+  };
+}
 
 export interface HubOptions {
   logger?: Logger;
@@ -249,6 +261,8 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
     logger.info({ drainMs: Math.max(0, drainUntil - Date.now()) }, 'hub stopping: draining in-flight work');
     // Temporal calls from here on fail to their callers instead of retrying on a timer.
     temporal.stopRetrying();
+    // Starts from here on go through the hub's client: the worker's connection closes below.
+    intake.useEagerStarts(null);
     if (worker && worker.getState() === 'RUNNING') worker.shutdown();
     const w = worker;
     if (w && running) {
@@ -301,6 +315,7 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         // An activity that ignores its cancellation cannot hold the stop forever.
         shutdownForceTime: config.shutdown.drainMs + CANCELLED_ACTIVITY_GRACE_MS,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+        ...workerTuning(config.temporal.worker),
         activities: createWorkerActivities({
           afterSales: { redis, keyPrefix: prefix, logger, config },
           afterSalesPull: { channels: config.channels, registry, mappings, cases: cases.intake, logger, resilience, seen: intake },
@@ -351,7 +366,9 @@ export async function createHub(config: HubConfig, opts: HubOptions = {}): Promi
         if (err instanceof GracefulShutdownPeriodExpiredError) logger.warn('worker abandoned: activities that ignored their cancellation are left to Temporal');
         else logger.error({ err: errorMessage(err) }, 'worker stopped with an error');
       });
-      logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot() }, 'worker running');
+      // Eager start needs the worker's own connection: the SDK hands the returned task to a worker on it.
+      if (config.temporal.eagerStart) intake.useEagerStarts(new Client({ connection: nativeConnection, namespace: config.temporal.namespace }));
+      logger.info({ taskQueue: config.temporal.taskQueue, root: packageRoot(), eagerStart: config.temporal.eagerStart }, 'worker running');
       if (config.lifecycle.enabled && opts.schedules !== false) await ensureSchedules(client, config, logger);
       // ERP polls run whether or not the lifecycle is on: they feed the intake.
       if (opts.schedules !== false) await ensureLegacyErpSchedules(client, config, registry, logger);

@@ -33,6 +33,19 @@ describe('config', () => {
     expect(bad.problems[0]?.message).toMatch(/>=\s*0|too small/i);
   });
 
+  it('asks for eager start by default, takes the switch from the environment, and names a bad worker setting', () => {
+    const r = parseConfigText(base, { SHOPIFY_A: 's3cret' });
+    expect(r.ok && r.config.temporal.eagerStart).toBe(true);
+    expect(r.ok && r.config.temporal.worker).toEqual({});
+    const off = parseConfigText(`${base}temporal:\n  eagerStart: \${EAGER}\n  worker:\n    maxCachedWorkflows: 200\n`, { SHOPIFY_A: 's3cret', EAGER: 'false' });
+    expect(off.ok && off.config.temporal.eagerStart).toBe(false);
+    expect(off.ok && off.config.temporal.worker.maxCachedWorkflows).toBe(200);
+    const bad = parseConfigText(`${base}temporal:\n  worker:\n    workflowTaskPollers: 0\n`, { SHOPIFY_A: 's3cret' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems.map((p) => p.path)).toEqual(['temporal.worker.workflowTaskPollers']);
+  });
+
   it('names the path and the missing variable', () => {
     const r = parseConfigText(base, {});
     expect(r.ok).toBe(false);

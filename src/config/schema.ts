@@ -111,6 +111,23 @@ export function configSchema(env: Env) {
           taskQueue: str.default('zhongshu-orders'),
           /** Temporal web UI, for links from an order to its history. */
           uiUrl: str.optional().transform((v) => v || undefined),
+          eagerStart: envBool(env)
+            .default(true)
+            .describe(
+              "intake asks Temporal to hand each new order's first workflow task straight to this process's worker in the start's answer (eager start), saving a trip through matching; applies only when the worker runs in the same process and the server allows it (dynamic config system.enableEagerWorkflowStart, on by default in server 1.29, which the embedded dev server runs); false: plain starts",
+            ),
+          worker: z
+            .object({
+              maxCachedWorkflows: envInt(env, { min: 0 }).optional().describe("workflows kept in the worker's sticky cache; unset: the SDK's default (from the heap size)"),
+              // The SDK (1.24) ignores its maxConcurrent*TaskPolls options: the pollers are its *TaskPollerBehavior.
+              workflowTaskPollers: envInt(env, { min: 1 }).optional().describe("workflow-task long polls at once (the SDK's workflowTaskPollerBehavior, simple maximum); unset: the SDK's default (10)"),
+              activityTaskPollers: envInt(env, { min: 1 }).optional().describe("activity-task long polls at once (activityTaskPollerBehavior, simple maximum); unset: the SDK's default (10)"),
+              maxConcurrentWorkflowTaskExecutions: envInt(env, { min: 2 }).optional().describe("workflow tasks run at once; each waiting workflow-task poll holds one of these slots, and an eager start needs one free, so keep it well above workflowTaskPollers (10 and 10: no start was eager in the bench); unset: the SDK's default (40)"),
+              maxConcurrentActivityTaskExecutions: envInt(env, { min: 1 }).optional().describe("activities run at once; unset: the SDK's default (100)"),
+            })
+            .strict()
+            .prefault({})
+            .describe('worker tuning of the in-process worker; each key unset keeps the SDK default (see the bench, section C)'),
         })
         .strict()
         .prefault({}),

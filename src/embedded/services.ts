@@ -15,6 +15,8 @@ export interface EmbeddedTemporalOptions {
   fastSqlite?: boolean;
   /** Explicit SQLite pragmas ("name=value"), replacing the choice above; the bench compares settings with it. */
   sqlitePragmas?: readonly string[];
+  /** Dynamic config values (`--dynamic-config-value key=<JSON>`), e.g. { 'system.enableEagerWorkflowStart': false }. */
+  dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
   logger: Logger;
   startTimeoutMs?: number;
 }
@@ -49,6 +51,7 @@ export async function startEmbeddedTemporal(o: EmbeddedTemporalOptions): Promise
   if (o.uiPort === null) args.push('--headless');
   else args.push('--ui-port', String(o.uiPort));
   for (const p of o.sqlitePragmas ?? (o.fastSqlite ? FAST_SQLITE_PRAGMAS : DURABLE_SQLITE_PRAGMAS)) args.push('--sqlite-pragma', p);
+  for (const [key, value] of Object.entries(o.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const logFile = path.join(o.dataDir, 'temporal.log');
   o.logger.info({ bin, port: o.port }, 'starting embedded Temporal dev server');
   const proc = startProcess('temporal', bin, args, { logFile, logger: o.logger });

@@ -23,6 +23,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['channel'] as const,
     registers: [registry],
   });
+  const workflowsStartedEager = new Counter({
+    name: 'zhongshu_workflows_started_eagerly_total',
+    help: 'Order workflows whose start handed the first workflow task straight to this process\'s worker (eager start); the rest of zhongshu_workflows_started_total went through matching',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
   const webhookDuplicates = new Counter({
     name: 'zhongshu_webhook_duplicates_total',
     help: 'Webhook deliveries answered as duplicates',
@@ -65,7 +71,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['adapter', 'topic'] as const,
     registers: [registry],
   });
-  return { registry, polledOrders, pollLostRanges, webhookUnhandled, addressChanges, httpRequests, httpDuration, workflowsStarted, webhookDuplicates, webhookRejections, quarantined };
+  return { registry, polledOrders, pollLostRanges, webhookUnhandled, addressChanges, httpRequests, httpDuration, workflowsStarted, workflowsStartedEager, webhookDuplicates, webhookRejections, quarantined };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import { orderKey as makeOrderKey, type CanonicalOrder } from '../canonical/order.js';
 import type { ChannelConfig } from '../config/schema.js';
@@ -14,7 +14,7 @@ import { errorMessage } from '../util/errors.js';
 import { SA_CHANNEL, SA_ORDER_ID, SA_ORDER_STATUS, SA_SHOP } from '../../workflows/search-attributes.js';
 import { platformSnapshot, type LifecycleSettings, type OrderLifecycleInput, type PlatformSnapshot } from '../../workflows/order-lifecycle.js';
 import { LIFECYCLE_STATE } from '../../workflows/states.js';
-import { startDeadlineFor } from './start-deadline.js';
+import { settleBy, startDeadlineFor } from './start-deadline.js';
 import { closedUnpaidByHub, saysPaid } from './reopen.js';
 
 export interface IntakeDeps {
@@ -104,7 +104,21 @@ export function workflowIdFor(orderKey: string): string {
  * only once Temporal has stored the start (or already had it).
  */
 export class OrderIntake {
+  /** A client on the in-process worker's NativeConnection while that worker runs (useEagerStarts). */
+  private eager: Client | null = null;
+
   constructor(private readonly d: IntakeDeps) {}
+
+  /**
+   * From now on starts go through `client`, a Client on the NativeConnection of the worker running
+   * in this process, and ask for eager start: the server hands the first workflow task back in the
+   * start's answer and the SDK gives it to that worker, instead of the task going through matching
+   * to a poll. The SDK asks only while the worker has a free workflow-task slot; the server may
+   * decline; either way the start is an ordinary one. null: back to plain starts (the worker stops).
+   */
+  useEagerStarts(client: Client | null): void {
+    this.eager = client;
+  }
 
   private dedupeKey(channel: string, deliveryId: string) {
     return `${this.d.keyPrefix}delivery:${channel}:${deliveryId}`;
@@ -295,26 +309,30 @@ export class OrderIntake {
   }
 
   private async startRun(input: OrderLifecycleInput, delivery: Pick<Delivery, 'channel' | 'kind'>, reuse: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE'): Promise<void> {
-    await this.d.temporal.connection.withDeadline(Date.now() + startDeadlineFor(delivery.kind, this.d.startDeadlineMs), () =>
-      this.d.temporal.workflow.start('orderLifecycle', {
-        taskQueue: this.d.taskQueue,
-        workflowId: workflowIdFor(input.orderKey),
-        args: [input],
-        // A finished order's id is reused only to reopen one the hub closed unpaid (reopenIfClosedUnpaid).
-        workflowIdReusePolicy: reuse,
-        ...(this.d.searchAttributes
-          ? {
-              typedSearchAttributes: [
-                { key: SA_ORDER_ID, value: input.orderKey },
-                { key: SA_CHANNEL, value: delivery.channel.id },
-                { key: SA_SHOP, value: delivery.channel.shop },
-                { key: SA_ORDER_STATUS, value: LIFECYCLE_STATE.RECEIVED },
-              ],
-            }
-          : {}),
-      }),
-    );
+    const deadline = Date.now() + startDeadlineFor(delivery.kind, this.d.startDeadlineMs);
+    const options: WorkflowStartOptions = {
+      taskQueue: this.d.taskQueue,
+      workflowId: workflowIdFor(input.orderKey),
+      args: [input],
+      // A finished order's id is reused only to reopen one the hub closed unpaid (reopenIfClosedUnpaid).
+      workflowIdReusePolicy: reuse,
+      ...(this.d.searchAttributes
+        ? {
+            typedSearchAttributes: [
+              { key: SA_ORDER_ID, value: input.orderKey },
+              { key: SA_CHANNEL, value: delivery.channel.id },
+              { key: SA_SHOP, value: delivery.channel.shop },
+              { key: SA_ORDER_STATUS, value: LIFECYCLE_STATE.RECEIVED },
+            ],
+          }
+        : {}),
+    };
+    const eager = this.eager;
+    const { eagerlyStarted } = eager
+      ? await settleBy(deadline, eager.connection.withDeadline(deadline, () => eager.workflow.start('orderLifecycle', { ...options, requestEagerStart: true })))
+      : await this.d.temporal.connection.withDeadline(deadline, () => this.d.temporal.workflow.start('orderLifecycle', options));
     this.d.metrics.workflowsStarted.inc({ channel: delivery.channel.id });
+    if (eagerlyStarted) this.d.metrics.workflowsStartedEager.inc({ channel: delivery.channel.id });
   }
 
   private notStored(workflowId: string, err: unknown): HttpError {
