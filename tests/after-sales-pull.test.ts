@@ -7,6 +7,8 @@ import { pollScheduleId } from '../src/polling/schedules.js';
 import { getCaseState } from '../workflows/after-sales/definitions.js';
 import type { CaseSnapshot } from '../workflows/after-sales/types.js';
 import type { OrderPollResult } from '../workflows/order-poll.js';
+import { FinanceConfig } from '../src/finance/config.js';
+import { localDay, reconcile, type DetailRow } from '../src/finance/reconcile.js';
 import { recordHistory } from './support/histories.js';
 import { startTestHub } from './support/hub.js';
 
@@ -68,7 +70,8 @@ describe('Pinduoduo after-sales pulled by the order poll', () => {
     expect(opened).toMatchObject({ state: 'open', type: 'refund_only', platform: 'pinduoduo', platformCaseId: String(refund['id']), orderKey: `${CHANNEL}:${sn}`, amount: { minor: 5900, currency: 'CNY' } });
 
     // The next window starts 2 min before the cursor (now - 3 min at the first run): the update lands in it.
-    pdd.updateRefund(Number(refund['id']), { status: PDD_AFTER_SALES_STATUS.REFUNDED, modifiedAt: ago(4) });
+    const paidOutAt = ago(4);
+    pdd.updateRefund(Number(refund['id']), { status: PDD_AFTER_SALES_STATUS.REFUNDED, modifiedAt: paidOutAt });
     const second = await pollOnce(hub.client, scheduleId);
     expect(second.result.afterSales).toMatchObject({ read: 1, delivered: 1 });
     const end = (await hub.client.workflow.getHandle(caseKey).result()) as CaseSnapshot;
@@ -76,6 +79,22 @@ describe('Pinduoduo after-sales pulled by the order poll', () => {
     expect(end.closeReason).toBe('refund done on the platform');
     expect(end.timeline.filter((t) => t.kind === 'state').map((t) => t.state)).toEqual(['open', 'refunded', 'closed']);
     await recordHistory(second.id, 'poll-after-sales-pull-refund-closed');
+    await recordHistory(caseKey, 'after-sales-pull-case-records-refund');
+
+    // The order gives its refund status only: the case put the amount and time in the order store, and finance counts them.
+    const store = hub.orders;
+    if (!store) throw new Error('no order store');
+    const recorded = await store.db.db.selectFrom('order_refunds').selectAll().where('case_key', '=', caseKey).execute();
+    expect(recorded.map((r) => [r.workflow_id, r.platform_case_id, r.line_ids, r.amount_minor, r.currency, r.refunded_at.getTime()])).toEqual([[`order:${CHANNEL}:${sn}`, String(refund['id']), opened.lines.map((l) => l.lineId), 5900, 'CNY', Math.floor(paidOutAt.getTime() / 1000) * 1000]]);
+    const month = localDay(paidOutAt.toISOString(), 8 * 3_600_000).slice(0, 7);
+    let refunded = -1n;
+    for (let i = 0; i < 100 && refunded !== 5900n; i++) {
+      const rows: DetailRow[] = [];
+      await reconcile(store.financeSource(), { month, config: FinanceConfig.parse({}) }, (r) => void rows.push(r));
+      refunded = rows.filter((r) => r.platformOrderId === sn).reduce((a, r) => a + r.refunds, 0n);
+      if (refunded !== 5900n) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refunded).toBe(5900n);
 
     // A third poll re-reads the overlap: the closed case is not started again.
     const third = await pollOnce(hub.client, scheduleId);

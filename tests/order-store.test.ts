@@ -30,12 +30,15 @@ describe('order store migrations (real PostgreSQL)', () => {
     const db = connectStore({ url: inject('hubDatabaseUrl'), schema: testSchema() });
     try {
       const up = await migrateToLatest(db);
-      expect(up.applied.map((m) => m.name)).toEqual(['0001-orders', '0002-order-versions', '0003-historical-import', '0004-raw-payloads', '0005-shadow-writes', '0006-searchable-orders']);
+      expect(up.applied.map((m) => m.name)).toEqual(['0001-orders', '0002-order-versions', '0003-historical-import', '0004-raw-payloads', '0005-shadow-writes', '0006-searchable-orders', '0007-order-refunds']);
       expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions']));
-      expect(await appliedMigrations(db)).toEqual(['0001-orders', '0002-order-versions', '0003-historical-import', '0004-raw-payloads', '0005-shadow-writes', '0006-searchable-orders']);
+      expect(await appliedMigrations(db)).toEqual(['0001-orders', '0002-order-versions', '0003-historical-import', '0004-raw-payloads', '0005-shadow-writes', '0006-searchable-orders', '0007-order-refunds']);
       // Already current: nothing runs twice.
       expect((await migrateToLatest(db)).applied).toEqual([]);
       expect(await tables(db)).toEqual(expect.arrayContaining(['shadow_writes', 'order_write_modes', 'searchable_orders']));
+      expect(await tables(db)).toContain('order_refunds');
+      expect((await migrateDownOne(db)).applied).toEqual([{ name: '0007-order-refunds', direction: 'Down', status: 'Success' }]);
+      expect(await tables(db)).not.toContain('order_refunds');
       expect((await migrateDownOne(db)).applied).toEqual([{ name: '0006-searchable-orders', direction: 'Down', status: 'Success' }]);
       expect(await tables(db)).not.toContain('searchable_orders');
       expect(await tables(db)).toContain('shadow_writes');
@@ -58,7 +61,7 @@ describe('order store migrations (real PostgreSQL)', () => {
       expect(await tables(db)).not.toContain('orders');
       expect(await appliedMigrations(db)).toEqual([]);
       await migrateToLatest(db);
-      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions', 'historical_orders', 'import_checkpoints', 'import_rejects', 'raw_payloads', 'shadow_writes', 'order_write_modes', 'searchable_orders']));
+      expect(await tables(db)).toEqual(expect.arrayContaining(['orders', 'order_waybills', 'order_versions', 'historical_orders', 'import_checkpoints', 'import_rejects', 'raw_payloads', 'shadow_writes', 'order_write_modes', 'searchable_orders', 'order_refunds']));
     } finally {
       await db.close();
     }
@@ -85,7 +88,8 @@ describe('zhongshu db migrate / down', () => {
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
       expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
-      expect(out).toEqual(['applied 0001-orders (Success)\n', 'applied 0002-order-versions (Success)\n', 'applied 0003-historical-import (Success)\n', 'applied 0004-raw-payloads (Success)\n', 'applied 0005-shadow-writes (Success)\n', 'applied 0006-searchable-orders (Success)\n', 'already up to date\n', 'reverted 0006-searchable-orders (Success)\n', 'reverted 0005-shadow-writes (Success)\n', 'reverted 0004-raw-payloads (Success)\n', 'reverted 0003-historical-import (Success)\n', 'reverted 0002-order-versions (Success)\n', 'reverted 0001-orders (Success)\n', 'nothing to revert\n']);
+      expect(await dbMigrateCommand({ config: file, direction: 'down' }, env)).toBe(0);
+      expect(out).toEqual(['applied 0001-orders (Success)\n', 'applied 0002-order-versions (Success)\n', 'applied 0003-historical-import (Success)\n', 'applied 0004-raw-payloads (Success)\n', 'applied 0005-shadow-writes (Success)\n', 'applied 0006-searchable-orders (Success)\n', 'applied 0007-order-refunds (Success)\n', 'already up to date\n', 'reverted 0007-order-refunds (Success)\n', 'reverted 0006-searchable-orders (Success)\n', 'reverted 0005-shadow-writes (Success)\n', 'reverted 0004-raw-payloads (Success)\n', 'reverted 0003-historical-import (Success)\n', 'reverted 0002-order-versions (Success)\n', 'reverted 0001-orders (Success)\n', 'nothing to revert\n']);
       expect(await dbMigrateCommand({ config: file, direction: 'up' }, {})).toBe(1);
       expect(err.join('')).toContain('no database: set DATABASE_URL or database.url, or pass --database-url');
     } finally {

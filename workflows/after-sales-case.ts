@@ -37,8 +37,8 @@ export async function afterSalesCase(input: AfterSalesCaseInput): Promise<CaseSn
   for (;;) {
     const version = run.version;
     await caseStore.saveCase({ caseKey: input.caseKey, version, summary: run.snapshot() });
-    if (run.closed && version === run.version && allHandlersFinished()) break;
-    await condition(() => run.version !== version || (run.closed && allHandlersFinished()));
+    if (run.closed && version === run.version && allHandlersFinished() && run.pendingRecords === 0) break;
+    await condition(() => run.version !== version || (run.closed && allHandlersFinished() && run.pendingRecords === 0));
   }
   return run.snapshot();
 }

@@ -74,10 +74,12 @@ export function renderRefund(r: PddRefund): Record<string, unknown> {
   };
 }
 
+/** Ids count across every sandbox of the process, as PDD's never repeat (see the Taobao sandbox's refund ids). */
+let nextRefund = 9_100_000_001;
+
 /** The refund book of a PDD sandbox: the world opens and moves refunds, the router lists them. */
 export function pddRefunds(d: { orders: Map<string, PddOrder>; log: SandboxLog; clock: () => Date }) {
   const refunds = new Map<number, PddRefund>();
-  let next = 9_100_000_001;
   const syncOrder = (r: PddRefund) => {
     const o = d.orders.get(r.orderSn);
     if (!o) return;
@@ -118,7 +120,7 @@ export function pddRefunds(d: { orders: Map<string, PddOrder>; log: SandboxLog; 
       const line = i.sku ? o.lines.find((l) => l.sku === i.sku) : o.lines[0];
       if (!line) throw new Error(`pinduoduo sandbox openRefund: sku: order ${i.orderSn} has no line ${i.sku ?? ''}`);
       const r: PddRefund = {
-        id: next++,
+        id: nextRefund++,
         orderSn: o.sn,
         type: i.type,
         status: i.type === PDD_AFTER_SALES_TYPE.REFUND_ONLY ? PDD_AFTER_SALES_STATUS.WAIT_SELLER_REFUND : PDD_AFTER_SALES_STATUS.WAIT_SELLER_RETURN,

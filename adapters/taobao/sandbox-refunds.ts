@@ -42,9 +42,15 @@ function render(r: TopRefund): Record<string, unknown> {
   };
 }
 
+/**
+ * Refund ids count across every sandbox of the process, as a platform's ids never repeat: two
+ * simulated days on one Temporal server would otherwise name the same after-sales case
+ * (after-sales:taobao:<refund_id>) and the second day's refunds would reach the first's closed case.
+ */
+let nextRefund = 1n;
+
 export function topRefunds(d: { log: SandboxLog }) {
   const byLine = new Map<string, TopRefund>();
-  let next = 1n;
   const method: TopMethod = {
     needsSession: true,
     run({ params: p }) {
@@ -80,7 +86,7 @@ export function topRefunds(d: { log: SandboxLog }) {
         if (line.refundStatus === 'SUCCESS') r.succeeded ??= at;
         return;
       }
-      const id = (7_000_000_000_000_000_000n + next++).toString();
+      const id = (7_000_000_000_000_000_000n + nextRefund++).toString();
       byLine.set(line.oid, { refundId: id, tid: t.tid, oid: line.oid, status: line.refundStatus, fee: line.divide, hasGoodReturn: RETURNING.has(line.refundStatus), created: at, modified: at, succeeded: line.refundStatus === 'SUCCESS' ? at : undefined });
       d.log.record('refund.opened', id, { tid: t.tid, oid: line.oid });
     },

@@ -12,6 +12,7 @@ import type { AdapterRegistry } from '../sdk/registry.js';
 import { DecisionQueue, type DecisionRequest } from '../store/decisions.js';
 import type { OrderStore } from '../store/db/order-store.js';
 import type { OrderProjection } from '../store/db/projection.js';
+import { OrderRefundRecord, recordOrderRefund } from '../store/db/order-refunds.js';
 import { errorMessage } from '../util/errors.js';
 import { guardCall, type RequestRateLimit, type ResilienceLayers } from '../resilience/index.js';
 import { StockFreshness, type StaleStock } from '../resilience/stock-freshness.js';
@@ -126,6 +127,23 @@ export function createActivities(deps: ActivityDeps) {
     async projectOrder(p: OrderProjection): Promise<{ written: boolean }> {
       if (!deps.orderStore) throw ApplicationFailure.nonRetryable('no order store is configured on this worker', FAILURE_TYPE.NOT_CONFIGURED);
       return { written: await deps.orderStore.project(p) };
+    },
+
+    /**
+     * A refund an after-sales case saw paid out, into the order store once per case key. No store
+     * on this worker: nothing to reconcile against, so nothing recorded. A store that is down
+     * fails the attempt (retryably): the server retries until it answers.
+     */
+    async recordOrderRefund(input: unknown): Promise<{ recorded: boolean; stored: boolean }> {
+      const r = OrderRefundRecord.safeParse(input);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        throw ApplicationFailure.nonRetryable(`order refund: ${issue?.path.map(String).join('.') || 'record'}: ${issue?.message ?? 'invalid'}`, FAILURE_TYPE.INVALID_ORDER_REFUND);
+      }
+      if (!deps.orderStore) return { recorded: false, stored: false };
+      const stored = await recordOrderRefund(deps.orderStore.db, r.data);
+      deps.logger.debug({ caseKey: r.data.caseKey, workflowId: r.data.workflowId, stored }, 'order refund recorded');
+      return { recorded: true, stored };
     },
 
     async checkOrderRules(input: { orderKey: string; order: CanonicalOrder }): Promise<RulesCheck> {

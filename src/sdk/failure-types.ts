@@ -21,6 +21,8 @@ export const FAILURE_TYPE = {
   /** A legacy-ERP row the poller cannot key. */
   INVALID_ROW: 'InvalidRow',
   INVALID_NOTIFICATION: 'InvalidNotification',
+  /** A case's refund record the order store cannot take (bad amount, time or order id). */
+  INVALID_ORDER_REFUND: 'InvalidOrderRefund',
 } as const;
 export type FailureType = (typeof FAILURE_TYPE)[keyof typeof FAILURE_TYPE];
 

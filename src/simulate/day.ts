@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { WorkflowBundleOption } from '@temporalio/worker';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { TOP_ERRORS } from '../../adapters/taobao/sandbox.js';
@@ -17,7 +17,8 @@ import { CAPABILITY } from '../sdk/capabilities.js';
 import { DecisionQueue } from '../store/decisions.js';
 import { workflowIdFor } from '../intake/order-intake.js';
 import { errorMessage } from '../util/errors.js';
-import { startShopFloor } from './background.js';
+import { pollNow, startShopFloor } from './background.js';
+import { pollScheduleId } from '../polling/schedules.js';
 import { allWaybills, CourierFloor, WaybillOwners, type TrackingReporter } from './courier.js';
 import { checkInvariants, type HubView, type InvariantResult, type StoredView } from './invariants.js';
 import { checkFinance, financeNotChecked } from './finance-check.js';
@@ -476,7 +477,7 @@ export async function simulateDay(o: SimulateOptions): Promise<SimulationReport>
       notes.push(`shadow ${channel}: ${writes.length} write(s) recorded (${Object.entries(byCapability).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
       invariants.push(...checkShadow({ world, platform: shadow, orders: plan.orders, owners, hub: views, writes, confirming: confirming.has(shadow), stockPush: pushTo.length ? { workflowId: stockSyncId } : null }));
     }
-    const finance = hubNow.orders ? await checkFinance({ world, request: (p, init) => app.request(p, init), authorization: `Bearer ${financeKey}`, utcOffset: config.finance.utcOffset, dayStartedAt: new Date(started) }) : financeNotChecked();
+    const finance = hubNow.orders ? await checkFinance({ world, request: (p, init) => app.request(p, init), authorization: `Bearer ${financeKey}`, utcOffset: config.finance.utcOffset, dayStartedAt: new Date(started), catchUpMs: STORE_CATCH_UP_MS, whileWaiting: () => pollPulledShops(hubNow.client, taskQueue, notes) }) : financeNotChecked();
     invariants.push(finance.result);
     notes.push(...finance.notes);
     return {
@@ -573,4 +574,15 @@ async function storeViews(store: OrderStore, orders: readonly PlannedOrder[], vi
     left = disagree();
   }
   return out;
+}
+
+/** One poll of each shop whose after-sales the hub pulls: their refunds reach finance through the cases it opens. */
+async function pollPulledShops(client: Client, taskQueue: string, notes: string[]): Promise<void> {
+  for (const ch of [WORLD.channels.taobao, WORLD.channels.pinduoduo]) {
+    try {
+      await pollNow(client, pollScheduleId(ch, taskQueue));
+    } catch (err) {
+      notes.push(`finance catch-up: poll of ${ch} not started: ${errorMessage(err)}`);
+    }
+  }
 }

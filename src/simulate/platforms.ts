@@ -1,3 +1,4 @@
+import { PDD_AFTER_SALES_STATUS, PDD_AFTER_SALES_TYPE } from '../../adapters/pinduoduo/sandbox-refunds.js';
 import type { SandboxWorld, WorldPlatform } from '../sandbox/world.js';
 import { REMOTE_DISTRICT, SCENARIO, type PlannedOrder } from './plan.js';
 
@@ -98,18 +99,29 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
       };
     case 'pinduoduo': {
       const back = () => new Date(Date.now() - PDD_LAG_MS);
+      // A PDD refund is an after-sale (售后单) per line, listed by pdd.refund.list.increment.get with
+      // its amount; the order's refund_status follows it. Ids by order, to pay them out later.
+      const afterSales = new Map<string, number[]>();
+      const openRefunds = (o: PlannedOrder) => {
+        if (afterSales.has(o.id)) return;
+        afterSales.set(o.id, o.lines.map((l) => Number(w.pinduoduo.openRefund({ orderSn: o.id, sku: l.sku, type: PDD_AFTER_SALES_TYPE.REFUND_ONLY, modifiedAt: back() })['id'])));
+      };
       return {
         place(o, state) {
           if (state === START.UNPAID || state === START.HOLD) unsupported(platform, state);
           const status = state === START.SHIPPED ? 2 : 1;
           const receiver = { name: `王${o.n}`, nameMask: '王*', phone: phone('137', o), phoneMask: '137****0000', address: `东吴北路${o.n}号`, addressMask: '东吴北路**号', province: '江苏省', city: '苏州市', town: '吴中区' };
           w.pinduoduo.placeOrder({ id: o.id, status, refundStatus: state === START.REFUND_OPEN ? 3 : 1, lines: lines(o), receiver, modifiedAt: back(), createdAt: back(), paidAt: back() });
+          if (state === START.REFUND_OPEN) openRefunds(o);
         },
         pay: () => unsupported(platform, 'pay'),
         release: () => unsupported(platform, 'release'),
         close: () => unsupported(platform, 'close'),
-        refundOpen: (o) => void w.pinduoduo.updateOrder(o.id, { refundStatus: 3, modifiedAt: back() }),
-        refundDone: (o) => void w.pinduoduo.updateOrder(o.id, { refundStatus: 4, modifiedAt: back() }),
+        refundOpen: (o) => openRefunds(o),
+        refundDone(o) {
+          openRefunds(o);
+          for (const id of afterSales.get(o.id) ?? []) w.pinduoduo.updateRefund(id, { status: PDD_AFTER_SALES_STATUS.REFUNDED, modifiedAt: back() });
+        },
         changeStreet: () => unsupported(platform, 'changeStreet'),
         publish: async () => undefined,
         delayCopy: () => unsupported(platform, 'delayCopy'),

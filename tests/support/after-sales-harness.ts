@@ -59,7 +59,7 @@ export function caseStubs(settings: CaseSettings = caseSettings()) {
   const restocked = new Set<string>();
   const numbers = new Map<string, string>();
   const rec = (name: string, input: unknown) => calls.push({ name, input });
-  const activities: AfterSalesActivities & { invokeAdapter(req: InvokeAdapterInput): Promise<unknown> } = {
+  const activities: AfterSalesActivities & { invokeAdapter(req: InvokeAdapterInput): Promise<unknown>; recordOrderRefund(input: unknown): Promise<{ recorded: boolean; stored: boolean }> } = {
     async afterSalesSettings() {
       rec('afterSalesSettings', null);
       return settings;
@@ -84,6 +84,10 @@ export function caseStubs(settings: CaseSettings = caseSettings()) {
       restocked.add(input.restockKey);
       return { applied, disposition: input.disposition, location: input.location };
     },
+    async recordOrderRefund(input) {
+      rec('recordOrderRefund', input);
+      return { recorded: true, stored: true };
+    },
     async invokeAdapter(req) {
       rec(`invokeAdapter ${req.capability} ${req.idempotencyKey}`, req);
       return { sent: true };
@@ -107,7 +111,7 @@ export class CaseHarness {
     const [env, bundle] = await Promise.all([startTimeSkippingEnv(), workflowBundle()]);
     const taskQueue = `cases-${randomUUID()}`;
     let current: () => CaseStubs | null = () => null;
-    const names = ['afterSalesSettings', 'allocateCaseNumber', 'saveCase', 'restockReturn', 'invokeAdapter'] as const;
+    const names = ['afterSalesSettings', 'allocateCaseNumber', 'saveCase', 'restockReturn', 'invokeAdapter', 'recordOrderRefund'] as const;
     const delegate = Object.fromEntries(
       names.map((n) => [
         n,

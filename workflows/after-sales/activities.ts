@@ -14,3 +14,9 @@ export const notifier = proxyActivities<Pick<Activities, 'invokeAdapter'>>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3, initialInterval: '1 second', backoffCoefficient: 2, nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
 });
+
+// The order store takes a paid-out refund for finance: retried by the server until the store answers.
+export const orderRefunds = proxyActivities<Pick<Activities, 'recordOrderRefund'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES] },
+});

@@ -64,6 +64,31 @@ describe('afterSalesCase state machine', () => {
     expect(stubs.names('allocateCaseNumber')).toHaveLength(1);
   });
 
+  it('records the refund paid out in the order store once, with the platform amount, time and lines, before the case ends', async () => {
+    const stubs = caseStubs();
+    h.use(stubs);
+    const input = caseInput({ orderKey: 'tb-main:T900', type: CASE_TYPE.REFUND_ONLY, lines: [{ lineId: 'O901', sku: null, qty: 0 }], amount: { minor: 5_000, currency: 'CNY' } });
+    const wf = await h.start(input);
+    await h.until(wf, (s) => s.caseNumber !== null, 'numbered');
+    const paid = { ...msg('m-refunded', PLATFORM_CASE_STATUS.REFUNDED, 'SUCCESS'), at: '2026-11-30T23:30:00+08:00', refund: { minor: 4_800, currency: 'CNY' } };
+    await wf.signal(caseMessage, paid);
+    await wf.signal(caseMessage, { ...paid, messageId: 'm-refunded-again' });
+    const end = await wf.result();
+    expect(end.state).toBe(CASE_STATE.CLOSED);
+    expect(stubs.names('recordOrderRefund').map((c) => c.input)).toEqual([
+      { workflowId: 'order:tb-main:T900', caseKey: input.caseKey, platformCaseId: input.platformCaseId, lineIds: ['O901'], amount: { minor: 4_800, currency: 'CNY' }, refundedAt: '2026-11-30T23:30:00+08:00' },
+    ]);
+  });
+
+  it('records no refund for a case without an order', async () => {
+    const stubs = caseStubs();
+    h.use(stubs);
+    const wf = await h.start(caseInput({ type: CASE_TYPE.REFUND_ONLY }));
+    await wf.signal(caseMessage, { ...msg('m-refunded', PLATFORM_CASE_STATUS.REFUNDED, 'SUCCESS'), refund: { minor: 19_900, currency: 'CNY' } });
+    expect((await wf.result()).state).toBe(CASE_STATE.CLOSED);
+    expect(stubs.names('recordOrderRefund')).toHaveLength(0);
+  });
+
   it('assigns by the rules: a large Douyin return goes to the named person', async () => {
     const stubs = caseStubs();
     h.use(stubs);

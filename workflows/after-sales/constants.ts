@@ -77,6 +77,8 @@ export type ReturnDisposition = (typeof RETURN_DISPOSITION)[keyof typeof RETURN_
 export const CASE_PATCH = {
   /** A platform message naming its after-sales id gives that id to a case opened without one (the lifecycle's refund after pickup). */
   JOINS_PLATFORM_ID: 'case-joins-platform-id',
+  /** The platform's refund-success records the refund (amount, time, lines) in the order store for finance. */
+  RECORDS_REFUND: 'case-records-refund',
 } as const;
 
 /** The workflow id of a case: a platform's after-sales id names it once, whatever redelivers it. */

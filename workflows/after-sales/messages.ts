@@ -1,6 +1,7 @@
 import { patched } from '@temporalio/workflow';
 import { CASE_PATCH, CASE_STATE, PLATFORM_CASE_STATUS } from './constants.js';
 import { closeIfDone } from './close.js';
+import { recordRefund } from './refund-record.js';
 import type { CaseRun } from './run.js';
 import type { CaseMessage } from './types.js';
 
@@ -35,6 +36,7 @@ export function applyMessage(run: CaseRun, m: CaseMessage): void {
       if (run.refundDone) return;
       run.refundDone = true;
       run.log('platform', say(`refund done${m.refund ? ` (${m.refund.minor} ${m.refund.currency} minor units)` : ''}`), actor, true);
+      if (patched(CASE_PATCH.RECORDS_REFUND)) void recordRefund(run, m);
       closeIfDone(run, actor);
       return;
     case PLATFORM_CASE_STATUS.CLOSED:

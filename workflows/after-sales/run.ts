@@ -20,6 +20,8 @@ export class CaseRun {
   progressSeq = 0;
   lastProgressAt: string;
   refundDone = false;
+  /** Refund records on their way to the order store: the case ends only once they are written. */
+  pendingRecords = 0;
   returnReceived = false;
   /** A return is being restocked right now: a second report waits for it instead of restocking again. */
   restocking = false;

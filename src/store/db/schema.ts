@@ -167,6 +167,18 @@ export interface SearchableOrdersTable {
   historical: boolean;
 }
 
+/** A refund an after-sales case saw paid out (0007), one per case. */
+export interface OrderRefundsTable {
+  case_key: string;
+  workflow_id: string;
+  platform_case_id: string | null;
+  line_ids: Json;
+  amount_minor: number;
+  currency: string;
+  refunded_at: Timestamp;
+  recorded_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface Database {
   orders: OrdersTable;
   order_waybills: OrderWaybillsTable;
@@ -178,4 +190,5 @@ export interface Database {
   order_write_modes: OrderWriteModesTable;
   shadow_writes: ShadowWritesTable;
   searchable_orders: SearchableOrdersTable;
+  order_refunds: OrderRefundsTable;
 }

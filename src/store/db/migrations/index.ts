@@ -5,6 +5,7 @@ import * as historical from './0003-historical-import.js';
 import * as rawPayloads from './0004-raw-payloads.js';
 import * as shadowWrites from './0005-shadow-writes.js';
 import * as searchable from './0006-searchable-orders.js';
+import * as orderRefunds from './0007-order-refunds.js';
 
 /**
  * Every migration, by name, in order. Listed here rather than read from the directory, so the
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-raw-payloads': rawPayloads,
   '0005-shadow-writes': shadowWrites,
   '0006-searchable-orders': searchable,
+  '0007-order-refunds': orderRefunds,
 };
