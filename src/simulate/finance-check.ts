@@ -1,3 +1,4 @@
+import { CASE_FROM_PULL } from '../after-sales/platforms/pulled-index.js';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { offsetMinutes } from '../finance/config.js';
