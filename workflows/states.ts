@@ -28,3 +28,16 @@ export interface TimelineEntry {
   cause: string;
   actor: string;
 }
+
+/** The cause the lifecycle writes when the hub itself closes an order nobody paid for (lifecycle.unpaidCloseHours). */
+const HUB_UNPAID_CLOSE = /^unpaid_expired\b/;
+
+/**
+ * The order ended because the hub's own unpaid close ran out (not the platform's close, not a
+ * cancel): a paid copy may start it again. Read by intake (a finished run) and by the workflow
+ * (a run still writing its last view).
+ */
+export function closedUnpaidByHub(state: string, timeline: readonly Pick<TimelineEntry, 'cause' | 'actor'>[]): boolean {
+  const last = timeline.at(-1);
+  return state === LIFECYCLE_STATE.CLOSED && last !== undefined && last.actor === 'hub' && HUB_UNPAID_CLOSE.test(last.cause);
+}

@@ -2,10 +2,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ORDER_STATUS } from '../canonical/status.js';
 import type { CanonicalOrder } from '../canonical/order.js';
-import { LIFECYCLE_STATE } from '../../workflows/states.js';
-
-/** The cause the lifecycle writes when the hub itself closes an order nobody paid for. */
-const HUB_UNPAID_CLOSE = /^unpaid_expired\b/;
+import { closedUnpaidByHub as endedUnpaidByHub } from '../../workflows/states.js';
 
 /** What a finished run answered, as far as deciding a reopen needs it. */
 const FinishedRun = z.looseObject({
@@ -28,7 +25,5 @@ export async function closedUnpaidByHub(temporal: Client, workflowId: string): P
   const d = await handle.describe();
   if (d.status.name !== 'COMPLETED') return false;
   const r = FinishedRun.safeParse(await handle.result());
-  if (!r.success || r.data.state !== LIFECYCLE_STATE.CLOSED) return false;
-  const last = r.data.timeline.at(-1);
-  return last !== undefined && last.actor === 'hub' && HUB_UNPAID_CLOSE.test(last.cause);
+  return r.success && endedUnpaidByHub(r.data.state, r.data.timeline);
 }

@@ -2,18 +2,9 @@ import { patched, setHandler } from '@temporalio/workflow';
 import { ORDER_STATUS, OPEN_REFUND_STATUSES, PATCH, SHIPPED_ORDER_STATUSES } from './constants.js';
 import { platformSnapshot } from './definitions.js';
 import { FINAL_STATES } from './phases.js';
-import { LIFECYCLE_STATE } from '../states.js';
+import { closedUnpaidByHub } from '../states.js';
 import type { OrderRun } from './run.js';
 import type { AddressChangeInput, PlatformSnapshot } from './types.js';
-
-/** The cause the lifecycle writes when the hub itself closes an order nobody paid for (as src/intake/reopen.ts reads it). */
-const HUB_UNPAID_CLOSE = /^unpaid_expired\b/;
-
-/** The run ended because the hub's own unpaid close ran out (not the platform's close, not a cancel). */
-export function closedUnpaidByHub(run: OrderRun): boolean {
-  const last = run.timeline.at(-1);
-  return run.state === LIFECYCLE_STATE.CLOSED && last !== undefined && last.actor === 'hub' && HUB_UNPAID_CLOSE.test(last.cause);
-}
 
 /** The order as the paid copy tells it: what a new run starts from. */
 export function orderAsCopied(order: OrderRun['input']['order'], snap: PlatformSnapshot): OrderRun['input']['order'] {
@@ -64,7 +55,7 @@ export function applySnapshot(run: OrderRun, snap: PlatformSnapshot): void {
   if (FINAL_STATES.includes(run.state)) {
     // Paid while the run, closed unpaid a moment ago, still writes its last view: the buyer paid,
     // and the intake already answered this copy as delivered to the order (see reopen.ts).
-    if (closedUnpaidByHub(run) && (snap.status === ORDER_STATUS.PAID || snap.status === ORDER_STATUS.PAID_ON_HOLD)) run.paidWhileClosing = snap;
+    if (closedUnpaidByHub(run.state, run.timeline) && (snap.status === ORDER_STATUS.PAID || snap.status === ORDER_STATUS.PAID_ON_HOLD)) run.paidWhileClosing = snap;
     return;
   }
   const newest = run.newestSnapshotAt;
