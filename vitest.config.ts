@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'workflows/**/*.test.ts', 'adapters/**/*.test.ts', 'mappings/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'workflows/**/*.test.ts', 'adapters/**/*.test.ts', 'mappings/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
         },

@@ -2,7 +2,7 @@
 // webhooks and runs record -> rules -> stock lock -> SF waybill -> Wangdiantong push against the
 // SF and Wangdiantong sandboxes (adapters/<id>/sandbox.ts: real HTTP, signatures checked), each
 // answering after a configurable delay like the real APIs; the floor runs a bench workflow with
-// the same number of no-op activities, started straight through the client.
+// the same number of activities (the two adapter steps waiting what the sandboxes take), started straight through the client.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -22,6 +22,9 @@ import { LIFECYCLE_STATE, type TimelineEntry } from '../workflows/states.js';
 import { workflowBundles } from './bundles.js';
 import { nextOrderId, SECRET, SHOP, signedRequest, workflowIdOf } from './engine.js';
 import { runPool } from './pool.js';
+import { CAPABILITY } from '../src/sdk/capabilities.js';
+import { ENGINE_PARTS, engineSplit, type EnginePart } from './engine-split.js';
+import { addCpu, cpuBetween, NO_CPU, sampleCpu, type CpuPids, type CpuSample } from './cpu.js';
 import { onCleanup } from './services.js';
 import { LIFECYCLE_FLOOR_ACTIVITY_COUNT, type benchLifecycleFloor, type FloorActivities } from './workflows.js';
 
@@ -71,6 +74,10 @@ export interface LifecycleSide {
   afterAnswer: Summary;
   /** Hub sides, timed rounds: workflows started, and how many of those the server started eagerly. */
   starts: { started: number; eager: number };
+  /** CPU per order over the timed rounds, ms: this process (hub, worker, sandboxes, load), the Temporal server, Redis. */
+  cpuPerOrder: CpuSample;
+  /** Cores kept busy over the timed rounds (all three processes' CPU / wall time). */
+  coresBusy: number | null;
 }
 
 /** Eager start on (hub) against off (plain), same servers, rounds alternating: on/off ratios. */
@@ -99,6 +106,8 @@ export interface LifecycleResult {
   latencyPass: boolean;
   /** Where the WMS receive time is taken. */
   latencySource: string;
+  /** Hub orders of the timed rounds (eager start on): their paid-to-WMS time in the engine, from each workflow history (bench/engine-split.ts). */
+  engine: { part: EnginePart; summary: Summary }[];
   /** Hub orders of the timed rounds: how long each step took (workflow timeline times, ms), eager start on and off. */
   steps: { step: string; summary: Summary; plain: Summary; tuned: Summary | null }[];
 }
@@ -195,6 +204,8 @@ interface Collected {
   after: number[];
   steps: (number | null)[][];
   starts: { started: number; eager: number };
+  cpu: CpuSample;
+  engine: Record<EnginePart, number>[];
 }
 
 /** A counter's total over its labels. */
@@ -265,7 +276,7 @@ export function lifecycleHubConfig(x: { temporalAddress: string; redisUrl: strin
   return { cfg, secrets };
 }
 
-export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddress: string; redisUrl: string; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<LifecycleResult> {
+export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddress: string; redisUrl: string; pids?: CpuPids; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<LifecycleResult> {
   const orderText = await benchOrderText();
 
   env.progress(`section C: bundles, SF sandbox (answers after ${o.sfLatencyMs} ms) and WDT sandbox (${o.wdtLatencyMs} ms), lifecycle hub`);
@@ -276,7 +287,17 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
   const client = new Client({ connection, namespace: 'default' });
   // Same worker options as the hub's (src/hub.ts: defaults, its own NativeConnection), as in section A.
   const floorConnection = await NativeConnection.connect({ address: env.temporalAddress });
-  const activities: FloorActivities = { async noop() {} };
+  // The floor's two adapter steps wait what the sandboxes take to answer (step 3 the SF waybill,
+  // step 4 the WDT push), so the floor is the engine with the same outside waits and the ratio
+  // is the hub's own cost. Without the waits the floor's rate at a fixed number in flight is
+  // bounded by nothing outside, and the ratio measured the sandboxes' delays, not the hub.
+  const floorWaitMs = (step: number) => (step === 3 ? o.sfLatencyMs : step === 4 ? o.wdtLatencyMs : 0);
+  const activities: FloorActivities = {
+    async noop(step) {
+      const ms = floorWaitMs(step);
+      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    },
+  };
   const floorWorker = await Worker.create({ connection: floorConnection, namespace: 'default', taskQueue: FLOOR_TASK_QUEUE, workflowBundle: floorBundle, activities });
   const floorRunning = floorWorker.run();
   const stopFloor = onCleanup(async () => {
@@ -305,7 +326,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     await Promise.all(Object.values(hubs).map((h) => h?.stop()));
   });
 
-  const runSide = async (side: LifecycleSideName, n: number, tag: string): Promise<{ ms: number; answer: number[]; after: number[]; steps: (number | null)[][] }> => {
+  const runSide = async (side: LifecycleSideName, n: number, tag: string): Promise<{ ms: number; cpu: CpuSample; answer: number[]; after: number[]; steps: (number | null)[][]; engine: Record<EnginePart, number>[] }> => {
     const h = side === 'floor' ? null : hubs[side];
     if (side !== 'floor' && !h) throw new Error(`${side} hub not started`);
     // Bodies and signatures are built before the clock starts: that is the platform's work, not ours.
@@ -318,6 +339,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     const workflowIds: string[] = [];
     /** Wall-clock time of each webhook answer, comparable with the workflow timeline's times. */
     const answeredAt = new Map<string, number>();
+    const cpu0 = sampleCpu(env.pids ?? {});
     const t0 = performance.now();
     await runPool(n, o.concurrency, async (i) => {
       const s = performance.now();
@@ -351,6 +373,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       after.push(arrived - a);
     });
     const ms = performance.now() - t0;
+    const cpu = cpuBetween(cpu0, sampleCpu(env.pids ?? {}));
     if (h) {
       // Untimed check that each order does reach pushed_to_wms, so the rate counts finished orders.
       // The trade lands inside the push activity, one activity completion and workflow task before
@@ -370,12 +393,14 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       if (off.length) throw new Error(`${off.length} of ${n} orders did not reach pushed_to_wms after their trade arrived: ${[...new Set(off)].join(', ')}`);
       // Untimed too: each order's own timeline splits its paid-to-WMS time into steps.
       const steps = await Promise.all(workflowIds.map(async (id) => stepTimes((await client.workflow.getHandle(id).query(getOrderState)).timeline, answeredAt.get(id) ?? Number.NaN)));
-      return { ms, answer, after, steps };
+      const histories = await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).fetchHistory()));
+      const engine = histories.map((hist) => engineSplit(hist.events ?? [], CAPABILITY.WMS_ORDER_PUSH)).filter((x) => x !== null);
+      return { ms, cpu, answer, after, steps, engine };
     }
-    return { ms, answer, after, steps: [] };
+    return { ms, cpu, answer, after, steps: [], engine: [] };
   };
 
-  const empty = (): Collected => ({ rounds: [], answer: [], after: [], steps: [], starts: { started: 0, eager: 0 } });
+  const empty = (): Collected => ({ rounds: [], answer: [], after: [], steps: [], starts: { started: 0, eager: 0 }, cpu: NO_CPU, engine: [] });
   const collected: Record<LifecycleSideName, Collected> = { floor: empty(), hub: empty(), plain: empty(), tuned: empty() };
   try {
     for (const [side, c] of hubConfigs) {
@@ -403,6 +428,8 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
           c.starts.eager += after.eager - before.eager;
         }
         c.rounds.push({ n: o.n, ms: res.ms, rate: ratePerSecond(o.n, res.ms) });
+        c.cpu = addCpu(c.cpu, res.cpu);
+        c.engine.push(...res.engine);
         c.answer.push(...res.answer);
         c.after.push(...res.after);
         c.steps.push(...res.steps);
@@ -420,7 +447,18 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     const c = collected[side];
     const n = c.rounds.reduce((a, x) => a + x.n, 0);
     const ms = c.rounds.reduce((a, x) => a + x.ms, 0);
-    return { side, rounds: c.rounds, rate: ratePerSecond(n, ms), answer: summarize(c.answer), afterAnswer: summarize(c.after), starts: c.starts };
+    const per = (x: number | null) => (x === null || n === 0 ? null : x / n);
+    const all = c.cpu.temporal === null || c.cpu.redis === null ? null : c.cpu.bench + c.cpu.temporal + c.cpu.redis;
+    return {
+      side,
+      rounds: c.rounds,
+      rate: ratePerSecond(n, ms),
+      answer: summarize(c.answer),
+      afterAnswer: summarize(c.after),
+      starts: c.starts,
+      cpuPerOrder: { bench: c.cpu.bench / Math.max(1, n), temporal: per(c.cpu.temporal), redis: per(c.cpu.redis) },
+      coresBusy: all === null || ms === 0 ? null : all / ms,
+    };
   };
   const floor = sideOf('floor');
   const hubSide = sideOf('hub');
@@ -448,6 +486,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     latencyTargetP50Ms: LATENCY_TARGET_P50_MS,
     latencyPass: paidToWms.p50 < LATENCY_TARGET_P50_MS,
     latencySource: `server side: when the WDT sandbox recorded the trade push (its log, interposed by the bench), after its ${o.wdtLatencyMs} ms answer delay; SF answers after ${o.sfLatencyMs} ms`,
+    engine: ENGINE_PARTS.map((part) => ({ part, summary: summarize(collected.hub.engine.map((x) => x[part])) })),
     steps: PAID_TO_WMS_STEPS.map((x, i) => ({ step: x.step, summary: stepSummary('hub', i), plain: stepSummary('plain', i), tuned: tunedCfg ? stepSummary('tuned', i) : null })),
   };
 }

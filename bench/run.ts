@@ -4,7 +4,7 @@
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
@@ -157,7 +157,7 @@ function printLifecycle(r: LifecycleResult): void {
   console.log(`   ${o.n} orders x ${o.rounds} rounds per side, ${o.concurrency} in flight, ${r.activityCount} activities per order up to the WMS push, warm-up ${o.warmup}, hub log level ${o.hubLogLevel}`);
   console.log(`   hub: signed Shopify webhook -> record, rules, stock lock, SF waybill, WDT push (SF sandbox answering after ${o.sfLatencyMs} ms, WDT sandbox after ${o.wdtLatencyMs} ms); done = the WDT sandbox recorded the trade`);
   console.log(`   the two hub sides are one config apart (temporal.eagerStart), each with its own task queue, on the same servers; sides alternate within each round`);
-  console.log(`   floor: bench workflow with ${r.activityCount} no-op activities via the Temporal client; done = workflow returned\n`);
+  console.log(`   floor: bench workflow with ${r.activityCount} activities via the Temporal client, all no-ops but the two adapter steps, which wait ${o.sfLatencyMs} and ${o.wdtLatencyMs} ms like the sandboxes; done = workflow returned\n`);
   console.log(
     table(
       ['side', 'orders/s', 'per round', 'answer p50', 'p99', 'answer->done p50', 'p99', 'eager starts'],
@@ -182,6 +182,32 @@ function printLifecycle(r: LifecycleResult): void {
     table(
       ['step', 'n', 'p50 ms', 'p99 ms', 'max ms', '| off p50', 'p99', 'max', ...(r.tuned ? ['| tuned p50', 'p99'] : [])],
       r.steps.map((x) => [x.step, String(x.summary.n), ms(x.summary.p50), ms(x.summary.p99), ms(x.summary.max), ms(x.plain.p50), ms(x.plain.p99), ms(x.plain.max), ...(x.tuned ? [ms(x.tuned.p50), ms(x.tuned.p99)] : [])]),
+    ),
+  );
+  console.log(`\n   the same orders' time from workflow start to the WMS push's completion, from their histories (eager start on; server event times, ms):`);
+  console.log(table(['part', 'n', 'p50', 'mean', 'p99'], r.engine.map((x) => [x.part, String(x.summary.n), ms(x.summary.p50), ms(x.summary.mean), ms(x.summary.p99)])));
+  printLifecycleCpu(r);
+}
+
+/**
+ * Where the time goes when the box is the limit: each side's CPU per order (timed rounds), the
+ * cores it kept busy, and the rate those cores allow. At a fixed number in flight, Little's law
+ * turns that rate into the shortest mean time an order can take.
+ */
+function printLifecycleCpu(r: LifecycleResult): void {
+  const cores = availableParallelism();
+  const cpu = (x: number | null) => (x === null ? '-' : x.toFixed(1));
+  const sides = [r.floor, r.hub, r.plain, ...(r.tuned ? [r.tuned] : [])];
+  console.log(`\n   CPU per order over the timed rounds (ms; this process = hub, worker, sandboxes and load generator, all threads), on ${cores} cores:`);
+  console.log(
+    table(
+      ['side', 'this process', 'Temporal', 'Redis', 'total', 'cores busy', 'rate the cores allow', `mean at ${r.options.concurrency} in flight >=`],
+      sides.map((s) => {
+        const c = s.cpuPerOrder;
+        const total = c.temporal === null || c.redis === null ? null : c.bench + c.temporal + c.redis;
+        const allowed = total === null || total === 0 ? null : (cores * 1000) / total;
+        return [LIFECYCLE_SIDE_LABEL[s.side], cpu(c.bench), cpu(c.temporal), cpu(c.redis), cpu(total), s.coresBusy === null ? '-' : s.coresBusy.toFixed(2), allowed === null ? '-' : `${rate(allowed)}/s`, allowed === null ? '-' : `${ms((r.options.concurrency / allowed) * 1000)} ms`];
+      }),
     ),
   );
 }
@@ -338,7 +364,7 @@ async function main(): Promise<number> {
     try {
       const hubLogger = createLogger({ level: lifecycleOpts.hubLogLevel, name: 'zhongshu' }, pino.destination({ dest: path.join(services.dataDir, 'hub-lifecycle.log'), sync: true }));
       const t0 = Date.now();
-      lifecycle = await runLifecycleBench(lifecycleOpts, { temporalAddress: services.temporalAddress, redisUrl: services.redisUrl, logger, hubLogger, progress });
+      lifecycle = await runLifecycleBench(lifecycleOpts, { temporalAddress: services.temporalAddress, redisUrl: services.redisUrl, pids: services.pids, logger, hubLogger, progress });
       progress(`section C measured in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     } catch (err) {
       lifecycleError = errorMessage(err);

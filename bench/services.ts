@@ -23,6 +23,8 @@ export interface BenchServices {
   dataDir: string;
   temporalAddress: string;
   redisUrl: string;
+  /** The two children's PIDs, for CPU accounting (bench/cpu.ts). */
+  pids: { temporal: number | undefined; redis: number | undefined };
   /** Stops both children (and whatever else is registered) and removes the temp dir; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -147,5 +149,5 @@ export async function startBenchServices(logger: Logger): Promise<BenchServices>
   children.push(redis.process);
   const temporal = await startEmbeddedTemporal({ dataDir, port: temporalPort, uiPort: null, namespace: 'default', fastSqlite: true, logger, startTimeoutMs: 90_000 });
   children.push(temporal.process);
-  return { dataDir, temporalAddress: temporal.address, redisUrl: redis.url, stop: cleanup };
+  return { dataDir, temporalAddress: temporal.address, redisUrl: redis.url, pids: { temporal: temporal.process.child.pid, redis: redis.process.child.pid }, stop: cleanup };
 }
