@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SANDBOX_FAULT } from '../../src/sandbox/core.js';
 import { MappingEngine } from '../../src/mapping/engine.js';
 import { fixtureContext } from '../../src/mapping/fixtures.js';
@@ -18,6 +19,9 @@ import { DouyinTransport } from './transport.js';
 const T0 = new Date('2026-11-11T00:00:00+08:00');
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
 const ID = { a: '6920000000000000011', b: '6920000000000000100', c: '6920000000000000200', d: '6920000000000000300' };
+
+/** The after-sale id of a pushed after-sale message, as the adapter parsed it. */
+const AfterSaleEvent = z.looseObject({ payload: z.looseObject({ data: z.looseObject({ aftersale_id: z.union([z.string(), z.number(), z.bigint()]) }) }) });
 
 let sb: DouyinSandbox;
 let engine: MappingEngine;
@@ -129,6 +133,26 @@ describe('douyin sandbox: pushes', () => {
     const ev = received().at(-1)?.events[0];
     expect(ev).toMatchObject({ messageId: r.msgId, topic: '206', orderId: null, payload: { tag: '206', data: { p_id: ID.a, aftersale_status: 12, refund_amount: 1500 } } });
     await expect(sb.pushAfterSale(ID.a, { sku: 'FT-1KG' })).rejects.toThrow(/has no after-sale/);
+  });
+
+  it('two sandboxes never push the same after-sale id: on one Temporal server they would name the same case', async () => {
+    const [one, two] = [await sandbox.start({ push: { hubUrl: hub.url }, channel: 'dy-main' }), await sandbox.start({ push: { hubUrl: hub.url }, channel: 'dy-main' })];
+    try {
+      const ids: string[] = [];
+      for (const s of [one, two]) {
+        s.placeOrder({ id: ID.b, lines: [{ sku: 'FT-1KG', qty: 1, price: 2950 }, { sku: 'CHILI', qty: 1, price: 1500 }] });
+        for (const sku of ['FT-1KG', 'CHILI']) {
+          s.updateOrder(ID.b, { afterSale: { sku, status: 12 } });
+          const r = await s.pushAfterSale(ID.b, { sku });
+          expect(r.status).toBe(200);
+          ids.push(String(AfterSaleEvent.parse(received().at(-1)?.events[0]).payload.data.aftersale_id));
+        }
+      }
+      expect(new Set(ids).size).toBe(4);
+    } finally {
+      await one.close();
+      await two.close();
+    }
   });
 
   it('a push signed with another secret is refused by the adapter (401), and recorded so', async () => {

@@ -3,6 +3,7 @@ import type { SandboxDefinition, SandboxRequest, SandboxResponse, SandboxStartOp
 import { SandboxLog } from '../../src/sandbox/core.js';
 import { ErrorScript, hubRoute, jsonResponse, jsonText, parseSandboxInput, PlatformLedger, PlatformListings, pushToHub, startPlatformServer, type PushResult, type SandboxListingInput } from '../../src/sandbox/platform-kit.js';
 import type { PlatformBooks } from '../../src/sandbox/platform-books.js';
+import { idSequence } from '../../src/sandbox/platform-ids.js';
 import { parseJsonSafe } from '../../src/util/json.js';
 import { ADAPTER_ID, type DOUYIN_TAGS } from './constants.js';
 import { business, DOUYIN_ERRORS, douyinMethods, invalid, type DouyinError } from './sandbox-methods.js';
@@ -165,7 +166,8 @@ export const sandbox = {
 
     const secs = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : 0);
     const afterSaleIds = new Map<string, bigint>();
-    let nextAfterSaleId = 7_100_000_000_000_000_000n;
+    // 19 digits from 71, never repeated across sandboxes (src/sandbox/platform-ids.ts): each names a case on a server that outlives this one.
+    const nextAfterSaleId = idSequence({ first: 7_100_000_000_000_000_001n, blocks: 2 ** 36, blockSize: 2n ** 20n });
     /** One signed delivery of one message to the hub's /webhooks/douyin/<channel>. */
     const send = async (orderId: string, tag: string, data: Record<string, unknown>, o: { msgId?: string | undefined; channel?: string | undefined }) => {
       const hub = opts.push?.hubUrl;
@@ -276,7 +278,7 @@ export const sandbox = {
         if (!line) throw new Error(`douyin sandbox pushAfterSale: sku: order ${orderId} has no sku order ${o.lineId ?? o.sku ?? ''}`);
         const tag = o.tag ?? AFTER_SALE_TAG[line.afterSale];
         if (!tag) throw new Error(`douyin sandbox pushAfterSale: tag: sku order ${line.id} has no after-sale (set one with updateOrder first)`);
-        afterSaleIds.set(line.id, afterSaleIds.get(line.id) ?? (nextAfterSaleId += 1n));
+        afterSaleIds.set(line.id, afterSaleIds.get(line.id) ?? nextAfterSaleId());
         // After-sale message data (WIRE-FORMATS §3): parent and sku order, the after-sale and its refund in fen.
         const data = {
           p_id: BigInt(order.id),

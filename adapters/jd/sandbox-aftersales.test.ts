@@ -90,4 +90,19 @@ describe('jd aftersales.pull (jingdong.asc.query.list)', () => {
     expect(() => sb.openAfterSale({ orderId: '1' })).toThrow(/orderId: no order 1/);
     expect(() => sb.updateAfterSale(1, { status: 99 as never })).toThrow(/status/);
   });
+
+  it('two sandboxes never hand out the same service ids: on one Temporal server they would name the same case', async () => {
+    const [one, two] = [await sandbox.start(), await sandbox.start()];
+    try {
+      const ids = [one, two].flatMap((s) => {
+        s.placeOrder({ id: ORDER, lines: [{ sku: 'JD-AS-1', qty: 1, price: 1990 }], modifiedAt: at(-60) });
+        return [s.openAfterSale({ orderId: ORDER, modifiedAt: at(1) }), s.openAfterSale({ orderId: ORDER, modifiedAt: at(2) })].map((r) => r['serviceId']);
+      });
+      for (const id of ids) expect(Number.isSafeInteger(id)).toBe(true);
+      expect(new Set(ids).size).toBe(4);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SandboxLog } from '../../src/sandbox/core.js';
+import { idSequence } from '../../src/sandbox/platform-ids.js';
 import { parseSandboxInput, SandboxTime } from '../../src/sandbox/platform-kit.js';
 import { formatGmt8, parseGmt8 } from '../_shared/signing.js';
 import { JD_ASC_EXPECT, JD_ASC_EXPECTS, JD_ASC_MAX_PAGE_SIZE, JD_ASC_METHOD, JD_ASC_STATUS, JD_ASC_STATUSES } from './aftersales-codes.js';
@@ -48,8 +49,9 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : ty
 
 export function jdAfterSales(d: { orders: Map<string, JdOrder>; log: SandboxLog; clock: () => Date }) {
   const services = new Map<number, JdService>();
-  // JD ids are Java longs the SDKs send as JSON numbers: kept well below 2^53.
-  let next = 1_900_000_001;
+  // JD ids are Java longs the SDKs send as JSON numbers: kept below 2^53. They never repeat
+  // across sandboxes (src/sandbox/platform-ids.ts): each id names a case on a server that outlives this one.
+  const next = idSequence({ first: 1_900_000_001n, blocks: 2 ** 32, blockSize: 2n ** 20n });
   const list: JdMethod = (b) => {
     const start = parseGmt8(text(b['updateTimeBegin']) ?? '');
     const end = parseGmt8(text(b['updateTimeEnd']) ?? '');
@@ -73,7 +75,7 @@ export function jdAfterSales(d: { orders: Map<string, JdOrder>; log: SandboxLog;
       const line = i.sku ? o.lines.find((l) => l.outerSkuId === i.sku) : o.lines[0];
       if (!line) throw new Error(`jd sandbox openAfterSale: sku: order ${i.orderId} has no line ${i.sku ?? ''}`);
       const at = i.modifiedAt ?? d.clock();
-      const s: JdService = { serviceId: next++, orderId: o.orderId, skuId: line.skuId, qty: i.qty ?? line.qty, expect: i.expect, status: JD_ASC_STATUS.APPLIED, applied: at, modified: at };
+      const s: JdService = { serviceId: Number(next()), orderId: o.orderId, skuId: line.skuId, qty: i.qty ?? line.qty, expect: i.expect, status: JD_ASC_STATUS.APPLIED, applied: at, modified: at };
       services.set(s.serviceId, s);
       d.log.record('aftersale.opened', String(s.serviceId), { orderId: s.orderId, expect: s.expect });
       return renderService(s);

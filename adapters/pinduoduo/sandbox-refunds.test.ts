@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { parseConfig } from '../../src/config/load.js';
 import { pinduoduoPulledCase } from '../../src/after-sales/platforms/pinduoduo.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
@@ -66,4 +67,30 @@ describe('pinduoduo sandbox after-sales', () => {
     const err = await a.invoke(CAPABILITY.AFTER_SALES_PULL, { window: { start: at(0).toISOString(), end: at(31).toISOString() } }, testContext()).catch((e: unknown) => e);
     expect(String(err)).toMatch(/window/);
   });
+
+  it('a fresh load of the sandbox (another test file or simulate process on the same Temporal server) never hands out after-sales ids an earlier load did', async () => {
+    // Each load's ids name after-sales cases (after-sales:pinduoduo:<id>) on a server that outlives it:
+    // a repeated id reaches an earlier day's ended case and is never recorded.
+    const first = await refundIdsOfFreshLoad();
+    const second = await refundIdsOfFreshLoad();
+    expect([first.length, second.length]).toEqual([2, 2]);
+    for (const id of [...first, ...second]) expect(Number.isSafeInteger(id) && id > 0).toBe(true);
+    expect(new Set([...first, ...second]).size).toBe(4);
+  });
 });
+
+const RefundId = z.looseObject({ id: z.number() });
+
+/** The ids of two after-sales opened in a newly loaded copy of the sandbox module, as vitest loads one per test file. */
+async function refundIdsOfFreshLoad(): Promise<number[]> {
+  vi.resetModules();
+  const fresh = await import('./sandbox.js');
+  const s = await fresh.sandbox.start();
+  try {
+    const sn = '261205-452750051009001';
+    s.placeOrder({ id: sn, status: 1, lines: [{ sku: 'FT-1KG', qty: 1, price: 5900 }, { sku: 'TEA-250', qty: 1, price: 4800 }] });
+    return ['FT-1KG', 'TEA-250'].map((sku) => RefundId.parse(s.openRefund({ orderSn: sn, sku })).id);
+  } finally {
+    await s.close();
+  }
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SandboxLog } from '../../src/sandbox/core.js';
+import { idSequence } from '../../src/sandbox/platform-ids.js';
 import { parseSandboxInput, SandboxTime, yuan } from '../../src/sandbox/platform-kit.js';
 import { formatGmt8 } from '../_shared/signing.js';
 import { PDD_REFUND_STATUS, type PddOrder } from './sandbox-orders.js';
@@ -74,8 +75,11 @@ export function renderRefund(r: PddRefund): Record<string, unknown> {
   };
 }
 
-/** Ids count across every sandbox of the process, as PDD's never repeat (see the Taobao sandbox's refund ids). */
-let nextRefund = 9_100_000_001;
+/**
+ * Ids never repeat, across every sandbox of the process and beyond it, as PDD's (see the Taobao
+ * sandbox's refund ids): safe integers from 9,100,000,001, in blocks of 2^20 after-sales.
+ */
+const nextRefund = idSequence({ first: 9_100_000_001n, blocks: 2 ** 32, blockSize: 2n ** 20n });
 
 /** The refund book of a PDD sandbox: the world opens and moves refunds, the router lists them. */
 export function pddRefunds(d: { orders: Map<string, PddOrder>; log: SandboxLog; clock: () => Date }) {
@@ -120,7 +124,7 @@ export function pddRefunds(d: { orders: Map<string, PddOrder>; log: SandboxLog; 
       const line = i.sku ? o.lines.find((l) => l.sku === i.sku) : o.lines[0];
       if (!line) throw new Error(`pinduoduo sandbox openRefund: sku: order ${i.orderSn} has no line ${i.sku ?? ''}`);
       const r: PddRefund = {
-        id: nextRefund++,
+        id: Number(nextRefund()),
         orderSn: o.sn,
         type: i.type,
         status: i.type === PDD_AFTER_SALES_TYPE.REFUND_ONLY ? PDD_AFTER_SALES_STATUS.WAIT_SELLER_REFUND : PDD_AFTER_SALES_STATUS.WAIT_SELLER_RETURN,

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { parseConfig } from '../../src/config/load.js';
 import { taobaoPulledCase } from '../../src/after-sales/platforms/taobao-pulled.js';
 import { CAPABILITY } from '../../src/sdk/capabilities.js';
@@ -52,4 +53,31 @@ describe('taobao sandbox refunds', () => {
     expect(taobaoPulledCase({ channel: r.config.channels[0], record: last[0] })).toMatchObject({ caseKey: `after-sales:taobao:${id}`, orderKey: `tb:${tid}`, type: 'return_and_refund', lines: [{ lineId: oid }], first: { status: 'refunded', refund: { minor: 4800 } } });
     expect(sb.state().refunds).toHaveLength(1);
   });
+
+  it('a fresh load of the sandbox (another test file or simulate process on the same Temporal server) never hands out refund ids an earlier load did', async () => {
+    // Each load's ids name after-sales cases (after-sales:taobao:<refund_id>) on a server that outlives it:
+    // a repeated id reaches an earlier day's ended case and is never recorded.
+    const first = await refundIdsOfFreshLoad();
+    const second = await refundIdsOfFreshLoad();
+    expect([first.length, second.length]).toEqual([2, 2]);
+    for (const id of [...first, ...second]) expect(id).toMatch(/^7\d{18}$/);
+    expect(new Set([...first, ...second]).size).toBe(4);
+  });
 });
+
+const RefundIds = z.array(z.looseObject({ refund_id: z.string() }));
+
+/** The refund ids of two lines refunded in a newly loaded copy of the sandbox module, as vitest loads one per test file. */
+async function refundIdsOfFreshLoad(): Promise<string[]> {
+  vi.resetModules();
+  const fresh = await import('./sandbox.js');
+  const s = await fresh.sandbox.start();
+  try {
+    const tid = '4012345678901239001';
+    s.placeOrder({ id: tid, lines: [{ sku: 'FT-1KG', qty: 1, price: 5900 }, { sku: 'TEA-250', qty: 1, price: 4800 }] });
+    for (const sku of ['FT-1KG', 'TEA-250']) s.updateOrder(tid, { refund: { sku, status: 'SUCCESS' } });
+    return RefundIds.parse(s.state().refunds).map((r) => r.refund_id);
+  } finally {
+    await s.close();
+  }
+}

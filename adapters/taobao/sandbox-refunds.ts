@@ -1,4 +1,5 @@
 import type { SandboxLog } from '../../src/sandbox/core.js';
+import { idSequence } from '../../src/sandbox/platform-ids.js';
 import { yuan } from '../../src/sandbox/platform-kit.js';
 import { formatGmt8, parseGmt8 } from '../_shared/signing.js';
 import type { TopLine, TopRefundStatus, TopTrade } from './sandbox-trades.js';
@@ -43,11 +44,12 @@ function render(r: TopRefund): Record<string, unknown> {
 }
 
 /**
- * Refund ids count across every sandbox of the process, as a platform's ids never repeat: two
- * simulated days on one Temporal server would otherwise name the same after-sales case
+ * Refund ids never repeat, across every sandbox of the process and beyond it (src/sandbox/platform-ids.ts):
+ * two simulated days on one Temporal server would otherwise name the same after-sales case
  * (after-sales:taobao:<refund_id>) and the second day's refunds would reach the first's closed case.
+ * 19 digits from 7 (past 2^53, as TOP's are), in blocks of 2^20 refunds.
  */
-let nextRefund = 1n;
+const nextRefund = idSequence({ first: 7_000_000_000_000_000_001n, blocks: 2 ** 39, blockSize: 2n ** 20n });
 
 export function topRefunds(d: { log: SandboxLog }) {
   const byLine = new Map<string, TopRefund>();
@@ -86,7 +88,7 @@ export function topRefunds(d: { log: SandboxLog }) {
         if (line.refundStatus === 'SUCCESS') r.succeeded ??= at;
         return;
       }
-      const id = (7_000_000_000_000_000_000n + nextRefund++).toString();
+      const id = nextRefund().toString();
       byLine.set(line.oid, { refundId: id, tid: t.tid, oid: line.oid, status: line.refundStatus, fee: line.divide, hasGoodReturn: RETURNING.has(line.refundStatus), created: at, modified: at, succeeded: line.refundStatus === 'SUCCESS' ? at : undefined });
       d.log.record('refund.opened', id, { tid: t.tid, oid: line.oid });
     },

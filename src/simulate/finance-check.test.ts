@@ -41,8 +41,6 @@ function books(): PlatformSide[] {
         ],
         [
           { orderId: 'T1', lineId: 'x', currency: 'CNY', amount: 1000, refundedAt: '2026-11-01T12:00:00.000Z' },
-          // The hub's order says closed_by_refund but carries no amount: flagged in its file.
-          { orderId: 'T3', lineId: 'y', currency: 'CNY', amount: 5000, refundedAt: '2026-11-01T05:00:00.000Z' },
         ],
       ),
     },
@@ -65,17 +63,37 @@ function books(): PlatformSide[] {
   ];
 }
 
+/** T3's refund on Taobao's books: the hub's order says closed_by_refund but carries no amount, so its file flags it. */
+const T3_REFUND = { orderId: 'T3', lineId: 'y', currency: 'CNY', amount: 5000, refundedAt: '2026-11-01T05:00:00.000Z' };
+
 const compare = (sides: PlatformSide[]) => compareFinance({ months: ['2026-11'], utcOffset: '+08:00', sides, hub: new Map([['2026-11', november]]) });
 
 describe('FINANCE_AGREES: the reconciliation CSV against the platforms own books', () => {
-  it('agrees when every order, payment and refund matches, and lists the refunds the hub flagged as lacking amounts', () => {
+  it('agrees when every order, payment and refund matches', () => {
     const { result, notes } = compare(books());
     expect(result).toMatchObject({ id: 'FINANCE_AGREES', checked: 12, violated: 0, examples: [] });
-    expect(notes.join('\n')).toContain('taobao 2026-11: 1 refund(s) of 5000 CNY minor units paid out by the platform are not in the hub');
-    expect(notes.join('\n')).toContain('tb-main:T3');
     // Each platform's figures, both sides, for the report.
-    expect(notes).toContain('FINANCE_AGREES: taobao 2026-11 CNY (minor units): hub 2 orders, received 23000, refunds 1000; platform 2 orders, received 23000, refunds 6000');
+    expect(notes).toContain('FINANCE_AGREES: taobao 2026-11 CNY (minor units): hub 2 orders, received 23000, refunds 1000; platform 2 orders, received 23000, refunds 1000');
     expect(notes).toContain('FINANCE_AGREES: shopify 2026-11 USD (minor units): hub 1 orders, received 5899, refunds 1000; platform 1 orders, received 5899, refunds 1000');
+  });
+
+  it('counts a Taobao refund paid out that the hub only flags as lacking its amount: its after-sales case gives the amount', () => {
+    const sides = books();
+    sides[0]?.books.refunds.push(T3_REFUND);
+    const { result } = compare(sides);
+    expect(result.violated).toBe(1);
+    expect(result.examples[0]).toEqual({ key: 'taobao 2026-11 CNY', detail: 'refunds: hub 1000 vs taobao 6000 CNY minor units; 1 order(s) differ: tb-main:T3 hub 0 / platform 5000' });
+  });
+
+  it('lets a flagged refund agree on a platform whose after-sales are not pulled, and lists it', () => {
+    const sides = books();
+    const taobao = sides[0];
+    if (taobao) taobao.platform = 'youzan';
+    taobao?.books.refunds.push(T3_REFUND);
+    const { result, notes } = compare(sides);
+    expect(result).toMatchObject({ checked: 12, violated: 0, examples: [] });
+    expect(notes.join('\n')).toContain('youzan 2026-11: 1 refund(s) of 5000 CNY minor units paid out by the platform are not in the hub');
+    expect(notes.join('\n')).toContain('tb-main:T3');
   });
 
   it('names the platform, the figure, both sums and the order when a payment differs', () => {

@@ -1,4 +1,3 @@
-import { CASE_FROM_PULL } from '../after-sales/platforms/pulled-index.js';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { offsetMinutes } from '../finance/config.js';
@@ -6,6 +5,7 @@ import { TOTAL_LABEL } from '../finance/csv.js';
 import { parseMinor } from '../finance/money.js';
 import { localDay, monthRange, NOTE } from '../finance/reconcile.js';
 import type { PlatformBooks } from '../sandbox/platform-books.js';
+import { CASE_FROM_PULL } from '../after-sales/platforms/pulled-index.js';
 import { WORLD, WORLD_PLATFORMS, type SandboxWorld } from '../sandbox/world.js';
 import { errorMessage } from '../util/errors.js';
 import { INVARIANT, type InvariantResult } from './invariants.js';
@@ -97,15 +97,17 @@ const MAX_KEYS = 5;
 
 export interface FinanceComparison {
   result: InvariantResult;
-  /** What the check saw but does not count as a violation (refunds the hub flagged as missing their amounts). */
+  /** What the check saw but does not count as a violation (refunds the hub flagged as missing their amounts, on platforms whose after-sales are not pulled). */
   notes: string[];
 }
 
 /**
- * Compares per month, platform and currency. A refund the platform paid out counts as agreeing
- * when the hub's file flags its order `refund_status_without_amounts` (the reconciliation's own
- * statement that the figure lacks it, README "Finance reconciliation"); each such gap is listed in
- * the notes with its amount. A refund the hub neither counts nor flags is a violation.
+ * Compares per month, platform and currency. On a platform whose after-sales the hub does not
+ * pull, a refund the platform paid out counts as agreeing when the hub's file flags its order
+ * `refund_status_without_amounts` (the reconciliation's own statement that the figure lacks it,
+ * README "Finance reconciliation"); each such gap is listed in the notes with its amount. Where
+ * after-sales are pulled (Taobao, Pinduoduo, ...), the case records the amount for the
+ * reconciliation, so a refund missing from the hub's figures is a violation, flagged or not.
  */
 export function compareFinance(i: { months: readonly string[]; utcOffset: string; sides: readonly PlatformSide[]; hub: ReadonlyMap<string, readonly DetailLine[]> }): FinanceComparison {
   let checked = 0;
@@ -122,6 +124,7 @@ export function compareFinance(i: { months: readonly string[]; utcOffset: string
       return t >= range.from.getTime() && t < range.to.getTime();
     };
     for (const side of i.sides) {
+      const pulled = Object.hasOwn(CASE_FROM_PULL, side.platform);
       // Per currency, per order key: what the hub's file says and what the platform's books say.
       const hub = new Map<string, Map<string, OrderFigures>>();
       const book = new Map<string, Map<string, OrderFigures>>();
@@ -154,7 +157,7 @@ export function compareFinance(i: { months: readonly string[]; utcOffset: string
       for (const [currency, orders] of book) {
         for (const [key, f] of orders) {
           const h = hub.get(currency)?.get(key);
-          if (f.refunds > 0n && (h?.refunds ?? 0n) === 0n && flagged.has(key)) missing.set(`${currency} ${key}`, f.refunds);
+          if (!pulled && f.refunds > 0n && (h?.refunds ?? 0n) === 0n && flagged.has(key)) missing.set(`${currency} ${key}`, f.refunds);
         }
       }
       for (const key of side.books.unpricedRefunds) notes.push(`FINANCE_AGREES: ${side.platform} order ${side.channel}:${key} had a refund done that the sandbox gives no amount for (not compared)`);
