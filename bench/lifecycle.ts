@@ -78,6 +78,8 @@ export interface LifecycleSide {
   cpuPerOrder: CpuSample;
   /** Cores kept busy over the timed rounds (all three processes' CPU / wall time). */
   coresBusy: number | null;
+  /** This process's main thread (event loop: HTTP, intake, activities, sandboxes, load) busy share over the timed rounds, 0-1. */
+  mainThreadBusy: number;
 }
 
 /** Eager start on (hub) against off (plain), same servers, rounds alternating: on/off ratios. */
@@ -206,6 +208,8 @@ interface Collected {
   starts: { started: number; eager: number };
   cpu: CpuSample;
   engine: Record<EnginePart, number>[];
+  /** Event-loop active and idle time over the timed rounds, ms. */
+  loop: { active: number; idle: number };
 }
 
 /** A counter's total over its labels. */
@@ -326,7 +330,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     await Promise.all(Object.values(hubs).map((h) => h?.stop()));
   });
 
-  const runSide = async (side: LifecycleSideName, n: number, tag: string): Promise<{ ms: number; cpu: CpuSample; answer: number[]; after: number[]; steps: (number | null)[][]; engine: Record<EnginePart, number>[] }> => {
+  const runSide = async (side: LifecycleSideName, n: number, tag: string): Promise<{ ms: number; cpu: CpuSample; loop: { active: number; idle: number }; answer: number[]; after: number[]; steps: (number | null)[][]; engine: Record<EnginePart, number>[] }> => {
     const h = side === 'floor' ? null : hubs[side];
     if (side !== 'floor' && !h) throw new Error(`${side} hub not started`);
     // Bodies and signatures are built before the clock starts: that is the platform's work, not ours.
@@ -340,6 +344,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     /** Wall-clock time of each webhook answer, comparable with the workflow timeline's times. */
     const answeredAt = new Map<string, number>();
     const cpu0 = sampleCpu(env.pids ?? {});
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     await runPool(n, o.concurrency, async (i) => {
       const s = performance.now();
@@ -374,6 +379,8 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     });
     const ms = performance.now() - t0;
     const cpu = cpuBetween(cpu0, sampleCpu(env.pids ?? {}));
+    const elu = performance.eventLoopUtilization(elu0);
+    const loop = { active: elu.active, idle: elu.idle };
     if (h) {
       // Untimed check that each order does reach pushed_to_wms, so the rate counts finished orders.
       // The trade lands inside the push activity, one activity completion and workflow task before
@@ -395,12 +402,12 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       const steps = await Promise.all(workflowIds.map(async (id) => stepTimes((await client.workflow.getHandle(id).query(getOrderState)).timeline, answeredAt.get(id) ?? Number.NaN)));
       const histories = await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).fetchHistory()));
       const engine = histories.map((hist) => engineSplit(hist.events ?? [], CAPABILITY.WMS_ORDER_PUSH)).filter((x) => x !== null);
-      return { ms, cpu, answer, after, steps, engine };
+      return { ms, cpu, loop, answer, after, steps, engine };
     }
-    return { ms, cpu, answer, after, steps: [], engine: [] };
+    return { ms, cpu, loop, answer, after, steps: [], engine: [] };
   };
 
-  const empty = (): Collected => ({ rounds: [], answer: [], after: [], steps: [], starts: { started: 0, eager: 0 }, cpu: NO_CPU, engine: [] });
+  const empty = (): Collected => ({ rounds: [], answer: [], after: [], steps: [], starts: { started: 0, eager: 0 }, cpu: NO_CPU, engine: [], loop: { active: 0, idle: 0 } });
   const collected: Record<LifecycleSideName, Collected> = { floor: empty(), hub: empty(), plain: empty(), tuned: empty() };
   try {
     for (const [side, c] of hubConfigs) {
@@ -430,6 +437,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
         c.rounds.push({ n: o.n, ms: res.ms, rate: ratePerSecond(o.n, res.ms) });
         c.cpu = addCpu(c.cpu, res.cpu);
         c.engine.push(...res.engine);
+        c.loop = { active: c.loop.active + res.loop.active, idle: c.loop.idle + res.loop.idle };
         c.answer.push(...res.answer);
         c.after.push(...res.after);
         c.steps.push(...res.steps);
@@ -458,6 +466,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
       starts: c.starts,
       cpuPerOrder: { bench: c.cpu.bench / Math.max(1, n), temporal: per(c.cpu.temporal), redis: per(c.cpu.redis) },
       coresBusy: all === null || ms === 0 ? null : all / ms,
+      mainThreadBusy: c.loop.active + c.loop.idle === 0 ? 0 : c.loop.active / (c.loop.active + c.loop.idle),
     };
   };
   const floor = sideOf('floor');

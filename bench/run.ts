@@ -201,12 +201,12 @@ function printLifecycleCpu(r: LifecycleResult): void {
   console.log(`\n   CPU per order over the timed rounds (ms; this process = hub, worker, sandboxes and load generator, all threads), on ${cores} cores:`);
   console.log(
     table(
-      ['side', 'this process', 'Temporal', 'Redis', 'total', 'cores busy', 'rate the cores allow', `mean at ${r.options.concurrency} in flight >=`],
+      ['side', 'this process', 'Temporal', 'Redis', 'total', 'cores busy', 'main thread busy', 'rate the cores allow', `mean at ${r.options.concurrency} in flight >=`],
       sides.map((s) => {
         const c = s.cpuPerOrder;
         const total = c.temporal === null || c.redis === null ? null : c.bench + c.temporal + c.redis;
         const allowed = total === null || total === 0 ? null : (cores * 1000) / total;
-        return [LIFECYCLE_SIDE_LABEL[s.side], cpu(c.bench), cpu(c.temporal), cpu(c.redis), cpu(total), s.coresBusy === null ? '-' : s.coresBusy.toFixed(2), allowed === null ? '-' : `${rate(allowed)}/s`, allowed === null ? '-' : `${ms((r.options.concurrency / allowed) * 1000)} ms`];
+        return [LIFECYCLE_SIDE_LABEL[s.side], cpu(c.bench), cpu(c.temporal), cpu(c.redis), cpu(total), s.coresBusy === null ? '-' : s.coresBusy.toFixed(2), `${(s.mainThreadBusy * 100).toFixed(0)} %`, allowed === null ? '-' : `${rate(allowed)}/s`, allowed === null ? '-' : `${ms((r.options.concurrency / allowed) * 1000)} ms`];
       }),
     ),
   );
