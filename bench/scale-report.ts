@@ -75,7 +75,7 @@ export function scaleReading(cpus: number, ratios: readonly ScaleRatio[]): strin
   const two = ratios.find((r) => r.label.startsWith('cluster 2 workers'));
   if (two && Number.isFinite(two.rate)) {
     const change = two.rate >= 1.05 ? 'more' : two.rate <= 0.95 ? 'fewer' : 'about as many';
-    lines.push(`In this run 2 workers completed ${change} orders per second than 1 (${two.rate.toFixed(3)}x).`);
+    lines.push(`In this run 2 workers completed ${change} orders per second ${change === 'about as many' ? 'as' : 'than'} 1 (${two.rate.toFixed(3)}x).`);
   }
   return lines;
 }
