@@ -274,7 +274,7 @@ function printScale(outcome: ScaleOutcome): void {
   console.log('');
   console.log(table(['ratio', 'orders/s', 'paid->WMS p50', 'p99'], ratios.map((q) => [q.label, x(q.rate), x(q.p50), x(q.p99)])));
   console.log('');
-  for (const line of scaleReading(cpus().length, ratios)) console.log(`   ${line}`);
+  for (const line of scaleReading(availableParallelism(), ratios)) console.log(`   ${line}`);
   console.log(`   load average (1 min) ${r.load.start.toFixed(1)} at the start, ${r.load.end.toFixed(1)} at the end; phases (s): ${Object.entries(r.phaseS).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
 
