@@ -184,7 +184,7 @@ function stepTimes(timeline: readonly TimelineEntry[], answeredAt: number): (num
   });
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Promise<Error>): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Promise<Error>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => void onTimeout().then(reject, reject), ms);
     p.then(
@@ -248,14 +248,19 @@ export async function benchOrderText(): Promise<() => string> {
   };
 }
 
-/** The section C hub: the Shopify bench channel, SF and Wangdiantong sandboxes as courier and WMS, rules on. */
-export function lifecycleHubConfig(x: { temporalAddress: string; redisUrl: string; taskQueue: string; keyPrefix: string; logLevel: string; worker?: Record<string, unknown> }, sf: SfSandbox, wdt: WdtSandbox) {
+/**
+ * The section C hub's config as written in a config file (secrets as ${ENV} references, their
+ * values in `secrets`): the Shopify bench channel, SF and Wangdiantong sandboxes as courier and
+ * WMS, rules on. Section J writes it to a file for `zhongshu start` processes.
+ */
+export function lifecycleHubRawConfig(x: { temporalAddress: string; redisUrl: string; taskQueue: string; keyPrefix: string; logLevel: string; worker?: Record<string, unknown> }, sf: SfSandbox, wdt: WdtSandbox): { raw: Record<string, unknown>; secrets: Record<string, string> } {
   const mappingsDir = path.join(packageRoot(), 'mappings');
   const secrets: Record<string, string> = { BENCH_SHOPIFY_SECRET: SECRET };
   const sfConfig = secretsToEnv('sf', 'sf-express', { ...sf.connectorConfig(), timeoutMs: 10_000 }, secrets);
   const wdtConfig = secretsToEnv('wdt', 'wangdiantong', { ...wdt.connectorConfig('enterprise'), timeoutMs: 10_000 }, secrets);
-  const cfg = parseConfig(
-    {
+  return {
+    secrets,
+    raw: {
       temporal: { address: x.temporalAddress, taskQueue: x.taskQueue, ...(x.worker ? { worker: x.worker } : {}) },
       redis: { url: x.redisUrl, keyPrefix: x.keyPrefix },
       mappings: { dir: mappingsDir },
@@ -275,9 +280,13 @@ export function lifecycleHubConfig(x: { temporalAddress: string; redisUrl: strin
       },
       log: { level: x.logLevel },
     },
-    secrets,
-  );
-  return { cfg, secrets };
+  };
+}
+
+/** The section C hub config, parsed. */
+export function lifecycleHubConfig(x: Parameters<typeof lifecycleHubRawConfig>[0], sf: SfSandbox, wdt: WdtSandbox) {
+  const { raw, secrets } = lifecycleHubRawConfig(x, sf, wdt);
+  return { cfg: parseConfig(raw, secrets), secrets };
 }
 
 export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddress: string; redisUrl: string; pids?: CpuPids; logger: Logger; hubLogger: Logger; progress: (msg: string) => void }): Promise<LifecycleResult> {

@@ -1,10 +1,11 @@
 // `npm run bench`: A. engine floor vs hub (issue 2), B. mapping engine speed (issue 3),
 // C. full lifecycle vs a floor with the same activity count (issue 4) and eager workflow start on vs off (issue 19), D. resilience layers (issue 7),
-// E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16), G. sustained load and H. the dev server's SQLite settings (issue 19), I. historical import (issue 17).
+// E. legacy ERP over ODBC (issue 8), F. monthly finance export (issue 16), G. sustained load and H. the dev server's SQLite settings (issue 19), I. historical import (issue 17),
+// J. the hub as http + worker processes on the Temporal cluster, 1 vs 2 workers, beside the dev server (issue 19).
 // Numbers are only compared within one run (ratios against a baseline measured alongside),
 // because this runs on small, noisy machines. Tables go to stdout, progress to stderr.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
@@ -21,6 +22,8 @@ import { runFinanceBench, type FinanceOptions, type FinanceResult } from './fina
 import { runImportBench, type ImportBenchOptions, type ImportBenchResult } from './import.js';
 import { KEEP_UP_DRAIN_S, runLoadBench, type LoadOptions, type LoadResult } from './load.js';
 import { runSqliteBench, type SqliteOptions, type SqliteResult } from './sqlite.js';
+import { runScaleBench, type ScaleOptions, type ScaleOutcome } from './scale.js';
+import { SCALE_SIDE_LABEL, scaleRatios, scaleReading } from './scale-report.js';
 import { installCleanupHandlers, startBenchServices } from './services.js';
 import { ms, rate, table, verdict } from './table.js';
 
@@ -121,8 +124,22 @@ const loadOpts: LoadOptions = {
 // Section H (issue 19): the dev server's SQLite settings, BENCH_SQLITE_N workflows (300) per setting
 // and round, BENCH_SQLITE_ROUNDS (2), 16 in flight.
 const sqliteOpts: SqliteOptions = { n: envInt('BENCH_SQLITE_N', 300, 1), concurrency: envInt('BENCH_SQLITE_CONCURRENCY', 16, 1), rounds: envInt('BENCH_SQLITE_ROUNDS', 2, 1) };
-// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp, finance, load, sqlite or import (comma-separated for several) runs only those sections.
-const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance', 'load', 'sqlite', 'import'];
+// Section J (issue 19): the hub as processes on the Temporal cluster (1 and 2 workers) and on the dev
+// server. BENCH_SCALE_N orders per side and round (120) at BENCH_SCALE_CONCURRENCY (16) in flight,
+// each batch after BENCH_SCALE_WARMUP (10) orders, BENCH_SCALE_ROUNDS (2); the whole section,
+// start-ups included, is sized for ~3 minutes on 2 cores.
+const scaleOpts: ScaleOptions = {
+  n: envInt('BENCH_SCALE_N', 120, 1),
+  rounds: envInt('BENCH_SCALE_ROUNDS', 2, 1),
+  concurrency: envInt('BENCH_SCALE_CONCURRENCY', 16, 1),
+  warmup: envInt('BENCH_SCALE_WARMUP', 10),
+  orderTimeoutMs: envInt('BENCH_SCALE_TIMEOUT_S', 60, 1) * 1000,
+  sfLatencyMs: lifecycleOpts.sfLatencyMs,
+  wdtLatencyMs: lifecycleOpts.wdtLatencyMs,
+  hubLogLevel: process.env['BENCH_HUB_LOG'] ?? 'info',
+};
+// BENCH_ONLY=engine, lifecycle, mapping, resilience, legacy-erp, finance, load, sqlite, import or scale (comma-separated for several) runs only those sections.
+const SECTIONS = ['engine', 'lifecycle', 'mapping', 'resilience', 'legacy-erp', 'finance', 'load', 'sqlite', 'import', 'scale'];
 const only = (process.env['BENCH_ONLY'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of only) if (!SECTIONS.includes(x)) throw new Error(`BENCH_ONLY=${x}: expected one or more of ${SECTIONS.join(', ')}`);
 const runs = (section: string) => only.length === 0 || only.includes(section);
@@ -233,6 +250,32 @@ function printLoad(r: LoadResult): void {
     ),
   );
   console.log(`\n   highest rate completion kept up with: ${r.sustainedRate === null ? 'none of the steps' : `${r.sustainedRate} orders/s`}`);
+}
+
+function printScale(outcome: ScaleOutcome): void {
+  if (!outcome.ran) {
+    console.log(`\nJ. Scale: 1 vs 2 worker processes on the Temporal cluster: SKIPPED: ${outcome.skipped}`);
+    return;
+  }
+  const r = outcome.result;
+  const o = r.options;
+  console.log(`\nJ. Scale (issue 19): the hub as \`zhongshu start --role http\` + \`--role worker\` processes on the Temporal cluster (frontend, history, matching, worker on PostgreSQL; deploy/temporal/config) and on the dev server`);
+  console.log(`   ${o.n} orders x ${o.rounds} rounds per side, ${o.concurrency} in flight, warm-up ${o.warmup} before each batch; signed Shopify webhooks over HTTP to the http process, through the section C lifecycle (SF after ${o.sfLatencyMs} ms, WDT after ${o.wdtLatencyMs} ms); hub log level ${o.hubLogLevel}`);
+  console.log(`   orders/s = webhook to trade recorded at the WDT sandbox; paid-to-WMS = webhook answer -> trade recorded; sides alternate within each round in the order shown; both Temporals and hubs stay up throughout; a fresh second worker process joins the cluster's task queue for its batch each round`);
+  console.log(`   neither Temporal store syncs to disk (dev server SQLite synchronous=OFF, cluster PostgreSQL fsync=off); every side shares one redis-server and one order-store PostgreSQL\n`);
+  console.log(
+    table(
+      ['side', 'orders/s', 'per round', 'answer p50', 'p99', 'paid->WMS p50', 'p99', 'max', 'WMS pushes per worker'],
+      r.sides.map((s) => [SCALE_SIDE_LABEL[s.side], rate(s.rate), s.perRound.map(rate).join(' / '), ms(s.answer.p50), ms(s.answer.p99), ms(s.paidToWms.p50), ms(s.paidToWms.p99), ms(s.paidToWms.max), s.pushesPerWorker.join(' / ')]),
+    ),
+  );
+  const ratios = scaleRatios(r.sides);
+  const x = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-');
+  console.log('');
+  console.log(table(['ratio', 'orders/s', 'paid->WMS p50', 'p99'], ratios.map((q) => [q.label, x(q.rate), x(q.p50), x(q.p99)])));
+  console.log('');
+  for (const line of scaleReading(availableParallelism(), ratios)) console.log(`   ${line}`);
+  console.log(`   load average (1 min) ${r.load.start.toFixed(1)} at the start, ${r.load.end.toFixed(1)} at the end; phases (s): ${Object.entries(r.phaseS).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
 
 function printSqlite(r: SqliteResult): void {
@@ -419,6 +462,20 @@ async function main(): Promise<number> {
     printSqlite(sqlite);
   }
 
+  let scale: ScaleOutcome | null = null;
+  let scaleError: string | null = null;
+  if (runs('scale')) {
+    progress('section J: the hub as processes on the Temporal cluster (1 and 2 workers) and on the dev server');
+    try {
+      scale = await runScaleBench(scaleOpts, { logger, progress, loadavg: () => loadavg()[0] ?? Number.NaN });
+    } catch (err) {
+      scaleError = errorMessage(err);
+      progress(`scale bench failed: ${scaleError}`);
+    }
+    if (scale) printScale(scale);
+    else console.log(`\nJ. Scale: FAILED: ${scaleError}`);
+  }
+
   let mapping: MappingResult | null = null;
   if (runs('mapping')) {
     progress('mapping bench');
@@ -460,10 +517,11 @@ async function main(): Promise<number> {
     import: historicalImport,
     load: load ?? (loadError ? { error: loadError } : null),
     sqlite,
+    scale: scale ? (scale.ran ? scale.result : { skipped: scale.skipped }) : scaleError ? { error: scaleError } : null,
   };
   await writeFile(out, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nSummary written to ${path.relative(process.cwd(), out)} (${summary.durationS.toFixed(0)} s)`);
-  return engineError || lifecycleError || legacyErpError || loadError ? 1 : 0;
+  return engineError || lifecycleError || legacyErpError || loadError || scaleError ? 1 : 0;
 }
 
 // Exit explicitly: a leftover gRPC or Redis handle must not keep a finished bench alive. The

@@ -4,7 +4,11 @@
 # BENCH_HUB_LOG, BENCH_MAP_MS, BENCH_BLOCK_RUNS, BENCH_MAPPING=<adapter or id>,
 # Section D (resilience layers, issue 7): BENCH_RES_MS (400 per variant and round), BENCH_RES_ROUNDS (3),
 # BENCH_RES_CONCURRENCY (16).
-# BENCH_ONLY=engine|lifecycle|mapping|resilience|legacy-erp|finance|load|sqlite|import (comma-separated for several; default all).
+# BENCH_ONLY=engine|lifecycle|mapping|resilience|legacy-erp|finance|load|sqlite|import|scale (comma-separated for several; default all).
+# Section J (the hub as http + worker processes, 1 vs 2 workers on the Temporal cluster beside the dev server, issue 19):
+# BENCH_SCALE_N (120 orders per side and round), BENCH_SCALE_ROUNDS (2), BENCH_SCALE_CONCURRENCY (16),
+# BENCH_SCALE_WARMUP (10 before each batch), BENCH_SCALE_TIMEOUT_S (60);
+# skipped unless scripts/provision/temporal-server.sh has built the server.
 # Section H (dev server SQLite settings, issue 19): BENCH_SQLITE_N (300), BENCH_SQLITE_ROUNDS (2), BENCH_SQLITE_CONCURRENCY (16).
 # Section G (sustained load, issue 19): BENCH_LOAD_RATES (5,10,15,20,30,40 orders/s, stepped up until
 # completion falls behind), BENCH_LOAD_S (60 s per rate), BENCH_LOAD_DRAIN_S (60).

@@ -22,7 +22,7 @@ import { DecisionQueue } from '../src/store/decisions.js';
 import { workflowIdFor } from '../src/intake/order-intake.js';
 import { errorMessage } from '../src/util/errors.js';
 import { freePort } from './support/global-setup.js';
-import { startHubProcess, type HubProcess } from './support/hub-process.js';
+import { startHubProcess, type HubProcess } from '../bench/hub-process.js';
 
 /**
  * The production topology for real: Temporal's four services as separate processes on

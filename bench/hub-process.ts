@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { packageRoot } from '../../src/util/package-info.js';
+import { packageRoot } from '../src/util/package-info.js';
 
 /**
- * `zhongshu start --role <role>` as a real child process (the CLI from source through tsx, so the
- * test needs no build), output to a log file. Ready once it printed its banner.
+ * `zhongshu start --role <role>` as a real child process (the CLI from source through tsx, so
+ * neither the tests nor the bench need a build), output to a log file. Ready once it printed its
+ * banner. Shared by tests/cluster-topology.test.ts and bench section J.
  */
 export interface HubProcess {
   readonly role: string;
@@ -20,10 +21,15 @@ const BANNER = /Zhongshu is up \(role: (\w+)\)/;
 
 export async function startHubProcess(o: { role: 'http' | 'worker'; configFile: string; env: NodeJS.ProcessEnv; logFile: string; readyTimeoutMs: number }): Promise<HubProcess> {
   const root = packageRoot();
-  const out = createWriteStream(o.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), 'start', '--role', o.role, '--config', o.configFile], { cwd: root, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
+  // The child writes its log to the file itself: piping it through this process would put every
+  // log line of a busy hub on this event loop (the bench's load generator and sandboxes).
+  const fd = openSync(o.logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli.ts'), 'start', '--role', o.role, '--config', o.configFile], { cwd: root, env: o.env, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const deadline = Date.now() + o.readyTimeoutMs;
   for (;;) {
@@ -49,7 +55,6 @@ export async function startHubProcess(o: { role: 'http' | 'worker'; configFile: 
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await kill('SIGTERM');
       clearTimeout(timer);
-      out.end();
     },
   };
 }
