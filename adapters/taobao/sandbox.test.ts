@@ -254,3 +254,22 @@ describe('taobao sandbox: extras', () => {
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
 });
+
+describe('taobao sandbox: closing a trade', () => {
+  it('closes an unpaid trade as TRADE_CLOSED_BY_TAOBAO, which is no sale in its books', () => {
+    const tid = '4012345678901239001';
+    sb.placeOrder({ id: tid, status: 'WAIT_BUYER_PAY', lines: [{ sku: 'COVER', qty: 1, price: 1990 }] });
+    expect(sb.updateOrder(tid, { status: 'TRADE_CLOSED_BY_TAOBAO' }).status).toBe('TRADE_CLOSED_BY_TAOBAO');
+    expect(sb.books().sales.some((s) => s.orderId === tid)).toBe(false);
+  });
+
+  it('refuses TRADE_CLOSED_BY_TAOBAO for a paid trade: TOP closes one only through refunds (TRADE_CLOSED), so the sale stays in the books with its refund', () => {
+    const tid = '4012345678901239002';
+    sb.placeOrder({ id: tid, status: 'PAID_FORBID_CONSIGN', lines: [{ sku: 'COVER', qty: 2, price: 1990 }] });
+    expect(() => sb.updateOrder(tid, { status: 'TRADE_CLOSED_BY_TAOBAO' })).toThrow(/status: trade 4012345678901239002 was paid/);
+    expect(sb.updateOrder(tid, { refund: { sku: 'COVER', status: 'SUCCESS' } }).status).toBe('TRADE_CLOSED');
+    const books = sb.books();
+    expect(books.sales.find((s) => s.orderId === tid)?.received).toBe(3980);
+    expect(books.refunds.filter((r) => r.orderId === tid).reduce((a, r) => a + r.amount, 0)).toBe(3980);
+  });
+});

@@ -47,6 +47,8 @@ export interface TaobaoSandbox extends SandboxSystem {
   placeOrder(input: TaobaoOrderInput): ReturnType<typeof tradeState>;
   /** Pays, holds, cancels, refunds a line, changes the address; bumps `modified`. */
   updateOrder(tid: string, patch: TaobaoOrderPatch): ReturnType<typeof tradeState>;
+  /** One trade's state (null: no such trade), without copying the whole book as state() does. */
+  trade(tid: string): ReturnType<typeof tradeState> | null;
   /** Lists a SKU on an item (placeOrder lists unknown SKUs itself). */
   listItem(input: SandboxListingInput): { sku: string; numIid: string; skuId: string };
   /** Answers the next matching call(s) with this TOP error instead. */
@@ -209,6 +211,11 @@ export const sandbox = {
         const t = trades.get(tid);
         if (!t) throw new Error(`taobao sandbox updateOrder: id: no trade ${tid}`);
         const at = patch.modifiedAt ?? clock();
+        if (patch.status === TOP_STATUS.TRADE_CLOSED_BY_TAOBAO && t.paid) {
+          // TRADE_CLOSED_BY_TAOBAO is a close before payment; a paid trade closes through its
+          // refunds (every line refunded: TRADE_CLOSED), and its sale stays in the books beside them.
+          throw new Error(`taobao sandbox updateOrder: status: trade ${tid} was paid; TOP closes it through refunds (TRADE_CLOSED), never TRADE_CLOSED_BY_TAOBAO`);
+        }
         if (patch.status) {
           // Any move into a paid status (pay, hold after payment) stamps pay_time once.
           if (isPaidStatus(patch.status) && !t.paid) t.paid = patch.paidAt ?? at;
@@ -230,6 +237,10 @@ export const sandbox = {
         indexWrite(t, clock(), indexLagMs);
         log.record('trade.updated', tid, { status: t.status, fields: Object.keys(patch) });
         return tradeState(t);
+      },
+      trade(tid) {
+        const t = trades.get(tid);
+        return t ? tradeState(t) : null;
       },
       listItem(input) {
         const s = listings.list(input);

@@ -86,7 +86,12 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
         },
         pay: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
         release: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
-        close: (o) => void w.taobao.updateOrder(o.id, { status: 'TRADE_CLOSED_BY_TAOBAO' }),
+        close(o) {
+          // Before payment TOP closes the trade itself; after it (a held order the buyer cancels)
+          // only a refund of every line closes it, and the sale stays in the books beside the refund.
+          if (!w.taobao.trade(o.id)?.paid) return void w.taobao.updateOrder(o.id, { status: 'TRADE_CLOSED_BY_TAOBAO' });
+          for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'SUCCESS' } });
+        },
         refundOpen(o) {
           for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'WAIT_SELLER_AGREE' } });
         },
