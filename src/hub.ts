@@ -52,6 +52,7 @@ function workerTuning(w: HubConfig['temporal']['worker']): Partial<WorkerOptions
     maxCachedWorkflows: w.maxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: w.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: w.maxConcurrentActivityTaskExecutions,
+    workflowThreadPoolSize: w.workflowThreadPoolSize,
     workflowTaskPollerBehavior: poller(w.workflowTaskPollers),
     activityTaskPollerBehavior: poller(w.activityTaskPollers),
   };

@@ -44,6 +44,10 @@ describe('config', () => {
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.problems.map((p) => p.path)).toEqual(['temporal.worker.workflowTaskPollers']);
+    const threads = parseConfigText(`${base}temporal:\n  worker:\n    workflowThreadPoolSize: 2\n`, { SHOPIFY_A: 's3cret' });
+    expect(threads.ok && threads.config.temporal.worker.workflowThreadPoolSize).toBe(2);
+    const tooMany = parseConfigText(`${base}temporal:\n  worker:\n    workflowThreadPoolSize: 64\n`, { SHOPIFY_A: 's3cret' });
+    expect(tooMany.ok ? [] : tooMany.problems.map((p) => p.path)).toEqual(['temporal.worker.workflowThreadPoolSize']);
   });
 
   it('names the path and the missing variable', () => {

@@ -124,6 +124,7 @@ export function configSchema(env: Env) {
               activityTaskPollers: envInt(env, { min: 1 }).optional().describe("activity-task long polls at once (activityTaskPollerBehavior, simple maximum); unset: the SDK's default (10)"),
               maxConcurrentWorkflowTaskExecutions: envInt(env, { min: 2 }).optional().describe("workflow tasks run at once; each waiting workflow-task poll holds one of these slots, and an eager start needs one free, so keep it well above workflowTaskPollers (10 and 10: no start was eager in the bench); unset: the SDK's default (40)"),
               maxConcurrentActivityTaskExecutions: envInt(env, { min: 1 }).optional().describe("activities run at once; unset: the SDK's default (100)"),
+              workflowThreadPoolSize: envInt(env, { min: 1, max: 16 }).optional().describe("threads that run workflow code (each with its own reused V8 context); unset: the SDK's default (1)"),
             })
             .strict()
             .prefault({})
