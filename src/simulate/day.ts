@@ -125,7 +125,7 @@ const POLL_TRIGGER_MS = 2_000;
 const DRAIN_HARD_CAP_MS = 30 * 60_000;
 /** Longest wait for the store to catch up with the workflows once the day drained. */
 const STORE_CATCH_UP_MS = 60_000;
-const CaseList = z.object({ items: z.array(z.looseObject({ type: z.string() })) });
+const CaseList = z.object({ items: z.array(z.looseObject({ type: z.string(), platformCaseId: z.string().nullable().optional() })) });
 const TICK_MS = 250;
 const FAST_QUOTA = { perApp: { perSecond: 200, burst: 200 }, perShop: { perSecond: 100, burst: 100 } };
 

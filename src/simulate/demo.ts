@@ -11,7 +11,7 @@ import { playOrder, type ScriptContext } from './scripts.js';
 const BATCH = 50;
 /** The parts of the hub's answers the demo's scripts read. */
 const DemoOrderView = z.looseObject({ state: z.string().optional() });
-const DemoCaseList = z.object({ items: z.array(z.looseObject({ type: z.string() })) });
+const DemoCaseList = z.object({ items: z.array(z.looseObject({ type: z.string(), platformCaseId: z.string().nullable().optional() })) });
 
 /**
  * `zhongshu start --sandbox`: orders keep arriving on the sandbox platforms at a gentle rate (the

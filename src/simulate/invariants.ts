@@ -78,7 +78,7 @@ export interface Evidence {
   /** Robot messages naming each order (their `order: <key>` line), as the WeCom sandbox received them. */
   notices: ReadonlyMap<string, readonly string[]>;
   /** After-sales cases of each order that had a refund after pickup played (GET /api/after-sales?orderKey=). */
-  cases: ReadonlyMap<string, readonly { type: string }[]>;
+  cases: ReadonlyMap<string, readonly HubCase[]>;
   /** Orders whose refund after pickup was played (the script saw the parcel in transit at the hub). */
   refundedAfterPickup: ReadonlySet<string>;
   /** The order store's rows; absent when the day ran without a store. */
@@ -185,7 +185,7 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
     if (o.scenario === SCENARIO.REFUND_AFTER_PICKUP) {
       const cases = e.cases.get(o.key) ?? [];
       const played = e.refundedAfterPickup.has(o.key);
-      t.AFTER_SALES_CASE.check(o.key, played && cases.length === o.lines.length && cases.every((c) => c.type === 'return_and_refund'), () => (played ? `${cases.length} case(s) [${cases.map((c) => c.type).join(', ')}] for ${o.lines.length} refunded line(s); hub state ${hub.state ?? 'none'}` : `refund never played: the hub never showed the parcel in transit (state ${hub.state ?? 'none'})`));
+      t.AFTER_SALES_CASE.check(o.key, played && afterPickupCasesRight(cases, o.lines.length), () => (played ? `${cases.length} case(s) [${cases.map((c) => c.type).join(', ')}] for ${o.lines.length} refunded line(s); hub state ${hub.state ?? 'none'}` : `refund never played: the hub never showed the parcel in transit (state ${hub.state ?? 'none'})`));
     }
     if (e.store && hub.runStatus !== null) {
       const row = e.store.get(o.key) ?? null;
@@ -210,4 +210,23 @@ export function checkInvariants(e: Evidence): InvariantResult[] {
   for (const key of e.stock.closedWithLock) t.STOCK_BALANCE.check(key, false, () => 'workflow finished but its stock hold is still locked');
 
   return Object.values(t).map((x) => x.result());
+}
+
+/** A case as GET /api/after-sales lists it: its type, and the platform's own case id when the platform opened it. */
+export interface HubCase {
+  type: string;
+  platformCaseId?: string | null | undefined;
+}
+
+const REFUND_CASE_TYPES: ReadonlySet<string> = new Set(['refund_only', 'return_and_refund']);
+
+/**
+ * One case per refunded line. The order's own case (no platform case id) is a return: the parcel
+ * is with the courier, so the goods come back before the money. When the pulled after-sale got
+ * there first, the order joins it (PATCH.REFUND_CASE_JOINS_PLATFORM_CASE) and the platform's word
+ * on the type stands (a buyer may ask for the money only, e.g. refusing the parcel): which of the
+ * two comes first is a race between the order poll and the after-sales pull.
+ */
+export function afterPickupCasesRight(cases: readonly HubCase[], refundedLines: number): boolean {
+  return cases.length === refundedLines && cases.every((c) => (c.platformCaseId ? REFUND_CASE_TYPES.has(c.type) : c.type === 'return_and_refund'));
 }

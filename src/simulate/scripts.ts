@@ -3,6 +3,7 @@ import { allWaybills, type CourierFloor } from './courier.js';
 import { SCENARIO, type PlannedOrder } from './plan.js';
 import { platformActions, START, type PlatformActions } from './platforms.js';
 import type { ShadowFloor } from './shadow-floor.js';
+import type { HubCase } from './invariants.js';
 
 /** What an order's script may use besides the platform. */
 export interface ScriptContext {
@@ -25,7 +26,7 @@ export interface ScriptContext {
   /** The order's lifecycle state as its workflow answers it (null when it cannot answer). */
   hubState(key: string): Promise<string | null>;
   /** The order's after-sales cases (GET /api/after-sales?orderKey=). */
-  hubCases(key: string): Promise<{ type: string }[]>;
+  hubCases(key: string): Promise<HubCase[]>;
   /** Orders whose refund after pickup was played; the invariants expect a case for each. */
   refundedAfterPickup: Set<string>;
   /** The seller cancels in the hub (POST /api/orders/:key/cancel). */
