@@ -5,6 +5,8 @@ import type { CanonicalOrder } from '../canonical/order.js';
 import type { Logger } from '../logger.js';
 import type { MappingEngine } from '../mapping/engine.js';
 import { InventoryPool, STOCK_BASIS } from '../inventory/pool.js';
+import { WmsAcceptance } from '../inventory/wms-acceptance.js';
+import { redisNowMs } from '../inventory/clock.js';
 import type { LockResult } from '../inventory/schema.js';
 import type { RulesConfig } from '../rules/config.js';
 import { createRulesChecker, type RulesCheck } from '../rules/check.js';
@@ -70,6 +72,7 @@ export function createActivities(deps: ActivityDeps) {
   const decisions = new DecisionQueue(deps.redis, deps.keyPrefix);
   const warehouse = deps.warehouse ?? 'WH1';
   const freshness = new StockFreshness(deps.redis, deps.keyPrefix);
+  const acceptance = new WmsAcceptance(deps.redis, deps.keyPrefix);
   const checker = deps.rules
     ? createRulesChecker({ redis: deps.redis, keyPrefix: deps.keyPrefix, config: deps.rules, knownSku: (sku) => pool.knownSku(warehouse, sku) })
     : null;
@@ -84,6 +87,15 @@ export function createActivities(deps: ActivityDeps) {
           onWaybill: async (w) => {
             await deps.redis.set(`${deps.keyPrefix}waybill:${w.waybillNo}`, w.workflowId, 'EX', 180 * 24 * 3600);
             await deps.onWaybillIssued?.(w);
+          },
+          wmsAcceptance: {
+            pushing: (workflowId) => acceptance.pushing(workflowId),
+            accepted: async (workflowId) => {
+              const at = await acceptance.accepted(workflowId);
+              // Handed over now, not a workflow task later: a reading applied in between counted the units twice.
+              const holdKey = await acceptance.holdOf(workflowId);
+              if (holdKey) await pool.handOver(holdKey, at);
+            },
           },
           onWmsPush: async (p) => {
             await deps.redis.set(wmsTidKey(deps.keyPrefix, p.tid), p.workflowId, 'EX', 180 * 24 * 3600);
@@ -160,6 +172,9 @@ export function createActivities(deps: ActivityDeps) {
     async lockInventory(input: { holdKey: string; warehouse: string; lines: { lineId: string; sku: string; qty: number }[]; expiresAt: number | null }): Promise<LockResult & { depleted: string[]; staleStock?: StaleStock[]; doneAt?: number }> {
       const r = await pool.lock({ orderKey: input.holdKey, warehouse: input.warehouse, lines: input.lines, expiresAt: input.expiresAt });
       if (!r.ok) return { ...r, depleted: [] };
+      // The WMS push hands this hold over the moment the WMS accepts the trade (WmsAcceptance).
+      const workflowId = Context.current().info.workflowExecution?.workflowId;
+      if (workflowId) await acceptance.holding(workflowId, input.holdKey);
       // SKUs this lock took to zero: the workflow pushes them to the platforms at once.
       const skus = [...new Set(input.lines.map((l) => l.sku))];
       const levels = await Promise.all(skus.map(async (sku) => ({ sku, level: await pool.get(input.warehouse, sku) })));
@@ -178,9 +193,15 @@ export function createActivities(deps: ActivityDeps) {
     async commitInventory(input: { holdKey: string }): Promise<void> {
       await pool.commit(input.holdKey);
     },
-    /** The WMS accepted the trade and counts its units from now on (InventoryPool.handOver). */
+    /**
+     * The WMS accepted the trade and counts its units from now on (InventoryPool.handOver), since
+     * the time the workflow's push recorded: a stock reading taken between the push and this
+     * hand-over already excludes the units.
+     */
     async handOverInventory(input: { holdKey: string }): Promise<void> {
-      await pool.handOver(input.holdKey);
+      const workflowId = Context.current().info.workflowExecution?.workflowId;
+      const acceptedBy = workflowId ? await acceptance.acceptedAt(workflowId) : null;
+      await pool.handOver(input.holdKey, acceptedBy ?? undefined);
     },
 
     /**
@@ -199,8 +220,11 @@ export function createActivities(deps: ActivityDeps) {
       const query = { skus, warehouse: input.warehouse };
       const call = (signal: AbortSignal, rateLimit?: RequestRateLimit) =>
         instance.invoke(CAPABILITY.STOCK_QUERY, query, { signal, idempotencyKey: `stock-query:${requested}`, logger: deps.logger, heartbeat: (d?: unknown) => ctx.heartbeat(d), ...(rateLimit ? { rateLimit } : {}) });
+      // On Redis's clock, as the hand-overs and pickups the reading is reconciled with (SET_ON_HAND):
+      // a worker clock running ahead would date the reading after a hand-over the WMS had not yet seen.
+      const readFrom = await redisNowMs(deps.redis);
       const answer = deps.resilience ? await guardCall(deps.resilience, { connector: input.wms, capability: CAPABILITY.STOCK_QUERY }, query, ctx.cancellationSignal, call) : { stale: false as const, value: await call(ctx.cancellationSignal) };
-      const asOf = answer.stale ? Date.parse(answer.fetchedAt) : requested;
+      const asOf = answer.stale ? Date.parse(answer.fetchedAt) : readFrom;
       const items = StockItems.parse(answer.value);
       for (const it of items) {
         if (it.available != null) await pool.setOnHand(input.warehouse, it.sku, Math.max(0, it.available), asOf, STOCK_BASIS.UNPROMISED);

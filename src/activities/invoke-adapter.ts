@@ -46,6 +46,8 @@ export function createInvokeAdapter(deps: {
   onWaybill?: (w: { waybillNo: string; workflowId: string; connector: string }) => Promise<void>;
   /** The WMS took an outbound order: its tid names the order in the WMS's logistics sync (单号补录). */
   onWmsPush?: (p: { tid: string; workflowId: string; connector: string }) => Promise<void>;
+  /** When the WMS had accepted a workflow's trade (InventoryPool.handOver's acceptedBy): cleared before each push, set once it answered. */
+  wmsAcceptance?: { pushing(workflowId: string): Promise<void>; accepted(workflowId: string): Promise<unknown> } | null;
   /** Breakers (per-call deadline), last-known-good reads, shared rate limits; absent = calls go straight through. */
   resilience?: ResilienceLayers | null;
   /** Shadow-mode channels: their writes are recorded, not sent (src/shadow). */
@@ -70,6 +72,9 @@ export function createInvokeAdapter(deps: {
         throw ApplicationFailure.nonRetryable(`outbound mapping ${req.mapping.id}: ${errorMessage(err)}`, FAILURE_TYPE.MAPPING_FAILED);
       }
     }
+    // Cleared before anything can be sent: the hand-over after this push must not see an earlier push's time.
+    const pushingFor = req.capability === CAPABILITY.WMS_ORDER_PUSH ? (ctx.info.workflowExecution?.workflowId ?? null) : null;
+    if (pushingFor && deps.wmsAcceptance) await deps.wmsAcceptance.pushing(pushingFor);
     if (deps.shadow) {
       const workflowId = ctx.info.workflowExecution?.workflowId ?? '';
       let answer: Record<string, unknown> | null;
@@ -95,6 +100,7 @@ export function createInvokeAdapter(deps: {
         ? await guardCall(deps.resilience, key, payload, ctx.cancellationSignal, call, { allowStale: req.allowStale === true })
         : { stale: false as const, value: await call(ctx.cancellationSignal) };
       const out = guarded.value;
+      if (pushingFor && deps.wmsAcceptance) await deps.wmsAcceptance.accepted(pushingFor);
       // Courier route pushes name the waybill, not the order: remember which workflow owns it.
       const waybillNo = req.capability === CAPABILITY.WAYBILL_CREATE && typeof out === 'object' && out !== null && 'waybillNo' in out && typeof out.waybillNo === 'string' ? out.waybillNo : null;
       if (waybillNo && deps.onWaybill && ctx.info.workflowExecution) await deps.onWaybill({ waybillNo, workflowId: ctx.info.workflowExecution?.workflowId ?? '', connector: req.connector });

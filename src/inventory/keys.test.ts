@@ -5,7 +5,7 @@ describe('inventory key layout', () => {
   it('puts every key of one warehouse, holds included, under one Redis Cluster hash tag', () => {
     for (const wh of ['WH-SH-01', '上海仓', 'a:b:c']) {
       const k = warehouseKeys('zs:', wh);
-      const keys = [k.onHand, k.locked, k.asOf, k.expiry, k.hold('shopify:1'), k.hold('tmall:{odd}'), k.holdPrefix + 'x'];
+      const keys = [k.onHand, k.locked, k.asOf, k.basis, k.handed, k.handoffs, k.expiry, k.hold('shopify:1'), k.hold('tmall:{odd}'), k.holdPrefix + 'x'];
       expect(new Set(keys.map(hashTag))).toEqual(new Set([wh]));
     }
   });

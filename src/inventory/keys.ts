@@ -31,11 +31,17 @@ export interface WarehouseKeys {
   locked: string;
   /** Hash sku -> epoch ms of the WMS report behind onHand, to drop out-of-order reports. */
   asOf: string;
+  /** Hash sku -> basis ('physical' | 'unpromised') of the WMS report behind onHand; absent = physical. */
+  basis: string;
   /** Sorted set orderKey -> expiresAt (epoch ms) of unpaid holds. */
   expiry: string;
   /** Hash sku -> units of holds handed to the WMS (pushed) that the hub has not yet seen shipped. */
   handed: string;
-  /** Sorted set of hand-overs, score = Redis time (ms), member = cjson {o, l, sku, qty}: to reconcile WMS readings taken before them. */
+  /**
+   * Sorted set of moves a WMS reading taken before them does not show, score = epoch ms, member =
+   * cjson {o, l, sku, qty, k}: k absent = a hand-over (scored when the WMS had accepted the trade),
+   * 'c' = a commit of a hold never handed over, 's' = a handed hold settled (picked up or intercepted).
+   */
   handoffs: string;
   /** Prefix of the per-order hold hashes; the expiry sweep builds hold keys from it. */
   holdPrefix: string;
@@ -56,6 +62,7 @@ export function warehouseKeys(prefix: string, warehouse: string): WarehouseKeys 
     onHand: `${base}onhand`,
     locked: `${base}locked`,
     asOf: `${base}asof`,
+    basis: `${base}basis`,
     expiry: `${base}expiry`,
     handed: `${base}handed`,
     handoffs: `${base}handoffs`,

@@ -26,9 +26,9 @@ export type { HeldLine, HoldState, LockResult } from './schema.js';
 /** Closed holds and order directories are kept this long, so a very late lock retry still finds the tombstone. */
 const TOMBSTONE_TTL_S = 30 * 24 * 3600;
 /**
- * How far back the hand-over log reaches: an 'unpromised' WMS reading older than this cannot be
- * reconciled and is dropped. Stock readings are minutes old; last-known-good answers are bounded
- * far below a day (resilience config).
+ * How far back the move log (hand-overs, pickups) reaches: an 'unpromised' WMS reading older than
+ * this cannot be reconciled and is dropped. Stock readings are minutes old; last-known-good
+ * answers are bounded far below a day (resilience config).
  */
 const HANDOFF_LOG_MS = 24 * 3600_000;
 
@@ -114,9 +114,11 @@ export class InventoryPool {
    *
    * The WMS already counts the trades the hub handed it (handOver): their units left on hand at
    * the hand-over, so the reading is reconciled rather than copied, by `basis` (see SET_ON_HAND):
-   * a 'physical' reading less the units handed and not yet seen shipped, an 'unpromised' one
-   * (the WMS's own available-to-send) less only the hand-overs after asOf. Copying the reading
-   * counted shipped-but-not-picked-up parcels twice and drove available below zero.
+   * a 'physical' reading less the units handed and not yet seen shipped and less what was picked
+   * up or intercepted after asOf, an 'unpromised' one (the WMS's own available-to-send) less only
+   * the trades the WMS may have accepted after asOf. Copying the reading counted
+   * shipped-but-not-picked-up parcels twice and drove available below zero; a reading from before
+   * a pickup, applied after it, put the parcel's units back on sale.
    */
   async setOnHand(warehouse: string, sku: string, qty: number, asOf?: number, basis: StockBasis = STOCK_BASIS.PHYSICAL): Promise<SetOnHandResult> {
     const k = this.keys(warehouse);
@@ -127,7 +129,7 @@ export class InventoryPool {
     // Registered first, so the expiry sweep and snapshots know every warehouse that has stock.
     await this.redis.sadd(warehousesKey(this.prefix), warehouse);
     const horizon = String(Date.now() - HANDOFF_LOG_MS);
-    const raw = await scripts.setOnHand.run(this.redis, [k.onHand, k.locked, k.asOf, k.handed, k.handoffs], [sku, String(qty), asOf === undefined ? '' : String(asOf), basis, horizon]);
+    const raw = await scripts.setOnHand.run(this.redis, [k.onHand, k.locked, k.asOf, k.handed, k.handoffs, k.basis], [sku, String(qty), asOf === undefined ? '' : String(asOf), basis, horizon]);
     const r = parseLuaJson(SetOnHandReply, raw);
     const available = r.onHand - r.locked;
     return { applied: r.applied, known: true, onHand: r.onHand, locked: r.locked, available, overcommitted: Math.max(0, -available) };
@@ -139,14 +141,20 @@ export class InventoryPool {
    * 'handed' until the parcel is picked up (commit) or intercepted (release). A release gives
    * nothing back by itself: the WMS also accepts an intercept of a parcel that already left, so
    * the units return with its next reading that shows them. Idempotent: only a locked hold is handed.
+   *
+   * `acceptedBy` (epoch ms, Redis's clock): a time by which the WMS had accepted the trade, never
+   * earlier (the push's answer had arrived). An available-to-send reading taken after it already
+   * excludes the units; without it the hand-over's own time is used, and a reading taken between
+   * the push and the hand-over counts the units twice until the next one.
    */
-  async handOver(orderKey: string): Promise<{ warehouse: string; previous: HoldState | 'none'; lines: HeldLine[] }[]> {
+  async handOver(orderKey: string, acceptedBy?: number): Promise<{ warehouse: string; previous: HoldState | 'none'; lines: HeldLine[] }[]> {
     z.string().min(1).parse(orderKey);
+    if (acceptedBy !== undefined) z.number().int().nonnegative().parse(acceptedBy);
     const fields = await this.redis.hkeys(orderDirectoryKey(this.prefix, orderKey));
     const out: { warehouse: string; previous: HoldState | 'none'; lines: HeldLine[] }[] = [];
     for (const warehouse of warehousesIn(fields)) {
       const k = this.keys(warehouse);
-      const raw = await scripts.handOver.run(this.redis, [k.onHand, k.locked, k.expiry, k.handed, k.handoffs, k.hold(orderKey)], [orderKey, String(Date.now() - HANDOFF_LOG_MS)]);
+      const raw = await scripts.handOver.run(this.redis, [k.onHand, k.locked, k.expiry, k.handed, k.handoffs, k.hold(orderKey), k.asOf, k.basis], [orderKey, String(Date.now() - HANDOFF_LOG_MS), acceptedBy === undefined ? '' : String(acceptedBy)]);
       const r = parseLuaJson(HandOverReply, raw);
       out.push({ warehouse, previous: r.previous, lines: r.lines });
     }
@@ -221,7 +229,7 @@ export class InventoryPool {
     const result: SettleResult = { holds: [], lines: [] };
     for (const warehouse of warehousesIn(fields)) {
       const k = this.keys(warehouse);
-      const raw = await scripts.settle.run(this.redis, [k.onHand, k.locked, k.expiry, k.hold(orderKey), k.handed, k.handoffs], [orderKey, toState, reason, TOMBSTONE_TTL_S]);
+      const raw = await scripts.settle.run(this.redis, [k.onHand, k.locked, k.expiry, k.hold(orderKey), k.handed, k.handoffs], [orderKey, toState, reason, TOMBSTONE_TTL_S, String(Date.now() - HANDOFF_LOG_MS)]);
       const r = parseLuaJson(SettleReply, raw);
       result.holds.push({ warehouse, previous: r.previous, state: r.state });
       for (const l of r.lines) result.lines.push({ ...l, warehouse });

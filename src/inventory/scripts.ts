@@ -50,15 +50,21 @@ end
 local function take(hash, field, qty)
   if redis.call('HINCRBY', hash, field, -qty) == 0 then redis.call('HDEL', hash, field) end
 end
+-- One entry of the move log (see SET_ON_HAND): kind nil = a hand-over, 'c' = a commit of a hold
+-- never handed over, 's' = a handed hold settled.
+local function log_move(handoffs, score, orderKey, line, kind)
+  redis.call('ZADD', handoffs, score, cjson.encode({ o = orderKey, l = line.lineId, sku = line.sku, qty = line.qty, k = kind }))
+end
 `;
 
 const SETTLE = `${HOLD_HELPERS}
-local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, toState, reason, ttl)
+local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, toState, reason, ttl, horizon)
   local state = redis.call('HGET', hold, 'state')
   if state == 'released' or state == 'committed' then
     return state, state, {}
   end
   local lines = {}
+  local now = redis_ms()
   if state == 'handed' then
     -- The units already left on hand and locked at the hand-over; the WMS counts them. Shipped
     -- (commit) or intercepted (release), the hub stops counting them as outstanding at the WMS.
@@ -66,19 +72,27 @@ local function settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, 
     -- already left (Wangdiantong takes the refund re-push of a shipped trade), and the hub cannot
     -- tell the two apart. The WMS's next reading does: a physical one no longer subtracts them,
     -- an available-to-send one counts them once the WMS freed them. Until then they are
-    -- understated, never sold twice.
+    -- understated, never sold twice. Logged: a physical reading taken before this may still show
+    -- them on the shelves, and must not put them back on sale.
     lines = held_lines(hold)
     for _, line in ipairs(lines) do
       take(handed, line.sku, line.qty)
+      log_move(handoffs, now, orderKey, line, 's')
     end
   elseif state == 'locked' then
     lines = held_lines(hold)
     for _, line in ipairs(lines) do
       take(locked, line.sku, line.qty)
-      if toState == 'committed' then redis.call('HINCRBY', onhand, line.sku, -line.qty) end
+      if toState == 'committed' then
+        redis.call('HINCRBY', onhand, line.sku, -line.qty)
+        -- Never handed over (no WMS hand-over in this order's history): a reading of either kind
+        -- taken before the pickup may still count the units, and must not put them back on sale.
+        log_move(handoffs, now, orderKey, line, 'c')
+      end
     end
   end
-  redis.call('HSET', hold, 'state', toState, 'reason', reason, 'closedAt', string.format('%d', redis_ms()))
+  if horizon then redis.call('ZREMRANGEBYSCORE', handoffs, '-inf', '(' .. horizon) end
+  redis.call('HSET', hold, 'state', toState, 'reason', reason, 'closedAt', string.format('%d', now))
   redis.call('HDEL', hold, 'exp')
   redis.call('ZREM', expiry, orderKey)
   redis.call('EXPIRE', hold, ttl)
@@ -166,11 +180,11 @@ return cjson.encode({ ok = true, locked = lines, expiresAt = exp and tonumber(ex
 
 /**
  * KEYS: onhand, locked, expiry, hold, handed, handoffs
- * ARGV: orderKey, toState ('released' | 'committed'), reason, tombstone TTL seconds
+ * ARGV: orderKey, toState ('released' | 'committed'), reason, tombstone TTL seconds, move-log horizon (epoch ms)
  * Release gives the units back to available; commit (on shipment) removes them from on hand too.
  */
 export const SETTLE_HOLD = `${SETTLE}
-local previous, state, lines = settle(KEYS[4], KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
+local previous, state, lines = settle(KEYS[4], KEYS[1], KEYS[2], KEYS[3], KEYS[5], KEYS[6], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5])
 return cjson.encode({ previous = previous, state = state, lines = lines })
 `;
 
@@ -194,7 +208,7 @@ for _, orderKey in ipairs(due) do
   local exp = redis.call('HGET', hold, 'exp')
   local state = redis.call('HGET', hold, 'state')
   if state == 'locked' and exp and tonumber(exp) <= now then
-    local _, _, lines = settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, 'released', 'expired', ttl)
+    local _, _, lines = settle(hold, onhand, locked, expiry, handed, handoffs, orderKey, 'released', 'expired', ttl, nil)
     out[#out + 1] = { orderKey = orderKey, lines = lines }
   elseif state == 'locked' and exp then
     -- Index and hold disagree (should not happen): trust the hold, re-index it.
@@ -225,27 +239,35 @@ return cjson.encode({ state = state or 'none' })
 `;
 
 /**
- * KEYS: onhand, locked, asof, handed, handoffs
- * ARGV: sku, qty, asOf ('' = unknown), basis ('physical' | 'unpromised'), oldest asOf the hand-over log still covers
+ * KEYS: onhand, locked, asof, handed, handoffs, basis
+ * ARGV: sku, qty, asOf ('' = unknown), basis ('physical' | 'unpromised'), oldest asOf the move log still covers
  *
  * Replaces on hand with the WMS figure, less what the WMS already counts for trades the hub handed
- * it (their units left on hand at the hand-over; counting them again is the double count):
+ * it (their units left on hand at the hand-over; counting them again is the double count) and less
+ * what left the hub's books after the reading was taken (the reading still counts it):
  *   physical   the WMS's stock on its shelves, which still holds every handed trade it has not
- *              shipped: less the units handed and not yet seen shipped (`handed`). A trade the WMS
+ *              shipped: less the units handed and not yet seen shipped (`handed`), and less every
+ *              handed hold settled and every hold committed after asOf (a parcel picked up after
+ *              the reading may have been on the shelves when it was taken). A trade the WMS
  *              shipped before the reading but the hub hears of later is still subtracted until
  *              then: an understatement, never an oversell.
  *   unpromised the WMS's own available-to-send (its stock less what its trades are promised):
- *              it already excludes every trade handed before the reading, so only hand-overs
- *              after asOf are subtracted (an intercepted trade's units come back with the first
- *              reading after the WMS freed them). Exact, and the WMS's other promises (other channels,
+ *              it already excludes every trade it accepted before the reading, so only the
+ *              hand-overs of trades it may have accepted after asOf are subtracted (a hand-over is
+ *              scored when the WMS had accepted the trade, see HAND_OVER), and the commits after
+ *              asOf of holds never handed over. An intercepted trade's units come back with the
+ *              first reading after the WMS freed them. The WMS's other promises (other channels,
  *              its own locks) are respected too.
  * Locks are untouched: if the WMS reports fewer units than are locked, available goes negative
  * and the caller is told, because hiding it would hide an oversell that already happened. A report
  * older than the one already applied is dropped (stock query responses can arrive out of order), and
- * so is an unpromised report older than the hand-over log reaches back.
+ * so is an unpromised report older than the move log reaches back (a physical one is applied
+ * against what the log still holds, as ERP stock messages may be old). The basis is kept: a
+ * hand-over after an available-to-send reading that already excluded the trade does not take its
+ * units off again.
  */
 export const SET_ON_HAND = `
-local onhand, locked, asof, handed, handoffs = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local onhand, locked, asof, handed, handoffs, basiskey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local sku, qty, at, basis, horizon = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], tonumber(ARGV[5])
 local applied = true
 local prev = redis.call('HGET', asof, sku)
@@ -255,18 +277,23 @@ elseif basis == 'unpromised' and at ~= '' and tonumber(at) < horizon then
   applied = false
 else
   local since = 0
-  if basis == 'unpromised' then
-    if at ~= '' then
-      for _, m in ipairs(redis.call('ZRANGEBYSCORE', handoffs, '(' .. at, '+inf')) do
-        local h = cjson.decode(m)
-        if h.sku == sku then since = since + h.qty end
+  if basis ~= 'unpromised' then since = tonumber(redis.call('HGET', handed, sku) or '0') end
+  if at ~= '' then
+    for _, m in ipairs(redis.call('ZRANGEBYSCORE', handoffs, '(' .. at, '+inf')) do
+      local h = cjson.decode(m)
+      if h.sku == sku then
+        local kind = h.k
+        if basis == 'unpromised' then
+          if kind == nil or kind == 'c' then since = since + h.qty end
+        elseif kind == 'c' or kind == 's' then
+          since = since + h.qty
+        end
       end
     end
-  else
-    since = tonumber(redis.call('HGET', handed, sku) or '0')
   end
   redis.call('HSET', onhand, sku, qty - since)
   if at ~= '' then redis.call('HSET', asof, sku, at) end
+  redis.call('HSET', basiskey, sku, basis)
 end
 return cjson.encode({
   applied = applied,
@@ -276,26 +303,35 @@ return cjson.encode({
 `;
 
 /**
- * KEYS: onhand, locked, expiry, handed, handoffs, hold
- * ARGV: orderKey, log horizon (epoch ms: hand-overs older than this are dropped from the log)
+ * KEYS: onhand, locked, expiry, handed, handoffs, hold, asof, basis
+ * ARGV: orderKey, log horizon (epoch ms: moves older than this are dropped from the log),
+ *       acceptedBy (epoch ms by which the WMS had accepted the trade; '' = unknown, now is used)
  *
  * The order's trade was accepted by the WMS, which from now on counts its units as promised (and
  * later as shipped). The hold's units leave locked and on hand together, as a commit does, and
- * are remembered as handed (outstanding at the WMS) and in the hand-over log, so a WMS reading is
- * reconciled against them (SET_ON_HAND). Only a locked hold is handed; a repeat does nothing.
+ * are remembered as handed (outstanding at the WMS) and in the move log, so a WMS reading is
+ * reconciled against them (SET_ON_HAND). The log entry is scored with acceptedBy, not with now:
+ * an available-to-send reading taken between the WMS accepting the trade and this hand-over
+ * already excludes the units, and subtracting them again drove available below zero until the
+ * next reading. For the same reason, if such a reading was already applied, on hand is left as it
+ * is (the reading took the units off) and only locked drops. Only a locked hold is handed; a
+ * repeat does nothing.
  */
 export const HAND_OVER = `${HOLD_HELPERS}
-local onhand, locked, expiry, handed, handoffs, hold = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local orderKey, horizon = ARGV[1], ARGV[2]
+local onhand, locked, expiry, handed, handoffs, hold, asof, basiskey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local orderKey, horizon, acceptedBy = ARGV[1], ARGV[2], ARGV[3]
 local state = redis.call('HGET', hold, 'state')
 if state ~= 'locked' then return cjson.encode({ previous = state or 'none', lines = {} }) end
 local now = redis_ms()
+local score = now
+if acceptedBy ~= '' and tonumber(acceptedBy) < now then score = tonumber(acceptedBy) end
 local lines = held_lines(hold)
 for _, line in ipairs(lines) do
   take(locked, line.sku, line.qty)
-  redis.call('HINCRBY', onhand, line.sku, -line.qty)
+  local seen = redis.call('HGET', basiskey, line.sku) == 'unpromised' and tonumber(redis.call('HGET', asof, line.sku) or '-1') >= score
+  if not seen then redis.call('HINCRBY', onhand, line.sku, -line.qty) end
   redis.call('HINCRBY', handed, line.sku, line.qty)
-  redis.call('ZADD', handoffs, now, cjson.encode({ o = orderKey, l = line.lineId, sku = line.sku, qty = line.qty }))
+  log_move(handoffs, score, orderKey, line, nil)
 end
 redis.call('HSET', hold, 'state', 'handed', 'handedAt', string.format('%d', now))
 redis.call('HDEL', hold, 'exp')
