@@ -54,4 +54,9 @@ export function addCpu(a: CpuSample, b: CpuSample): CpuSample {
   return { bench: a.bench + b.bench, temporal: s(a.temporal, b.temporal), redis: s(a.redis, b.redis) };
 }
 
+/** All three processes' CPU, ms; null when one could not be read. */
+export function cpuTotal(c: CpuSample): number | null {
+  return c.temporal === null || c.redis === null ? null : c.bench + c.temporal + c.redis;
+}
+
 export const NO_CPU: CpuSample = { bench: 0, temporal: 0, redis: 0 };

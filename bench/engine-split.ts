@@ -2,6 +2,7 @@
 // how long workflow tasks waited for the worker and ran in it, how long activities waited to
 // start and ran (the adapters' calls, the sandboxes' answer delays included). The timeline split
 // says which step was slow; this says whether the wait was the server, the worker or the call.
+import { temporal } from '@temporalio/proto';
 
 /** Ids and seconds are protobuf Longs in the SDK's history and plain numbers in tests: both print as decimal. */
 type Id = { toString(): string } | number | null | undefined;
@@ -17,16 +18,7 @@ export interface HistoryEvent {
   activityTaskCompletedEventAttributes?: { scheduledEventId?: Id; startedEventId?: Id } | null;
 }
 
-/** Event type numbers (temporal.api.enums.v1.EventType), kept here so the split stays a pure function. */
-const EVENT = {
-  WORKFLOW_EXECUTION_STARTED: 1,
-  WORKFLOW_TASK_SCHEDULED: 5,
-  WORKFLOW_TASK_STARTED: 6,
-  WORKFLOW_TASK_COMPLETED: 7,
-  ACTIVITY_TASK_SCHEDULED: 10,
-  ACTIVITY_TASK_STARTED: 11,
-  ACTIVITY_TASK_COMPLETED: 12,
-} as const;
+const EVENT = temporal.api.enums.v1.EventType;
 
 export const ENGINE_PARTS = ['workflow task waiting for the worker', 'workflow task in the worker', 'activity waiting to start', 'activity running (adapter call, sandbox delay included)', 'between (server bookkeeping)'] as const;
 export type EnginePart = (typeof ENGINE_PARTS)[number];
@@ -54,9 +46,9 @@ function capabilityOf(e: HistoryEvent): string | null {
  * `endCapability` (the WMS push) into ENGINE_PARTS, ms; null when the history has no such activity.
  */
 export function engineSplit(events: readonly HistoryEvent[], endCapability: string): Record<EnginePart, number> | null {
-  const started = events.find((e) => e.eventType === EVENT.WORKFLOW_EXECUTION_STARTED);
-  const push = events.find((e) => e.eventType === EVENT.ACTIVITY_TASK_SCHEDULED && capabilityOf(e) === endCapability);
-  const pushDone = push && events.find((e) => e.eventType === EVENT.ACTIVITY_TASK_COMPLETED && String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(push.eventId));
+  const started = events.find((e) => e.eventType === EVENT.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  const push = events.find((e) => e.eventType === EVENT.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && capabilityOf(e) === endCapability);
+  const pushDone = push && events.find((e) => e.eventType === EVENT.EVENT_TYPE_ACTIVITY_TASK_COMPLETED && String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(push.eventId));
   if (!started || !pushDone) return null;
   const t0 = ms(started);
   const end = ms(pushDone);
@@ -67,10 +59,10 @@ export function engineSplit(events: readonly HistoryEvent[], endCapability: stri
     out[part] += ms(to) - ms(from);
   };
   for (const e of events) {
-    if (e.eventType === EVENT.WORKFLOW_TASK_STARTED) add('workflow task waiting for the worker', byId.get(String(e.workflowTaskStartedEventAttributes?.scheduledEventId)), e);
-    else if (e.eventType === EVENT.WORKFLOW_TASK_COMPLETED) add('workflow task in the worker', byId.get(String(e.workflowTaskCompletedEventAttributes?.startedEventId)), e);
-    else if (e.eventType === EVENT.ACTIVITY_TASK_STARTED) add('activity waiting to start', byId.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId)), e);
-    else if (e.eventType === EVENT.ACTIVITY_TASK_COMPLETED) add('activity running (adapter call, sandbox delay included)', byId.get(String(e.activityTaskCompletedEventAttributes?.startedEventId)), e);
+    if (e.eventType === EVENT.EVENT_TYPE_WORKFLOW_TASK_STARTED) add('workflow task waiting for the worker', byId.get(String(e.workflowTaskStartedEventAttributes?.scheduledEventId)), e);
+    else if (e.eventType === EVENT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) add('workflow task in the worker', byId.get(String(e.workflowTaskCompletedEventAttributes?.startedEventId)), e);
+    else if (e.eventType === EVENT.EVENT_TYPE_ACTIVITY_TASK_STARTED) add('activity waiting to start', byId.get(String(e.activityTaskStartedEventAttributes?.scheduledEventId)), e);
+    else if (e.eventType === EVENT.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) add('activity running (adapter call, sandbox delay included)', byId.get(String(e.activityTaskCompletedEventAttributes?.startedEventId)), e);
   }
   const accounted = ENGINE_PARTS.slice(0, 4).reduce((a, p) => a + out[p], 0);
   out['between (server bookkeeping)'] = Math.max(0, end - t0 - accounted);

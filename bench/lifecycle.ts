@@ -24,7 +24,7 @@ import { nextOrderId, SECRET, SHOP, signedRequest, workflowIdOf } from './engine
 import { runPool } from './pool.js';
 import { CAPABILITY } from '../src/sdk/capabilities.js';
 import { ENGINE_PARTS, engineSplit, type EnginePart } from './engine-split.js';
-import { addCpu, cpuBetween, NO_CPU, sampleCpu, type CpuPids, type CpuSample } from './cpu.js';
+import { addCpu, cpuBetween, cpuTotal, NO_CPU, sampleCpu, type CpuPids, type CpuSample } from './cpu.js';
 import { onCleanup } from './services.js';
 import { LIFECYCLE_FLOOR_ACTIVITY_COUNT, type benchLifecycleFloor, type FloorActivities } from './workflows.js';
 
@@ -465,7 +465,7 @@ export async function runLifecycleBench(o: LifecycleOptions, env: { temporalAddr
     const n = c.rounds.reduce((a, x) => a + x.n, 0);
     const ms = c.rounds.reduce((a, x) => a + x.ms, 0);
     const per = (x: number | null) => (x === null || n === 0 ? null : x / n);
-    const all = c.cpu.temporal === null || c.cpu.redis === null ? null : c.cpu.bench + c.cpu.temporal + c.cpu.redis;
+    const all = cpuTotal(c.cpu);
     return {
       side,
       rounds: c.rounds,

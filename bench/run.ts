@@ -15,6 +15,7 @@ import { errorMessage } from '../src/util/errors.js';
 import { packageRoot } from '../src/util/package-info.js';
 import { runEngineBench, type EngineOptions, type EngineResult, type SideName } from './engine.js';
 import { runLifecycleBench, type LifecycleOptions, type LifecycleResult, type LifecycleSide } from './lifecycle.js';
+import { cpuTotal } from './cpu.js';
 import { runMappingBench, type MappingOptions, type MappingResult } from './mapping.js';
 import { runResilienceBench, type ResilienceResult } from './resilience.js';
 import { runLegacyErpBench, type LegacyErpOptions, type LegacyErpResult } from './legacy-erp.js';
@@ -221,7 +222,7 @@ function printLifecycleCpu(r: LifecycleResult): void {
       ['side', 'this process', 'Temporal', 'Redis', 'total', 'cores busy', 'main thread busy', 'rate the cores allow', `mean at ${r.options.concurrency} in flight >=`],
       sides.map((s) => {
         const c = s.cpuPerOrder;
-        const total = c.temporal === null || c.redis === null ? null : c.bench + c.temporal + c.redis;
+        const total = cpuTotal(c);
         const allowed = total === null || total === 0 ? null : (cores * 1000) / total;
         return [LIFECYCLE_SIDE_LABEL[s.side], cpu(c.bench), cpu(c.temporal), cpu(c.redis), cpu(total), s.coresBusy === null ? '-' : s.coresBusy.toFixed(2), `${(s.mainThreadBusy * 100).toFixed(0)} %`, allowed === null ? '-' : `${rate(allowed)}/s`, allowed === null ? '-' : `${ms((r.options.concurrency / allowed) * 1000)} ms`];
       }),

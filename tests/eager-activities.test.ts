@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promCounterSum } from '../bench/scale-report.js';
 import { startEmbeddedTemporal } from '../src/embedded/services.js';
 import type { ManagedProcess } from '../src/embedded/process.js';
 import { createLogger } from '../src/logger.js';
@@ -20,10 +21,7 @@ import type { oneActivity } from './support/workflows/one-activity.js';
 const EAGER_METRIC = 'activity_eager_execution';
 
 async function scrape(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
+  return promCounterSum(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), name, {});
 }
 
 /** The server publishes its counters a moment after it counts (seen: about a second), so read until `want` or the deadline. */

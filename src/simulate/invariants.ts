@@ -1,3 +1,4 @@
+import { CASE_TYPE, REFUND_TYPES } from '../../workflows/after-sales/constants.js';
 import type { PlatformShipment } from '../sandbox/platform-kit.js';
 import type { SandboxWorld, WorldPlatform } from '../sandbox/world.js';
 import { allWaybills, type CourierId, type WaybillOwners } from './courier.js';
@@ -218,8 +219,6 @@ export interface HubCase {
   platformCaseId?: string | null | undefined;
 }
 
-const REFUND_CASE_TYPES: ReadonlySet<string> = new Set(['refund_only', 'return_and_refund']);
-
 /**
  * One case per refunded line. The order's own case (no platform case id) is a return: the parcel
  * is with the courier, so the goods come back before the money. When the pulled after-sale got
@@ -228,5 +227,5 @@ const REFUND_CASE_TYPES: ReadonlySet<string> = new Set(['refund_only', 'return_a
  * two comes first is a race between the order poll and the after-sales pull.
  */
 export function afterPickupCasesRight(cases: readonly HubCase[], refundedLines: number): boolean {
-  return cases.length === refundedLines && cases.every((c) => (c.platformCaseId ? REFUND_CASE_TYPES.has(c.type) : c.type === 'return_and_refund'));
+  return cases.length === refundedLines && cases.every((c) => (c.platformCaseId ? REFUND_TYPES.some((t) => t === c.type) : c.type === CASE_TYPE.RETURN_AND_REFUND));
 }

@@ -76,13 +76,17 @@ function unsupported(platform: WorldPlatform, what: string): never {
 
 export function platformActions(w: SandboxWorld, platform: WorldPlatform): PlatformActions {
   const lines = (o: PlannedOrder) => o.lines.map((l) => ({ sku: l.sku, qty: l.qty, price: l.price }));
+  /** Taobao refunds per line: every line of the order to this refund status. */
+  const taobaoRefunds = (o: PlannedOrder, status: 'WAIT_SELLER_AGREE' | 'SUCCESS') => {
+    for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status } });
+  };
   switch (platform) {
     case 'taobao':
       return {
         place(o, state) {
           const status = { paid: 'WAIT_SELLER_SEND_GOODS', unpaid: 'WAIT_BUYER_PAY', hold: 'PAID_FORBID_CONSIGN', shipped: 'WAIT_BUYER_CONFIRM_GOODS', refund_open: 'WAIT_SELLER_SEND_GOODS' } as const;
           w.taobao.placeOrder({ id: o.id, status: status[state], lines: lines(o), receiver: remote(o) ? { name: `张${o.n}`, mobile: phone('138', o), state: REMOTE_DISTRICT.province, city: REMOTE_DISTRICT.city, district: REMOTE_DISTRICT.district, address: `${REMOTE_DISTRICT.province}${REMOTE_DISTRICT.city}${REMOTE_DISTRICT.district}解放南路${o.n}号` } : { name: `张${o.n}`, mobile: phone('138', o), state: '浙江省', city: '杭州市', district: '西湖区', address: `浙江省杭州市西湖区文一西路${o.n}号` } });
-          if (state === START.REFUND_OPEN) for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'WAIT_SELLER_AGREE' } });
+          if (state === START.REFUND_OPEN) taobaoRefunds(o, 'WAIT_SELLER_AGREE');
         },
         pay: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
         release: (o) => void w.taobao.updateOrder(o.id, { status: 'WAIT_SELLER_SEND_GOODS' }),
@@ -90,14 +94,10 @@ export function platformActions(w: SandboxWorld, platform: WorldPlatform): Platf
           // Before payment TOP closes the trade itself; after it (a held order the buyer cancels)
           // only a refund of every line closes it, and the sale stays in the books beside the refund.
           if (!w.taobao.trade(o.id)?.paid) return void w.taobao.updateOrder(o.id, { status: 'TRADE_CLOSED_BY_TAOBAO' });
-          for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'SUCCESS' } });
+          taobaoRefunds(o, 'SUCCESS');
         },
-        refundOpen(o) {
-          for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'WAIT_SELLER_AGREE' } });
-        },
-        refundDone(o) {
-          for (const l of o.lines) w.taobao.updateOrder(o.id, { refund: { sku: l.sku, status: 'SUCCESS' } });
-        },
+        refundOpen: (o) => taobaoRefunds(o, 'WAIT_SELLER_AGREE'),
+        refundDone: (o) => taobaoRefunds(o, 'SUCCESS'),
         changeStreet: (o) => void w.taobao.updateOrder(o.id, { receiver: { address: `浙江省杭州市西湖区文一西路${o.n + 1000}号` } }),
         publish: async () => undefined,
         delayCopy: () => unsupported(platform, 'delayCopy'),
