@@ -19,10 +19,14 @@ export function CasesPage({ session }: { session: Session }) {
   const q = useLoad(() => api.GET('/api/after-sales', { params: { query: { ...(openOnly ? { open: 'true' } : {}), ...(mine ? { assignee: session.name } : {}) } } }), [mine, openOnly]);
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; kind: 'ok' | 'error' } | null>(null);
+  // Bumped by every action: the timeline reads the case itself and must reload after one, whether
+  // or not the list (the read model, written by the case's activity a moment later) shows it yet.
+  const [acted, setActed] = useState(0);
   const items = [...(q.data?.items ?? [])].sort((a, b) => a.lastProgressAt.localeCompare(b.lastProgressAt));
   const current = items.find((c) => c.caseKey === selected) ?? null;
   const done = (id: string, r: { data?: { case: Case } | undefined; error?: unknown; response: Response }) => {
     setNotice(r.data ? { kind: 'ok', text: t('cases.updated', { id, state: r.data.case.state }) } : { kind: 'error', text: errorText(r.error, r.response.status) });
+    setActed((n) => n + 1);
     q.reload();
   };
   return (
@@ -72,7 +76,7 @@ export function CasesPage({ session }: { session: Session }) {
           </tbody>
         </table>
       )}
-      {current && <CaseTimeline key={`${current.caseKey}-${current.lastProgressAt}-${current.state}`} id={current.caseNumber ?? current.caseKey} />}
+      {current && <CaseTimeline key={`${current.caseKey}-${current.lastProgressAt}-${current.state}-${acted}`} id={current.caseNumber ?? current.caseKey} />}
       {current && can(session.roles, 'POST /api/after-sales/{id}/close') && <CaseActions key={current.caseKey} c={current} onDone={done} />}
     </section>
   );
